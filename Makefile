@@ -1,0 +1,22 @@
+# The two commands: `make run` and `make test`. Each sets up what it needs.
+PY := .venv/bin/python
+
+.PHONY: run test setup-run setup-test bench
+
+run: setup-run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "開啟 http://127.0.0.1:8000 ，以上列示範帳號登入。"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup-test
+	$(PY) scripts/run_tests.py
+
+bench: setup-test
+	$(PY) bench/run.py
+
+setup-run:
+	@scripts/setup run
+
+setup-test:
+	@scripts/setup test

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .models import Membership, TrailEvent, Unit, User
+from .permissions import sync_unit_permissions
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "job_title", "is_active", "is_staff")
+    search_fields = ("username", "full_name", "email")
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("機關資料", {"fields": ("full_name", "job_title", "language")}),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "kind", "valid_from", "valid_until")
+    search_fields = ("code", "name", "short_name")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Every change re-syncs the person's unit permissions, so the admin cannot leave them stale."""
+
+    list_display = ("user", "unit", "role", "valid_from", "valid_until")
+    list_filter = ("unit", "role")
+    search_fields = ("user__username", "user__full_name")
+    autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        previous_user = None
+        if change:
+            previous_user = Membership.objects.get(pk=obj.pk).user
+        super().save_model(request, obj, form, change)
+        sync_unit_permissions(obj.user)
+        if previous_user is not None and previous_user != obj.user:
+            sync_unit_permissions(previous_user)
+
+    def delete_model(self, request, obj):
+        user = obj.user
+        super().delete_model(request, obj)
+        sync_unit_permissions(user)
+
+    def delete_queryset(self, request, queryset):
+        users = {m.user for m in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            sync_unit_permissions(user)
+
+
+@admin.register(TrailEvent)
+class TrailEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only."""
+
+    list_display = ("case_kind", "case_ref", "sequence", "occurred_at", "actor_name", "action")
+    list_filter = ("case_kind",)
+    search_fields = ("case_ref", "actor_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

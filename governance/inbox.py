@@ -1,0 +1,225 @@
+"""Selectors for the inbox, queue and archive shared by every flow.
+
+viewflow's own list pages do not scale (see shared/VIEWFLOW.md): they count
+whole tables, join processes on an unindexed column and list every process in
+a filter. These read only indexed columns, page by keyset (no OFFSET), cap
+their counts, and load the process data of a page in one query per flow.
+
+Queue rule: a NEW human task is in a person's queue when its owner permission
+is one they hold globally, or one they hold on the task's unit (a guardian
+object permission on that Unit). Tasks without an owner permission are never
+queued: every human task of ours names one.
+"""
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.urls import NoReverseMatch
+from guardian.models import UserObjectPermission
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .models import Unit
+
+PAGE_SIZE = 25
+COUNT_CAP = 999
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    flow_title: str
+    task_title: str
+    case_number: str = ""
+    case_title: str = ""
+    unit_name: str = ""
+    due: object = None
+    url: str = ""
+
+
+@dataclass
+class TaskPage:
+    rows: list
+    next_cursor: str | None
+    cursor: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What a person may be queued for: global permission names and (permission, unit pk) pairs."""
+
+    global_perms: frozenset
+    unit_perms: dict  # "app.codename" -> [unit pk strings]
+
+
+def user_grants(user):
+    """Two queries, cached on the user object for the request."""
+    cached = getattr(user, "_inbox_grants", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        global_perms = frozenset(
+            f"{app}.{codename}"
+            for app, codename in Permission.objects.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+    else:
+        global_perms = frozenset(
+            f"{app}.{codename}"
+            for app, codename in Permission.objects.filter(
+                Q(user=user) | Q(group__user=user)
+            )
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+    unit_perms = {}
+    unit_type = ContentType.objects.get_for_model(Unit)
+    for codename, object_pk in UserObjectPermission.objects.filter(
+        user=user, content_type=unit_type
+    ).values_list("permission__codename", "object_pk"):
+        unit_perms.setdefault(f"governance.{codename}", []).append(object_pk)
+    grants = Grants(global_perms, unit_perms)
+    user._inbox_grants = grants
+    return grants
+
+
+def _human_tasks():
+    return Task.objects.filter(flow_task_type="HUMAN")
+
+
+def inbox_tasks(user):
+    return _human_tasks().filter(owner=user, status=STATUS.ASSIGNED)
+
+
+def queue_tasks(user):
+    grants = user_grants(user)
+    condition = Q(pk__in=[])
+    if grants.global_perms:
+        condition |= Q(owner_permission__in=sorted(grants.global_perms))
+    unit_type_id = ContentType.objects.get_for_model(Unit).pk
+    for perm, unit_pks in sorted(grants.unit_perms.items()):
+        if perm in grants.global_perms:
+            continue
+        condition |= Q(
+            owner_permission=perm,
+            owner_permission_content_type_id=unit_type_id,
+            owner_permission_obj_pk__in=sorted(unit_pks),
+        )
+    return _human_tasks().filter(condition, status=STATUS.NEW, owner__isnull=True)
+
+
+def archive_tasks(user):
+    return _human_tasks().filter(owner=user, status=STATUS.DONE)
+
+
+def bounded_count(queryset, cap=COUNT_CAP):
+    """Count at most cap + 1 rows: a sidebar badge never scans a whole table."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+def format_count(count, cap=COUNT_CAP):
+    return f"{cap}+" if count > cap else str(count)
+
+
+def encode_cursor(moment, pk):
+    raw = f"{moment.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    """None for a missing or malformed cursor: a bad link shows the first page."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        moment, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        return datetime.fromisoformat(moment), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _page(queryset, order_field, cursor, size):
+    position = decode_cursor(cursor)
+    if position is not None:
+        moment, pk = position
+        queryset = queryset.filter(
+            Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "pk__lt": pk})
+        )
+    ids = list(
+        queryset.order_by(f"-{order_field}", "-pk").values_list("pk", order_field)[: size + 1]
+    )
+    next_cursor = encode_cursor(ids[size - 1][1], ids[size - 1][0]) if len(ids) > size else None
+    ids = [pk for pk, _ in ids[:size]]
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(pk__in=ids).select_related("process")
+    }
+    rows = [_row(tasks[pk]) for pk in ids if pk in tasks]
+    _attach_case_data(rows)
+    return TaskPage(rows=rows, next_cursor=next_cursor, cursor=cursor)
+
+
+def _row(task):
+    flow_class = task.process.flow_class
+    node = task.flow_task
+    return TaskRow(
+        task=task,
+        flow_title=str(flow_class.process_title) if flow_class else "",
+        task_title=str(getattr(node, "task_title", "") or node.name) if node else "",
+    )
+
+
+def _attach_case_data(rows):
+    """Each flow summarises its cases from the loaded processes, in at most one query.
+
+    A flow class may define `inbox_summaries(processes) -> {process pk: {...}}`
+    with keys case_number, title, unit, due.
+    """
+    by_flow = {}
+    for row in rows:
+        flow_class = row.task.process.flow_class
+        if flow_class is not None:
+            by_flow.setdefault(flow_class, []).append(row)
+    for flow_class, flow_rows in by_flow.items():
+        summarise = getattr(flow_class, "inbox_summaries", None)
+        summaries = summarise([r.task.process for r in flow_rows]) if summarise else {}
+        for row in flow_rows:
+            summary = summaries.get(row.task.process_id, {})
+            row.case_number = summary.get("case_number", f"#{row.task.process_id}")
+            row.case_title = summary.get("title", "")
+            row.unit_name = summary.get("unit", "")
+            row.due = summary.get("due")
+            row.url = _task_url(row.task)
+
+
+def _task_url(task):
+    try:
+        return task.reverse("index")
+    except NoReverseMatch:  # a flow not mounted in this site's URLs: show the row without a link
+        return ""
+
+
+def inbox_page(user, cursor=None, size=PAGE_SIZE):
+    return _page(inbox_tasks(user), "created", cursor, size)
+
+
+def queue_page(user, cursor=None, size=PAGE_SIZE):
+    return _page(queue_tasks(user), "created", cursor, size)
+
+
+def archive_page(user, cursor=None, size=PAGE_SIZE):
+    return _page(archive_tasks(user), "finished", cursor, size)
+
+
+def task_counts(user):
+    """Badge counts for the menu and the home page, each capped."""
+    return {
+        "inbox": format_count(bounded_count(inbox_tasks(user))),
+        "queue": format_count(bounded_count(queue_tasks(user))),
+    }

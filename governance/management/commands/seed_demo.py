@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from governance.demo import DEMO_PASSWORD, demo_logins, seed_organisation
+
+
+class Command(BaseCommand):
+    help = "載入示範組織與資料（可重複執行，不會重複建立）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="不列出示範帳號")
+
+    def handle(self, *args, quiet=False, **options):
+        seed_organisation()
+        if quiet:
+            return
+        self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
+        for login, name, what in demo_logins():
+            self.stdout.write(f"  {login:<22} {name:<8} {what}")

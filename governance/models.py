@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Capability, UnitRole
+
+
+class User(AbstractUser):
+    """A person of the agency. Chinese names are one string, not first/last."""
+
+    full_name = models.CharField(_("姓名"), max_length=100, blank=True)
+    job_title = models.CharField(_("職稱"), max_length=100, blank=True)
+    language = models.CharField(
+        _("介面語言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("人員")
+        verbose_name_plural = _("人員")
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name or self.username
+
+    def __str__(self):
+        return self.get_full_name()
+
+
+class UnitQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+
+
+class Unit(models.Model):
+    """An organisational unit (組室). Data with effective dates: agencies reorganise."""
+
+    class Kind(models.TextChoices):
+        DIVISION = "division", _("組")
+        OFFICE = "office", _("室")
+        BRANCH = "branch", _("所")
+
+    code = models.SlugField(_("代碼"), max_length=30, unique=True)
+    name = models.CharField(_("名稱"), max_length=100)
+    short_name = models.CharField(_("簡稱"), max_length=30, blank=True)
+    kind = models.CharField(_("類型"), max_length=20, choices=Kind.choices)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    valid_from = models.DateField(_("生效日"), default=timezone.localdate)
+    valid_until = models.DateField(_("失效日"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("組室")
+        verbose_name_plural = _("組室")
+        # Capabilities, held per unit (guardian) or agency-wide (groups).
+        default_permissions = ("add", "change", "delete", "view")
+        permissions = [(cap.value, cap.label) for cap in Capability]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+
+
+class Membership(models.Model):
+    """A person's role in a unit, for a period."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("人員"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("組室")
+    )
+    role = models.CharField(_("單位角色"), max_length=20, choices=UnitRole.choices)
+    valid_from = models.DateField(_("生效日"), default=timezone.localdate)
+    valid_until = models.DateField(_("失效日"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__sort_order", "role", "user__username"]
+        verbose_name = _("單位成員")
+        verbose_name_plural = _("單位成員")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role", "valid_from"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="membership_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class TrailEventQuerySet(models.QuerySet):
+    """Append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise TrailImmutableError(_("事件軌跡只能新增，不能修改。"))
+
+    def delete(self):
+        raise TrailImmutableError(_("事件軌跡只能新增，不能刪除。"))
+
+    _raw_delete = delete
+
+
+class TrailImmutableError(Exception):
+    pass
+
+
+class TrailEvent(models.Model):
+    """One state change of one case, chained to the case's previous event.
+
+    `content_hash` is the SHA-256 of this event's content including
+    `previous_hash`, so editing or deleting any event breaks the chain at the
+    next one; `TrailHead` holds the last hash so removing the tail is found too.
+    """
+
+    case_kind = models.CharField(_("案件類別"), max_length=30)
+    case_ref = models.CharField(_("案號"), max_length=60)
+    sequence = models.PositiveIntegerField(_("序號"))
+    occurred_at = models.DateTimeField(_("時間"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("執行人"),
+    )
+    # The name as it was at the time: people change names and leave.
+    actor_name = models.CharField(_("執行人姓名"), max_length=150)
+    action = models.CharField(_("動作"), max_length=60)
+    from_state = models.CharField(_("原狀態"), max_length=60, blank=True)
+    to_state = models.CharField(_("新狀態"), max_length=60, blank=True)
+    comment = models.TextField(_("意見"), blank=True)
+    attachments = models.JSONField(_("附件指紋"), default=list, blank=True)
+    previous_hash = models.CharField(_("前一事件雜湊"), max_length=64)
+    content_hash = models.CharField(_("本事件雜湊"), max_length=64)
+
+    objects = TrailEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_kind", "case_ref", "sequence"]
+        verbose_name = _("事件軌跡")
+        verbose_name_plural = _("事件軌跡")
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_kind", "case_ref", "sequence"], name="trail_event_sequence"
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TrailImmutableError(_("事件軌跡只能新增，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TrailImmutableError(_("事件軌跡只能新增，不能刪除。"))
+
+    def __str__(self):
+        return f"{self.case_kind}:{self.case_ref} #{self.sequence} {self.action}"
+
+
+class TrailHead(models.Model):
+    """The last event of each case's chain; the row locked while appending."""
+
+    case_kind = models.CharField(max_length=30)
+    case_ref = models.CharField(max_length=60)
+    last_sequence = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["case_kind", "case_ref"], name="trail_head_case")
+        ]

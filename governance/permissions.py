@@ -1,0 +1,136 @@
+"""May this person do X for this unit?
+
+Every view, service and flow asks here. Unit roles are django-guardian object
+permissions on Unit rows (few rows, so the per-user permission set stays
+small); agency-wide roles are global permissions through groups.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Membership, Unit
+from .roles import (
+    AGENCY_ROLE_CAPABILITIES,
+    AGENCY_ROLE_MODEL_PERMISSIONS,
+    UNIT_ROLE_CAPABILITIES,
+    UNIT_SCOPED,
+    AgencyRole,
+    Capability,
+    group_name,
+)
+
+
+def perm_name(capability):
+    return f"governance.{Capability(capability).value}"
+
+
+def can(user, capability, unit=None):
+    """True if `user` holds `capability`, for `unit` when the capability is unit-scoped."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    capability = Capability(capability)
+    name = perm_name(capability)
+    if user.has_perm(name):
+        return True
+    if capability in UNIT_SCOPED and unit is not None:
+        return user.has_perm(name, unit)
+    return False
+
+
+def require(user, capability, unit=None):
+    """Raise PermissionDenied unless `can(...)`; services call this first."""
+    if not can(user, capability, unit):
+        raise PermissionDenied(f"{Capability(capability).label}：權限不足")
+
+
+def units_where(user, capability):
+    """The units for which `user` holds `capability` (all of them for agency-wide holders)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    capability = Capability(capability)
+    if user.has_perm(perm_name(capability)):
+        return Unit.objects.all()
+    if capability not in UNIT_SCOPED:
+        return Unit.objects.none()
+    return get_objects_for_user(
+        user, perm_name(capability), klass=Unit, use_groups=False, with_superuser=False
+    )
+
+
+def agency_roles_of(user):
+    prefix = group_name("")
+    return [
+        AgencyRole(name[len(prefix):])
+        for name in user.groups.filter(name__startswith=prefix).values_list("name", flat=True)
+        if name[len(prefix):] in AgencyRole.values
+    ]
+
+
+def _capability_permissions():
+    unit_type = ContentType.objects.get_for_model(Unit)
+    return {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type=unit_type, codename__in=Capability.values
+        )
+    }
+
+
+def sync_agency_role_groups():
+    """Create one group per agency-wide role holding exactly its permissions."""
+    permissions = _capability_permissions()
+    for role, capabilities in AGENCY_ROLE_CAPABILITIES.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        model_perms = []
+        for dotted in AGENCY_ROLE_MODEL_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".")
+            model_perms.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set([permissions[c.value] for c in capabilities] + model_perms)
+
+
+@transaction.atomic
+def sync_unit_permissions(user, day=None):
+    """Make the user's object permissions on units equal what their active memberships grant.
+
+    Called whenever a membership changes, and daily for memberships that start
+    or end on a date.
+    """
+    day = day or timezone.localdate()
+    permissions = _capability_permissions()
+    wanted = set()
+    for unit_id, role in Membership.objects.active_on(day).filter(user=user).values_list(
+        "unit_id", "role"
+    ):
+        for capability in UNIT_ROLE_CAPABILITIES[role]:
+            wanted.add((permissions[capability.value].pk, str(unit_id)))
+    unit_type = ContentType.objects.get_for_model(Unit)
+    held = {
+        (row.permission_id, row.object_pk): row.pk
+        for row in UserObjectPermission.objects.filter(
+            user=user, content_type=unit_type, permission__codename__in=Capability.values
+        )
+    }
+    stale = [pk for key, pk in held.items() if key not in wanted]
+    if stale:
+        UserObjectPermission.objects.filter(pk__in=stale).delete()
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(
+                user=user, content_type=unit_type, permission_id=perm_id, object_pk=object_pk
+            )
+            for perm_id, object_pk in wanted - held.keys()
+        ]
+    )
+    # has_perm caches per user object; drop the caches so the change shows at once.
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(attr, None)
+    for attr in list(user.__dict__):
+        if attr.startswith("_guardian") or attr == "_viewflow_per_object_perm_cache":
+            user.__dict__.pop(attr, None)

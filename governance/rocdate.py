@@ -1,0 +1,203 @@
+"""ROC (Republic of China, 民國) calendar dates: formatting, parsing and a form field.
+
+ROC year = AD year - 1911, so 民國 1 年 is 1912 and 民國 114 年 is 2025.
+"""
+
+import calendar
+import datetime
+import re
+import unicodedata
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+ROC_OFFSET = 1911
+FIRST_AD_YEAR = ROC_OFFSET + 1
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+ACCEPTED_FORMATS_HINT = (
+    "請輸入民國日期（如 114/3/8、114年3月8日、1140308）或西元日期（如 2025-03-08）。"
+)
+
+# Echoed user input is cut short so a pasted paragraph cannot flood the message.
+_ECHO_LIMIT = 30
+
+_SEPARATED = re.compile(
+    r"(?P<y>\d{1,4})(?P<sep>[/\-.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})", re.ASCII
+)
+_CHINESE = re.compile(r"(?P<y>\d{1,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日號]?", re.ASCII)
+_ERA_PREFIX = re.compile(r"^(民國|民国)")
+
+
+class ROCDateError(ValueError):
+    """A date could not be parsed or expressed in the ROC calendar."""
+
+
+# --- formatting -------------------------------------------------------------
+
+
+def _local_date(value):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, TAIPEI)
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raise TypeError(f"Expected date or datetime, got {type(value).__name__}")
+
+
+def roc_year(d) -> int:
+    year = _local_date(d).year
+    if year < FIRST_AD_YEAR:
+        raise ROCDateError(f"西元 {year} 年早於民國元年（1912 年），無法以民國紀年表示。")
+    return year - ROC_OFFSET
+
+
+def roc_year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day (AD dates) of the given ROC year."""
+    ad_year = year + ROC_OFFSET
+    if year < 1 or ad_year > datetime.MAXYEAR:
+        raise ROCDateError(f"民國年份須介於 1 到 {datetime.MAXYEAR - ROC_OFFSET}，輸入的是 {year}。")
+    return datetime.date(ad_year, 1, 1), datetime.date(ad_year, 12, 31)
+
+
+def format_roc(d) -> str:
+    """Prose form: 114年3月8日."""
+    if d is None:
+        return ""
+    local = _local_date(d)
+    return f"{roc_year(local)}年{local.month}月{local.day}日"
+
+
+def format_roc_short(d) -> str:
+    """Table form: 114/03/08."""
+    if d is None:
+        return ""
+    local = _local_date(d)
+    return f"{roc_year(local)}/{local.month:02d}/{local.day:02d}"
+
+
+def format_roc_datetime(dt) -> str:
+    """Table form with Taipei wall-clock time: 114/03/08 14:05."""
+    if dt is None:
+        return ""
+    if not isinstance(dt, datetime.datetime):
+        raise TypeError(f"Expected datetime, got {type(dt).__name__}")
+    if timezone.is_aware(dt):
+        dt = timezone.localtime(dt, TAIPEI)
+    return f"{format_roc_short(dt.date())} {dt.hour:02d}:{dt.minute:02d}"
+
+
+def today_taipei() -> datetime.date:
+    return timezone.localdate(timezone=TAIPEI)
+
+
+# --- parsing ----------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds full-width digits and punctuation (１１４／３／８) to ASCII.
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _ERA_PREFIX.sub("", compact)
+
+
+def _echo(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _ECHO_LIMIT else text[:_ECHO_LIMIT] + "…"
+
+
+def _split_fields(compact: str):
+    """Return (year_digits, month, day) as strings, or None if no format matches."""
+    for pattern in (_SEPARATED, _CHINESE):
+        match = pattern.fullmatch(compact)
+        if match:
+            return match["y"], match["m"], match["d"]
+    if compact.isascii() and compact.isdigit() and len(compact) in (6, 7, 8):
+        # 8 digits: YYYYMMDD (AD); 7: YYYMMDD and 6: YYMMDD (ROC).
+        return compact[:-4], compact[-4:-2], compact[-2:]
+    return None
+
+
+def _ad_year(year_digits: str, original: str) -> int:
+    year = int(year_digits)
+    if len(year_digits) == 4:
+        if year < FIRST_AD_YEAR:
+            raise ROCDateError(
+                f"日期「{_echo(original)}」有誤：西元年份須為 1912 年（民國元年）以後。"
+            )
+        return year
+    if year < 1:
+        raise ROCDateError(f"日期「{_echo(original)}」有誤：民國年份須大於 0。")
+    return year + ROC_OFFSET
+
+
+def parse_date(text) -> datetime.date:
+    """Parse a ROC or AD date typed by a person; raise ROCDateError if impossible."""
+    if text is None or not str(text).strip():
+        raise ROCDateError("請輸入日期。")
+    text = str(text)
+    fields = _split_fields(_normalise(text))
+    if fields is None:
+        raise ROCDateError(f"日期格式無法辨識：「{_echo(text)}」。{ACCEPTED_FORMATS_HINT}")
+
+    year_digits, month_digits, day_digits = fields
+    year = _ad_year(year_digits, text)
+    month, day = int(month_digits), int(day_digits)
+    # Report the year the way the user wrote it (ROC or AD).
+    shown_year = year if len(year_digits) == 4 else year - ROC_OFFSET
+    if not 1 <= month <= 12:
+        raise ROCDateError(
+            f"日期「{_echo(text)}」有誤：月份須介於 1 到 12，輸入的是 {month} 月。"
+        )
+    last_day = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last_day:
+        raise ROCDateError(
+            f"日期「{_echo(text)}」有誤：{shown_year}年{month}月沒有{day}日"
+            f"（該月只有 {last_day} 天）。"
+        )
+    return datetime.date(year, month, day)
+
+
+# --- form field -------------------------------------------------------------
+
+
+def _display_value(value):
+    """ROC short form for dates, so the rendered text parses back to the same date."""
+    if not isinstance(value, datetime.date):
+        return value
+    try:
+        return format_roc_short(value)
+    except ROCDateError:
+        # Pre-1912 dates have no ROC form; showing ISO beats crashing the page.
+        return value.isoformat()
+
+
+class ROCDateInput(forms.TextInput):
+    """Text input that shows dates in ROC short form (114/03/08)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "例：114/3/8", **(attrs or {})})
+
+    def format_value(self, value):
+        return super().format_value(_display_value(value))
+
+
+class ROCDateField(forms.DateField):
+    """Date field accepting ROC and AD input, rendering ROC short form."""
+
+    widget = ROCDateInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return _local_date(value)
+        try:
+            return parse_date(str(value))
+        except ROCDateError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value):
+        return _display_value(value)

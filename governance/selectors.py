@@ -1,0 +1,41 @@
+"""Organisation reads."""
+
+from django.utils import timezone
+
+from .models import Membership, Unit
+from .permissions import agency_roles_of
+from .roles import UnitRole
+
+
+def active_units(day=None):
+    return Unit.objects.active_on(day or timezone.localdate())
+
+
+def memberships_of(user, day=None):
+    return list(
+        Membership.objects.active_on(day or timezone.localdate())
+        .filter(user=user)
+        .select_related("unit")
+        .order_by("unit__sort_order", "role")
+    )
+
+
+def primary_unit(user, day=None):
+    """The unit a person belongs to: the first of their active memberships."""
+    memberships = memberships_of(user, day)
+    return memberships[0].unit if memberships else None
+
+
+def unit_people(unit, role=None, day=None):
+    memberships = Membership.objects.active_on(day or timezone.localdate()).filter(unit=unit)
+    if role is not None:
+        memberships = memberships.filter(role=UnitRole(role))
+    return [m.user for m in memberships.select_related("user").order_by("user__username")]
+
+
+def person_profile(user):
+    """What the home page and the header say about a person."""
+    return {
+        "memberships": memberships_of(user),
+        "agency_roles": agency_roles_of(user),
+    }

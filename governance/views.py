@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import inbox as inbox_selectors
+from .permissions import can
+from .roles import Capability
+from .selectors import person_profile
+
+
+@login_required
+def home(request):
+    profile = person_profile(request.user)
+    counts = inbox_selectors.task_counts(request.user)
+    first_tasks = inbox_selectors.inbox_page(request.user, size=5).rows
+    ctx = {
+        "profile": profile,
+        "counts": counts,
+        "first_tasks": first_tasks,
+        "may": {cap.value: can(request.user, cap) for cap in Capability},
+    }
+    return render(request, "governance/home.html", ctx)
+
+
+def _task_list(request, page_function, template_title, empty_text, list_name):
+    page = page_function(request.user, cursor=request.GET.get("after"))
+    ctx = {
+        "page": page,
+        "list_title": template_title,
+        "empty_text": empty_text,
+        "list_name": list_name,
+        "counts": inbox_selectors.task_counts(request.user),
+    }
+    return render(request, "governance/task_list.html", ctx)
+
+
+@login_required
+def inbox(request):
+    return _task_list(
+        request, inbox_selectors.inbox_page, "收件匣", "目前沒有指派給您的待辦任務。", "inbox"
+    )
+
+
+@login_required
+def queue(request):
+    return _task_list(
+        request,
+        inbox_selectors.queue_page,
+        "待認領任務",
+        "目前沒有可由您認領的任務。",
+        "queue",
+    )
+
+
+@login_required
+def archive(request):
+    return _task_list(
+        request, inbox_selectors.archive_page, "已完成任務", "尚無已完成的任務。", "archive"
+    )
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; a signed-in person keeps the choice."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest("不支援的語言 / Unsupported language")
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    translation.activate(language)
+    response = redirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response

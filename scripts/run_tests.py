@@ -1,0 +1,69 @@
+"""`make test`: the whole suite on SQLite, again on a real PostgreSQL, then the browser tests.
+
+Ends with one line that totals the three runs, and a non-zero exit if any failed.
+"""
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from pg import temporary_postgres  # noqa: E402
+
+RESULTS = ROOT / "test-results"
+
+
+def pytest(name, marker, extra_env):
+    RESULTS.mkdir(exist_ok=True)
+    report = RESULTS / f"{name}.xml"
+    env = {**os.environ, **extra_env}
+    print(f"\n===== {name} =====", flush=True)
+    code = subprocess.call(
+        [sys.executable, "-m", "pytest", "-m", marker, f"--junitxml={report}", *sys.argv[1:]],
+        cwd=ROOT,
+        env=env,
+    )
+    return code, report
+
+
+def totals(report):
+    if not report.exists():
+        return 0, 0, 0
+    suites = ET.parse(report).getroot()
+    passed = failed = skipped = 0
+    for suite in suites.iter("testsuite"):
+        tests = int(suite.get("tests", 0))
+        bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skip = int(suite.get("skipped", 0))
+        failed += bad
+        skipped += skip
+        passed += tests - bad - skip
+    return passed, failed, skipped
+
+
+def main():
+    base_env = {"DATABASE_URL": "", "CELERY_BROKER_URL": ""}
+    runs = [pytest("sqlite", "not browser", base_env)]
+    with temporary_postgres() as url:
+        runs.append(pytest("postgresql", "not browser", {**base_env, "DATABASE_URL": url}))
+    runs.append(
+        pytest("browser", "browser", {**base_env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+    )
+    passed = failed = skipped = 0
+    ok = True
+    for code, report in runs:
+        p, f, s = totals(report)
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+        # 5 = no test collected: a run that should have tests and has none is a failure.
+        ok = ok and code == 0
+    print(f"\nall runs (sqlite, postgresql, browser):")
+    print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if ok and failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
