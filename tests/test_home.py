@@ -1,0 +1,74 @@
+"""The home page: login required, Traditional Chinese by default, per person and role."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client, org):
+    response = client.get("/home/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get("/")["Location"] == "/home/"
+
+
+def test_login_page_is_in_traditional_chinese(client, org):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'lang="zh-hant"' in html
+    assert "登入" in html
+    assert "cdn" not in html.lower()
+
+
+def test_login_with_demo_password(client, org, demo_password):
+    response = client.post(
+        "/accounts/login/", {"username": "acquisitions-staff1", "password": demo_password}
+    )
+    assert response.status_code == 302
+    html = client.get("/home/").content.decode()
+    assert "吳宗翰，您好" in html
+    assert "採訪編目組 · 同仁" in html
+    assert "收件匣" in html
+
+
+def test_wrong_password_is_refused(client, org):
+    response = client.post(
+        "/accounts/login/", {"username": "acquisitions-staff1", "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_home_lists_role_duties(login_as):
+    html = login_as("hr").get("/home/").content.decode()
+    assert "調閱同仁考績佐證" in html
+    assert "決行提案採行與解除列管" not in html
+    html = login_as("director").get("/home/").content.decode()
+    assert "決行提案採行與解除列管" in html
+    assert "館長" in html
+
+
+def test_viewflow_strings_are_translated(login_as):
+    html = login_as("planning-staff1").get("/workflow/inbox/").content.decode()
+    assert "收件匣" in html
+    assert ">Inbox<" not in html
+    assert "Applications" not in html  # viewflow's menu header, from our zh_Hant catalog
+    assert "登出" in html
+
+
+def test_person_can_switch_to_english_and_back(login_as, person):
+    client = login_as("planning-staff1")
+    response = client.post("/language/", {"language": "en", "next": "/home/"})
+    assert response.status_code == 302 and response["Location"] == "/home/"
+    assert person("planning-staff1").language == "en"
+    html = client.get("/home/").content.decode()
+    assert 'lang="en"' in html
+    assert "Inbox" in html
+    client.post("/language/", {"language": "zh-hant", "next": "/home/"})
+    assert 'lang="zh-hant"' in client.get("/home/").content.decode()
+
+
+def test_language_switch_rejects_unknown_language_and_foreign_redirects(login_as):
+    client = login_as("planning-staff1")
+    assert client.post("/language/", {"language": "xx"}).status_code == 400
+    response = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
