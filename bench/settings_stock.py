@@ -1,5 +1,5 @@
-"""Benchmark settings with viewflow's stock workflow pages mounted under /stock/."""
+"""Benchmark settings with viewflow's stock workflow pages mounted under /stock/ (bench/urls.py)."""
 
-from bench.settings import *  # noqa: F401,F403
+from bench.settings_http import *  # noqa: F401,F403
 
 ROOT_URLCONF = "bench.urls"

@@ -14,7 +14,7 @@ stock_site = Site(
     title="viewflow stock",
     viewsets=[WorkflowAppViewset(flow_viewsets=[FlowViewset(BenchFlow)])],
 )
-stock_site.namespace = "stock"
+stock_site.app_name = stock_site.namespace = "stock"
 
 urlpatterns = [
     path("stock/", stock_site.urls),

@@ -1,17 +1,28 @@
+from django.conf import settings
 from django.utils import translation
 
 
 class UserLanguageMiddleware:
-    """A signed-in person's chosen interface language wins over the browser's."""
+    """Traditional Chinese unless the person chose otherwise.
+
+    The browser's Accept-Language is deliberately ignored: the agency's interface
+    language is zh-Hant, and English is a per-person choice (kept on the user,
+    and in a cookie for the login page).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        language = settings.LANGUAGE_CODE
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in dict(settings.LANGUAGES):
+            language = cookie
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = translation.get_language()
+            language = user.language
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,11 @@ def _task_list(request, page_function, template_title, empty_text, list_name):
 @login_required
 def inbox(request):
     return _task_list(
-        request, inbox_selectors.inbox_page, "收件匣", "目前沒有指派給您的待辦任務。", "inbox"
+        request,
+        inbox_selectors.inbox_page,
+        _("收件匣"),
+        _("目前沒有指派給您的待辦任務。"),
+        "inbox",
     )
 
 
@@ -50,8 +55,8 @@ def queue(request):
     return _task_list(
         request,
         inbox_selectors.queue_page,
-        "待認領任務",
-        "目前沒有可由您認領的任務。",
+        _("待認領任務"),
+        _("目前沒有可由您認領的任務。"),
         "queue",
     )
 
@@ -59,7 +64,11 @@ def queue(request):
 @login_required
 def archive(request):
     return _task_list(
-        request, inbox_selectors.archive_page, "已完成任務", "尚無已完成的任務。", "archive"
+        request,
+        inbox_selectors.archive_page,
+        _("已完成任務"),
+        _("尚無已完成的任務。"),
+        "archive",
     )
 
 
@@ -68,7 +77,7 @@ def set_language(request):
     """Switch the interface language; a signed-in person keeps the choice."""
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest("不支援的語言 / Unsupported language")
+        return HttpResponseBadRequest(_("不支援的語言"))
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])

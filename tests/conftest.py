@@ -30,3 +30,33 @@ def login_as(client, person):
 @pytest.fixture
 def demo_password():
     return DEMO_PASSWORD
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # needed as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these chromium keeps trying to reach the internet, which this network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium: Playwright's own browser download is not available here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def live_org(transactional_db, live_server):
+    """The demo organisation behind a live server, for browser tests."""
+    seed_organisation()
+    return live_server

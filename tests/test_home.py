@@ -72,3 +72,8 @@ def test_language_switch_rejects_unknown_language_and_foreign_redirects(login_as
     assert client.post("/language/", {"language": "xx"}).status_code == 400
     response = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_browser_language_does_not_override_the_default(client, org):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hant"' in html and "登入" in html

@@ -1,0 +1,34 @@
+"""A person logs in through a real browser and sees the home page in Traditional Chinese."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, base_url, login, password):
+    page.goto(f"{base_url}/")
+    # viewflow's form fields are web components that render their <input> in the page.
+    page.locator("input[name=username]").fill(login)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="登入").click()
+
+
+def test_staff_member_logs_in_and_sees_home_in_traditional_chinese(page, live_org, demo_password, tmp_path):
+    log_in(page, live_org.url, "readers-staff1", demo_password)
+    page.wait_for_url(f"{live_org.url}/home/")
+    assert page.locator("html").get_attribute("lang") == "zh-hant"
+    assert page.get_by_role("heading", name="許志偉，您好").is_visible()
+    assert page.get_by_text("閱覽典藏組 · 同仁").is_visible()
+    assert page.get_by_role("link", name="收件匣").first.is_visible()
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+    page.screenshot(path="test-results/home.png", full_page=True)
+
+    page.get_by_role("link", name="收件匣").first.click()
+    page.wait_for_url(f"{live_org.url}/workflow/inbox/")
+    assert page.get_by_text("目前沒有指派給您的待辦任務。").is_visible()
+
+
+def test_wrong_password_stays_on_login_page(page, live_org):
+    log_in(page, live_org.url, "readers-staff1", "not-the-password")
+    assert "/accounts/login/" in page.url
+    assert page.get_by_role("button", name="登入").is_visible()
