@@ -14,7 +14,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from pg import temporary_postgres  # noqa: E402
 
-RESULTS = ROOT / "test-results"
+# Not "test-results": pytest-playwright empties that folder (its --output) when it starts.
+RESULTS = ROOT / "test-reports"
 
 
 def pytest(name, marker, extra_env):

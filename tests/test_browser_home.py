@@ -1,6 +1,7 @@
 """A person logs in through a real browser and sees the home page in Traditional Chinese."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,6 @@ def test_staff_member_logs_in_and_sees_home_in_traditional_chinese(page, live_or
     assert page.get_by_text("閱覽典藏組 · 同仁").is_visible()
     assert page.get_by_role("link", name="收件匣").first.is_visible()
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
-    page.screenshot(path="test-results/home.png", full_page=True)
 
     page.get_by_role("link", name="收件匣").first.click()
     page.wait_for_url(f"{live_org.url}/workflow/inbox/")
@@ -30,5 +30,7 @@ def test_staff_member_logs_in_and_sees_home_in_traditional_chinese(page, live_or
 
 def test_wrong_password_stays_on_login_page(page, live_org):
     log_in(page, live_org.url, "readers-staff1", "not-the-password")
+    # expect() waits for the response to the POST: the form comes back with Django's error.
+    expect(page.get_by_text("和密碼。請注意兩者皆區分大小寫")).to_be_visible()
     assert "/accounts/login/" in page.url
-    assert page.get_by_role("button", name="登入").is_visible()
+    expect(page.get_by_role("button", name="登入")).to_be_visible()
