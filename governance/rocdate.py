@@ -201,3 +201,22 @@ class ROCDateField(forms.DateField):
 
     def prepare_value(self, value):
         return _display_value(value)
+
+
+def quarter_of(d) -> tuple[int, int]:
+    """(ROC year, quarter 1-4) of a date."""
+    d = _local_date(d)
+    return roc_year(d), (d.month - 1) // 3 + 1
+
+
+def quarter_label(d) -> str:
+    """`114Q3`: the period a quarterly report covers."""
+    year, quarter = quarter_of(d)
+    return f"{year}Q{quarter}"
+
+
+def quarter_end(d) -> datetime.date:
+    d = _local_date(d)
+    last_month = ((d.month - 1) // 3 + 1) * 3
+    following = datetime.date(d.year + (last_month == 12), last_month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)

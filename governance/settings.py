@@ -201,4 +201,14 @@ LOGGING = {
 # The agency this installation serves; printed on documents.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "國立臺灣圖書館")
 SITE_TITLE = _("創新提案與管考系統")
-WORKFLOW_FLOWS = []  # dotted paths of flow classes; each app adds its own
+WORKFLOW_FLOWS = ["proposals.flows.ProposalFlow"]  # dotted paths of the site's flow classes
+SITE_APPLICATIONS = ["proposals.urls.ProposalsApp"]  # each app's pages in the site's menu
+
+# Proposal attachments: size limit and accepted file types (by extension).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
+ATTACHMENT_EXTENSIONS = [
+    "pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
+    "txt", "csv", "jpg", "jpeg", "png",
+]
+# Earlier proposals at or above this similarity are shown to the first reviewer.
+PROPOSAL_SIMILARITY_THRESHOLD = float(os.environ.get("PROPOSAL_SIMILARITY_THRESHOLD", "0.3"))

@@ -75,5 +75,6 @@ def build_site():
         viewsets=[
             HomeApp(),
             WorkflowApp(flow_viewsets=[FlowViewset(flow) for flow in workflow_flows()]),
+            *(import_string(dotted)() for dotted in settings.SITE_APPLICATIONS),
         ],
     )

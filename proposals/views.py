@@ -1,3 +1,329 @@
-from django.shortcuts import render
+"""Pages of proposals: lists, detail, draft editing, and the flow's task pages.
 
-# Create your views here.
+Task views run inside viewflow's wrapper (request.activation is the started
+task, under the process lock on POST); each validates its form and calls the
+service of its step.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    ApproveProgressForm,
+    AssignReviewersForm,
+    DecisionForm,
+    EvaluationForm,
+    ExecutionPlanForm,
+    FirstReviewForm,
+    ProgressReportForm,
+    ProposalFilterForm,
+    ProposalForm,
+    ScoreForm,
+)
+from .models import Attachment, Proposal
+
+LIST_LIMIT = 200
+
+
+def _viewable(request, pk):
+    proposal = get_object_or_404(Proposal.objects.select_related("unit", "submitter", "lead_unit"), pk=pk)
+    if not selectors.can_view(request.user, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _list_page(request, queryset, title, show_filters=False, list_name="mine"):
+    form = ProposalFilterForm(request.GET or None, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        queryset = selectors.filter_proposals(
+            queryset, year=data["year"], unit=data["unit"], state=data["state"],
+            grade=data["grade"], text=data["q"],
+        )
+    else:
+        queryset = selectors.filter_proposals(queryset)
+    ctx = {
+        "title": title,
+        "proposals": list(queryset[:LIST_LIMIT]),
+        "limited": queryset[LIST_LIMIT:LIST_LIMIT + 1].exists(),
+        "form": form,
+        "show_filters": show_filters,
+        "stats": selectors.statistics(queryset) if show_filters else None,
+        "list_name": list_name,
+        "may_list_all": selectors.may_list_all(request.user),
+    }
+    return render(request, "proposals/proposal_list.html", ctx)
+
+
+@login_required
+def my_proposals(request):
+    return _list_page(request, selectors.my_proposals(request.user), _("我的提案"))
+
+
+@login_required
+def unit_proposals(request):
+    return _list_page(request, selectors.unit_proposals(request.user), _("本單位提案"),
+                      show_filters=True, list_name="unit")
+
+
+@login_required
+def all_proposals(request):
+    if not selectors.may_list_all(request.user):
+        raise PermissionDenied
+    return _list_page(request, selectors.visible_proposals(request.user), _("全部提案"),
+                      show_filters=True, list_name="all")
+
+
+# ---------------------------------------------------------------- one proposal
+
+
+@login_required
+def proposal_detail(request, pk):
+    proposal = _viewable(request, pk)
+    ctx = {
+        "proposal": proposal,
+        "proposers": proposal.proposers.select_related("person"),
+        "rounds": proposal.review_rounds.select_related("reviewer"),
+        "history": selectors.history(proposal),
+        "attachments": proposal.attachments.select_related("uploaded_by"),
+        "milestones": proposal.milestones.all(),
+        "reports": proposal.progress_reports.select_related("reporter", "approver"),
+        "rewards": proposal.rewards.select_related("person"),
+        "supporting_units": proposal.supporting_units.all(),
+        "assignments": selectors.reviewer_assignments(proposal),
+        "see_scores": selectors.can_see_scores(request.user, proposal),
+        "may_edit": proposal.state == Proposal.State.DRAFT and proposal.submitter_id == request.user.pk,
+        "may_withdraw": services.can_withdraw(request.user, proposal),
+        "open_tasks": selectors.open_tasks_for(request.user, proposal),
+    }
+    return render(request, "proposals/proposal_detail.html", ctx)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    proposal = _viewable(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal=proposal)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("檔案不存在"))
+    return FileResponse(handle, as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+
+
+@login_required
+def proposal_create(request):
+    if not selectors.may_propose(request.user):
+        raise PermissionDenied
+    return _edit(request, None)
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk)
+    if proposal.submitter_id != request.user.pk:
+        raise PermissionDenied
+    if proposal.state != Proposal.State.DRAFT:
+        messages.error(request, _("提案已送出，不能再編輯。"))
+        return redirect("proposals:detail", pk=pk)
+    return _edit(request, proposal)
+
+
+def _edit(request, proposal):
+    form = ProposalForm(request.POST or None, request.FILES or None, instance=proposal, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = services.save_draft(
+                    actor=request.user, content=form.content(),
+                    co_proposers=form.cleaned_data["co_proposers"],
+                    uploads=form.cleaned_data["attachments"], proposal=proposal,
+                )
+                if "submit" in request.POST:
+                    services.submit_proposal(actor=request.user, proposal=saved)
+                    saved.refresh_from_db()
+                    messages.success(request, _("提案已送出，案號 %(n)s。") % {"n": saved.case_number})
+                else:
+                    messages.success(request, _("草稿已儲存。"))
+            return redirect("proposals:detail", pk=saved.pk)
+        except ValidationError as e:
+            form.add_error(None, e)
+    title = _("修改提案草稿") if proposal else _("新增創意提案")
+    return render(request, "proposals/proposal_form.html", {"form": form, "title": title, "proposal": proposal})
+
+
+@login_required
+@require_POST
+def proposal_submit(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk)
+    try:
+        services.submit_proposal(actor=request.user, proposal=proposal)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        proposal.refresh_from_db()
+        messages.success(request, _("提案已送出，案號 %(n)s。") % {"n": proposal.case_number})
+    return redirect("proposals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request, pk):
+    proposal = get_object_or_404(Proposal, pk=pk)
+    services.withdraw_proposal(actor=request.user, proposal=proposal,
+                               reason=request.POST.get("reason", ""))
+    messages.success(request, _("提案已撤回。"))
+    return redirect("proposals:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- task pages
+
+
+def _proposal_of_task(request):
+    return Proposal.objects.select_related("unit", "submitter", "lead_unit").get(
+        pk=request.activation.process.proposal_id
+    )
+
+
+def _task(request, form, step, step_kwargs, template_extra=None):
+    """Render the task page, or run the step on a valid POST and go to the proposal."""
+    proposal = _proposal_of_task(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                step(actor=request.user, activation=request.activation, **step_kwargs())
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("已完成：%(t)s") % {"t": request.activation.flow_task.task_title})
+            return redirect("proposals:detail", pk=proposal.pk)
+    ctx = {
+        "form": form,
+        "proposal": proposal,
+        "task": request.activation.task,
+        "task_title": request.activation.flow_task.task_title,
+        "proposers": proposal.proposers.select_related("person"),
+        "attachments": proposal.attachments.all(),
+        **(template_extra or {}),
+    }
+    return render(request, "proposals/task.html", ctx)
+
+
+def first_review_task(request, **kwargs):
+    form = FirstReviewForm(request.POST or None)
+    proposal = _proposal_of_task(request)
+    return _task(
+        request, form, services.first_review,
+        template_extra={
+            "similar": selectors.similar_proposals(proposal),
+            "rounds": proposal.review_rounds.select_related("reviewer"),
+            "show_similar": True,
+        },
+        step_kwargs=lambda: {
+            "outcome": form.cleaned_data["outcome"],
+            "reasons": form.cleaned_data["reasons"],
+            "reason_code": form.cleaned_data["reason_code"] or None,
+        },
+    )
+
+
+def revise_task(request, **kwargs):
+    proposal = _proposal_of_task(request)
+    form = ProposalForm(request.POST or None, request.FILES or None, instance=proposal, actor=request.user)
+    if request.method == "POST":
+        # The form edits a copy; the service saves the proposal under its lock.
+        form.instance = Proposal.objects.get(pk=proposal.pk)
+    return _task(
+        request, form, services.resubmit,
+        template_extra={"rounds": proposal.review_rounds.select_related("reviewer"), "multipart": True},
+        step_kwargs=lambda: {
+            "content": form.content(),
+            "co_proposers": form.cleaned_data["co_proposers"],
+            "uploads": form.cleaned_data["attachments"],
+        },
+    )
+
+
+def assign_reviewers_task(request, **kwargs):
+    form = AssignReviewersForm(request.POST or None, proposal=_proposal_of_task(request))
+    return _task(request, form, services.assign_reviewers,
+                 step_kwargs=lambda: {"members": list(form.cleaned_data["members"])})
+
+
+def score_task(request, **kwargs):
+    proposal = _proposal_of_task(request)
+    criteria = selectors.criteria_for_year(proposal.roc_year)
+    form = ScoreForm(request.POST or None, criteria=criteria)
+    return _task(request, form, services.score_proposal,
+                 step_kwargs=lambda: {"values": form.values(), "comment": form.cleaned_data["comment"]})
+
+
+def decide_task(request, **kwargs):
+    proposal = _proposal_of_task(request)
+    form = DecisionForm(request.POST or None, initial={"lead_unit": proposal.unit_id})
+    return _task(
+        request, form, services.decide_adoption,
+        template_extra={"assignments": selectors.reviewer_assignments(proposal), "see_scores": True,
+                        "bands": selectors.grade_bands_for_year(proposal.roc_year)},
+        step_kwargs=lambda: {
+            "decision": form.cleaned_data["decision"],
+            "reason": form.cleaned_data["reason"],
+            "lead_unit": form.cleaned_data["lead_unit"],
+            "supporting_units": list(form.cleaned_data["supporting_units"]),
+            "due_date": form.cleaned_data["due_date"],
+        },
+    )
+
+
+def execution_plan_task(request, **kwargs):
+    form = ExecutionPlanForm(request.POST or None)
+    return _task(request, form, services.write_execution_plan,
+                 step_kwargs=lambda: {"plan": form.cleaned_data["plan"],
+                                      "milestones": form.cleaned_data["milestones"]})
+
+
+def progress_report_task(request, **kwargs):
+    proposal = _proposal_of_task(request)
+    form = ProgressReportForm(request.POST or None, request.FILES or None)
+    return _task(
+        request, form, services.report_progress,
+        template_extra={"reports": proposal.progress_reports.all(), "milestones": proposal.milestones.all(),
+                        "multipart": True},
+        step_kwargs=lambda: {
+            "percent_complete": form.cleaned_data["percent_complete"],
+            "text": form.cleaned_data["text"],
+            "declares_complete": form.cleaned_data["declares_complete"],
+            "uploads": form.cleaned_data["evidence"],
+        },
+    )
+
+
+def approve_progress_task(request, **kwargs):
+    proposal = _proposal_of_task(request)
+    form = ApproveProgressForm(request.POST or None)
+    return _task(
+        request, form, services.review_progress,
+        template_extra={"reports": proposal.progress_reports.prefetch_related("attachments")},
+        step_kwargs=lambda: {"approve": form.cleaned_data["approve"], "comment": form.cleaned_data["comment"]},
+    )
+
+
+def evaluate_task(request, **kwargs):
+    proposal = _proposal_of_task(request)
+    form = EvaluationForm(request.POST or None)
+    return _task(
+        request, form, services.evaluate_effectiveness,
+        template_extra={"reports": proposal.progress_reports.all()},
+        step_kwargs=lambda: {"evaluation": form.cleaned_data["evaluation"],
+                             "rating": form.cleaned_data["rating"]},
+    )

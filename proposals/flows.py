@@ -1,0 +1,176 @@
+"""The innovation proposal lifecycle (創意提案), as DOMAIN.md draws it.
+
+submit ─▶ first review ─┬─ returned ─▶ revise ─▶ first review …
+                        ├─ not accepted ─▶ end
+                        └─ accepted ─▶ assign reviewers ─▶ one score task per member ─▶ all in
+  ─▶ compute grade ─▶ adoption decision ─┬─ reference / reject ─▶ end
+                                        └─ adopt ─▶ execution plan ─▶ quarterly report ─▶ head
+  approves ─┬─ returned / not yet complete ─▶ next report …
+            └─ complete ─▶ effectiveness evaluation ─▶ close with rewards ─▶ end
+
+Each node's handler is a service of proposals/services.py; the flow only routes.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.split import SplitActivation
+
+from governance.models import Unit, User
+from governance.roles import UnitRole
+from governance.selectors import unit_people
+
+from . import selectors, services, views
+from .models import ProposalProcess
+
+
+# viewflow passes the base Process to these in its assign check: read the JSON data,
+# which the proxy and the base class share. An unsaved Unit with its pk is all
+# guardian needs for the object-permission check.
+def proposer_unit(process):
+    return Unit(pk=process.data.get("unit_id"))
+
+
+def lead_unit(process):
+    return Unit(pk=process.data.get("lead_unit_id"))
+
+
+def _only_head(unit_id):
+    """The unit's head when it has exactly one; otherwise the task waits in the heads' queue."""
+    heads = unit_people(Unit(pk=unit_id), role=UnitRole.HEAD)
+    return heads[0] if len(heads) == 1 else None
+
+
+class ScoringSplitActivation(SplitActivation):
+    """One score task per assigned committee member, each with its assignment in task.data.
+
+    viewflow's open-source Split ignores `data_source`; this is the small part of it we need.
+    """
+
+    @Activation.status.super()
+    def activate(self):
+        node = self.flow_task._activate_next[0][0]
+        for data in services.scoring_tasks_data(self.process):
+            self.next_tasks.append((node, data))
+        if not self.next_tasks:
+            raise FlowRuntimeError("沒有指派評審委員")
+
+
+class ScoringSplit(flow.Split):
+    activation_class = ScoringSplitActivation
+
+
+class ProposalFlow(flow.Flow):
+    process_class = ProposalProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("創意提案")
+    process_description = _("提案、初審、複審、採行、執行、追蹤與獎勵")
+
+    start = flow.StartHandle(this.start_process).Next(this.first_review)
+
+    first_review = (
+        flow.View(views.first_review_task)
+        .Annotation(title=_("初審（受理審查）"))
+        .Permission("governance.review_unit_cases", obj=proposer_unit)
+        .Assign(lambda activation: _only_head(activation.process.unit_id))
+        .Next(this.route_first_review)
+    )
+    route_first_review = (
+        flow.Switch()
+        .Case(this.assign_reviewers, lambda a: a.process.first_review_outcome == "accepted")
+        .Case(this.revise, lambda a: a.process.first_review_outcome == "returned")
+        .Default(this.not_accepted)
+    )
+    revise = (
+        flow.View(views.revise_task)
+        .Annotation(title=_("修正提案"))
+        .Permission("governance.submit_for_unit", obj=proposer_unit)
+        .Assign(lambda activation: services.submitter_of(activation.process))
+        .Next(this.first_review)
+    )
+    not_accepted = flow.End()
+
+    assign_reviewers = (
+        flow.View(views.assign_reviewers_task)
+        .Annotation(title=_("指派複審委員"))
+        .Permission("governance.manage_tracking")
+        .Next(this.split_scoring)
+    )
+    split_scoring = ScoringSplit().Next(this.score)
+    score = (
+        flow.View(views.score_task)
+        .Annotation(title=_("複審評分"))
+        .Permission(lambda activation: _scoring_permission(activation))
+        .Assign(lambda activation: User.objects.get(pk=activation.task.data["member_id"]))
+        .Next(this.scores_in)
+    )
+    scores_in = flow.Join().Next(this.compute_grade)
+    compute_grade = flow.Function(this.grade).Next(this.decide)
+
+    decide = (
+        flow.View(views.decide_task)
+        .Annotation(title=_("採行決定"))
+        .Permission("governance.decide_for_agency")
+        .Next(this.route_decision)
+    )
+    route_decision = (
+        flow.Switch()
+        .Case(this.execution_plan, lambda a: a.process.decision == "adopt")
+        .Default(this.not_adopted)
+    )
+    not_adopted = flow.End()
+
+    execution_plan = (
+        flow.View(views.execution_plan_task)
+        .Annotation(title=_("提報執行計畫"))
+        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Next(this.progress_report)
+    )
+    progress_report = (
+        flow.View(views.progress_report_task)
+        .Annotation(title=_("季進度回報"))
+        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Next(this.approve_progress)
+    )
+    approve_progress = (
+        flow.View(views.approve_progress_task)
+        .Annotation(title=_("主管核定進度"))
+        .Permission("governance.review_unit_cases", obj=lead_unit)
+        .Assign(lambda activation: _only_head(activation.process.lead_unit_id))
+        .Next(this.route_progress)
+    )
+    route_progress = (
+        flow.Switch()
+        .Case(this.evaluate, lambda a: a.process.progress_outcome == "completed")
+        .Default(this.progress_report)
+    )
+    evaluate = (
+        flow.View(views.evaluate_task)
+        .Annotation(title=_("成效評估"))
+        .Permission("governance.manage_tracking")
+        .Next(this.close)
+    )
+    close = flow.Function(this.record_rewards).Next(this.end)
+    end = flow.End()
+
+    def start_process(self, activation, proposal):
+        activation.process.proposal_id = proposal.pk
+        activation.process.unit_id = proposal.unit_id
+        return activation.process
+
+    def grade(self, activation):
+        services.compute_grade(activation)
+
+    def record_rewards(self, activation):
+        services.close_with_rewards(activation)
+
+    @classmethod
+    def inbox_summaries(cls, processes):
+        return selectors.inbox_summaries(processes)
+
+
+def _scoring_permission(activation):
+    external = services.is_external_assignment(activation.task.data.get("assignment_id"))
+    return "governance.score_assigned_only" if external else "governance.score_proposals"

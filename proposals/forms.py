@@ -1,0 +1,249 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Unit, User
+from governance.permissions import units_where
+from governance.rocdate import ROCDateError, ROCDateField, parse_date
+from governance.roles import Capability
+from governance.selectors import active_units
+
+from .models import NotAcceptedReason, Proposal, ReviewRound, ScopeCategory
+from .services import ProposalContent, check_upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked against the attachment rules."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                check_upload(upload)
+            except ValidationError as e:
+                errors.extend(e.messages)
+        if errors:
+            raise ValidationError(errors)
+        if self.required and not cleaned:
+            raise ValidationError(_("請上傳檔案。"))
+        return cleaned
+
+
+def _person_label(user):
+    return f"{user.get_full_name()}（{user.username}）"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _person_label(obj)
+
+
+class ProposalForm(forms.ModelForm):
+    """The proposal's content, its co-proposers with their shares, and new attachments."""
+
+    co_proposers = forms.CharField(
+        label=_("共同提案人"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一位：帳號 貢獻比例，例如「readers-staff2 30」。提案人的比例為 100% 減去其他人的合計。"),
+    )
+    attachments = MultipleFileField(label=_("附件"))
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "situation", "improvement", "benefit", "category", "plan_item"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 5}),
+            "improvement": forms.Textarea(attrs={"rows": 5}),
+            "benefit": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["category"].queryset = ScopeCategory.objects.filter(active=True)
+        if self.instance.pk and not self.is_bound:
+            self.initial["co_proposers"] = "\n".join(
+                f"{p.person.username} {p.share}" for p in self.instance.proposers.all()[1:]
+            )
+
+    def clean_co_proposers(self):
+        people = []
+        for number, line in enumerate(self.cleaned_data["co_proposers"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.replace("，", " ").replace(",", " ").replace("%", " ").split()
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise ValidationError(_("第 %(n)s 行格式應為「帳號 比例」。"), params={"n": number})
+            person = User.objects.filter(username=parts[0], is_active=True).first()
+            if person is None:
+                raise ValidationError(_("第 %(n)s 行：找不到帳號 %(u)s。"), params={"n": number, "u": parts[0]})
+            people.append((person, int(parts[1])))
+        return people
+
+    def content(self):
+        data = self.cleaned_data
+        return ProposalContent(
+            data["title"], data["situation"], data["improvement"], data["benefit"],
+            data["category"], data["plan_item"],
+        )
+
+
+class FirstReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("初審結果"), choices=ReviewRound.Outcome.choices,
+                                widget=forms.RadioSelect)
+    reason_code = forms.ChoiceField(label=_("不予受理理由"), required=False)
+    reasons = forms.CharField(label=_("理由／說明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_code"].choices = [("", "—")] + [
+            (r.code, r.label) for r in NotAcceptedReason.objects.filter(active=True)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == ReviewRound.Outcome.NOT_ACCEPTED and not data.get("reason_code"):
+            self.add_error("reason_code", _("不予受理須選擇理由。"))
+        if data.get("outcome") == ReviewRound.Outcome.RETURNED and not data.get("reasons", "").strip():
+            self.add_error("reasons", _("退回修正須說明理由。"))
+        return data
+
+
+class AssignReviewersForm(forms.Form):
+    members = PeopleChoiceField(
+        label=_("評審委員"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        codenames = [Capability.SCORE_PROPOSALS.value, Capability.SCORE_ASSIGNED_ONLY.value]
+        self.fields["members"].queryset = (
+            User.objects.filter(is_active=True, groups__permissions__codename__in=codenames)
+            .exclude(pk__in=proposal.proposers.values("person"))
+            .distinct().order_by("username")
+        )
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(label=_("評語"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"criterion_{c.pk}"] = forms.IntegerField(
+                label=f"{c.name}（{c.weight}%）", min_value=0, max_value=100
+            )
+        self.order_fields([f"criterion_{c.pk}" for c in criteria] + ["comment"])
+
+    def values(self):
+        return {c.name: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("決定"), choices=Proposal.Decision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none(), required=False)
+    supporting_units = forms.ModelMultipleChoiceField(
+        label=_("協辦單位"), queryset=Unit.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = ROCDateField(label=_("預定完成日"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = active_units().order_by("sort_order")
+        self.fields["lead_unit"].queryset = units
+        self.fields["supporting_units"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Proposal.Decision.ADOPT:
+            if not data.get("lead_unit"):
+                self.add_error("lead_unit", _("採行須指定主辦單位。"))
+            if not data.get("due_date"):
+                self.add_error("due_date", _("採行須指定預定完成日。"))
+        return data
+
+
+class ExecutionPlanForm(forms.Form):
+    plan = forms.CharField(label=_("執行計畫"), widget=forms.Textarea(attrs={"rows": 6}))
+    milestones = forms.CharField(
+        label=_("查核點"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一個：日期 查核點，例如「115/03/31 完成需求訪談」，民國或西元日期皆可。"),
+    )
+
+    def clean_milestones(self):
+        milestones = []
+        for number, line in enumerate(self.cleaned_data["milestones"].splitlines(), 1):
+            if not line.strip():
+                continue
+            date_text, _sep, title = line.strip().partition(" ")
+            try:
+                due = parse_date(date_text)
+            except ROCDateError as e:
+                raise ValidationError(_("第 %(n)s 行：%(e)s"), params={"n": number, "e": e})
+            if not title.strip():
+                raise ValidationError(_("第 %(n)s 行缺少查核點說明。"), params={"n": number})
+            milestones.append((title.strip(), due))
+        if not milestones:
+            raise ValidationError(_("請至少列一個查核點。"))
+        return milestones
+
+
+class ProgressReportForm(forms.Form):
+    percent_complete = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("辦理情形"), widget=forms.Textarea(attrs={"rows": 5}))
+    declares_complete = forms.BooleanField(label=_("本案已執行完成"), required=False)
+    evidence = MultipleFileField(label=_("佐證檔案"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("declares_complete") and data.get("percent_complete") != 100:
+            self.add_error("percent_complete", _("宣告完成時，完成百分比須為 100。"))
+        return data
+
+
+class ApproveProgressForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("核定"), choices=[("1", _("核定")), ("0", _("退回補正"))],
+        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvaluationForm(forms.Form):
+    RATINGS = [("優良", _("優良")), ("良好", _("良好")), ("普通", _("普通")), ("待改善", _("待改善"))]
+    rating = forms.ChoiceField(label=_("成效評等"), choices=RATINGS)
+    evaluation = forms.CharField(label=_("成效評估"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ProposalFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=1)
+    unit = forms.ModelChoiceField(label=_("單位"), queryset=Unit.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("狀態"), required=False,
+                              choices=[("", _("全部"))] + list(Proposal.State.choices))
+    grade = forms.CharField(label=_("等第"), required=False)
+    q = forms.CharField(label=_("搜尋"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_where(user, Capability.VIEW_UNIT_CASES).order_by("sort_order")

@@ -1,0 +1,205 @@
+"""Reads of proposals: configuration by year, who sees what, lists, statistics, similarity."""
+
+from django.db.models import Count, Q
+
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance.permissions import can, units_where
+from governance.selectors import primary_unit
+from governance.roles import Capability
+from governance.trail import case_events
+
+from .models import GradeBand, Proposal, ReviewerAssignment, ScoringCriterion
+from .similarity import rank_similar
+
+State = Proposal.State
+
+# Not-accepted and withdrawn proposals do not count in statistics (DOMAIN.md).
+UNCOUNTED_STATES = (State.DRAFT, State.WITHDRAWN, State.NOT_ACCEPTED)
+
+
+def _rows_for_year(model, year):
+    """The rows of the year, else of the latest earlier year, else the defaults (year 0)."""
+    year = year or 0
+    chosen = (
+        model.objects.filter(roc_year__lte=year).order_by("-roc_year")
+        .values_list("roc_year", flat=True).first()
+    )
+    return list(model.objects.filter(roc_year=chosen or 0))
+
+
+def criteria_for_year(year):
+    return _rows_for_year(ScoringCriterion, year)
+
+
+def grade_bands_for_year(year):
+    return sorted(_rows_for_year(GradeBand, year), key=lambda b: b.min_score, reverse=True)
+
+
+def grade_for(total, year):
+    """The highest band whose minimum the total reaches, or None (below every band)."""
+    if total is None:
+        return None
+    for band in grade_bands_for_year(year):
+        if total >= band.min_score:
+            return band
+    return None
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+def can_view(user, proposal):
+    if not user.is_authenticated:
+        return False
+    if proposal.submitter_id == user.pk or proposal.proposers.filter(person=user).exists():
+        return True
+    if proposal.state == State.DRAFT:
+        return False
+    units = [proposal.unit, proposal.lead_unit, *proposal.supporting_units.all()]
+    if any(u is not None and can(user, Capability.VIEW_UNIT_CASES, u) for u in units):
+        return True
+    # Committee members, internal or external, see what they are assigned to.
+    return proposal.reviewer_assignments.filter(member=user).exists()
+
+
+def can_see_scores(user, proposal):
+    """Scores: the 管考 office, the director, auditors; proposers once decided."""
+    if can(user, Capability.MANAGE_TRACKING) or can(user, Capability.DECIDE_FOR_AGENCY):
+        return True
+    if can(user, Capability.READ_TRAILS):
+        return True
+    return bool(proposal.decision) and proposal.proposers.filter(person=user).exists()
+
+
+def visible_proposals(user):
+    """Every proposal the person may open (drafts only their own)."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    own = Q(proposers__person=user) | Q(submitter=user)
+    if can(user, Capability.VIEW_UNIT_CASES):
+        return Proposal.objects.filter(own | ~Q(state=State.DRAFT)).distinct()
+    units = units_where(user, Capability.VIEW_UNIT_CASES)
+    shared = (
+        Q(unit__in=units) | Q(lead_unit__in=units) | Q(supporting_units__in=units)
+        | Q(reviewer_assignments__member=user)
+    ) & ~Q(state=State.DRAFT)
+    return Proposal.objects.filter(own | shared).distinct()
+
+
+def my_proposals(user):
+    return (
+        Proposal.objects.filter(Q(submitter=user) | Q(proposers__person=user))
+        .distinct().select_related("unit")
+    )
+
+
+def unit_proposals(user):
+    units = units_where(user, Capability.VIEW_UNIT_CASES)
+    return (
+        Proposal.objects.filter(Q(unit__in=units) | Q(lead_unit__in=units))
+        .exclude(state=State.DRAFT).distinct().select_related("unit")
+    )
+
+
+def may_list_all(user):
+    return can(user, Capability.VIEW_UNIT_CASES) or can(user, Capability.MANAGE_TRACKING)
+
+
+def filter_proposals(queryset, *, year=None, unit=None, state=None, grade=None, text=None):
+    if year:
+        queryset = queryset.filter(roc_year=year)
+    if unit:
+        queryset = queryset.filter(unit=unit)
+    if state:
+        queryset = queryset.filter(state=state)
+    if grade:
+        queryset = queryset.filter(grade=grade)
+    if text:
+        queryset = queryset.filter(
+            Q(title__icontains=text) | Q(case_number__icontains=text)
+            | Q(improvement__icontains=text) | Q(submitter__full_name__icontains=text)
+        )
+    return queryset.select_related("unit", "submitter").order_by("-submitted_at", "-pk")
+
+
+def statistics(queryset):
+    """Counts by state, unit and grade, without drafts, withdrawn and not-accepted proposals."""
+    counted = queryset.exclude(state__in=UNCOUNTED_STATES).order_by()
+    return {
+        "total": counted.count(),
+        "by_state": list(counted.values("state").annotate(n=Count("pk")).order_by("state")),
+        "by_unit": list(counted.values("unit__name").annotate(n=Count("pk")).order_by("unit__name")),
+        "by_grade": list(counted.exclude(grade="").values("grade").annotate(n=Count("pk")).order_by("grade")),
+        "adopted": counted.filter(decision=Proposal.Decision.ADOPT).count(),
+        "not_accepted": queryset.filter(state=State.NOT_ACCEPTED).count(),
+    }
+
+
+# ---------------------------------------------------------------- one proposal
+
+
+def may_propose(user):
+    unit = primary_unit(user)
+    return unit is not None and can(user, Capability.SUBMIT_FOR_UNIT, unit)
+
+
+def open_tasks_for(user, proposal):
+    """The proposal's open tasks this person may execute now or claim, with their links."""
+    if proposal.process_id is None:
+        return []
+    tasks = Task.objects.filter(
+        process_id=proposal.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).select_related("process")
+    result = []
+    for task in tasks:
+        node = task.flow_task
+        if task.owner_id == user.pk:
+            result.append({"task": task, "title": node.task_title, "url": task.reverse("index"), "claim": False})
+        elif task.owner_id is None and node.can_assign(user, task):
+            result.append({"task": task, "title": node.task_title, "url": task.reverse("assign"), "claim": True})
+    return result
+
+
+def history(proposal):
+    from .services import CASE_KIND
+
+    return case_events(CASE_KIND, proposal.trail_ref)
+
+
+def reviewer_assignments(proposal):
+    return list(
+        ReviewerAssignment.objects.filter(proposal=proposal)
+        .select_related("member").prefetch_related("scores")
+    )
+
+
+def similar_proposals(proposal, limit=5):
+    """Earlier proposals whose text is close to this one's (Chinese character n-grams)."""
+    candidates = (
+        Proposal.objects.exclude(pk=proposal.pk).exclude(state=State.DRAFT)
+        .filter(submitted_at__isnull=False)
+        .values_list("pk", "title", "improvement")
+    )
+    if proposal.submitted_at:
+        candidates = candidates.filter(submitted_at__lt=proposal.submitted_at)
+    ranked = rank_similar(
+        f"{proposal.title}\n{proposal.improvement}",
+        ((pk, f"{title}\n{improvement}") for pk, title, improvement in candidates),
+        limit=limit,
+    )
+    by_pk = Proposal.objects.select_related("unit").in_bulk([pk for pk, _ in ranked])
+    return [(by_pk[pk], score) for pk, score in ranked if pk in by_pk]
+
+
+def inbox_summaries(processes):
+    """For the shared inbox: the case number, title and unit of each process, in one query."""
+    ids = [p.pk for p in processes]
+    rows = Proposal.objects.filter(process_id__in=ids).values_list(
+        "process_id", "case_number", "title", "unit__name", "due_date"
+    )
+    return {
+        process_id: {"case_number": number or "", "title": title, "unit": unit, "due": due}
+        for process_id, number, title, unit, due in rows
+    }

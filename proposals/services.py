@@ -1,0 +1,639 @@
+"""Everything that changes a proposal.
+
+Each function checks that the acting person may act, changes the proposal and
+writes its trail event in one transaction. Task steps receive the started
+activation of their viewflow task (the flow's views pass request.activation;
+code and tests go through `run_task`, which does what viewflow's view wrapper
+does: lock the process, check the owner, start the task) and end by executing
+it, so the flow moves on in the same transaction.
+"""
+
+import mimetypes
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance.permissions import can, require
+from governance.roles import Capability
+from governance.rocdate import format_roc, quarter_label, roc_year
+from governance.selectors import primary_unit
+from governance.trail import file_fingerprint, record_event
+
+from . import selectors
+from .models import (
+    Attachment,
+    Milestone,
+    NotAcceptedReason,
+    ProgressReport,
+    Proposal,
+    Proposer,
+    ReviewerAssignment,
+    ReviewRound,
+    Reward,
+    Score,
+)
+
+CASE_KIND = "proposal"
+State = Proposal.State
+SYSTEM = None  # trail actor for steps the flow runs by itself
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _trail(proposal, actor, action, from_state="", to_state="", comment="", attachments=()):
+    record_event(
+        case_kind=CASE_KIND,
+        case_ref=proposal.trail_ref,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
+    )
+
+
+def _move(proposal, actor, action, to_state, comment="", attachments=(), fields=()):
+    from_state = proposal.state
+    proposal.state = to_state
+    proposal.save(update_fields=["state", *fields])
+    _trail(proposal, actor, action, from_state, to_state, comment, attachments)
+
+
+def _proposal_of(activation):
+    return Proposal.objects.select_for_update().get(pk=activation.process.proposal_id)
+
+
+def _require_task_owner(actor, activation):
+    if not activation.flow_task.can_execute(actor, activation.task):
+        raise PermissionDenied("此任務未指派給您")
+
+
+def run_task(actor, task, step, **kwargs):
+    """Run a task step from code as `actor`, as viewflow's execute view would."""
+    flow_class = task.process.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic():
+        task = Task.objects.get(pk=task.pk)
+        activation = task.flow_task.activation_class(task)
+        _require_task_owner(actor, activation)
+        activation.start(None)
+        return step(actor=actor, activation=activation, **kwargs)
+
+
+def claim_task(actor, task):
+    """Take a queued task into one's inbox (viewflow's assign, with its permission check)."""
+    flow_class = task.process.flow_class
+    with flow_class.lock(task.process_id), transaction.atomic():
+        task = Task.objects.get(pk=task.pk)
+        if not task.flow_task.can_assign(actor, task):
+            raise PermissionDenied("您無法認領此任務")
+        activation = task.flow_task.activation_class(task)
+        activation.assign(actor)
+        task.assigned = timezone.now()  # viewflow's open-source code never sets it
+        task.save(update_fields=["assigned"])
+        return task
+
+
+# ---------------------------------------------------------------- attachments
+
+
+@dataclass(frozen=True)
+class AttachmentRules:
+    max_bytes: int
+    extensions: frozenset
+
+
+def attachment_rules():
+    return AttachmentRules(settings.ATTACHMENT_MAX_BYTES, frozenset(settings.ATTACHMENT_EXTENSIONS))
+
+
+def check_upload(upload):
+    """A clear error for a file we will not keep: too big, empty, or of a kind we do not accept."""
+    rules = attachment_rules()
+    extension = Path(upload.name).suffix.lower().lstrip(".")
+    if extension not in rules.extensions:
+        raise ValidationError(
+            f"「{upload.name}」的檔案類型不接受；可上傳：{'、'.join(sorted(rules.extensions))}。"
+        )
+    if upload.size == 0:
+        raise ValidationError(f"「{upload.name}」是空檔案。")
+    if upload.size > rules.max_bytes:
+        raise ValidationError(
+            f"「{upload.name}」大小 {upload.size / 1048576:.1f} MB，超過上限 "
+            f"{rules.max_bytes / 1048576:.0f} MB。"
+        )
+
+
+def _store_attachments(proposal, uploads, actor, purpose, progress_report=None):
+    stored = []
+    for upload in uploads:
+        check_upload(upload)
+        name = Path(upload.name).name
+        stored.append(
+            Attachment.objects.create(
+                proposal=proposal,
+                purpose=purpose,
+                progress_report=progress_report,
+                file=upload,
+                name=name,
+                size=upload.size,
+                content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                sha256=file_fingerprint(upload),
+                uploaded_by=actor,
+            )
+        )
+    return stored
+
+
+# ---------------------------------------------------------------- drafts and submission
+
+
+@dataclass
+class ProposalContent:
+    title: str
+    situation: str
+    improvement: str
+    benefit: str
+    category: object
+    plan_item: str = ""
+
+    def snapshot(self):
+        return {
+            "title": self.title,
+            "situation": self.situation,
+            "improvement": self.improvement,
+            "benefit": self.benefit,
+            "category": str(self.category),
+            "plan_item": self.plan_item,
+        }
+
+
+def _check_proposers(actor, co_proposers):
+    """co_proposers: [(person, share)] besides the submitter, whose share is the rest."""
+    people = [person for person, _ in co_proposers]
+    if actor in people:
+        raise ValidationError("共同提案人不可包含提案人本人。")
+    if len(set(p.pk for p in people)) != len(people):
+        raise ValidationError("共同提案人不可重複。")
+    total = sum(share for _, share in co_proposers)
+    if any(share < 1 for _, share in co_proposers) or total >= 100:
+        raise ValidationError("每位共同提案人的貢獻比例至少 1%，合計須小於 100%（其餘為提案人）。")
+    return [(actor, 100 - total), *co_proposers]
+
+
+def _set_proposers(proposal, proposers):
+    proposal.proposers.all().delete()
+    Proposer.objects.bulk_create(
+        Proposer(proposal=proposal, person=person, share=share, position=i)
+        for i, (person, share) in enumerate(proposers)
+    )
+
+
+def _set_content(proposal, content):
+    for field, value in content.__dict__.items():
+        setattr(proposal, field, value)
+
+
+@transaction.atomic
+def save_draft(*, actor, content, co_proposers=(), uploads=(), proposal=None):
+    """Create or edit a draft; only its submitter edits it."""
+    if proposal is None:
+        unit = primary_unit(actor)
+        if unit is None or not can(actor, Capability.SUBMIT_FOR_UNIT, unit):
+            raise PermissionDenied("您沒有所屬單位，無法提案")
+        proposal = Proposal(unit=unit, submitter=actor)
+        action = "建立提案草稿"
+    else:
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.submitter_id != actor.pk:
+            raise PermissionDenied("只有提案人可以編輯草稿")
+        if proposal.state != State.DRAFT:
+            raise ValidationError("提案已送出，不能再以草稿編輯。")
+        action = "修改提案草稿"
+    proposers = _check_proposers(actor, list(co_proposers))
+    _set_content(proposal, content)
+    proposal.full_clean(exclude=["process", "unit", "submitter"])
+    proposal.save()
+    _set_proposers(proposal, proposers)
+    stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROPOSAL)
+    _trail(proposal, actor, action, to_state=State.DRAFT, attachments=stored)
+    return proposal
+
+
+def _assign_case_number(proposal, today):
+    """The next number of the ROC year; the unique constraint settles a race, then we retry."""
+    year = roc_year(today)
+    for _ in range(10):
+        last = (
+            Proposal.objects.filter(roc_year=year).order_by("-sequence")
+            .values_list("sequence", flat=True).first()
+        )
+        proposal.roc_year, proposal.sequence = year, (last or 0) + 1
+        proposal.case_number = f"{year}-{proposal.sequence:04d}"
+        try:
+            with transaction.atomic():
+                proposal.save(update_fields=["roc_year", "sequence", "case_number"])
+            return
+        except IntegrityError:
+            continue
+    raise RuntimeError("無法配賦案號，請稍後再試")
+
+
+def _new_round(proposal):
+    number = proposal.review_rounds.count() + 1
+    return ReviewRound.objects.create(
+        proposal=proposal,
+        number=number,
+        submitted_content=ProposalContent(
+            proposal.title, proposal.situation, proposal.improvement, proposal.benefit,
+            proposal.category, proposal.plan_item,
+        ).snapshot() | {
+            "proposers": [
+                {"name": p.person.get_full_name(), "share": p.share}
+                for p in proposal.proposers.select_related("person")
+            ]
+        },
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def submit_proposal(*, actor, proposal):
+    """Send a draft to its unit head: it gets its case number and its process."""
+    from .flows import ProposalFlow
+
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.submitter_id != actor.pk:
+        raise PermissionDenied("只有提案人可以送出提案")
+    if proposal.state != State.DRAFT:
+        raise ValidationError("此提案已送出。")
+    now = timezone.now()
+    if proposal.case_number is None:
+        _assign_case_number(proposal, now)
+    proposal.submitted_at = now
+    _new_round(proposal)
+    _move(proposal, actor, "送出提案", State.FIRST_REVIEW, fields=["submitted_at"])
+    process = ProposalFlow.start.run(proposal=proposal)
+    proposal.process_id = process.pk
+    proposal.save(update_fields=["process"])
+    return proposal
+
+
+def _open_tasks(proposal):
+    return Task.objects.filter(
+        process_id=proposal.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+    )
+
+
+def can_withdraw(user, proposal):
+    if proposal.submitter_id != user.pk or proposal.state not in (State.FIRST_REVIEW, State.RETURNED):
+        return False
+    # Before the head has decided anything on this round: the review task is untouched.
+    return not _open_tasks(proposal).filter(status=STATUS.STARTED).exists()
+
+
+@transaction.atomic
+def withdraw_proposal(*, actor, proposal, reason=""):
+    from .flows import ProposalFlow
+
+    with ProposalFlow.lock(proposal.process_id):
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not can_withdraw(actor, proposal):
+            raise PermissionDenied("初審開始後即不能撤回")
+        now = timezone.now()
+        _open_tasks(proposal).update(status=STATUS.CANCELED, finished=now)
+        process = proposal.process
+        process.status = STATUS.CANCELED
+        process.finished = now
+        process.save(update_fields=["status", "finished"])
+        _move(proposal, actor, "撤回提案", State.WITHDRAWN, comment=reason)
+    return proposal
+
+
+# ---------------------------------------------------------------- first review
+
+
+def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
+    """The unit head accepts, returns for revision, or does not accept (with a listed reason)."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    require(actor, Capability.REVIEW_UNIT_CASES, proposal.unit)
+    outcome = ReviewRound.Outcome(outcome)
+    reasons = reasons.strip()
+    current = proposal.review_rounds.order_by("-number").first()
+    comment = reasons
+    if outcome == ReviewRound.Outcome.RETURNED and not reasons:
+        raise ValidationError("退回修正須說明理由。")
+    if outcome == ReviewRound.Outcome.NOT_ACCEPTED:
+        reason = NotAcceptedReason.objects.filter(code=reason_code, active=True).first()
+        if reason is None:
+            raise ValidationError("請選擇不予受理的理由。")
+        proposal.not_accepted_reason = reason
+        proposal.not_accepted_text = reasons
+        comment = f"{reason.label}。{reasons}".rstrip("。") + "。" if reasons else reason.label
+    current.outcome, current.reasons = outcome, comment
+    current.reviewer, current.decided_at = actor, timezone.now()
+    current.save()
+    to_state, action = {
+        ReviewRound.Outcome.ACCEPTED: (State.SECOND_REVIEW, "初審受理"),
+        ReviewRound.Outcome.RETURNED: (State.RETURNED, "初審退回修正"),
+        ReviewRound.Outcome.NOT_ACCEPTED: (State.NOT_ACCEPTED, "初審不予受理"),
+    }[outcome]
+    _move(proposal, actor, action, to_state, comment=comment,
+          fields=["not_accepted_reason", "not_accepted_text"])
+    activation.process.first_review_outcome = outcome
+    activation.process.save()
+    activation.execute()
+    return proposal
+
+
+def resubmit(*, actor, activation, content, co_proposers=(), uploads=()):
+    """The proposer revises a returned proposal and sends it back for another round."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    if proposal.submitter_id != actor.pk:
+        raise PermissionDenied("只有提案人可以修正提案")
+    proposers = _check_proposers(actor, list(co_proposers))
+    _set_content(proposal, content)
+    proposal.full_clean(exclude=["process", "unit", "submitter"])
+    proposal.save()
+    _set_proposers(proposal, proposers)
+    stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROPOSAL)
+    round_ = _new_round(proposal)
+    _move(proposal, actor, f"修正後重新送出（第 {round_.number} 輪）", State.FIRST_REVIEW,
+          attachments=stored)
+    activation.execute()
+    return proposal
+
+
+# ---------------------------------------------------------------- second review
+
+
+def assign_reviewers(*, actor, activation, members):
+    """The 管考 office names the committee members who score this proposal."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    proposal = _proposal_of(activation)
+    members = list(dict.fromkeys(members))
+    if not members:
+        raise ValidationError("請至少指派一位評審委員。")
+    proposer_ids = set(proposal.proposers.values_list("person_id", flat=True))
+    names = []
+    for member in members:
+        if member.pk in proposer_ids:
+            raise ValidationError(f"{member.get_full_name()} 是本案提案人，不能評審本案。")
+        internal = can(member, Capability.SCORE_PROPOSALS)
+        if not internal and not can(member, Capability.SCORE_ASSIGNED_ONLY):
+            raise ValidationError(f"{member.get_full_name()} 不是評審委員。")
+        ReviewerAssignment.objects.create(
+            proposal=proposal, member=member, external=not internal, assigned_by=actor
+        )
+        names.append(member.get_full_name() + ("（外部委員）" if not internal else ""))
+    _trail(proposal, actor, "指派複審委員", proposal.state, proposal.state, comment="、".join(names))
+    activation.execute()
+    return proposal
+
+
+def scoring_tasks_data(process):
+    """One score task per assigned member (read by the flow's scoring split)."""
+    return [
+        {"assignment_id": a.pk, "member_id": a.member_id}
+        for a in ReviewerAssignment.objects.filter(proposal_id=process.proposal_id, scored_at=None)
+    ]
+
+
+def is_external_assignment(assignment_id):
+    return ReviewerAssignment.objects.filter(pk=assignment_id, external=True).exists()
+
+
+def submitter_of(process):
+    return Proposal.objects.select_related("submitter").get(pk=process.proposal_id).submitter
+
+
+def weighted_total(values, criteria):
+    """The weighted mean of a member's scores: sum(value × weight) / sum(weight), 2 decimals."""
+    total_weight = sum(c.weight for c in criteria)
+    if total_weight == 0:
+        raise ValidationError("評分項目的權重合計為 0，請洽系統管理者。")
+    raw = Decimal(sum(values[c.name] * c.weight for c in criteria)) / Decimal(total_weight)
+    return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def score_proposal(*, actor, activation, values, comment=""):
+    """A member scores each criterion (0–100) of the year's criteria."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    assignment = ReviewerAssignment.objects.select_for_update().get(
+        pk=activation.task.data["assignment_id"]
+    )
+    if assignment.member_id != actor.pk:
+        raise PermissionDenied("此評分任務不是您的")
+    if proposal.proposers.filter(person=actor).exists():
+        raise PermissionDenied("提案人不能評審自己的提案")
+    if assignment.scored_at is not None:
+        raise ValidationError("您已評分。")
+    criteria = selectors.criteria_for_year(proposal.roc_year)
+    missing = [c.name for c in criteria if c.name not in values]
+    if missing:
+        raise ValidationError(f"缺少評分項目：{'、'.join(missing)}")
+    for c in criteria:
+        if not 0 <= int(values[c.name]) <= 100:
+            raise ValidationError(f"{c.name} 的分數須介於 0 到 100。")
+    Score.objects.bulk_create(
+        Score(assignment=assignment, criterion=c.name, weight=c.weight, value=int(values[c.name]))
+        for c in criteria
+    )
+    assignment.weighted_total = weighted_total({k: int(v) for k, v in values.items()}, criteria)
+    assignment.comment = comment
+    assignment.scored_at = timezone.now()
+    assignment.save()
+    # The score itself stays out of the trail text: only those allowed see scores.
+    _trail(proposal, actor, "複審評分完成", proposal.state, proposal.state)
+    activation.execute()
+    return assignment
+
+
+def compute_grade(activation):
+    """All scores are in: the proposal's total is the mean of the members' weighted totals."""
+    proposal = _proposal_of(activation)
+    totals = list(
+        proposal.reviewer_assignments.exclude(weighted_total=None).values_list("weighted_total", flat=True)
+    )
+    total = (sum(totals) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    band = selectors.grade_for(total, proposal.roc_year)
+    proposal.weighted_total = total
+    proposal.grade = band.name if band else ""
+    grade_text = band.name if band else "未達等第"
+    _move(proposal, SYSTEM, f"複審完成：{len(totals)} 位委員評分，{grade_text}",
+          State.AWAITING_DECISION, fields=["weighted_total", "grade"])
+    return proposal
+
+
+# ---------------------------------------------------------------- decision and execution
+
+
+def decide_adoption(*, actor, activation, decision, reason, lead_unit=None,
+                    supporting_units=(), due_date=None):
+    """The director (or deputy) adopts, keeps for reference, or rejects."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.DECIDE_FOR_AGENCY)
+    proposal = _proposal_of(activation)
+    decision = Proposal.Decision(decision)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("請說明決定理由。")
+    proposal.decision, proposal.decision_reason = decision, reason
+    proposal.decided_at, proposal.decided_by = timezone.now(), actor
+    fields = ["decision", "decision_reason", "decided_at", "decided_by"]
+    comment = reason
+    if decision == Proposal.Decision.ADOPT:
+        if lead_unit is None or due_date is None:
+            raise ValidationError("採行須指定主辦單位與預定完成日。")
+        if due_date <= timezone.localdate():
+            raise ValidationError("預定完成日須晚於今天。")
+        supporting_units = [u for u in supporting_units if u.pk != lead_unit.pk]
+        band = selectors.grade_for(proposal.weighted_total, proposal.roc_year) if proposal.grade else None
+        proposal.reward_amount = band.reward_amount if band else 0
+        proposal.reward_commendations = band.commendations if band else 0
+        proposal.lead_unit, proposal.due_date = lead_unit, due_date
+        fields += ["reward_amount", "reward_commendations", "lead_unit", "due_date"]
+        to_state = State.EXECUTING
+        comment = (
+            f"{reason}（主辦：{lead_unit.name}"
+            + (f"；協辦：{'、'.join(u.name for u in supporting_units)}" if supporting_units else "")
+            + f"；預定完成：{format_roc(due_date)}）"
+        )
+        activation.process.lead_unit_id = lead_unit.pk
+    else:
+        to_state = State.REFERENCE if decision == Proposal.Decision.REFERENCE else State.REJECTED
+    _move(proposal, actor, f"採行決定：{decision.label}", to_state, comment=comment, fields=fields)
+    if decision == Proposal.Decision.ADOPT:
+        proposal.supporting_units.set(supporting_units)
+    activation.process.decision = decision
+    activation.process.save()
+    activation.execute()
+    return proposal
+
+
+def write_execution_plan(*, actor, activation, plan, milestones):
+    """The lead unit's liaison plans the work: text and dated milestones."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit)
+    if not plan.strip():
+        raise ValidationError("請填寫執行計畫。")
+    if not milestones:
+        raise ValidationError("請至少列一個查核點。")
+    for title, due in milestones:
+        if proposal.due_date and due > proposal.due_date:
+            raise ValidationError(f"查核點「{title}」晚於預定完成日 {format_roc(proposal.due_date)}。")
+    proposal.execution_plan = plan.strip()
+    proposal.save(update_fields=["execution_plan"])
+    proposal.milestones.all().delete()
+    Milestone.objects.bulk_create(Milestone(proposal=proposal, title=t, due_date=d) for t, d in milestones)
+    _trail(proposal, actor, "提報執行計畫", proposal.state, proposal.state,
+           comment="；".join(f"{t}（{format_roc(d)}）" for t, d in milestones))
+    activation.execute()
+    return proposal
+
+
+def report_progress(*, actor, activation, percent_complete, text, declares_complete=False, uploads=()):
+    """The quarterly report of the lead unit's liaison."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit)
+    if not text.strip():
+        raise ValidationError("請填寫辦理情形。")
+    if not 0 <= percent_complete <= 100:
+        raise ValidationError("完成百分比須介於 0 到 100。")
+    if declares_complete and percent_complete != 100:
+        raise ValidationError("宣告完成時，完成百分比須為 100。")
+    report = ProgressReport.objects.create(
+        proposal=proposal,
+        period=quarter_label(timezone.localdate()),
+        percent_complete=percent_complete,
+        text=text.strip(),
+        declares_complete=declares_complete,
+        reporter=actor,
+    )
+    stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROGRESS, report)
+    action = f"{report.period} 進度回報：{percent_complete}%" + ("（宣告完成）" if declares_complete else "")
+    _trail(proposal, actor, action, proposal.state, proposal.state, comment=report.text, attachments=stored)
+    activation.execute()
+    return report
+
+
+def review_progress(*, actor, activation, approve, comment=""):
+    """The lead unit's head approves the report, or returns it to the liaison."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    require(actor, Capability.REVIEW_UNIT_CASES, proposal.lead_unit)
+    report = proposal.progress_reports.select_for_update().filter(
+        approval=ProgressReport.Approval.PENDING
+    ).latest("reported_at")
+    if not approve and not comment.strip():
+        raise ValidationError("退回須說明理由。")
+    report.approval = ProgressReport.Approval.APPROVED if approve else ProgressReport.Approval.RETURNED
+    report.approver, report.approval_comment, report.approved_at = actor, comment.strip(), timezone.now()
+    report.save()
+    if approve and report.declares_complete:
+        proposal.completed_at = timezone.now()
+        _move(proposal, actor, f"{report.period} 進度核定：執行完成", State.EVALUATING,
+              comment=comment, fields=["completed_at"])
+        outcome = "completed"
+    elif approve:
+        _trail(proposal, actor, f"{report.period} 進度核定", proposal.state, proposal.state, comment=comment)
+        outcome = "approved"
+    else:
+        _trail(proposal, actor, f"{report.period} 進度退回補正", proposal.state, proposal.state, comment=comment)
+        outcome = "returned"
+    activation.process.progress_outcome = outcome
+    activation.process.save()
+    activation.execute()
+    return report
+
+
+def evaluate_effectiveness(*, actor, activation, evaluation, rating):
+    """成效評估 by the 管考 office: a case cannot close without it."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    proposal = _proposal_of(activation)
+    if not evaluation.strip() or not rating:
+        raise ValidationError("請填寫成效評估與評等。")
+    proposal.evaluation, proposal.evaluation_rating = evaluation.strip(), rating
+    proposal.save(update_fields=["evaluation", "evaluation_rating"])
+    _trail(proposal, actor, f"成效評估：{rating}", proposal.state, proposal.state, comment=evaluation)
+    activation.execute()
+    return proposal
+
+
+def close_with_rewards(activation):
+    """Closure: each proposer's reward by share (amount rounded to the yuan), then closed."""
+    proposal = _proposal_of(activation)
+    amount = proposal.reward_amount or 0
+    rewards = []
+    for proposer in proposal.proposers.select_related("person"):
+        rewards.append(
+            Reward(
+                proposal=proposal,
+                person=proposer.person,
+                role=str(proposer.role_label),
+                share=proposer.share,
+                amount=int((Decimal(amount) * proposer.share / 100).quantize(Decimal("1"), ROUND_HALF_UP)),
+                commendations=proposal.reward_commendations or 0,
+                grade=proposal.grade,
+            )
+        )
+    Reward.objects.bulk_create(rewards)
+    proposal.closed_at = timezone.now()
+    summary = "；".join(f"{r.person.get_full_name()} {r.share}% 獎金 {r.amount} 元" for r in rewards)
+    _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary, fields=["closed_at"])
+    return rewards

@@ -1,0 +1,54 @@
+"""The proposals pages, as an application of the viewflow Site (menu entry 創意提案)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
+
+from . import views
+
+
+class ProposalsApp(Application):
+    app_name = "proposals"
+    title = _("創意提案")
+    icon = "lightbulb"
+    menu_template_name = "governance/home_menu.html"
+
+    def has_view_permission(self, user, obj=None):
+        # Each view checks its own rules; anonymous people are sent to the login page.
+        return True
+
+    @property
+    def index_path(self):
+        return path("", views.my_proposals, name="index")
+
+    @property
+    def unit_path(self):
+        return path("unit/", views.unit_proposals, name="unit")
+
+    @property
+    def all_path(self):
+        return path("all/", views.all_proposals, name="all")
+
+    @property
+    def create_path(self):
+        return path("new/", views.proposal_create, name="create")
+
+    @property
+    def detail_path(self):
+        return path("<int:pk>/", views.proposal_detail, name="detail")
+
+    @property
+    def edit_path(self):
+        return path("<int:pk>/edit/", views.proposal_edit, name="edit")
+
+    @property
+    def submit_path(self):
+        return path("<int:pk>/submit/", views.proposal_submit, name="submit")
+
+    @property
+    def withdraw_path(self):
+        return path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw")
+
+    @property
+    def attachment_path(self):
+        return path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment")

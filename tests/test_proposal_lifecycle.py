@@ -1,0 +1,202 @@
+"""The whole proposal lifecycle over HTTP as the real roles, with its trail."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance.models import TrailEvent, Unit
+from governance.trail import verify_case
+from proposals.models import Proposal, ReviewRound, Reward
+from proposals.services import CASE_KIND
+
+from proposal_http import Driver, open_task
+
+pytestmark = pytest.mark.django_db
+State = Proposal.State
+
+
+@pytest.fixture
+def drive(client, person, org):
+    return Driver(client, person)
+
+
+def due_in(days):
+    return (timezone.localdate() + datetime.timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def scored(drive, proposal, members=("committee1", "committee2", "external1"), values=None):
+    values = values or {"創意性": 92, "可行性": 88, "效益性": 90, "完整性": 85}
+    drive.assign_reviewers(proposal, members)
+    for member in members:
+        drive.score(member, proposal, values)
+    return proposal
+
+
+def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
+    proposal = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
+    assert proposal.state == State.FIRST_REVIEW
+    year = timezone.localdate().year - 1911
+    assert proposal.case_number == f"{year}-0001"
+    # Returned once, revised, then accepted: both rounds are kept.
+    drive.first_review("readers-head", proposal, "returned", reasons="請補充語音內容與經費來源")
+    assert proposal.state == State.RETURNED
+    drive.revise("readers-staff1", proposal, co_proposers="readers-staff2 40",
+                 improvement="加入中文與台語語音導引，經費由年度預算支應。")
+    assert proposal.state == State.FIRST_REVIEW
+    drive.first_review("readers-head", proposal, "accepted")
+    assert proposal.state == State.SECOND_REVIEW
+    rounds = list(proposal.review_rounds.all())
+    assert [(r.number, r.outcome) for r in rounds] == [(1, "returned"), (2, "accepted")]
+    assert rounds[0].submitted_content["improvement"].startswith("於自助借書機")
+
+    scored(drive, proposal)
+    assert proposal.state == State.AWAITING_DECISION
+    # (92×30 + 88×25 + 90×30 + 85×15) / 100 = 89.35 for each member.
+    assert str(proposal.weighted_total) == "89.35"
+    assert proposal.grade == "優等"
+
+    readers = Unit.objects.get(code="readers")
+    drive.decide(proposal, "adopt", lead_unit=readers, supporting=[Unit.objects.get(code="planning")],
+                 due=due_in(200))
+    assert proposal.state == State.EXECUTING
+    assert (proposal.reward_amount, proposal.reward_commendations) == (3000, 2)
+
+    drive.execution_plan("readers-liaison", proposal, "分三階段建置語音導引。",
+                         f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線")
+    assert proposal.milestones.count() == 2
+    # Three quarterly rounds: one returned by the head, then progress, then completion.
+    evidence = SimpleUploadedFile("試辦紀錄.pdf", b"%PDF-1.4 test evidence", content_type="application/pdf")
+    drive.report("readers-liaison", proposal, 30, "完成語音腳本", files=[evidence])
+    drive.approve("readers-head", proposal, approve=False, comment="請附試辦照片")
+    drive.report("readers-liaison", proposal, 40, "完成語音腳本並附照片")
+    drive.approve("readers-head", proposal)
+    assert proposal.state == State.EXECUTING
+    drive.report("readers-liaison", proposal, 100, "全館上線", complete=True)
+    drive.approve("readers-head", proposal)
+    assert proposal.state == State.EVALUATING
+    assert [r.approval for r in proposal.progress_reports.all()] == ["returned", "approved", "approved"]
+
+    drive.evaluate(proposal)
+    assert proposal.state == State.CLOSED
+    rewards = {r.person.username: (r.share, r.amount, r.commendations) for r in Reward.objects.filter(proposal=proposal)}
+    assert rewards == {"readers-staff1": (60, 1800, 2), "readers-staff2": (40, 1200, 2)}
+    process = proposal.process
+    process.refresh_from_db()
+    assert process.status == STATUS.DONE
+
+    check = verify_case(CASE_KIND, proposal.trail_ref)
+    assert check.ok and check.events >= 15
+    actions = list(TrailEvent.objects.filter(case_ref=proposal.trail_ref).values_list("action", flat=True))
+    for expected in ["送出提案", "初審退回修正", "初審受理", "指派複審委員", "採行決定：採行",
+                     "提報執行計畫", "成效評估：優良", "結案並登錄獎勵"]:
+        assert any(a.startswith(expected) for a in actions), expected
+    # The evidence file's fingerprint is on the trail.
+    assert any(e.attachments for e in TrailEvent.objects.filter(case_ref=proposal.trail_ref))
+
+
+def test_not_accepted_is_final_and_not_counted(drive, person):
+    from proposals.selectors import statistics
+
+    proposal = drive.submit("planning-staff1")
+    drive.first_review("planning-head", proposal, "not_accepted", reason_code="complaint_only",
+                       reasons="僅陳述問題")
+    assert proposal.state == State.NOT_ACCEPTED
+    assert proposal.not_accepted_reason.code == "complaint_only"
+    assert proposal.review_rounds.get().outcome == ReviewRound.Outcome.NOT_ACCEPTED
+    assert not Task.objects.filter(process_id=proposal.process_id, status__in=["NEW", "ASSIGNED"]).exists()
+    assert statistics(Proposal.objects.all())["total"] == 0
+    assert verify_case(CASE_KIND, proposal.trail_ref).ok
+
+
+def test_rejected_and_reference_proposals_end_after_the_decision(drive):
+    for decision, state in (("reject", State.REJECTED), ("reference", State.REFERENCE)):
+        proposal = drive.submit("acquisitions-staff1", title=f"編目流程改善（{decision}）")
+        drive.first_review("acquisitions-head", proposal, "accepted")
+        scored(drive, proposal, members=("committee1",), values={"創意性": 70, "可行性": 70, "效益性": 70, "完整性": 70})
+        assert proposal.grade == ""
+        drive.decide(proposal, decision, reason="效益有限")
+        assert proposal.state == state
+        proposal.process.refresh_from_db()
+        assert proposal.process.status == STATUS.DONE
+
+
+def test_not_accepted_needs_a_listed_reason(drive):
+    proposal = drive.submit("planning-staff1")
+    task = open_task(proposal, "first_review")
+    client = drive.as_("planning-head")
+    response = client.post(task.reverse("execute"), {"outcome": "not_accepted", "reasons": "", "reason_code": ""})
+    assert response.status_code == 200
+    assert "不予受理須選擇理由" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == State.FIRST_REVIEW
+
+
+def test_adoption_needs_lead_unit_and_due_date(drive):
+    proposal = drive.submit("planning-staff1")
+    drive.first_review("planning-head", proposal, "accepted")
+    scored(drive, proposal, members=("committee1",))
+    task = open_task(proposal, "decide")
+    client = drive.as_("director")
+    client.post(task.reverse("assign"))
+    response = client.post(task.reverse("execute"), {"decision": "adopt", "reason": "好", "lead_unit": "", "due_date": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "採行須指定主辦單位" in html and "採行須指定預定完成日" in html
+    proposal.refresh_from_db()
+    assert proposal.state == State.AWAITING_DECISION
+
+
+def test_withdraw_before_review_cancels_the_process(drive, person):
+    proposal = drive.submit("reference-staff1")
+    client = drive.as_("reference-staff1")
+    response = client.post(f"/proposals/{proposal.pk}/withdraw/", {"reason": "重複送出"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.state == State.WITHDRAWN
+    proposal.process.refresh_from_db()
+    assert proposal.process.status == STATUS.CANCELED
+    assert not Task.objects.filter(process_id=proposal.process_id, status__in=["NEW", "ASSIGNED"]).exists()
+    # Someone else cannot withdraw a proposal.
+    other = drive.submit("reference-staff1", title="另一案")
+    assert drive.as_("reference-staff2").post(f"/proposals/{other.pk}/withdraw/").status_code == 403
+
+
+def test_withdraw_refused_once_first_review_decided(drive):
+    proposal = drive.submit("reference-staff1")
+    drive.first_review("reference-head", proposal, "accepted")
+    response = drive.as_("reference-staff1").post(f"/proposals/{proposal.pk}/withdraw/")
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.state == State.SECOND_REVIEW
+
+
+def test_draft_is_saved_edited_then_submitted(drive):
+    client = drive.as_("chungshan-staff1")
+    from proposal_http import proposal_form
+
+    response = client.post("/proposals/new/", proposal_form(save="1"))
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.state == State.DRAFT and proposal.case_number is None
+    response = client.post(f"/proposals/{proposal.pk}/edit/", proposal_form(title="改過的題目", save="1"))
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "改過的題目"
+    # Another person cannot open or edit the draft.
+    other = drive.as_("chungshan-head")
+    assert other.get(f"/proposals/{proposal.pk}/").status_code == 403
+    assert other.post(f"/proposals/{proposal.pk}/edit/", proposal_form(save="1")).status_code == 403
+    client = drive.as_("chungshan-staff1")
+    assert client.post(f"/proposals/{proposal.pk}/submit/").status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.state == State.FIRST_REVIEW and proposal.case_number
+
+
+def test_case_numbers_follow_each_other_within_the_year(drive):
+    first = drive.submit("planning-staff1")
+    second = drive.submit("planning-staff2")
+    assert int(second.case_number.split("-")[1]) == int(first.case_number.split("-")[1]) + 1
