@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
@@ -19,6 +20,10 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("jsi18n/", JavaScriptCatalog.as_view(packages=["viewflow"]), name="javascript-catalog"),
+    path(
+        "jsi18n/",
+        login_not_required(JavaScriptCatalog.as_view(packages=["viewflow"])),
+        name="javascript-catalog",
+    ),
     path("", site.urls),
 ]

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -72,6 +72,7 @@ def archive(request):
     )
 
 
+@login_not_required
 @require_POST
 def set_language(request):
     """Switch the interface language; a signed-in person keeps the choice."""

@@ -6,9 +6,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_is_sent_to_login(client, org):
-    response = client.get("/home/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    for url in ("/home/", "/", "/workflow/inbox/", "/proposals/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/"), url
+
+
+def test_root_leads_to_home(client, person):
+    client.force_login(person("readers-staff1"))
     assert client.get("/")["Location"] == "/home/"
 
 
