@@ -1,0 +1,65 @@
+"""My proposals, my unit's, all of them with filters and search, and statistics."""
+
+import pytest
+
+from proposal_http import Driver
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drive(client, person, org):
+    return Driver(client, person)
+
+
+@pytest.fixture
+def cases(drive):
+    a = drive.submit("readers-staff1", title="閱覽室座位預約系統")
+    b = drive.submit("readers-staff2", title="期刊架位標示改善", co_proposers="readers-staff1 30")
+    c = drive.submit("acquisitions-staff1", title="編目作業抽檢機制")
+    d = drive.submit("acquisitions-staff2", title="只是抱怨冷氣太冷")
+    drive.first_review("acquisitions-head", d, "not_accepted", reason_code="complaint_only")
+    drive.first_review("readers-head", a, "accepted")
+    return a, b, c, d
+
+
+def test_my_proposals_include_co_proposed_ones(drive, cases):
+    a, b, c, d = cases
+    html = drive.as_("readers-staff1").get("/proposals/").content.decode()
+    assert a.title in html and b.title in html and c.title not in html
+
+
+def test_unit_list_is_the_units_own(drive, cases):
+    a, b, c, d = cases
+    html = drive.as_("readers-head").get("/proposals/unit/").content.decode()
+    assert a.title in html and b.title in html and c.title not in html
+
+
+def test_all_proposals_with_filters_and_search(drive, cases):
+    a, b, c, d = cases
+    client = drive.as_("tracking")
+    html = client.get("/proposals/all/").content.decode()
+    assert all(p.title in html for p in cases)
+    html = client.get("/proposals/all/", {"state": "second_review"}).content.decode()
+    assert a.title in html and c.title not in html
+    html = client.get("/proposals/all/", {"q": "編目"}).content.decode()
+    assert c.title in html and a.title not in html
+    from governance.models import Unit
+
+    html = client.get("/proposals/all/", {"unit": Unit.objects.get(code="acquisitions").pk}).content.decode()
+    assert c.title in html and a.title not in html
+    html = client.get("/proposals/all/", {"year": a.roc_year + 1}).content.decode()
+    assert "沒有符合的提案" in html
+
+
+def test_statistics_exclude_not_accepted(drive, cases):
+    html = drive.as_("director").get("/proposals/all/").content.decode()
+    assert "計 3 件" in html
+    assert "另有不予受理 1 件" in html
+
+
+def test_only_agency_wide_readers_list_all(drive, cases):
+    for login in ("readers-staff1", "readers-head", "committee1", "external1"):
+        assert drive.as_(login).get("/proposals/all/").status_code == 403, login
+    for login in ("tracking", "director", "auditor"):
+        assert drive.as_(login).get("/proposals/all/").status_code == 200, login
