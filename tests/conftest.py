@@ -4,9 +4,19 @@ from django.contrib.auth import get_user_model
 from governance.demo import DEMO_PASSWORD, seed_organisation
 
 
+def default_configuration():
+    """The rows of proposals' data migration: a transactional test's flush removes them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("proposals.migrations.0002_default_configuration").load(apps, None)
+
+
 @pytest.fixture
 def org(db):
     """The demo organisation: eight units, their people, the agency roles."""
+    default_configuration()
     return seed_organisation()
 
 
@@ -58,5 +68,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_org(transactional_db, live_server):
     """The demo organisation behind a live server, for browser tests."""
+    default_configuration()
     seed_organisation()
     return live_server
