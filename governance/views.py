@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from proposals import selectors as proposal_selectors
+
 from . import inbox as inbox_selectors
 from .permissions import can
 from .roles import Capability
@@ -23,6 +25,8 @@ def home(request):
         "counts": counts,
         "first_tasks": first_tasks,
         "may": {cap.value: can(request.user, cap) for cap in Capability},
+        "may_propose": proposal_selectors.may_propose(request.user),
+        "may_list_all": proposal_selectors.may_list_all(request.user),
     }
     return render(request, "governance/home.html", ctx)
 

@@ -82,3 +82,15 @@ def test_language_switch_rejects_unknown_language_and_foreign_redirects(login_as
 def test_browser_language_does_not_override_the_default(client, org):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hant"' in html and "登入" in html
+
+
+def test_home_offers_proposal_pages_by_role(client, person):
+    client.force_login(person("readers-staff1"))
+    html = client.get("/home/").content.decode()
+    assert "新增創意提案" in html and "全部提案與統計" not in html
+    client.force_login(person("tracking"))
+    html = client.get("/home/").content.decode()
+    assert "全部提案與統計" in html
+    client.force_login(person("external1"))
+    html = client.get("/home/").content.decode()
+    assert "新增創意提案" not in html and "全部提案與統計" not in html
