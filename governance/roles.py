@@ -112,5 +112,10 @@ AGENCY_ROLE_MODEL_PERMISSIONS = {
         "governance.view_membership",
         "governance.view_trailevent",
         "auth.view_group",
+        *(
+            f"proposals.{action}_{model}"
+            for model in ("scopecategory", "notacceptedreason", "scoringcriterion", "gradeband")
+            for action in ("add", "change", "view")
+        ),
     ],
 }

@@ -80,3 +80,18 @@ def test_proposal_total_is_the_mean_of_members_and_waits_for_all(client, person,
     assert proposal.state == Proposal.State.AWAITING_DECISION
     assert proposal.weighted_total == Decimal("85.13")
     assert proposal.grade == "優等"
+
+
+def test_administrator_edits_the_configuration_in_the_admin_site(client, person, org):
+    client.force_login(person("admin"))
+    assert client.get("/admin/proposals/scoringcriterion/").status_code == 200
+    criterion = ScoringCriterion.objects.get(roc_year=0, name="創意性")
+    response = client.post(
+        "/admin/proposals/scoringcriterion/add/",
+        {"roc_year": 115, "name": "創意性", "weight": 40, "sort_order": 0},
+    )
+    assert response.status_code == 302
+    assert ScoringCriterion.objects.filter(roc_year=115).count() == 1
+    assert criterion.weight == 30
+    client.force_login(person("readers-head"))
+    assert client.get("/admin/proposals/scoringcriterion/").status_code == 302
