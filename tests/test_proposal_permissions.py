@@ -157,3 +157,22 @@ def test_progress_is_reported_only_by_the_lead_units_liaison(drive, person):
     assert snapshot(proposal) == before
     drive.execution_plan("reference-liaison", proposal, "執行計畫", f"{due} 完成")
     assert proposal.execution_plan == "執行計畫"
+
+
+def test_with_two_heads_the_review_waits_in_their_queue_and_one_claims_it(drive, person):
+    from governance import inbox
+    from governance.roles import UnitRole
+    from governance.services import add_membership
+
+    # 閱覽典藏組 gets an acting second head (e.g. a 代理主管).
+    add_membership(actor=person("admin"), user=person("reference-head"),
+                   unit=Unit.objects.get(code="readers"), role=UnitRole.HEAD)
+    proposal = drive.submit("readers-staff1")
+    task = open_task(proposal, "first_review")
+    assert task.owner_id is None
+    for login in ("readers-head", "reference-head"):
+        assert [r.task.pk for r in inbox.queue_page(person(login)).rows] == [task.pk], login
+    assert inbox.queue_page(person("acquisitions-head")).rows == []
+    drive.execute("reference-head", proposal, "first_review", {"outcome": "accepted"}, claim=True)
+    assert proposal.state == State.SECOND_REVIEW
+    assert proposal.review_rounds.get().reviewer.username == "reference-head"
