@@ -108,7 +108,9 @@ class ProposalForm(forms.ModelForm):
 class FirstReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("初審結果"), choices=ReviewRound.Outcome.choices,
                                 widget=forms.RadioSelect)
-    reason_code = forms.ChoiceField(label=_("不予受理理由"), required=False)
+    reason_code = forms.ChoiceField(
+        label=_("不予受理理由"), required=False, help_text=_("僅於「不予受理」時選擇。")
+    )
     reasons = forms.CharField(label=_("理由／說明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
