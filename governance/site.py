@@ -65,6 +65,20 @@ class WorkflowApp(WorkflowAppViewset):
         return {}
 
 
+class FlowPages(FlowViewset):
+    """A flow's task pages, with the site's own menu.
+
+    viewflow's flow menu counts the person's whole inbox and queue on every task
+    page (unbounded queries) and offers its stock lists; ours links to the
+    scalable pages instead.
+    """
+
+    menu_template_name = "governance/workflow_menu.html"
+
+    def get_context_data(self, request):
+        return {}
+
+
 def workflow_flows():
     return [import_string(dotted) for dotted in settings.WORKFLOW_FLOWS]
 
@@ -74,7 +88,7 @@ def build_site():
         title=settings.SITE_TITLE,
         viewsets=[
             HomeApp(),
-            WorkflowApp(flow_viewsets=[FlowViewset(flow) for flow in workflow_flows()]),
+            WorkflowApp(flow_viewsets=[FlowPages(flow) for flow in workflow_flows()]),
             *(import_string(dotted)() for dotted in settings.SITE_APPLICATIONS),
         ],
     )

@@ -107,3 +107,18 @@ def test_query_count_does_not_grow_with_tasks(login_as, tasks):
         response = client.get("/workflow/queue/")
     assert response.status_code == 200
     assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+def test_task_pages_use_the_site_menu_without_whole_table_counts(login_as, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    process = start("reference", "參考組案件")
+    task = process.task_set.get(flow_task=BenchFlow.step_1)
+    client = login_as("reference-head")
+    client.post(task.reverse("assign"))
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(task.reverse("execute")).content.decode()
+    assert "/proposals/" in html  # the site's menu (our nav links), not viewflow's flow menu
+    assert not any("COUNT(" in q["sql"].upper() and "viewflow_task" in q["sql"] and "LIMIT" not in q["sql"].upper()
+                   for q in ctx.captured_queries)
