@@ -121,7 +121,19 @@ def filter_proposals(queryset, *, year=None, unit=None, state=None, grade=None, 
             Q(title__icontains=text) | Q(case_number__icontains=text)
             | Q(improvement__icontains=text) | Q(submitter__full_name__icontains=text)
         )
-    return queryset.select_related("unit", "submitter").order_by("-submitted_at", "-pk")
+    # "2/3": how many of the assigned scores are in, for those who follow the second review.
+    return (
+        queryset.select_related("unit", "submitter")
+        .annotate(
+            reviewers=Count("reviewer_assignments", distinct=True),
+            scores_in=Count(
+                "reviewer_assignments",
+                filter=Q(reviewer_assignments__scored_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def statistics(queryset):

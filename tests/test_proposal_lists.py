@@ -63,3 +63,11 @@ def test_only_agency_wide_readers_list_all(drive, cases):
         assert drive.as_(login).get("/proposals/all/").status_code == 403, login
     for login in ("tracking", "director", "auditor"):
         assert drive.as_(login).get("/proposals/all/").status_code == 200, login
+
+
+def test_list_shows_how_many_assigned_scores_are_in(drive, cases):
+    a = cases[0]
+    drive.assign_reviewers(a, ["committee1", "committee2", "external1"])
+    drive.score("committee2", a, {"創意性": 80, "可行性": 80, "效益性": 80, "完整性": 80})
+    html = drive.as_("tracking").get("/proposals/all/", {"state": "second_review"}).content.decode()
+    assert "<td>1/3</td>" in html
