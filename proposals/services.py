@@ -304,6 +304,10 @@ def can_withdraw(user, proposal):
 def withdraw_proposal(*, actor, proposal, reason=""):
     from .flows import ProposalFlow
 
+    if proposal.submitter_id != actor.pk:
+        raise PermissionDenied("只有提案人可以撤回提案")
+    if proposal.state == State.DRAFT:
+        raise ValidationError("草稿尚未送出，不需撤回。")
     with ProposalFlow.lock(proposal.process_id):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not can_withdraw(actor, proposal):
@@ -556,9 +560,18 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
         raise ValidationError("完成百分比須介於 0 到 100。")
     if declares_complete and percent_complete != 100:
         raise ValidationError("宣告完成時，完成百分比須為 100。")
+    period = quarter_label(timezone.localdate())
+    # One report per quarter: a returned report is redone, an approved one waits for the next
+    # quarter, unless the work is complete.
+    if not declares_complete and proposal.progress_reports.filter(
+        period=period, approval=ProgressReport.Approval.APPROVED
+    ).exists():
+        raise ValidationError(
+            f"{period} 的進度已核定，請於下一季回報；若已執行完成，請勾選「本案已執行完成」。"
+        )
     report = ProgressReport.objects.create(
         proposal=proposal,
-        period=quarter_label(timezone.localdate()),
+        period=period,
         percent_complete=percent_complete,
         text=text.strip(),
         declares_complete=declares_complete,

@@ -180,9 +180,13 @@ def proposal_submit(request, pk):
 @require_POST
 def proposal_withdraw(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
-    services.withdraw_proposal(actor=request.user, proposal=proposal,
-                               reason=request.POST.get("reason", ""))
-    messages.success(request, _("提案已撤回。"))
+    try:
+        services.withdraw_proposal(actor=request.user, proposal=proposal,
+                                   reason=request.POST.get("reason", ""))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("提案已撤回。"))
     return redirect("proposals:detail", pk=pk)
 
 

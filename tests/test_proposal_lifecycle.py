@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -68,17 +69,28 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     drive.execution_plan("readers-liaison", proposal, "分三階段建置語音導引。",
                          f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線")
     assert proposal.milestones.count() == 2
-    # Three quarterly rounds: one returned by the head, then progress, then completion.
+    # Three quarters: a report returned by the head and redone, then progress, then completion.
+    start = timezone.localtime()
     evidence = SimpleUploadedFile("試辦紀錄.pdf", b"%PDF-1.4 test evidence", content_type="application/pdf")
     drive.report("readers-liaison", proposal, 30, "完成語音腳本", files=[evidence])
     drive.approve("readers-head", proposal, approve=False, comment="請附試辦照片")
     drive.report("readers-liaison", proposal, 40, "完成語音腳本並附照片")
     drive.approve("readers-head", proposal)
-    assert proposal.state == State.EXECUTING
-    drive.report("readers-liaison", proposal, 100, "全館上線", complete=True)
-    drive.approve("readers-head", proposal)
+    # A second report in a quarter already approved waits for the next quarter.
+    response = drive.report("readers-liaison", proposal, 45, "提早回報", expect=200)
+    assert "請於下一季回報" in response.content.decode()
+    with time_machine.travel(start + datetime.timedelta(days=92), tick=False):
+        drive.report("readers-liaison", proposal, 70, "試辦兩個分館")
+        drive.approve("readers-head", proposal)
+        assert proposal.state == State.EXECUTING
+    with time_machine.travel(start + datetime.timedelta(days=184), tick=False):
+        drive.report("readers-liaison", proposal, 100, "全館上線", complete=True)
+        drive.approve("readers-head", proposal)
     assert proposal.state == State.EVALUATING
-    assert [r.approval for r in proposal.progress_reports.all()] == ["returned", "approved", "approved"]
+    reports = list(proposal.progress_reports.order_by("pk"))
+    assert [r.approval for r in reports] == ["returned", "approved", "approved", "approved"]
+    periods = [r.period for r in reports]
+    assert periods[0] == periods[1] and len(set(periods[1:])) == 3  # three different quarters
 
     drive.evaluate(proposal)
     assert proposal.state == State.CLOSED

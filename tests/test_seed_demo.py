@@ -53,3 +53,74 @@ def test_readme_lists_every_demo_login():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for login, name, _ in demo_logins():
         assert f"`{login}`" in readme and name in readme, login
+
+
+# ---------------------------------------------------------------- demo proposals
+
+
+def proposal_snapshot():
+    from viewflow.workflow.models import Task
+
+    from governance.models import TrailEvent
+    from proposals.models import ProgressReport, Proposal, Reward
+
+    return {
+        "proposals": Proposal.objects.count(),
+        "trail_events": TrailEvent.objects.count(),
+        "tasks": Task.objects.count(),
+        "reports": ProgressReport.objects.count(),
+        "rewards": Reward.objects.count(),
+    }
+
+
+def test_demo_proposals_cover_every_state_with_real_flows_and_trails(capsys):
+    from governance.inbox import inbox_page, queue_page
+    from governance.trail import verify_case
+    from proposals.models import ProgressReport, Proposal, ReviewerAssignment, Reward
+    from proposals.selectors import similar_proposals
+
+    call_command("seed_demo")
+    State = Proposal.State
+    assert set(Proposal.objects.values_list("state", flat=True)) == set(State.values)
+    assert "示範創意提案" in capsys.readouterr().out
+    # Spread over the eight units.
+    assert Proposal.objects.values("unit").distinct().count() == Unit.objects.count() == 8
+
+    for proposal in Proposal.objects.all():
+        check = verify_case("proposal", str(proposal.pk))
+        assert check.ok and check.events >= 1, (proposal.title, check)
+        if proposal.state != State.DRAFT:
+            assert proposal.process_id and proposal.case_number
+
+    # Second review with some scores in and some not.
+    assert any(
+        0 < p.reviewer_assignments.exclude(scored_at=None).count() < p.reviewer_assignments.count()
+        for p in Proposal.objects.filter(state=State.SECOND_REVIEW)
+    )
+    # Executing: a plan, approved quarterly reports, and one awaiting the head.
+    executing = Proposal.objects.filter(state=State.EXECUTING)
+    assert executing.exclude(execution_plan="").filter(milestones__isnull=False).exists()
+    assert ProgressReport.objects.filter(
+        proposal__state=State.EXECUTING, approval=ProgressReport.Approval.APPROVED).exists()
+    assert ProgressReport.objects.filter(
+        proposal__state=State.EXECUTING, approval=ProgressReport.Approval.PENDING).exists()
+    # Closed with rewards, shared among co-proposers.
+    for proposal in Proposal.objects.filter(state=State.CLOSED):
+        rewards = list(Reward.objects.filter(proposal=proposal))
+        assert rewards and sum(r.share for r in rewards) == 100
+    assert Reward.objects.filter(role="共同提案人").exists()
+    assert ReviewerAssignment.objects.filter(external=True).exclude(scored_at=None).exists()
+    # The first reviewer sees an earlier, similar proposal.
+    assert any(similar_proposals(p) for p in Proposal.objects.filter(state=State.FIRST_REVIEW))
+
+    # Heads find work in their inbox; the 管考 office and the director in their queues.
+    User = get_user_model()
+    head = User.objects.get(username="readers-head")
+    titles = {str(row.task_title) for row in inbox_page(head).rows}
+    assert {"初審（受理審查）", "主管核定進度"} <= titles
+    assert inbox_page(User.objects.get(username="director")).rows
+    assert queue_page(User.objects.get(username="tracking")).rows
+
+    before = proposal_snapshot()
+    call_command("seed_demo", "--quiet")
+    assert proposal_snapshot() == before

@@ -10,9 +10,16 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="不列出示範帳號")
 
     def handle(self, *args, quiet=False, **options):
+        from proposals.demo import seed_proposals
+
         seed_organisation()
+        loaded = seed_proposals()
         if quiet:
             return
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
         for login, name, what in demo_logins():
             self.stdout.write(f"  {login:<22} {name:<8} {what}")
+        if loaded:
+            self.stdout.write(f"已載入示範創意提案 {loaded} 件。")
+        else:
+            self.stdout.write("資料庫已有創意提案，未載入示範提案。")
