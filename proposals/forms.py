@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from governance.attachments import MultipleFileField
 from governance.models import Unit, User
 from governance.permissions import units_where
 from governance.rocdate import ROCDateError, ROCDateField, parse_date
@@ -9,35 +10,7 @@ from governance.roles import Capability
 from governance.selectors import active_units
 
 from .models import NotAcceptedReason, Proposal, ReviewRound, ScopeCategory
-from .services import ProposalContent, check_upload
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked against the attachment rules."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        errors = []
-        for upload in cleaned:
-            try:
-                check_upload(upload)
-            except ValidationError as e:
-                errors.extend(e.messages)
-        if errors:
-            raise ValidationError(errors)
-        if self.required and not cleaned:
-            raise ValidationError(_("請上傳檔案。"))
-        return cleaned
+from .services import ProposalContent
 
 
 def _person_label(user):

@@ -8,12 +8,9 @@ does: lock the process, check the owner, start the task) and end by executing
 it, so the flow moves on in the same transaction.
 """
 
-import mimetypes
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,7 +21,8 @@ from governance.permissions import can, require
 from governance.roles import Capability
 from governance.rocdate import format_roc, quarter_label, roc_year
 from governance.selectors import primary_unit
-from governance.trail import file_fingerprint, record_event
+from governance.attachments import describe_upload
+from governance.trail import record_event
 
 from . import selectors
 from .models import (
@@ -105,48 +103,20 @@ def claim_task(actor, task):
 # ---------------------------------------------------------------- attachments
 
 
-@dataclass(frozen=True)
-class AttachmentRules:
-    max_bytes: int
-    extensions: frozenset
-
-
-def attachment_rules():
-    return AttachmentRules(settings.ATTACHMENT_MAX_BYTES, frozenset(settings.ATTACHMENT_EXTENSIONS))
-
-
-def check_upload(upload):
-    """A clear error for a file we will not keep: too big, empty, or of a kind we do not accept."""
-    rules = attachment_rules()
-    extension = Path(upload.name).suffix.lower().lstrip(".")
-    if extension not in rules.extensions:
-        raise ValidationError(
-            f"「{upload.name}」的檔案類型不接受；可上傳：{'、'.join(sorted(rules.extensions))}。"
-        )
-    if upload.size == 0:
-        raise ValidationError(f"「{upload.name}」是空檔案。")
-    if upload.size > rules.max_bytes:
-        raise ValidationError(
-            f"「{upload.name}」大小 {upload.size / 1048576:.1f} MB，超過上限 "
-            f"{rules.max_bytes / 1048576:.0f} MB。"
-        )
-
-
 def _store_attachments(proposal, uploads, actor, purpose, progress_report=None):
     stored = []
     for upload in uploads:
-        check_upload(upload)
-        name = Path(upload.name).name
+        described = describe_upload(upload)
         stored.append(
             Attachment.objects.create(
                 proposal=proposal,
                 purpose=purpose,
                 progress_report=progress_report,
                 file=upload,
-                name=name,
-                size=upload.size,
-                content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-                sha256=file_fingerprint(upload),
+                name=described.name,
+                size=described.size,
+                content_type=described.content_type,
+                sha256=described.sha256,
                 uploaded_by=actor,
             )
         )

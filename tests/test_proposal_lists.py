@@ -71,3 +71,24 @@ def test_list_shows_how_many_assigned_scores_are_in(drive, cases):
     drive.score("committee2", a, {"創意性": 80, "可行性": 80, "效益性": 80, "完整性": 80})
     html = drive.as_("tracking").get("/proposals/all/", {"state": "second_review"}).content.decode()
     assert "<td>1/3</td>" in html
+
+
+def test_my_proposals_in_english(drive, cases, person):
+    a, b, c, d = cases
+    client = drive.as_("readers-staff1")
+    response = client.post("/language/", {"language": "en", "next": "/proposals/"})
+    assert response.status_code == 302 and response["Location"] == "/proposals/"
+    assert person("readers-staff1").language == "en"
+    client.get("/home/")  # shows, and so clears, the messages queued in Chinese by the steps above
+    html = client.get("/proposals/").content.decode()
+    assert 'lang="en"' in html
+    assert "<h1>My proposals</h1>" in html
+    assert "New innovation proposal" in html
+    for label in ("Case no.", "Proposal title", "Proposing unit", "Proposer", "Status", "Grade",
+                  "Submission date"):
+        assert f'<th scope="col">{label}</th>' in html, label
+    # a was accepted at the first review; b, co-proposed, still waits for it.
+    assert a.title in html and b.title in html
+    assert "<td>In second review</td>" in html and "<td>In first review</td>" in html
+    for chinese in ("我的提案", "新增創意提案", "提案名稱", "狀態", "複審中", "初審中"):
+        assert chinese not in html, chinese
