@@ -1,0 +1,54 @@
+"""Acting on a viewflow task from code (services, commands, the benchmark, tests).
+
+What viewflow's task views do for a request, for any flow: lock the process,
+claim the task when it is queued and the person may claim it, check that the
+person owns it, and start it. The step function then changes the case and
+executes the task, all in one transaction.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+
+def _claim(actor, task, activation):
+    if not task.flow_task.can_assign(actor, task):
+        raise PermissionDenied("您無法認領此任務")
+    activation.assign(actor)
+    task.assigned = timezone.now()  # viewflow's open-source code never sets it
+    task.save(update_fields=["assigned"])
+
+
+def require_task_owner(actor, activation):
+    if not activation.flow_task.can_execute(actor, activation.task):
+        raise PermissionDenied("此任務未指派給您")
+
+
+@contextmanager
+def started_task(actor, task):
+    """The started activation of `task` for `actor`, under the process lock."""
+    with task.process.flow_class.lock(task.process_id), transaction.atomic():
+        task = Task.objects.select_related("process").get(pk=task.pk)
+        activation = task.flow_task.activation_class(task)
+        if task.owner_id is None:
+            _claim(actor, task, activation)
+        require_task_owner(actor, activation)
+        activation.start(None)
+        yield activation
+
+
+def run_task(actor, task, step, **kwargs):
+    """Run a task step (a service taking actor and activation) as `actor`."""
+    with started_task(actor, task) as activation:
+        return step(actor=actor, activation=activation, **kwargs)
+
+
+def claim_task(actor, task):
+    """Take a queued task into one's inbox."""
+    with task.process.flow_class.lock(task.process_id), transaction.atomic():
+        task = Task.objects.get(pk=task.pk)
+        _claim(actor, task, task.flow_task.activation_class(task))
+        return task
