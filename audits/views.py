@@ -1,3 +1,314 @@
-from django.shortcuts import render
+"""Pages of audits and findings, and the remediation flow's task pages.
 
-# Create your views here.
+Task views run inside viewflow's wrapper (request.activation is the started
+task, under the process lock on POST); each validates its form and calls the
+service of its step.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance.rocdate import today_taipei
+
+from . import selectors, services
+from .forms import (
+    ApproveForm,
+    AuditForm,
+    ContributionForm,
+    CouncilDecisionForm,
+    FindingFilterForm,
+    FindingFormSet,
+    PlanForm,
+    ProgressForm,
+    ReplyForm,
+    RequestRemovalForm,
+    ReviewMeetingForm,
+    ReviewRemovalForm,
+)
+from .models import Audit, AuditAttachment, Finding, FindingAttachment
+
+LIST_LIMIT = 200
+
+
+def _viewable_finding(request, pk):
+    finding = get_object_or_404(Finding.objects.select_related("audit", "lead_unit"), pk=pk)
+    if not selectors.can_view_finding(request.user, finding):
+        raise PermissionDenied
+    return finding
+
+
+def _viewable_audit(request, pk):
+    audit = get_object_or_404(Audit, pk=pk)
+    if not selectors.can_view_audit(request.user, audit):
+        raise PermissionDenied
+    return audit
+
+
+def _download(attachment):
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("檔案不存在"))
+    return FileResponse(handle, as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+
+
+def _open_tasks_for(user, process_id):
+    result = []
+    for task in Task.objects.filter(process_id=process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]):
+        node = task.flow_task
+        if task.owner_id == user.pk:
+            result.append({"title": node.task_title, "url": task.reverse("index"), "claim": False})
+        elif task.owner_id is None and node.can_assign(user, task):
+            result.append({"title": node.task_title, "url": task.reverse("assign"), "claim": True})
+    return result
+
+
+# ---------------------------------------------------------------- audits
+
+
+def audit_list(request):
+    ctx = {
+        "audits": selectors.audits_for(request.user)[:LIST_LIMIT],
+        "may_register": services.may_register(request.user),
+    }
+    return render(request, "audits/audit_list.html", ctx)
+
+
+def audit_register(request):
+    if not services.may_register(request.user):
+        raise PermissionDenied
+    form = AuditForm(request.POST or None, request.FILES or None)
+    findings = FindingFormSet(request.POST or None, prefix="findings")
+    if request.method == "POST" and form.is_valid() and findings.is_valid():
+        data = form.cleaned_data
+        try:
+            audit = services.register_audit(
+                actor=request.user, agency=data["agency"], kind=data["kind"], title=data["title"],
+                held_on=data["held_on"], document_number=data["document_number"],
+                findings=[f.to_input() for f in findings if f.has_changed()],
+                uploads=data["attachments"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("已登錄考核及 %(n)s 項考核意見。") % {"n": audit.findings.count()})
+            return redirect("audits:audit", pk=audit.pk)
+    return render(request, "audits/audit_form.html", {"form": form, "findings": findings})
+
+
+def audit_detail(request, pk):
+    audit = _viewable_audit(request, pk)
+    findings = selectors.filter_findings(selectors.visible_findings(request.user), audit=audit)
+    ctx = {
+        "audit": audit,
+        "findings": findings,
+        "today": today_taipei(),
+        "summary": selectors.summary_by_unit(findings),
+        "history": selectors.audit_history(audit),
+        "attachments": audit.attachments.all(),
+        "open_tasks": [
+            t for process_id in Task.objects.filter(
+                process__data__audit_id=audit.pk, flow_task_type="HUMAN",
+                status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            ).values_list("process_id", flat=True)
+            for t in _open_tasks_for(request.user, process_id)
+        ],
+    }
+    return render(request, "audits/audit_detail.html", ctx)
+
+
+def audit_attachment(request, pk, attachment_pk):
+    audit = _viewable_audit(request, pk)
+    return _download(get_object_or_404(AuditAttachment, pk=attachment_pk, audit=audit))
+
+
+# ---------------------------------------------------------------- findings
+
+
+def _finding_list(request, queryset, title, list_name):
+    form = FindingFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.filter_findings(
+        queryset, audit=filters.get("audit"), unit=filters.get("unit"), state=filters.get("state"),
+        overdue=filters.get("overdue"), year=filters.get("year"),
+    )
+    ctx = {
+        "title": title,
+        "form": form,
+        "findings": list(queryset[:LIST_LIMIT]),
+        "limited": queryset[LIST_LIMIT:LIST_LIMIT + 1].exists(),
+        "today": today_taipei(),
+        "by_audit": selectors.summary_by_audit(queryset),
+        "by_unit": selectors.summary_by_unit(queryset),
+        "list_name": list_name,
+    }
+    return render(request, "audits/finding_list.html", ctx)
+
+
+def unit_findings(request):
+    return _finding_list(request, selectors.unit_findings(request.user), _("本單位列管事項"), "unit")
+
+
+def all_findings(request):
+    if not selectors.may_list_all(request.user):
+        raise PermissionDenied
+    return _finding_list(request, Finding.objects.all(), _("全部列管事項"), "all")
+
+
+def finding_detail(request, pk):
+    finding = _viewable_finding(request, pk)
+    units = selectors.contribution_units(request.user, finding)
+    ctx = {
+        "finding": finding,
+        "overdue": selectors.is_overdue(finding),
+        "supporting_units": finding.supporting_units.all(),
+        "rounds": selectors.rounds_of(finding),
+        "meetings": finding.review_meetings.all(),
+        "history": selectors.finding_history(finding),
+        "open_tasks": _open_tasks_for(request.user, finding.process_id),
+        "contribution_form": ContributionForm(units=units) if units else None,
+    }
+    return render(request, "audits/finding_detail.html", ctx)
+
+
+@require_POST
+def finding_contribute(request, pk):
+    finding = _viewable_finding(request, pk)
+    units = selectors.contribution_units(request.user, finding)
+    if not units:
+        raise PermissionDenied
+    form = ContributionForm(request.POST, request.FILES, units=units)
+    if form.is_valid():
+        try:
+            services.contribute(actor=request.user, finding=finding, unit=form.cleaned_data["unit"],
+                                text=form.cleaned_data["text"], uploads=form.cleaned_data["evidence"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("已填報協辦辦理情形。"))
+    else:
+        messages.error(request, _("協辦辦理情形未填妥：%(e)s") % {"e": " ".join(
+            str(m) for errors in form.errors.values() for m in errors)})
+    return redirect("audits:finding", pk=pk)
+
+
+def finding_attachment(request, pk, attachment_pk):
+    finding = _viewable_finding(request, pk)
+    return _download(get_object_or_404(FindingAttachment, pk=attachment_pk, finding=finding))
+
+
+# ---------------------------------------------------------------- task pages
+
+
+def _finding_of_task(request):
+    return Finding.objects.select_related("audit", "lead_unit").get(pk=request.activation.process.finding_id)
+
+
+def _task(request, form, step, step_kwargs, finding, template_extra=None):
+    """Render the task page, or run the step on a valid POST and go to the finding."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                step(actor=request.user, activation=request.activation, **step_kwargs())
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("已完成：%(t)s") % {"t": request.activation.flow_task.task_title})
+            if finding is None:
+                return redirect("audits:index")
+            return redirect("audits:finding", pk=finding.pk)
+    ctx = {
+        "form": form,
+        "finding": finding,
+        "task_title": request.activation.flow_task.task_title,
+        "rounds": selectors.rounds_of(finding) if finding else [],
+        "overdue": selectors.is_overdue(finding) if finding else False,
+        **(template_extra or {}),
+    }
+    return render(request, "audits/task.html", ctx)
+
+
+def review_meeting_task(request, **kwargs):
+    finding = _finding_of_task(request)
+    others = Finding.objects.filter(state=Finding.State.AWAITING_MEETING).exclude(pk=finding.pk).order_by("sequence")
+    form = ReviewMeetingForm(request.POST or None, finding=finding, others=others)
+    return _task(request, form, services.record_review_meeting, finding=finding, step_kwargs=lambda: {
+        "held_on": form.cleaned_data["held_on"], "attendees": form.cleaned_data["attendees"],
+        "decisions": form.cleaned_data["decisions"], "lead_unit": form.cleaned_data["lead_unit"],
+        "due_date": form.cleaned_data["due_date"], "also": list(form.cleaned_data["also"]),
+    })
+
+
+def plan_task(request, **kwargs):
+    finding = _finding_of_task(request)
+    form = PlanForm(request.POST or None, initial={"root_cause": finding.root_cause})
+    return _task(request, form, services.write_plan, finding=finding, step_kwargs=lambda: {
+        "text": form.cleaned_data["text"], "root_cause": form.cleaned_data["root_cause"],
+    })
+
+
+def approve_plan_task(request, **kwargs):
+    form = ApproveForm(request.POST or None)
+    return _task(request, form, services.review_plan, finding=_finding_of_task(request), step_kwargs=lambda: {
+        "approve": form.cleaned_data["approve"], "comment": form.cleaned_data["comment"],
+    })
+
+
+def progress_task(request, **kwargs):
+    finding = _finding_of_task(request)
+    form = ProgressForm(request.POST or None, request.FILES or None)
+    return _task(
+        request, form, services.report_progress, finding=finding,
+        template_extra={"multipart": True,
+                        "pending_contributions": finding.contributions.filter(progress_round=None)},
+        step_kwargs=lambda: {
+            "percent_complete": form.cleaned_data["percent_complete"], "text": form.cleaned_data["text"],
+            "propose_removal": form.cleaned_data["propose_removal"], "uploads": form.cleaned_data["evidence"],
+        },
+    )
+
+
+def request_removal_task(request, **kwargs):
+    form = RequestRemovalForm(request.POST or None)
+    return _task(request, form, services.request_removal, finding=_finding_of_task(request), step_kwargs=lambda: {
+        "confirm": form.cleaned_data["confirm"], "reason": form.cleaned_data["reason"],
+    })
+
+
+def review_removal_task(request, **kwargs):
+    form = ReviewRemovalForm(request.POST or None)
+    return _task(request, form, services.review_removal, finding=_finding_of_task(request), step_kwargs=lambda: {
+        "recommends_removal": form.cleaned_data["recommends_removal"], "opinion": form.cleaned_data["opinion"],
+    })
+
+
+def council_decision_task(request, **kwargs):
+    form = CouncilDecisionForm(request.POST or None)
+    return _task(request, form, services.record_tracking_decision, finding=_finding_of_task(request),
+                 step_kwargs=lambda: {
+                     "outcome": form.cleaned_data["outcome"],
+                     "meeting_date": form.cleaned_data["meeting_date"],
+                     "minutes_reference": form.cleaned_data["minutes_reference"],
+                     "new_due_date": form.cleaned_data["new_due_date"],
+                     "note": form.cleaned_data["note"],
+                 })
+
+
+def reply_task(request, **kwargs):
+    audit = Audit.objects.get(pk=request.activation.process.audit_id)
+    form = ReplyForm(request.POST or None)
+    response = _task(request, form, services.record_reply, finding=None,
+                     template_extra={"audit": audit},
+                     step_kwargs=lambda: {"replied_on": form.cleaned_data["replied_on"],
+                                          "document_number": form.cleaned_data["document_number"]})
+    if response.status_code == 302:
+        return redirect("audits:audit", pk=audit.pk)
+    return response

@@ -38,6 +38,7 @@ class TaskRow:
     case_title: str = ""
     unit_name: str = ""
     due: object = None
+    overdue: bool = False
     url: str = ""
 
 
@@ -179,7 +180,7 @@ def _attach_case_data(rows):
     """Each flow summarises its cases from the loaded processes, in at most one query.
 
     A flow class may define `inbox_summaries(processes) -> {process pk: {...}}`
-    with keys case_number, title, unit, due.
+    with keys case_number, title, unit, due and overdue.
     """
     by_flow = {}
     for row in rows:
@@ -195,6 +196,7 @@ def _attach_case_data(rows):
             row.case_title = summary.get("title", "")
             row.unit_name = summary.get("unit", "")
             row.due = summary.get("due")
+            row.overdue = summary.get("overdue", False)
             row.url = _task_url(row.task)
 
 

@@ -204,8 +204,12 @@ LOGGING = {
 # The agency this installation serves; printed on documents.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "國立臺灣圖書館")
 SITE_TITLE = _("創新提案與管考系統")
-WORKFLOW_FLOWS = ["proposals.flows.ProposalFlow"]  # dotted paths of the site's flow classes
-SITE_APPLICATIONS = ["proposals.urls.ProposalsApp"]  # each app's pages in the site's menu
+WORKFLOW_FLOWS = [  # dotted paths of the site's flow classes
+    "proposals.flows.ProposalFlow",
+    "audits.flows.RemediationFlow",
+    "audits.flows.ReplyFlow",
+]
+SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp"]  # each app's pages in the site's menu
 
 # Proposal attachments: size limit and accepted file types (by extension).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024

@@ -1,0 +1,153 @@
+"""Remediation of one audit finding (缺失改善), and the reply that closes an audit.
+
+register ─┬─ 管考列管 ─▶ review meeting ─┐
+          └─ 自行列管 ──────────────────┴─▶ plan ─▶ head approves ─┬─ returned ─▶ plan …
+                                                                  └─▶ progress round …
+  progress ─┬─ not yet ─▶ progress …
+            └─ proposes removal ─▶ head requests removal ─┬─ no ─▶ progress …
+                                                          ├─ self-tracked ─▶ close
+                                                          └─▶ 管考 opinion ─▶ 館務會議 ─┬─ 繼續列管 ─▶ progress (new round)
+                                                                                       └─ 解除列管 ─▶ close
+  close: when it is the audit's last open finding, ReplyFlow starts: 管考 replies ─▶ end.
+
+Each node's handler is a service of audits/services.py; the flow only routes.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from governance.models import Unit
+from governance.roles import UnitRole
+from governance.selectors import unit_people
+
+from . import selectors, services, views
+from .models import RemediationProcess, ReplyProcess
+
+
+# viewflow passes the base Process to this in its assign check: read the JSON data.
+def lead_unit(process):
+    return Unit(pk=process.data.get("lead_unit_id"))
+
+
+def _only_head(unit_id):
+    """The unit's head when it has exactly one; otherwise the task waits in the heads' queue."""
+    heads = unit_people(Unit(pk=unit_id), role=UnitRole.HEAD)
+    return heads[0] if len(heads) == 1 else None
+
+
+class RemediationFlow(flow.Flow):
+    process_class = RemediationProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("缺失改善")
+    process_description = _("考核意見列管、改善措施、辦理情形、解除列管")
+
+    start = flow.StartHandle(this.start_process).Next(this.route_registration)
+    route_registration = (
+        flow.Switch()
+        .Case(this.plan, lambda a: a.process.self_tracked)
+        .Default(this.review_meeting)
+    )
+    review_meeting = (
+        flow.View(views.review_meeting_task)
+        .Annotation(title=_("召開檢討會議"))
+        .Permission("governance.manage_tracking")
+        .Next(this.plan)
+    )
+    plan = (
+        flow.View(views.plan_task)
+        .Annotation(title=_("研擬改善措施"))
+        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Next(this.approve_plan)
+    )
+    approve_plan = (
+        flow.View(views.approve_plan_task)
+        .Annotation(title=_("核定改善措施"))
+        .Permission("governance.review_unit_cases", obj=lead_unit)
+        .Assign(lambda activation: _only_head(activation.process.lead_unit_id))
+        .Next(this.route_plan)
+    )
+    route_plan = (
+        flow.Switch()
+        .Case(this.plan, lambda a: a.process.plan_outcome == "returned")
+        .Default(this.progress)
+    )
+    progress = (
+        flow.View(views.progress_task)
+        .Annotation(title=_("填報辦理情形"))
+        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Next(this.route_progress)
+    )
+    route_progress = (
+        flow.Switch()
+        .Case(this.request_removal, lambda a: a.process.removal_requested)
+        .Default(this.progress)
+    )
+    request_removal = (
+        flow.View(views.request_removal_task)
+        .Annotation(title=_("申請解除列管"))
+        .Permission("governance.review_unit_cases", obj=lead_unit)
+        .Assign(lambda activation: _only_head(activation.process.lead_unit_id))
+        .Next(this.route_request)
+    )
+    route_request = (
+        flow.Switch()
+        .Case(this.progress, lambda a: not a.process.head_confirms_removal)
+        .Case(this.close, lambda a: a.process.self_tracked)
+        .Default(this.review_removal)
+    )
+    review_removal = (
+        flow.View(views.review_removal_task)
+        .Annotation(title=_("管考審查"))
+        .Permission("governance.manage_tracking")
+        .Next(this.council_decision)
+    )
+    council_decision = (
+        flow.View(views.council_decision_task)
+        .Annotation(title=_("館務會議決定"))
+        .Permission("governance.manage_tracking")
+        .Next(this.route_decision)
+    )
+    route_decision = (
+        flow.Switch()
+        .Case(this.progress, lambda a: a.process.tracking_outcome == "continue")
+        .Default(this.close)
+    )
+    close = flow.Function(this.close_finding).Next(this.end)
+    end = flow.End()
+
+    def start_process(self, activation, finding):
+        activation.process.finding_id = finding.pk
+        activation.process.lead_unit_id = finding.lead_unit_id
+        activation.process.self_tracked = finding.self_tracked
+        return activation.process
+
+    def close_finding(self, activation):
+        services.close_finding(activation)
+
+    @classmethod
+    def inbox_summaries(cls, processes):
+        return selectors.inbox_summaries(processes)
+
+
+class ReplyFlow(flow.Flow):
+    process_class = ReplyProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("函復上級機關")
+
+    start = flow.StartHandle(this.start_process).Next(this.reply)
+    reply = (
+        flow.View(views.reply_task)
+        .Annotation(title=_("函復上級機關"))
+        .Permission("governance.manage_tracking")
+        .Next(this.end)
+    )
+    end = flow.End()
+
+    def start_process(self, activation, audit):
+        activation.process.audit_id = audit.pk
+        return activation.process
+
+    @classmethod
+    def inbox_summaries(cls, processes):
+        return selectors.reply_inbox_summaries(processes)

@@ -1,0 +1,231 @@
+"""Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+
+from governance.permissions import can, units_where
+from governance.roles import Capability, UnitRole
+from governance.rocdate import today_taipei
+from governance.selectors import unit_people
+from governance.trail import case_events
+
+from .models import Audit, Finding
+
+State = Finding.State
+
+
+# ---------------------------------------------------------------- overdue
+
+
+def is_overdue(finding, today=None):
+    """Past its due date and not closed, counting days in Asia/Taipei."""
+    today = today or today_taipei()
+    return finding.state != State.CLOSED and finding.due_date < today
+
+
+def overdue_q(today=None):
+    return Q(due_date__lt=today or today_taipei()) & ~Q(state=State.CLOSED)
+
+
+@dataclass
+class DueItem:
+    finding: Finding
+    days_left: int  # negative: days overdue
+    liaisons: list
+    heads: list
+
+    @property
+    def overdue(self):
+        return self.days_left < 0
+
+
+def due_items(today=None, within_days=None):
+    """Open findings with their days left and who answers for them (liaisons, then heads).
+
+    For the reminder and escalation jobs: `within_days` keeps those due within that many
+    days, overdue ones included; None keeps all open findings.
+    """
+    today = today or today_taipei()
+    findings = Finding.objects.exclude(state=State.CLOSED).select_related("lead_unit", "audit")
+    if within_days is not None:
+        findings = findings.filter(due_date__lte=today + datetime.timedelta(days=within_days))
+    people = {}
+    items = []
+    for finding in findings.order_by("due_date", "pk"):
+        unit = finding.lead_unit
+        if unit.pk not in people:
+            people[unit.pk] = (unit_people(unit, UnitRole.LIAISON), unit_people(unit, UnitRole.HEAD))
+        liaisons, heads = people[unit.pk]
+        items.append(DueItem(finding, (finding.due_date - today).days, liaisons, heads))
+    return items
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+def may_list_all(user):
+    return can(user, Capability.VIEW_UNIT_CASES) or can(user, Capability.MANAGE_TRACKING)
+
+
+def visible_findings(user):
+    if not user.is_authenticated:
+        return Finding.objects.none()
+    if may_list_all(user):
+        return Finding.objects.all()
+    units = units_where(user, Capability.VIEW_UNIT_CASES)
+    return Finding.objects.filter(Q(lead_unit__in=units) | Q(supporting_units__in=units)).distinct()
+
+
+def can_view_finding(user, finding):
+    return visible_findings(user).filter(pk=finding.pk).exists()
+
+
+def can_view_audit(user, audit):
+    return may_list_all(user) or visible_findings(user).filter(audit=audit).exists()
+
+
+def contribution_units(user, finding):
+    """The supporting units of the finding for which this person may report."""
+    if finding.state not in (State.PLANNING, State.PLAN_REVIEW, State.IN_PROGRESS):
+        return []
+    return [u for u in finding.supporting_units.all() if can(user, Capability.REPORT_UNIT_PROGRESS, u)]
+
+
+# ---------------------------------------------------------------- lists
+
+
+def filter_findings(queryset, *, audit=None, unit=None, state=None, overdue=False, year=None, today=None):
+    if audit:
+        queryset = queryset.filter(audit=audit)
+    if unit:
+        queryset = queryset.filter(lead_unit=unit)
+    if state:
+        queryset = queryset.filter(state=state)
+    if overdue:
+        queryset = queryset.filter(overdue_q(today))
+    if year:
+        queryset = queryset.filter(roc_year=year)
+    return queryset.select_related("audit", "lead_unit").order_by("due_date", "pk")
+
+
+def unit_findings(user):
+    units = units_where(user, Capability.VIEW_UNIT_CASES)
+    return Finding.objects.filter(Q(lead_unit__in=units) | Q(supporting_units__in=units)).distinct()
+
+
+def _summary(queryset, group_field, today):
+    days_to_close = ExpressionWrapper(F("closed_on") - F("registered_at__date"), output_field=DurationField())
+    rows = (
+        queryset.order_by().values(group_field)
+        .annotate(
+            total=Count("pk"),
+            closed=Count("pk", filter=Q(state=State.CLOSED)),
+            overdue=Count("pk", filter=overdue_q(today)),
+            average_close=Avg(days_to_close, filter=Q(state=State.CLOSED)),
+        )
+    )
+    result = []
+    for row in rows:
+        average = row["average_close"]
+        result.append({
+            "key": row[group_field],
+            "total": row["total"],
+            "open": row["total"] - row["closed"],
+            "closed": row["closed"],
+            "overdue": row["overdue"],
+            "average_days_to_close": round(average.total_seconds() / 86400, 1) if average is not None else None,
+        })
+    return result
+
+
+def summary_by_audit(queryset, today=None):
+    today = today or today_taipei()
+    titles = dict(Audit.objects.values_list("pk", "title"))
+    rows = _summary(queryset, "audit_id", today)
+    for row in rows:
+        row["label"] = titles.get(row["key"], "")
+    return sorted(rows, key=lambda r: -r["key"])
+
+
+def summary_by_unit(queryset, today=None):
+    from governance.models import Unit
+
+    today = today or today_taipei()
+    names = dict(Unit.objects.values_list("pk", "name"))
+    rows = _summary(queryset, "lead_unit_id", today)
+    for row in rows:
+        row["label"] = names.get(row["key"], "")
+    return sorted(rows, key=lambda r: r["label"])
+
+
+def audits_for(user):
+    if may_list_all(user):
+        audits = Audit.objects.all()
+    else:
+        audits = Audit.objects.filter(findings__in=visible_findings(user)).distinct()
+    return audits.annotate(
+        finding_count=Count("findings", distinct=True),
+        open_count=Count("findings", filter=~Q(findings__state=State.CLOSED), distinct=True),
+    ).order_by("-held_on", "-pk")
+
+
+# ---------------------------------------------------------------- one finding
+
+
+def finding_history(finding):
+    from .services import FINDING_KIND
+
+    return case_events(FINDING_KIND, finding.trail_ref)
+
+
+def audit_history(audit):
+    from .services import AUDIT_KIND
+
+    return case_events(AUDIT_KIND, audit.trail_ref)
+
+
+def rounds_of(finding):
+    """The record round by round: plans, progress, contributions, requests, decisions."""
+    rounds = {}
+
+    def bucket(n):
+        return rounds.setdefault(n, {"number": n, "plans": [], "reports": [], "contributions": [],
+                                     "requests": [], "decisions": []})
+
+    for plan in finding.plans.select_related("author", "approver"):
+        bucket(plan.round)["plans"].append(plan)
+    for report in finding.progress_rounds.select_related("reporter").prefetch_related("attachments"):
+        bucket(report.round)["reports"].append(report)
+    for contribution in finding.contributions.select_related("unit", "author").prefetch_related("attachments"):
+        bucket(contribution.round)["contributions"].append(contribution)
+    for request in finding.removal_requests.select_related("requested_by", "reviewed_by"):
+        bucket(request.round)["requests"].append(request)
+    for decision in finding.decisions.select_related("recorded_by"):
+        bucket(decision.round)["decisions"].append(decision)
+    bucket(finding.round)
+    return [rounds[n] for n in sorted(rounds)]
+
+
+def inbox_summaries(processes):
+    ids = [p.pk for p in processes]
+    today = today_taipei()
+    rows = Finding.objects.filter(process_id__in=ids).values_list(
+        "process_id", "tracking_number", "text", "lead_unit__name", "due_date", "state"
+    )
+    return {
+        pid: {"case_number": number, "title": text[:40], "unit": unit, "due": due,
+              "overdue": state != State.CLOSED and due < today}
+        for pid, number, text, unit, due, state in rows
+    }
+
+
+def reply_inbox_summaries(processes):
+    audit_ids = {p.pk: p.data.get("audit_id") for p in processes}
+    audits = Audit.objects.in_bulk([a for a in audit_ids.values() if a])
+    return {
+        pid: {"case_number": audits[aid].document_number, "title": audits[aid].title,
+              "unit": audits[aid].agency}
+        for pid, aid in audit_ids.items() if aid in audits
+    }

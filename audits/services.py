@@ -1,0 +1,420 @@
+"""Everything that changes an audit or a finding.
+
+As in proposals/services.py: each function checks that the acting person may
+act, changes the records and writes the trail in one transaction; task steps
+receive the started activation of their viewflow task and end by executing it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance import workflow
+from governance.attachments import describe_upload
+from governance.permissions import can, require
+from governance.roles import Capability
+from governance.rocdate import format_roc, roc_year, today_taipei
+from governance.trail import record_event
+
+from .models import (
+    Audit,
+    AuditAttachment,
+    Contribution,
+    Finding,
+    FindingAttachment,
+    ProgressRound,
+    RemediationPlan,
+    RemovalRequest,
+    ReviewMeeting,
+    TrackingDecision,
+)
+
+AUDIT_KIND = "audit"
+FINDING_KIND = "finding"
+State = Finding.State
+SYSTEM = None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _trail(kind, ref, actor, action, from_state="", to_state="", comment="", attachments=()):
+    record_event(
+        case_kind=kind, case_ref=ref, actor=actor, action=action, from_state=from_state,
+        to_state=to_state, comment=comment,
+        attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
+    )
+
+
+def _move(finding, actor, action, to_state, comment="", attachments=(), fields=()):
+    from_state = finding.state
+    finding.state = to_state
+    finding.save(update_fields=["state", *fields])
+    _trail(FINDING_KIND, finding.trail_ref, actor, action, from_state, to_state, comment, attachments)
+
+
+def _note(finding, actor, action, comment="", attachments=()):
+    _trail(FINDING_KIND, finding.trail_ref, actor, action, finding.state, finding.state, comment, attachments)
+
+
+def _finding_of(activation):
+    return Finding.objects.select_for_update().select_related("lead_unit").get(
+        pk=activation.process.finding_id
+    )
+
+
+run_task = workflow.run_task
+claim_task = workflow.claim_task
+_require_task_owner = workflow.require_task_owner
+
+
+def _store(model, uploads, actor, **links):
+    stored = []
+    for upload in uploads:
+        described = describe_upload(upload)
+        stored.append(model.objects.create(
+            file=upload, name=described.name, size=described.size,
+            content_type=described.content_type, sha256=described.sha256, uploaded_by=actor, **links,
+        ))
+    return stored
+
+
+def _unit_names(units):
+    return "、".join(u.name for u in units)
+
+
+# ---------------------------------------------------------------- registration
+
+
+@dataclass
+class FindingInput:
+    kind: str
+    text: str
+    severity: str
+    lead_unit: object
+    due_date: datetime.date
+    supporting_units: tuple = ()
+    self_tracked: bool = False
+    root_cause: str = ""
+
+
+def _next_sequences(year, count):
+    last = (
+        Finding.objects.filter(roc_year=year).order_by("-sequence")
+        .values_list("sequence", flat=True).first()
+    ) or 0
+    return range(last + 1, last + 1 + count)
+
+
+@transaction.atomic
+def register_audit(*, actor, agency, kind, title, held_on, document_number, findings, uploads=()):
+    """The 管考 office enters an audit once with all its findings; each starts its own process."""
+    from .flows import RemediationFlow
+
+    require(actor, Capability.MANAGE_TRACKING)
+    if not findings:
+        raise ValidationError("請至少登錄一項考核意見。")
+    today = today_taipei()
+    for i, f in enumerate(findings, 1):
+        if f.self_tracked and f.kind == Finding.Kind.DEFICIENCY:
+            raise ValidationError(f"第 {i} 項是缺失，須由管考列管，不能單位自行列管。")
+        if f.due_date < held_on:
+            raise ValidationError(f"第 {i} 項的改善期限早於考核日期。")
+        if not f.text.strip():
+            raise ValidationError(f"第 {i} 項缺少內容。")
+    audit = Audit(agency=agency.strip(), kind=kind, title=title.strip(), held_on=held_on,
+                  document_number=document_number.strip(), registered_by=actor)
+    audit.full_clean()
+    audit.save()
+    stored = _store(AuditAttachment, uploads, actor, audit=audit)
+    _trail(AUDIT_KIND, audit.trail_ref, actor, "登錄考核",
+           comment=f"{audit.agency} {audit.get_kind_display()}（{format_roc(held_on)}，{audit.document_number}），"
+                   f"考核意見 {len(findings)} 項", attachments=stored)
+    year = roc_year(today)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                created = _create_findings(audit, findings, year, actor)
+            break
+        except IntegrityError:  # another registration took the same numbers: take the next ones
+            if attempt == 4:
+                raise
+    for finding, supporting in created:
+        process = RemediationFlow.start.run(finding=finding)
+        Finding.objects.filter(pk=finding.pk).update(process=process)
+    return audit
+
+
+def _create_findings(audit, findings, year, actor):
+    rows = [
+        Finding(
+            audit=audit, roc_year=year, sequence=seq, tracking_number=f"{year}-{seq:04d}",
+            kind=f.kind, text=f.text.strip(), severity=f.severity, root_cause=f.root_cause.strip(),
+            lead_unit=f.lead_unit, due_date=f.due_date, self_tracked=f.self_tracked,
+            state=State.PLANNING if f.self_tracked else State.AWAITING_MEETING,
+        )
+        for f, seq in zip(findings, _next_sequences(year, len(findings)))
+    ]
+    Finding.objects.bulk_create(rows)
+    rows = list(Finding.objects.filter(audit=audit).order_by("sequence"))
+    through = Finding.supporting_units.through
+    through.objects.bulk_create(
+        through(finding_id=row.pk, unit_id=unit.pk)
+        for row, f in zip(rows, findings) for unit in f.supporting_units if unit.pk != f.lead_unit.pk
+    )
+    for row, f in zip(rows, findings):
+        path = "單位自行列管" if f.self_tracked else "管考列管"
+        supporting = [u for u in f.supporting_units if u.pk != f.lead_unit.pk]
+        _trail(FINDING_KIND, row.trail_ref, actor, f"登錄列管（{path}）", to_state=row.state,
+               comment=f"主辦：{f.lead_unit.name}"
+                       + (f"；協辦：{_unit_names(supporting)}" if supporting else "")
+                       + f"；改善期限：{format_roc(f.due_date)}")
+    return [(row, f.supporting_units) for row, f in zip(rows, findings)]
+
+
+# ---------------------------------------------------------------- review meeting
+
+
+def record_review_meeting(*, actor, activation, held_on, attendees, decisions,
+                          lead_unit=None, due_date=None, also=()):
+    """The execution group's meeting; it may cover other findings waiting for one (`also`)."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    if held_on > today_taipei():
+        raise ValidationError("會議日期不可晚於今天。")
+    if not attendees.strip() or not decisions.strip():
+        raise ValidationError("請填寫出席人員與會議決議。")
+    meeting = ReviewMeeting.objects.create(
+        held_on=held_on, attendees=attendees.strip(), decisions=decisions.strip(), recorded_by=actor
+    )
+    _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date)
+    for finding in also:
+        task = Task.objects.filter(
+            process_id=finding.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            flow_task=activation.flow_task,
+        ).first()
+        if task is None:
+            raise ValidationError(f"{finding.tracking_number} 不在待檢討會議狀態。")
+        with workflow.started_task(actor, task) as other:
+            _confirm_at_meeting(actor, other, meeting, None, None)
+    return meeting
+
+
+def _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date):
+    finding = _finding_of(activation)
+    changes = []
+    if lead_unit is not None and lead_unit.pk != finding.lead_unit_id:
+        changes.append(f"主辦單位改為{lead_unit.name}")
+        finding.lead_unit = lead_unit
+        activation.process.lead_unit_id = lead_unit.pk
+        activation.process.save()
+    if due_date is not None and due_date != finding.due_date:
+        changes.append(f"改善期限改為{format_roc(due_date)}")
+        finding.due_date = due_date
+    meeting.findings.add(finding)
+    summary = "；".join(changes) or f"確認主辦單位{finding.lead_unit.name}、改善期限{format_roc(finding.due_date)}"
+    _move(finding, actor, f"檢討會議（{format_roc(meeting.held_on)}）", State.PLANNING,
+          comment=f"{summary}。決議：{meeting.decisions}", fields=["lead_unit", "due_date"])
+    activation.execute()
+
+
+# ---------------------------------------------------------------- plan and progress
+
+
+def write_plan(*, actor, activation, text, root_cause=""):
+    _require_task_owner(actor, activation)
+    finding = _finding_of(activation)
+    require(actor, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit)
+    if not text.strip():
+        raise ValidationError("請填寫改善措施。")
+    RemediationPlan.objects.create(finding=finding, round=finding.round, text=text.strip(), author=actor)
+    if root_cause.strip():
+        finding.root_cause = root_cause.strip()
+    _move(finding, actor, "提報改善措施", State.PLAN_REVIEW, comment=text.strip(), fields=["root_cause"])
+    activation.execute()
+
+
+def review_plan(*, actor, activation, approve, comment=""):
+    _require_task_owner(actor, activation)
+    finding = _finding_of(activation)
+    require(actor, Capability.REVIEW_UNIT_CASES, finding.lead_unit)
+    plan = finding.plans.select_for_update().filter(approval=RemediationPlan.Approval.PENDING).latest("written_at")
+    if not approve and not comment.strip():
+        raise ValidationError("退回須說明理由。")
+    plan.approval = RemediationPlan.Approval.APPROVED if approve else RemediationPlan.Approval.RETURNED
+    plan.approver, plan.approval_comment, plan.decided_at = actor, comment.strip(), timezone.now()
+    plan.save()
+    if approve:
+        _move(finding, actor, "主管核定改善措施", State.IN_PROGRESS, comment=comment)
+    else:
+        _move(finding, actor, "主管退回改善措施", State.PLANNING, comment=comment)
+    activation.process.plan_outcome = "approved" if approve else "returned"
+    activation.process.save()
+    activation.execute()
+
+
+def contribute(*, actor, finding, unit, text, uploads=()):
+    """A supporting unit's part of the current round; the lead unit's next report gathers it."""
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        if not finding.supporting_units.filter(pk=unit.pk).exists():
+            raise PermissionDenied("貴單位不是本項的協辦單位")
+        require(actor, Capability.REPORT_UNIT_PROGRESS, unit)
+        if finding.state not in (State.PLANNING, State.PLAN_REVIEW, State.IN_PROGRESS):
+            raise ValidationError("本項目前不在改善階段，無法填報協辦情形。")
+        if not text.strip():
+            raise ValidationError("請填寫協辦辦理情形。")
+        contribution = Contribution.objects.create(
+            finding=finding, round=finding.round, unit=unit, text=text.strip(), author=actor
+        )
+        stored = _store(FindingAttachment, uploads, actor, finding=finding, contribution=contribution)
+        _note(finding, actor, f"協辦單位填報（{unit.name}）", text.strip(), stored)
+        return contribution
+
+
+def report_progress(*, actor, activation, percent_complete, text, propose_removal=False, uploads=()):
+    """The lead unit's 辦理情形 for this round, gathering the supporting units' parts so far."""
+    _require_task_owner(actor, activation)
+    finding = _finding_of(activation)
+    require(actor, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit)
+    if not text.strip():
+        raise ValidationError("請填寫辦理情形。")
+    if not 0 <= percent_complete <= 100:
+        raise ValidationError("完成百分比須介於 0 到 100。")
+    if propose_removal and percent_complete != 100:
+        raise ValidationError("完成百分比達 100 才能建議申請解除列管。")
+    report = ProgressRound.objects.create(
+        finding=finding, round=finding.round, percent_complete=percent_complete,
+        text=text.strip(), reporter=actor,
+    )
+    gathered = finding.contributions.filter(progress_round=None).update(progress_round=report)
+    stored = _store(FindingAttachment, uploads, actor, finding=finding, progress_round=report)
+    action = f"第 {finding.round} 輪辦理情形：{percent_complete}%"
+    if gathered:
+        action += f"（含協辦單位填報 {gathered} 則）"
+    if propose_removal:
+        action += "，建議申請解除列管"
+    _note(finding, actor, action, text.strip(), stored)
+    activation.process.removal_requested = propose_removal
+    activation.process.save()
+    activation.execute()
+    return report
+
+
+def request_removal(*, actor, activation, confirm, reason):
+    """The lead unit's head asks for removal from tracking, or sends the unit back to work.
+
+    A self-tracked finding is closed by the head's request itself (the lighter path).
+    """
+    _require_task_owner(actor, activation)
+    finding = _finding_of(activation)
+    require(actor, Capability.REVIEW_UNIT_CASES, finding.lead_unit)
+    if not reason.strip():
+        raise ValidationError("請說明理由。")
+    if confirm:
+        RemovalRequest.objects.create(finding=finding, round=finding.round, reason=reason.strip(),
+                                      requested_by=actor)
+        if finding.self_tracked:
+            TrackingDecision.objects.create(
+                finding=finding, round=finding.round, outcome=TrackingDecision.Outcome.REMOVE,
+                meeting_date=today_taipei(), note=reason.strip(), recorded_by=actor,
+            )
+            _note(finding, actor, "單位主管同意解除列管（單位自行列管）", reason.strip())
+        else:
+            _move(finding, actor, "申請解除列管", State.REMOVAL_REQUESTED, comment=reason.strip())
+    else:
+        _note(finding, actor, "主管請單位續辦，暫不申請解除列管", reason.strip())
+    activation.process.head_confirms_removal = bool(confirm)
+    activation.process.save()
+    activation.execute()
+
+
+def review_removal(*, actor, activation, recommends_removal, opinion):
+    """The 管考 office's review opinion (審查意見) for the 館務會議."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    finding = _finding_of(activation)
+    if not opinion.strip():
+        raise ValidationError("請填寫審查意見。")
+    request = finding.removal_requests.select_for_update().latest("requested_at")
+    request.opinion, request.recommends_removal = opinion.strip(), recommends_removal
+    request.reviewed_by, request.reviewed_at = actor, timezone.now()
+    request.save()
+    verdict = "建議解除列管" if recommends_removal else "建議繼續列管"
+    _move(finding, actor, f"管考審查：{verdict}", State.AWAITING_DECISION, comment=opinion.strip())
+    activation.execute()
+
+
+def record_tracking_decision(*, actor, activation, outcome, meeting_date, minutes_reference,
+                             new_due_date=None, note=""):
+    """The 館務會議 decides: 解除列管 closes the finding, 繼續列管 opens a new round."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    finding = _finding_of(activation)
+    outcome = TrackingDecision.Outcome(outcome)
+    if meeting_date > today_taipei():
+        raise ValidationError("會議日期不可晚於今天。")
+    if not minutes_reference.strip():
+        raise ValidationError("請填寫會議紀錄文號或名稱。")
+    if outcome == TrackingDecision.Outcome.CONTINUE:
+        if new_due_date is None or new_due_date <= today_taipei():
+            raise ValidationError("繼續列管須訂定晚於今天的新改善期限。")
+    TrackingDecision.objects.create(
+        finding=finding, round=finding.round, outcome=outcome, meeting_date=meeting_date,
+        minutes_reference=minutes_reference.strip(), new_due_date=new_due_date,
+        note=note.strip(), recorded_by=actor,
+    )
+    comment = f"{format_roc(meeting_date)} 館務會議（{minutes_reference.strip()}）"
+    if note.strip():
+        comment += f"：{note.strip()}"
+    if outcome == TrackingDecision.Outcome.CONTINUE:
+        finding.round += 1
+        finding.due_date = new_due_date
+        _move(finding, actor, f"繼續列管，進入第 {finding.round} 輪（新期限 {format_roc(new_due_date)}）",
+              State.IN_PROGRESS, comment=comment, fields=["round", "due_date"])
+    else:
+        _note(finding, actor, "館務會議決定解除列管", comment)
+    activation.process.tracking_outcome = outcome
+    activation.process.save()
+    activation.execute()
+
+
+def close_finding(activation):
+    """The finding leaves tracking; with the audit's last one, the reply task opens."""
+    from .flows import ReplyFlow
+
+    finding = _finding_of(activation)
+    finding.closed_on = today_taipei()
+    _move(finding, SYSTEM, "解除列管", State.CLOSED, fields=["closed_on"])
+    audit = Audit.objects.select_for_update().get(pk=finding.audit_id)
+    if not audit.findings.exclude(state=State.CLOSED).exists():
+        _trail(AUDIT_KIND, audit.trail_ref, SYSTEM, "全部考核意見已解除列管，待函復上級機關")
+        ReplyFlow.start.run(audit=audit)
+
+
+def record_reply(*, actor, activation, replied_on, document_number):
+    """The reply to the superior agency closes the audit; only once every finding is closed."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    audit = Audit.objects.select_for_update().get(pk=activation.process.audit_id)
+    open_findings = audit.findings.exclude(state=State.CLOSED).count()
+    if open_findings:
+        raise ValidationError(f"尚有 {open_findings} 項考核意見未解除列管，不能函復。")
+    if replied_on > today_taipei():
+        raise ValidationError("回復日期不可晚於今天。")
+    audit.replied_on, audit.reply_document_number, audit.replied_by = replied_on, document_number.strip(), actor
+    audit.full_clean()
+    audit.save(update_fields=["replied_on", "reply_document_number", "replied_by"])
+    _trail(AUDIT_KIND, audit.trail_ref, actor, "函復上級機關，結案",
+           comment=f"{format_roc(replied_on)} {audit.reply_document_number}")
+    activation.execute()
+    return audit
+
+
+def may_register(user):
+    return can(user, Capability.MANAGE_TRACKING)

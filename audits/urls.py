@@ -1,0 +1,55 @@
+"""The audits pages, as an application of the viewflow Site (menu entry 缺失改善)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
+
+from . import views
+
+
+class AuditsApp(Application):
+    app_name = "audits"
+    title = _("缺失改善")
+    icon = "fact_check"
+    menu_template_name = "governance/home_menu.html"
+
+    def has_view_permission(self, user, obj=None):
+        # Each view checks its own rules; anonymous people are sent to the login page.
+        return True
+
+    @property
+    def index_path(self):
+        return path("", views.audit_list, name="index")
+
+    @property
+    def register_path(self):
+        return path("new/", views.audit_register, name="register")
+
+    @property
+    def audit_path(self):
+        return path("<int:pk>/", views.audit_detail, name="audit")
+
+    @property
+    def audit_attachment_path(self):
+        return path("<int:pk>/files/<int:attachment_pk>/", views.audit_attachment, name="audit_attachment")
+
+    @property
+    def findings_path(self):
+        return path("findings/", views.all_findings, name="findings")
+
+    @property
+    def unit_findings_path(self):
+        return path("findings/unit/", views.unit_findings, name="unit_findings")
+
+    @property
+    def finding_path(self):
+        return path("findings/<int:pk>/", views.finding_detail, name="finding")
+
+    @property
+    def contribute_path(self):
+        return path("findings/<int:pk>/contribute/", views.finding_contribute, name="contribute")
+
+    @property
+    def finding_attachment_path(self):
+        return path("findings/<int:pk>/files/<int:attachment_pk>/", views.finding_attachment,
+                    name="finding_attachment")

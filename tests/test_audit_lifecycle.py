@@ -1,0 +1,155 @@
+"""The remediation process over HTTP as the real roles, round by round, with its trail."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit_http import AuditDriver, finding_fields, open_task
+from audits.models import Finding, RemediationPlan, TrackingDecision
+from audits.services import AUDIT_KIND, FINDING_KIND
+from governance.models import TrailEvent
+from governance.trail import verify_case
+
+pytestmark = pytest.mark.django_db
+State = Finding.State
+
+
+@pytest.fixture
+def drive(client, person, org):
+    return AuditDriver(client, person)
+
+
+def test_registration_enters_the_audit_once_and_starts_a_process_per_finding(drive):
+    audit = drive.register([
+        finding_fields(0, lead="readers", supporting=["planning"]),
+        finding_fields(1, kind="recommendation", lead="acquisitions", self_tracked=True),
+        finding_fields(2, lead="reference"),
+    ])
+    findings = drive.findings(audit)
+    assert [f.state for f in findings] == [State.AWAITING_MEETING, State.PLANNING, State.AWAITING_MEETING]
+    numbers = [int(f.tracking_number.split("-")[1]) for f in findings]
+    assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
+    assert all(f.process_id for f in findings)
+    assert audit.document_number == "臺教綜（一）字第1150012345號"
+    assert [u.code for u in findings[0].supporting_units.all()] == ["planning"]
+    # One meeting covers the two findings that wait for it.
+    drive.meeting(findings[0], also=[findings[2]])
+    for f in findings:
+        f.refresh_from_db()
+    assert findings[0].state == findings[2].state == State.PLANNING
+    assert findings[0].review_meetings.get() == findings[2].review_meetings.get()
+    assert verify_case(AUDIT_KIND, audit.trail_ref).ok
+
+
+def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive, person):
+    audit = drive.register([finding_fields(0, lead="readers", supporting=["planning"]),
+                            finding_fields(1, kind="observation", lead="reference", self_tracked=True)])
+    finding, light = drive.findings(audit)
+    drive.meeting(finding)
+    # A returned plan, then an approved one: both stay in the record.
+    drive.plan(finding, "僅張貼告示。")
+    drive.approve_plan(finding, approve=False, comment="請提出具體改善作法")
+    assert finding.state == State.PLANNING
+    drive.plan(finding)
+    drive.approve_plan(finding)
+    assert finding.state == State.IN_PROGRESS
+    assert [p.approval for p in finding.plans.all()] == [RemediationPlan.Approval.RETURNED,
+                                                           RemediationPlan.Approval.APPROVED]
+    # The supporting unit contributes its part; the lead unit's report gathers it.
+    client = drive.as_("planning-liaison")
+    response = client.post(f"/audits/findings/{finding.pk}/contribute/",
+                           {"unit": finding.supporting_units.get().pk, "text": "企劃組已完成導覽圖設計"})
+    assert response.status_code == 302
+    evidence = SimpleUploadedFile("指標照片.pdf", b"%PDF-1.4 photo", content_type="application/pdf")
+    drive.progress(finding, 60, files=[evidence])
+    report = finding.progress_rounds.get()
+    assert report.contributions.get().text == "企劃組已完成導覽圖設計"
+
+    for round_number, new_due in ((1, 60), (2, 120)):
+        drive.progress(finding, 100, "改善完成", propose=True)
+        drive.request_removal(finding)
+        assert finding.state == State.REMOVAL_REQUESTED
+        drive.review_removal(finding, recommend=False, opinion="佐證不足，建議繼續列管")
+        assert finding.state == State.AWAITING_DECISION
+        drive.council(finding, "continue", new_due=new_due)
+        assert finding.state == State.IN_PROGRESS and finding.round == round_number + 1
+    assert finding.due_date.isoformat() == __import__("audit_http").days(120)
+
+    drive.progress(finding, 100, "第三輪：全部改善並經複查", propose=True)
+    drive.request_removal(finding)
+    drive.review_removal(finding)
+    drive.council(finding, "remove")
+    assert finding.state == State.CLOSED and finding.closed_on is not None
+    assert [d.outcome for d in finding.decisions.all()] == ["continue", "continue", "remove"]
+    assert sorted({r.round for r in finding.progress_rounds.all()}) == [1, 2, 3]
+
+    # The audit waits for its other finding: no reply yet.
+    audit.refresh_from_db()
+    assert not audit.closed
+    # The self-tracked observation: no meeting, the head decides removal.
+    drive.plan(light)
+    drive.approve_plan(light)
+    drive.progress(light, 100, "已改善", propose=True)
+    drive.request_removal(light)
+    assert light.state == State.CLOSED
+    assert light.decisions.get().outcome == TrackingDecision.Outcome.REMOVE
+    assert not light.review_meetings.exists()
+
+    drive.reply(audit)
+    assert audit.closed and audit.reply_document_number == "國圖秘字第1150000321號"
+    for f in (finding, light):
+        check = verify_case(FINDING_KIND, f.trail_ref)
+        assert check.ok, check.describe()
+    assert verify_case(AUDIT_KIND, audit.trail_ref).ok
+    actions = list(TrailEvent.objects.filter(case_kind=FINDING_KIND, case_ref=finding.trail_ref)
+                   .order_by("sequence").values_list("action", flat=True))
+    for expected in ("登錄列管", "檢討會議", "提報改善措施", "主管退回改善措施", "主管核定改善措施",
+                     "協辦單位填報", "第 1 輪辦理情形", "申請解除列管", "管考審查", "繼續列管，進入第 2 輪",
+                     "繼續列管，進入第 3 輪", "館務會議決定解除列管", "解除列管"):
+        assert any(a.startswith(expected) for a in actions), expected
+    html = drive.as_("auditor").get(f"/audits/findings/{finding.pk}/").content.decode()
+    for text in ("第 1 輪列管", "第 2 輪列管", "第 3 輪列管", "主管退回", "企劃組已完成導覽圖設計"):
+        assert text in html, text
+
+
+def test_head_can_send_the_unit_back_to_work(drive):
+    audit = drive.register([finding_fields(0, lead="readers")])
+    finding = drive.findings(audit)[0]
+    drive.meeting(finding)
+    drive.plan(finding)
+    drive.approve_plan(finding)
+    drive.progress(finding, 100, "完成", propose=True)
+    drive.request_removal(finding, confirm=False, reason="請補附前後對照照片")
+    assert finding.state == State.IN_PROGRESS
+    assert open_task(finding, "progress")
+
+
+def test_reply_is_refused_while_a_finding_is_open(drive, person):
+    from audits import services
+    from audits.flows import ReplyFlow
+
+    audit = drive.register([finding_fields(0, lead="readers")])
+    # Even a reply process started by hand cannot close an audit with open findings.
+    process = ReplyFlow.start.run(audit=audit)
+    task = open_task(process.pk, "reply")
+    from django.core.exceptions import ValidationError
+    import datetime
+
+    with pytest.raises(ValidationError, match="尚有 1 項"):
+        services.run_task(person("tracking"), task, services.record_reply,
+                          replied_on=datetime.date.today(), document_number="國圖秘字第1150000001號")
+    audit.refresh_from_db()
+    assert not audit.closed
+
+
+def test_registration_errors_are_clear(drive):
+    client = drive.as_("tracking")
+    from audit_http import audit_form
+
+    response = client.post("/audits/new/", audit_form([finding_fields(0, self_tracked=True)],
+                                                      document_number="沒有文號"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "缺失須由管考列管" in html
+    from audits.models import Audit
+
+    assert not Audit.objects.exists()
