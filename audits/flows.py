@@ -19,7 +19,7 @@ from viewflow.workflow import flow, lock
 
 from governance.models import Unit
 from governance.roles import UnitRole
-from governance.selectors import unit_people
+from governance.selectors import sole_person
 
 from . import selectors, services, views
 from .models import RemediationProcess, ReplyProcess
@@ -28,12 +28,6 @@ from .models import RemediationProcess, ReplyProcess
 # viewflow passes the base Process to this in its assign check: read the JSON data.
 def lead_unit(process):
     return Unit(pk=process.data.get("lead_unit_id"))
-
-
-def _only_head(unit_id):
-    """The unit's head when it has exactly one; otherwise the task waits in the heads' queue."""
-    heads = unit_people(Unit(pk=unit_id), role=UnitRole.HEAD)
-    return heads[0] if len(heads) == 1 else None
 
 
 class RemediationFlow(flow.Flow):
@@ -58,13 +52,14 @@ class RemediationFlow(flow.Flow):
         flow.View(views.plan_task)
         .Annotation(title=_("研擬改善措施"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_plan)
     )
     approve_plan = (
         flow.View(views.approve_plan_task)
         .Annotation(title=_("核定改善措施"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
-        .Assign(lambda activation: _only_head(activation.process.lead_unit_id))
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Next(this.route_plan)
     )
     route_plan = (
@@ -76,6 +71,7 @@ class RemediationFlow(flow.Flow):
         flow.View(views.progress_task)
         .Annotation(title=_("填報辦理情形"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.route_progress)
     )
     route_progress = (
@@ -87,7 +83,7 @@ class RemediationFlow(flow.Flow):
         flow.View(views.request_removal_task)
         .Annotation(title=_("申請解除列管"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
-        .Assign(lambda activation: _only_head(activation.process.lead_unit_id))
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Next(this.route_request)
     )
     route_request = (

@@ -39,3 +39,13 @@ def person_profile(user):
         "memberships": memberships_of(user),
         "agency_roles": agency_roles_of(user),
     }
+
+
+def sole_person(unit_id, role, day=None):
+    """The unit's only holder of the role, or None when there are several (or none).
+
+    Flows assign a step to that person directly; with several, the step waits in
+    their shared queue.
+    """
+    people = unit_people(Unit(pk=unit_id), role=role, day=day)
+    return people[0] if len(people) == 1 else None

@@ -20,7 +20,7 @@ from viewflow.workflow.nodes.split import SplitActivation
 
 from governance.models import Unit, User
 from governance.roles import UnitRole
-from governance.selectors import unit_people
+from governance.selectors import sole_person
 
 from . import selectors, services, views
 from .models import ProposalProcess
@@ -35,12 +35,6 @@ def proposer_unit(process):
 
 def lead_unit(process):
     return Unit(pk=process.data.get("lead_unit_id"))
-
-
-def _only_head(unit_id):
-    """The unit's head when it has exactly one; otherwise the task waits in the heads' queue."""
-    heads = unit_people(Unit(pk=unit_id), role=UnitRole.HEAD)
-    return heads[0] if len(heads) == 1 else None
 
 
 class ScoringSplitActivation(SplitActivation):
@@ -74,7 +68,7 @@ class ProposalFlow(flow.Flow):
         flow.View(views.first_review_task)
         .Annotation(title=_("初審（受理審查）"))
         .Permission("governance.review_unit_cases", obj=proposer_unit)
-        .Assign(lambda activation: _only_head(activation.process.unit_id))
+        .Assign(lambda activation: sole_person(activation.process.unit_id, UnitRole.HEAD))
         .Next(this.route_first_review)
     )
     route_first_review = (
@@ -126,19 +120,21 @@ class ProposalFlow(flow.Flow):
         flow.View(views.execution_plan_task)
         .Annotation(title=_("提報執行計畫"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.progress_report)
     )
     progress_report = (
         flow.View(views.progress_report_task)
         .Annotation(title=_("季進度回報"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_progress)
     )
     approve_progress = (
         flow.View(views.approve_progress_task)
         .Annotation(title=_("主管核定進度"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
-        .Assign(lambda activation: _only_head(activation.process.lead_unit_id))
+        .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Next(this.route_progress)
     )
     route_progress = (
