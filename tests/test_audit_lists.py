@@ -1,0 +1,73 @@
+"""Findings lists by audit, unit, state, overdue and year, with summaries per audit and unit."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from audit_http import AuditDriver, finding_fields, unit
+from audits.models import Finding
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.timezone.utc
+
+
+@pytest.fixture
+def drive(client, person, org):
+    return AuditDriver(client, person)
+
+
+@pytest.fixture
+def audits(drive):
+    first = drive.register([finding_fields(0, lead="readers", text="無障礙坡道標示不足"),
+                            finding_fields(1, lead="acquisitions", text="館藏盤點逾期")],
+                           title="服務品質考核")
+    second = drive.register([finding_fields(0, lead="readers", text="個資檔案未加密", kind="observation",
+                                            self_tracked=True)],
+                            agency="審計部", kind="inspection", title="財務查核")
+    return first, second
+
+
+def test_all_findings_filter_by_audit_unit_state_and_year(drive, audits):
+    first, second = audits
+    client = drive.as_("tracking")
+    html = client.get("/audits/findings/").content.decode()
+    for text in ("無障礙坡道標示不足", "館藏盤點逾期", "個資檔案未加密"):
+        assert text in html
+    html = client.get("/audits/findings/", {"audit": second.pk}).content.decode()
+    assert "個資檔案未加密" in html and "館藏盤點逾期" not in html
+    html = client.get("/audits/findings/", {"unit": unit("acquisitions").pk}).content.decode()
+    assert "館藏盤點逾期" in html and "無障礙坡道標示不足" not in html
+    html = client.get("/audits/findings/", {"state": "planning"}).content.decode()
+    assert "個資檔案未加密" in html and "館藏盤點逾期" not in html
+    year = Finding.objects.first().roc_year
+    assert "沒有符合的列管事項" in client.get("/audits/findings/", {"year": year - 1}).content.decode()
+
+
+def test_summaries_count_open_closed_overdue_and_days_to_close(drive, audits):
+    first, second = audits
+    light = drive.findings(second)[0]
+    registered = light.registered_at
+    with time_machine.travel(registered + datetime.timedelta(days=10), tick=False):
+        drive.plan(light)
+        drive.approve_plan(light)
+        drive.progress(light, 100, "完成", propose=True)
+        drive.request_removal(light)
+    light.refresh_from_db()
+    assert light.state == Finding.State.CLOSED
+    Finding.objects.filter(audit=first, lead_unit__code="acquisitions").update(due_date=datetime.date(2000, 1, 1))
+    from audits import selectors
+
+    by_audit = {r["label"]: r for r in selectors.summary_by_audit(Finding.objects.all())}
+    assert (by_audit["服務品質考核"]["open"], by_audit["服務品質考核"]["closed"], by_audit["服務品質考核"]["overdue"]) == (2, 0, 1)
+    assert (by_audit["財務查核"]["open"], by_audit["財務查核"]["closed"]) == (0, 1)
+    assert by_audit["財務查核"]["average_days_to_close"] == 10.0
+    by_unit = {r["label"]: r for r in selectors.summary_by_unit(Finding.objects.all())}
+    assert by_unit["閱覽典藏組"]["total"] == 2 and by_unit["採訪編目組"]["overdue"] == 1
+    html = drive.as_("director").get("/audits/findings/").content.decode()
+    assert "依考核統計" in html and "依主辦單位統計" in html
+
+
+def test_audit_list_shows_open_counts(drive, audits):
+    html = drive.as_("tracking").get("/audits/").content.decode()
+    assert "服務品質考核" in html and "2/2" in html and "財務查核" in html
