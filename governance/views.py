@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from audits import selectors as audit_selectors
+from audits import services as audit_services
 from proposals import selectors as proposal_selectors
 
 from . import inbox as inbox_selectors
@@ -27,6 +29,10 @@ def home(request):
         "may": {cap.value: can(request.user, cap) for cap in Capability},
         "may_propose": proposal_selectors.may_propose(request.user),
         "may_list_all": proposal_selectors.may_list_all(request.user),
+        "may_list_audits": audit_selectors.may_list_all(request.user),
+        "may_register_audit": audit_services.may_register(request.user),
+        "unit_overdue": audit_selectors.unit_findings(request.user)
+        .filter(audit_selectors.overdue_q()).count(),
     }
     return render(request, "governance/home.html", ctx)
 

@@ -94,3 +94,25 @@ def test_home_offers_proposal_pages_by_role(client, person):
     client.force_login(person("external1"))
     html = client.get("/home/").content.decode()
     assert "新增創意提案" not in html and "全部提案與統計" not in html
+
+
+def test_home_shows_the_units_overdue_findings(client, person):
+    import datetime
+
+    from audits import services
+    from governance.models import Unit
+
+    today = datetime.date.today()
+    services.register_audit(
+        actor=person("tracking"), agency="教育部", kind="appraisal", title="考核",
+        held_on=today - datetime.timedelta(days=60), document_number="臺教綜（一）字第1150012345號",
+        findings=[services.FindingInput("deficiency", "逾期事項", "high", Unit.objects.get(code="readers"),
+                                        today - datetime.timedelta(days=1))],
+    )
+    client.force_login(person("readers-liaison"))
+    assert "逾期 1 項" in client.get("/home/").content.decode()
+    client.force_login(person("planning-liaison"))
+    assert "逾期 1 項" not in client.get("/home/").content.decode()
+    client.force_login(person("tracking"))
+    html = client.get("/home/").content.decode()
+    assert "登錄考核" in html and "全部列管事項與統計" in html
