@@ -120,6 +120,8 @@ def register_audit(*, actor, agency, kind, title, held_on, document_number, find
     if not findings:
         raise ValidationError("請至少登錄一項考核意見。")
     today = today_taipei()
+    if held_on > today:
+        raise ValidationError("考核日期不可晚於今天。")
     for i, f in enumerate(findings, 1):
         if f.self_tracked and f.kind == Finding.Kind.DEFICIENCY:
             raise ValidationError(f"第 {i} 項是缺失，須由管考列管，不能單位自行列管。")
@@ -187,6 +189,11 @@ def record_review_meeting(*, actor, activation, held_on, attendees, decisions,
     require(actor, Capability.MANAGE_TRACKING)
     if held_on > today_taipei():
         raise ValidationError("會議日期不可晚於今天。")
+    audit_held_on = Finding.objects.get(pk=activation.process.finding_id).audit.held_on
+    if held_on < audit_held_on:
+        raise ValidationError(f"會議日期不可早於考核日期 {format_roc(audit_held_on)}。")
+    if due_date is not None and due_date < audit_held_on:
+        raise ValidationError(f"改善期限不可早於考核日期 {format_roc(audit_held_on)}。")
     if not attendees.strip() or not decisions.strip():
         raise ValidationError("請填寫出席人員與會議決議。")
     meeting = ReviewMeeting.objects.create(
@@ -389,7 +396,10 @@ def close_finding(activation):
     from .flows import ReplyFlow
 
     finding = _finding_of(activation)
-    finding.closed_on = today_taipei()
+    # The date of the decision (館務會議, or the head's for a self-tracked finding), not of its entry.
+    finding.closed_on = finding.decisions.filter(outcome=TrackingDecision.Outcome.REMOVE).latest(
+        "recorded_at"
+    ).meeting_date
     _move(finding, SYSTEM, "解除列管", State.CLOSED, fields=["closed_on"])
     audit = Audit.objects.select_for_update().get(pk=finding.audit_id)
     if not audit.findings.exclude(state=State.CLOSED).exists():

@@ -153,3 +153,54 @@ def test_registration_errors_are_clear(drive):
     from audits.models import Audit
 
     assert not Audit.objects.exists()
+
+
+def test_dates_that_cannot_be_are_refused(drive, person):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from audits import services
+    from audit_http import days, unit
+
+    today = datetime.date.today()
+    with pytest.raises(ValidationError, match="考核日期不可晚於今天"):
+        services.register_audit(
+            actor=person("tracking"), agency="教育部", kind="appraisal", title="未來的考核",
+            held_on=today + datetime.timedelta(days=3), document_number="臺教綜（一）字第1150012345號",
+            findings=[services.FindingInput("deficiency", "x", "low", unit("readers"),
+                                            today + datetime.timedelta(days=30))])
+    audit = drive.register([finding_fields(0)], held_on=days(-10))
+    finding = drive.findings(audit)[0]
+    task = open_task(finding, "review_meeting")
+    with pytest.raises(ValidationError, match="不可早於考核日期"):
+        services.run_task(person("tracking"), task, services.record_review_meeting,
+                          held_on=today - datetime.timedelta(days=30), attendees="a", decisions="b")
+    with pytest.raises(ValidationError, match="改善期限不可早於考核日期"):
+        services.run_task(person("tracking"), task, services.record_review_meeting,
+                          held_on=today, attendees="a", decisions="b",
+                          due_date=today - datetime.timedelta(days=30))
+    finding.refresh_from_db()
+    assert finding.state == State.AWAITING_MEETING
+
+
+def test_closing_date_is_the_decisions_meeting_date(drive):
+    import datetime
+
+    audit = drive.register([finding_fields(0)], held_on=__import__("audit_http").days(-30))
+    finding = drive.findings(audit)[0]
+    drive.meeting(finding)
+    drive.plan(finding)
+    drive.approve_plan(finding)
+    drive.progress(finding, 100, "完成", propose=True)
+    drive.request_removal(finding)
+    drive.review_removal(finding)
+    meeting_day = datetime.date.today() - datetime.timedelta(days=3)
+    task = open_task(finding, "council_decision")
+    client = drive.as_("tracking")
+    client.post(task.reverse("assign"))
+    response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": meeting_day.isoformat(),
+                                                     "minutes_reference": "第 9 次館務會議"})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.state == State.CLOSED and finding.closed_on == meeting_day

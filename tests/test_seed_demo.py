@@ -124,3 +124,85 @@ def test_demo_proposals_cover_every_state_with_real_flows_and_trails(capsys):
     before = proposal_snapshot()
     call_command("seed_demo", "--quiet")
     assert proposal_snapshot() == before
+
+
+# ---------------------------------------------------------------- demo audits
+
+
+def audit_snapshot():
+    from viewflow.workflow.models import Process, Task
+
+    from audits.models import (
+        Audit, Contribution, Finding, ProgressRound, RemediationPlan, RemovalRequest, ReviewMeeting,
+        TrackingDecision,
+    )
+    from governance.models import TrailEvent
+
+    return {
+        "audits": Audit.objects.count(),
+        "findings": list(Finding.objects.order_by("pk").values_list("tracking_number", "state", "round", "due_date")),
+        "meetings": ReviewMeeting.objects.count(),
+        "plans": RemediationPlan.objects.count(),
+        "reports": ProgressRound.objects.count(),
+        "contributions": Contribution.objects.count(),
+        "requests": RemovalRequest.objects.count(),
+        "decisions": TrackingDecision.objects.count(),
+        "trail_events": TrailEvent.objects.count(),
+        "processes": Process.objects.count(),
+        "tasks": Task.objects.count(),
+    }
+
+
+def test_demo_audits_cover_every_finding_state_with_real_flows_and_trails(capsys):
+    from audits.models import Audit, Finding, RemediationPlan, TrackingDecision
+    from audits.selectors import is_overdue
+    from governance.docnumber import parse_document_number
+    from governance.inbox import queue_page
+    from governance.trail import verify_case
+
+    call_command("seed_demo")
+    assert "示範上級機關考核" in capsys.readouterr().out
+    State = Finding.State
+    assert set(Finding.objects.values_list("state", flat=True)) == set(State.values)
+    assert Audit.objects.count() >= 2
+    # Spread over several units, some with supporting units that contributed.
+    assert Finding.objects.values("lead_unit").distinct().count() >= 5
+    assert Finding.objects.filter(supporting_units__isnull=False, contributions__isnull=False).exists()
+
+    for audit in Audit.objects.all():
+        parse_document_number(audit.document_number)
+        check = verify_case("audit", str(audit.pk))
+        assert check.ok and check.events >= 1, (audit, check)
+    for finding in Finding.objects.all():
+        assert finding.process_id
+        check = verify_case("finding", str(finding.pk))
+        assert check.ok and check.events >= 1, (finding, check)
+
+    # Continued twice (繼續列管), then removed or still being worked on.
+    twice = [
+        f for f in Finding.objects.all()
+        if f.decisions.filter(outcome=TrackingDecision.Outcome.CONTINUE).count() == 2
+    ]
+    assert twice and all(f.state in (State.IN_PROGRESS, State.CLOSED) and f.round == 3 for f in twice)
+    # A returned plan, a self-tracked recommendation or observation, overdue findings.
+    assert RemediationPlan.objects.filter(approval=RemediationPlan.Approval.RETURNED).exists()
+    assert Finding.objects.filter(
+        self_tracked=True, kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.OBSERVATION]).exists()
+    assert sum(is_overdue(f) for f in Finding.objects.all()) >= 2
+    # One audit closed: every finding closed and its reply recorded.
+    closed = Audit.objects.exclude(replied_on=None)
+    assert closed.exists()
+    for audit in closed:
+        assert audit.reply_document_number
+        assert not audit.findings.exclude(state=State.CLOSED).exists()
+    assert Audit.objects.filter(replied_on=None).filter(findings__state__in=[
+        s for s in State.values if s != State.CLOSED]).exists()
+
+    # The 管考 office finds the meeting, review, decision and reply steps waiting in its queue.
+    User = get_user_model()
+    assert queue_page(User.objects.get(username="tracking")).rows
+
+    before = audit_snapshot()
+    call_command("seed_demo")
+    assert audit_snapshot() == before
+    assert "未載入示範考核" in capsys.readouterr().out

@@ -10,10 +10,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="不列出示範帳號")
 
     def handle(self, *args, quiet=False, **options):
+        from audits.demo import seed_audits
         from proposals.demo import seed_proposals
 
         seed_organisation()
         loaded = seed_proposals()
+        audits = seed_audits()
         if quiet:
             return
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
@@ -23,3 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已載入示範創意提案 {loaded} 件。")
         else:
             self.stdout.write("資料庫已有創意提案，未載入示範提案。")
+        if audits:
+            self.stdout.write(f"已載入示範上級機關考核 {audits} 件。")
+        else:
+            self.stdout.write("資料庫已有上級機關考核，未載入示範考核。")
