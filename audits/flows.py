@@ -18,6 +18,7 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 
 from governance.models import Unit
+from governance.nodes import HumanTask
 from governance.roles import UnitRole
 from governance.selectors import sole_person
 
@@ -43,20 +44,20 @@ class RemediationFlow(flow.Flow):
         .Default(this.review_meeting)
     )
     review_meeting = (
-        flow.View(views.review_meeting_task)
+        HumanTask(views.review_meeting_task)
         .Annotation(title=_("召開檢討會議"))
         .Permission("governance.manage_tracking")
         .Next(this.plan)
     )
     plan = (
-        flow.View(views.plan_task)
+        HumanTask(views.plan_task)
         .Annotation(title=_("研擬改善措施"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_plan)
     )
     approve_plan = (
-        flow.View(views.approve_plan_task)
+        HumanTask(views.approve_plan_task)
         .Annotation(title=_("核定改善措施"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
@@ -68,7 +69,7 @@ class RemediationFlow(flow.Flow):
         .Default(this.progress)
     )
     progress = (
-        flow.View(views.progress_task)
+        HumanTask(views.progress_task)
         .Annotation(title=_("填報辦理情形"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
@@ -80,7 +81,7 @@ class RemediationFlow(flow.Flow):
         .Default(this.progress)
     )
     request_removal = (
-        flow.View(views.request_removal_task)
+        HumanTask(views.request_removal_task)
         .Annotation(title=_("申請解除列管"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
@@ -93,13 +94,13 @@ class RemediationFlow(flow.Flow):
         .Default(this.review_removal)
     )
     review_removal = (
-        flow.View(views.review_removal_task)
+        HumanTask(views.review_removal_task)
         .Annotation(title=_("管考審查"))
         .Permission("governance.manage_tracking")
         .Next(this.council_decision)
     )
     council_decision = (
-        flow.View(views.council_decision_task)
+        HumanTask(views.council_decision_task)
         .Annotation(title=_("館務會議決定"))
         .Permission("governance.manage_tracking")
         .Next(this.route_decision)
@@ -133,7 +134,7 @@ class ReplyFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.reply)
     reply = (
-        flow.View(views.reply_task)
+        HumanTask(views.reply_task)
         .Annotation(title=_("函復上級機關"))
         .Permission("governance.manage_tracking")
         .Next(this.end)

@@ -27,14 +27,15 @@ class AuditForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("類別"), choices=Finding.Kind.choices)
+    # Blank first: an untouched fieldset of the registration page must stay unchanged.
+    kind = forms.ChoiceField(label=_("類別"), choices=[("", "---------"), *Finding.Kind.choices])
     text = forms.CharField(label=_("考核意見內容"), widget=forms.Textarea(attrs={"rows": 3}))
     severity = forms.ChoiceField(label=_("嚴重程度"), choices=Finding.Severity.choices,
                                  initial=Finding.Severity.MEDIUM)
     lead_unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none())
     supporting_units = forms.ModelMultipleChoiceField(
         label=_("協辦單位"), queryset=Unit.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
     )
     due_date = ROCDateField(label=_("改善期限"))
     self_tracked = forms.BooleanField(
@@ -62,15 +63,19 @@ class FindingForm(forms.Form):
         )
 
 
-FindingFormSet = forms.formset_factory(FindingForm, extra=3, min_num=1, validate_min=True)
+def finding_formset(rows):
+    """The registration page's findings: `rows` fieldsets (blank ones are ignored)."""
+    return forms.formset_factory(FindingForm, extra=rows - 1, min_num=1, validate_min=True,
+                                 max_num=500, validate_max=True)
 
 
 class ReviewMeetingForm(forms.Form):
     held_on = ROCDateField(label=_("會議日期"))
     attendees = forms.CharField(label=_("出席人員"), widget=forms.Textarea(attrs={"rows": 2}))
     decisions = forms.CharField(label=_("會議決議"), widget=forms.Textarea(attrs={"rows": 4}))
-    lead_unit = forms.ModelChoiceField(label=_("確認主辦單位"), queryset=Unit.objects.none())
-    due_date = ROCDateField(label=_("確認改善期限"))
+    lead_unit = forms.ModelChoiceField(label=_("確認主辦單位"), queryset=Unit.objects.none(),
+                                       help_text=_("僅適用於本項；一併檢討的其他項目維持原主辦單位與期限。"))
+    due_date = ROCDateField(label=_("確認改善期限"), help_text=_("僅適用於本項。"))
     also = forms.ModelMultipleChoiceField(
         label=_("本次會議一併檢討的其他考核意見"), queryset=Finding.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -81,7 +86,9 @@ class ReviewMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()
         self.fields["also"].queryset = others
-        self.fields["also"].label_from_instance = lambda f: f"{f.tracking_number} {f.text[:40]}"
+        self.fields["also"].label_from_instance = (
+            lambda f: f"{f.tracking_number}（{f.audit.agency} {f.audit.title}）{f.text[:40]}"
+        )
 
 
 class PlanForm(forms.Form):

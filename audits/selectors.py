@@ -208,6 +208,15 @@ def rounds_of(finding):
     return [rounds[n] for n in sorted(rounds)]
 
 
+def audit_process_ids(audit):
+    """The processes of an audit: one per finding, and the reply's once it exists."""
+    from viewflow.workflow.models import Process
+
+    ids = list(audit.findings.exclude(process=None).values_list("process_id", flat=True))
+    ids += list(Process.objects.filter(data__audit_id=audit.pk).values_list("pk", flat=True))
+    return ids
+
+
 def inbox_summaries(processes):
     ids = [p.pk for p in processes]
     today = today_taipei()

@@ -24,7 +24,7 @@ from .forms import (
     ContributionForm,
     CouncilDecisionForm,
     FindingFilterForm,
-    FindingFormSet,
+    finding_formset,
     PlanForm,
     ProgressForm,
     ReplyForm,
@@ -86,7 +86,11 @@ def audit_register(request):
     if not services.may_register(request.user):
         raise PermissionDenied
     form = AuditForm(request.POST or None, request.FILES or None)
-    findings = FindingFormSet(request.POST or None, prefix="findings")
+    try:
+        rows = min(max(int(request.GET.get("rows", 4)), 1), 100)
+    except ValueError:
+        rows = 4
+    findings = finding_formset(rows)(request.POST or None, prefix="findings")
     if request.method == "POST" and form.is_valid() and findings.is_valid():
         data = form.cleaned_data
         try:
@@ -101,7 +105,8 @@ def audit_register(request):
         else:
             messages.success(request, _("已登錄考核及 %(n)s 項考核意見。") % {"n": audit.findings.count()})
             return redirect("audits:audit", pk=audit.pk)
-    return render(request, "audits/audit_form.html", {"form": form, "findings": findings})
+    return render(request, "audits/audit_form.html",
+                  {"form": form, "findings": findings, "more_rows": rows + 4})
 
 
 def audit_detail(request, pk):
@@ -115,11 +120,8 @@ def audit_detail(request, pk):
         "history": selectors.audit_history(audit),
         "attachments": audit.attachments.all(),
         "open_tasks": [
-            t for process_id in Task.objects.filter(
-                process__data__audit_id=audit.pk, flow_task_type="HUMAN",
-                status__in=[STATUS.NEW, STATUS.ASSIGNED],
-            ).values_list("process_id", flat=True)
-            for t in _open_tasks_for(request.user, process_id)
+            task for process_id in selectors.audit_process_ids(audit)
+            for task in _open_tasks_for(request.user, process_id)
         ],
     }
     return render(request, "audits/audit_detail.html", ctx)
@@ -238,7 +240,10 @@ def _task(request, form, step, step_kwargs, finding, template_extra=None):
 
 def review_meeting_task(request, **kwargs):
     finding = _finding_of_task(request)
-    others = Finding.objects.filter(state=Finding.State.AWAITING_MEETING).exclude(pk=finding.pk).order_by("sequence")
+    others = (
+        Finding.objects.filter(state=Finding.State.AWAITING_MEETING).exclude(pk=finding.pk)
+        .select_related("audit").order_by("audit", "sequence")
+    )
     form = ReviewMeetingForm(request.POST or None, finding=finding, others=others)
     return _task(request, form, services.record_review_meeting, finding=finding, step_kwargs=lambda: {
         "held_on": form.cleaned_data["held_on"], "attendees": form.cleaned_data["attendees"],

@@ -19,6 +19,7 @@ from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
 
 from governance.models import Unit, User
+from governance.nodes import HumanTask
 from governance.roles import UnitRole
 from governance.selectors import sole_person
 
@@ -65,7 +66,7 @@ class ProposalFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.first_review)
 
     first_review = (
-        flow.View(views.first_review_task)
+        HumanTask(views.first_review_task)
         .Annotation(title=_("初審（受理審查）"))
         .Permission("governance.review_unit_cases", obj=proposer_unit)
         .Assign(lambda activation: sole_person(activation.process.unit_id, UnitRole.HEAD))
@@ -78,7 +79,7 @@ class ProposalFlow(flow.Flow):
         .Default(this.not_accepted)
     )
     revise = (
-        flow.View(views.revise_task)
+        HumanTask(views.revise_task)
         .Annotation(title=_("修正提案"))
         .Permission("governance.submit_for_unit", obj=proposer_unit)
         .Assign(lambda activation: services.submitter_of(activation.process))
@@ -87,14 +88,14 @@ class ProposalFlow(flow.Flow):
     not_accepted = flow.End()
 
     assign_reviewers = (
-        flow.View(views.assign_reviewers_task)
+        HumanTask(views.assign_reviewers_task)
         .Annotation(title=_("指派複審委員"))
         .Permission("governance.manage_tracking")
         .Next(this.split_scoring)
     )
     split_scoring = ScoringSplit().Next(this.score)
     score = (
-        flow.View(views.score_task)
+        HumanTask(views.score_task)
         .Annotation(title=_("複審評分"))
         .Permission(lambda activation: _scoring_permission(activation))
         .Assign(lambda activation: User.objects.get(pk=activation.task.data["member_id"]))
@@ -104,7 +105,7 @@ class ProposalFlow(flow.Flow):
     compute_grade = flow.Function(this.grade).Next(this.decide)
 
     decide = (
-        flow.View(views.decide_task)
+        HumanTask(views.decide_task)
         .Annotation(title=_("採行決定"))
         .Permission("governance.decide_for_agency")
         .Next(this.route_decision)
@@ -117,21 +118,21 @@ class ProposalFlow(flow.Flow):
     not_adopted = flow.End()
 
     execution_plan = (
-        flow.View(views.execution_plan_task)
+        HumanTask(views.execution_plan_task)
         .Annotation(title=_("提報執行計畫"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.progress_report)
     )
     progress_report = (
-        flow.View(views.progress_report_task)
+        HumanTask(views.progress_report_task)
         .Annotation(title=_("季進度回報"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_progress)
     )
     approve_progress = (
-        flow.View(views.approve_progress_task)
+        HumanTask(views.approve_progress_task)
         .Annotation(title=_("主管核定進度"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
@@ -143,7 +144,7 @@ class ProposalFlow(flow.Flow):
         .Default(this.progress_report)
     )
     evaluate = (
-        flow.View(views.evaluate_task)
+        HumanTask(views.evaluate_task)
         .Annotation(title=_("成效評估"))
         .Permission("governance.manage_tracking")
         .Next(this.close)

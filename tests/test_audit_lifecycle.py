@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from audit_http import AuditDriver, finding_fields, open_task
+from audit_http import AuditDriver, days, finding_fields, open_task
 from audits.models import Finding, RemediationPlan, TrackingDecision
 from audits.services import AUDIT_KIND, FINDING_KIND
 from governance.models import TrailEvent
@@ -72,7 +72,7 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
         assert finding.state == State.AWAITING_DECISION
         drive.council(finding, "continue", new_due=new_due)
         assert finding.state == State.IN_PROGRESS and finding.round == round_number + 1
-    assert finding.due_date.isoformat() == __import__("audit_http").days(120)
+    assert finding.due_date.isoformat() == days(120)
 
     drive.progress(finding, 100, "第三輪：全部改善並經複查", propose=True)
     drive.request_removal(finding)
@@ -161,7 +161,7 @@ def test_dates_that_cannot_be_are_refused(drive, person):
     from django.core.exceptions import ValidationError
 
     from audits import services
-    from audit_http import days, unit
+    from audit_http import unit
 
     today = datetime.date.today()
     with pytest.raises(ValidationError, match="考核日期不可晚於今天"):
@@ -187,7 +187,7 @@ def test_dates_that_cannot_be_are_refused(drive, person):
 def test_closing_date_is_the_decisions_meeting_date(drive):
     import datetime
 
-    audit = drive.register([finding_fields(0)], held_on=__import__("audit_http").days(-30))
+    audit = drive.register([finding_fields(0)], held_on=days(-30))
     finding = drive.findings(audit)[0]
     drive.meeting(finding)
     drive.plan(finding)
@@ -204,3 +204,27 @@ def test_closing_date_is_the_decisions_meeting_date(drive):
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.state == State.CLOSED and finding.closed_on == meeting_day
+
+
+def test_audit_page_links_the_officer_to_the_meetings_waiting(drive):
+    audit = drive.register([finding_fields(0), finding_fields(1, lead="reference")])
+    html = drive.as_("tracking").get(f"/audits/{audit.pk}/").content.decode()
+    assert html.count("認領任務：召開檢討會議") == 2
+    html = drive.as_("readers-liaison").get(f"/audits/{audit.pk}/").content.decode()
+    assert "召開檢討會議" not in html
+
+
+def test_registration_page_ignores_untouched_fieldsets(drive):
+    from audit_http import audit_form
+
+    data = audit_form([finding_fields(0)])
+    data["findings-TOTAL_FORMS"] = "4"
+    for i in (1, 2, 3):  # what a browser sends for untouched fieldsets
+        data.update({f"findings-{i}-kind": "", f"findings-{i}-text": "", f"findings-{i}-severity": "medium",
+                     f"findings-{i}-lead_unit": "", f"findings-{i}-due_date": ""})
+    response = drive.as_("tracking").post("/audits/new/", data)
+    assert response.status_code == 302
+    from audits.models import Audit
+
+    assert len(drive.findings(Audit.objects.get())) == 1
+    assert "考核意見第 8 項" in drive.as_("tracking").get("/audits/new/?rows=8").content.decode()
