@@ -140,7 +140,7 @@ def test_audit_registered_reviewed_at_one_meeting_and_lead_unit_plans(
     expect(page.get_by_label("確認主辦單位").locator("option:checked")).to_have_text(FIRST["unit"])
     expect(page.get_by_label("確認改善期限")).to_have_value(roc_in_days(FIRST["due_in_days"]))
     also = page.get_by_role("group", name="本次會議一併檢討的其他考核意見")
-    also.get_by_role("checkbox", name=re.compile(rf"^{re.escape(second_number)} ")).check()
+    also.get_by_role("checkbox", name=re.compile(rf"^{re.escape(second_number)}（")).check()
     page.screenshot(path=str(tmp_path / "5-meeting.png"), full_page=True)
     page.get_by_role("button", name="送出", exact=True).click()
 
