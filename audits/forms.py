@@ -166,7 +166,11 @@ class ContributionForm(forms.Form):
 
 
 class FindingFilterForm(forms.Form):
-    audit = forms.ModelChoiceField(label=_("考核"), queryset=Audit.objects.all(), required=False)
+    # An audit is chosen from its own page (a link carries its id); a list of every audit
+    # would grow with the years. The search box finds audits by name or agency instead.
+    audit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label=_("搜尋"), required=False,
+                        help_text=_("列管編號、內容、考核名稱或上級機關"))
     unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none(), required=False)
     state = forms.ChoiceField(label=_("狀態"), required=False, choices=[("", _("全部"))] + list(Finding.State.choices))
     overdue = forms.BooleanField(label=_("僅列逾期"), required=False)

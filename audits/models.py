@@ -112,6 +112,8 @@ class Finding(models.Model):
             models.UniqueConstraint(fields=["roc_year", "sequence"], name="finding_number_per_year")
         ]
         indexes = [
+            # Lists are ordered by due date and show the first rows: walk this index, stop early.
+            models.Index(fields=["due_date", "id"], name="audits_finding_due_id"),
             models.Index(fields=["state", "due_date"]),
             models.Index(fields=["lead_unit", "state"]),
             models.Index(fields=["audit", "state"]),

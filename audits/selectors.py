@@ -96,9 +96,15 @@ def contribution_units(user, finding):
 # ---------------------------------------------------------------- lists
 
 
-def filter_findings(queryset, *, audit=None, unit=None, state=None, overdue=False, year=None, today=None):
+def filter_findings(queryset, *, audit=None, unit=None, state=None, overdue=False, year=None,
+                    text=None, today=None):
     if audit:
         queryset = queryset.filter(audit=audit)
+    if text:
+        queryset = queryset.filter(
+            Q(tracking_number__icontains=text) | Q(text__icontains=text)
+            | Q(audit__title__icontains=text) | Q(audit__agency__icontains=text)
+        )
     if unit:
         queryset = queryset.filter(lead_unit=unit)
     if state:
@@ -140,13 +146,17 @@ def _summary(queryset, group_field, today):
     return result
 
 
-def summary_by_audit(queryset, today=None):
+def summary_by_audit(queryset, today=None, limit=None):
+    """Per audit, most overdue and open first; `limit` keeps a page's table short."""
     today = today or today_taipei()
-    titles = dict(Audit.objects.values_list("pk", "title"))
-    rows = _summary(queryset, "audit_id", today)
+    rows = sorted(_summary(queryset, "audit_id", today),
+                  key=lambda r: (-r["overdue"], -r["open"], -r["key"]))
+    if limit is not None:
+        rows = rows[:limit]
+    titles = dict(Audit.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "title"))
     for row in rows:
         row["label"] = titles.get(row["key"], "")
-    return sorted(rows, key=lambda r: -r["key"])
+    return rows
 
 
 def summary_by_unit(queryset, today=None):

@@ -35,6 +35,7 @@ from .forms import (
 from .models import Audit, AuditAttachment, Finding, FindingAttachment
 
 LIST_LIMIT = 200
+SUMMARY_ROWS = 20  # audits in a list page's summary: the most overdue and open first
 
 
 def _viewable_finding(request, pk):
@@ -140,7 +141,7 @@ def _finding_list(request, queryset, title, list_name):
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.filter_findings(
         queryset, audit=filters.get("audit"), unit=filters.get("unit"), state=filters.get("state"),
-        overdue=filters.get("overdue"), year=filters.get("year"),
+        overdue=filters.get("overdue"), year=filters.get("year"), text=filters.get("q"),
     )
     ctx = {
         "title": title,
@@ -148,7 +149,8 @@ def _finding_list(request, queryset, title, list_name):
         "findings": list(queryset[:LIST_LIMIT]),
         "limited": queryset[LIST_LIMIT:LIST_LIMIT + 1].exists(),
         "today": today_taipei(),
-        "by_audit": selectors.summary_by_audit(queryset),
+        "by_audit": selectors.summary_by_audit(queryset, limit=SUMMARY_ROWS),
+        "summary_rows": SUMMARY_ROWS,
         "by_unit": selectors.summary_by_unit(queryset),
         "list_name": list_name,
     }

@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 from guardian.models import UserObjectPermission
-from guardian.shortcuts import get_objects_for_user
 
 from .models import Membership, Unit
 from .roles import (
@@ -34,12 +34,35 @@ def can(user, capability, unit=None):
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     capability = Capability(capability)
-    name = perm_name(capability)
-    if user.has_perm(name):
+    if user.is_superuser:
         return True
-    if capability in UNIT_SCOPED and unit is not None:
-        return user.has_perm(name, unit)
-    return False
+    held = _capabilities(user)
+    if (capability.value, "") in held:
+        return True
+    return capability in UNIT_SCOPED and unit is not None and (capability.value, str(unit.pk)) in held
+
+
+def _capabilities(user):
+    """The person's capabilities in one query, cached on the user object for the request.
+
+    ("codename", "") for agency-wide ones (the person's or their groups' model
+    permissions), ("codename", unit pk) for those held on a unit through a
+    membership (guardian user object permissions, written by sync_unit_permissions).
+    """
+    cached = getattr(user, "_capabilities_cache", None)
+    if cached is None:
+        unit_type = ContentType.objects.get_for_model(Unit)
+        agency_wide = (
+            Permission.objects.filter(Q(user=user) | Q(group__user=user), content_type=unit_type)
+            .values_list("codename", Value("", output_field=CharField()))
+            .order_by()
+        )
+        on_units = UserObjectPermission.objects.filter(user=user, content_type=unit_type).values_list(
+            "permission__codename", "object_pk"
+        ).order_by()
+        cached = set(agency_wide.union(on_units))
+        user._capabilities_cache = cached
+    return cached
 
 
 def require(user, capability, unit=None):
@@ -53,13 +76,12 @@ def units_where(user, capability):
     if user is None or not user.is_authenticated or not user.is_active:
         return Unit.objects.none()
     capability = Capability(capability)
-    if user.has_perm(perm_name(capability)):
+    held = _capabilities(user)
+    if user.is_superuser or (capability.value, "") in held:
         return Unit.objects.all()
     if capability not in UNIT_SCOPED:
         return Unit.objects.none()
-    return get_objects_for_user(
-        user, perm_name(capability), klass=Unit, use_groups=False, with_superuser=False
-    )
+    return Unit.objects.filter(pk__in=[int(pk) for code, pk in held if code == capability.value and pk])
 
 
 def agency_roles_of(user):
@@ -132,5 +154,5 @@ def sync_unit_permissions(user, day=None):
     for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(attr, None)
     for attr in list(user.__dict__):
-        if attr.startswith("_guardian") or attr == "_viewflow_per_object_perm_cache":
+        if attr.startswith("_guardian") or attr in ("_viewflow_per_object_perm_cache", "_capabilities_cache"):
             user.__dict__.pop(attr, None)

@@ -9,7 +9,7 @@ import json
 from datetime import timezone as dt_timezone
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import TrailEvent, TrailHead
@@ -72,15 +72,23 @@ def record_event(
     `attachments` is a sequence of {"name": ..., "sha256": ...}. The head row
     is locked, so two writers on one case append one after the other.
     """
-    with transaction.atomic():
-        TrailHead.objects.get_or_create(
-            case_kind=case_kind,
-            case_ref=case_ref,
-            defaults={"last_sequence": 0, "last_hash": GENESIS_HASH},
-        )
-        head = TrailHead.objects.select_for_update().get(
+    # No savepoint: an error here must roll back the caller's change with it anyway.
+    with transaction.atomic(savepoint=False):
+        head = TrailHead.objects.select_for_update().filter(
             case_kind=case_kind, case_ref=case_ref
-        )
+        ).first()
+        if head is None:
+            # A case's first event: of two first writers, one creates the head, the other's
+            # insert fails on the unique key; both then lock the one head row.
+            try:
+                with transaction.atomic():
+                    TrailHead.objects.create(
+                        case_kind=case_kind, case_ref=case_ref, last_sequence=0,
+                        last_hash=GENESIS_HASH,
+                    )
+            except IntegrityError:
+                pass
+            head = TrailHead.objects.select_for_update().get(case_kind=case_kind, case_ref=case_ref)
         event = TrailEvent(
             case_kind=case_kind,
             case_ref=case_ref,

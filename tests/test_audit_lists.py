@@ -71,3 +71,11 @@ def test_summaries_count_open_closed_overdue_and_days_to_close(drive, audits):
 def test_audit_list_shows_open_counts(drive, audits):
     html = drive.as_("tracking").get("/audits/").content.decode()
     assert "服務品質考核" in html and "2/2" in html and "財務查核" in html
+
+
+def test_search_finds_by_audit_name_and_text(drive, audits):
+    client = drive.as_("tracking")
+    html = client.get("/audits/findings/", {"q": "審計部"}).content.decode()
+    assert "個資檔案未加密" in html and "館藏盤點逾期" not in html
+    html = client.get("/audits/findings/", {"q": "盤點"}).content.decode()
+    assert "館藏盤點逾期" in html and "個資檔案未加密" not in html
