@@ -1,6 +1,7 @@
 """Reads of proposals: configuration by year, who sees what, lists, statistics, similarity."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -21,12 +22,8 @@ UNCOUNTED_STATES = (State.DRAFT, State.WITHDRAWN, State.NOT_ACCEPTED)
 
 def _rows_for_year(model, year):
     """The rows of the year, else of the latest earlier year, else the defaults (year 0)."""
-    year = year or 0
-    chosen = (
-        model.objects.filter(roc_year__lte=year).order_by("-roc_year")
-        .values_list("roc_year", flat=True).first()
-    )
-    return list(model.objects.filter(roc_year=chosen or 0))
+    chosen = model.objects.filter(roc_year__lte=year or 0).order_by("-roc_year").values("roc_year")[:1]
+    return list(model.objects.filter(roc_year=Coalesce(Subquery(chosen), Value(0))))
 
 
 def criteria_for_year(year):
