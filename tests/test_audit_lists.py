@@ -79,3 +79,27 @@ def test_search_finds_by_audit_name_and_text(drive, audits):
     assert "個資檔案未加密" in html and "館藏盤點逾期" not in html
     html = client.get("/audits/findings/", {"q": "盤點"}).content.decode()
     assert "館藏盤點逾期" in html and "個資檔案未加密" not in html
+
+
+def test_all_findings_in_english(drive, audits, person):
+    client = drive.as_("tracking")
+    response = client.post("/language/", {"language": "en", "next": "/audits/findings/"})
+    assert response.status_code == 302 and response["Location"] == "/audits/findings/"
+    assert person("tracking").language == "en"
+    client.get("/home/")  # shows, and so clears, the messages queued in Chinese by the registrations
+    html = client.get("/audits/findings/").content.decode()
+    assert 'lang="en"' in html
+    assert "<h1>All tracked items</h1>" in html
+    assert ">Statistics by appraisal</h2>" in html and ">Statistics by lead unit</h2>" in html
+    for label in ("Tracking number", "Category", "Description", "Lead unit", "Remediation deadline", "Round",
+                  "Status", "Appraisal", "Being tracked", "Removed from tracking", "Overdue",
+                  "Average days to close"):
+        assert f'<th scope="col">{label}</th>' in html, label
+    # The two deficiencies wait for the review meeting; the self-tracked observation goes straight to planning.
+    assert html.count("<td>Awaiting review meeting</td>") == 2
+    assert "<td>Drafting remediation plan</td>" in html
+    assert "<td>Deficiency</td>" in html and "<td>Observation" in html and "tracked by the unit itself" in html
+    for chinese in ("全部列管事項", "依考核統計", "依主辦單位統計", "列管編號", "類別", "主辦單位", "改善期限",
+                    "輪次", "狀態", "列管中", "已解除", "平均結案天數", "待檢討會議", "研擬改善措施",
+                    "缺失", "觀察", "自行列管"):
+        assert chinese not in html, chinese
