@@ -41,7 +41,6 @@ reported.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
@@ -57,35 +56,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from pg import free_port, temporary_postgres  # noqa: E402
+from harness import SERVER_ENV, Server, percentile, session_cookie  # noqa: E402
+from pg import temporary_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"list_p95_ms_at_50000": 200}
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings_http",
-    "DJANGO_DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    # Plain HTTP on loopback: no redirect to HTTPS (the session cookie is sent by hand).
-    "SECURE_SSL_REDIRECT": "0",
-    # whitenoise warns that STATIC_ROOT is missing: the benchmark serves no static files.
-    "PYTHONWARNINGS": "ignore:No directory at",
-}
+SETTINGS = "bench.settings_http"
 USER = "tracking"
 FINDINGS_PER_AUDIT = 25
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lower = int(k)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
-
-
 def setup_django(database_url):
     os.environ.update(SERVER_ENV)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     os.environ["DATABASE_URL"] = database_url
     os.environ["CELERY_BROKER_URL"] = ""
     import django
@@ -393,61 +378,13 @@ def data_check(today):
 # ---------------------------------------------------------------- part 2: the page over HTTP
 
 
-class Server:
-    def __init__(self, database_url):
-        self.port = free_port()
-        env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url, "CELERY_BROKER_URL": ""}
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "governance.wsgi",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "300",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                self.request("/accounts/login/", "")
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def request(self, url, cookie):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        try:
-            start = time.perf_counter()
-            conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-            response = conn.getresponse()
-            body = response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-        finally:
-            conn.close()
-        if response.status != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status}")
-        return elapsed, len(body), body
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-def session_cookie(username):
-    from django.conf import settings
-    from django.test import Client
-
-    from governance.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
 def measure(server, url, cookie, repeat, warmup=2):
     for _ in range(warmup):
         server.request(url, cookie)
     times, size, body = [], 0, b""
     for _ in range(repeat):
-        elapsed, size, body = server.request(url, cookie)
+        elapsed, body = server.request(url, cookie)
+        size = len(body)
         times.append(elapsed)
     rows = body.count(b'<tr><td><a href="/audits/findings/')
     return {
@@ -513,7 +450,7 @@ def list_benchmark(database_url, sizes, repeat, explain_slowest):
         "overdue": "/audits/findings/?overdue=on",
         "unit_in_progress": f"/audits/findings/?unit={readers}&state=in_progress",
     }
-    server = Server(database_url)
+    server = Server(database_url, SETTINGS)
     runs = []
     loaded = 0
     try:

@@ -16,11 +16,9 @@ per page whatever N and the page size, HTML < 200 KB.
 """
 
 import argparse
-import http.client
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,34 +26,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from pg import free_port, temporary_postgres  # noqa: E402
+from harness import SERVER_ENV, Server, percentile, session_cookie  # noqa: E402
+from pg import temporary_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"p95_ms_at_1m": 100, "queries_per_page": 12, "html_bytes": 200_000}
 USERS = {"typical": "readers-head", "heavy": "planning-head"}
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings_stock",
-    "DJANGO_DEBUG": "0",
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    # Plain HTTP on loopback: no redirect to HTTPS (the session cookie is sent by hand).
-    "SECURE_SSL_REDIRECT": "0",
-    # whitenoise warns that STATIC_ROOT is missing: the benchmark serves no static files.
-    "PYTHONWARNINGS": "ignore:No directory at",
-}
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lower = int(k)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
+SETTINGS = "bench.settings_stock"  # our pages and viewflow's stock ones under /stock/
 
 
 def setup_django(database_url):
     os.environ.update(SERVER_ENV)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     os.environ["DATABASE_URL"] = database_url
     os.environ["CELERY_BROKER_URL"] = ""
     import django
@@ -100,17 +84,6 @@ def grant_stock_view(heads):
         User.objects.get(username=username).user_permissions.add(view)
 
 
-def session_cookie(username):
-    from django.conf import settings
-    from django.test import Client
-
-    from governance.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
 def count_queries(username, url):
     """SQL queries and HTML size of one page, in process, through Django's test client."""
     from django.db import connection
@@ -146,51 +119,14 @@ def selector_queries(username, size):
     return figures
 
 
-class Server:
-    def __init__(self, database_url):
-        self.port = free_port()
-        env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database_url, "CELERY_BROKER_URL": ""}
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "governance.wsgi",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "300",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                self.request("/accounts/login/", "")
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def request(self, url, cookie):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        try:
-            start = time.perf_counter()
-            conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-            response = conn.getresponse()
-            body = response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-        finally:
-            conn.close()
-        if response.status != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status}")
-        return elapsed, len(body)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def measure(server, url, cookie, repeat, warmup=2):
     for _ in range(warmup):
         server.request(url, cookie)
     times, size = [], 0
     for _ in range(repeat):
-        elapsed, size = server.request(url, cookie)
+        elapsed, body = server.request(url, cookie)
         times.append(elapsed)
+        size = len(body)
     return {
         "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(percentile(times, 95), 1),
@@ -232,7 +168,7 @@ def inbox_benchmark(database_url, sizes, repeat, stock_repeat):
 
     ours = {"inbox": reverse("workflow:inbox"), "queue": reverse("workflow:queue")}
     stock = {"inbox": "/stock/workflow/inbox/", "queue": "/stock/workflow/queue/"}
-    server = Server(database_url)
+    server = Server(database_url, SETTINGS)
     results = []
     loaded = 0
     try:
