@@ -248,3 +248,53 @@ def reply_inbox_summaries(processes):
               "unit": audits[aid].agency}
         for pid, aid in audit_ids.items() if aid in audits
     }
+
+
+def contributions_of(person, start, end):
+    """Findings the person worked on in [start, end] (dates): plans, progress reports and
+    supporting units' parts they wrote. Plain rows for appraisal evidence.
+
+    The role is 主辦 when the person wrote for the lead unit, 協辦 for a supporting unit.
+    Findings carry no reward of their own; their outcome is the removal from tracking.
+    """
+    from .models import Contribution, ProgressRound, RemediationPlan, TrackingDecision
+
+    lead = set(
+        RemediationPlan.objects.filter(author=person, written_at__date__range=(start, end))
+        .values_list("finding_id", flat=True)
+    ) | set(
+        ProgressRound.objects.filter(reporter=person, reported_at__date__range=(start, end))
+        .values_list("finding_id", flat=True)
+    )
+    supporting = set(
+        Contribution.objects.filter(author=person, written_at__date__range=(start, end))
+        .values_list("finding_id", flat=True)
+    ) - lead
+    findings = Finding.objects.filter(pk__in=lead | supporting).select_related("audit").order_by("tracking_number")
+    removals = {
+        d.finding_id: d
+        for d in TrackingDecision.objects.filter(finding__in=findings, outcome=TrackingDecision.Outcome.REMOVE)
+    }
+    result = []
+    for f in findings:
+        decision = removals.get(f.pk)
+        result.append({
+            "kind": "finding",
+            "case_number": f.tracking_number,
+            "title": f"{f.audit.agency}{f.audit.get_kind_display()}：{f.text[:60]}",
+            "role": "主辦" if f.pk in lead else "協辦",
+            "share": None,
+            "state": f.get_state_display(),
+            "grade": "",
+            "decision": "",
+            "adopted": False,
+            "decided_on": None,
+            "effectiveness": "",
+            "closed_on": f.closed_on,
+            "reference": decision.minutes_reference if decision else "",
+            "reward_amount": 0,
+            "commendations": 0,
+            "commendation_label": "",
+            "rewarded": False,
+        })
+    return result

@@ -6,8 +6,6 @@ constants: a data migration loads the defaults of ../shared/DOMAIN.md as the
 rows of ROC year 0, used for any year that has none of its own.
 """
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -356,20 +354,3 @@ class ProposalProcess(Process):
         proxy = True
         verbose_name = _("創意提案流程")
         verbose_name_plural = _("創意提案流程")
-
-
-def commendation_label(count):
-    """3 嘉獎 = 1 記功, 3 記功 = 1 記大功 (DOMAIN.md)."""
-    if not count:
-        return ""
-    major, rest = divmod(count, 9)
-    merit, praise = divmod(rest, 3)
-    numerals = "零一二三四五六七八九"
-    parts = []
-    for n, word in ((major, "記大功"), (merit, "記功"), (praise, "嘉獎")):
-        if n:
-            parts.append(f"{word}{numerals[n] if n < 10 else n}次")
-    return "".join(parts)
-
-
-DECIMAL_ZERO = Decimal("0")

@@ -212,3 +212,53 @@ def inbox_summaries(processes):
         process_id: {"case_number": number or "", "title": title, "unit": unit, "due": due}
         for process_id, number, title, unit, due in rows
     }
+
+
+def contributions_of(person, start, end):
+    """The person's proposals with something decided or done in [start, end] (dates), for
+    appraisal evidence: plain rows, ordered by case number.
+
+    Drafts, withdrawn and not-accepted proposals are left out, as in the statistics.
+    """
+    from governance.evidence import commendation_label
+
+    from .models import Proposer
+
+    in_period = (
+        Q(proposal__submitted_at__date__range=(start, end))
+        | Q(proposal__decided_at__date__range=(start, end))
+        | Q(proposal__closed_at__date__range=(start, end))
+    )
+    rows = (
+        Proposer.objects.filter(in_period, person=person)
+        .exclude(proposal__state__in=UNCOUNTED_STATES)
+        .select_related("proposal")
+        .order_by("proposal__case_number")
+    )
+    rewards = {
+        r.proposal_id: r for r in person.proposal_rewards.filter(proposal__in=[p.proposal_id for p in rows])
+    }
+    result = []
+    for proposer in rows:
+        p = proposer.proposal
+        reward = rewards.get(p.pk)
+        result.append({
+            "kind": "proposal",
+            "case_number": p.case_number,
+            "title": p.title,
+            "role": str(proposer.role_label),
+            "share": proposer.share,
+            "state": p.get_state_display(),
+            "grade": p.grade,
+            "decision": p.get_decision_display() if p.decision else "",
+            "adopted": p.decision == Proposal.Decision.ADOPT,
+            "decided_on": p.decided_at.date() if p.decided_at else None,
+            "effectiveness": p.evaluation_rating,
+            "closed_on": p.closed_at.date() if p.closed_at else None,
+            "reference": "",
+            "reward_amount": reward.amount if reward else 0,
+            "commendations": reward.commendations if reward else 0,
+            "commendation_label": commendation_label(reward.commendations) if reward else "",
+            "rewarded": reward is not None,
+        })
+    return result

@@ -1,0 +1,100 @@
+"""Appraisal evidence data: a person's proposals and findings in a period, totals, fingerprint."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+
+from governance.evidence import appraisal_evidence, commendation_label, period_of_year
+from governance.rocdate import roc_year
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("count, label", [
+    (0, ""), (1, "嘉獎一次"), (2, "嘉獎二次"), (3, "記功一次"), (4, "記功一次嘉獎一次"),
+    (9, "記大功一次"), (13, "記大功一次記功一次嘉獎一次"),
+])
+def test_commendations_convert_as_hr_writes_them(count, label):
+    assert commendation_label(count) == label
+
+
+def test_period_of_year_takes_roc_or_ad():
+    assert period_of_year(114) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert period_of_year(2025) == period_of_year(114)
+
+
+@pytest.fixture
+def closed_proposal(client, person, org):
+    from proposal_http import Driver
+
+    from test_proposal_lifecycle import scored
+
+    drive = Driver(client, person)
+    proposal = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
+    drive.first_review("readers-head", proposal, "accepted")
+    scored(drive, proposal, members=("committee1",))
+    from governance.models import Unit
+
+    due = (timezone.localdate() + datetime.timedelta(days=100)).isoformat()
+    drive.decide(proposal, "adopt", lead_unit=Unit.objects.get(code="readers"), due=due)
+    drive.execution_plan("readers-liaison", proposal, "計畫", f"{due} 完成")
+    drive.report("readers-liaison", proposal, 100, "完成", complete=True)
+    drive.approve("readers-head", proposal)
+    drive.evaluate(proposal)
+    return proposal
+
+
+def this_year():
+    return period_of_year(roc_year(timezone.localdate()))
+
+
+def test_evidence_lists_the_persons_proposals_with_share_and_reward(closed_proposal, person):
+    evidence = appraisal_evidence(person("readers-staff2"), *this_year())
+    [item] = evidence.items
+    assert item["case_number"] == closed_proposal.case_number
+    assert (item["role"], item["share"], item["grade"], item["decision"]) == ("共同提案人", 40, "優等", "採行")
+    # 優等: NT$3,000 and 嘉獎二次 by default; 40 % of the amount.
+    assert item["reward_amount"] == 1200 and item["commendation_label"] == "嘉獎二次"
+    assert evidence.totals["reward_amount"] == 1200 and evidence.totals["adopted"] == 1
+    assert evidence.unit_name == "閱覽典藏組" and evidence.full_name == person("readers-staff2").get_full_name()
+    # The other proposer's evidence has the larger share; someone else has none.
+    assert appraisal_evidence(person("readers-staff1"), *this_year()).items[0]["share"] == 60
+    assert appraisal_evidence(person("planning-staff1"), *this_year()).items == []
+
+
+def test_fingerprint_is_stable_for_the_same_data_and_changes_with_it(closed_proposal, person):
+    first = appraisal_evidence(person("readers-staff1"), *this_year())
+    with translation.override("en"):
+        again = appraisal_evidence(person("readers-staff1"), *this_year())
+    assert first.fingerprint == again.fingerprint  # the reader's language does not matter
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE proposals_reward SET amount = amount + 1")
+    assert appraisal_evidence(person("readers-staff1"), *this_year()).fingerprint != first.fingerprint
+
+
+def test_another_period_is_empty(closed_proposal, person):
+    start, end = this_year()
+    last_year = (start.replace(year=start.year - 1), end.replace(year=end.year - 1))
+    assert appraisal_evidence(person("readers-staff1"), *last_year).items == []
+    with pytest.raises(ValueError):
+        appraisal_evidence(person("readers-staff1"), end, start)
+
+
+def test_findings_worked_on_appear_as_lead_or_supporting(client, person, org):
+    from audit_http import AuditDriver, finding_fields
+
+    drive = AuditDriver(client, person)
+    audit = drive.register([finding_fields(0, lead="readers", supporting=["planning"])])
+    finding = drive.findings(audit)[0]
+    drive.meeting(finding)
+    drive.plan(finding)
+    drive.approve_plan(finding)
+    drive.as_("planning-liaison").post(f"/audits/findings/{finding.pk}/contribute/",
+                                       {"unit": finding.supporting_units.get().pk, "text": "協辦"})
+    [lead] = appraisal_evidence(person("readers-liaison"), *this_year()).items
+    [supporting] = appraisal_evidence(person("planning-liaison"), *this_year()).items
+    assert (lead["case_number"], lead["role"]) == (finding.tracking_number, "主辦")
+    assert (supporting["case_number"], supporting["role"]) == (finding.tracking_number, "協辦")
+    assert appraisal_evidence(person("reference-liaison"), *this_year()).items == []
