@@ -53,3 +53,7 @@ class AuditsApp(Application):
     def finding_attachment_path(self):
         return path("findings/<int:pk>/files/<int:attachment_pk>/", views.finding_attachment,
                     name="finding_attachment")
+
+    @property
+    def finding_trail_pdf_path(self):
+        return path("findings/<int:pk>/trail.pdf", views.finding_trail_pdf, name="finding_trail_pdf")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from governance import documents
 from governance.rocdate import today_taipei
 
 from . import selectors, services
@@ -181,6 +182,14 @@ def finding_detail(request, pk):
         "contribution_form": ContributionForm(units=units) if units else None,
     }
     return render(request, "audits/finding_detail.html", ctx)
+
+
+def finding_trail_pdf(request, pk):
+    """The finding's trail as a PDF: auditors, the director and the 管考 office only."""
+    if not documents.may_download_trail(request.user):
+        raise PermissionDenied
+    finding = get_object_or_404(Finding.objects.select_related("audit", "lead_unit"), pk=pk)
+    return documents.pdf_response(documents.finding_trail(finding))
 
 
 @require_POST

@@ -101,3 +101,77 @@ def appraisal_evidence(person, start, end):
             "commendation_label": commendation_label(commendations),
         },
     )
+
+
+# ---------------------------------------------------------------- periods and people
+
+
+class EvidenceYearError(ValueError):
+    """A year typed by a person that is not an ROC or AD year the system can use."""
+
+
+def year_bounds(today=None):
+    """(last ROC year, last AD year) accepted as input: next year at most."""
+    from .rocdate import today_taipei
+
+    ad = (today or today_taipei()).year + 1
+    return ad - 1911, ad
+
+
+def parse_year(value, today=None):
+    """An ROC year (114, 民國114年) or an AD year from 1912 on (2025), as an ROC year.
+
+    Full-width digits are accepted. Raises EvidenceYearError with a message for people.
+    """
+    import re
+    import unicodedata
+
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value if value is not None else "")))
+    text = re.sub(r"^(民國|民国|西元)", "", text)
+    text = re.sub(r"(年度|年)$", "", text)
+    if not text:
+        raise EvidenceYearError("請輸入年度（民國年如 114，或西元年如 2025）。")
+    if not (text.isascii() and text.isdigit()):
+        raise EvidenceYearError(f"年度「{str(value)[:20]}」無法辨識：請輸入民國年（如 114）或西元年（如 2025）。")
+    year = int(text)
+    last_roc, last_ad = year_bounds(today)
+    if 1 <= year <= last_roc:
+        return year
+    if 1912 <= year <= last_ad:
+        return year - 1911
+    raise EvidenceYearError(
+        f"年度須為民國 1 至 {last_roc} 年（或西元 1912 至 {last_ad} 年），輸入的是 {year}。"
+    )
+
+
+def period_label(start, end):
+    """How a period is written in file names: 115 for a whole ROC year, else 1150101-1150630."""
+    from .rocdate import roc_year
+
+    if start.month == 1 and start.day == 1 and end == start.replace(month=12, day=31):
+        return str(roc_year(start))
+    return "-".join(f"{roc_year(d)}{d.month:02d}{d.day:02d}" for d in (start, end))
+
+
+def people_in_period(start, end, unit=None):
+    """The people with a unit membership during [start, end] (of `unit` when given).
+
+    (person, unit) pairs ordered by unit and login; a person with several memberships
+    appears once, with the first unit in the agency's order.
+    """
+    from django.db.models import Q
+
+    from .models import Membership
+
+    memberships = Membership.objects.filter(valid_from__lte=end).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=start)
+    )
+    if unit is not None:
+        memberships = memberships.filter(unit=unit)
+    seen, people = set(), []
+    for m in memberships.select_related("user", "unit").order_by("unit__sort_order", "unit__code",
+                                                                  "user__username", "role"):
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            people.append((m.user, m.unit))
+    return people

@@ -205,3 +205,40 @@ class TrailHead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case_kind", "case_ref"], name="trail_head_case")
         ]
+
+
+class EvidenceDocument(models.Model):
+    """One appraisal evidence PDF as it was issued: whose, which period, its data fingerprint.
+
+    Written each time a document is generated, so a fingerprint printed on paper can be
+    looked up: who it belongs to, when and by whom it was made.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_documents",
+        verbose_name=_("人員"),
+    )
+    start = models.DateField(_("期間起日"))
+    end = models.DateField(_("期間迄日"))
+    fingerprint = models.CharField(_("資料指紋（SHA-256）"), max_length=64, db_index=True)
+    generated_at = models.DateTimeField(_("產製時間"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("產製人"),
+        help_text=_("空白表示由系統指令產製。"),
+    )
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+        verbose_name = _("考績佐證產製紀錄")
+        verbose_name_plural = _("考績佐證產製紀錄")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.person} {self.start}–{self.end} {self.fingerprint[:12]}"

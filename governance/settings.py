@@ -199,6 +199,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each rendering step at INFO; its warnings (failed fetches) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The agency this installation serves; printed on documents.
@@ -209,7 +211,7 @@ WORKFLOW_FLOWS = [  # dotted paths of the site's flow classes
     "audits.flows.RemediationFlow",
     "audits.flows.ReplyFlow",
 ]
-SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp"]  # each app's pages in the site's menu
+SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp", "governance.site.EvidenceApp"]  # each app's pages in the site's menu
 
 # Proposal attachments: size limit and accepted file types (by extension).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import FlowViewset, WorkflowAppViewset
 
-from . import views
+from . import evidence_views, views
 
 
 class HomeApp(Application):
@@ -29,6 +29,41 @@ class HomeApp(Application):
     @property
     def index_path(self):
         return path("", views.home, name="index")
+
+
+class EvidenceApp(Application):
+    """Appraisal evidence (考績佐證): HR's list of people and PDFs, everyone's own."""
+
+    app_name = "evidence"
+    title = _("考績佐證")
+    icon = "workspace_premium"
+    menu_template_name = "governance/home_menu.html"
+
+    def has_view_permission(self, user, obj=None):
+        # viewflow's SiteMiddleware asks this for every page of the app, so it lets everyone
+        # in: each view checks its own rules (HR for anyone's, a person for their own; the
+        # index sends non-HR people to their own), and anonymous people go to the login page.
+        return True
+
+    @property
+    def index_path(self):
+        return path("", evidence_views.evidence_index, name="index")
+
+    @property
+    def mine_path(self):
+        return path("mine/", evidence_views.evidence_mine, name="mine")
+
+    @property
+    def pdf_path(self):
+        return path("people/<int:pk>.pdf", evidence_views.evidence_pdf, name="pdf")
+
+    @property
+    def zip_path(self):
+        return path("evidence.zip", evidence_views.evidence_zip, name="zip")
+
+    @property
+    def verify_path(self):
+        return path("verify/", evidence_views.evidence_verify, name="verify")
 
 
 class WorkflowApp(WorkflowAppViewset):

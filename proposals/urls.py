@@ -52,3 +52,7 @@ class ProposalsApp(Application):
     @property
     def attachment_path(self):
         return path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment")
+
+    @property
+    def trail_pdf_path(self):
+        return path("<int:pk>/trail.pdf", views.proposal_trail_pdf, name="trail_pdf")

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from governance import documents
+
 from . import selectors, services
 from .forms import (
     ApproveProgressForm,
@@ -119,6 +121,17 @@ def attachment_download(request, pk, attachment_pk):
         raise Http404(_("檔案不存在"))
     return FileResponse(handle, as_attachment=True, filename=attachment.name,
                         content_type=attachment.content_type)
+
+
+@login_required
+def proposal_trail_pdf(request, pk):
+    """The case's trail as a PDF: auditors, the director and the 管考 office only."""
+    if not documents.may_download_trail(request.user):
+        raise PermissionDenied
+    proposal = get_object_or_404(Proposal.objects.select_related("unit"), pk=pk)
+    if not proposal.case_number:
+        raise Http404(_("草稿尚無案號，沒有案件軌跡。"))
+    return documents.pdf_response(documents.proposal_trail(proposal))
 
 
 @login_required

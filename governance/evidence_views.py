@@ -1,0 +1,269 @@
+"""Appraisal evidence pages (考績佐證): HR lists people and downloads their PDFs; everyone
+downloads their own.
+
+Who may read what is decided in governance.documents (may_read_evidence): HR for anyone,
+a person for their own, nobody else (a unit head does not read a staff member's).
+"""
+
+import io
+import zipfile
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import documents
+from .evidence import (
+    EvidenceYearError,
+    appraisal_evidence,
+    parse_year,
+    people_in_period,
+    period_label,
+    period_of_year,
+)
+from .models import EvidenceDocument, Unit
+from .rocdate import ROCDateField, roc_year, today_taipei
+
+# ZIPs are made in the request for now; above this many people the page asks for a unit.
+# The batch will move to a Celery task (one PDF per person, the ZIP offered when done).
+ZIP_MAX_PEOPLE_DEFAULT = 60
+
+
+def zip_max_people():
+    return getattr(settings, "EVIDENCE_ZIP_MAX_PEOPLE", ZIP_MAX_PEOPLE_DEFAULT)
+
+
+class PeriodForm(forms.Form):
+    """A period: an ROC (or AD) year by default, or a start and end date."""
+
+    year = forms.CharField(
+        label=gettext_lazy("年度"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    start = ROCDateField(label=gettext_lazy("起日"), required=False)
+    end = ROCDateField(label=gettext_lazy("迄日"), required=False)
+
+    def clean_year(self):
+        value = self.cleaned_data["year"].strip()
+        if not value:
+            return None
+        try:
+            return parse_year(value)
+        except EvidenceYearError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        start, end, year = data.get("start"), data.get("end"), data.get("year")
+        if start or end:
+            if not (start and end):
+                raise forms.ValidationError(_("指定期間時，起日與迄日都要填。"), code="incomplete")
+            if start > end:
+                raise forms.ValidationError(_("起日晚於迄日。"), code="order")
+            data["period"] = (start, end)
+        else:
+            data["period"] = period_of_year(year or roc_year(today_taipei()))
+        return data
+
+    @classmethod
+    def from_query(cls, query, **kwargs):
+        """Bound to the query string; with no period in it, the current ROC year."""
+        data = query.copy()
+        if not any(data.get(name) for name in ("year", "start", "end")):
+            data["year"] = str(roc_year(today_taipei()))
+        return cls(data, **kwargs)
+
+
+class PeopleForm(PeriodForm):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("單位"), queryset=Unit.objects.all(), required=False, to_field_name="code",
+        empty_label=gettext_lazy("全部人員"),
+    )
+    with_items = forms.BooleanField(label=gettext_lazy("只列有紀錄者"), required=False)
+
+
+def period_query(start, end):
+    """The query string that names a period: ?year=115 for a whole ROC year, else the dates."""
+    label = period_label(start, end)
+    if "-" not in label:
+        return urlencode({"year": label})
+    return urlencode({"start": start.isoformat(), "end": end.isoformat()})
+
+
+def _people_query(form):
+    """The list's query string, spelt out: the ZIP holds exactly the people listed."""
+    query = period_query(*form.cleaned_data["period"])
+    if form.cleaned_data.get("unit"):
+        query += "&" + urlencode({"unit": form.cleaned_data["unit"].code})
+    if form.cleaned_data.get("with_items"):
+        query += "&with_items=on"
+    return query
+
+
+def _listed(form):
+    """(person, unit, evidence) for the form's period and unit; its people with items only
+    when asked."""
+    start, end = form.cleaned_data["period"]
+    rows = []
+    for person, unit in people_in_period(start, end, form.cleaned_data.get("unit")):
+        evidence = appraisal_evidence(person, start, end)
+        if form.cleaned_data.get("with_items") and not evidence.items:
+            continue
+        rows.append((person, unit, evidence))
+    return rows
+
+
+def _bad_period(form):
+    errors = "；".join(e for field_errors in form.errors.values() for e in field_errors)
+    return HttpResponseBadRequest(_("期間有誤：%(errors)s") % {"errors": errors},
+                                  content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def evidence_index(request):
+    """HR: the people of a unit (or everyone) in a period, each with a PDF, and a ZIP of all."""
+    if not documents.may_read_all_evidence(request.user):
+        return redirect("evidence:mine")
+    form = PeopleForm.from_query(request.GET)
+    rows, start, end = [], None, None
+    if form.is_valid():
+        start, end = form.cleaned_data["period"]
+        rows = [
+            {
+                "person": person,
+                "unit_name": evidence.unit_name or unit.name,
+                "items": evidence.totals["items"],
+                "reward_amount": documents.money(evidence.totals["reward_amount"]),
+                "commendations": evidence.totals["commendation_label"],
+            }
+            for person, unit, evidence in _listed(form)
+        ]
+    ctx = {
+        "form": form,
+        "rows": rows,
+        "start": start,
+        "end": end,
+        "period": documents.roc_period(start, end) if start else "",
+        "period_query": period_query(start, end) if start else "",
+        "zip_query": _people_query(form) if start else "",
+        "zip_max": zip_max_people(),
+    }
+    return render(request, "governance/evidence_list.html", ctx)
+
+
+@login_required
+def evidence_mine(request):
+    """Anyone: their own evidence for a period, and its PDF."""
+    form = PeriodForm.from_query(request.GET)
+    evidence = None
+    if form.is_valid():
+        evidence = appraisal_evidence(request.user, *form.cleaned_data["period"])
+    ctx = {
+        "form": form,
+        "evidence": evidence,
+        "items": documents.evidence_rows(evidence) if evidence else [],
+        "period": documents.roc_period(evidence.start, evidence.end) if evidence else "",
+        "period_query": period_query(evidence.start, evidence.end) if evidence else "",
+        "total_amount": documents.money(evidence.totals["reward_amount"]) if evidence else "",
+        "commendations": documents.commendations_text(evidence.totals["commendations"]) if evidence else "",
+    }
+    return render(request, "governance/evidence_mine.html", ctx)
+
+
+@login_required
+def evidence_pdf(request, pk):
+    """One person's evidence PDF, made in the request: HR for anyone, a person for their own."""
+    # Decided before looking the person up, so a refusal says nothing about who exists.
+    if request.user.pk != pk and not documents.may_read_all_evidence(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(get_user_model(), pk=pk)
+    if not documents.may_read_evidence(request.user, person):
+        raise PermissionDenied
+    form = PeriodForm.from_query(request.GET)
+    if not form.is_valid():
+        return _bad_period(form)
+    document = documents.person_evidence(person, *form.cleaned_data["period"], generated_by=request.user)
+    return documents.pdf_response(document)
+
+
+@login_required
+def evidence_zip(request):
+    """HR: a ZIP of the PDFs of everyone the list shows.
+
+    Rendered in the request for now (about a third of a second per person), hence the
+    cap; the batch will move to a Celery task that writes the ZIP and tells HR when it
+    is ready.
+    """
+    if not documents.may_read_all_evidence(request.user):
+        raise PermissionDenied
+    form = PeopleForm.from_query(request.GET)
+    if not form.is_valid():
+        return _bad_period(form)
+    start, end = form.cleaned_data["period"]
+    rows = _listed(form)
+    if len(rows) > zip_max_people():
+        return HttpResponseBadRequest(
+            _("一次最多打包 %(max)d 人，這次有 %(n)d 人：請選擇單位，或勾選「只列有紀錄者」。")
+            % {"max": zip_max_people(), "n": len(rows)},
+            content_type="text/plain; charset=utf-8",
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for person, _unit, evidence in rows:
+            content = documents.appraisal_evidence_pdf(evidence, generated_by=request.user)
+            archive.writestr(documents.evidence_filename(person, start, end), content)
+    unit = form.cleaned_data.get("unit")
+    filename = f"考績佐證-{period_label(start, end)}-{unit.name if unit else '全部人員'}.zip"
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class FingerprintForm(forms.Form):
+    fingerprint = forms.RegexField(
+        label=gettext_lazy("資料指紋（SHA-256）"), regex=r"^\s*[0-9a-fA-F]{64}\s*$", max_length=80,
+        error_messages={"invalid": gettext_lazy("資料指紋是 64 個十六進位字元（0–9、a–f）。")},
+        widget=forms.TextInput(attrs={"size": 70, "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_fingerprint(self):
+        return self.cleaned_data["fingerprint"].strip().lower()
+
+
+@login_required
+def evidence_verify(request):
+    """HR: which issued document a fingerprint printed on paper belongs to, and whether the
+    system's data for that person and period still gives the same fingerprint."""
+    if not documents.may_read_all_evidence(request.user):
+        raise PermissionDenied
+    form = FingerprintForm(request.GET or None)
+    issued, current = [], {}
+    if form.is_valid():
+        fingerprint = form.cleaned_data["fingerprint"]
+        issued = list(
+            EvidenceDocument.objects.filter(fingerprint=fingerprint)
+            .select_related("person", "generated_by")[:50]
+        )
+        for doc in issued:
+            key = (doc.person_id, doc.start, doc.end)
+            if key not in current:
+                current[key] = appraisal_evidence(doc.person, doc.start, doc.end).fingerprint == fingerprint
+        issued = [
+            {"doc": doc, "period": documents.roc_period(doc.start, doc.end),
+             "matches": current[(doc.person_id, doc.start, doc.end)]}
+            for doc in issued
+        ]
+    return render(request, "governance/evidence_verify.html",
+                  {"form": form, "issued": issued, "searched": form.is_bound and form.is_valid()})
