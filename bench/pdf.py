@@ -1,0 +1,444 @@
+"""Benchmarks: our PDF documents against WeasyPrint rendering the same HTML with its defaults.
+
+On SQLite in a temporary folder with the demo organisation (seed_organisation, no demo
+proposals), two documents:
+- the appraisal evidence (考績佐證) of one person: an Evidence of 30 made-up items, built
+  as tests/test_evidence_pdf.py's 30-item timing test builds it (about 3 pages);
+- the trail of one proposal case of 200 events, appended with governance.trail.record_event
+  (case_kind "proposal", no Proposal row: case_trail_pdf takes kind, ref, number and title).
+
+"Ours" is the whole path: documents.appraisal_evidence_pdf (context, template, our
+SafeURLFetcher, WeasyPrint, and the EvidenceDocument row it records) and
+documents.case_trail_pdf (reading the events, checking the hash chain, context, template,
+fetcher, WeasyPrint). "Plain" is `weasyprint.HTML(string=html).write_pdf()` with its defaults
+(default url_fetcher, no base_url) on the exact HTML string our path renders (captured from
+our own render_pdf_html call, and checked against render_to_string of the same context).
+
+- time: one warm-up each, then N runs (7 by default) of each, ours and plain alternating,
+  in one process; median wall time (perf_counter) and median Python CPU time;
+- memory: one fresh subprocess per kind and document (3 each by default, interleaved, median):
+  the process's resident high-water mark (VmHWM) after rendering one document, minus its
+  resident size after the imports, Django setup and the input being ready (WeasyPrint
+  imported, HTML or Evidence in memory), the high-water mark being reset there
+  (/proc/self/clear_refs). That is the resident peak of the first render, C allocations
+  (Pango, HarfBuzz, fonts) included, which tracemalloc would not see. It is what
+  getrusage's ru_maxrss would give, but ru_maxrss is carried over fork + exec from the
+  parent on Linux (a child of the 220 MB benchmark process starts at 220 MB), so it cannot be
+  used in a subprocess.
+
+    .venv/bin/python bench/pdf.py [--runs 7] [--memory-runs 3]
+
+Budget: our total (both documents, medians added) within 1.2 x WeasyPrint's own time.
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results"
+BUDGET = {"max_ratio_to_plain_weasyprint_time": 1.2}
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DJANGO_DEBUG": "0",  # no query log kept in memory
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "CELERY_BROKER_URL": "",
+}
+DOCS = ("evidence", "trail")
+KINDS = ("ours", "plain")
+EVIDENCE_ITEMS = 30
+TRAIL_EVENTS = 200
+TRAIL_REF = "115-0001"
+TRAIL_NUMBER = "115-0001"
+TRAIL_TITLE = "閱覽區自助借書機增設中文語音導引與放大字體模式"
+TRAIL_DETAILS = [("提案單位", "企劃推廣組"), ("目前狀態", "執行中")]
+EVIDENCE_PERSON = "readers-staff1"
+
+
+def setup_django(database_url):
+    os.environ.update(ENV)
+    os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
+def fixed_now():
+    from governance.rocdate import TAIPEI
+
+    return datetime.datetime(2026, 11, 25, 10, 30, tzinfo=TAIPEI)
+
+
+# ---------------------------------------------------------------- the data
+
+
+def synthetic_evidence(person, count):
+    """As tests/test_evidence_pdf.py's synthetic_evidence (its 30-item timing test)."""
+    from governance.evidence import Evidence, commendation_label, period_of_year
+
+    year = period_of_year(115)
+    items = []
+    for n in range(count):
+        proposal = n % 3 != 2
+        items.append({
+            "kind": "proposal" if proposal else "finding",
+            "case_number": f"115-{n + 1:04d}",
+            "title": f"第 {n + 1} 案：" + ("閱覽區自助借書機增設中文語音導引與放大字體模式" if proposal
+                                         else "教育部服務品質考核：閱覽區動線標示不清，讀者不易找到自助借書機"),
+            "role": "共同提案人" if proposal else "協辦",
+            "share": 40 if proposal else None,
+            "state": "已結案" if proposal else "已解除列管",
+            "grade": "優等" if proposal else "",
+            "decision": "採行" if proposal else "",
+            "adopted": proposal,
+            "decided_on": datetime.date(2026, 3, 8) if proposal else None,
+            "effectiveness": "優良" if proposal else "",
+            "closed_on": datetime.date(2026, 9, 30),
+            "reference": "" if proposal else "115 年第 5 次館務會議紀錄",
+            "reward_amount": 1200 if proposal else 0,
+            "commendations": 2 if proposal else 0,
+            "commendation_label": "嘉獎二次" if proposal else "",
+            "rewarded": proposal,
+        })
+    commendations = sum(i["commendations"] for i in items)
+    return Evidence(
+        person_id=person.pk, full_name=person.get_full_name(), job_title=person.job_title,
+        unit_name="閱覽典藏組", start=year[0], end=year[1], items=items,
+        totals={"items": count, "proposals": sum(i["kind"] == "proposal" for i in items),
+                "adopted": sum(i["adopted"] for i in items),
+                "findings": sum(i["kind"] == "finding" for i in items),
+                "reward_amount": sum(i["reward_amount"] for i in items), "commendations": commendations,
+                "commendation_label": commendation_label(commendations)},
+        generated_at=fixed_now(),
+    )
+
+
+def evidence_input():
+    from governance.models import User
+
+    return synthetic_evidence(User.objects.get(username=EVIDENCE_PERSON), EVIDENCE_ITEMS)
+
+
+def seed_trail():
+    """200 events of one proposal case, as tests/test_case_trail_pdf.py's 200-event test writes them."""
+    from governance import trail
+    from governance.models import User
+
+    staff = User.objects.get(username="planning-staff1")
+    head = User.objects.get(username="planning-head")
+    trail.record_event(case_kind="proposal", case_ref=TRAIL_REF, actor=staff, action="提出提案",
+                       from_state="draft", to_state="first_review", comment=TRAIL_TITLE)
+    for n in range(TRAIL_EVENTS - 1):
+        report = n % 2 == 0
+        trail.record_event(
+            case_kind="proposal", case_ref=TRAIL_REF, actor=staff if report else head,
+            action=f"第 {n // 2 + 1} 次進度回報" if report else f"核定第 {n // 2 + 1} 次進度回報",
+            from_state="executing", to_state="executing",
+            comment="依計畫辦理語音導引建置，已完成部分樓層。" if report else "同意備查。",
+            attachments=[{"name": f"佐證{n}.jpg", "sha256": f"{n:064x}"}] if n % 5 == 0 else [],
+        )
+
+
+# ---------------------------------------------------------------- the two paths
+
+
+def state_labels():
+    from proposals.models import Proposal
+
+    return dict(Proposal.State.choices)
+
+
+def ours(doc, evidence=None, fetcher=None):
+    """Our whole path for one document: PDF bytes."""
+    from governance import documents
+
+    if doc == "evidence":
+        return documents.appraisal_evidence_pdf(evidence, fetcher=fetcher)
+    return documents.case_trail_pdf("proposal", TRAIL_REF, TRAIL_NUMBER, TRAIL_TITLE,
+                                    details=TRAIL_DETAILS, state_labels=state_labels(),
+                                    now=fixed_now(), fetcher=fetcher)
+
+
+def plain(html):
+    """WeasyPrint with its defaults on the same HTML."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def captured_html(doc, evidence=None):
+    """Run our path once, keeping the HTML string it hands to WeasyPrint (and the fetcher)."""
+    from governance import pdf
+
+    seen = {}
+    original = pdf.render_pdf_html
+
+    def capture(html, *, fetcher=None):
+        seen["html"] = html
+        seen["fetcher"] = fetcher = fetcher if fetcher is not None else pdf.SafeURLFetcher()
+        return original(html, fetcher=fetcher)
+
+    pdf.render_pdf_html = capture
+    try:
+        content = ours(doc, evidence)
+    finally:
+        pdf.render_pdf_html = original
+    if doc == "evidence":
+        # The same string as rendering the template the way documents.py does.
+        from django.template.loader import render_to_string
+
+        from governance.documents import appraisal_evidence_context
+
+        again = render_to_string("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence))
+        assert again == seen["html"], "captured HTML differs from render_to_string"
+    return seen["html"], seen["fetcher"], content
+
+
+def pdf_pages(data):
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+# ---------------------------------------------------------------- memory: one subprocess per kind
+
+
+def proc_status_kib(*fields):
+    text = Path("/proc/self/status").read_text()
+    return {f: int(re.search(rf"^{f}:\s+(\d+) kB", text, re.M).group(1)) for f in fields}
+
+
+def memory_worker(kind, doc, database_url, html_path):
+    setup_django(database_url)
+    import weasyprint  # noqa: F401  (both kinds: WeasyPrint and Pango loaded before the baseline)
+
+    import governance.documents  # noqa: F401
+    import governance.pdf  # noqa: F401
+
+    evidence = evidence_input() if doc == "evidence" else None
+    html = Path(html_path).read_text(encoding="utf-8") if kind == "plain" else None
+    if kind == "ours" and doc == "trail":
+        state_labels()  # proposals.models imported before the baseline, as the evidence's models are
+    # getrusage's ru_maxrss is no use here: Linux carries the parent's peak over fork + exec,
+    # so a child of a 220 MB parent starts at 220 MB. The peak of this process alone is VmHWM,
+    # reset to the current resident size by writing 5 to /proc/self/clear_refs.
+    Path("/proc/self/clear_refs").write_text("5")
+    baseline = proc_status_kib("VmRSS", "VmHWM")
+    started = time.perf_counter()
+    content = ours(doc, evidence) if kind == "ours" else plain(html)
+    seconds = time.perf_counter() - started
+    after = proc_status_kib("VmRSS", "VmHWM")
+    print(json.dumps({"kind": kind, "doc": doc, "baseline_kib": baseline["VmRSS"],
+                      "baseline_hwm_kib": baseline["VmHWM"], "after_hwm_kib": after["VmHWM"],
+                      "after_rss_kib": after["VmRSS"], "peak_kib": after["VmHWM"] - baseline["VmRSS"],
+                      "ru_maxrss_kib_inherited": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "bytes": len(content), "cold_seconds": round(seconds, 3)}), flush=True)
+
+
+def measure_memory(database_url, html_files, runs):
+    results = {doc: {kind: [] for kind in KINDS} for doc in DOCS}
+    for r in range(runs):
+        for doc in DOCS:
+            for kind in KINDS:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--memory-worker", kind, "--doc", doc,
+                     "--database-url", database_url, "--html", str(html_files[doc])],
+                    cwd=ROOT, capture_output=True, text=True, env={**os.environ, **ENV}, timeout=300,
+                )
+                if out.returncode != 0:
+                    raise RuntimeError(f"memory worker {kind} {doc} failed:\n{out.stderr[-3000:]}")
+                entry = json.loads(out.stdout.strip().splitlines()[-1])
+                print(json.dumps({"memory_run": r + 1, **entry}), flush=True)
+                results[doc][kind].append(entry)
+    return results
+
+
+# ---------------------------------------------------------------- the run
+
+
+def benchmark(database_url, tmp, runs, memory_runs):
+    from django.core.management import call_command
+
+    from governance.demo import seed_organisation
+    from governance.models import EvidenceDocument
+
+    call_command("migrate", verbosity=0)
+    seed_organisation()
+    seed_trail()
+    evidence = evidence_input()
+
+    # Warm-up of each path (WeasyPrint's fonts read once), capturing our HTML on the way.
+    inputs = {}
+    for doc in DOCS:
+        html, fetcher, content = captured_html(doc, evidence)
+        plain_content = plain(html)  # plain warm-up
+        inputs[doc] = {"html": html, "fetcher": fetcher, "ours": content, "plain": plain_content}
+
+    html_files = {}
+    for doc in DOCS:
+        html_files[doc] = Path(tmp) / f"{doc}.html"
+        html_files[doc].write_text(inputs[doc]["html"], encoding="utf-8")
+
+    timings = {doc: {kind: {"wall": [], "cpu": []} for kind in KINDS} for doc in DOCS}
+    documents_before = EvidenceDocument.objects.count()
+    for i in range(runs):
+        for doc in DOCS:
+            # Alternate which goes first, so neither always follows the other.
+            order = KINDS if i % 2 == 0 else tuple(reversed(KINDS))
+            for kind in order:
+                wall, cpu = time.perf_counter(), time.process_time()
+                content = ours(doc, evidence) if kind == "ours" else plain(inputs[doc]["html"])
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                timings[doc][kind]["wall"].append(wall)
+                timings[doc][kind]["cpu"].append(cpu)
+                assert content.startswith(b"%PDF")
+        print(json.dumps({"round": i + 1, **{
+            f"{doc}_{kind}_ms": round(1000 * timings[doc][kind]["wall"][-1])
+            for doc in DOCS for kind in KINDS}}), flush=True)
+    assert EvidenceDocument.objects.count() - documents_before == runs  # our row, each time
+
+    from django.db import connections
+
+    connections.close_all()
+    memory = measure_memory(database_url, html_files, memory_runs)
+
+    figures = {}
+    for doc in DOCS:
+        entry = {}
+        for kind in KINDS:
+            content = inputs[doc][kind]
+            wall = timings[doc][kind]["wall"]
+            mem = memory[doc][kind]
+            entry[kind] = {
+                "median_ms": round(1000 * statistics.median(wall), 1),
+                "min_ms": round(1000 * min(wall), 1),
+                "max_ms": round(1000 * max(wall), 1),
+                "median_cpu_ms": round(1000 * statistics.median(timings[doc][kind]["cpu"]), 1),
+                "runs_ms": [round(1000 * w, 1) for w in wall],
+                "peak_rss_mib": round(statistics.median(m["peak_kib"] for m in mem) / 1024, 1),
+                "peak_rss_mib_runs": [round(m["peak_kib"] / 1024, 1) for m in mem],
+                "baseline_rss_mib": round(statistics.median(m["baseline_kib"] for m in mem) / 1024, 1),
+                "pages": pdf_pages(content),
+                "pdf_bytes": len(content),
+            }
+        entry["html_bytes"] = len(inputs[doc]["html"].encode("utf-8"))
+        fetcher = inputs[doc]["fetcher"]
+        entry["our_fetcher"] = {"served": len(fetcher.served), "refused": len(fetcher.refused)}
+        entry["ours_over_plain"] = {
+            "time": round(entry["ours"]["median_ms"] / entry["plain"]["median_ms"], 3),
+            "cpu": round(entry["ours"]["median_cpu_ms"] / entry["plain"]["median_cpu_ms"], 3),
+            "peak_memory": round(entry["ours"]["peak_rss_mib"] / entry["plain"]["peak_rss_mib"], 3)
+            if entry["plain"]["peak_rss_mib"] else None,
+        }
+        figures[doc] = entry
+    return figures
+
+
+def verdict(figures):
+    ours_ms = sum(figures[d]["ours"]["median_ms"] for d in DOCS)
+    plain_ms = sum(figures[d]["plain"]["median_ms"] for d in DOCS)
+    ratio = round(ours_ms / plain_ms, 3)
+    return {
+        "ours_total_median_ms": round(ours_ms, 1),
+        "plain_total_median_ms": round(plain_ms, 1),
+        "ours_over_plain_time": ratio,
+        "ours_over_plain_time_by_doc": {d: figures[d]["ours_over_plain"]["time"] for d in DOCS},
+        "ours_over_plain_peak_memory_by_doc": {d: figures[d]["ours_over_plain"]["peak_memory"] for d in DOCS},
+        "pages": {d: figures[d]["ours"]["pages"] for d in DOCS},
+        "budget": BUDGET,
+        "within_budget": ratio <= BUDGET["max_ratio_to_plain_weasyprint_time"],
+    }
+
+
+def source_version():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "governance", "templates"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + (" (governance/ or templates/ modified)" if dirty else "")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each kind and document")
+    parser.add_argument("--memory-runs", type=int, default=3,
+                        help="fresh subprocesses per kind and document for the peak memory")
+    parser.add_argument("--memory-worker", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--doc", choices=DOCS, help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--html", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_worker:
+        memory_worker(args.memory_worker, args.doc, args.database_url, args.html)
+        return 0
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
+        url = f"sqlite:///{tmp}/db.sqlite3"  # an absolute path: sqlite:////tmp/...
+        setup_django(url)
+        import weasyprint
+
+        from governance.pdf import harfbuzz_subsetter_in_use
+
+        figures = benchmark(url, tmp, args.runs, args.memory_runs)
+        report = {
+            "benchmark": "pdf documents",
+            "commit": source_version(),
+            "database": "sqlite (temporary folder)",
+            "weasyprint": weasyprint.__version__,
+            "harfbuzz_subsetter": harfbuzz_subsetter_in_use(),
+            "method": {
+                "documents": f"appraisal evidence of {EVIDENCE_ITEMS} made-up items; "
+                             f"proposal trail of {TRAIL_EVENTS} events (record_event)",
+                "ours": "documents.appraisal_evidence_pdf / documents.case_trail_pdf: context (events "
+                        "read and chain verified for the trail), template, SafeURLFetcher, WeasyPrint; "
+                        "the evidence path also writes its EvidenceDocument row",
+                "plain": "weasyprint.HTML(string=html).write_pdf() on the exact HTML our path renders, "
+                         "default url_fetcher, no base_url",
+                "time": f"one warm-up each, then {args.runs} runs each, ours and plain alternating "
+                        "(order swapped every round), one process; median wall time (perf_counter)",
+                "memory": "VmHWM after one render minus VmRSS after imports and input ready (VmHWM "
+                          "reset there through /proc/self/clear_refs; ru_maxrss is inherited over "
+                          f"fork+exec), a fresh subprocess per kind and document, {args.memory_runs} "
+                          "each, median (resident peak, C allocations included; not tracemalloc)",
+                "cpus": os.cpu_count(),
+            },
+            "documents": figures,
+            "verdict": verdict(figures),
+        }
+        from django.db import connections
+
+        connections.close_all()
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "pdf.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    summary = {"commit": report["commit"], "seconds": report["seconds"], "documents": {
+        doc: {k: v for k, v in entry.items() if k in ("ours", "plain", "ours_over_plain", "html_bytes",
+                                                       "our_fetcher")}
+        for doc, entry in figures.items()}, "verdict": report["verdict"]}
+    for doc in summary["documents"].values():
+        for kind in KINDS:
+            doc[kind] = {k: v for k, v in doc[kind].items() if k != "runs_ms"}
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0 if report["verdict"]["within_budget"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
