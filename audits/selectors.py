@@ -298,3 +298,44 @@ def contributions_of(person, start, end):
             "rewarded": False,
         })
     return result
+
+
+# ---------------------------------------------------------------- quarterly tracking report
+
+
+def open_findings_for_report():
+    """Findings under tracking (not closed), for the quarterly tracking report (季列管報告).
+
+    Plain rows in one query, ordered by lead unit (unit sort order) then due date:
+    tracking number, the audit's agency and title, kind, due date, round and state.
+    """
+    rows = (
+        Finding.objects.exclude(state=State.CLOSED)
+        .order_by("lead_unit__sort_order", "lead_unit__code", "due_date", "tracking_number")
+        .values(
+            "pk", "tracking_number", "kind", "text", "due_date", "round", "state",
+            "audit__agency", "audit__title", "lead_unit_id", "lead_unit__name",
+            "lead_unit__sort_order", "lead_unit__code",
+        )
+    )
+    kinds = dict(Finding.Kind.choices)
+    states = dict(State.choices)
+    return [
+        {
+            "pk": r["pk"],
+            "tracking_number": r["tracking_number"],
+            "agency": r["audit__agency"],
+            "audit_title": r["audit__title"],
+            "kind": r["kind"],
+            "kind_label": str(kinds.get(r["kind"], r["kind"])),
+            "text": r["text"],
+            "due_date": r["due_date"],
+            "round": r["round"],
+            "state": r["state"],
+            "state_label": str(states.get(r["state"], r["state"])),
+            "unit_id": r["lead_unit_id"],
+            "unit_name": r["lead_unit__name"],
+            "unit_sort": (r["lead_unit__sort_order"], r["lead_unit__code"]),
+        }
+        for r in rows
+    ]

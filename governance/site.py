@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import FlowViewset, WorkflowAppViewset
 
-from . import evidence_views, views
+from . import evidence_views, report_views, views
 
 
 class HomeApp(Application):
@@ -29,6 +29,10 @@ class HomeApp(Application):
     @property
     def index_path(self):
         return path("", views.home, name="index")
+
+    @property
+    def tracking_report_path(self):
+        return path("tracking-report.pdf", report_views.tracking_report_pdf_view, name="tracking_report")
 
 
 class EvidenceApp(Application):

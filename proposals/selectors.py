@@ -262,3 +262,58 @@ def contributions_of(person, start, end):
             "rewarded": reward is not None,
         })
     return result
+
+
+# ---------------------------------------------------------------- quarterly tracking report
+
+
+def open_executions():
+    """Proposals in execution or evaluation, for the quarterly tracking report (季列管報告).
+
+    Plain rows in one query, ordered by lead unit (unit sort order) then due date: case
+    number, title, state, due date, the unit answering for it (the lead unit, else the
+    proposing unit) and the latest progress report that the unit head has not returned
+    (its period and percent complete, None when there is none yet).
+    """
+    from django.db.models import F, OuterRef
+
+    from .models import ProgressReport
+
+    latest = (
+        ProgressReport.objects.filter(proposal=OuterRef("pk"))
+        .exclude(approval=ProgressReport.Approval.RETURNED)
+        .order_by("-reported_at", "-pk")
+    )
+    rows = (
+        Proposal.objects.filter(state__in=(State.EXECUTING, State.EVALUATING))
+        .annotate(
+            report_unit_id=Coalesce("lead_unit_id", "unit_id"),
+            report_unit_name=Coalesce("lead_unit__name", "unit__name"),
+            report_unit_sort=Coalesce("lead_unit__sort_order", "unit__sort_order"),
+            report_unit_code=Coalesce("lead_unit__code", "unit__code"),
+            latest_period=Subquery(latest.values("period")[:1]),
+            latest_percent=Subquery(latest.values("percent_complete")[:1]),
+        )
+        .order_by("report_unit_sort", "report_unit_code", F("due_date").asc(nulls_last=True), "case_number")
+        .values(
+            "pk", "case_number", "title", "state", "due_date", "report_unit_id", "report_unit_name",
+            "report_unit_sort", "report_unit_code", "latest_period", "latest_percent",
+        )
+    )
+    labels = dict(State.choices)
+    return [
+        {
+            "pk": r["pk"],
+            "case_number": r["case_number"] or "",
+            "title": r["title"],
+            "state": r["state"],
+            "state_label": str(labels.get(r["state"], r["state"])),
+            "due_date": r["due_date"],
+            "unit_id": r["report_unit_id"],
+            "unit_name": r["report_unit_name"],
+            "unit_sort": (r["report_unit_sort"], r["report_unit_code"]),
+            "latest_period": r["latest_period"] or "",
+            "latest_percent": r["latest_percent"],
+        }
+        for r in rows
+    ]
