@@ -59,9 +59,9 @@ def main():
     for code, report in runs:
         p, f, s = totals(report)
         passed, failed, skipped = passed + p, failed + f, skipped + s
-        # 5 = no test collected: a run that should have tests and has none is a failure.
+        # Any non-zero exit fails the whole: 5 (no test collected) included.
         ok = ok and code == 0
-    print(f"\nall runs (sqlite, postgresql, browser):")
+    print("\nall runs (sqlite, postgresql, browser):")
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
     return 0 if ok and failed == 0 else 1
 
