@@ -12,10 +12,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
-from governance import documents
+from governance import documents, inbox
 from governance.rocdate import today_taipei
 
 from . import selectors, services
@@ -60,17 +58,6 @@ def _download(attachment):
         raise Http404(_("檔案不存在"))
     return FileResponse(handle, as_attachment=True, filename=attachment.name,
                         content_type=attachment.content_type)
-
-
-def _open_tasks_for(user, process_id):
-    result = []
-    for task in Task.objects.filter(process_id=process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]):
-        node = task.flow_task
-        if task.owner_id == user.pk:
-            result.append({"title": node.task_title, "url": task.reverse("index"), "claim": False})
-        elif task.owner_id is None and node.can_assign(user, task):
-            result.append({"title": node.task_title, "url": task.reverse("assign"), "claim": True})
-    return result
 
 
 # ---------------------------------------------------------------- audits
@@ -121,10 +108,7 @@ def audit_detail(request, pk):
         "summary": selectors.summary_by_unit(findings),
         "history": selectors.audit_history(audit),
         "attachments": audit.attachments.all(),
-        "open_tasks": [
-            task for process_id in selectors.audit_process_ids(audit)
-            for task in _open_tasks_for(request.user, process_id)
-        ],
+        "open_tasks": inbox.open_tasks_for(request.user, selectors.audit_process_ids(audit)),
     }
     return render(request, "audits/audit_detail.html", ctx)
 
@@ -178,7 +162,7 @@ def finding_detail(request, pk):
         "rounds": selectors.rounds_of(finding),
         "meetings": finding.review_meetings.all(),
         "history": selectors.finding_history(finding),
-        "open_tasks": _open_tasks_for(request.user, finding.process_id),
+        "open_tasks": inbox.open_tasks_for(request.user, [finding.process_id]),
         "contribution_form": ContributionForm(units=units) if units else None,
     }
     return render(request, "audits/finding_detail.html", ctx)

@@ -225,3 +225,21 @@ def task_counts(user):
         "inbox": format_count(bounded_count(inbox_tasks(user))),
         "queue": format_count(bounded_count(queue_tasks(user))),
     }
+
+
+def open_tasks_for(user, process_ids):
+    """The open tasks of these processes the person may do now or claim, with their links.
+
+    One query for all the processes (a case page lists the tasks of one or many).
+    """
+    rows = []
+    tasks = Task.objects.filter(
+        process_id__in=[pk for pk in process_ids if pk], status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    ).select_related("process").order_by("created", "pk")
+    for task in tasks:
+        node = task.flow_task
+        if task.owner_id == user.pk:
+            rows.append({"task": task, "title": node.task_title, "url": task.reverse("index"), "claim": False})
+        elif task.owner_id is None and node.can_assign(user, task):
+            rows.append({"task": task, "title": node.task_title, "url": task.reverse("assign"), "claim": True})
+    return rows

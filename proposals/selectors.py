@@ -3,8 +3,6 @@
 from django.db.models import Count, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from governance.permissions import can, units_where
 from governance.selectors import primary_unit
@@ -152,23 +150,6 @@ def statistics(queryset):
 def may_propose(user):
     unit = primary_unit(user)
     return unit is not None and can(user, Capability.SUBMIT_FOR_UNIT, unit)
-
-
-def open_tasks_for(user, proposal):
-    """The proposal's open tasks this person may execute now or claim, with their links."""
-    if proposal.process_id is None:
-        return []
-    tasks = Task.objects.filter(
-        process_id=proposal.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    ).select_related("process")
-    result = []
-    for task in tasks:
-        node = task.flow_task
-        if task.owner_id == user.pk:
-            result.append({"task": task, "title": node.task_title, "url": task.reverse("index"), "claim": False})
-        elif task.owner_id is None and node.can_assign(user, task):
-            result.append({"task": task, "title": node.task_title, "url": task.reverse("assign"), "claim": True})
-    return result
 
 
 def history(proposal):

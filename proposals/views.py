@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from governance import documents
+from governance import documents, inbox
 
 from . import selectors, services
 from .forms import (
@@ -106,7 +106,7 @@ def proposal_detail(request, pk):
         "see_scores": selectors.can_see_scores(request.user, proposal),
         "may_edit": proposal.state == Proposal.State.DRAFT and proposal.submitter_id == request.user.pk,
         "may_withdraw": services.can_withdraw(request.user, proposal),
-        "open_tasks": selectors.open_tasks_for(request.user, proposal),
+        "open_tasks": inbox.open_tasks_for(request.user, [proposal.process_id]),
     }
     return render(request, "proposals/proposal_detail.html", ctx)
 
