@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Membership, TrailEvent, Unit, User
+from .models import FailedTask, Membership, TrailEvent, Unit, User
 from .permissions import sync_unit_permissions
 
 
@@ -65,4 +65,18 @@ class TrailEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(admin.ModelAdmin):
+    """Background tasks that failed for good: read, then mark as handled."""
+
+    list_display = ("failed_at", "task_name", "error", "retries", "resolved")
+    list_filter = ("resolved", "task_name")
+    search_fields = ("task_name", "task_id", "error", "arguments")
+    readonly_fields = ("task_name", "task_id", "arguments", "error", "traceback", "failed_at", "retries")
+    list_editable = ("resolved",)
+
+    def has_add_permission(self, request):
         return False

@@ -5,22 +5,20 @@ Who may read what is decided in governance.documents (may_read_evidence): HR for
 a person for their own, nobody else (a unit head does not read a staff member's).
 """
 
-import io
-import zipfile
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import documents
+from . import documents, evidence_batches
 from .evidence import (
     EvidenceYearError,
     appraisal_evidence,
@@ -29,17 +27,8 @@ from .evidence import (
     period_label,
     period_of_year,
 )
-from .models import EvidenceDocument, Unit
+from .models import EvidenceBatch, EvidenceDocument, Unit
 from .rocdate import ROCDateField, roc_year, today_taipei
-
-# ZIPs are made in the request for now; above this many people the page asks for a unit.
-# The batch will move to a Celery task (one PDF per person, the ZIP offered when done).
-ZIP_MAX_PEOPLE_DEFAULT = 60
-
-
-def zip_max_people():
-    return getattr(settings, "EVIDENCE_ZIP_MAX_PEOPLE", ZIP_MAX_PEOPLE_DEFAULT)
-
 
 class PeriodForm(forms.Form):
     """A period: an ROC (or AD) year by default, or a start and end date."""
@@ -100,14 +89,17 @@ def period_query(start, end):
     return urlencode({"start": start.isoformat(), "end": end.isoformat()})
 
 
-def _people_query(form):
-    """The list's query string, spelt out: the ZIP holds exactly the people listed."""
-    query = period_query(*form.cleaned_data["period"])
+def _batch_fields(form):
+    """The list's period and unit spelt out, for the batch form: the ZIP holds exactly the
+    people listed."""
+    start, end = form.cleaned_data["period"]
+    label = period_label(start, end)
+    fields = {"year": label} if "-" not in label else {"start": start.isoformat(), "end": end.isoformat()}
     if form.cleaned_data.get("unit"):
-        query += "&" + urlencode({"unit": form.cleaned_data["unit"].code})
+        fields["unit"] = form.cleaned_data["unit"].code
     if form.cleaned_data.get("with_items"):
-        query += "&with_items=on"
-    return query
+        fields["with_items"] = "on"
+    return fields
 
 
 def _listed(form):
@@ -155,8 +147,8 @@ def evidence_index(request):
         "end": end,
         "period": documents.roc_period(start, end) if start else "",
         "period_query": period_query(start, end) if start else "",
-        "zip_query": _people_query(form) if start else "",
-        "zip_max": zip_max_people(),
+        "batch_fields": _batch_fields(form) if start else {},
+        "batches": evidence_batches.recent_batches(request.user),
     }
     return render(request, "governance/evidence_list.html", ctx)
 
@@ -197,35 +189,67 @@ def evidence_pdf(request, pk):
 
 
 @login_required
-def evidence_zip(request):
-    """HR: a ZIP of the PDFs of everyone the list shows.
-
-    Rendered in the request for now (about a third of a second per person), hence the
-    cap; the batch will move to a Celery task that writes the ZIP and tells HR when it
-    is ready.
-    """
+@require_POST
+def evidence_batch_start(request):
+    """HR: queue the PDFs of everyone the list shows; each is made in the background."""
     if not documents.may_read_all_evidence(request.user):
         raise PermissionDenied
-    form = PeopleForm.from_query(request.GET)
+    form = PeopleForm(request.POST)
     if not form.is_valid():
         return _bad_period(form)
-    start, end = form.cleaned_data["period"]
-    rows = _listed(form)
-    if len(rows) > zip_max_people():
-        return HttpResponseBadRequest(
-            _("一次最多打包 %(max)d 人，這次有 %(n)d 人：請選擇單位，或勾選「只列有紀錄者」。")
-            % {"max": zip_max_people(), "n": len(rows)},
-            content_type="text/plain; charset=utf-8",
-        )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for person, _unit, evidence in rows:
-            content = documents.appraisal_evidence_pdf(evidence, generated_by=request.user)
-            archive.writestr(documents.evidence_filename(person, start, end), content)
-    unit = form.cleaned_data.get("unit")
-    filename = f"考績佐證-{period_label(start, end)}-{unit.name if unit else '全部人員'}.zip"
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    batch = evidence_batches.start_evidence_batch(
+        actor=request.user, start=form.cleaned_data["period"][0], end=form.cleaned_data["period"][1],
+        unit=form.cleaned_data.get("unit"), with_items=form.cleaned_data.get("with_items", False),
+    )
+    return redirect("evidence:batch", pk=batch.pk)
+
+
+def _batch(request, pk):
+    if not documents.may_read_all_evidence(request.user):
+        raise PermissionDenied
+    try:
+        return evidence_batches.batch_for(request.user, pk)
+    except EvidenceBatch.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def evidence_batch(request, pk):
+    """HR: a batch's progress (done / total), and its ZIP once finished."""
+    batch = _batch(request, pk)
+    progress = evidence_batches.progress(batch)
+    ctx = {
+        "batch": batch,
+        "progress": progress,
+        "period": documents.roc_period(batch.start, batch.end),
+        "requested_at": documents.roc_timestamp(batch.requested_at),
+        "failed": evidence_batches.failed_items(batch) if progress.failed else [],
+        "zip_filename": evidence_batches.zip_filename(batch),
+    }
+    return render(request, "governance/evidence_batch.html", ctx)
+
+
+@login_required
+def evidence_batch_progress(request, pk):
+    """The batch's progress as JSON, for the page to poll."""
+    batch = _batch(request, pk)
+    progress = evidence_batches.progress(batch)
+    return JsonResponse({
+        "total": progress.total, "done": progress.done, "failed": progress.failed,
+        "files": progress.files, "finished": progress.finished,
+        "zip_url": reverse("evidence:batch_zip", args=[batch.pk]) if progress.finished else None,
+    })
+
+
+@login_required
+def evidence_batch_zip(request, pk):
+    """HR: the finished batch's PDFs in one ZIP."""
+    batch = _batch(request, pk)
+    if not evidence_batches.progress(batch).finished:
+        return HttpResponse(_("這批考績佐證尚未產製完成，請稍候再下載。"), status=409,
+                            content_type="text/plain; charset=utf-8")
+    response = FileResponse(evidence_batches.write_zip(batch), content_type="application/zip",
+                            as_attachment=True, filename=evidence_batches.zip_filename(batch))
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

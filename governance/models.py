@@ -242,3 +242,73 @@ class EvidenceDocument(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.start}–{self.end} {self.fingerprint[:12]}"
+
+
+class EvidenceBatch(models.Model):
+    """HR's request for the evidence PDFs of a unit (or everyone) for a period.
+
+    Each person is one item, rendered by its own background task; the batch is finished
+    when every item is done or has failed for good, and its ZIP is made from the items.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申請人")
+    )
+    requested_at = models.DateTimeField(_("申請時間"), default=timezone.now)
+    start = models.DateField(_("期間起日"))
+    end = models.DateField(_("期間迄日"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("單位"), help_text=_("空白表示全部人員。"),
+    )
+    with_items = models.BooleanField(_("只含有紀錄者"), default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("考績佐證批次")
+        verbose_name_plural = _("考績佐證批次")
+
+
+class EvidenceBatchItem(models.Model):
+    """One person's PDF in a batch. Kept in the database, so any worker on any machine
+    can write it and any web process can put it in the ZIP."""
+
+    batch = models.ForeignKey(EvidenceBatch, on_delete=models.CASCADE, related_name="items")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    filename = models.CharField(max_length=200, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    content = models.BinaryField(null=True, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # Done without a PDF: the batch asked only for people with items, and this one has none.
+    skipped = models.BooleanField(default=False)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "person"], name="evidence_batch_item_once"),
+        ]
+
+
+class FailedTask(models.Model):
+    """A background task that failed for good (retries used up, or an error not worth
+    retrying): kept for the administrator, so nothing is lost silently."""
+
+    task_name = models.CharField(_("工作"), max_length=200)
+    task_id = models.CharField(_("工作代號"), max_length=100, blank=True)
+    arguments = models.TextField(_("參數"), blank=True)
+    error = models.TextField(_("錯誤"))
+    traceback = models.TextField(_("追蹤資訊"), blank=True)
+    failed_at = models.DateTimeField(_("失敗時間"), default=timezone.now)
+    retries = models.PositiveIntegerField(_("已重試次數"), default=0)
+    resolved = models.BooleanField(_("已處理"), default=False)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        verbose_name = _("失敗的背景工作")
+        verbose_name_plural = _("失敗的背景工作")
+
+    def __str__(self):
+        return f"{self.task_name} {self.failed_at:%Y-%m-%d %H:%M}"

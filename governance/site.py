@@ -62,8 +62,22 @@ class EvidenceApp(Application):
         return path("people/<int:pk>.pdf", evidence_views.evidence_pdf, name="pdf")
 
     @property
-    def zip_path(self):
-        return path("evidence.zip", evidence_views.evidence_zip, name="zip")
+    def batch_start_path(self):
+        return path("batches/", evidence_views.evidence_batch_start, name="batch_start")
+
+    @property
+    def batch_path(self):
+        return path("batches/<int:pk>/", evidence_views.evidence_batch, name="batch")
+
+    @property
+    def batch_progress_path(self):
+        return path("batches/<int:pk>/progress", evidence_views.evidence_batch_progress,
+                    name="batch_progress")
+
+    @property
+    def batch_zip_path(self):
+        return path("batches/<int:pk>/evidence.zip", evidence_views.evidence_batch_zip,
+                    name="batch_zip")
 
     @property
     def verify_path(self):

@@ -1,8 +1,8 @@
-"""Appraisal evidence pages: HR's list, PDFs and ZIP; everyone's own; nobody else's."""
+"""Appraisal evidence pages: HR's list and PDFs; everyone's own; nobody else's.
+
+The ZIP of a whole list is a background batch: tests/test_evidence_batch.py."""
 
 import datetime
-import io
-import zipfile
 from urllib.parse import quote
 
 import pytest
@@ -100,13 +100,13 @@ def test_a_person_downloads_their_own_but_no_one_elses(proposal, client, person)
 
 def test_anonymous_is_sent_to_login(org, client, person):
     for url in (pdf_url(person("readers-staff1")), reverse("evidence:index"), reverse("evidence:mine"),
-                reverse("evidence:zip"), reverse("evidence:verify")):
+                reverse("evidence:batch", args=[1]), reverse("evidence:verify")):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url
 
 
-# ---------------------------------------------------------------- HR's list and ZIP
+# ---------------------------------------------------------------- HR's list
 
 
 def test_hr_lists_a_units_people_with_counts_and_links(proposal, client, person):
@@ -119,7 +119,9 @@ def test_hr_lists_a_units_people_with_counts_and_links(proposal, client, person)
         assert p.get_full_name() in page and pdf_url(p) + "?year=115" in page
     assert person("planning-staff1").get_full_name() not in page
     assert "1,800 元" in page and "1,200 元" in page and "嘉獎二次" in page
-    assert reverse("evidence:zip") + "?year=115&amp;unit=readers" in page
+    # The batch form carries the same period and unit.
+    assert 'name="year" value="115"' in page and 'name="unit" value="readers"' in page
+    assert reverse("evidence:batch_start") in page
     # Everyone, by default this year.
     page = client.get(reverse("evidence:index")).content.decode()
     assert person("planning-staff1").get_full_name() in page and person("hr").get_full_name() in page
@@ -131,39 +133,11 @@ def test_hr_lists_a_units_people_with_counts_and_links(proposal, client, person)
     assert "無法辨識" in page
 
 
-def test_zip_holds_one_pdf_per_listed_person(proposal, client, person):
-    client.force_login(person("hr"))
-    response = client.get(reverse("evidence:zip"), {"year": "115", "unit": "readers"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert quote("考績佐證-115-閱覽典藏組.zip") in response["Content-Disposition"]
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == sorted(f"考績佐證-115-{login}.pdf" for login in READERS)
-    for name in archive.namelist():
-        assert archive.read(name).startswith(b"%PDF-")
-    assert "共同提案人 40%" in flat(pdf_text(archive.read("考績佐證-115-readers-staff2.pdf")))
-    assert EvidenceDocument.objects.filter(generated_by=person("hr")).count() == 4
-    # Only those with items.
-    response = client.get(reverse("evidence:zip"), {"year": "115", "unit": "readers", "with_items": "on"})
-    assert sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == [
-        "考績佐證-115-readers-staff1.pdf", "考績佐證-115-readers-staff2.pdf"]
-
-
-def test_zip_is_capped_while_rendered_in_the_request(org, client, person, settings, frozen):
-    settings.EVIDENCE_ZIP_MAX_PEOPLE = 3
-    client.force_login(person("hr"))
-    response = client.get(reverse("evidence:zip"), {"year": "115", "unit": "readers"})
-    assert response.status_code == 400 and "最多打包 3 人" in response.content.decode()
-    assert not EvidenceDocument.objects.exists()
-    page = client.get(reverse("evidence:index"), {"year": "115", "unit": "readers"}).content.decode()
-    assert "超過一次打包的上限 3 人" in page and reverse("evidence:zip") not in page
-
-
-def test_only_hr_gets_the_list_and_the_zip(org, client, person):
+def test_only_hr_gets_the_list(org, client, person):
     for login in ("readers-head", "readers-staff1", "director"):
         client.force_login(person(login))
         response = client.get(reverse("evidence:index"), {"unit": "readers"})
         assert response.status_code == 302 and response["Location"] == reverse("evidence:mine"), login
-        assert client.get(reverse("evidence:zip"), {"unit": "readers"}).status_code == 403, login
         assert client.get(reverse("evidence:verify")).status_code == 403, login
 
 
