@@ -6,7 +6,11 @@ The bare flow stands in for real flows in the inbox tests.
 from bench.settings import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+import os  # noqa: E402
+
+# A Celery worker started by a test writes its mail to files the test reads.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 
 # Uploaded files of a test run go to a throw-away folder, not the project's data/media.
 import atexit  # noqa: E402

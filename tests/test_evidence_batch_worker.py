@@ -1,0 +1,80 @@
+"""An evidence batch through a real Celery worker and a real Redis broker (PostgreSQL pass).
+
+One PDF per person, progress that the page can show while it grows, and a worker killed
+in the middle: its lost tasks are delivered again and every person still gets exactly one
+document.
+"""
+
+import datetime
+import time
+
+import pytest
+
+from background import VISIBILITY_TIMEOUT, wait_for
+from conftest import default_configuration
+from governance import evidence_batches
+from governance.demo import seed_organisation
+from governance.models import EvidenceBatchItem, EvidenceDocument, FailedTask
+from test_case_trail_pdf import flat, pdf_text
+
+pytestmark = [pytest.mark.postgres]
+
+YEAR_115 = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+
+
+@pytest.fixture
+def hr(celery_worker):
+    default_configuration()
+    seed_organisation()
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="hr")
+
+
+def watch(batch, timeout):
+    """Progress read while the batch runs, until it is finished."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        progress = evidence_batches.progress(batch)
+        if not seen or seen[-1] != progress:
+            seen.append(progress)
+        if progress.finished:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"batch not finished after {timeout} s: {seen[-1]}")
+
+
+def test_worker_renders_one_pdf_per_person_and_progress_grows(hr, celery_worker):
+    batch = evidence_batches.start_evidence_batch(actor=hr, start=YEAR_115[0], end=YEAR_115[1])
+    total = batch.items.count()
+    assert total >= 32
+    seen = watch(batch, timeout=240)
+    assert seen[-1].done == total and seen[-1].failed == 0
+    # Progress was visible on the way (done / total grew in steps), not only at the end.
+    assert any(0 < p.done < total for p in seen)
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    items = list(batch.items.select_related("person"))
+    assert all(bytes(i.content).startswith(b"%PDF-") for i in items)
+    assert EvidenceDocument.objects.count() == total
+    # The PDFs were made by the worker process, not here.
+    assert "governance.render_evidence_item" in celery_worker.logs()
+    item = batch.items.get(person__username="readers-staff1")
+    text = flat(pdf_text(bytes(item.content)))
+    assert item.person.get_full_name() in text and "第 1 頁／共 1 頁" in text
+    assert not FailedTask.objects.exists()
+
+
+def test_a_killed_worker_loses_nothing_and_renders_nobody_twice(hr, celery_worker):
+    batch = evidence_batches.start_evidence_batch(actor=hr, start=YEAR_115[0], end=YEAR_115[1])
+    total = batch.items.count()
+    wait_for(lambda: evidence_batches.progress(batch).done >= 3, 120, "the first PDFs")
+    celery_worker.kill()  # SIGKILL to the whole group, tasks in flight with it
+    done_at_kill = evidence_batches.progress(batch).done
+    assert done_at_kill < total, "the batch finished before the kill; nothing was tested"
+    celery_worker.start()
+    seen = watch(batch, timeout=240 + VISIBILITY_TIMEOUT)
+    assert seen[-1].done == total and seen[-1].failed == 0
+    # Exactly one issued document per person, although some tasks ran (at least started) twice.
+    assert EvidenceDocument.objects.count() == total
+    assert EvidenceBatchItem.objects.filter(batch=batch, content__isnull=True).count() == 0
