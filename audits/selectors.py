@@ -1,14 +1,10 @@
 """Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
 
-import datetime
-from dataclasses import dataclass
-
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 
 from governance.permissions import can, units_where
-from governance.roles import Capability, UnitRole
+from governance.roles import Capability
 from governance.rocdate import today_taipei
-from governance.selectors import unit_people
 from governance.trail import case_events
 
 from .models import Audit, Finding
@@ -29,37 +25,22 @@ def overdue_q(today=None):
     return Q(due_date__lt=today or today_taipei()) & ~Q(state=State.CLOSED)
 
 
-@dataclass
-class DueItem:
-    finding: Finding
-    days_left: int  # negative: days overdue
-    liaisons: list
-    heads: list
+def due_for_reminders(due_dates):
+    """Open findings due on one of `due_dates`, as reminders (governance.notifications):
+    the lead unit's liaisons answer for them, its heads and then the director hear when late."""
+    from django.urls import reverse
 
-    @property
-    def overdue(self):
-        return self.days_left < 0
+    from governance.notifications import DueItem
 
-
-def due_items(today=None, within_days=None):
-    """Open findings with their days left and who answers for them (liaisons, then heads).
-
-    For the reminder and escalation jobs: `within_days` keeps those due within that many
-    days, overdue ones included; None keeps all open findings.
-    """
-    today = today or today_taipei()
-    findings = Finding.objects.exclude(state=State.CLOSED).select_related("lead_unit", "audit")
-    if within_days is not None:
-        findings = findings.filter(due_date__lte=today + datetime.timedelta(days=within_days))
-    people = {}
-    items = []
-    for finding in findings.order_by("due_date", "pk"):
-        unit = finding.lead_unit
-        if unit.pk not in people:
-            people[unit.pk] = (unit_people(unit, UnitRole.LIAISON), unit_people(unit, UnitRole.HEAD))
-        liaisons, heads = people[unit.pk]
-        items.append(DueItem(finding, (finding.due_date - today).days, liaisons, heads))
-    return items
+    rows = (
+        Finding.objects.filter(due_date__in=due_dates).exclude(state=State.CLOSED)
+        .values_list("pk", "tracking_number", "text", "due_date", "lead_unit_id")
+    )
+    return [
+        DueItem(key=f"finding:{pk}", what="缺失改善辦理情形", case_number=number, title=text[:100],
+                due_date=due, url=reverse("audits:finding", args=[pk]), unit_id=unit_id)
+        for pk, number, text, due, unit_id in rows
+    ]
 
 
 # ---------------------------------------------------------------- who sees what

@@ -7,4 +7,4 @@ from governance.settings import *  # noqa: F401,F403
 from governance.settings import INSTALLED_APPS, WORKFLOW_FLOWS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.benchflow"]
-WORKFLOW_FLOWS = [*WORKFLOW_FLOWS, "bench.benchflow.flows.BenchFlow"]
+WORKFLOW_FLOWS = [*WORKFLOW_FLOWS, "bench.benchflow.flows.BenchFlow", "bench.benchflow.flows.TimerBareFlow"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import FailedTask, Membership, TrailEvent, Unit, User
+from .models import FailedTask, Membership, Notification, ReminderOffset, TrailEvent, Unit, User
 from .permissions import sync_unit_permissions
 
 
@@ -77,6 +77,25 @@ class FailedTaskAdmin(admin.ModelAdmin):
     search_fields = ("task_name", "task_id", "error", "arguments")
     readonly_fields = ("task_name", "task_id", "arguments", "error", "traceback", "failed_at", "retries")
     list_editable = ("resolved",)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReminderOffset)
+class ReminderOffsetAdmin(admin.ModelAdmin):
+    list_display = ("days", "level")
+    list_editable = ("level",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: what was told to whom, and e-mails that could not be sent."""
+
+    list_display = ("created_at", "recipient", "kind", "subject", "emailed_at", "email_attempts", "email_error")
+    list_filter = ("kind", ("emailed_at", admin.EmptyFieldListFilter))
+    search_fields = ("recipient__username", "recipient__full_name", "subject", "key")
+    readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ import smtplib
 import traceback as tb
 
 from celery import Task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
@@ -23,12 +24,12 @@ class RecordedTask(Task):
     acks_late = True
     reject_on_worker_lost = True
     autoretry_for = RETRYABLE
-    max_retries = 5
-    retry_backoff = 2  # seconds, doubled at each retry
+    max_retries = settings.TASK_MAX_RETRIES
+    retry_backoff = settings.TASK_RETRY_BACKOFF  # seconds, doubled at each retry
     retry_backoff_max = 600
     retry_jitter = True
-    soft_time_limit = 540
-    time_limit = 600
+    soft_time_limit = settings.TASK_TIME_LIMIT - 30
+    time_limit = settings.TASK_TIME_LIMIT
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         record_failure(self, exc, task_id, args, kwargs, einfo)

@@ -312,3 +312,85 @@ class FailedTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderOffset(models.Model):
+    """When reminders go out, in days from the due date (−7: a week before; +1: a day
+    late), and how far up they reach. The defaults are DOMAIN.md's; an administrator edits
+    them. Reminders after the due date escalate: liaison, then unit head, then director."""
+
+    class Level(models.IntegerChoices):
+        RESPONSIBLE = 0, _("承辦人（連絡窗口）")
+        HEAD = 1, _("加送組室主管")
+        DIRECTOR = 2, _("加送館長")
+
+    days = models.SmallIntegerField(_("相對期限日數"), unique=True,
+                                    help_text=_("負數為期限前，正數為逾期後，0 為當天。"))
+    level = models.PositiveSmallIntegerField(_("通知層級"), choices=Level.choices, default=Level.RESPONSIBLE)
+
+    class Meta:
+        ordering = ["days"]
+        verbose_name = _("提醒時點")
+        verbose_name_plural = _("提醒時點")
+
+    def __str__(self):
+        return f"{self.days:+d}"
+
+
+class Notification(models.Model):
+    """One message to one person: shown in the app, and e-mailed unless they opted out.
+
+    `key` names what it is about (a case, its due date and the reminder's offset; a digest's
+    week): unique per person, so a job that runs twice never makes a second one.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("到期提醒")
+        ESCALATION = "escalation", _("逾期陳報")
+        DIGEST = "digest", _("每週待辦摘要")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notifications", verbose_name=_("收件人"))
+    kind = models.CharField(_("類別"), max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    subject = models.CharField(_("主旨"), max_length=300)
+    body = models.TextField(_("內容"))
+    url = models.CharField(_("連結"), max_length=500, blank=True)
+    due_date = models.DateField(_("期限"), null=True, blank=True)
+    created_at = models.DateTimeField(_("通知時間"), default=timezone.now)
+    read_at = models.DateTimeField(_("已讀時間"), null=True, blank=True)
+    # E-mail: wanted when the person takes this kind by e-mail (escalations always);
+    # emailed_at is set in the same transaction as the sending, one notification at a time.
+    email_wanted = models.BooleanField(default=True)
+    emailed_at = models.DateTimeField(_("寄出時間"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.TextField(_("寄送錯誤"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["emailed_at", "email_wanted"], name="notification_outbox"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """What a person wants to be told. Escalations are not optional."""
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notification_preference")
+    reminders = models.BooleanField(_("到期提醒"), default=True)
+    digest = models.BooleanField(_("每週待辦摘要"), default=True)
+    email = models.BooleanField(_("同時寄送電子郵件"), default=True)
+
+    class Meta:
+        verbose_name = _("通知設定")
+        verbose_name_plural = _("通知設定")

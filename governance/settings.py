@@ -176,6 +176,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Every task of ours (governance.background.RecordedTask): retries with back-off, then recorded.
+TASK_MAX_RETRIES = int(os.environ.get("TASK_MAX_RETRIES", "5"))
+TASK_RETRY_BACKOFF = int(os.environ.get("TASK_RETRY_BACKOFF", "2"))
+TASK_TIME_LIMIT = int(os.environ.get("TASK_TIME_LIMIT", "600"))
+# Celery beat's schedule (run exactly one beat process per deployment). Times in Asia/Taipei.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "governance.send_due_reminders",
+        "schedule": crontab(hour=int(os.environ.get("REMINDER_HOUR", "7")), minute=0),
+    },
+    "weekly-digest": {
+        "task": "governance.send_weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=int(os.environ.get("DIGEST_HOUR", "7")), minute=30),
+    },
+    "workflow-timers": {
+        "task": "governance.fire_due_timers",
+        "schedule": float(os.environ.get("TIMER_INTERVAL_SECONDS", "60")),
+    },
+    "membership-sync": {
+        "task": "governance.sync_memberships",
+        "schedule": crontab(hour=1, minute=15),
+    },
+}
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Must exceed the longest task; redelivery of a lost task waits this long.
@@ -210,6 +235,20 @@ LOGGING = {
 
 # The agency this installation serves; printed on documents.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "國立臺灣圖書館")
+
+# Links in e-mails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Reminders: what each process owes and when (governance.notifications). The offsets
+# themselves are rows an administrator edits (ReminderOffset).
+REMINDER_SOURCES = [
+    "proposals.selectors.due_for_reminders",
+    "audits.selectors.due_for_reminders",
+]
+SCORING_DAYS = int(os.environ.get("SCORING_DAYS", "14"))  # a committee member's time to score
+# Tries per e-mail over all runs (each run retries TASK_MAX_RETRIES times), then left
+# with its error for the administrator (admin: 通知, filter not sent).
+NOTIFICATION_MAX_EMAIL_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_EMAIL_ATTEMPTS", "20"))
 SITE_TITLE = _("創新提案與管考系統")
 WORKFLOW_FLOWS = [  # dotted paths of the site's flow classes
     "proposals.flows.ProposalFlow",

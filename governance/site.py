@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import FlowViewset, WorkflowAppViewset
 
-from . import evidence_views, report_views, views
+from . import evidence_views, notification_views, report_views, views
 
 
 class HomeApp(Application):
@@ -84,6 +84,30 @@ class EvidenceApp(Application):
         return path("verify/", evidence_views.evidence_verify, name="verify")
 
 
+class NotificationsApp(Application):
+    """A person's own notifications and preferences: every page is about the person asking."""
+
+    app_name = "notifications"
+    title = _("通知")
+    icon = "notifications"
+    menu_template_name = "governance/home_menu.html"
+
+    def has_view_permission(self, user, obj=None):
+        return True
+
+    @property
+    def index_path(self):
+        return path("", notification_views.notification_list, name="index")
+
+    @property
+    def read_path(self):
+        return path("read/", notification_views.notification_read, name="read")
+
+    @property
+    def settings_path(self):
+        return path("settings/", notification_views.notification_settings, name="settings")
+
+
 class WorkflowApp(WorkflowAppViewset):
     """viewflow's workflow app with our own scalable inbox, queue and archive pages.
 
@@ -141,6 +165,7 @@ def build_site():
         title=settings.SITE_TITLE,
         viewsets=[
             HomeApp(),
+            NotificationsApp(),
             WorkflowApp(flow_viewsets=[FlowPages(flow) for flow in workflow_flows()]),
             *(import_string(dotted)() for dotted in settings.SITE_APPLICATIONS),
         ],

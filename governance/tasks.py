@@ -1,10 +1,11 @@
 """Background tasks of governance. Thin: each calls a service, which holds the rules."""
 
+import datetime
 import logging
 
 from celery import shared_task
 
-from . import evidence_batches
+from . import evidence_batches, notifications, services
 from .background import RecordedTask
 
 logger = logging.getLogger(__name__)
@@ -22,3 +23,38 @@ class EvidenceItemTask(RecordedTask):
 @shared_task(base=EvidenceItemTask, name="governance.render_evidence_item")
 def render_evidence_item(item_id):
     evidence_batches.render_item(item_id)
+
+
+class NotificationTask(RecordedTask):
+    # A failed e-mail is retried with the rest of the job; the sent ones are not sent again.
+    autoretry_for = (*RecordedTask.autoretry_for, notifications.MailDeliveryError)
+
+
+@shared_task(base=NotificationTask, name="governance.send_due_reminders")
+def send_due_reminders(today=None):
+    """Daily: write today's reminders and escalations, then e-mail them."""
+    day = datetime.date.fromisoformat(today) if today else None
+    planned = notifications.plan_reminders(day)
+    sent = notifications.deliver_emails()
+    return {"planned": planned, "sent": sent}
+
+
+@shared_task(base=NotificationTask, name="governance.send_weekly_digest")
+def send_weekly_digest(today=None):
+    day = datetime.date.fromisoformat(today) if today else None
+    planned = notifications.send_weekly_digest(day)
+    return {"planned": planned, "sent": notifications.deliver_emails()}
+
+
+@shared_task(base=RecordedTask, name="governance.fire_due_timers")
+def fire_due_timers():
+    """viewflow's open-source edition leaves its flow.Timer nodes to be fired by a scheduler."""
+    from viewflow.workflow.timers import fire_due_timers as fire
+
+    return fire()
+
+
+@shared_task(base=RecordedTask, name="governance.sync_memberships")
+def sync_memberships():
+    """Daily: memberships that start or end today change people's unit permissions."""
+    services.sync_all_unit_permissions()

@@ -298,3 +298,60 @@ def open_executions():
         }
         for r in rows
     ]
+
+
+# ---------------------------------------------------------------- reminders (governance.notifications)
+
+
+def due_for_reminders(due_dates):
+    """What proposals owe on one of `due_dates`, as reminders:
+
+    - the quarterly progress report (季進度報告) of a proposal in execution, due at the end
+      of each quarter after its adoption, until a report for that quarter is approved; the
+      lead unit's liaisons answer for it;
+    - a committee member's score (評分), due settings.SCORING_DAYS after the assignment;
+      late scores are reported to the 管考 office that assigned them, then the director.
+    """
+    import datetime
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from governance.notifications import DueItem
+    from governance.rocdate import quarter_end, quarter_label
+
+    from .models import ProgressReport
+
+    items = []
+    for due in sorted(d for d in due_dates if quarter_end(d) == d):
+        period = quarter_label(due)
+        approved = ProgressReport.objects.filter(period=period, approval=ProgressReport.Approval.APPROVED)
+        rows = (
+            Proposal.objects.filter(state=State.EXECUTING, decided_at__date__lte=due)
+            .exclude(pk__in=approved.values("proposal_id"))
+            .annotate(report_unit_id=Coalesce("lead_unit_id", "unit_id"))
+            .values_list("pk", "case_number", "title", "report_unit_id")
+        )
+        items += [
+            DueItem(key=f"proposal:{pk}:{period}", what=f"{period} 季進度報告", case_number=number or "",
+                    title=title, due_date=due, url=reverse("proposals:detail", args=[pk]), unit_id=unit_id)
+            for pk, number, title, unit_id in rows
+        ]
+    days = datetime.timedelta(days=settings.SCORING_DAYS)
+    assigned_on = {due - days: due for due in due_dates}
+    rows = (
+        ReviewerAssignment.objects.filter(scored_at__isnull=True, proposal__state=State.SECOND_REVIEW,
+                                          assigned_at__date__in=list(assigned_on))
+        .values_list("pk", "proposal_id", "proposal__case_number", "proposal__title", "member_id",
+                     "assigned_by_id", "assigned_at")
+    )
+    from django.utils import timezone
+
+    for pk, proposal_id, number, title, member_id, assigned_by_id, assigned_at in rows:
+        items.append(DueItem(
+            key=f"score:{pk}", what="複審評分", case_number=number or "", title=title,
+            due_date=assigned_on[timezone.localdate(assigned_at)],
+            url=reverse("proposals:detail", args=[proposal_id]),
+            responsible_ids=(member_id,), escalation_ids=(assigned_by_id,),
+        ))
+    return items

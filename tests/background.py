@@ -81,8 +81,9 @@ def database_url():
 class Worker:
     """`celery -A governance worker` as a separate process group; restartable."""
 
-    def __init__(self, broker_url, mail_dir, log_dir):
+    def __init__(self, broker_url, mail_dir, log_dir, extra_env=None):
         self.broker_url, self.mail_dir, self.log_dir = broker_url, mail_dir, log_dir
+        self.extra_env = extra_env or {}
         self.process, self.starts = None, 0
 
     def env(self):
@@ -94,9 +95,10 @@ class Worker:
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_BACKEND": "mail_backends.SlowFileBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+            **self.extra_env,
         }
 
     @property
@@ -136,6 +138,15 @@ class Worker:
         if not self.log_file.closed:
             self.log_file.close()
 
+    def mailed_keys(self):
+        """The notification key of every e-mail the worker sent, one entry per e-mail."""
+        keys = []
+        for path in sorted(Path(self.mail_dir).glob("*.log")):
+            for line in path.read_text().splitlines():
+                if line.startswith("X-Governance-Notification: "):
+                    keys.append(line.split(": ", 1)[1].strip())
+        return keys
+
     def logs(self):
         return "\n".join(p.read_text() for p in sorted(Path(self.log_dir).glob("worker-*.log")))
 
@@ -154,7 +165,13 @@ def redis_url():
 
 
 @pytest.fixture
-def celery_worker(redis_url, transactional_db, settings):
+def worker_env():
+    """Extra environment for the worker; a test module overrides it."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db, settings, worker_env):
     """A running worker, and this process queueing to it through Redis (not eagerly)."""
     import redis
 
@@ -169,7 +186,7 @@ def celery_worker(redis_url, transactional_db, settings):
     app.conf.update(broker_url=redis_url, task_always_eager=False, broker_transport_options={
         "visibility_timeout": VISIBILITY_TIMEOUT})
     _drop_producer_pool(app)
-    worker = Worker(redis_url, workdir / "mail", workdir)
+    worker = Worker(redis_url, workdir / "mail", workdir, worker_env)
     worker.start()
     try:
         yield worker

@@ -1,17 +1,18 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from background import celery_worker, redis_url  # noqa: F401 (fixtures: a real Redis and worker)
+from background import celery_worker, redis_url, worker_env  # noqa: F401 (fixtures: a real Redis and worker)
 from governance.demo import DEMO_PASSWORD, seed_organisation
 
 
 def default_configuration():
-    """The rows of proposals' data migration: a transactional test's flush removes them."""
+    """The rows of the data migrations: a transactional test's flush removes them."""
     import importlib
 
     from django.apps import apps
 
     importlib.import_module("proposals.migrations.0002_default_configuration").load(apps, None)
+    importlib.import_module("governance.migrations.0006_default_reminder_offsets").load(apps, None)
 
 
 @pytest.fixture

@@ -34,23 +34,20 @@ def test_due_date_turns_overdue_at_taipei_midnight_not_utc(finding):
     with time_machine.travel(BEFORE_MIDNIGHT, tick=False):
         assert not selectors.is_overdue(finding)
         assert not Finding.objects.filter(selectors.overdue_q()).exists()
-        [item] = selectors.due_items()
-        assert item.days_left == 0 and not item.overdue
     with time_machine.travel(AFTER_MIDNIGHT, tick=False):
         assert datetime.datetime.now(UTC).date() == datetime.date(2026, 11, 25)
         assert selectors.is_overdue(finding)
         assert list(Finding.objects.filter(selectors.overdue_q())) == [finding]
-        [item] = selectors.due_items()
-        assert item.days_left == -1 and item.overdue
 
 
-def test_due_items_name_who_answers(finding, person):
-    with time_machine.travel(AFTER_MIDNIGHT, tick=False):
-        [item] = selectors.due_items()
-        assert [p.username for p in item.liaisons] == ["readers-liaison"]
-        assert [p.username for p in item.heads] == ["readers-head"]
-        assert [i.finding for i in selectors.due_items(within_days=0)] == [finding]
-        assert [i.finding for i in selectors.due_items(within_days=-5)] == []
+def test_findings_due_on_a_reminder_date_name_their_unit(finding, person):
+    [item] = selectors.due_for_reminders([datetime.date(2026, 11, 25), datetime.date(2026, 12, 1)])
+    assert item.key == f"finding:{finding.pk}" and item.case_number == finding.tracking_number
+    assert item.unit_id == person("readers-head").memberships.first().unit_id
+    assert item.url == f"/audits/findings/{finding.pk}/" and item.what == "缺失改善辦理情形"
+    assert selectors.due_for_reminders([datetime.date(2026, 11, 24)]) == []
+    Finding.objects.filter(pk=finding.pk).update(state=Finding.State.CLOSED)
+    assert selectors.due_for_reminders([datetime.date(2026, 11, 25)]) == []
 
 
 def test_closed_findings_are_never_overdue(finding):

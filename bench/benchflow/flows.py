@@ -109,3 +109,26 @@ class LifecycleBareFlow(flow.Flow):
     @classmethod
     def inbox_summaries(cls, processes):
         return BenchFlow.inbox_summaries(processes)
+
+
+def _timer_delay(activation):
+    import datetime
+
+    return datetime.timedelta(seconds=activation.process.data.get("wait_seconds", 60))
+
+
+class TimerBareFlow(flow.Flow):
+    """Start, wait (a viewflow Timer), end: the tests' check that Celery beat's
+    governance.fire_due_timers fires viewflow's database timers."""
+
+    process_class = BenchProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = "計時測試流程"
+
+    start = flow.StartHandle(this.start_process).Next(this.wait)
+    wait = flow.Timer(_timer_delay).Next(this.end)
+    end = flow.End()
+
+    def start_process(self, activation, wait_seconds):
+        activation.process.data = {"wait_seconds": wait_seconds, "title": "計時"}
+        return activation.process

@@ -1,0 +1,56 @@
+"""A person's notifications (通知) and what they choose to receive."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import notifications
+from .models import NotificationPreference
+
+
+def notification_list(request):
+    """The latest notifications, unread first marked; opening the page does not mark them."""
+    items = notifications.notifications_of(request.user)
+    return render(request, "governance/notification_list.html", {
+        "items": items,
+        "unread": sum(1 for n in items if n.read_at is None),
+    })
+
+
+@require_POST
+def notification_read(request):
+    """Mark one notification (pk in the form) or all of them read."""
+    pk = request.POST.get("pk")
+    ids = None
+    if pk is not None:
+        if not pk.isdigit():
+            messages.error(request, _("通知編號有誤。"))
+            return redirect("notifications:index")
+        ids = [int(pk)]
+    notifications.mark_read(actor=request.user, notification_ids=ids)
+    return redirect(request.POST.get("next") if pk and request.POST.get("next", "").startswith("/")
+                    else "notifications:index")
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["reminders", "digest", "email"]
+        help_texts = {
+            "reminders": gettext_lazy("期限前後的提醒（逾期陳報一律通知，無法關閉）。"),
+            "digest": gettext_lazy("每週一早上，收件匣待辦件數。"),
+            "email": gettext_lazy("除了系統內通知，也寄到您的電子郵件信箱。"),
+        }
+
+
+def notification_settings(request):
+    preference = notifications.preference_of(request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        notifications.set_preferences(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("通知設定已儲存。"))
+        return redirect("notifications:settings")
+    return render(request, "governance/notification_settings.html", {"form": form})
