@@ -394,3 +394,19 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("通知設定")
         verbose_name_plural = _("通知設定")
+
+
+# The plan, its tracking and meetings live in their own module (step 6).
+from .plan_models import (  # noqa: E402,F401
+    AgendaItem,
+    GroupMeeting,
+    MeetingDecision,
+    Plan,
+    PlanArea,
+    PlanDeadline,
+    PlanItem,
+    PlanPractice,
+    PlanVersion,
+    PracticeReport,
+    PracticeReportAttachment,
+)
