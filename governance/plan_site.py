@@ -15,3 +15,25 @@ class PlanApp(Application):
     def has_view_permission(self, user, obj=None):
         # Each view checks its own rules; anonymous people go to the login page.
         return True
+
+    @property
+    def plan_path(self):
+        # The plan, its versions and their differences, xlsx import and export.
+        return path("", include("governance.plan_urls"))
+
+    @property
+    def practice_reports_path(self):
+        # Quarterly tracking of the practices: units report, heads confirm, 管考 sees all.
+        return path("reports/", include("governance.practice_report_urls"))
+
+    @property
+    def meetings_path(self):
+        return path("meetings/", include("governance.meeting_urls"))
+
+    @property
+    def dashboard_path(self):
+        return path("dashboard/", include("governance.dashboard_urls"))
+
+    @property
+    def exports_path(self):
+        return path("exports/", include("governance.export_urls"))

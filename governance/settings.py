@@ -255,7 +255,8 @@ WORKFLOW_FLOWS = [  # dotted paths of the site's flow classes
     "audits.flows.RemediationFlow",
     "audits.flows.ReplyFlow",
 ]
-SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp", "governance.site.EvidenceApp"]  # each app's pages in the site's menu
+SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp", "governance.site.EvidenceApp",
+                     "governance.plan_site.PlanApp"]  # each app's pages in the site's menu
 
 # Proposal attachments: size limit and accepted file types (by extension).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024

@@ -1,0 +1,3 @@
+"""URLs of the plan app; see governance/plan_site.py."""
+
+urlpatterns = []
