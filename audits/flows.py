@@ -13,11 +13,13 @@ register ─┬─ 管考列管 ─▶ review meeting ─┐
 Each node's handler is a service of audits/services.py; the flow only routes.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from governance.models import Unit
+from governance import workflow
 from governance.nodes import HumanTask
 from governance.roles import UnitRole
 from governance.selectors import sole_person
@@ -33,7 +35,7 @@ def lead_unit(process):
 
 class RemediationFlow(flow.Flow):
     process_class = RemediationProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = workflow.PROCESS_LOCK
     process_title = _("缺失改善")
     process_description = _("考核意見列管、改善措施、辦理情形、解除列管")
 
@@ -126,10 +128,15 @@ class RemediationFlow(flow.Flow):
     def inbox_summaries(cls, processes):
         return selectors.inbox_summaries(processes)
 
+    @classmethod
+    def case_url(cls, process):
+        finding_id = process.data.get("finding_id")
+        return reverse("audits:finding", args=[finding_id]) if finding_id else None
+
 
 class ReplyFlow(flow.Flow):
     process_class = ReplyProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = workflow.PROCESS_LOCK
     process_title = _("函復上級機關")
 
     start = flow.StartHandle(this.start_process).Next(this.reply)
@@ -148,3 +155,8 @@ class ReplyFlow(flow.Flow):
     @classmethod
     def inbox_summaries(cls, processes):
         return selectors.reply_inbox_summaries(processes)
+
+    @classmethod
+    def case_url(cls, process):
+        audit_id = process.data.get("audit_id")
+        return reverse("audits:audit", args=[audit_id]) if audit_id else None

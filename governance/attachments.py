@@ -4,6 +4,9 @@ Each app stores its own attachment rows; the rules and the fingerprint are the s
 """
 
 import mimetypes
+import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,28 +28,119 @@ class StoredFile:
     sha256: str
 
 
+# What each accepted kind of file starts with. A file whose content does not match its
+# name (an executable renamed .pdf) is refused.
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office formats
+ZIP = b"PK\x03\x04"  # Office Open XML and OpenDocument
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "doc": (OLE,), "xls": (OLE,), "ppt": (OLE,),
+    "docx": (ZIP,), "xlsx": (ZIP,), "pptx": (ZIP,), "odt": (ZIP,), "ods": (ZIP,), "odp": (ZIP,),
+    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+EXECUTABLES = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
+# Zipped formats: the content may not unpack to more than this, nor at a higher ratio.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ENTRIES = 10_000
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_NAME_LENGTH = 200
+
+
+def safe_name(name):
+    """The file's own name, without any folder (/ or \\), control characters or leading dots."""
+    name = unicodedata.normalize("NFC", str(name))
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    if len(name) > MAX_NAME_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + dot + extension if dot else name[:MAX_NAME_LENGTH]
+    return name
+
+
+def _head(upload, size=16):
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(0)
+    return head
+
+
+def _check_content(upload, name, extension):
+    head = _head(upload, 8192)
+    if head.startswith(EXECUTABLES):
+        raise ValidationError(f"「{name}」是執行檔，不接受。")
+    expected = SIGNATURES.get(extension)
+    if expected and not head.startswith(expected):
+        raise ValidationError(f"「{name}」的內容不是 {extension.upper()} 檔（副檔名與內容不符）。")
+    if extension in ("txt", "csv") and b"\x00" in head:
+        raise ValidationError(f"「{name}」不是文字檔（內容含二進位資料）。")
+    if expected == (ZIP,):
+        _check_archive(upload, name)
+    if extension in ("png", "jpg", "jpeg"):
+        _check_image(upload, name)
+
+
+def _check_archive(upload, name):
+    """Office files are ZIP archives: refuse one that would unpack to an enormous size."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise ValidationError(f"「{name}」檔案已損毀，無法開啟。") from None
+    finally:
+        upload.seek(0)
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = max(1, sum(entry.compress_size for entry in entries))
+    if len(entries) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+        raise ValidationError(f"「{name}」解壓縮後異常龐大（壓縮炸彈），不接受。")
+
+
+def _check_image(upload, name):
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        raise ValidationError(f"「{name}」圖片尺寸過大（壓縮炸彈），不接受。") from None
+    except Exception:  # its signature matched: an unreadable header is harmless, only huge sizes are not
+        return
+    finally:
+        upload.seek(0)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(f"「{name}」圖片尺寸 {width}×{height} 過大，不接受。")
+
+
 def check_upload(upload):
-    """A clear error for a file we will not keep: too big, empty, or of a kind we do not accept."""
+    """A clear error for a file we will not keep: too big, empty, of a kind we do not accept,
+    or whose content is not what its name says."""
     extensions = frozenset(settings.ATTACHMENT_EXTENSIONS)
     max_bytes = settings.ATTACHMENT_MAX_BYTES
-    extension = Path(upload.name).suffix.lower().lstrip(".")
+    name = safe_name(upload.name)
+    if not name or name.startswith("."):
+        raise ValidationError("檔名無效。")
+    extension = Path(name).suffix.lower().lstrip(".")
     if extension not in extensions:
         raise ValidationError(
-            f"「{upload.name}」的檔案類型不接受；可上傳：{'、'.join(sorted(extensions))}。"
+            f"「{name}」的檔案類型不接受；可上傳：{'、'.join(sorted(extensions))}。"
         )
     if upload.size == 0:
-        raise ValidationError(f"「{upload.name}」是空檔案。")
+        raise ValidationError(f"「{name}」是空檔案。")
     if upload.size > max_bytes:
         raise ValidationError(
-            f"「{upload.name}」大小 {upload.size / 1048576:.1f} MB，超過上限 "
+            f"「{name}」大小 {upload.size / 1048576:.1f} MB，超過上限 "
             f"{max_bytes / 1048576:.0f} MB。"
         )
+    _check_content(upload, name, extension)
 
 
 def describe_upload(upload):
     """Check an upload and return what to record of it (name without path, SHA-256, …)."""
     check_upload(upload)
-    name = Path(upload.name).name
+    name = safe_name(upload.name)
     return StoredFile(
         name=name,
         size=upload.size,

@@ -11,7 +11,26 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from viewflow.workflow import lock
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+# Every flow's lock: SELECT … FOR UPDATE on the process row, waiting for the holder rather
+# than failing at once (viewflow's default NOWAIT gives up under a burst of clicks). One row
+# per process, taken first in every step, so waiting cannot deadlock.
+PROCESS_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=3)
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+class TaskNotOpen(PermissionDenied):
+    """The task was done (or cancelled) by someone else a moment ago."""
+
+    def __init__(self, task):
+        who = task.owner.get_full_name() if task.owner_id else ""
+        when = timezone.localtime(task.finished).strftime("%H:%M:%S") if task.finished else ""
+        detail = f"（{who} {when}）" if who or when else ""
+        super().__init__(f"此任務已完成，不需再處理{detail}。")
 
 
 def _claim(actor, task, activation):
@@ -33,7 +52,9 @@ def started_task(actor, task):
     """The started activation of `task` for `actor`, under the process lock."""
     # The flow lock runs in a transaction already: no savepoint of our own.
     with task.process.flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
-        task = Task.objects.select_related("process").get(pk=task.pk)
+        task = Task.objects.select_related("process", "owner").get(pk=task.pk)
+        if task.status not in OPEN:
+            raise TaskNotOpen(task)
         activation = task.flow_task.activation_class(task)
         if task.owner_id is None:
             _claim(actor, task, activation)
@@ -51,6 +72,8 @@ def run_task(actor, task, step, **kwargs):
 def claim_task(actor, task):
     """Take a queued task into one's inbox."""
     with task.process.flow_class.lock(task.process_id), transaction.atomic():
-        task = Task.objects.get(pk=task.pk)
+        task = Task.objects.select_related("owner").get(pk=task.pk)
+        if task.status not in OPEN or task.owner_id is not None:
+            raise TaskNotOpen(task) if task.status not in OPEN else PermissionDenied("此任務已由他人認領。")
         _claim(actor, task, task.flow_task.activation_class(task))
         return task

@@ -11,14 +11,16 @@ submit ─▶ first review ─┬─ returned ─▶ revise ─▶ first review 
 Each node's handler is a service of proposals/services.py; the flow only routes.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
 
 from governance.models import Unit, User
+from governance import workflow
 from governance.nodes import HumanTask
 from governance.roles import UnitRole
 from governance.selectors import sole_person
@@ -59,7 +61,7 @@ class ScoringSplit(flow.Split):
 
 class ProposalFlow(flow.Flow):
     process_class = ProposalProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = workflow.PROCESS_LOCK
     process_title = _("創意提案")
     process_description = _("提案、初審、複審、採行、執行、追蹤與獎勵")
 
@@ -166,6 +168,11 @@ class ProposalFlow(flow.Flow):
     @classmethod
     def inbox_summaries(cls, processes):
         return selectors.inbox_summaries(processes)
+
+    @classmethod
+    def case_url(cls, process):
+        proposal_id = process.data.get("proposal_id")
+        return reverse("proposals:detail", args=[proposal_id]) if proposal_id else None
 
 
 def _scoring_permission(activation):
