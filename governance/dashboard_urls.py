@@ -1,3 +1,9 @@
-"""URLs of the plan app; see governance/plan_site.py."""
+"""URLs of the plan app's dashboards; see governance/plan_site.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import dashboard_views
+
+urlpatterns = [
+    path("", dashboard_views.dashboard, name="dashboard"),
+]
