@@ -24,6 +24,7 @@ CASE_KIND_LABELS = {
     PROPOSAL_KIND: "創意提案",
     FINDING_KIND: "考核意見列管事項",
     "audit": "上級機關考核",
+    "meeting": "執行小組會議",
 }
 
 

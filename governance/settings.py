@@ -274,7 +274,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REMINDER_SOURCES = [
     "proposals.selectors.due_for_reminders",
     "audits.selectors.due_for_reminders",
+    "governance.meetings.due_for_reminders",
 ]
+GROUP_MEETING_INTERVAL_MONTHS = int(os.environ.get("GROUP_MEETING_INTERVAL_MONTHS", "2"))
 SCORING_DAYS = int(os.environ.get("SCORING_DAYS", "14"))  # a committee member's time to score
 # Tries per e-mail over all runs (each run retries TASK_MAX_RETRIES times), then left
 # with its error for the administrator (admin: 通知, filter not sent).
