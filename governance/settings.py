@@ -275,6 +275,7 @@ REMINDER_SOURCES = [
     "proposals.selectors.due_for_reminders",
     "audits.selectors.due_for_reminders",
     "governance.meetings.due_for_reminders",
+    "governance.practice_reports.due_for_reminders",
 ]
 GROUP_MEETING_INTERVAL_MONTHS = int(os.environ.get("GROUP_MEETING_INTERVAL_MONTHS", "2"))
 SCORING_DAYS = int(os.environ.get("SCORING_DAYS", "14"))  # a committee member's time to score
