@@ -34,6 +34,12 @@ def home(request):
         "unit_overdue": audit_selectors.unit_findings(request.user)
         .filter(audit_selectors.overdue_q()).count(),
     }
+    # The 管考 office and the director are warned when the execution group must meet.
+    if can(request.user, Capability.MANAGE_TRACKING) or can(request.user, Capability.DECIDE_FOR_AGENCY):
+        from . import meetings
+
+        ctx["warning"] = meetings.next_meeting_warning()
+        ctx["may_manage"] = can(request.user, Capability.MANAGE_TRACKING)
     return render(request, "governance/home.html", ctx)
 
 

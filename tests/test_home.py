@@ -116,3 +116,18 @@ def test_home_shows_the_units_overdue_findings(client, person):
     client.force_login(person("tracking"))
     html = client.get("/home/").content.decode()
     assert "登錄考核" in html and "全部列管事項與統計" in html
+
+
+def test_plan_links_by_role_and_the_meeting_warning(org, client, person):
+    client.force_login(person("tracking"))
+    page = client.get("/home/").content.decode()
+    for url in ("/plan/reports/quarter/", "/plan/meetings/", "/plan/dashboard/"):
+        assert f'href="{url}"' in page, url
+    assert "執行小組" in page and "下次會議最遲召開日期" in page
+    client.force_login(person("readers-staff1"))
+    page = client.get("/home/").content.decode()
+    assert 'href="/plan/reports/quarter/"' not in page and 'href="/plan/dashboard/"' not in page
+    assert "下次會議最遲召開日期" not in page
+    client.force_login(person("readers-liaison"))
+    page = client.get("/home/").content.decode()
+    assert 'href="/plan/reports/"' in page and 'href="/plan/dashboard/"' not in page
