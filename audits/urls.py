@@ -41,6 +41,16 @@ class AuditsApp(Application):
     def unit_findings_path(self):
         return path("findings/unit/", views.unit_findings, name="unit_findings")
 
+    # Each findings list as xlsx or CSV (?format=xlsx|csv), with the page's filters.
+    @property
+    def findings_export_path(self):
+        return path("findings/export/", views.finding_export, {"list_name": "all"}, name="findings_export")
+
+    @property
+    def unit_findings_export_path(self):
+        return path("findings/unit/export/", views.finding_export, {"list_name": "unit"},
+                    name="unit_findings_export")
+
     @property
     def finding_path(self):
         return path("findings/<int:pk>/", views.finding_detail, name="finding")

@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, inbox
+from governance import documents, exports, inbox
 from governance.rocdate import today_taipei
 
 from . import selectors, services
@@ -121,15 +123,35 @@ def audit_attachment(request, pk, attachment_pk):
 # ---------------------------------------------------------------- findings
 
 
-def _finding_list(request, queryset, title, list_name):
+LIST_TITLES = {"unit": gettext_lazy("本單位列管事項"), "all": gettext_lazy("全部列管事項")}
+EXPORT_URLS = {"unit": "audits:unit_findings_export", "all": "audits:findings_export"}
+
+
+def _listed_findings(request, list_name):
+    """The filter form and the list's findings after its filters.
+
+    The page and its export both read their rows here, so a file holds exactly the
+    rows its page lists (all of them: the page shows the first LIST_LIMIT).
+    """
+    if list_name == "all":
+        if not selectors.may_list_all(request.user):
+            raise PermissionDenied
+        queryset = Finding.objects.all()
+    else:
+        queryset = selectors.unit_findings(request.user)
     form = FindingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.filter_findings(
         queryset, audit=filters.get("audit"), unit=filters.get("unit"), state=filters.get("state"),
         overdue=filters.get("overdue"), year=filters.get("year"), text=filters.get("q"),
     )
+    return form, queryset
+
+
+def _finding_list(request, list_name):
+    form, queryset = _listed_findings(request, list_name)
     ctx = {
-        "title": title,
+        "title": LIST_TITLES[list_name],
         "form": form,
         "findings": list(queryset[:LIST_LIMIT]),
         "limited": queryset[LIST_LIMIT:LIST_LIMIT + 1].exists(),
@@ -138,18 +160,58 @@ def _finding_list(request, queryset, title, list_name):
         "summary_rows": SUMMARY_ROWS,
         "by_unit": selectors.summary_by_unit(queryset),
         "list_name": list_name,
+        "export_links": exports.export_links(request.GET, reverse(EXPORT_URLS[list_name])),
     }
     return render(request, "audits/finding_list.html", ctx)
 
 
 def unit_findings(request):
-    return _finding_list(request, selectors.unit_findings(request.user), _("本單位列管事項"), "unit")
+    return _finding_list(request, "unit")
 
 
 def all_findings(request):
-    if not selectors.may_list_all(request.user):
-        raise PermissionDenied
-    return _finding_list(request, Finding.objects.all(), _("全部列管事項"), "all")
+    return _finding_list(request, "all")
+
+
+EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("列管編號"), 11),
+    exports.Column(gettext_lazy("上級機關"), 14),
+    exports.Column(gettext_lazy("考核名稱"), 28),
+    exports.Column(gettext_lazy("類別"), 14),
+    exports.Column(gettext_lazy("內容"), 60),
+    exports.Column(gettext_lazy("主辦單位"), 16),
+    exports.Column(gettext_lazy("改善期限"), 11),
+    exports.Column(gettext_lazy("輪次"), 6),
+    exports.Column(gettext_lazy("狀態"), 14),
+    exports.Column(gettext_lazy("逾期"), 6),
+    exports.Column(gettext_lazy("解除列管日期"), 12),
+]
+
+
+def _export_rows(queryset):
+    """One row per finding; the audit and lead unit come with it (filter_findings joins them)."""
+    today = today_taipei()
+    for f in queryset.iterator(chunk_size=1000):
+        kind = f.get_kind_display()
+        yield [
+            f.tracking_number,
+            f.audit.agency,
+            f.audit.title,
+            f"{kind}（{_('自行列管')}）" if f.self_tracked else kind,
+            f.text,
+            f.lead_unit.name,
+            f.due_date,
+            f.round,
+            f.get_state_display(),
+            selectors.is_overdue(f, today),
+            f.closed_on,
+        ]
+
+
+def finding_export(request, list_name):
+    """The list as xlsx or CSV (?format=), with the filters of its page."""
+    form, queryset = _listed_findings(request, list_name)
+    return exports.export_response(request.GET, LIST_TITLES[list_name], EXPORT_COLUMNS, _export_rows(queryset))
 
 
 def finding_detail(request, pk):

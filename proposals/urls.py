@@ -29,6 +29,19 @@ class ProposalsApp(Application):
     def all_path(self):
         return path("all/", views.all_proposals, name="all")
 
+    # Each list as xlsx or CSV (?format=xlsx|csv), with the page's filters.
+    @property
+    def export_path(self):
+        return path("export/", views.proposal_export, {"list_name": "mine"}, name="export")
+
+    @property
+    def unit_export_path(self):
+        return path("unit/export/", views.proposal_export, {"list_name": "unit"}, name="unit_export")
+
+    @property
+    def all_export_path(self):
+        return path("all/export/", views.proposal_export, {"list_name": "all"}, name="all_export")
+
     @property
     def create_path(self):
         return path("new/", views.proposal_create, name="create")

@@ -1,0 +1,204 @@
+"""Lists as spreadsheets: rows with Chinese headers to xlsx (openpyxl) or CSV, and the
+HTTP download of either.
+
+Every list that offers an export builds its rows with the same selector and filter code
+as its page, then hands them here. What is written:
+
+- text cells that a spreadsheet would read as a formula (starting with =, +, -, @, a tab
+  or a carriage return) get a leading single quote, in both formats, so Excel shows them
+  as text and never evaluates them (CSV/formula injection);
+- dates as ROC dates (115/03/08; datetimes by their Taipei date), numbers as numbers;
+- CSV in UTF-8 with a byte-order mark, which Excel needs to read Chinese without mojibake.
+
+The file circulates in the agency and is read by people of every unit, so it is always in
+Chinese, whatever language the person who downloads it uses on screen.
+"""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from .rocdate import ROCDateError, format_roc_short, today_taipei
+
+FORMAT_PARAM = "format"
+DEFAULT_FORMAT = "xlsx"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+EXPORT_LANGUAGE = "zh-hant"
+
+# What a spreadsheet may take for the start of a formula (OWASP's CSV injection list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Excel refuses a cell longer than this; openpyxl would write it and Excel call the file broken.
+XLSX_CELL_LIMIT = 32767
+# Control characters XML 1.0 cannot hold: openpyxl raises on them (a 500) if they are left in.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters Windows does not allow in a file name, and those a sheet name may not hold.
+_FILE_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_SHEET_NAME_UNSAFE = re.compile(r"[\\/:*?\[\]]+")
+SHEET_NAME_LIMIT = 31
+
+
+class Column(NamedTuple):
+    header: str  # a gettext_lazy string: resolved in Chinese when the file is written
+    width: int = 14  # xlsx column width, in characters
+
+
+class ExportFormatError(ValueError):
+    """A format the exports do not write; the message is for people."""
+
+
+def requested_format(query):
+    """The format asked for in the query string (?format=xlsx or csv); xlsx when absent."""
+    value = (query.get(FORMAT_PARAM) or DEFAULT_FORMAT).strip().lower()
+    if value not in CONTENT_TYPES:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise ExportFormatError(
+            _("不支援的匯出格式「%(format)s」：請選擇 xlsx（Excel）或 csv。") % {"format": shown}
+        )
+    return value
+
+
+def export_links(query, url):
+    """{"xlsx": href, "csv": href}: the list's export, carrying the list's current filters."""
+    links = {}
+    for fmt in CONTENT_TYPES:
+        params = query.copy()  # request.GET: a mutable copy
+        params[FORMAT_PARAM] = fmt
+        links[fmt] = f"{url}?{params.urlencode()}"
+    return links
+
+
+# ---------------------------------------------------------------- cells
+
+
+def neutralise(text):
+    """Text a spreadsheet would evaluate gets a leading ' so it stays text."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def roc_date(value):
+    """115/03/08 (a datetime by its Taipei date); ISO for the rare date before 民國元年."""
+    try:
+        return format_roc_short(value)
+    except ROCDateError:
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def cell(value):
+    """The value as written: numbers stay numbers, everything else becomes safe text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return roc_date(value)
+    return neutralise(str(value))
+
+
+# ---------------------------------------------------------------- writers
+
+
+def _sheet_name(name):
+    cleaned = _SHEET_NAME_UNSAFE.sub(" ", str(name)).strip(" '") or "Sheet1"
+    return cleaned[:SHEET_NAME_LIMIT]
+
+
+def _xlsx_text(value):
+    if not isinstance(value, str):
+        return value
+    if not value:
+        return None  # an empty cell, not an empty inline string
+    value = _XLSX_ILLEGAL.sub("", value)
+    if len(value) > XLSX_CELL_LIMIT:
+        value = value[:XLSX_CELL_LIMIT - 1] + "…"
+    return value
+
+
+def xlsx_bytes(columns, rows, sheet_name):
+    """One sheet: a bold header row that stays in view and filters, then the rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    # Write-only: rows go straight to the file, so a long list does not sit in memory twice.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_name(sheet_name))
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        c = WriteOnlyCell(sheet, value=_xlsx_text(cell(column.header)))
+        c.font = bold
+        header.append(c)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_text(cell(value)) for value in row])
+        count += 1
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(columns, rows):
+    """UTF-8 with a byte-order mark and CRLF line ends: what Excel opens as Chinese text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([cell(column.header) for column in columns])
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def file_name(name, fmt, day=None):
+    """全部提案_1150308.xlsx: the list's name and the ROC date it was made."""
+    day = day or today_taipei()
+    stem = _FILE_NAME_UNSAFE.sub("_", str(name)).strip(" ._") or "export"
+    return f"{stem}_{roc_date(day).replace('/', '')}.{fmt}"
+
+
+def export_response(query, name, columns, rows):
+    """The download of `rows` (an iterable, read only once the format is known to be good)
+    in the format the query string asks for, or a 400 naming the formats there are.
+
+    `name` (the file and sheet name) is a lazy string or a function returning one; either
+    way it is resolved, like the headers and the rows, in Chinese.
+    """
+    try:
+        fmt = requested_format(query)
+    except ExportFormatError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    with translation.override(EXPORT_LANGUAGE):
+        name = name() if callable(name) else str(name)
+        if fmt == "xlsx":
+            content = xlsx_bytes(columns, rows, name)
+        else:
+            content = csv_bytes(columns, rows)
+        filename = file_name(name, fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Lists name people and cases: no shared cache may keep a copy.
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,155 @@
+"""Proposal lists as xlsx and CSV (proposals.views.proposal_export): the rows of the list page
+with its filters, only what the person may see, ROC dates, formula text neutralised."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from governance.models import Unit
+from governance.rocdate import format_roc_short
+from proposal_http import Driver, proposal_form
+from test_export_writer import ROC_SHORT, download_name, read_csv, read_xlsx
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["案號", "提案名稱", "提案單位", "提案人（貢獻比例）", "狀態", "等第", "採行決定",
+           "送出日期", "決定日期", "主辦單位", "預定完成日", "結案日期"]
+EVIL = '=HYPERLINK("http://evil","點我")'
+SCRIPT = "<script>alert('x')</script>閱覽室公告"
+
+
+@pytest.fixture
+def drive(client, person, org):
+    return Driver(client, person)
+
+
+@pytest.fixture
+def cases(drive):
+    a = drive.submit("readers-staff1", title=EVIL, co_proposers="readers-staff2 30")
+    b = drive.submit("readers-staff2", title="+1-2 期刊架位標示改善")
+    c = drive.submit("acquisitions-staff1", title="@SUM(A1) 編目作業抽檢機制")
+    d = drive.submit("acquisitions-staff2", title=SCRIPT)
+    drive.first_review("readers-head", a, "accepted")
+    return a, b, c, d
+
+
+def export(client, url, fmt, **filters):
+    response = client.get(url, {**filters, "format": fmt})
+    return read_xlsx(response) if fmt == "xlsx" else read_csv(response)
+
+
+def listed_numbers(client, url, **filters):
+    """The case numbers the list page shows for the same filters."""
+    response = client.get(url, filters)
+    assert response.status_code == 200
+    return [p.case_number for p in response.context["proposals"]]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_all_proposals_export_has_chinese_headers_and_the_lists_rows(drive, cases, fmt):
+    client = drive.as_("tracking")
+    rows = export(client, "/proposals/all/export/", fmt)
+    assert rows[0] == HEADERS
+    assert [r[0] for r in rows[1:]] == listed_numbers(client, "/proposals/all/") and len(rows) == 5
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_filters_give_the_same_rows_as_the_list_page(drive, cases, fmt):
+    client = drive.as_("director")
+    acquisitions = Unit.objects.get(code="acquisitions").pk
+    for filters in ({"state": "first_review"}, {"q": "編目"}, {"unit": acquisitions}, {"year": 1},
+                    {"state": "second_review", "q": "HYPERLINK"}):
+        rows = export(client, "/proposals/all/export/", fmt, **filters)
+        expected = listed_numbers(client, "/proposals/all/", **filters)
+        assert [r[0] for r in rows[1:]] == expected, filters
+        assert len(expected) < 4, filters  # each filter leaves some out
+    assert len(listed_numbers(client, "/proposals/all/", q="編目")) == 1
+
+
+def test_a_row_holds_the_proposal_with_roc_dates(drive, cases):
+    a = cases[0]
+    a.refresh_from_db()
+    client = drive.as_("tracking")
+    [row] = [r for r in export(client, "/proposals/all/export/", "xlsx") if r[0] == a.case_number]
+    record = dict(zip(HEADERS, row))
+    assert record["提案單位"] == "閱覽典藏組"
+    assert record["提案人（貢獻比例）"] == "許志偉 70%、鄭雅雯 30%"
+    assert record["狀態"] == "複審中" and record["採行決定"] == ""
+    assert ROC_SHORT.match(record["送出日期"]) and record["送出日期"] == format_roc_short(a.submitted_at)
+    assert record["決定日期"] == record["結案日期"] == ""
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_formula_looking_titles_are_text_and_script_tags_plain(drive, cases, fmt):
+    client = drive.as_("tracking")
+    titles = {r[1] for r in export(client, "/proposals/all/export/", fmt)[1:]}
+    assert titles == {"'" + EVIL, "'+1-2 期刊架位標示改善", "'@SUM(A1) 編目作業抽檢機制", SCRIPT}
+
+
+def test_staff_export_only_what_they_may_see(drive, cases):
+    a, b, c, d = cases
+    response = drive.as_("readers-staff2").post("/proposals/new/", proposal_form(title="鄭雅雯的草稿"))
+    assert response.status_code == 302  # saved as a draft: not submitted
+    client = drive.as_("readers-staff1")
+    unit_rows = export(client, "/proposals/unit/export/", "csv")
+    assert {r[0] for r in unit_rows[1:]} == {a.case_number, b.case_number}
+    assert {r[1] for r in unit_rows[1:]} == {"'" + EVIL, "'+1-2 期刊架位標示改善"}  # no draft, no other unit's
+    mine = export(client, "/proposals/export/", "xlsx")
+    assert [r[0] for r in mine[1:]] == listed_numbers(client, "/proposals/") == [a.case_number]
+
+
+@pytest.mark.parametrize("login", ["readers-staff1", "readers-head", "committee1", "external1"])
+def test_export_of_all_is_refused_where_the_list_is(drive, cases, login):
+    client = drive.as_(login)
+    assert client.get("/proposals/all/").status_code == 403
+    assert client.get("/proposals/all/export/", {"format": "csv"}).status_code == 403
+    assert client.get("/proposals/all/export/", {"format": "pdf"}).status_code == 403
+
+
+def test_external_member_exports_only_assigned_proposals(drive, cases):
+    a = cases[0]
+    drive.assign_reviewers(a, ["committee1", "external1"])
+    rows = export(drive.as_("external1"), "/proposals/export/", "csv")
+    assert rows == [HEADERS]  # their own list: they propose nothing
+    assert export(drive.as_("external1"), "/proposals/unit/export/", "csv") == [HEADERS]
+
+
+def test_unknown_format_is_a_400_in_chinese(drive, cases):
+    response = drive.as_("tracking").get("/proposals/all/export/", {"format": "pdf"})
+    assert response.status_code == 400 and "不支援的匯出格式「pdf」" in response.content.decode()
+
+
+def test_missing_format_is_xlsx_with_a_chinese_file_name(drive, cases):
+    response = drive.as_("tracking").get("/proposals/all/export/")
+    assert read_xlsx(response)[0] == HEADERS
+    assert download_name(response).startswith("全部提案_") and download_name(response).endswith(".xlsx")
+
+
+def test_anonymous_people_go_to_the_login_page(client, cases):
+    client.logout()
+    response = client.get("/proposals/all/export/", {"format": "csv"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_list_page_links_to_its_export_with_its_filters(drive, cases):
+    html = drive.as_("tracking").get("/proposals/all/", {"state": "first_review", "q": "期刊"}).content.decode()
+    assert 'href="/proposals/all/export/?state=first_review&amp;q=%E6%9C%9F%E5%88%8A&amp;format=xlsx"' in html
+    assert 'href="/proposals/all/export/?state=first_review&amp;q=%E6%9C%9F%E5%88%8A&amp;format=csv"' in html
+    assert "匯出 Excel" in html and "匯出 CSV" in html
+    html = drive.as_("readers-staff1").get("/proposals/unit/").content.decode()
+    assert 'href="/proposals/unit/export/?format=xlsx"' in html
+
+
+def test_queries_do_not_grow_with_the_rows(drive, cases):
+    client = drive.as_("tracking")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/proposals/all/export/", {"format": "csv"}).status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(3):
+        drive.submit("planning-staff1", title=f"新提案 {n}", co_proposers="planning-staff2 20")
+    client = drive.as_("tracking")
+    assert count() == before

@@ -1,0 +1,103 @@
+"""The rewards of closed proposals as xlsx and CSV (governance.export_views.rewards_export), for
+HR and the 管考 office: a period (ROC or AD year, or dates) and optionally a unit's people."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from governance.rocdate import format_roc_short, roc_year
+from proposal_http import Driver
+from proposals.models import Proposal, Reward
+from test_appraisal_evidence import closed_proposal  # noqa: F401 (fixture: adopted, run to closure)
+from test_export_writer import download_name, read_csv, read_xlsx
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["案號", "提案名稱", "姓名", "單位", "角色", "貢獻比例（%）", "等第", "獎金（元）", "建議敘獎",
+           "採行決定日期", "登錄日期"]
+URL = "/plan/exports/rewards/"
+
+
+@pytest.fixture
+def rewards(closed_proposal, client, person):  # noqa: F811
+    """The closed proposal's two rewards (this year), and a reward of last year in another unit."""
+    Proposal.objects.filter(pk=closed_proposal.pk).update(title="=cmd|' /C calc'!A0 語音導引")
+    other = Driver(client, person).submit("acquisitions-staff1", title="編目作業抽檢機制")
+    old = Reward.objects.create(proposal=other, person=person("acquisitions-staff1"), role="提案人", share=100,
+                                amount=5000, commendations=3, grade="特優")
+    Reward.objects.filter(pk=old.pk).update(recorded_at=LAST_YEAR)
+    closed_proposal.refresh_from_db()
+    return closed_proposal, other
+
+
+LAST_YEAR = datetime.datetime(timezone.localdate().year - 1, 6, 15, 4, 0, tzinfo=datetime.timezone.utc)
+
+
+def this_year():
+    return roc_year(timezone.localdate())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_hr_exports_the_years_rewards(client, person, rewards, fmt):
+    proposal, other = rewards
+    client.force_login(person("hr"))
+    response = client.get(URL, {"year": this_year(), "format": fmt})
+    rows = read_xlsx(response) if fmt == "xlsx" else read_csv(response)
+    decided = format_roc_short(proposal.decided_at)
+    recorded = format_roc_short(proposal.closed_at)
+    number = (lambda n: n) if fmt == "xlsx" else str
+    assert rows == [
+        HEADERS,
+        [proposal.case_number, "'=cmd|' /C calc'!A0 語音導引", "許志偉", "閱覽典藏組", "提案人", number(60), "優等",
+         number(1800), "嘉獎二次", decided, recorded],
+        [proposal.case_number, "'=cmd|' /C calc'!A0 語音導引", "鄭雅雯", "閱覽典藏組", "共同提案人", number(40),
+         "優等", number(1200), "嘉獎二次", decided, recorded],
+    ]
+    assert download_name(response).startswith(f"獎勵清冊_{this_year()}_")
+
+
+def test_period_by_ad_year_or_dates_and_by_unit(client, person, rewards):
+    proposal, other = rewards
+    client.force_login(person("tracking"))
+
+    def people(**query):
+        return [r[2] for r in read_csv(client.get(URL, {**query, "format": "csv"}))[1:]]
+
+    assert people(year=timezone.localdate().year) == ["許志偉", "鄭雅雯"]
+    assert people() == ["許志偉", "鄭雅雯"]  # no period: this year
+    assert people(year=this_year() - 1) == ["吳宗翰"]
+    assert people(start=LAST_YEAR.date().isoformat(), end=timezone.localdate().isoformat()) == [
+        "許志偉", "鄭雅雯", "吳宗翰"]
+    assert people(start=(LAST_YEAR.date() + datetime.timedelta(days=1)).isoformat(),
+                  end=timezone.localdate().isoformat()) == ["許志偉", "鄭雅雯"]
+    assert people(year=this_year(), unit="readers") == ["許志偉", "鄭雅雯"]
+    assert people(year=this_year(), unit="acquisitions") == []
+    assert people(year=this_year() - 1, unit="acquisitions") == ["吳宗翰"]
+    response = client.get(URL, {"year": this_year(), "unit": "readers", "format": "csv"})
+    assert "_閱覽典藏組_" in download_name(response)
+
+
+def test_commendations_read_as_hr_writes_them(client, person, rewards):
+    client.force_login(person("hr"))
+    [row] = read_xlsx(client.get(URL, {"year": this_year() - 1}))[1:]
+    assert row[2] == "吳宗翰" and row[7] == 5000 and row[8] == "記功一次" and row[9] == ""
+
+
+@pytest.mark.parametrize("login", ["readers-staff1", "readers-head", "personnel-head", "director", "auditor",
+                                   "committee1", "external1"])
+def test_only_hr_and_the_tracking_office_export_rewards(client, person, rewards, login):
+    client.force_login(person(login))
+    assert client.get(URL, {"format": "csv"}).status_code == 403
+
+
+def test_bad_requests_are_explained(client, person, rewards):
+    client.force_login(person("hr"))
+    response = client.get(URL, {"format": "json"})
+    assert response.status_code == 400 and "不支援的匯出格式「json」" in response.content.decode()
+    response = client.get(URL, {"year": "去年", "format": "csv"})
+    assert response.status_code == 400 and "年度「去年」無法辨識" in response.content.decode()
+    response = client.get(URL, {"unit": "nowhere", "format": "csv"})
+    assert response.status_code == 400 and "匯出條件有誤" in response.content.decode()
+    response = client.get(URL, {"start": "115/1/1", "format": "csv"})
+    assert response.status_code == 400 and "起日與迄日都要填" in response.content.decode()

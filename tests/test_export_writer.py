@@ -1,0 +1,188 @@
+"""The generic export writer (governance.exports): cells, xlsx, CSV with BOM, the response.
+
+The other test_export_* modules read their downloads back with read_xlsx and read_csv.
+"""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+from urllib.parse import unquote, urlencode
+
+import openpyxl
+import pytest
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from governance import exports
+
+BOM = b"\xef\xbb\xbf"
+ROC_SHORT = re.compile(r"^\d{2,3}/\d{2}/\d{2}$")
+
+
+# ---------------------------------------------------------------- reading a download back
+
+
+def read_xlsx(response):
+    """The rows of the download's only sheet, as values (the header row first)."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(workbook.worksheets) == 1
+    sheet = workbook.worksheets[0]
+    # No formula anywhere: every cell is text, a number or empty.
+    for row in sheet.iter_rows():
+        for c in row:
+            assert c.data_type in ("s", "n"), (c.coordinate, c.value, c.data_type)
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def read_csv(response):
+    """The rows of the CSV download, decoded as Excel does (UTF-8 with its BOM)."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(BOM)
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+
+
+def download_name(response):
+    """The file name of Content-Disposition (filename*=utf-8''… for Chinese names)."""
+    header = response["Content-Disposition"]
+    assert header.startswith("attachment;"), header
+    match = re.search(r"filename\*=utf-8''(\S+)", header)
+    return unquote(match[1]) if match else re.search(r'filename="([^"]+)"', header)[1]
+
+
+# ---------------------------------------------------------------- cells
+
+
+@pytest.mark.parametrize("text", [
+    '=HYPERLINK("http://evil","點我")', "+1-2", "-1+2", "@SUM(A1)", "\t=1+1", "\r=1+1", "=",
+])
+def test_formula_looking_text_gets_a_leading_quote(text):
+    assert exports.cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", [
+    "自助借書機語音導引", "<script>alert(1)</script>", "1+1=2", " =1+1", "'already quoted", "",
+    "＝全形等號", "a\n=1+1",
+])
+def test_other_text_is_written_as_it_is(text):
+    assert exports.cell(text) == text
+
+
+def test_numbers_stay_numbers_and_dates_become_roc():
+    assert exports.cell(1200) == 1200 and exports.cell(-5) == -5
+    assert exports.cell(Decimal("87.50")) == Decimal("87.50")
+    assert exports.cell(datetime.date(2026, 3, 8)) == "115/03/08"
+    # A datetime is written by its Taipei date: 16:30 UTC on the 7th is the 8th in Taipei.
+    late = datetime.datetime(2026, 3, 7, 16, 30, tzinfo=datetime.timezone.utc)
+    assert exports.cell(late) == "115/03/08"
+    assert exports.cell(None) == ""
+    assert exports.cell(datetime.date(1900, 1, 1)) == "1900-01-01"  # before 民國元年: no ROC form
+
+
+def test_booleans_are_written_in_chinese_in_the_export():
+    with translation.override("zh-hant"):
+        assert (exports.cell(True), exports.cell(False)) == ("是", "否")
+
+
+# ---------------------------------------------------------------- files
+
+
+COLUMNS = [exports.Column(gettext_lazy("案號")), exports.Column(gettext_lazy("提案名稱"), 40),
+           exports.Column(gettext_lazy("送出日期")), exports.Column(gettext_lazy("獎金（元）"))]
+ROWS = [
+    ["115-0001", '=HYPERLINK("http://evil")', datetime.date(2026, 3, 8), 3000],
+    ["115-0002", "閱覽室,座位\n預約 \"系統\"", None, 0],
+    ["115-0003", "@SUM(A1)", datetime.date(2026, 12, 31), 1200],
+]
+EXPECTED = [
+    ["案號", "提案名稱", "送出日期", "獎金（元）"],
+    ["115-0001", "'=HYPERLINK(\"http://evil\")", "115/03/08", 3000],
+    ["115-0002", "閱覽室,座位\n預約 \"系統\"", "", 0],
+    ["115-0003", "'@SUM(A1)", "115/12/31", 1200],
+]
+
+
+def response_for(fmt, rows=ROWS, name=gettext_lazy("全部提案")):
+    return exports.export_response(QueryDict(f"format={fmt}"), name, COLUMNS, iter(rows))
+
+
+def test_xlsx_reads_back_with_chinese_headers_roc_dates_and_no_formula():
+    response = response_for("xlsx")
+    assert read_xlsx(response) == EXPECTED
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "全部提案"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D4"
+    assert sheet["A1"].font.b and sheet.column_dimensions["B"].width == 40
+
+
+def test_csv_has_a_bom_crlf_lines_and_reads_back_the_same():
+    response = response_for("csv")
+    assert response.content.startswith(BOM + "案號,提案名稱".encode())
+    assert b"\r\n115-0001," in response.content
+    rows = read_csv(response)
+    assert rows == [[str(v) for v in row] for row in EXPECTED]
+
+
+def test_both_formats_are_in_chinese_whatever_the_interface_language():
+    with translation.override("en"):
+        response = response_for("csv")
+        assert read_csv(response)[0] == EXPECTED[0]
+        assert read_xlsx(response_for("xlsx"))[0] == EXPECTED[0]
+        assert download_name(response).startswith("全部提案_")
+
+
+def test_download_name_is_chinese_with_the_roc_date_and_never_cached():
+    today = timezone.localdate()
+    response = response_for("xlsx")
+    roc = f"{today.year - 1911}{today.month:02d}{today.day:02d}"
+    assert download_name(response) == f"全部提案_{roc}.xlsx"
+    assert download_name(response_for("csv")) == f"全部提案_{roc}.csv"
+    assert "no-store" in response["Cache-Control"] and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_names_lose_characters_windows_and_excel_refuse():
+    assert exports.file_name('計畫/115:"A"', "csv", datetime.date(2026, 3, 8)) == "計畫_115_A_1150308.csv"
+    assert exports._sheet_name("第[1]版/推動作法?" + "字" * 40) == ("第 1 版 推動作法 " + "字" * 40)[:31]
+
+
+def test_control_characters_and_over_long_text_do_not_break_the_xlsx():
+    rows = [["115-0001", "標題\x00\x0b含控制字元", None, 1], ["115-0002", "長" * 40000, None, 2]]
+    values = read_xlsx(response_for("xlsx", rows))
+    assert values[1][1] == "標題含控制字元"
+    assert len(values[2][1]) == exports.XLSX_CELL_LIMIT and values[2][1].endswith("…")
+
+
+def test_no_rows_still_gives_the_header():
+    assert read_xlsx(response_for("xlsx", [])) == [EXPECTED[0]]
+    assert read_csv(response_for("csv", [])) == [EXPECTED[0]]
+
+
+@pytest.mark.parametrize("value", ["pdf", "xls", "<b>x</b>", "x" * 100])
+def test_unknown_format_is_refused_in_chinese_before_any_row_is_read(value):
+    def rows():
+        raise AssertionError("rows read for a refused format")
+        yield
+
+    response = exports.export_response(QueryDict(urlencode({"format": value})), "名稱", COLUMNS, rows())
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert "不支援的匯出格式" in text and "xlsx" in text and "csv" in text
+    assert len(text) < 100  # the value typed is echoed cut short
+
+
+def test_format_defaults_to_xlsx_and_ignores_case():
+    assert exports.requested_format(QueryDict("")) == "xlsx"
+    assert exports.requested_format(QueryDict("format=CSV")) == "csv"
+
+
+def test_export_links_keep_every_filter_and_set_the_format():
+    links = exports.export_links(QueryDict("state=closed&q=%E5%80%9F%E6%9B%B8&format=pdf"), "/proposals/all/export/")
+    assert links["xlsx"] == "/proposals/all/export/?state=closed&q=%E5%80%9F%E6%9B%B8&format=xlsx"
+    assert links["csv"].endswith("&format=csv")
+    assert exports.export_links(QueryDict(""), "/x/") == {"xlsx": "/x/?format=xlsx", "csv": "/x/?format=csv"}
