@@ -1,0 +1,1 @@
+"""Seed data transcribed from documents: the demo's plans."""
