@@ -41,6 +41,15 @@ def can(user, capability, unit=None):
     return capability in UNIT_SCOPED and unit is not None and (capability.value, str(unit.pk)) in held
 
 
+def can_anywhere(user, capability):
+    """True if `user` holds `capability` agency-wide or for at least one unit (no query
+    beyond the cached capabilities): for menus that offer a page whose rows are per unit."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    capability = Capability(capability)
+    return user.is_superuser or any(code == capability.value for code, _unit in _capabilities(user))
+
+
 def _capabilities_sql():
     # Plain SQL: the same query through the ORM costs several milliseconds to compile on
     # every request, more than running it.

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .exports import FORMULA_TRIGGERS, neutralise
 from .models import Unit
 from .permissions import require
 from .plan_selectors import version_tree
@@ -36,7 +37,8 @@ HEADER_SEARCH_ROWS = 10  # a title line or two may come before the headers
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# One rule for every spreadsheet we write (governance.exports).
+FORMULA_STARTS = FORMULA_TRIGGERS
 _AREA = re.compile(r"^\s*([一二三四五六七八九十百]+)\s*[、.．,，]\s*(.+?)\s*$", re.S)
 _DATE_SEPARATORS = re.compile(r"[、,，;；\n]+")
 _UNIT_SEPARATORS = re.compile(r"[\s、,，;；/／]+")
@@ -53,8 +55,7 @@ def escape_cell(value):
     """Text as a cell that is never run as a formula: a leading ' keeps it text."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _unit_cell(row, lookup):

@@ -206,3 +206,15 @@ def test_demo_audits_cover_every_finding_state_with_real_flows_and_trails(capsys
     call_command("seed_demo")
     assert audit_snapshot() == before
     assert "未載入示範考核" in capsys.readouterr().out
+
+
+def test_demo_has_the_102_plan_as_written(capsys):
+    from governance.models import Plan, PlanPractice
+
+    call_command("seed_demo")
+    assert "已載入102 年度提升服務品質執行計畫" in capsys.readouterr().out.replace(" ", " ")
+    plan = Plan.objects.get(roc_year=102)
+    assert plan.versions.count() == 1
+    assert PlanPractice.objects.filter(item__area__version__plan=plan).count() == 76
+    call_command("seed_demo")
+    assert Plan.objects.count() == 1

@@ -1,6 +1,6 @@
 from django import template
 
-from governance.permissions import can
+from governance.permissions import can, can_anywhere
 from governance.roles import Capability
 
 register = template.Library()
@@ -14,10 +14,10 @@ def plan_menu(context):
     if user is None or not user.is_authenticated:
         return {}
     agency = can(user, Capability.DECIDE_FOR_AGENCY) or can(user, Capability.MANAGE_TRACKING)
-    unit_work = can(user, Capability.REPORT_UNIT_PROGRESS) or can(user, Capability.REVIEW_UNIT_CASES)
+    heads = can_anywhere(user, Capability.REVIEW_UNIT_CASES)
     return {
-        "reports": unit_work,
+        "reports": can_anywhere(user, Capability.REPORT_UNIT_PROGRESS) or heads,
         "quarter": agency,
-        "dashboard": agency or can(user, Capability.REVIEW_UNIT_CASES),
-        "meetings": can(user, Capability.VIEW_UNIT_CASES),
+        "dashboard": agency or heads,
+        "meetings": can_anywhere(user, Capability.VIEW_UNIT_CASES),
     }

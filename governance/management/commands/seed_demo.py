@@ -11,11 +11,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet=False, **options):
         from audits.demo import seed_audits
+        from governance.plan_services import load_seed_plan
         from proposals.demo import seed_proposals
 
         seed_organisation()
         loaded = seed_proposals()
         audits = seed_audits()
+        plan = load_seed_plan()
         if quiet:
             return
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
@@ -29,3 +31,5 @@ class Command(BaseCommand):
             self.stdout.write(f"已載入示範上級機關考核 {audits} 件。")
         else:
             self.stdout.write("資料庫已有上級機關考核，未載入示範考核。")
+        if plan:
+            self.stdout.write(f"已載入{plan.plan.title}（原始計畫書）。")
