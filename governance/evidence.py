@@ -157,7 +157,9 @@ def people_in_period(start, end, unit=None):
     """The people with a unit membership during [start, end] (of `unit` when given).
 
     (person, unit) pairs ordered by unit and login; a person with several memberships
-    appears once, with the first unit in the agency's order.
+    appears once, with the first unit in the agency's order. Without `unit` (everyone),
+    the active people with no membership in the period follow, with unit None: the
+    director, the 管考 officer or a committee member may have contributions too.
     """
     from django.db.models import Q
 
@@ -174,4 +176,9 @@ def people_in_period(start, end, unit=None):
         if m.user_id not in seen:
             seen.add(m.user_id)
             people.append((m.user, m.unit))
+    if unit is None:
+        from django.contrib.auth import get_user_model
+
+        others = get_user_model().objects.filter(is_active=True).exclude(pk__in=seen).order_by("username")
+        people.extend((person, None) for person in others)
     return people

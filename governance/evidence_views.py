@@ -133,7 +133,7 @@ def evidence_index(request):
         rows = [
             {
                 "person": person,
-                "unit_name": evidence.unit_name or unit.name,
+                "unit_name": evidence.unit_name or (unit.name if unit else _("（無所屬單位）")),
                 "items": evidence.totals["items"],
                 "reward_amount": documents.money(evidence.totals["reward_amount"]),
                 "commendations": evidence.totals["commendation_label"],

@@ -182,3 +182,14 @@ def test_hr_looks_up_a_printed_fingerprint(proposal, client, person):
     assert "查無此資料指紋" in page
     page = client.get(reverse("evidence:verify"), {"fingerprint": "xyz"}).content.decode()
     assert "64 個十六進位字元" in page
+
+
+def test_everyone_includes_people_without_a_unit(org, client, person, frozen):
+    client.force_login(person("hr"))
+    page = client.get(reverse("evidence:index")).content.decode()
+    for login in ("director", "tracking", "committee1"):
+        assert person(login).get_full_name() in page, login
+    assert "（無所屬單位）" in page
+    # A unit's list has only its own people.
+    page = client.get(reverse("evidence:index"), {"unit": "readers"}).content.decode()
+    assert person("director").get_full_name() not in page
