@@ -1,7 +1,8 @@
 # The two commands: `make run` and `make test`. Each sets up what it needs.
+# `make stack`: the production-shaped stack (PostgreSQL, Redis, gunicorn, Celery worker and beat).
 PY := .venv/bin/python
 
-.PHONY: run test setup-run setup-test bench
+.PHONY: run test stack setup-run setup-test setup-stack bench
 
 run: setup-run
 	$(PY) manage.py migrate --noinput
@@ -12,12 +13,23 @@ run: setup-run
 test: setup-test
 	$(PY) scripts/run_tests.py
 
+stack: setup-stack
+	$(PY) scripts/stack.py
+
 # Every benchmark runs even when an earlier one misses its budget; the exit status says if any did.
 bench: setup-test
-	@status=0; for b in run lifecycle audits pdf; do $(PY) bench/$$b.py || status=1; done; exit $$status
+	@status=0; for b in run lifecycle audits pdf reminders evidence_batch; do $(PY) bench/$$b.py || status=1; done; exit $$status
 
 setup-run:
 	@scripts/setup run
 
 setup-test:
 	@scripts/setup test
+
+setup-stack:
+	@scripts/setup stack
+
+# docs/permissions.md from the authorization table (tests/authorization_table.py).
+.PHONY: permissions-doc
+permissions-doc:
+	$(PY) scripts/permissions_doc.py

@@ -375,7 +375,10 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            models.Index(fields=["emailed_at", "email_wanted"], name="notification_outbox"),
+            # The outbox: the e-mails still to send, walked in key order (a partial index stays
+            # as small as the day's pending mail, however long the history).
+            models.Index(fields=["id"], name="notification_outbox",
+                         condition=models.Q(emailed_at__isnull=True, email_wanted=True)),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
-"""`make test`: the whole suite on SQLite, again on a real PostgreSQL, then the browser tests.
+"""`make test`: the whole suite on SQLite, again on a real PostgreSQL, then the browser tests,
+then the smoke test of the whole stack (`make stack`: PostgreSQL, Redis, gunicorn, Celery).
 
-Ends with one line that totals the three runs, and a non-zero exit if any failed.
+Ends with one line that totals the four runs, and a non-zero exit if any failed.
 """
 
 import os
@@ -48,12 +49,14 @@ def totals(report):
 
 def main():
     base_env = {"DATABASE_URL": "", "CELERY_BROKER_URL": ""}
-    runs = [pytest("sqlite", "not browser", base_env)]
+    main_suite = "not browser and not stack"
+    runs = [pytest("sqlite", main_suite, base_env)]
     with temporary_postgres() as url:
-        runs.append(pytest("postgresql", "not browser", {**base_env, "DATABASE_URL": url}))
+        runs.append(pytest("postgresql", main_suite, {**base_env, "DATABASE_URL": url}))
     runs.append(
         pytest("browser", "browser", {**base_env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
     )
+    runs.append(pytest("stack", "stack", base_env))
     passed = failed = skipped = 0
     ok = True
     for code, report in runs:
@@ -61,7 +64,7 @@ def main():
         passed, failed, skipped = passed + p, failed + f, skipped + s
         # Any non-zero exit fails the whole: 5 (no test collected) included.
         ok = ok and code == 0
-    print("\nall runs (sqlite, postgresql, browser):")
+    print("\nall runs (sqlite, postgresql, browser, stack):")
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped")
     return 0 if ok and failed == 0 else 1
 

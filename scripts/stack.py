@@ -30,6 +30,29 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import pg  # noqa: E402
 
+# Left out of collectstatic (the project's own list: governance.apps.StaticFilesConfig).
+STATIC_IGNORE = ["node_modules", "viewflow/js/contrib/dash/*"]
+
+# Prints a fingerprint of the static files collectstatic would collect (names, sizes,
+# modification times) and of the storage that would hold them.
+STATIC_FINGERPRINT = """
+import hashlib, os, sys
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.staticfiles import finders
+ignore = ["CVS", ".*", "*~", *sys.argv[1:]]
+entries = []
+for finder in finders.get_finders():
+    for path, storage in finder.list(ignore):
+        st = os.stat(storage.path(path))
+        entries.append(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}")
+digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
+for entry in sorted(entries):
+    digest.update(entry.encode() + b"\\n")
+print(digest.hexdigest())
+"""
+
 # The children we start and watch, in the order they are stopped.
 APP_CHILDREN = ("gunicorn", "celery-worker", "celery-beat")
 
@@ -138,7 +161,7 @@ class Stack:
         self.children = {}  # name -> (Popen, log path)
         self.postmaster_pid = None
         self.signals = Signals()
-        self.stopping = False
+        self.began = False  # set once the first server is being started
 
     # ---- preparation -------------------------------------------------------------------
 
@@ -195,6 +218,7 @@ class Stack:
                 say(f"stopping {name} (pid {pid}) left over from an earlier run")
                 with contextlib.suppress(OSError):
                     os.killpg(pid, signal.SIGKILL)
+                wait_until(lambda pid=pid: not group_alive(pid), 10)
         if (self.pg_dir / "postmaster.pid").exists():
             status = subprocess.run(
                 pg._as_server_user([f"{pg._bindir()}/pg_ctl", "-D", str(self.pg_dir), "status"]),
@@ -247,6 +271,7 @@ class Stack:
     def run_step(self, name, args, env, log, echo=False):
         """A management command, to its end; Ctrl-C meanwhile stops it and us."""
         say(f"{name} …")
+        started = time.monotonic()
         with open(log, "a") as out:
             out.write(f"\n===== {' '.join(args)} =====\n")
             out.flush()
@@ -271,7 +296,34 @@ class Stack:
                 out.write(output)
         if proc.returncode != 0:
             raise Failed(f"{name} failed (exit {proc.returncode}); see {log}:\n{tail(log)}")
+        say(f"{name} done ({time.monotonic() - started:.0f} s)")
         return output
+
+    def collectstatic(self, env, log):
+        """collectstatic, skipped when the collected files are those of the same sources.
+
+        Compressing every file (gzip and brotli) takes one to two minutes on two cores;
+        a restart with the same code and packages need not pay it again.
+        """
+        static_root = Path(env["STATIC_ROOT"])
+        stamp = static_root / ".stack-sources"
+        fingerprint = subprocess.run(
+            [sys.executable, "-c", STATIC_FINGERPRINT, *STATIC_IGNORE], cwd=ROOT, env=env,
+            capture_output=True, text=True,
+        )
+        if fingerprint.returncode != 0:
+            raise Failed(f"could not list the static files:\n{fingerprint.stderr[-3000:]}")
+        current = fingerprint.stdout.strip()
+        if (static_root / "staticfiles.json").exists() and stamp.exists() \
+                and stamp.read_text().strip() == current:
+            say(f"collectstatic: {static_root} is up to date, skipped")
+            return
+        with contextlib.suppress(OSError):
+            stamp.unlink()
+        ignore = [arg for pattern in STATIC_IGNORE for arg in ("--ignore", pattern)]
+        say("collectstatic compresses every static file: a minute or two, once")
+        self.run_step("collectstatic", ["collectstatic", "--noinput", *ignore], env, log)
+        stamp.write_text(current + "\n")
 
     def start_child(self, name, args, env):
         log = self.logs / f"{name}.log"
@@ -370,8 +422,9 @@ class Stack:
         for name, (proc, log) in self.children.items():
             code = proc.poll()
             if code is not None:
+                how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
                 raise Failed(
-                    f"{name} (pid {proc.pid}) exited unexpectedly with status {code}; "
+                    f"{name} (pid {proc.pid}) {how} unexpectedly; "
                     f"the end of {log}:\n{tail(log)}"
                 )
         if self.postmaster_pid:
@@ -429,63 +482,77 @@ class Stack:
 
     def run(self):
         with contextlib.ExitStack() as cleanup:
-            self.prepare_folders()
-            self.lock()
-            self.clear_leftovers()
-            self.check_ports()
-            say(f"data in {self.dir}, logs in {self.logs}")
-
-            # Run last, once everything is stopped: a clean stop leaves no pids to clear.
-            cleanup.callback(self.pids_file.unlink, missing_ok=True)
-            say(f"PostgreSQL on 127.0.0.1:{self.pg_port} (data {self.pg_dir}) …")
             try:
-                database_url = cleanup.enter_context(
-                    pg.temporary_postgres(data_dir=str(self.pg_dir), port=self.pg_port, keep=True)
-                )
-            except Exception as error:
-                # pg_ctl may have started the server before it failed (or was interrupted).
-                self.stop_postgres_server()
-                log = self.pg_dir / "server.log"
-                raise Failed(f"PostgreSQL did not start ({error}); the end of {log}:\n{tail(log)}") from None
-            self.postmaster_pid = self.read_postmaster_pid()
-            self.write_pids()
-            say(f"started postgres: pid {self.postmaster_pid}, log {self.pg_dir / 'server.log'}")
-            cleanup.callback(say, "stopping postgres")
+                self.start(cleanup)
+            except Stop as stop:
+                say(f"{stop} received: stopping everything")
+                raise
+            except Failed as failure:
+                say(f"FAILED: {failure}")
+                if self.began:
+                    say("stopping everything")
+                raise
+
+    def start(self, cleanup):
+        """Start everything, registering each stop with `cleanup`, then watch until told."""
+        self.prepare_folders()
+        self.lock()
+        self.clear_leftovers()
+        self.check_ports()
+        say(f"data in {self.dir}, logs in {self.logs}")
+
+        # Run last, once everything is stopped: a clean stop leaves no pids to clear.
+        cleanup.callback(self.pids_file.unlink, missing_ok=True)
+        say(f"PostgreSQL on 127.0.0.1:{self.pg_port} (data {self.pg_dir}) …")
+        self.began = True
+        try:
+            database_url = cleanup.enter_context(
+                pg.temporary_postgres(data_dir=str(self.pg_dir), port=self.pg_port, keep=True)
+            )
+        except Exception as error:
+            # pg_ctl may have started the server before it failed (or was interrupted).
+            self.stop_postgres_server()
+            log = self.pg_dir / "server.log"
+            raise Failed(f"PostgreSQL did not start ({error}); the end of {log}:\n{tail(log)}") from None
+        self.postmaster_pid = self.read_postmaster_pid()
+        self.write_pids()
+        say(f"started postgres: pid {self.postmaster_pid}, log {self.pg_dir / 'server.log'}")
+        cleanup.callback(say, "stopping postgres")
+        self.signals.check()
+
+        env = self.environment(database_url)
+        cleanup.callback(self.stop_children, ["redis"])
+        self.start_redis(env)
+
+        setup_log = self.logs / "setup.log"
+        setup_log.write_text("")
+        self.run_step("migrate", ["migrate", "--noinput"], env, setup_log)
+        self.collectstatic(env, setup_log)
+        seeded = self.run_step("seed_demo", ["seed_demo"], env, setup_log, echo=True)
+
+        cleanup.callback(self.stop_children, APP_CHILDREN)
+        self.start_app(env)
+        say(f"waiting for the web and the worker (up to {self.start_timeout} s) …")
+        self.wait_ready()
+
+        print(seeded, end="" if seeded.endswith("\n") else "\n", flush=True)
+        say(f"logs: {self.logs}/{{gunicorn,celery-worker,celery-beat,redis,setup}}.log, "
+            f"PostgreSQL's in {self.pg_dir / 'server.log'}")
+        say(f"ready: open {self.url} and log in with a demo login above. Ctrl-C stops everything.")
+        while True:
             self.signals.check()
-
-            env = self.environment(database_url)
-            cleanup.callback(self.stop_children, ["redis"])
-            self.start_redis(env)
-
-            setup_log = self.logs / "setup.log"
-            setup_log.write_text("")
-            self.run_step("migrate", ["migrate", "--noinput"], env, setup_log)
-            self.run_step("collectstatic", ["collectstatic", "--noinput"], env, setup_log)
-            seeded = self.run_step("seed_demo", ["seed_demo"], env, setup_log, echo=True)
-
-            cleanup.callback(self.stop_children, APP_CHILDREN)
-            self.start_app(env)
-            say(f"waiting for the web and the worker (up to {self.start_timeout} s) …")
-            self.wait_ready()
-
-            print(seeded, end="" if seeded.endswith("\n") else "\n", flush=True)
-            say(f"logs: {self.logs}/{{gunicorn,celery-worker,celery-beat,redis,setup}}.log, "
-                f"PostgreSQL's in {self.pg_dir / 'server.log'}")
-            say(f"ready: open {self.url} and log in with a demo login above. Ctrl-C stops everything.")
-            while True:
-                self.signals.check()
-                self.check_children()
-                time.sleep(0.5)
+            self.check_children()
+            time.sleep(0.5)
 
     def main(self):
         try:
             self.run()
-        except Stop as stop:
-            say(f"{stop} received: stopped everything")
-            return 0
-        except Failed as failure:
-            say(f"FAILED: {failure}")
+        except Stop:
             say("stopped everything")
+            return 0
+        except Failed:
+            if self.began:
+                say("stopped everything after the failure above")
             return 1
         return 0
 
