@@ -6,6 +6,7 @@ from governance.docnumber import DocumentNumberField
 from governance.models import Unit
 from governance.rocdate import ROCDateField
 from governance.selectors import active_units
+from governance.submissions import SubmissionTokenField
 
 from .models import Audit, Finding, TrackingDecision
 from .services import FindingInput
@@ -18,6 +19,7 @@ def _units():
 
 
 class AuditForm(forms.Form):
+    submission_token = SubmissionTokenField()
     agency = forms.CharField(label=_("上級機關"), max_length=100)
     kind = forms.ChoiceField(label=_("類別"), choices=Audit.Kind.choices)
     title = forms.CharField(label=_("名稱"), max_length=200, help_text=_("例如：114 年度服務品質考核"))

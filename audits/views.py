@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, exports, inbox
+from governance import documents, exports, inbox, submissions
 from governance.rocdate import today_taipei
 
 from . import selectors, services
@@ -85,12 +85,18 @@ def audit_register(request):
     if request.method == "POST" and form.is_valid() and findings.is_valid():
         data = form.cleaned_data
         try:
-            audit = services.register_audit(
-                actor=request.user, agency=data["agency"], kind=data["kind"], title=data["title"],
-                held_on=data["held_on"], document_number=data["document_number"],
-                findings=[f.to_input() for f in findings if f.has_changed()],
-                uploads=data["attachments"],
-            )
+            with transaction.atomic():
+                once = submissions.claim(request.user, data["submission_token"])
+                audit = services.register_audit(
+                    actor=request.user, agency=data["agency"], kind=data["kind"], title=data["title"],
+                    held_on=data["held_on"], document_number=data["document_number"],
+                    findings=[f.to_input() for f in findings if f.has_changed()],
+                    uploads=data["attachments"],
+                )
+                once.done(reverse("audits:audit", args=[audit.pk]))
+        except submissions.AlreadySubmitted as earlier:
+            messages.info(request, _("這份表單已經送出過，沒有重複建立。"))
+            return redirect(earlier.url or "audits:index")
         except ValidationError as e:
             form.add_error(None, e)
         else:

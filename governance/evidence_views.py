@@ -5,12 +5,15 @@ Who may read what is decided in governance.documents (may_read_evidence): HR for
 a person for their own, nobody else (a unit head does not read a staff member's).
 """
 
+import uuid
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import documents, evidence_batches
+from . import documents, evidence_batches, submissions
 from .evidence import (
     EvidenceYearError,
     appraisal_evidence,
@@ -29,6 +32,7 @@ from .evidence import (
 )
 from .models import EvidenceBatch, EvidenceDocument, Unit
 from .rocdate import ROCDateField, roc_year, today_taipei
+from .submissions import SubmissionTokenField
 
 class PeriodForm(forms.Form):
     """A period: an ROC (or AD) year by default, or a start and end date."""
@@ -81,6 +85,12 @@ class PeopleForm(PeriodForm):
     with_items = forms.BooleanField(label=gettext_lazy("只列有紀錄者"), required=False)
 
 
+class BatchForm(PeopleForm):
+    """The list's period and unit posted to start a batch, once (a double click makes one)."""
+
+    submission_token = SubmissionTokenField()
+
+
 def period_query(start, end):
     """The query string that names a period: ?year=115 for a whole ROC year, else the dates."""
     label = period_label(start, end)
@@ -99,6 +109,7 @@ def _batch_fields(form):
         fields["unit"] = form.cleaned_data["unit"].code
     if form.cleaned_data.get("with_items"):
         fields["with_items"] = "on"
+    fields["submission_token"] = uuid.uuid4().hex
     return fields
 
 
@@ -194,13 +205,20 @@ def evidence_batch_start(request):
     """HR: queue the PDFs of everyone the list shows; each is made in the background."""
     if not documents.may_read_all_evidence(request.user):
         raise PermissionDenied
-    form = PeopleForm(request.POST)
+    form = BatchForm(request.POST)
     if not form.is_valid():
         return _bad_period(form)
-    batch = evidence_batches.start_evidence_batch(
-        actor=request.user, start=form.cleaned_data["period"][0], end=form.cleaned_data["period"][1],
-        unit=form.cleaned_data.get("unit"), with_items=form.cleaned_data.get("with_items", False),
-    )
+    try:
+        with transaction.atomic():
+            once = submissions.claim(request.user, form.cleaned_data.get("submission_token"))
+            batch = evidence_batches.start_evidence_batch(
+                actor=request.user, start=form.cleaned_data["period"][0], end=form.cleaned_data["period"][1],
+                unit=form.cleaned_data.get("unit"), with_items=form.cleaned_data.get("with_items", False),
+            )
+            once.done(reverse("evidence:batch", args=[batch.pk]))
+    except submissions.AlreadySubmitted as earlier:
+        messages.info(request, _("這份表單已經送出過，沒有重複建立。"))
+        return redirect(earlier.url or "evidence:index")
     return redirect("evidence:batch", pk=batch.pk)
 
 

@@ -11,18 +11,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import meetings, plan_documents
+from . import meetings, plan_documents, submissions
 from .documents import pdf_response
 from .models import AgendaItem, GroupMeeting, Membership, MeetingDecision, PlanVersion, Unit
 from .rocdate import TAIPEI, ROCDateField, today_taipei
 from .roles import AgencyRole, Capability, UnitRole, group_name
 from .selectors import active_units
+from .submissions import SubmissionTokenField
 
 LIST_LIMIT = 100
 DEFAULT_TIME = datetime.time(14, 0)
@@ -52,6 +55,7 @@ def _person_label(person):
 
 
 class ScheduleForm(forms.Form):
+    submission_token = SubmissionTokenField()
     day = ROCDateField(label=gettext_lazy("開會日期"))
     time = forms.TimeField(label=gettext_lazy("開會時間"), initial=DEFAULT_TIME,
                            widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00"}),
@@ -199,10 +203,16 @@ def meeting_new(request):
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = meetings.schedule_meeting(
-                actor=request.user, scheduled_for=form.scheduled_for(),
-                location=form.cleaned_data["location"], chair=form.cleaned_data["chair"],
-            )
+            with transaction.atomic():
+                once = submissions.claim(request.user, form.cleaned_data["submission_token"])
+                meeting = meetings.schedule_meeting(
+                    actor=request.user, scheduled_for=form.scheduled_for(),
+                    location=form.cleaned_data["location"], chair=form.cleaned_data["chair"],
+                )
+                once.done(reverse("plan:meeting", args=[meeting.pk]))
+        except submissions.AlreadySubmitted as earlier:
+            messages.info(request, _("這份表單已經送出過，沒有重複建立。"))
+            return redirect(earlier.url or "plan:meetings")
         except ValidationError as e:
             form.add_error(None, e)
         else:

@@ -413,3 +413,13 @@ from .plan_models import (  # noqa: E402,F401
     PracticeReport,
     PracticeReportAttachment,
 )
+
+
+class FormSubmission(models.Model):
+    """A form that creates something, posted once: its hidden token is claimed here, so a
+    double click or a resent form finds the token taken and shows what the first post made."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    result_url = models.CharField(max_length=500, blank=True)

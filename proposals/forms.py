@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.attachments import MultipleFileField
+from governance.submissions import SubmissionTokenField
 from governance.models import Unit, User
 from governance.permissions import units_where
 from governance.rocdate import ROCDateError, ROCDateField, parse_date
@@ -30,6 +31,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 class ProposalForm(forms.ModelForm):
     """The proposal's content, its co-proposers with their shares, and new attachments."""
 
+    submission_token = SubmissionTokenField()
     co_proposers = forms.CharField(
         label=_("共同提案人"),
         required=False,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, exports, inbox
+from governance import documents, exports, inbox, submissions
 
 from . import selectors, services
 from .forms import (
@@ -228,6 +228,9 @@ def _edit(request, proposal):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
+                # A new proposal's form is processed once (a double click makes one proposal).
+                once = submissions.claim(request.user, form.cleaned_data["submission_token"]) \
+                    if proposal is None else submissions.Claim(None)
                 saved = services.save_draft(
                     actor=request.user, content=form.content(),
                     co_proposers=form.cleaned_data["co_proposers"],
@@ -239,7 +242,11 @@ def _edit(request, proposal):
                     messages.success(request, _("提案已送出，案號 %(n)s。") % {"n": saved.case_number})
                 else:
                     messages.success(request, _("草稿已儲存。"))
+                once.done(reverse("proposals:detail", args=[saved.pk]))
             return redirect("proposals:detail", pk=saved.pk)
+        except submissions.AlreadySubmitted as earlier:
+            messages.info(request, _("這份表單已經送出過，沒有重複建立。"))
+            return redirect(earlier.url or "proposals:index")
         except ValidationError as e:
             form.add_error(None, e)
     title = _("修改提案草稿") if proposal else _("新增創意提案")
