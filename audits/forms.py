@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.docnumber import DocumentNumberField
 from governance.models import Unit
@@ -31,7 +32,7 @@ class AuditForm(forms.Form):
 class FindingForm(forms.Form):
     # Blank first: an untouched fieldset of the registration page must stay unchanged.
     kind = forms.ChoiceField(label=_("類別"), choices=[("", "---------"), *Finding.Kind.choices])
-    text = forms.CharField(label=_("考核意見內容"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label=_("考核意見內容"), widget=forms.Textarea(attrs={"rows": 3}))
     severity = forms.ChoiceField(label=_("嚴重程度"), choices=Finding.Severity.choices,
                                  initial=Finding.Severity.MEDIUM)
     lead_unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none())
@@ -73,8 +74,8 @@ def finding_formset(rows):
 
 class ReviewMeetingForm(forms.Form):
     held_on = ROCDateField(label=_("會議日期"))
-    attendees = forms.CharField(label=_("出席人員"), widget=forms.Textarea(attrs={"rows": 2}))
-    decisions = forms.CharField(label=_("會議決議"), widget=forms.Textarea(attrs={"rows": 4}))
+    attendees = LongTextField(label=_("出席人員"), widget=forms.Textarea(attrs={"rows": 2}))
+    decisions = LongTextField(label=_("會議決議"), widget=forms.Textarea(attrs={"rows": 4}))
     lead_unit = forms.ModelChoiceField(label=_("確認主辦單位"), queryset=Unit.objects.none(),
                                        help_text=_("僅適用於本項；一併檢討的其他項目維持原主辦單位與期限。"))
     due_date = ROCDateField(label=_("確認改善期限"), help_text=_("僅適用於本項。"))
@@ -94,8 +95,8 @@ class ReviewMeetingForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    text = forms.CharField(label=_("改善措施"), widget=forms.Textarea(attrs={"rows": 6}))
-    root_cause = forms.CharField(label=_("原因分析"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = LongTextField(label=_("改善措施"), widget=forms.Textarea(attrs={"rows": 6}))
+    root_cause = LongTextField(label=_("原因分析"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ApproveForm(forms.Form):
@@ -103,12 +104,12 @@ class ApproveForm(forms.Form):
         label=_("核定"), choices=[("1", _("核定")), ("0", _("退回修正"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = LongTextField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ProgressForm(forms.Form):
     percent_complete = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("辦理情形"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = LongTextField(label=_("辦理情形"), widget=forms.Textarea(attrs={"rows": 5}))
     propose_removal = forms.BooleanField(label=_("已改善完成，建議申請解除列管"), required=False)
     evidence = MultipleFileField(label=_("佐證檔案"))
 
@@ -124,7 +125,7 @@ class RequestRemovalForm(forms.Form):
         label=_("主管決定"), choices=[("1", _("申請解除列管")), ("0", _("請單位續辦"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LongTextField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReviewRemovalForm(forms.Form):
@@ -132,7 +133,7 @@ class ReviewRemovalForm(forms.Form):
         label=_("管考建議"), choices=[("1", _("建議解除列管")), ("0", _("建議繼續列管"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
-    opinion = forms.CharField(label=_("審查意見"), widget=forms.Textarea(attrs={"rows": 4}))
+    opinion = LongTextField(label=_("審查意見"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class CouncilDecisionForm(forms.Form):
@@ -141,7 +142,7 @@ class CouncilDecisionForm(forms.Form):
     minutes_reference = forms.CharField(label=_("會議紀錄"), max_length=200,
                                         help_text=_("例如：第 12 次館務會議紀錄"))
     new_due_date = ROCDateField(label=_("新改善期限（繼續列管時必填）"), required=False)
-    note = forms.CharField(label=_("說明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = LongTextField(label=_("說明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         data = super().clean()
@@ -157,7 +158,7 @@ class ReplyForm(forms.Form):
 
 class ContributionForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("協辦單位"), queryset=Unit.objects.none())
-    text = forms.CharField(label=_("協辦辦理情形"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = LongTextField(label=_("協辦辦理情形"), widget=forms.Textarea(attrs={"rows": 4}))
     evidence = MultipleFileField(label=_("佐證檔案"))
 
     def __init__(self, *args, units, **kwargs):

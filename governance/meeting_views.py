@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .text import LongTextField
 from . import meetings, plan_documents, submissions
 from .documents import pdf_response
 from .models import AgendaItem, GroupMeeting, Membership, MeetingDecision, PlanVersion, Unit
@@ -82,7 +83,7 @@ class OtherItemForm(forms.Form):
     """An agenda item the 管考 office adds by hand (其他)."""
 
     reference = forms.CharField(label=gettext_lazy("案號"), max_length=50, required=False)
-    title = forms.CharField(label=gettext_lazy("案由"), widget=forms.Textarea(attrs={"rows": 2}))
+    title = LongTextField(label=gettext_lazy("案由"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def to_input(self):
         return meetings.AgendaInput(kind=AgendaItem.Kind.OTHER, title=self.cleaned_data["title"],
@@ -96,7 +97,7 @@ def other_item_formset(rows):
 class RecordForm(forms.Form):
     attendees = forms.ModelMultipleChoiceField(label=gettext_lazy("出席人員"), queryset=get_user_model().objects.none(),
                                                widget=forms.CheckboxSelectMultiple)
-    minutes = forms.CharField(label=gettext_lazy("會議紀錄"), widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = LongTextField(label=gettext_lazy("會議紀錄"), widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +116,7 @@ class RecordForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("決議"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = LongTextField(label=gettext_lazy("決議"), widget=forms.Textarea(attrs={"rows": 2}))
     agenda_item = forms.ModelChoiceField(label=gettext_lazy("對應議程"), queryset=AgendaItem.objects.none(),
                                          required=False)
     action_unit = forms.ModelChoiceField(label=gettext_lazy("追蹤單位"), queryset=Unit.objects.none(), required=False)
@@ -148,7 +149,7 @@ def decision_formset(rows):
 
 
 class ActionForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("辦理情形"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = LongTextField(label=gettext_lazy("辦理情形"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 def _rows(request, default):

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .text import LongTextField
 from . import plan_selectors as selectors
 from .evidence import EvidenceYearError, parse_year
 from .permissions import can
@@ -105,7 +106,7 @@ class PlanUploadForm(forms.Form):
         label=gettext_lazy("計畫名稱"), required=False, max_length=200,
         help_text=gettext_lazy("新年度的計畫才用；空白則為「N 年度提升服務品質執行計畫」。"),
     )
-    note = forms.CharField(
+    note = LongTextField(
         label=gettext_lazy("修正說明"), max_length=2000,
         help_text=gettext_lazy("如：計畫經 102 年 3 月 8 日執行小組第一次會議修正通過。"),
         widget=forms.Textarea(attrs={"rows": 3}),

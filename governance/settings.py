@@ -293,6 +293,9 @@ WORKFLOW_FLOWS = [  # dotted paths of the site's flow classes
 SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp", "governance.site.EvidenceApp",
                      "governance.plan_site.PlanApp"]  # each app's pages in the site's menu
 
+# The longest free text accepted in any text area of a form (characters).
+TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", "10000"))
+
 # Proposal attachments: size limit and accepted file types (by extension).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 ATTACHMENT_EXTENSIONS = [

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.submissions import SubmissionTokenField
 from governance.models import Unit, User
@@ -32,7 +33,7 @@ class ProposalForm(forms.ModelForm):
     """The proposal's content, its co-proposers with their shares, and new attachments."""
 
     submission_token = SubmissionTokenField()
-    co_proposers = forms.CharField(
+    co_proposers = LongTextField(
         label=_("共同提案人"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -43,6 +44,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["title", "situation", "improvement", "benefit", "category", "plan_item"]
+        field_classes = {"situation": LongTextField, "improvement": LongTextField, "benefit": LongTextField}
         widgets = {
             "situation": forms.Textarea(attrs={"rows": 5}),
             "improvement": forms.Textarea(attrs={"rows": 5}),
@@ -86,7 +88,7 @@ class FirstReviewForm(forms.Form):
     reason_code = forms.ChoiceField(
         label=_("不予受理理由"), required=False, help_text=_("僅於「不予受理」時選擇。")
     )
-    reasons = forms.CharField(label=_("理由／說明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = LongTextField(label=_("理由／說明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +121,7 @@ class AssignReviewersForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    comment = forms.CharField(label=_("評語"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = LongTextField(label=_("評語"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +138,7 @@ class ScoreForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("決定"), choices=Proposal.Decision.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LongTextField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none(), required=False)
     supporting_units = forms.ModelMultipleChoiceField(
         label=_("協辦單位"), queryset=Unit.objects.none(), required=False,
@@ -161,8 +163,8 @@ class DecisionForm(forms.Form):
 
 
 class ExecutionPlanForm(forms.Form):
-    plan = forms.CharField(label=_("執行計畫"), widget=forms.Textarea(attrs={"rows": 6}))
-    milestones = forms.CharField(
+    plan = LongTextField(label=_("執行計畫"), widget=forms.Textarea(attrs={"rows": 6}))
+    milestones = LongTextField(
         label=_("查核點"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("每行一個：日期 查核點，例如「115/03/31 完成需求訪談」，民國或西元日期皆可。"),
@@ -188,7 +190,7 @@ class ExecutionPlanForm(forms.Form):
 
 class ProgressReportForm(forms.Form):
     percent_complete = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("辦理情形"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = LongTextField(label=_("辦理情形"), widget=forms.Textarea(attrs={"rows": 5}))
     declares_complete = forms.BooleanField(label=_("本案已執行完成"), required=False)
     evidence = MultipleFileField(label=_("佐證檔案"))
 
@@ -204,13 +206,13 @@ class ApproveProgressForm(forms.Form):
         label=_("核定"), choices=[("1", _("核定")), ("0", _("退回補正"))],
         coerce=lambda v: v == "1", widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = LongTextField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class EvaluationForm(forms.Form):
     RATINGS = [("優良", _("優良")), ("良好", _("良好")), ("普通", _("普通")), ("待改善", _("待改善"))]
     rating = forms.ChoiceField(label=_("成效評等"), choices=RATINGS)
-    evaluation = forms.CharField(label=_("成效評估"), widget=forms.Textarea(attrs={"rows": 5}))
+    evaluation = LongTextField(label=_("成效評估"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ProposalFilterForm(forms.Form):
