@@ -13,10 +13,10 @@ from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
 from governance.docnumber import DocumentNumberModelField
-from governance.models import Unit
+from governance.models import KeptRecord, Unit
 
 
-class Audit(models.Model):
+class Audit(KeptRecord):
     class Kind(models.TextChoices):
         APPRAISAL = "appraisal", _("考核")
         SITE_VISIT = "site_visit", _("實地訪視")
@@ -64,7 +64,7 @@ class AuditAttachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
 
-class Finding(models.Model):
+class Finding(KeptRecord):
     class Kind(models.TextChoices):
         DEFICIENCY = "deficiency", _("缺失")
         RECOMMENDATION = "recommendation", _("建議")

@@ -423,3 +423,26 @@ class FormSubmission(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     result_url = models.CharField(max_length=500, blank=True)
+
+
+class CaseDeletionError(Exception):
+    """Cases are records: they change state (withdrawn, closed), they are never deleted."""
+
+
+class KeptQuerySet(models.QuerySet):
+    def delete(self):
+        raise CaseDeletionError(_("案件不能刪除；請以撤回、結案等狀態處理，並留下事件軌跡。"))
+
+    _raw_delete = delete
+
+
+class KeptRecord(models.Model):
+    """A case model whose rows are never deleted, through the ORM or the admin."""
+
+    objects = KeptQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise CaseDeletionError(_("案件不能刪除；請以撤回、結案等狀態處理，並留下事件軌跡。"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
-from governance.models import Unit
+from governance.models import KeptRecord, Unit
 
 
 class ScopeCategory(models.Model):
@@ -88,7 +88,7 @@ class GradeBand(models.Model):
         return f"{self.name}（≧{self.min_score}）"
 
 
-class Proposal(models.Model):
+class Proposal(KeptRecord):
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
         FIRST_REVIEW = "first_review", _("初審中")
