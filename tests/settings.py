@@ -24,3 +24,9 @@ if os.environ.get("MEDIA_ROOT"):
 else:
     MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="governance-test-media-"))
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
+# pytest-django's live server serves static files only when it finds the plain app label
+# "django.contrib.staticfiles" in INSTALLED_APPS (our AppConfig only adds ignore patterns
+# for collectstatic, which tests of the live server do not run).
+INSTALLED_APPS = ["django.contrib.staticfiles" if app == "governance.apps.StaticFilesConfig" else app
+                  for app in INSTALLED_APPS]  # noqa: F405
