@@ -9,7 +9,8 @@ from django.urls import path
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site
-from viewflow.workflow.flow.viewset import FlowViewset, WorkflowAppViewset
+from django.views.generic import RedirectView
+from viewflow.workflow.flow.viewset import FlowViewset, NestedFlowsApp, WorkflowAppViewset
 
 from . import evidence_views, notification_views, report_views, views
 
@@ -117,6 +118,18 @@ class WorkflowApp(WorkflowAppViewset):
     title = _("工作流程")
     menu_template_name = "governance/workflow_menu.html"
 
+    # viewflow's bulk claim/release pages list every task of every unit on a plain POST; our
+    # inbox and queue claim one task at a time, so these pages are not offered.
+    tasks_assign_path = None
+    tasks_unassign_path = None
+
+    def __init__(self, flow_viewsets, **kwargs):
+        super().__init__(flow_viewsets, **kwargs)
+        # viewflow's /workflow/flows/ index cannot tell where to go (a 500): it leads to the inbox.
+        for viewset in self.viewsets:
+            if type(viewset) is NestedFlowsApp:
+                viewset.__class__ = FlowsIndexToInbox
+
     def has_view_permission(self, user, obj=None):
         # Views require login themselves, so anonymous people are sent to the login page.
         return True
@@ -140,6 +153,12 @@ class WorkflowApp(WorkflowAppViewset):
     def get_context_data(self, request):
         # The menu badges; viewflow's default counts whole querysets.
         return {}
+
+
+class FlowsIndexToInbox(NestedFlowsApp):
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
 
 
 class FlowPages(FlowViewset):
