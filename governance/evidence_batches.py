@@ -59,7 +59,9 @@ def render_item(item_id):
     """Render one person's PDF of a batch, unless it is already done."""
     with transaction.atomic():
         item = (
-            EvidenceBatchItem.objects.select_for_update()
+            # Only the item's row: locking the joined batch row too would make every worker
+            # wait for the one rendering (measured: two workers no faster than one).
+            EvidenceBatchItem.objects.select_for_update(of=("self",))
             .select_related("batch__requested_by", "person")
             .filter(pk=item_id, done_at__isnull=True)
             .first()
