@@ -140,8 +140,8 @@ class TrailImmutableError(Exception):
 class TrailEvent(models.Model):
     """One state change of one case, chained to the case's previous event.
 
-    `content_hash` is the SHA-256 of this event's content including
-    `previous_hash`, so editing or deleting any event breaks the chain at the
+    `content_hash` is the SHA-256 of this event's content and `previous_hash`
+    (see `scheme`), so editing or deleting any event breaks the chain at the
     next one; `TrailHead` holds the last hash so removing the tail is found too.
     """
 
@@ -166,6 +166,9 @@ class TrailEvent(models.Model):
     attachments = models.JSONField(_("附件指紋"), default=list, blank=True)
     previous_hash = models.CharField(_("前一事件雜湊"), max_length=64)
     content_hash = models.CharField(_("本事件雜湊"), max_length=64)
+    # How content_hash is computed (governance.trail.compute_hash): 1 over the whole content
+    # with previous_hash; 2 over previous_hash, sequence and the body's own hash.
+    scheme = models.PositiveSmallIntegerField(_("雜湊方式"), default=2)
 
     objects = TrailEventQuerySet.as_manager()
 
@@ -199,6 +202,9 @@ class TrailHead(models.Model):
     case_ref = models.CharField(max_length=60)
     last_sequence = models.PositiveIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    # The hash before the last event's: the one-statement append returns it as the new
+    # event's previous_hash.
+    previous_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         default_permissions = ()

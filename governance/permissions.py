@@ -29,7 +29,9 @@ def perm_name(capability):
 
 
 def can(user, capability, unit=None):
-    """True if `user` holds `capability`, for `unit` when the capability is unit-scoped."""
+    """True if `user` holds `capability`, for `unit` when the capability is unit-scoped.
+
+    `unit` is a Unit or its id: services that hold a case's unit_id need not load the unit."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     capability = Capability(capability)
@@ -38,7 +40,8 @@ def can(user, capability, unit=None):
     held = _capabilities(user)
     if (capability.value, "") in held:
         return True
-    return capability in UNIT_SCOPED and unit is not None and (capability.value, str(unit.pk)) in held
+    unit_pk = getattr(unit, "pk", unit)
+    return capability in UNIT_SCOPED and unit_pk is not None and (capability.value, str(unit_pk)) in held
 
 
 def can_anywhere(user, capability):

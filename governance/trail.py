@@ -9,7 +9,7 @@ import json
 from datetime import timezone as dt_timezone
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .models import TrailEvent, TrailHead
@@ -30,7 +30,7 @@ def file_fingerprint(fileobj):
 
 
 def event_content(event):
-    """The canonical text an event's hash is computed over."""
+    """The canonical text of a scheme-1 event's hash: its content and previous_hash."""
     return json.dumps(
         {
             "case_kind": event.case_kind,
@@ -52,8 +52,63 @@ def event_content(event):
     )
 
 
+def body_hash(event):
+    """SHA-256 of the canonical text of what happened: everything but the chain fields."""
+    body = json.dumps(
+        {
+            "case_kind": event.case_kind,
+            "case_ref": event.case_ref,
+            "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
+            "actor_id": event.actor_id,
+            "actor_name": event.actor_name,
+            "action": event.action,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "comment": event.comment,
+            "attachments": event.attachments,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def chain_hash(previous_hash, sequence, body):
+    """Scheme 2: the event's hash over the previous hash, its sequence and its body's hash.
+
+    Plain enough for PostgreSQL to compute in the append statement (_APPEND_SQL)."""
+    return hashlib.sha256(f"{previous_hash}:{sequence}:{body}".encode("ascii")).hexdigest()
+
+
 def compute_hash(event):
-    return hashlib.sha256(event_content(event).encode("utf-8")).hexdigest()
+    if event.scheme == 1:
+        return hashlib.sha256(event_content(event).encode("utf-8")).hexdigest()
+    return chain_hash(event.previous_hash, event.sequence, body_hash(event))
+
+
+# One statement per event on PostgreSQL: advance the case's head (its row lock orders two
+# writers; SET reads the row's values before the update) and insert the event from it.
+_APPEND_SQL = """
+WITH head AS (
+    UPDATE governance_trailhead
+    SET last_sequence = last_sequence + 1,
+        previous_hash = last_hash,
+        last_hash = encode(sha256(convert_to(
+            last_hash || ':' || (last_sequence + 1)::text || ':' || %(body)s, 'UTF8')), 'hex')
+    WHERE case_kind = %(case_kind)s AND case_ref = %(case_ref)s
+    RETURNING last_sequence, previous_hash, last_hash
+)
+INSERT INTO governance_trailevent (
+    case_kind, case_ref, sequence, occurred_at, actor_id, actor_name, action, from_state,
+    to_state, comment, attachments, previous_hash, content_hash, scheme
+)
+SELECT %(case_kind)s, %(case_ref)s, head.last_sequence, %(occurred_at)s, %(actor_id)s,
+    %(actor_name)s, %(action)s, %(from_state)s, %(to_state)s, %(comment)s,
+    %(attachments)s::jsonb, head.previous_hash, head.last_hash, 2
+FROM head
+RETURNING id, sequence, previous_hash, content_hash
+"""
 
 
 def record_event(
@@ -72,43 +127,83 @@ def record_event(
     `attachments` is a sequence of {"name": ..., "sha256": ...}. The head row
     is locked, so two writers on one case append one after the other.
     """
+    event = TrailEvent(
+        case_kind=case_kind,
+        case_ref=case_ref,
+        occurred_at=timezone.now().replace(microsecond=0),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_full_name() if actor is not None else "系統",
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        comment=comment or "",
+        attachments=[{"name": a["name"], "sha256": a["sha256"]} for a in attachments],
+        scheme=2,
+    )
     # No savepoint: an error here must roll back the caller's change with it anyway.
     with transaction.atomic(savepoint=False):
-        head = TrailHead.objects.select_for_update().filter(
-            case_kind=case_kind, case_ref=case_ref
-        ).first()
-        if head is None:
-            # A case's first event: of two first writers, one creates the head, the other's
-            # insert fails on the unique key; both then lock the one head row.
-            try:
-                with transaction.atomic():
-                    TrailHead.objects.create(
-                        case_kind=case_kind, case_ref=case_ref, last_sequence=0,
-                        last_hash=GENESIS_HASH,
-                    )
-            except IntegrityError:
-                pass
-            head = TrailHead.objects.select_for_update().get(case_kind=case_kind, case_ref=case_ref)
-        event = TrailEvent(
-            case_kind=case_kind,
-            case_ref=case_ref,
-            sequence=head.last_sequence + 1,
-            occurred_at=timezone.now().replace(microsecond=0),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_name=actor.get_full_name() if actor is not None else "系統",
-            action=action,
-            from_state=from_state or "",
-            to_state=to_state or "",
-            comment=comment or "",
-            attachments=[{"name": a["name"], "sha256": a["sha256"]} for a in attachments],
-            previous_hash=head.last_hash,
+        if connection.vendor == "postgresql":
+            if not _append_in_sql(event):
+                _create_head(case_kind, case_ref)
+                _append_in_sql(event)
+        else:
+            _append_in_python(event)
+    return event
+
+
+def _create_head(case_kind, case_ref):
+    # A case's first event: of two first writers, one creates the head, the other's
+    # insert fails on the unique key; both then append to the one head.
+    try:
+        with transaction.atomic():
+            TrailHead.objects.create(
+                case_kind=case_kind, case_ref=case_ref, last_sequence=0, last_hash=GENESIS_HASH
+            )
+    except IntegrityError:
+        pass
+
+
+def _append_in_sql(event):
+    """Append on PostgreSQL; False when the case has no head yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND_SQL, {
+            "body": body_hash(event),
+            "case_kind": event.case_kind,
+            "case_ref": event.case_ref,
+            "occurred_at": event.occurred_at,
+            "actor_id": event.actor_id,
+            "actor_name": event.actor_name,
+            "action": event.action,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
+            "comment": event.comment,
+            "attachments": json.dumps(event.attachments, ensure_ascii=False),
+        })
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    event.pk, event.sequence, event.previous_hash, event.content_hash = row
+    event._state.adding, event._state.db = False, connection.alias
+    return True
+
+
+def _append_in_python(event):
+    """Append elsewhere (SQLite): lock the head, insert, move the head."""
+    head = TrailHead.objects.select_for_update().filter(
+        case_kind=event.case_kind, case_ref=event.case_ref
+    ).first()
+    if head is None:
+        _create_head(event.case_kind, event.case_ref)
+        head = TrailHead.objects.select_for_update().get(
+            case_kind=event.case_kind, case_ref=event.case_ref
         )
-        event.content_hash = compute_hash(event)
-        event.save()
-        head.last_sequence = event.sequence
-        head.last_hash = event.content_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
-        return event
+    event.sequence = head.last_sequence + 1
+    event.previous_hash = head.last_hash
+    event.content_hash = compute_hash(event)
+    event.save()
+    head.previous_hash, head.last_hash = head.last_hash, event.content_hash
+    head.last_sequence = event.sequence
+    head.save(update_fields=["last_sequence", "previous_hash", "last_hash"])
 
 
 @dataclass(frozen=True)

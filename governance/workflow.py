@@ -36,9 +36,8 @@ class TaskNotOpen(PermissionDenied):
 def _claim(actor, task, activation):
     if not task.flow_task.can_assign(actor, task):
         raise PermissionDenied("您無法認領此任務")
-    activation.assign(actor)
     task.assigned = timezone.now()  # viewflow's open-source code never sets it
-    task.save(update_fields=["assigned"])
+    activation.assign(actor)  # saves the task
 
 
 def require_task_owner(actor, activation):
@@ -47,12 +46,21 @@ def require_task_owner(actor, activation):
         raise PermissionDenied("此任務未指派給您")
 
 
+def _locked(task):
+    """The task and its process, the process row locked as the flow lock locks it
+    (SELECT … FOR UPDATE, waiting for the holder), in one statement."""
+    return (
+        Task.objects.select_related("process", "owner")
+        .select_for_update(of=("process",))
+        .get(pk=task.pk)
+    )
+
+
 @contextmanager
 def started_task(actor, task):
     """The started activation of `task` for `actor`, under the process lock."""
-    # The flow lock runs in a transaction already: no savepoint of our own.
-    with task.process.flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
-        task = Task.objects.select_related("process", "owner").get(pk=task.pk)
+    with transaction.atomic():
+        task = _locked(task)
         if task.status not in OPEN:
             raise TaskNotOpen(task)
         activation = task.flow_task.activation_class(task)
@@ -71,8 +79,8 @@ def run_task(actor, task, step, **kwargs):
 
 def claim_task(actor, task):
     """Take a queued task into one's inbox."""
-    with task.process.flow_class.lock(task.process_id), transaction.atomic():
-        task = Task.objects.select_related("owner").get(pk=task.pk)
+    with transaction.atomic():
+        task = _locked(task)
         if task.status not in OPEN or task.owner_id is not None:
             raise TaskNotOpen(task) if task.status not in OPEN else PermissionDenied("此任務已由他人認領。")
         _claim(actor, task, task.flow_task.activation_class(task))

@@ -2,26 +2,25 @@
 
 submit ─▶ first review ─┬─ returned ─▶ revise ─▶ first review …
                         ├─ not accepted ─▶ end
-                        └─ accepted ─▶ assign reviewers ─▶ one score task per member ─▶ all in
-  ─▶ compute grade ─▶ adoption decision ─┬─ reference / reject ─▶ end
-                                        └─ adopt ─▶ execution plan ─▶ quarterly report ─▶ head
-  approves ─┬─ returned / not yet complete ─▶ next report …
-            └─ complete ─▶ effectiveness evaluation ─▶ close with rewards ─▶ end
+                        └─ accepted ─▶ assign reviewers ─▶ one score task per member (the last
+  computes the grade) ─▶ adoption decision ─┬─ reference / reject ─▶ end
+                                            └─ adopt ─▶ execution plan ─▶ quarterly report ─▶
+  head approves ─┬─ returned / not yet complete ─▶ next report …
+                 └─ complete ─▶ effectiveness evaluation (closes with rewards) ─▶ end
 
 Each node's handler is a service of proposals/services.py; the flow only routes.
+A decision step routes on the outcome its service records (`.Case`); scoring is
+one node with a task per member (`.ForEach`), left when the last is done.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
-from viewflow.workflow.activation import Activation
-from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes.split import SplitActivation
 
 from governance.models import Unit, User
 from governance import workflow
-from governance.nodes import HumanTask
+from governance.nodes import HumanTask, outcome_is
 from governance.roles import UnitRole
 from governance.selectors import sole_person
 
@@ -40,25 +39,6 @@ def lead_unit(process):
     return Unit(pk=process.data.get("lead_unit_id"))
 
 
-class ScoringSplitActivation(SplitActivation):
-    """One score task per assigned committee member, each with its assignment in task.data.
-
-    viewflow's open-source Split ignores `data_source`; this is the small part of it we need.
-    """
-
-    @Activation.status.super()
-    def activate(self):
-        node = self.flow_task._activate_next[0][0]
-        for data in services.scoring_tasks_data(self.process):
-            self.next_tasks.append((node, data))
-        if not self.next_tasks:
-            raise FlowRuntimeError("沒有指派評審委員")
-
-
-class ScoringSplit(flow.Split):
-    activation_class = ScoringSplitActivation
-
-
 class ProposalFlow(flow.Flow):
     process_class = ProposalProcess
     lock_impl = workflow.PROCESS_LOCK
@@ -72,12 +52,8 @@ class ProposalFlow(flow.Flow):
         .Annotation(title=_("初審（受理審查）"))
         .Permission("governance.review_unit_cases", obj=proposer_unit)
         .Assign(lambda activation: sole_person(activation.process.unit_id, UnitRole.HEAD))
-        .Next(this.route_first_review)
-    )
-    route_first_review = (
-        flow.Switch()
-        .Case(this.assign_reviewers, lambda a: a.process.first_review_outcome == "accepted")
-        .Case(this.revise, lambda a: a.process.first_review_outcome == "returned")
+        .Case(this.assign_reviewers, outcome_is("accepted"))
+        .Case(this.revise, outcome_is("returned"))
         .Default(this.not_accepted)
     )
     revise = (
@@ -93,28 +69,24 @@ class ProposalFlow(flow.Flow):
         HumanTask(views.assign_reviewers_task)
         .Annotation(title=_("指派複審委員"))
         .Permission("governance.manage_tracking")
-        .Next(this.split_scoring)
+        .Next(this.score)
     )
-    split_scoring = ScoringSplit().Next(this.score)
+    # One task per assigned member; the last score in computes the grade (its service).
     score = (
         HumanTask(views.score_task)
         .Annotation(title=_("複審評分"))
+        .ForEach(lambda activation: services.scoring_tasks_data(activation.process))
         .Permission(lambda activation: _scoring_permission(activation))
-        .Assign(lambda activation: User.objects.get(pk=activation.task.data["member_id"]))
-        .Next(this.scores_in)
+        # The member's id is all the new task's owner column needs (as for the units above).
+        .Assign(lambda activation: User(pk=activation.task.data["member_id"]))
+        .Next(this.decide)
     )
-    scores_in = flow.Join().Next(this.compute_grade)
-    compute_grade = flow.Function(this.grade).Next(this.decide)
 
     decide = (
         HumanTask(views.decide_task)
         .Annotation(title=_("採行決定"))
         .Permission("governance.decide_for_agency")
-        .Next(this.route_decision)
-    )
-    route_decision = (
-        flow.Switch()
-        .Case(this.execution_plan, lambda a: a.process.decision == "adopt")
+        .Case(this.execution_plan, outcome_is("adopt"))
         .Default(this.not_adopted)
     )
     not_adopted = flow.End()
@@ -138,32 +110,22 @@ class ProposalFlow(flow.Flow):
         .Annotation(title=_("主管核定進度"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
-        .Next(this.route_progress)
-    )
-    route_progress = (
-        flow.Switch()
-        .Case(this.evaluate, lambda a: a.process.progress_outcome == "completed")
+        .Case(this.evaluate, outcome_is("completed"))
         .Default(this.progress_report)
     )
+    # Its service closes the case and records the rewards.
     evaluate = (
         HumanTask(views.evaluate_task)
         .Annotation(title=_("成效評估"))
         .Permission("governance.manage_tracking")
-        .Next(this.close)
+        .Next(this.end)
     )
-    close = flow.Function(this.record_rewards).Next(this.end)
     end = flow.End()
 
     def start_process(self, activation, proposal):
         activation.process.proposal_id = proposal.pk
         activation.process.unit_id = proposal.unit_id
         return activation.process
-
-    def grade(self, activation):
-        services.compute_grade(activation)
-
-    def record_rewards(self, activation):
-        services.close_with_rewards(activation)
 
     @classmethod
     def inbox_summaries(cls, processes):
@@ -176,5 +138,5 @@ class ProposalFlow(flow.Flow):
 
 
 def _scoring_permission(activation):
-    external = services.is_external_assignment(activation.task.data.get("assignment_id"))
+    external = activation.task.data.get("external")
     return "governance.score_assigned_only" if external else "governance.score_proposals"

@@ -345,10 +345,6 @@ class ProposalProcess(Process):
     proposal_id = jsonstore.IntegerField(null=True)
     unit_id = jsonstore.IntegerField(null=True)
     lead_unit_id = jsonstore.IntegerField(null=True)
-    # Set by the service of the step that has just run; the flow's gateways read them.
-    first_review_outcome = jsonstore.CharField(max_length=20, blank=True)
-    decision = jsonstore.CharField(max_length=20, blank=True)
-    progress_outcome = jsonstore.CharField(max_length=20, blank=True)
 
     class Meta:
         proxy = True

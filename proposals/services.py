@@ -23,6 +23,7 @@ from governance.rocdate import format_roc, quarter_label, roc_year
 from governance.selectors import primary_unit
 from governance import workflow
 from governance.attachments import describe_upload
+from governance.nodes import record_outcome
 from governance.trail import record_event
 
 from . import selectors
@@ -276,10 +277,9 @@ def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
     """The unit head accepts, returns for revision, or does not accept (with a listed reason)."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    require(actor, Capability.REVIEW_UNIT_CASES, proposal.unit)
+    require(actor, Capability.REVIEW_UNIT_CASES, proposal.unit_id)
     outcome = ReviewRound.Outcome(outcome)
     reasons = reasons.strip()
-    current = proposal.review_rounds.order_by("-number").first()
     comment = reasons
     if outcome == ReviewRound.Outcome.RETURNED and not reasons:
         raise ValidationError("退回修正須說明理由。")
@@ -290,9 +290,10 @@ def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
         proposal.not_accepted_reason = reason
         proposal.not_accepted_text = reasons
         comment = f"{reason.label}。{reasons}".rstrip("。") + "。" if reasons else reason.label
-    current.outcome, current.reasons = outcome, comment
-    current.reviewer, current.decided_at = actor, timezone.now()
-    current.save()
+    # The open round is the latest: each submission opens one, each review closes it.
+    proposal.review_rounds.filter(outcome="").update(
+        outcome=outcome, reasons=comment, reviewer=actor, decided_at=timezone.now()
+    )
     to_state, action = {
         ReviewRound.Outcome.ACCEPTED: (State.SECOND_REVIEW, "初審受理"),
         ReviewRound.Outcome.RETURNED: (State.RETURNED, "初審退回修正"),
@@ -300,8 +301,7 @@ def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
     }[outcome]
     _move(proposal, actor, action, to_state, comment=comment,
           fields=["not_accepted_reason", "not_accepted_text"])
-    activation.process.first_review_outcome = outcome
-    activation.process.save()
+    record_outcome(activation, outcome)
     activation.execute()
     return proposal
 
@@ -354,15 +354,13 @@ def assign_reviewers(*, actor, activation, members):
 
 
 def scoring_tasks_data(process):
-    """One score task per assigned member (read by the flow's scoring split)."""
+    """One score task per assigned member (the flow's score node creates them)."""
     return [
-        {"assignment_id": a.pk, "member_id": a.member_id}
-        for a in ReviewerAssignment.objects.filter(proposal_id=process.proposal_id, scored_at=None)
+        {"assignment_id": pk, "member_id": member_id, "external": external}
+        for pk, member_id, external in ReviewerAssignment.objects.filter(
+            proposal_id=process.proposal_id, scored_at=None
+        ).values_list("pk", "member_id", "external")
     ]
-
-
-def is_external_assignment(assignment_id):
-    return ReviewerAssignment.objects.filter(pk=assignment_id, external=True).exists()
 
 
 def submitter_of(process):
@@ -408,16 +406,16 @@ def score_proposal(*, actor, activation, values, comment=""):
     assignment.save()
     # The score itself stays out of the trail text: only those allowed see scores.
     _trail(proposal, actor, "複審評分完成", proposal.state, proposal.state)
+    # Under the process lock: of two members scoring at once, the second sees the first's score.
+    totals = list(proposal.reviewer_assignments.values_list("weighted_total", flat=True))
+    if None not in totals:
+        _grade(proposal, totals)
     activation.execute()
     return assignment
 
 
-def compute_grade(activation):
+def _grade(proposal, totals):
     """All scores are in: the proposal's total is the mean of the members' weighted totals."""
-    proposal = _proposal_of(activation)
-    totals = list(
-        proposal.reviewer_assignments.exclude(weighted_total=None).values_list("weighted_total", flat=True)
-    )
     total = (sum(totals) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     band = selectors.grade_for(total, proposal.roc_year)
     proposal.weighted_total = total
@@ -425,7 +423,6 @@ def compute_grade(activation):
     grade_text = band.name if band else "未達等第"
     _move(proposal, SYSTEM, f"複審完成：{len(totals)} 位委員評分，{grade_text}",
           State.AWAITING_DECISION, fields=["weighted_total", "grade"])
-    return proposal
 
 
 # ---------------------------------------------------------------- decision and execution
@@ -463,13 +460,13 @@ def decide_adoption(*, actor, activation, decision, reason, lead_unit=None,
             + f"；預定完成：{format_roc(due_date)}）"
         )
         activation.process.lead_unit_id = lead_unit.pk
+        activation.process.save(update_fields=["data"])
     else:
         to_state = State.REFERENCE if decision == Proposal.Decision.REFERENCE else State.REJECTED
     _move(proposal, actor, f"採行決定：{decision.label}", to_state, comment=comment, fields=fields)
-    if decision == Proposal.Decision.ADOPT:
-        proposal.supporting_units.set(supporting_units)
-    activation.process.decision = decision
-    activation.process.save()
+    if decision == Proposal.Decision.ADOPT and supporting_units:
+        proposal.supporting_units.add(*supporting_units)  # decided once: none to replace
+    record_outcome(activation, decision)
     activation.execute()
     return proposal
 
@@ -478,7 +475,7 @@ def write_execution_plan(*, actor, activation, plan, milestones):
     """The lead unit's liaison plans the work: text and dated milestones."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit)
+    require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit_id)
     if not plan.strip():
         raise ValidationError("請填寫執行計畫。")
     if not milestones:
@@ -500,7 +497,7 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
     """The quarterly report of the lead unit's liaison."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit)
+    require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit_id)
     if not text.strip():
         raise ValidationError("請填寫辦理情形。")
     if not 0 <= percent_complete <= 100:
@@ -535,7 +532,7 @@ def review_progress(*, actor, activation, approve, comment=""):
     """The lead unit's head approves the report, or returns it to the liaison."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    require(actor, Capability.REVIEW_UNIT_CASES, proposal.lead_unit)
+    require(actor, Capability.REVIEW_UNIT_CASES, proposal.lead_unit_id)
     report = proposal.progress_reports.select_for_update().filter(
         approval=ProgressReport.Approval.PENDING
     ).latest("reported_at")
@@ -555,8 +552,7 @@ def review_progress(*, actor, activation, approve, comment=""):
     else:
         _trail(proposal, actor, f"{report.period} 進度退回補正", proposal.state, proposal.state, comment=comment)
         outcome = "returned"
-    activation.process.progress_outcome = outcome
-    activation.process.save()
+    record_outcome(activation, outcome)
     activation.execute()
     return report
 
@@ -571,13 +567,13 @@ def evaluate_effectiveness(*, actor, activation, evaluation, rating):
     proposal.evaluation, proposal.evaluation_rating = evaluation.strip(), rating
     proposal.save(update_fields=["evaluation", "evaluation_rating"])
     _trail(proposal, actor, f"成效評估：{rating}", proposal.state, proposal.state, comment=evaluation)
+    _close_with_rewards(proposal)
     activation.execute()
     return proposal
 
 
-def close_with_rewards(activation):
+def _close_with_rewards(proposal):
     """Closure: each proposer's reward by share (amount rounded to the yuan), then closed."""
-    proposal = _proposal_of(activation)
     amount = proposal.reward_amount or 0
     rewards = []
     for proposer in proposal.proposers.select_related("person"):

@@ -455,8 +455,6 @@ NODE_ACTIONS = {
     "end": ["index", "detail", "revive", "undo"],
     "switch": ["index", "detail", "revive", "undo", "cancel"],
     "function": ["index", "detail", "revive", "undo", "cancel"],
-    "split": ["index", "detail", "revive", "undo"],
-    "join": ["index", "detail", "revive", "undo", "cancel"],
 }
 
 # flow → node → (kind, title, who claims it: tracking, director, head, liaison, committee)
@@ -464,23 +462,16 @@ FLOWS = {
     "proposal": ("創意提案", {
         "start": ("start", "提案送出", None),
         "first_review": ("human", "初審", "head"),
-        "route_first_review": ("switch", "初審分流", None),
         "revise": ("human", "修正提案", "staff"),
         "not_accepted": ("end", "不予受理", None),
         "assign_reviewers": ("human", "指派複審委員", "tracking"),
-        "split_scoring": ("split", "分派評分", None),
         "score": ("human", "複審評分", "committee"),
-        "scores_in": ("join", "評分彙齊", None),
-        "compute_grade": ("function", "計算等第", None),
         "decide": ("human", "採行決定", "director"),
-        "route_decision": ("switch", "採行分流", None),
         "not_adopted": ("end", "不採行", None),
         "execution_plan": ("human", "提報執行計畫", "liaison"),
         "progress_report": ("human", "季進度回報", "liaison"),
         "approve_progress": ("human", "主管核定進度", "head"),
-        "route_progress": ("switch", "進度分流", None),
         "evaluate": ("human", "成效評估", "tracking"),
-        "close": ("function", "結案敘獎", None),
         "end": ("end", "結案", None),
     }),
     "remediation": ("缺失改善", {
