@@ -61,19 +61,20 @@ def _capabilities_sql():
     group_perms = Group.permissions.through._meta.db_table
     user_groups = User.groups.through._meta.db_table
     object_perms = UserObjectPermission._meta.db_table
+    # {users} is "= %s" for one person, "IN (%s, …)" for several.
     return f"""
-        SELECT p.codename, '' FROM {permission} p
+        SELECT up.user_id, p.codename, '' FROM {permission} p
           JOIN {user_perms} up ON up.permission_id = p.id
-         WHERE p.content_type_id = %s AND up.user_id = %s
+         WHERE p.content_type_id = %s AND up.user_id {{users}}
         UNION
-        SELECT p.codename, '' FROM {permission} p
+        SELECT ug.user_id, p.codename, '' FROM {permission} p
           JOIN {group_perms} gp ON gp.permission_id = p.id
           JOIN {user_groups} ug ON ug.group_id = gp.group_id
-         WHERE p.content_type_id = %s AND ug.user_id = %s
+         WHERE p.content_type_id = %s AND ug.user_id {{users}}
         UNION
-        SELECT p.codename, o.object_pk FROM {object_perms} o
+        SELECT o.user_id, p.codename, o.object_pk FROM {object_perms} o
           JOIN {permission} p ON p.id = o.permission_id
-         WHERE o.content_type_id = %s AND o.user_id = %s
+         WHERE o.content_type_id = %s AND o.user_id {{users}}
     """
 
 
@@ -87,13 +88,26 @@ def _capabilities(user):
     permissions), ("codename", unit pk) for those held on a unit through a
     membership (guardian user object permissions, written by sync_unit_permissions).
     """
-    cached = getattr(user, "_capabilities_cache", None)
-    if cached is None:
-        with connection.cursor() as cursor:
-            cursor.execute(_CAPABILITIES_SQL, [ContentType.objects.get_for_model(Unit).pk, user.pk] * 3)
-            cached = set(cursor.fetchall())
-        user._capabilities_cache = cached
-    return cached
+    if getattr(user, "_capabilities_cache", None) is None:
+        load_capabilities([user])
+    return user._capabilities_cache
+
+
+def load_capabilities(users):
+    """Read several people's capabilities in one query (a service checking each of them)."""
+    pending = {u.pk: u for u in users if getattr(u, "_capabilities_cache", None) is None}
+    if not pending:
+        return
+    ids = list(pending)
+    users_sql = "= %s" if len(ids) == 1 else f"IN ({', '.join(['%s'] * len(ids))})"
+    unit_type = ContentType.objects.get_for_model(Unit).pk
+    with connection.cursor() as cursor:
+        cursor.execute(_CAPABILITIES_SQL.format(users=users_sql), [unit_type, *ids] * 3)
+        rows = cursor.fetchall()
+    for user in pending.values():
+        user._capabilities_cache = set()
+    for user_id, codename, unit_pk in rows:
+        pending[user_id]._capabilities_cache.add((codename, unit_pk))
 
 
 def require(user, capability, unit=None):

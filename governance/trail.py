@@ -87,16 +87,16 @@ def compute_hash(event):
     return chain_hash(event.previous_hash, event.sequence, body_hash(event))
 
 
-# One statement per event on PostgreSQL: advance the case's head (its row lock orders two
-# writers; SET reads the row's values before the update) and insert the event from it.
+# One statement per event on PostgreSQL: create or advance the case's head (its row lock
+# orders two writers; SET reads the row's values before the update) and insert the event
+# from what it returns.
+_NEXT_HASH = "encode(sha256(convert_to({previous} || ':' || ({sequence})::text || ':' || %(body)s, 'UTF8')), 'hex')"
 _APPEND_SQL = """
 WITH head AS (
-    UPDATE governance_trailhead
-    SET last_sequence = last_sequence + 1,
-        previous_hash = last_hash,
-        last_hash = encode(sha256(convert_to(
-            last_hash || ':' || (last_sequence + 1)::text || ':' || %(body)s, 'UTF8')), 'hex')
-    WHERE case_kind = %(case_kind)s AND case_ref = %(case_ref)s
+    INSERT INTO governance_trailhead AS h (case_kind, case_ref, last_sequence, previous_hash, last_hash)
+    VALUES (%(case_kind)s, %(case_ref)s, 1, %(genesis)s, {first_hash})
+    ON CONFLICT (case_kind, case_ref) DO UPDATE
+    SET last_sequence = h.last_sequence + 1, previous_hash = h.last_hash, last_hash = {next_hash}
     RETURNING last_sequence, previous_hash, last_hash
 )
 INSERT INTO governance_trailevent (
@@ -108,7 +108,10 @@ SELECT %(case_kind)s, %(case_ref)s, head.last_sequence, %(occurred_at)s, %(actor
     %(attachments)s::jsonb, head.previous_hash, head.last_hash, 2
 FROM head
 RETURNING id, sequence, previous_hash, content_hash
-"""
+""".format(
+    first_hash=_NEXT_HASH.format(previous="%(genesis)s", sequence="1"),
+    next_hash=_NEXT_HASH.format(previous="h.last_hash", sequence="h.last_sequence + 1"),
+)
 
 
 def record_event(
@@ -143,16 +146,14 @@ def record_event(
     # No savepoint: an error here must roll back the caller's change with it anyway.
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
-            if not _append_in_sql(event):
-                _create_head(case_kind, case_ref)
-                _append_in_sql(event)
+            _append_in_sql(event)
         else:
             _append_in_python(event)
     return event
 
 
 def _create_head(case_kind, case_ref):
-    # A case's first event: of two first writers, one creates the head, the other's
+    # A case's first event (SQLite): of two first writers, one creates the head, the other's
     # insert fails on the unique key; both then append to the one head.
     try:
         with transaction.atomic():
@@ -164,9 +165,10 @@ def _create_head(case_kind, case_ref):
 
 
 def _append_in_sql(event):
-    """Append on PostgreSQL; False when the case has no head yet."""
+    """Append on PostgreSQL."""
     with connection.cursor() as cursor:
         cursor.execute(_APPEND_SQL, {
+            "genesis": GENESIS_HASH,
             "body": body_hash(event),
             "case_kind": event.case_kind,
             "case_ref": event.case_ref,
@@ -179,12 +181,8 @@ def _append_in_sql(event):
             "comment": event.comment,
             "attachments": json.dumps(event.attachments, ensure_ascii=False),
         })
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    event.pk, event.sequence, event.previous_hash, event.content_hash = row
+        event.pk, event.sequence, event.previous_hash, event.content_hash = cursor.fetchone()
     event._state.adding, event._state.db = False, connection.alias
-    return True
 
 
 def _append_in_python(event):

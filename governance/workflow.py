@@ -46,21 +46,22 @@ def require_task_owner(actor, activation):
         raise PermissionDenied("此任務未指派給您")
 
 
-def _locked(task):
-    """The task and its process, the process row locked as the flow lock locks it
-    (SELECT … FOR UPDATE, waiting for the holder), in one statement."""
-    return (
-        Task.objects.select_related("process", "owner")
-        .select_for_update(of=("process",))
-        .get(pk=task.pk)
-    )
+def _open_under_lock(task):
+    """The task and its process, read after the flow's lock on the process row is taken.
+
+    Not one joined statement: a join locking the process row re-reads only that row after
+    waiting, so the task's status would be the one from before the wait (a double click
+    would run the step twice); locking the task row too would take the two locks in the
+    other order from viewflow's views, which can deadlock."""
+    return Task.objects.select_related("process").get(pk=task.pk)
 
 
 @contextmanager
 def started_task(actor, task):
     """The started activation of `task` for `actor`, under the process lock."""
-    with transaction.atomic():
-        task = _locked(task)
+    # The flow lock runs in a transaction already: no savepoint of our own.
+    with task.process.flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
+        task = _open_under_lock(task)
         if task.status not in OPEN:
             raise TaskNotOpen(task)
         activation = task.flow_task.activation_class(task)
@@ -79,8 +80,8 @@ def run_task(actor, task, step, **kwargs):
 
 def claim_task(actor, task):
     """Take a queued task into one's inbox."""
-    with transaction.atomic():
-        task = _locked(task)
+    with task.process.flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
+        task = _open_under_lock(task)
         if task.status not in OPEN or task.owner_id is not None:
             raise TaskNotOpen(task) if task.status not in OPEN else PermissionDenied("此任務已由他人認領。")
         _claim(actor, task, task.flow_task.activation_class(task))

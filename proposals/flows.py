@@ -75,7 +75,7 @@ class ProposalFlow(flow.Flow):
     score = (
         HumanTask(views.score_task)
         .Annotation(title=_("複審評分"))
-        .ForEach(lambda activation: services.scoring_tasks_data(activation.process))
+        .ForEach(services.scoring_tasks_data)
         .Permission(lambda activation: _scoring_permission(activation))
         # The member's id is all the new task's owner column needs (as for the units above).
         .Assign(lambda activation: User(pk=activation.task.data["member_id"]))

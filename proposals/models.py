@@ -145,6 +145,10 @@ class Proposal(KeptRecord):
         _("加權總分"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     grade = models.CharField(_("等第"), max_length=20, blank=True)
+    # The band the grade came from: its reward is the one the adoption decision records.
+    grade_band = models.ForeignKey(
+        GradeBand, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("等第級距")
+    )
     decision = models.CharField(_("採行決定"), max_length=20, choices=Decision.choices, blank=True)
     decision_reason = models.TextField(_("決定理由"), blank=True)
     decided_at = models.DateTimeField(_("決定時間"), null=True, blank=True)

@@ -13,11 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from governance.permissions import can, require
+from governance.permissions import can, load_capabilities, require
 from governance.roles import Capability
 from governance.rocdate import format_roc, quarter_label, roc_year
 from governance.selectors import primary_unit
@@ -68,8 +69,10 @@ def _move(proposal, actor, action, to_state, comment="", attachments=(), fields=
     _trail(proposal, actor, action, from_state, to_state, comment, attachments)
 
 
-def _proposal_of(activation):
-    return Proposal.objects.select_for_update().get(pk=activation.process.proposal_id)
+def _proposal_of(activation, *related):
+    """The task's proposal, its row locked (with `related` rows read, not locked)."""
+    proposals = Proposal.objects.select_related(*related) if related else Proposal.objects
+    return proposals.select_for_update(of=("self",)).get(pk=activation.process.proposal_id)
 
 
 # Code, the demo and tests act on tasks through these; views get viewflow's activation.
@@ -137,8 +140,9 @@ def _check_proposers(actor, co_proposers):
     return [(actor, 100 - total), *co_proposers]
 
 
-def _set_proposers(proposal, proposers):
-    proposal.proposers.all().delete()
+def _set_proposers(proposal, proposers, new=False):
+    if not new:
+        proposal.proposers.all().delete()
     Proposer.objects.bulk_create(
         Proposer(proposal=proposal, person=person, share=share, position=i)
         for i, (person, share) in enumerate(proposers)
@@ -153,7 +157,8 @@ def _set_content(proposal, content):
 @transaction.atomic
 def save_draft(*, actor, content, co_proposers=(), uploads=(), proposal=None):
     """Create or edit a draft; only its submitter edits it."""
-    if proposal is None:
+    new = proposal is None
+    if new:
         unit = primary_unit(actor)
         if unit is None or not can(actor, Capability.SUBMIT_FOR_UNIT, unit):
             raise PermissionDenied("您沒有所屬單位，無法提案")
@@ -170,7 +175,7 @@ def save_draft(*, actor, content, co_proposers=(), uploads=(), proposal=None):
     _set_content(proposal, content)
     proposal.full_clean(exclude=["process", "unit", "submitter"])
     proposal.save()
-    _set_proposers(proposal, proposers)
+    _set_proposers(proposal, proposers, new=new)
     stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROPOSAL)
     _trail(proposal, actor, action, to_state=State.DRAFT, attachments=stored)
     return proposal
@@ -218,7 +223,10 @@ def submit_proposal(*, actor, proposal):
     """Send a draft to its unit head: it gets its case number and its process."""
     from .flows import ProposalFlow
 
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = (
+        Proposal.objects.select_related("category").select_for_update(of=("self",))
+        .get(pk=proposal.pk)
+    )
     if proposal.submitter_id != actor.pk:
         raise PermissionDenied("只有提案人可以送出提案")
     if proposal.state != State.DRAFT:
@@ -228,10 +236,8 @@ def submit_proposal(*, actor, proposal):
         _assign_case_number(proposal, now)
     proposal.submitted_at = now
     _new_round(proposal)
-    _move(proposal, actor, "送出提案", State.FIRST_REVIEW, fields=["submitted_at"])
-    process = ProposalFlow.start.run(proposal=proposal)
-    proposal.process_id = process.pk
-    proposal.save(update_fields=["process"])
+    proposal.process = ProposalFlow.start.run(proposal=proposal)
+    _move(proposal, actor, "送出提案", State.FIRST_REVIEW, fields=["submitted_at", "process"])
     return proposal
 
 
@@ -337,30 +343,32 @@ def assign_reviewers(*, actor, activation, members):
     if not members:
         raise ValidationError("請至少指派一位評審委員。")
     proposer_ids = set(proposal.proposers.values_list("person_id", flat=True))
-    names = []
+    names, assignments = [], []
+    load_capabilities(members)
     for member in members:
         if member.pk in proposer_ids:
             raise ValidationError(f"{member.get_full_name()} 是本案提案人，不能評審本案。")
         internal = can(member, Capability.SCORE_PROPOSALS)
         if not internal and not can(member, Capability.SCORE_ASSIGNED_ONLY):
             raise ValidationError(f"{member.get_full_name()} 不是評審委員。")
-        ReviewerAssignment.objects.create(
+        assignments.append(ReviewerAssignment(
             proposal=proposal, member=member, external=not internal, assigned_by=actor
-        )
+        ))
         names.append(member.get_full_name() + ("（外部委員）" if not internal else ""))
+    ReviewerAssignment.objects.bulk_create(assignments)
+    # The flow's score node makes one task of each (scoring_tasks_data).
+    activation.task.data["scoring"] = [
+        {"assignment_id": a.pk, "member_id": a.member_id, "external": a.external}
+        for a in assignments
+    ]
     _trail(proposal, actor, "指派複審委員", proposal.state, proposal.state, comment="、".join(names))
     activation.execute()
     return proposal
 
 
-def scoring_tasks_data(process):
-    """One score task per assigned member (the flow's score node creates them)."""
-    return [
-        {"assignment_id": pk, "member_id": member_id, "external": external}
-        for pk, member_id, external in ReviewerAssignment.objects.filter(
-            proposal_id=process.proposal_id, scored_at=None
-        ).values_list("pk", "member_id", "external")
-    ]
+def scoring_tasks_data(activation):
+    """One score task per member the assignment step assigned (the flow's score node)."""
+    return activation.task.data["scoring"]
 
 
 def submitter_of(process):
@@ -380,12 +388,16 @@ def score_proposal(*, actor, activation, values, comment=""):
     """A member scores each criterion (0–100) of the year's criteria."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    assignment = ReviewerAssignment.objects.select_for_update().get(
-        pk=activation.task.data["assignment_id"]
+    assignment = (
+        ReviewerAssignment.objects.select_for_update()
+        .annotate(own_proposal=Exists(
+            Proposer.objects.filter(proposal_id=OuterRef("proposal_id"), person_id=actor.pk)
+        ))
+        .get(pk=activation.task.data["assignment_id"])
     )
     if assignment.member_id != actor.pk:
         raise PermissionDenied("此評分任務不是您的")
-    if proposal.proposers.filter(person=actor).exists():
+    if assignment.own_proposal:
         raise PermissionDenied("提案人不能評審自己的提案")
     if assignment.scored_at is not None:
         raise ValidationError("您已評分。")
@@ -420,9 +432,10 @@ def _grade(proposal, totals):
     band = selectors.grade_for(total, proposal.roc_year)
     proposal.weighted_total = total
     proposal.grade = band.name if band else ""
+    proposal.grade_band = band
     grade_text = band.name if band else "未達等第"
     _move(proposal, SYSTEM, f"複審完成：{len(totals)} 位委員評分，{grade_text}",
-          State.AWAITING_DECISION, fields=["weighted_total", "grade"])
+          State.AWAITING_DECISION, fields=["weighted_total", "grade", "grade_band"])
 
 
 # ---------------------------------------------------------------- decision and execution
@@ -433,7 +446,7 @@ def decide_adoption(*, actor, activation, decision, reason, lead_unit=None,
     """The director (or deputy) adopts, keeps for reference, or rejects."""
     _require_task_owner(actor, activation)
     require(actor, Capability.DECIDE_FOR_AGENCY)
-    proposal = _proposal_of(activation)
+    proposal = _proposal_of(activation, "grade_band")
     decision = Proposal.Decision(decision)
     reason = reason.strip()
     if not reason:
@@ -448,7 +461,9 @@ def decide_adoption(*, actor, activation, decision, reason, lead_unit=None,
         if due_date <= timezone.localdate():
             raise ValidationError("預定完成日須晚於今天。")
         supporting_units = [u for u in supporting_units if u.pk != lead_unit.pk]
-        band = selectors.grade_for(proposal.weighted_total, proposal.roc_year) if proposal.grade else None
+        band = proposal.grade_band
+        if band is None and proposal.grade:  # graded before bands were linked
+            band = selectors.grade_for(proposal.weighted_total, proposal.roc_year)
         proposal.reward_amount = band.reward_amount if band else 0
         proposal.reward_commendations = band.commendations if band else 0
         proposal.lead_unit, proposal.due_date = lead_unit, due_date
@@ -483,9 +498,11 @@ def write_execution_plan(*, actor, activation, plan, milestones):
     for title, due in milestones:
         if proposal.due_date and due > proposal.due_date:
             raise ValidationError(f"查核點「{title}」晚於預定完成日 {format_roc(proposal.due_date)}。")
+    replanned = bool(proposal.execution_plan)
     proposal.execution_plan = plan.strip()
     proposal.save(update_fields=["execution_plan"])
-    proposal.milestones.all().delete()
+    if replanned:
+        proposal.milestones.all().delete()
     Milestone.objects.bulk_create(Milestone(proposal=proposal, title=t, due_date=d) for t, d in milestones)
     _trail(proposal, actor, "提報執行計畫", proposal.state, proposal.state,
            comment="；".join(f"{t}（{format_roc(d)}）" for t, d in milestones))
@@ -565,15 +582,16 @@ def evaluate_effectiveness(*, actor, activation, evaluation, rating):
     if not evaluation.strip() or not rating:
         raise ValidationError("請填寫成效評估與評等。")
     proposal.evaluation, proposal.evaluation_rating = evaluation.strip(), rating
-    proposal.save(update_fields=["evaluation", "evaluation_rating"])
     _trail(proposal, actor, f"成效評估：{rating}", proposal.state, proposal.state, comment=evaluation)
-    _close_with_rewards(proposal)
+    _close_with_rewards(proposal, fields=["evaluation", "evaluation_rating"])
     activation.execute()
     return proposal
 
 
-def _close_with_rewards(proposal):
-    """Closure: each proposer's reward by share (amount rounded to the yuan), then closed."""
+def _close_with_rewards(proposal, fields=()):
+    """Closure: each proposer's reward by share (amount rounded to the yuan), then closed.
+
+    `fields`: the proposal's fields the calling step changed, saved with the closure."""
     amount = proposal.reward_amount or 0
     rewards = []
     for proposer in proposal.proposers.select_related("person"):
@@ -591,5 +609,6 @@ def _close_with_rewards(proposal):
     Reward.objects.bulk_create(rewards)
     proposal.closed_at = timezone.now()
     summary = "；".join(f"{r.person.get_full_name()} {r.share}% 獎金 {r.amount} 元" for r in rewards)
-    _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary, fields=["closed_at"])
+    _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary,
+          fields=["closed_at", *fields])
     return rewards
