@@ -309,9 +309,10 @@ def normalise(sql):
 # Where a statement goes, by the first pattern it matches.
 CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)")),
-    ("flow lock", re.compile(r"FOR UPDATE NOWAIT")),
-    ("trail", re.compile(r'"governance_trail')),
-    ("permissions and roles", re.compile(r'"auth_permission"|"guardian_|"governance_membership"')),
+    ("flow lock", re.compile(r'^SELECT \S+ AS "a" FROM "viewflow_process" .* FOR UPDATE')),
+    ("trail", re.compile(r'"?governance_trail')),
+    ("permissions and roles",
+     re.compile(r'"?auth_permission"?|"guardian_|"governance_membership"')),
     ("viewflow task/process", re.compile(r'"viewflow_')),
     ("proposal data", re.compile(r'"proposals_')),
     ("users", re.compile(r'"governance_user"')),

@@ -32,8 +32,14 @@ def due_in(days):
 def scored(drive, proposal, members=("committee1", "committee2", "external1"), values=None):
     values = values or {"創意性": 92, "可行性": 88, "效益性": 90, "完整性": 85}
     drive.assign_reviewers(proposal, members)
-    for member in members:
+    for done, member in enumerate(members, start=1):
         drive.score(member, proposal, values)
+        if done < len(members):  # the flow waits for every member's score
+            proposal.refresh_from_db()
+            open_scores = Task.objects.filter(process_id=proposal.process_id, flow_task_type="HUMAN",
+                                              status__in=[STATUS.NEW, STATUS.ASSIGNED])
+            assert proposal.state == Proposal.State.SECOND_REVIEW
+            assert [t.flow_task.name for t in open_scores] == ["score"] * (len(members) - done)
     return proposal
 
 

@@ -125,6 +125,32 @@ def test_verify_trail_exits_non_zero(case):
     assert "114-0001 第 2 筆事件" in result.stderr
 
 
+def test_events_of_the_first_hash_scheme_still_verify_and_chain_on(person):
+    """Events written before scheme 2 keep their hashes; new events chain onto them."""
+    from django.utils import timezone
+
+    from governance.models import TrailHead
+
+    staff = person("readers-staff1")
+    old = TrailEvent(
+        case_kind="proposal", case_ref="113-0001", sequence=1,
+        occurred_at=timezone.now().replace(microsecond=0), actor=staff,
+        actor_name=staff.get_full_name(), action="送出提案", previous_hash=trail.GENESIS_HASH,
+        scheme=1,
+    )
+    old.content_hash = trail.compute_hash(old)
+    old.save()
+    TrailHead.objects.create(case_kind="proposal", case_ref="113-0001", last_sequence=1,
+                             last_hash=old.content_hash)
+    new = trail.record_event(case_kind="proposal", case_ref="113-0001", actor=staff, action="撤回提案")
+    assert (new.sequence, new.previous_hash, new.scheme) == (2, old.content_hash, 2)
+    assert trail.verify_case("proposal", "113-0001").ok
+
+    sql("UPDATE governance_trailevent SET action = %s WHERE id = %s", ["竄改", old.pk])
+    check = trail.verify_case("proposal", "113-0001")
+    assert (check.ok, check.broken_sequence) == (False, 1)
+
+
 def test_appends_keep_one_chain(person):
     staff = person("readers-staff1")
     for i in range(20):
