@@ -29,49 +29,36 @@ def file_fingerprint(fileobj):
     return digest.hexdigest()
 
 
+def _body(event):
+    """What happened: every field but the chain's."""
+    return {
+        "case_kind": event.case_kind,
+        "case_ref": event.case_ref,
+        "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "comment": event.comment,
+        "attachments": event.attachments,
+    }
+
+
+def _canonical(data):
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def event_content(event):
     """The canonical text of a scheme-1 event's hash: its content and previous_hash."""
-    return json.dumps(
-        {
-            "case_kind": event.case_kind,
-            "case_ref": event.case_ref,
-            "sequence": event.sequence,
-            "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
-            "actor_id": event.actor_id,
-            "actor_name": event.actor_name,
-            "action": event.action,
-            "from_state": event.from_state,
-            "to_state": event.to_state,
-            "comment": event.comment,
-            "attachments": event.attachments,
-            "previous_hash": event.previous_hash,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+    return _canonical(
+        {**_body(event), "sequence": event.sequence, "previous_hash": event.previous_hash}
     )
 
 
 def body_hash(event):
-    """SHA-256 of the canonical text of what happened: everything but the chain fields."""
-    body = json.dumps(
-        {
-            "case_kind": event.case_kind,
-            "case_ref": event.case_ref,
-            "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(),
-            "actor_id": event.actor_id,
-            "actor_name": event.actor_name,
-            "action": event.action,
-            "from_state": event.from_state,
-            "to_state": event.to_state,
-            "comment": event.comment,
-            "attachments": event.attachments,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    """SHA-256 of the canonical text of what happened (scheme 2)."""
+    return hashlib.sha256(_canonical(_body(event)).encode("utf-8")).hexdigest()
 
 
 def chain_hash(previous_hash, sequence, body):
@@ -168,18 +155,11 @@ def _append_in_sql(event):
     """Append on PostgreSQL."""
     with connection.cursor() as cursor:
         cursor.execute(_APPEND_SQL, {
+            **_body(event),
+            "occurred_at": event.occurred_at,
+            "attachments": json.dumps(event.attachments, ensure_ascii=False),
             "genesis": GENESIS_HASH,
             "body": body_hash(event),
-            "case_kind": event.case_kind,
-            "case_ref": event.case_ref,
-            "occurred_at": event.occurred_at,
-            "actor_id": event.actor_id,
-            "actor_name": event.actor_name,
-            "action": event.action,
-            "from_state": event.from_state,
-            "to_state": event.to_state,
-            "comment": event.comment,
-            "attachments": json.dumps(event.attachments, ensure_ascii=False),
         })
         event.pk, event.sequence, event.previous_hash, event.content_hash = cursor.fetchone()
     event._state.adding, event._state.db = False, connection.alias
