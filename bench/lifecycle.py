@@ -193,7 +193,6 @@ class Ours(Driver):
             improvement="於自助借書機加入中文語音導引與放大字體模式。",
             benefit="預估可減少三成櫃檯協助量。",
             category=self.category,
-            plan_item="1.2",
         )
         with probe("start", "save_draft+submit_proposal"):
             proposal = services.save_draft(actor=staff1, content=content, co_proposers=[(staff2, 40)])

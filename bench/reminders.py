@@ -123,7 +123,7 @@ SELECT i, a.id,
 SQL_PROPOSALS = f"""
 INSERT INTO proposals_proposal (
     case_number, roc_year, sequence, state, unit_id, submitter_id, title, situation, improvement,
-    benefit, category_id, plan_item, created_at, submitted_at, process_id, not_accepted_reason_id,
+    benefit, category_id, plan_practice_id, created_at, submitted_at, process_id, not_accepted_reason_id,
     not_accepted_text, weighted_total, grade, decision, decision_reason, decided_at, decided_by_id,
     reward_amount, reward_commendations, lead_unit_id, due_date, execution_plan, completed_at,
     evaluation, evaluation_rating, closed_at)
@@ -133,7 +133,7 @@ SELECT %(roc)s || '-' || lpad(j::text, 5, '0'), %(roc)s, j,
        '提案第 ' || j || ' 號：建置館藏查詢自助服務站',
        '讀者查詢館藏位置須排隊詢問，尖峰時段等候逾十分鐘。',
        '於各樓層設置自助查詢機並結合館藏配置圖。', '縮短等候時間，提升讀者滿意度。',
-       %(category)s, '', s.submitted, s.submitted, NULL, NULL, '',
+       %(category)s, NULL, s.submitted, s.submitted, NULL, NULL, '',
        CASE WHEN ex THEN 85.50 END, CASE WHEN ex THEN '甲等' ELSE '' END,
        CASE WHEN ex THEN 'adopt' ELSE '' END, '',
        CASE WHEN ex THEN s.submitted + interval '60 days' END,

@@ -97,6 +97,9 @@ class PlanPractice(models.Model):
         verbose_name = _("推動作法")
         verbose_name_plural = _("推動作法")
 
+    def __str__(self):
+        return f"{self.number} {self.text}"
+
 
 class PlanDeadline(models.Model):
     """One deadline of a practice (a quarterly practice has four)."""

@@ -25,6 +25,28 @@ def current_version(plan):
     return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
 
 
+def practices_to_link():
+    """The practices a proposal may name: the newest plan's current version's, in the
+    plan's order, with their area for the label."""
+    plan = Plan.objects.order_by("-roc_year").first()
+    version = current_version(plan) if plan else None
+    return (
+        PlanPractice.objects.filter(item__area__version=version)
+        .select_related("item__area")
+        .order_by("item__area__sort_order", "item__sort_order", "sort_order", "pk")
+    )
+
+
+def practice_numbered(number):
+    """The first practice with that number (e.g. 1.2) in practices_to_link(), or None:
+    numbers repeat across areas, so only demo data and old text links are read this way."""
+    return practices_to_link().filter(number=number).first() if number else None
+
+
+def practice_label(practice):
+    return f"{practice.item.area.number}、{practice.item.area.title} {practice.number} {practice.text[:40]}"
+
+
 # ---------------------------------------------------------------- a version's tree
 
 

@@ -20,6 +20,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.models import Unit
+from governance.plan_selectors import practice_numbered
 
 from . import selectors, services
 from .models import Proposal, ScopeCategory
@@ -692,7 +693,9 @@ class _Seeder:
         return self.today + datetime.timedelta(days=n)
 
     def content(self, case, **overrides):
-        data = {k: case[k] for k in ("title", "situation", "improvement", "benefit", "plan_item")}
+        data = {k: case[k] for k in ("title", "situation", "improvement", "benefit")}
+        # The cases name practices by number; the first so numbered in the loaded plan.
+        data["plan_practice"] = practice_numbered(case["plan_item"])
         data.update(overrides)
         category = self.categories.get(case["category"]) or next(iter(self.categories.values()))
         return services.ProposalContent(category=category, **data)

@@ -6,7 +6,9 @@ from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.submissions import SubmissionTokenField
 from governance.models import Unit, User
+from governance.plan_models import PlanPractice
 from governance.permissions import units_where
+from governance.plan_selectors import practice_label, practices_to_link
 from governance.rocdate import ROCDateError, ROCDateField, parse_date
 from governance.roles import Capability
 from governance.selectors import active_units
@@ -29,6 +31,11 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return _person_label(obj)
 
 
+class PracticeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return practice_label(obj)
+
+
 class ProposalForm(forms.ModelForm):
     """The proposal's content, its co-proposers with their shares, and new attachments."""
 
@@ -43,8 +50,11 @@ class ProposalForm(forms.ModelForm):
 
     class Meta:
         model = Proposal
-        fields = ["title", "situation", "improvement", "benefit", "category", "plan_item"]
-        field_classes = {"situation": LongTextField, "improvement": LongTextField, "benefit": LongTextField}
+        fields = ["title", "situation", "improvement", "benefit", "category", "plan_practice"]
+        field_classes = {
+            "situation": LongTextField, "improvement": LongTextField, "benefit": LongTextField,
+            "plan_practice": PracticeChoiceField,
+        }
         widgets = {
             "situation": forms.Textarea(attrs={"rows": 5}),
             "improvement": forms.Textarea(attrs={"rows": 5}),
@@ -55,6 +65,14 @@ class ProposalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["category"].queryset = ScopeCategory.objects.filter(active=True)
+        # The current plan's practices, and the one a draft already names if the plan has
+        # been revised since.
+        linked = self.instance.plan_practice_id
+        practices = practices_to_link()
+        if linked:
+            practices = (practices | PlanPractice.objects.filter(pk=linked)).distinct()
+        self.fields["plan_practice"].queryset = practices
+        self.fields["plan_practice"].help_text = _("選填：本提案落實的服務品質計畫推動作法。")
         if self.instance.pk and not self.is_bound:
             self.initial["co_proposers"] = "\n".join(
                 f"{p.person.username} {p.share}" for p in self.instance.proposers.all()[1:]
@@ -78,7 +96,7 @@ class ProposalForm(forms.ModelForm):
         data = self.cleaned_data
         return ProposalContent(
             data["title"], data["situation"], data["improvement"], data["benefit"],
-            data["category"], data["plan_item"],
+            data["category"], data["plan_practice"],
         )
 
 

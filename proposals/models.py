@@ -126,9 +126,11 @@ class Proposal(KeptRecord):
     category = models.ForeignKey(
         ScopeCategory, models.PROTECT, verbose_name=_("提案類別"), related_name="proposals"
     )
-    plan_item = models.CharField(
-        _("對應服務品質計畫項目"), max_length=20, blank=True,
-        help_text=_("例如 1.2（推動作法編號）"),
+    # A practice of a plan version: versions are never changed, so the link keeps meaning
+    # what the proposer chose after the plan is revised.
+    plan_practice = models.ForeignKey(
+        "governance.PlanPractice", models.PROTECT, null=True, blank=True, related_name="proposals",
+        verbose_name=_("對應服務品質計畫推動作法"),
     )
     created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("送出時間"), null=True, blank=True)

@@ -19,6 +19,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.permissions import can, load_capabilities, require
+from governance.plan_selectors import practices_to_link
 from governance.roles import Capability
 from governance.rocdate import format_roc, quarter_label, roc_year
 from governance.selectors import primary_unit
@@ -114,7 +115,7 @@ class ProposalContent:
     improvement: str
     benefit: str
     category: object
-    plan_item: str = ""
+    plan_practice: object = None  # a governance PlanPractice, or None
 
     def snapshot(self):
         return {
@@ -123,7 +124,7 @@ class ProposalContent:
             "improvement": self.improvement,
             "benefit": self.benefit,
             "category": str(self.category),
-            "plan_item": self.plan_item,
+            "plan_practice": str(self.plan_practice) if self.plan_practice else "",
         }
 
 
@@ -150,6 +151,12 @@ def _set_proposers(proposal, proposers, new=False):
 
 
 def _set_content(proposal, content):
+    """The content onto the proposal; a practice it names is one of the current plan's, or
+    the one it already named (drafts written before a plan revision keep theirs)."""
+    practice = content.plan_practice
+    if practice is not None and practice.pk != proposal.plan_practice_id:
+        if not practices_to_link().filter(pk=practice.pk).exists():
+            raise ValidationError("請選擇現行服務品質計畫的推動作法。")
     for field, value in content.__dict__.items():
         setattr(proposal, field, value)
 
@@ -207,7 +214,7 @@ def _new_round(proposal):
         number=number,
         submitted_content=ProposalContent(
             proposal.title, proposal.situation, proposal.improvement, proposal.benefit,
-            proposal.category, proposal.plan_item,
+            proposal.category, proposal.plan_practice,
         ).snapshot() | {
             "proposers": [
                 {"name": p.person.get_full_name(), "share": p.share}
@@ -224,7 +231,7 @@ def submit_proposal(*, actor, proposal):
     from .flows import ProposalFlow
 
     proposal = (
-        Proposal.objects.select_related("category").select_for_update(of=("self",))
+        Proposal.objects.select_related("category", "plan_practice").select_for_update(of=("self",))
         .get(pk=proposal.pk)
     )
     if proposal.submitter_id != actor.pk:

@@ -35,10 +35,12 @@ from .forms import (
 from .models import Attachment, Proposal, Proposer
 
 LIST_LIMIT = 200
+# What the proposal summary (templates/proposals/_summary.html) shows besides the proposal.
+SUMMARY_RELATED = ("unit", "submitter", "lead_unit", "plan_practice__item__area")
 
 
 def _viewable(request, pk):
-    proposal = get_object_or_404(Proposal.objects.select_related("unit", "submitter", "lead_unit"), pk=pk)
+    proposal = get_object_or_404(Proposal.objects.select_related(*SUMMARY_RELATED), pk=pk)
     if not selectors.can_view(request.user, proposal):
         raise PermissionDenied
     return proposal
@@ -285,7 +287,7 @@ def proposal_withdraw(request, pk):
 
 
 def _proposal_of_task(request):
-    return Proposal.objects.select_related("unit", "submitter", "lead_unit").get(
+    return Proposal.objects.select_related(*SUMMARY_RELATED).get(
         pk=request.activation.process.proposal_id
     )
 

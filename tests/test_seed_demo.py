@@ -85,6 +85,10 @@ def test_demo_proposals_cover_every_state_with_real_flows_and_trails(capsys):
     assert "示範創意提案" in capsys.readouterr().out
     # Spread over the eight units.
     assert Proposal.objects.values("unit").distinct().count() == Unit.objects.count() == 8
+    # Most name a practice of the 102 plan the demo loads first.
+    linked = Proposal.objects.exclude(plan_practice=None)
+    assert linked.count() >= 15
+    assert set(linked.values_list("plan_practice__item__area__version__plan__roc_year", flat=True)) == {102}
 
     for proposal in Proposal.objects.all():
         check = verify_case("proposal", str(proposal.pk))

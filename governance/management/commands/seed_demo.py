@@ -15,9 +15,9 @@ class Command(BaseCommand):
         from proposals.demo import seed_proposals
 
         seed_organisation()
+        plan = load_seed_plan()  # first: demo proposals name its practices
         loaded = seed_proposals()
         audits = seed_audits()
-        plan = load_seed_plan()
         if quiet:
             return
         self.stdout.write(f"示範帳號（密碼皆為 {DEMO_PASSWORD}）：")
