@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import Membership, Unit
+from .models import Membership, Unit, User
 from .permissions import agency_roles_of
 from .roles import UnitRole
 
@@ -45,7 +45,12 @@ def sole_person(unit_id, role, day=None):
     """The unit's only holder of the role, or None when there are several (or none).
 
     Flows assign a step to that person directly; with several, the step waits in
-    their shared queue.
+    their shared queue. Only the person's id is read (viewflow stores the task's
+    owner id): the user row is not loaded.
     """
-    people = unit_people(Unit(pk=unit_id), role=role, day=day)
-    return people[0] if len(people) == 1 else None
+    holders = list(
+        Membership.objects.active_on(day or timezone.localdate())
+        .filter(unit_id=unit_id, role=UnitRole(role))
+        .order_by().values_list("user_id", flat=True).distinct()[:2]
+    )
+    return User(pk=holders[0]) if len(holders) == 1 else None
