@@ -207,8 +207,9 @@ def _assign_case_number(proposal, today):
     raise RuntimeError("無法配賦案號，請稍後再試")
 
 
-def _new_round(proposal):
-    number = proposal.review_rounds.count() + 1
+def _new_round(proposal, number=None):
+    """The next review round with the content as submitted (`number` when the caller knows it)."""
+    number = number or proposal.review_rounds.count() + 1
     return ReviewRound.objects.create(
         proposal=proposal,
         number=number,
@@ -242,7 +243,7 @@ def submit_proposal(*, actor, proposal):
     if proposal.case_number is None:
         _assign_case_number(proposal, now)
     proposal.submitted_at = now
-    _new_round(proposal)
+    _new_round(proposal, number=1)  # a draft has had no round: rounds begin at submission
     proposal.process = ProposalFlow.start.run(proposal=proposal)
     _move(proposal, actor, "送出提案", State.FIRST_REVIEW, fields=["submitted_at", "process"])
     return proposal
