@@ -11,6 +11,8 @@ register ─┬─ 管考列管 ─▶ review meeting ─┐
   close: when it is the audit's last open finding, ReplyFlow starts: 管考 replies ─▶ end.
 
 Each node's handler is a service of audits/services.py; the flow only routes.
+A step routes on the outcome its service records (`.Case`); the start routes on
+the finding's tracking (a Switch: it follows no step).
 """
 
 from django.urls import reverse
@@ -20,7 +22,7 @@ from viewflow.workflow import flow
 
 from governance.models import Unit
 from governance import workflow
-from governance.nodes import HumanTask
+from governance.nodes import HumanTask, outcome_is
 from governance.roles import UnitRole
 from governance.selectors import sole_person
 
@@ -63,11 +65,7 @@ class RemediationFlow(flow.Flow):
         .Annotation(title=_("核定改善措施"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
-        .Next(this.route_plan)
-    )
-    route_plan = (
-        flow.Switch()
-        .Case(this.plan, lambda a: a.process.plan_outcome == "returned")
+        .Case(this.plan, outcome_is("returned"))
         .Default(this.progress)
     )
     progress = (
@@ -75,11 +73,7 @@ class RemediationFlow(flow.Flow):
         .Annotation(title=_("填報辦理情形"))
         .Permission("governance.report_unit_progress", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
-        .Next(this.route_progress)
-    )
-    route_progress = (
-        flow.Switch()
-        .Case(this.request_removal, lambda a: a.process.removal_requested)
+        .Case(this.request_removal, outcome_is("removal_proposed"))
         .Default(this.progress)
     )
     request_removal = (
@@ -87,11 +81,7 @@ class RemediationFlow(flow.Flow):
         .Annotation(title=_("申請解除列管"))
         .Permission("governance.review_unit_cases", obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
-        .Next(this.route_request)
-    )
-    route_request = (
-        flow.Switch()
-        .Case(this.progress, lambda a: not a.process.head_confirms_removal)
+        .Case(this.progress, outcome_is("declined"))
         .Case(this.close, lambda a: a.process.self_tracked)
         .Default(this.review_removal)
     )
@@ -105,11 +95,7 @@ class RemediationFlow(flow.Flow):
         HumanTask(views.council_decision_task)
         .Annotation(title=_("館務會議決定"))
         .Permission("governance.manage_tracking")
-        .Next(this.route_decision)
-    )
-    route_decision = (
-        flow.Switch()
-        .Case(this.progress, lambda a: a.process.tracking_outcome == "continue")
+        .Case(this.progress, outcome_is("continue"))
         .Default(this.close)
     )
     close = flow.Function(this.close_finding).Next(this.end)

@@ -255,10 +255,6 @@ class RemediationProcess(Process):
     finding_id = jsonstore.IntegerField(null=True)
     lead_unit_id = jsonstore.IntegerField(null=True)
     self_tracked = jsonstore.BooleanField(default=False)
-    plan_outcome = jsonstore.CharField(max_length=20, blank=True)
-    removal_requested = jsonstore.BooleanField(default=False)
-    head_confirms_removal = jsonstore.BooleanField(default=False)
-    tracking_outcome = jsonstore.CharField(max_length=20, blank=True)
 
     class Meta:
         proxy = True

@@ -16,6 +16,7 @@ from viewflow.workflow.status import STATUS
 
 from governance import workflow
 from governance.attachments import describe_upload
+from governance.nodes import record_outcome
 from governance.permissions import can, require
 from governance.roles import Capability
 from governance.rocdate import format_roc, roc_year, today_taipei
@@ -260,8 +261,7 @@ def review_plan(*, actor, activation, approve, comment=""):
         _move(finding, actor, "主管核定改善措施", State.IN_PROGRESS, comment=comment)
     else:
         _move(finding, actor, "主管退回改善措施", State.PLANNING, comment=comment)
-    activation.process.plan_outcome = "approved" if approve else "returned"
-    activation.process.save()
+    record_outcome(activation, "approved" if approve else "returned")
     activation.execute()
 
 
@@ -307,8 +307,7 @@ def report_progress(*, actor, activation, percent_complete, text, propose_remova
     if propose_removal:
         action += "，建議申請解除列管"
     _note(finding, actor, action, text.strip(), stored)
-    activation.process.removal_requested = propose_removal
-    activation.process.save()
+    record_outcome(activation, "removal_proposed" if propose_removal else "continuing")
     activation.execute()
     return report
 
@@ -336,8 +335,7 @@ def request_removal(*, actor, activation, confirm, reason):
             _move(finding, actor, "申請解除列管", State.REMOVAL_REQUESTED, comment=reason.strip())
     else:
         _note(finding, actor, "主管請單位續辦，暫不申請解除列管", reason.strip())
-    activation.process.head_confirms_removal = bool(confirm)
-    activation.process.save()
+    record_outcome(activation, "confirmed" if confirm else "declined")
     activation.execute()
 
 
@@ -386,8 +384,7 @@ def record_tracking_decision(*, actor, activation, outcome, meeting_date, minute
               State.IN_PROGRESS, comment=comment, fields=["round", "due_date"])
     else:
         _note(finding, actor, "館務會議決定解除列管", comment)
-    activation.process.tracking_outcome = outcome
-    activation.process.save()
+    record_outcome(activation, outcome)
     activation.execute()
 
 

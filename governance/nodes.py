@@ -14,12 +14,11 @@ savepoint each, on every pass; a lifecycle runs eight of them.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.core.exceptions import ImproperlyConfigured
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
@@ -34,7 +33,7 @@ from viewflow.workflow.status import STATUS
 from .permissions import can
 from .roles import Capability
 
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+UNFINISHED = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 class ClaimTaskView(AssignTaskView):
@@ -154,7 +153,7 @@ class HumanTask(flow.View):
         if self._instances is None:
             return True
         return not Task.objects.filter(
-            process_id=activation.task.process_id, flow_task=self, status__in=OPEN
+            process_id=activation.task.process_id, flow_task=self, status__in=UNFINISHED
         ).exists()
 
     def enter(self, prev_activation):
