@@ -1,7 +1,10 @@
 """Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from governance import exports
 from governance.permissions import can, units_where
 from governance.roles import Capability
 from governance.rocdate import today_taipei
@@ -320,3 +323,41 @@ def open_findings_for_report():
         }
         for r in rows
     ]
+
+
+# ---------------------------------------------------------------- exports
+
+
+EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("列管編號"), 11),
+    exports.Column(gettext_lazy("上級機關"), 14),
+    exports.Column(gettext_lazy("考核名稱"), 28),
+    exports.Column(gettext_lazy("類別"), 14),
+    exports.Column(gettext_lazy("內容"), 60),
+    exports.Column(gettext_lazy("主辦單位"), 16),
+    exports.Column(gettext_lazy("改善期限"), 11),
+    exports.Column(gettext_lazy("輪次"), 6),
+    exports.Column(gettext_lazy("狀態"), 14),
+    exports.Column(gettext_lazy("逾期"), 6),
+    exports.Column(gettext_lazy("解除列管日期"), 12),
+]
+
+
+def export_rows(queryset):
+    """One row per finding; the audit and lead unit come with it (filter_findings joins them)."""
+    today = today_taipei()
+    for f in queryset.iterator(chunk_size=1000):
+        kind = f.get_kind_display()
+        yield [
+            f.tracking_number,
+            f.audit.agency,
+            f.audit.title,
+            f"{kind}（{_('自行列管')}）" if f.self_tracked else kind,
+            f.text,
+            f.lead_unit.name,
+            f.due_date,
+            f.round,
+            f.get_state_display(),
+            is_overdue(f, today),
+            f.closed_on,
+        ]

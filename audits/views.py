@@ -179,45 +179,11 @@ def all_findings(request):
     return _finding_list(request, "all")
 
 
-EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("列管編號"), 11),
-    exports.Column(gettext_lazy("上級機關"), 14),
-    exports.Column(gettext_lazy("考核名稱"), 28),
-    exports.Column(gettext_lazy("類別"), 14),
-    exports.Column(gettext_lazy("內容"), 60),
-    exports.Column(gettext_lazy("主辦單位"), 16),
-    exports.Column(gettext_lazy("改善期限"), 11),
-    exports.Column(gettext_lazy("輪次"), 6),
-    exports.Column(gettext_lazy("狀態"), 14),
-    exports.Column(gettext_lazy("逾期"), 6),
-    exports.Column(gettext_lazy("解除列管日期"), 12),
-]
-
-
-def _export_rows(queryset):
-    """One row per finding; the audit and lead unit come with it (filter_findings joins them)."""
-    today = today_taipei()
-    for f in queryset.iterator(chunk_size=1000):
-        kind = f.get_kind_display()
-        yield [
-            f.tracking_number,
-            f.audit.agency,
-            f.audit.title,
-            f"{kind}（{_('自行列管')}）" if f.self_tracked else kind,
-            f.text,
-            f.lead_unit.name,
-            f.due_date,
-            f.round,
-            f.get_state_display(),
-            selectors.is_overdue(f, today),
-            f.closed_on,
-        ]
-
-
 def finding_export(request, list_name):
     """The list as xlsx or CSV (?format=), with the filters of its page."""
     form, queryset = _listed_findings(request, list_name)
-    return exports.export_response(request.GET, LIST_TITLES[list_name], EXPORT_COLUMNS, _export_rows(queryset))
+    return exports.export_response(request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS,
+                                   selectors.export_rows(queryset))
 
 
 def finding_detail(request, pk):

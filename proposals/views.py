@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +31,7 @@ from .forms import (
     ProposalForm,
     ScoreForm,
 )
-from .models import Attachment, Proposal, Proposer
+from .models import Attachment, Proposal
 
 LIST_LIMIT = 200
 # What the proposal summary (templates/proposals/_summary.html) shows besides the proposal.
@@ -115,48 +114,12 @@ def all_proposals(request):
     return _list_page(request, "all", show_filters=True)
 
 
-EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("案號"), 11),
-    exports.Column(gettext_lazy("提案名稱"), 36),
-    exports.Column(gettext_lazy("提案單位"), 16),
-    exports.Column(gettext_lazy("提案人（貢獻比例）"), 28),
-    exports.Column(gettext_lazy("狀態"), 12),
-    exports.Column(gettext_lazy("等第"), 8),
-    exports.Column(gettext_lazy("採行決定"), 10),
-    exports.Column(gettext_lazy("送出日期"), 11),
-    exports.Column(gettext_lazy("決定日期"), 11),
-    exports.Column(gettext_lazy("主辦單位"), 16),
-    exports.Column(gettext_lazy("預定完成日"), 11),
-    exports.Column(gettext_lazy("結案日期"), 11),
-]
-
-
-def _export_rows(queryset):
-    """One row per proposal, its proposers in one more query per chunk (no N+1)."""
-    proposers = Prefetch("proposers", queryset=Proposer.objects.select_related("person").order_by("position"))
-    rows = queryset.select_related("lead_unit").prefetch_related(proposers)
-    for p in rows.iterator(chunk_size=500):
-        yield [
-            p.case_number or _("草稿"),
-            p.title,
-            p.unit.name,
-            "、".join(f"{r.person.get_full_name()} {r.share}%" for r in p.proposers.all()),
-            p.get_state_display(),
-            p.grade,
-            p.get_decision_display() if p.decision else "",
-            p.submitted_at,
-            p.decided_at,
-            p.lead_unit.name if p.lead_unit else "",
-            p.due_date,
-            p.closed_at,
-        ]
-
-
 @login_required
 def proposal_export(request, list_name):
     """The list as xlsx or CSV (?format=), with the filters of its page."""
     form, queryset = _listed(request, list_name)
-    return exports.export_response(request.GET, LIST_TITLES[list_name], EXPORT_COLUMNS, _export_rows(queryset))
+    return exports.export_response(request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS,
+                                   selectors.export_rows(queryset))
 
 
 # ---------------------------------------------------------------- one proposal

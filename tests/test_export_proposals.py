@@ -13,7 +13,7 @@ from test_export_writer import ROC_SHORT, download_name, read_csv, read_xlsx
 pytestmark = pytest.mark.django_db
 
 HEADERS = ["案號", "提案名稱", "提案單位", "提案人（貢獻比例）", "狀態", "等第", "採行決定",
-           "送出日期", "決定日期", "主辦單位", "預定完成日", "結案日期"]
+           "送出日期", "決定日期", "主辦單位", "預定完成日", "結案日期", "對應計畫推動作法"]
 EVIL = '=HYPERLINK("http://evil","點我")'
 SCRIPT = "<script>alert('x')</script>閱覽室公告"
 
@@ -77,6 +77,19 @@ def test_a_row_holds_the_proposal_with_roc_dates(drive, cases):
     assert record["狀態"] == "複審中" and record["採行決定"] == ""
     assert ROC_SHORT.match(record["送出日期"]) and record["送出日期"] == format_roc_short(a.submitted_at)
     assert record["決定日期"] == record["結案日期"] == ""
+    assert record["對應計畫推動作法"] == ""
+
+
+def test_a_row_names_the_plan_practice(drive, org):
+    from governance.plan_models import PlanPractice
+    from governance.plan_services import load_seed_plan
+
+    version = load_seed_plan()
+    practice = PlanPractice.objects.filter(item__area__version=version, number="1.2").first()
+    proposal = drive.submit("readers-staff1", plan_practice=practice.pk)
+    rows = export(drive.as_("tracking"), "/proposals/all/export/", "csv")
+    [row] = [r for r in rows if r[0] == proposal.case_number]
+    assert dict(zip(HEADERS, row))["對應計畫推動作法"] == "一、服務流程 1.2 分齡分眾全功能服務臺"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
