@@ -8,7 +8,7 @@ from django.db import connection
 from audits import services
 from audits.models import Finding
 from governance.models import Unit
-from test_proposal_concurrency import in_threads
+from threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_simultaneous_registrations_get_distinct_consecutive_numbers(org, person
             actor=person(login), agency="教育部", kind="appraisal", title=f"{login} 考核",
             held_on=today, document_number="臺教綜（一）字第1150012345號", findings=findings)
 
-    results, errors = in_threads([register("tracking", 5), register("secretariat-staff1", 7)])
+    results, errors = at_once([register("tracking", 5), register("secretariat-staff1", 7)])
     assert errors == []
     assert sorted(Finding.objects.values_list("sequence", flat=True)) == list(range(1, 13))
     assert Finding.objects.exclude(process=None).count() == 12

@@ -5,10 +5,8 @@ case, its process and its trail stay consistent; nothing deadlocks.
 """
 
 import datetime
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -18,6 +16,7 @@ from audits.models import Finding
 from governance.trail import verify_case
 from governance.workflow import TaskNotOpen
 from proposal_http import Driver, open_task
+from threads import at_once
 from proposals import services
 from proposals.models import Proposal
 
@@ -30,29 +29,6 @@ THREADS = 20
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
-
-
-def at_once(functions, timeout=120):
-    """Run the functions in threads released together; (results, errors) in any order."""
-    results, errors = [], []
-    barrier = threading.Barrier(len(functions))
-
-    def run(fn):
-        try:
-            barrier.wait()
-            results.append(fn())
-        except Exception as exc:  # collected and asserted by the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in functions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout)
-    assert not any(t.is_alive() for t in threads), "a thread is still waiting: deadlock?"
-    return results, errors
 
 
 @pytest.fixture

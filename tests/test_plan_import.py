@@ -226,7 +226,7 @@ def test_only_the_tracking_office_may_import(seeded, person, login):
 def test_simultaneous_imports_number_versions_one_after_the_other(org, person):
     from django.db import connection
 
-    from test_proposal_concurrency import in_threads
+    from threads import at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
@@ -240,7 +240,7 @@ def test_simultaneous_imports_number_versions_one_after_the_other(org, person):
     def new_year():
         return import_plan(actor=person("tracking"), roc_year=103, title="", rows=rows, note="同時匯入")
 
-    results, errors = in_threads([revise, revise, new_year, new_year])
+    results, errors = at_once([revise, revise, new_year, new_year])
     assert errors == []
     assert sorted(PlanVersion.objects.filter(plan=seeded.plan).values_list("number", flat=True)) == [1, 2, 3]
     plan_103 = Plan.objects.get(roc_year=103)

@@ -198,14 +198,14 @@ def test_file_limits_refuse_the_whole_report(person, version, settings):
 def test_two_liaisons_reporting_at_once_write_one_report(org, person):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
-    from test_proposal_concurrency import in_threads
+    from threads import at_once
 
     version = make_plan(115)
     second = person("readers-staff2")
     Membership.objects.create(user=second, unit=unit("readers"), role=UnitRole.LIAISON,
                               valid_from=datetime.date(2013, 1, 1))
     sync_unit_permissions(second)
-    results, errors = in_threads([
+    results, errors = at_once([
         lambda login=login: submit(person, version, login=login, text=f"{login} 的辦理情形")
         for login in ("readers-liaison", "readers-staff2")
     ])

@@ -1,13 +1,12 @@
 """Concurrent people on real PostgreSQL: case numbers never collide, a task runs once."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from proposals import services
 from proposals.models import Proposal, ScopeCategory
 from proposal_http import open_task
+from threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,31 +24,10 @@ def draft(person, login, title):
     )
 
 
-def in_threads(functions):
-    errors, results = [], []
-    barrier = threading.Barrier(len(functions))
-
-    def run(fn):
-        try:
-            barrier.wait()
-            results.append(fn())
-        except Exception as exc:  # collected and asserted by the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in functions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 def test_simultaneous_submissions_get_distinct_consecutive_numbers(org, person):
     logins = [f"{code}-staff{n}" for code in ("readers", "planning", "reference", "acquisitions") for n in (1, 2)]
     drafts = [draft(person, login, f"同時送出 {i}") for i, login in enumerate(logins)]
-    results, errors = in_threads(
+    results, errors = at_once(
         [lambda d=d, login=login: services.submit_proposal(actor=person(login), proposal=d)
          for d, login in zip(drafts, logins)]
     )
@@ -64,7 +42,7 @@ def test_two_clicks_on_one_review_run_it_once(org, person):
     task = open_task(proposal, "first_review")
     head = person("readers-head")
     step = lambda: services.run_task(head, task, services.first_review, outcome="accepted")  # noqa: E731
-    results, errors = in_threads([step, step])
+    results, errors = at_once([step, step])
     assert len(results) == 1 and len(errors) == 1
     proposal.refresh_from_db()
     assert proposal.state == Proposal.State.SECOND_REVIEW
