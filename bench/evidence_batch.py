@@ -50,31 +50,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench import harness  # noqa: E402
+from bench.harness import BENCH_ENV, source_version  # noqa: E402
 from pg import temporary_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"min_speedup_2_workers": 1.5, "applies_from_cpus": 2}
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "DJANGO_DEBUG": "0",  # no query log kept in memory
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-}
+# Mail stays in memory: the batch sends none, and no SMTP server is there.
+ENV = {**BENCH_ENV, "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
 YEAR = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
 POLL = 0.2
 BATCH_TIMEOUT = 3600
 
 
 def setup_django(database_url, broker_url):
-    os.environ.update(ENV)
-    os.environ["DATABASE_URL"] = database_url
     # Read by governance.settings: tasks go to Redis, not run eagerly in this process.
-    os.environ["CELERY_BROKER_URL"] = broker_url
-    import django
-
-    django.setup()
+    harness.setup_django(database_url, **{**ENV, "CELERY_BROKER_URL": broker_url})
 
 
 # ---------------------------------------------------------------- the data
@@ -423,17 +414,6 @@ def verdict(runs, cpus):
     }
 
 
-def source_version():
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "governance", "templates"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + (" (governance/ or templates/ modified)" if dirty else "")
-
-
 def table(runs, data, cpus):
     lines = [
         f"{data['people']} people ({data['demo_people']} demo, {data['synthetic_people']} bulk-inserted "
@@ -486,7 +466,7 @@ def main():
         connections.close_all()
     report = {
         "benchmark": "evidence batch",
-        "commit": source_version(),
+        "commit": source_version("governance", "templates"),
         "date": datetime.date.today().isoformat(),
         "method": {
             "data": "demo organisation, proposals and audits (seed_demo's content) plus bulk-inserted "

@@ -24,6 +24,31 @@ SERVER_ENV = {
 }
 
 
+# A benchmark's own Django process: the same settings on bench.settings, tasks run eagerly
+# unless a broker is given.
+BENCH_ENV = {**SERVER_ENV, "DJANGO_SETTINGS_MODULE": "bench.settings", "CELERY_BROKER_URL": ""}
+
+
+def setup_django(database_url, **env):
+    """Django in this process on the throw-away database; `env` overrides BENCH_ENV."""
+    os.environ.update({**BENCH_ENV, "DATABASE_URL": database_url, **env})
+    import django
+
+    django.setup()
+
+
+def source_version(*paths):
+    """The commit measured, and whether the working tree had changed `paths` since it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *paths],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + (f" ({' or '.join(p + '/' for p in paths)} modified)" if dirty else "")
+
+
 def percentile(values, p):
     ordered = sorted(values)
     k = (len(ordered) - 1) * p / 100

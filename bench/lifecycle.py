@@ -54,25 +54,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench.harness import BENCH_ENV, setup_django, source_version  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"min_ratio_to_bare_tasks_per_s": 0.8, "max_queries_per_task": 14}
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "DJANGO_DEBUG": "0",  # no query log kept in memory
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "CELERY_BROKER_URL": "",
-}
 KINDS = ("ours", "bare")
-
-
-def setup_django(database_url):
-    os.environ.update(ENV)
-    os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def no_count(kind, label):
@@ -408,7 +394,7 @@ def timed(kind, database_url, processes, lifecycles, tag, pattern):
             [sys.executable, __file__, "--worker", kind, "--database-url", database_url,
              "--lifecycles", str(lifecycles), "--tag", f"{tag}-p{i}", "--pattern", pattern],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env={**os.environ, **ENV},
+            env={**os.environ, **BENCH_ENV},
         )
         for i in range(processes)
     ]
@@ -525,18 +511,6 @@ def verdict(queries, throughput):
     }
 
 
-def source_version():
-    """The commit measured, and whether the working tree differed from it."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "proposals", "governance"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + (" (proposals/ or governance/ modified)" if dirty else "")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lifecycles", type=int, default=30,
@@ -564,7 +538,7 @@ def main():
         queries, sql, runs, throughput = benchmark(url, args.lifecycles, args.rounds, args.count)
         report = {
             "benchmark": "proposal lifecycle",
-            "commit": source_version(),
+            "commit": source_version("proposals", "governance"),
             "database": "postgresql " + django.db.connection.cursor().connection.info.parameter_status(
                 "server_version"),
             "method": {

@@ -48,16 +48,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import BENCH_ENV, setup_django, source_version  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"max_ratio_to_plain_weasyprint_time": 1.2}
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "DJANGO_DEBUG": "0",  # no query log kept in memory
-    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "0",
-    "CELERY_BROKER_URL": "",
-}
 DOCS = ("evidence", "trail")
 KINDS = ("ours", "plain")
 EVIDENCE_ITEMS = 30
@@ -67,14 +61,6 @@ TRAIL_NUMBER = "115-0001"
 TRAIL_TITLE = "閱覽區自助借書機增設中文語音導引與放大字體模式"
 TRAIL_DETAILS = [("提案單位", "企劃推廣組"), ("目前狀態", "執行中")]
 EVIDENCE_PERSON = "readers-staff1"
-
-
-def setup_django(database_url):
-    os.environ.update(ENV)
-    os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def fixed_now():
@@ -219,7 +205,7 @@ def measure_memory(database_url, html_files, runs):
                 out = subprocess.run(
                     [sys.executable, __file__, "--memory-worker", kind, "--doc", doc,
                      "--database-url", database_url, "--html", str(html_files[doc])],
-                    cwd=ROOT, capture_output=True, text=True, env={**os.environ, **ENV}, timeout=300,
+                    cwd=ROOT, capture_output=True, text=True, env={**os.environ, **BENCH_ENV}, timeout=300,
                 )
                 if out.returncode != 0:
                     raise RuntimeError(f"memory worker {kind} {doc} failed:\n{out.stderr[-3000:]}")
@@ -326,17 +312,6 @@ def verdict(figures):
     }
 
 
-def source_version():
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "governance", "templates"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + (" (governance/ or templates/ modified)" if dirty else "")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each kind and document")
@@ -362,7 +337,7 @@ def main():
         figures = benchmark(url, tmp, args.runs, args.memory_runs)
         report = {
             "benchmark": "pdf documents",
-            "commit": source_version(),
+            "commit": source_version("governance", "templates"),
             "database": "sqlite (temporary folder)",
             "weasyprint": weasyprint.__version__,
             "harfbuzz_subsetter": harfbuzz_subsetter_in_use(),
