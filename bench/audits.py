@@ -58,7 +58,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import SERVER_ENV, Server, percentile, session_cookie  # noqa: E402
+import harness  # noqa: E402
+from harness import Server, percentile, session_cookie  # noqa: E402
 from pg import temporary_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -69,13 +70,7 @@ FINDINGS_PER_AUDIT = 25
 
 
 def setup_django(database_url):
-    os.environ.update(SERVER_ENV)
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["CELERY_BROKER_URL"] = ""
-    import django
-
-    django.setup()
+    harness.setup_django(database_url, DJANGO_SETTINGS_MODULE=SETTINGS)
 
 
 def prepare_database():

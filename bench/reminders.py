@@ -53,7 +53,7 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench import audits as audit_bench  # noqa: E402  (puts bench/ and scripts/ on sys.path)
-from bench.harness import SERVER_ENV  # noqa: E402
+from bench import harness  # noqa: E402
 from pg import temporary_postgres  # noqa: E402
 
 # bench/audits.py is importable as `audits` from bench/: the Django app of that name must win.
@@ -74,15 +74,9 @@ QUERY_LOG = 2_000_000
 
 
 def setup_django(database_url):
-    os.environ.update(SERVER_ENV)
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["CELERY_BROKER_URL"] = ""
-    os.environ["EMAIL_HOST"] = ""  # governance/settings.py then takes EMAIL_BACKEND from here
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    import django
-
-    django.setup()
+    # EMAIL_HOST empty: governance/settings.py then takes EMAIL_BACKEND from here.
+    harness.setup_django(database_url, DJANGO_SETTINGS_MODULE=SETTINGS, EMAIL_HOST="",
+                         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     import audits
 
     assert Path(audits.__file__).resolve().parent == ROOT / "audits", audits.__file__
