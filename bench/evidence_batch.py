@@ -37,7 +37,6 @@ import argparse
 import datetime
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -170,15 +169,9 @@ class BenchWorker:
         return dict(sorted(counts.items()))
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        if not self.log_file.closed:
-            self.log_file.close()
+        from background import stop_worker
+
+        stop_worker(self.process, self.log_file, 60)
 
 
 def processes():

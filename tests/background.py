@@ -128,15 +128,7 @@ class Worker:
         self.log_file.close()
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        if not self.log_file.closed:
-            self.log_file.close()
+        stop_worker(self.process, self.log_file, 30)
 
     def mailed_keys(self):
         """The notification key of every e-mail the worker sent, one entry per e-mail."""
@@ -149,6 +141,19 @@ class Worker:
 
     def logs(self):
         return "\n".join(p.read_text() for p in sorted(Path(self.log_dir).glob("worker-*.log")))
+
+
+def stop_worker(process, log_file, timeout):
+    """SIGTERM the worker's process group (warm shutdown), SIGKILL it after `timeout` s."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+    if not log_file.closed:
+        log_file.close()
 
 
 def _drop_producer_pool(app):
