@@ -141,6 +141,11 @@ class HumanTask(flow.View):
         unit = self._owner_permission_obj
         return can(user, codename, unit(task.process) if callable(unit) else unit)
 
+    def can_unassign(self, user, task):
+        """Only a claimed task not yet done is given back (viewflow's check asks only who
+        owns it, so a former owner could open the page of a finished task)."""
+        return task.status == STATUS.ASSIGNED and super().can_unassign(user, task)
+
     def next_node(self, activation):
         if not self._cases:
             return self._next
@@ -172,6 +177,15 @@ class HumanTask(flow.View):
             f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
             _answer_done_tasks(utils.wrap_view(self, self.view)),
             name="execute",
+        )
+
+    @property
+    def unassign_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/unassign/",
+            _answer_done_tasks(utils.wrap_task_view(self, self.unassign_view,
+                                                    permission=self.can_unassign)),
+            name="unassign",
         )
 
 

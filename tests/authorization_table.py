@@ -327,18 +327,17 @@ class Claim(Rule):
 
 @dataclass(frozen=True)
 class Unassign(Rule):
-    """Giving a claimed task back: its owner (viewflow shows its owner the confirmation page even
-    of a task done already; only an open task is given back)."""
+    """Giving a claimed task back: its owner while it is open; a task done already sends
+    everyone to the case page, as its task page does (governance.nodes)."""
 
-    zh: str = "僅任務承辦人（viewflow 對已完成的任務也顯示確認頁）"
-    en: str = "the task's owner (viewflow shows the page of a done task too)"
+    zh: str = "僅任務承辦人（任務進行中；已完成的任務轉到案件頁）"
+    en: str = "the task's owner while it is open (a done task redirects to its case)"
     yes: object = OK
-    only_open: bool = False
 
     def expect(self, role, facts):
-        if role.login == facts.get("owner") and (facts.get("open") or not self.only_open):
-            return self.yes
-        return FORBIDDEN
+        if not facts.get("open", True):
+            return REDIRECT
+        return self.yes if role.login == facts.get("owner") else FORBIDDEN
 
     def summary(self, role):
         return "承辦人"
@@ -530,8 +529,7 @@ def _flow_pages():
                          post=Claim(claimer, zh=rule.zh, en=rule.en, yes=ACCESS), targets=targets)
                 elif action == "unassign":
                     page(key, app, f"{label}（退回認領）", f"{flow} {node}: unassign", Unassign(),
-                         post=Unassign(zh="僅任務承辦人（任務進行中）", en="the task's owner while it is open",
-                                       yes=ACCESS, only_open=True), targets=targets)
+                         post=Unassign(yes=ACCESS), targets=targets)
                 elif action == "index":
                     page(key, app, f"{label}（任務首頁，viewflow）", f"{flow} {node}: task index (viewflow)",
                          Everyone(outcome=REDIRECT, zh="轉到任務內容頁（該頁自行檢查）",
