@@ -266,7 +266,11 @@ _STATE = """
     END
 """
 
-SQL_FINDINGS = f"""
+def findings_sql(series, due_date, self_tracked, state, round_, closed_on, joins=""):
+    """INSERT … SELECT of findings i over `series`, the audit and lead unit from i, the
+    text, kind and severity spread over i; the other columns are the caller's expressions
+    (this benchmark's and bench/reminders.py's)."""
+    return f"""
 INSERT INTO audits_finding (id, audit_id, tracking_number, roc_year, sequence, kind, text,
                             severity, root_cause, lead_unit_id, due_date, self_tracked, state,
                             round, process_id, registered_at, closed_on)
@@ -281,21 +285,26 @@ SELECT i, a.id,
          '館藏盤點差異未於期限內追蹤處理，請說明原因並提出改善措施。',
          '建議強化志工訓練課程，增列緊急應變與無障礙服務單元。'])[1 + i %% 5],
        (ARRAY['high', 'medium', 'low'])[1 + (i / 3) %% 3],
-       '', u.unit_id,
-       a.held_on + (30 + (i * 7919) %% 900)::int,
-       (i %% 3 <> 0 AND i %% 10 = 1),
-       s.state,
-       1 + (i %% 7 = 0)::int + (i %% 49 = 0)::int,
-       NULL,
-       a.held_on + interval '5 days 10 hours',
-       CASE WHEN s.state = 'closed'
-            THEN least(a.held_on + (40 + (i * 104729) %% 700)::int, %(today)s::date) END
-  FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i
+       '', u.unit_id, {due_date}, {self_tracked}, {state}, {round_}, NULL,
+       a.held_on + interval '5 days 10 hours', {closed_on}
+  FROM {series} AS i
   JOIN audits_audit a ON a.id = (i - 1) / {FINDINGS_PER_AUDIT} + 1
-  JOIN {_UNITS_TABLE} u ON u.slot = {_SLOT}
-  CROSS JOIN LATERAL (SELECT {_BUCKET} AS b) r
-  CROSS JOIN LATERAL (SELECT {_STATE} AS state) s
+  JOIN {_UNITS_TABLE} u ON u.slot = {_SLOT}{joins}
 """
+
+
+SQL_FINDINGS = findings_sql(
+    series="generate_series(%(start)s::bigint, %(stop)s::bigint)",
+    due_date="a.held_on + (30 + (i * 7919) %% 900)::int",
+    self_tracked="(i %% 3 <> 0 AND i %% 10 = 1)",
+    state="s.state",
+    round_="1 + (i %% 7 = 0)::int + (i %% 49 = 0)::int",
+    closed_on="""CASE WHEN s.state = 'closed'
+            THEN least(a.held_on + (40 + (i * 104729) %% 700)::int, %(today)s::date) END""",
+    joins=f"""
+  CROSS JOIN LATERAL (SELECT {_BUCKET} AS b) r
+  CROSS JOIN LATERAL (SELECT {_STATE} AS state) s""",
+)
 
 # A third of the findings have the next unit as supporting unit, a ninth also the one after.
 SQL_SUPPORTING = f"""

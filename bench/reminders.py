@@ -87,30 +87,14 @@ def setup_django(database_url):
 OPEN_STATES = ["awaiting_meeting", "planning", "plan_review", "in_progress", "removal_requested",
                "awaiting_decision"]
 
-SQL_FINDINGS = f"""
-INSERT INTO audits_finding (id, audit_id, tracking_number, roc_year, sequence, kind, text,
-                            severity, root_cause, lead_unit_id, due_date, self_tracked, state,
-                            round, process_id, registered_at, closed_on)
-SELECT i, a.id,
-       (extract(year FROM a.held_on)::int - 1911) || '-' || lpad(i::text, 6, '0'),
-       extract(year FROM a.held_on)::int - 1911, i,
-       (ARRAY['deficiency', 'recommendation', 'observation'])[1 + i %% 3],
-       '第 ' || i || ' 項：' || (ARRAY[
-         '讀者服務區指標不清，動線標示與館藏配置圖未同步更新，請檢討改善。',
-         '採購案件驗收紀錄未完整保存，部分案件缺少驗收人員簽章，請補正並建立檢核表。',
-         '個人資料檔案安全維護計畫未依規定定期演練，請訂定年度演練時程。',
-         '館藏盤點差異未於期限內追蹤處理，請說明原因並提出改善措施。',
-         '建議強化志工訓練課程，增列緊急應變與無障礙服務單元。'])[1 + i %% 5],
-       (ARRAY['high', 'medium', 'low'])[1 + (i / 3) %% 3],
-       '', u.unit_id,
-       %(day)s::date - {SPREAD_DAYS} + ((i - 1) %% {2 * SPREAD_DAYS + 1})::int,
-       false,
-       (ARRAY{OPEN_STATES!r})[1 + ((i * 104729) %% 1009) %% {len(OPEN_STATES)}],
-       1, NULL, a.held_on + interval '5 days 10 hours', NULL
-  FROM generate_series(1, %(findings)s::bigint) AS i
-  JOIN audits_audit a ON a.id = (i - 1) / {audit_bench.FINDINGS_PER_AUDIT} + 1
-  JOIN {audit_bench._UNITS_TABLE} u ON u.slot = {audit_bench._SLOT}
-"""
+SQL_FINDINGS = audit_bench.findings_sql(
+    series="generate_series(1, %(findings)s::bigint)",
+    due_date=f"%(day)s::date - {SPREAD_DAYS} + ((i - 1) %% {2 * SPREAD_DAYS + 1})::int",
+    self_tracked="false",
+    state=f"(ARRAY{OPEN_STATES!r})[1 + ((i * 104729) %% 1009) %% {len(OPEN_STATES)}]",
+    round_="1",
+    closed_on="NULL",
+)
 
 # Proposals 1..executing are in execution (adopted, lead unit = the proposing unit's
 # neighbour), the rest in second review. Submitted 241 to 420 days before the run day.
