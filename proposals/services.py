@@ -11,10 +11,11 @@ it, so the flow moves on in the same transaction.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -603,11 +604,14 @@ def _close_with_rewards(proposal, fields=()):
     amount = proposal.reward_amount or 0
     rewards = []
     for proposer in proposal.proposers.select_related("person"):
+        # Stored text: in the agency's language, whatever the closing person's interface is in.
+        with translation.override(settings.LANGUAGE_CODE):
+            role = str(proposer.role_label)
         rewards.append(
             Reward(
                 proposal=proposal,
                 person=proposer.person,
-                role=str(proposer.role_label),
+                role=role,
                 share=proposer.share,
                 amount=int((Decimal(amount) * proposer.share / 100).quantize(Decimal("1"), ROUND_HALF_UP)),
                 commendations=proposal.reward_commendations or 0,

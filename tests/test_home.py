@@ -72,6 +72,17 @@ def test_person_can_switch_to_english_and_back(login_as, person):
     assert 'lang="zh-hant"' in client.get("/home/").content.decode()
 
 
+def test_a_persons_language_ends_with_their_request(login_as, person):
+    """What the thread does next (another person's request, a task run in process) is in
+    the agency's language again."""
+    from django.utils import translation
+
+    client = login_as("planning-staff1")
+    client.post("/language/", {"language": "en", "next": "/home/"})
+    assert "Inbox" in client.get("/home/").content.decode()
+    assert translation.get_language() == "zh-hant"
+
+
 def test_language_switch_rejects_unknown_language_and_foreign_redirects(login_as):
     client = login_as("planning-staff1")
     assert client.post("/language/", {"language": "xx"}).status_code == 400

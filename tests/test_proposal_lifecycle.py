@@ -98,10 +98,15 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     periods = [r.period for r in reports]
     assert periods[0] == periods[1] and len(set(periods[1:])) == 3  # three different quarters
 
+    # The officer's interface is in English: the rewards' stored roles stay in Chinese.
+    officer = person("tracking")
+    officer.language = "en"
+    officer.save(update_fields=["language"])
     drive.evaluate(proposal)
     assert proposal.state == State.CLOSED
-    rewards = {r.person.username: (r.share, r.amount, r.commendations) for r in Reward.objects.filter(proposal=proposal)}
-    assert rewards == {"readers-staff1": (60, 1800, 2), "readers-staff2": (40, 1200, 2)}
+    rewards = {r.person.username: (r.role, r.share, r.amount, r.commendations)
+               for r in Reward.objects.filter(proposal=proposal)}
+    assert rewards == {"readers-staff1": ("提案人", 60, 1800, 2), "readers-staff2": ("共同提案人", 40, 1200, 2)}
     process = proposal.process
     process.refresh_from_db()
     assert process.status == STATUS.DONE
