@@ -28,6 +28,13 @@ def overdue_q(today=None):
     return Q(due_date__lt=today or today_taipei()) & ~Q(state=State.CLOSED)
 
 
+def days_to_close():
+    """A closed finding's days from its audit to the decision that closed it: both dates of
+    the business, not of their entry (an audit is often registered weeks after it was held,
+    and a decision recorded after its meeting)."""
+    return ExpressionWrapper(F("closed_on") - F("audit__held_on"), output_field=DurationField())
+
+
 def due_for_reminders(due_dates):
     """Open findings due on one of `due_dates`, as reminders (governance.notifications):
     the lead unit's liaisons answer for them, its heads and then the director hear when late."""
@@ -106,14 +113,13 @@ def unit_findings(user):
 
 
 def _summary(queryset, group_field, today):
-    days_to_close = ExpressionWrapper(F("closed_on") - F("registered_at__date"), output_field=DurationField())
     rows = (
         queryset.order_by().values(group_field)
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=Q(state=State.CLOSED)),
             overdue=Count("pk", filter=overdue_q(today)),
-            average_close=Avg(days_to_close, filter=Q(state=State.CLOSED)),
+            average_close=Avg(days_to_close(), filter=Q(state=State.CLOSED)),
         )
     )
     result = []

@@ -355,6 +355,17 @@ def review_removal(*, actor, activation, recommends_removal, opinion):
     activation.execute()
 
 
+def _last_meeting_or_audit(finding):
+    """The date a decision on the finding cannot precede: its last meeting (a review meeting
+    or an earlier round's decision), else its audit. A closure dated before them would count
+    negative days to close."""
+    dates = [
+        *finding.review_meetings.values_list("held_on", flat=True),
+        *finding.decisions.values_list("meeting_date", flat=True),
+    ]
+    return (max(dates), "前次會議日期") if dates else (finding.audit.held_on, "考核日期")
+
+
 def record_tracking_decision(*, actor, activation, outcome, meeting_date, minutes_reference,
                              new_due_date=None, note=""):
     """The 館務會議 decides: 解除列管 closes the finding, 繼續列管 opens a new round."""
@@ -364,6 +375,9 @@ def record_tracking_decision(*, actor, activation, outcome, meeting_date, minute
     outcome = TrackingDecision.Outcome(outcome)
     if meeting_date > today_taipei():
         raise ValidationError("會議日期不可晚於今天。")
+    earliest, what = _last_meeting_or_audit(finding)
+    if meeting_date < earliest:
+        raise ValidationError(f"館務會議日期不可早於{what} {format_roc(earliest)}。")
     if not minutes_reference.strip():
         raise ValidationError("請填寫會議紀錄文號或名稱。")
     if outcome == TrackingDecision.Outcome.CONTINUE:

@@ -24,11 +24,11 @@ What each figure counts (the page says it too):
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from audits.models import Finding
-from audits.selectors import overdue_q
+from audits.selectors import days_to_close, overdue_q
 from proposals.models import Proposal
 from proposals.selectors import UNCOUNTED_STATES, grade_bands_for_year
 
@@ -215,15 +215,14 @@ def findings_by_unit(period, unit_ids, today):
     """Findings under tracking during the period, per lead unit, by their state today."""
     tracked = Finding.objects.filter(
         _in_units("lead_unit_id", unit_ids),
-        Q(registered_at__date__lte=period.end),
+        Q(audit__held_on__lte=period.end),
         ~Q(state=FindingState.CLOSED) | Q(closed_on__gte=period.start),
     ).order_by()
-    days_to_close = ExpressionWrapper(F("closed_on") - F("registered_at__date"), output_field=DurationField())
     rows = tracked.values("lead_unit_id").annotate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(state=FindingState.CLOSED)),
         overdue=Count("pk", filter=overdue_q(today)),
-        average=Avg(days_to_close, filter=Q(state=FindingState.CLOSED)),
+        average=Avg(days_to_close(), filter=Q(state=FindingState.CLOSED)),
     )
     by_unit = {}
     for r in rows:

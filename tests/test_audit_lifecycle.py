@@ -189,7 +189,7 @@ def test_closing_date_is_the_decisions_meeting_date(drive):
 
     audit = drive.register([finding_fields(0)], held_on=days(-30))
     finding = drive.findings(audit)[0]
-    drive.meeting(finding)
+    drive.meeting(finding, held_on=days(-20))
     drive.plan(finding)
     drive.approve_plan(finding)
     drive.progress(finding, 100, "完成", propose=True)
@@ -204,6 +204,37 @@ def test_closing_date_is_the_decisions_meeting_date(drive):
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.state == State.CLOSED and finding.closed_on == meeting_day
+    # Days to close count from the audit, not from when it was typed in (today).
+    from audits.selectors import days_to_close
+
+    closed = type(finding).objects.annotate(days=days_to_close()).get(pk=finding.pk)
+    assert closed.days == datetime.timedelta(days=27)
+
+
+def test_a_decision_cannot_predate_the_meeting_before_it(drive):
+    """A closure dated before the review meeting (or the audit) would count negative days."""
+    audit = drive.register([finding_fields(0)], held_on=days(-30))
+    finding = drive.findings(audit)[0]
+    drive.meeting(finding, held_on=days(-10))
+    drive.plan(finding)
+    drive.approve_plan(finding)
+    drive.progress(finding, 100, "完成", propose=True)
+    drive.request_removal(finding)
+    drive.review_removal(finding)
+    task = open_task(finding, "council_decision")
+    client = drive.as_("tracking")
+    client.post(task.reverse("assign"))
+    for day, refusal in ((days(-11), "不可早於前次會議日期"), (days(-400), "不可早於前次會議日期")):
+        response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": day,
+                                                         "minutes_reference": "第 9 次館務會議"})
+        assert response.status_code == 200 and refusal in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.state != State.CLOSED and not finding.decisions.exists()
+    response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": days(-10),
+                                                     "minutes_reference": "第 9 次館務會議"})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.state == State.CLOSED and finding.closed_on.isoformat() == days(-10)
 
 
 def test_audit_page_links_the_officer_to_the_meetings_waiting(drive):

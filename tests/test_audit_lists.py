@@ -61,7 +61,9 @@ def test_summaries_count_open_closed_overdue_and_days_to_close(drive, audits):
     by_audit = {r["label"]: r for r in selectors.summary_by_audit(Finding.objects.all())}
     assert (by_audit["服務品質考核"]["open"], by_audit["服務品質考核"]["closed"], by_audit["服務品質考核"]["overdue"]) == (2, 0, 1)
     assert (by_audit["財務查核"]["open"], by_audit["財務查核"]["closed"]) == (0, 1)
-    assert by_audit["財務查核"]["average_days_to_close"] == 10.0
+    # From the audit (held ten days before it was registered) to the head's decision.
+    assert (light.closed_on - second.held_on).days == 20
+    assert by_audit["財務查核"]["average_days_to_close"] == 20.0
     by_unit = {r["label"]: r for r in selectors.summary_by_unit(Finding.objects.all())}
     assert by_unit["閱覽典藏組"]["total"] == 2 and by_unit["採訪編目組"]["overdue"] == 1
     html = drive.as_("director").get("/audits/findings/").content.decode()

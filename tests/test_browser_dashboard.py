@@ -95,7 +95,7 @@ def test_director_sees_the_charts_and_their_tables(page, live_org, client, demo_
     expect(page.get_by_role("table", name="資料表：採行率：採行件數／已作採行決定件數")
            .get_by_role("row", name="閱覽典藏組 1 1 100%")).to_be_visible()
     for caption in ("資料表：提案件數：各單位、各狀態", "資料表：等第分布",
-                    "資料表：平均結案天數：自登錄列管至解除列管", "資料表：服務品質計畫推動作法：如期與落後"):
+                    "資料表：平均結案天數：自考核至解除列管", "資料表：服務品質計畫推動作法：如期與落後"):
         expect(page.get_by_role("table", name=caption)).to_be_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 

@@ -123,9 +123,9 @@ def build_findings(drive):
         ])
         _f1, f2, _f3, f4 = drive.findings(audit)
     with at(2026, 2, 14):
-        close_self_tracked(drive, f2)  # 12 days
+        close_self_tracked(drive, f2)  # 22 days after the audit (held ten days before 2/2)
     with at(2026, 2, 22):
-        close_self_tracked(drive, f4)  # 20 days
+        close_self_tracked(drive, f4)  # 30 days
 
 
 def build_plan(person):
@@ -220,14 +220,14 @@ def expected(period, units=None):
     for f in Finding.objects.all():
         if not mine(f.lead_unit_id):
             continue
-        if f.registered_at.astimezone(TAIPEI).date() > period.end:
+        if f.audit.held_on > period.end:
             continue
         if f.state == "closed" and f.closed_on < period.start:
             continue
         entry = findings.setdefault(f.lead_unit_id, {"overdue": 0, "open_in_time": 0, "closed": 0, "days": []})
         if f.state == "closed":
             entry["closed"] += 1
-            entry["days"].append((f.closed_on - f.registered_at.astimezone(TAIPEI).date()).days)
+            entry["days"].append((f.closed_on - f.audit.held_on).days)
         elif f.due_date < TODAY:
             entry["overdue"] += 1
         else:
@@ -299,9 +299,9 @@ def test_the_year_in_numbers(world):
         ("特優", 1), ("優等", 1), ("甲等", 0), ("未達等第", 1)]
     findings = figures["findings"]["totals"]
     assert (findings["overdue"], findings["open_in_time"], findings["closed"], findings["total"]) == (2, 1, 2, 5)
-    assert findings["average_days_to_close"] == 16.0
-    assert by["findings"]["readers"]["average_days_to_close"] == 20.0
-    assert by["findings"]["reference"]["average_days_to_close"] == 12.0
+    assert findings["average_days_to_close"] == 26.0
+    assert by["findings"]["readers"]["average_days_to_close"] == 30.0
+    assert by["findings"]["reference"]["average_days_to_close"] == 22.0
     assert figures["practices"]["totals"] == {"late": 1, "on_track": 3, "total": 4}
     [late] = figures["practices"]["late"]
     assert (late["number"], late["unit"].code, late["missed"]) == ("1.1", "planning", [datetime.date(2026, 3, 31)])
@@ -410,8 +410,8 @@ def test_the_director_sees_every_unit_as_charts_and_tables(world, client):
     assert adoption["合計"] == ["4", "2", "50%"]
     grades = {row[0]: row[1:] for row in tables["資料表：等第分布"][1:]}
     assert grades["特優"] == ["1", "33.3%"] and grades["未達等第"] == ["1", "33.3%"]
-    days = {row[0]: row[1:] for row in tables["資料表：平均結案天數：自登錄列管至解除列管"][1:]}
-    assert days["閱覽典藏組"] == ["1", "20"] and days["合計"] == ["2", "16"]
+    days = {row[0]: row[1:] for row in tables["資料表：平均結案天數：自考核至解除列管"][1:]}
+    assert days["閱覽典藏組"] == ["1", "30"] and days["合計"] == ["2", "26"]
     practices = {row[0]: row[1:] for row in tables["資料表：服務品質計畫推動作法：如期與落後"][1:]}
     assert practices["企劃推廣組"] == ["1", "0", "1"] and practices["合計"] == ["1", "3", "4"]
     late = tables["期限已過而季報未經主管確認"]
@@ -462,12 +462,12 @@ def test_a_head_of_two_units_chooses_between_them_but_no_other(world, client):
     Membership.objects.create(user=head, unit=unit("reference"), role="head", valid_from=datetime.date(2013, 1, 1))
     sync_unit_permissions(head, TODAY)
     html = page(client, "readers-head")
-    rows = Tables(html).tables["資料表：平均結案天數：自登錄列管至解除列管"]
+    rows = Tables(html).tables["資料表：平均結案天數：自考核至解除列管"]
     assert [r[0] for r in rows[1:]] == ["閱覽典藏組", "參考特藏組", "合計"]
-    assert rows[3] == ["合計", "2", "16"]
+    assert rows[3] == ["合計", "2", "26"]
     assert "我主管的全部單位" in html and "採訪編目組" not in html
     html = page(client, "readers-head", unit=unit("reference").pk)
-    assert [r[0] for r in Tables(html).tables["資料表：平均結案天數：自登錄列管至解除列管"][1:]] == ["參考特藏組", "合計"]
+    assert [r[0] for r in Tables(html).tables["資料表：平均結案天數：自考核至解除列管"][1:]] == ["參考特藏組", "合計"]
     html = page(client, "readers-head", unit=unit("acquisitions").pk)
     assert "選擇有效的選項" in html and "資料表" not in html and "採訪編目組" not in html
 
