@@ -156,6 +156,9 @@ class WorkflowApp(WorkflowAppViewset):
 
 
 class FlowsIndexToInbox(NestedFlowsApp):
+    # The application of every task page: our list of pages, not viewflow's "back" link.
+    menu_template_name = "governance/workflow_menu.html"
+
     @property
     def index_path(self):
         return path("", RedirectView.as_view(pattern_name="workflow:inbox"), name="index")
@@ -182,6 +185,9 @@ def workflow_flows():
 def build_site():
     return Site(
         title=settings.SITE_TITLE,
+        # Our one list of pages (nav_links.html), checked per person, where an application
+        # has not shown it already; viewflow's list of applications repeated it, unchecked.
+        menu_template_name="governance/site_menu.html",
         viewsets=[
             HomeApp(),
             NotificationsApp(),
