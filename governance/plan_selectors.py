@@ -43,8 +43,22 @@ def practice_numbered(number):
     return practices_to_link().filter(number=number).first() if number else None
 
 
+def _shortened(text, limit):
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def practice_label(practice):
-    return f"{practice.item.area.number}、{practice.item.area.title} {practice.number} {practice.text[:40]}"
+    """Where the practice sits (一（一）1. 1.1: numbers repeat across areas, dimensions and
+    items) and its words."""
+    item = practice.item
+    return f"{path_label(item.area.number, item.dimension, item.number, practice.number)} " \
+           f"{_shortened(practice.text, 60)}"
+
+
+def item_label(item):
+    """A plan item with its area, as the heading of its practices in a list to choose from."""
+    where = path_label(item.area.number, item.dimension, item.number)
+    return f"{where} {item.area.title}／{_shortened(item.title, 40)}"
 
 
 # ---------------------------------------------------------------- a version's tree

@@ -1,3 +1,5 @@
+from itertools import groupby
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +10,7 @@ from governance.submissions import SubmissionTokenField
 from governance.models import Unit, User
 from governance.plan_models import PlanPractice
 from governance.permissions import units_where
-from governance.plan_selectors import practice_label, practices_to_link
+from governance.plan_selectors import item_label, practices_to_link
 from governance.rocdate import ROCDateError, ROCDateField, parse_date
 from governance.roles import Capability
 from governance.selectors import active_units
@@ -31,9 +33,21 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return _person_label(obj)
 
 
+class _PracticesByItem(forms.models.ModelChoiceIterator):
+    """The practices under their plan item's heading (an <optgroup>), in the plan's order."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for item, practices in groupby(self.queryset, key=lambda practice: practice.item):
+            yield (item_label(item), [self.choice(practice) for practice in practices])
+
+
 class PracticeChoiceField(forms.ModelChoiceField):
+    iterator = _PracticesByItem
+
     def label_from_instance(self, obj):
-        return practice_label(obj)
+        return f"{obj.number} {obj.text}"
 
 
 class ProposalForm(forms.ModelForm):

@@ -20,7 +20,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.permissions import can, load_capabilities, require
-from governance.plan_selectors import practices_to_link
+from governance.plan_selectors import practice_label, practices_to_link
 from governance.roles import Capability
 from governance.rocdate import format_roc, quarter_label, roc_year
 from governance.selectors import primary_unit
@@ -125,7 +125,7 @@ class ProposalContent:
             "improvement": self.improvement,
             "benefit": self.benefit,
             "category": str(self.category),
-            "plan_practice": str(self.plan_practice) if self.plan_practice else "",
+            "plan_practice": practice_label(self.plan_practice) if self.plan_practice else "",
         }
 
 

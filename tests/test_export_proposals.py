@@ -89,7 +89,8 @@ def test_a_row_names_the_plan_practice(drive, org):
     proposal = drive.submit("readers-staff1", plan_practice=practice.pk)
     rows = export(drive.as_("tracking"), "/proposals/all/export/", "csv")
     [row] = [r for r in rows if r[0] == proposal.case_number]
-    assert dict(zip(HEADERS, row))["對應計畫推動作法"] == "一、服務流程 1.2 分齡分眾全功能服務臺"
+    # Where it sits in the plan's table (numbers repeat across areas and items), then its words.
+    assert dict(zip(HEADERS, row))["對應計畫推動作法"] == "一（一）1. 1.2 分齡分眾全功能服務臺"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.plan_models import PlanPractice
-from governance.plan_selectors import version_tree
+from governance.plan_selectors import practice_label, version_tree
 from governance.plan_services import load_seed_plan, revise_plan
 from proposals import services
 from proposals.models import ScopeCategory
@@ -32,20 +32,35 @@ def practice(version, area, number):
     ).order_by("item__sort_order", "sort_order").first()
 
 
-def test_the_form_offers_the_current_plans_practices_by_area(drive, plan):
-    html = drive.as_("readers-staff1").get("/proposals/new/").content.decode()
-    # Numbers repeat across areas: the label names the area.
-    assert "一、服務流程 1.2 分齡分眾全功能服務臺" in html
-    assert html.count(" 1.2 ") >= 2
+def test_the_form_offers_the_current_plans_practices_by_area_and_item(drive, plan):
+    import html as html_lib
+    import re
+
+    page = drive.as_("readers-staff1").get("/proposals/new/").content.decode()
+    select = page[page.index('name="plan_practice"'):]
+    select = select[:select.index("</select>")]
+    groups = {
+        html_lib.unescape(label): [html_lib.unescape(o) for o in re.findall(r"<option[^>]*>([^<]*)</option>", body)]
+        for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S)
+    }
+    # Numbers repeat across areas, dimensions and items: each practice is under its item,
+    # which names where it sits and its area.
+    assert "1.2 分齡分眾全功能服務臺" in groups["一（一）1. 服務流程／單一窗口服務全功能程度"]
+    same_number = [label for label, options in groups.items() if any(o.startswith("1.2 ") for o in options)]
+    assert len(same_number) >= 3 and len(set(same_number)) == len(same_number)
+    assert sum(len(options) for options in groups.values()) == PlanPractice.objects.filter(
+        item__area__version=plan).count()
 
 
 def test_a_proposal_links_the_chosen_practice_and_shows_it(drive, plan):
     chosen = practice(plan, "二", "1.2")
     proposal = drive.submit("readers-staff1", plan_practice=chosen.pk)
     assert proposal.plan_practice == chosen
-    assert proposal.review_rounds.get().submitted_content["plan_practice"] == str(chosen)
+    # Where it sits: area 二 has three practices numbered 1.2.
+    assert practice_label(chosen).startswith("二（") and f" 1.2 {chosen.text[:20]}" in practice_label(chosen)
+    assert proposal.review_rounds.get().submitted_content["plan_practice"] == practice_label(chosen)
     html = drive.as_("readers-staff1").get(f"/proposals/{proposal.pk}/").content.decode()
-    assert f"二、{chosen.item.area.title} 1.2 {chosen.text}" in html
+    assert f"{practice_label(chosen)}（{chosen.item.area.title}）" in html
 
 
 def test_no_practice_is_fine(drive, plan):
