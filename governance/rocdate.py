@@ -145,8 +145,8 @@ def parse_date(text) -> datetime.date:
     year_digits, month_digits, day_digits = fields
     year = _ad_year(year_digits, text)
     month, day = int(month_digits), int(day_digits)
-    # Report the year the way the user wrote it (ROC or AD).
-    shown_year = year if len(year_digits) == 4 else year - ROC_OFFSET
+    # The year as the user wrote it; an AD year says so ("2026年" alone reads as ROC here).
+    shown_year = f"西元{year}" if len(year_digits) == 4 else year - ROC_OFFSET
     if not 1 <= month <= 12:
         raise ROCDateError(
             f"日期「{_echo(text)}」有誤：月份須介於 1 到 12，輸入的是 {month} 月。"
