@@ -66,10 +66,18 @@ class FindingForm(forms.Form):
         )
 
 
+class FindingFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": _("請至少填寫 1 項考核意見。"),
+        "too_many_forms": _("一次最多登錄 %(num)d 項考核意見。"),
+    }
+
+
 def finding_formset(rows):
     """The registration page's findings: `rows` fieldsets (blank ones are ignored)."""
-    return forms.formset_factory(FindingForm, extra=rows - 1, min_num=1, validate_min=True,
-                                 max_num=500, validate_max=True)
+    return forms.formset_factory(FindingForm, formset=FindingFormSet, extra=rows - 1, min_num=1,
+                                 validate_min=True, max_num=500, validate_max=True)
 
 
 class ReviewMeetingForm(forms.Form):

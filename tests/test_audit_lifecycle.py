@@ -111,6 +111,20 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
         assert text in html, text
 
 
+def test_a_refused_step_says_its_files_must_be_chosen_again(drive):
+    audit = drive.register([finding_fields(0)])
+    finding = drive.findings(audit)[0]
+    drive.meeting(finding)
+    drive.plan(finding)
+    drive.approve_plan(finding)
+    evidence = SimpleUploadedFile("改善照片.pdf", b"%PDF-1.4 photo", content_type="application/pdf")
+    response = drive.step("readers-liaison", finding, "progress",
+                          {"percent_complete": 150, "text": "已完成部分改善", "evidence": [evidence]}, expect=200)
+    page = response.content.decode()
+    assert "資料未填妥" in page and "先前選擇的檔案未保留，請重新選擇檔案。" in page
+    assert finding.state == Finding.State.IN_PROGRESS
+
+
 def test_head_can_send_the_unit_back_to_work(drive):
     audit = drive.register([finding_fields(0, lead="readers")])
     finding = drive.findings(audit)[0]
@@ -150,6 +164,11 @@ def test_registration_errors_are_clear(drive):
     html = response.content.decode()
     assert response.status_code == 200
     assert "缺失須由管考列管" in html
+    # No finding at all: said once, in words about findings; a chosen file must be chosen again.
+    data = audit_form([], attachments=SimpleUploadedFile("來文.pdf", b"%PDF-1.4 letter",
+                                                          content_type="application/pdf"))
+    html = client.post("/audits/new/", data).content.decode()
+    assert html.count("請至少填寫 1 項考核意見。") == 1 and "先前選擇的檔案未保留" in html
     from audits.models import Audit
 
     assert not Audit.objects.exists()

@@ -93,10 +93,17 @@ def test_audit_registered_reviewed_at_one_meeting_and_lead_unit_plans(
     audit.get_by_label("考核日期").fill(HELD_ON)
     audit.get_by_label("來文文號").fill(DOCUMENT_NUMBER)
 
-    # Several blank finding fieldsets are offered; the two left untouched must not count.
-    expect(page.get_by_role("group", name=re.compile(r"^考核意見第 \d+ 項$"))).to_have_count(4)
+    # Several blank finding fieldsets are offered; those left untouched must not count.
+    fieldsets = page.get_by_role("group", name=re.compile(r"^考核意見第 \d+ 項$"))
+    expect(fieldsets).to_have_count(4)
     fill_finding(page.get_by_role("group", name="考核意見第 1 項"), FIRST)
-    fill_finding(page.get_by_role("group", name="考核意見第 2 項"), SECOND)
+    # More are added in place: what was typed stays.
+    page.get_by_role("button", name="增加一項").click()
+    page.get_by_role("button", name="增加一項").click()
+    expect(fieldsets).to_have_count(6)
+    expect(page.get_by_role("group", name="考核意見第 1 項").get_by_label("考核意見內容")).to_have_value(FIRST["text"])
+    expect(page.get_by_role("group", name="考核意見第 6 項").get_by_label("類別")).to_be_focused()
+    fill_finding(page.get_by_role("group", name="考核意見第 6 項"), SECOND)
     page.screenshot(path=str(tmp_path / "1-register.png"), full_page=True)
     page.get_by_role("button", name="登錄", exact=True).click()
 

@@ -125,7 +125,7 @@ def test_form_with_a_missing_field_says_what_to_fix_and_to_attach_again(
 
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("提案尚未儲存")
-    expect(alert).to_contain_text("先前選擇的附件未保留，請重新選擇檔案。")
+    expect(alert).to_contain_text("先前選擇的檔案未保留，請重新選擇檔案。")
     expect(page.get_by_label("提案類別")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("這個欄位是必須的。")).to_have_count(1)
     expect(page.get_by_label("提案名稱")).to_have_value(TITLE)  # what was typed is kept

@@ -81,6 +81,15 @@ def test_bad_input_shows_errors_and_saves_nothing(login_as, version, settings):
     assert not PracticeReport.objects.exists() and not PracticeReportAttachment.objects.exists()
 
 
+def test_a_refused_report_says_its_files_must_be_chosen_again(login_as, version):
+    client = login_as("readers-liaison")
+    evidence = SimpleUploadedFile("佐證.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    page = html(post_report(client, version, text="  ", files=[evidence]))
+    assert "季報尚未送出" in page and "先前選擇的檔案未保留，請重新選擇檔案。" in page
+    page = html(post_report(client, version, text="  "))
+    assert "季報尚未送出" in page and "先前選擇的檔案未保留" not in page
+
+
 def test_head_returns_liaison_resubmits_head_confirms_then_final(client, person, version):
     client.force_login(person("readers-liaison"))
     post_report(client, version)
