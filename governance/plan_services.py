@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from .models import Unit
 from .permissions import require
 from .plan_models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from .rocdate import format_roc, roc_year_range
 from .roles import Capability
 from .trail import record_event
 
@@ -114,12 +115,15 @@ def _where(row, index):
     return row.line if row.line is not None else index + 1
 
 
-def check_rows(rows, *, units_by_code=None, first_errors=()):
+def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
     """Every problem of `rows` as "第 N 列：…" messages (an empty list if they can be imported).
 
+    `roc_year`: the plan's year, which every deadline falls in (an annual plan; a file of
+    another year imported by mistake would otherwise file its whole table under this one).
     `first_errors` are (line, message) pairs found earlier (e.g. unreadable cells), listed in
     row order with the rest.
     """
+    year_range = roc_year_range(roc_year) if roc_year else None
     errors = list(first_errors)
     if not rows and not errors:
         return [_("沒有任何資料列：請至少填一列推動作法。")]
@@ -166,6 +170,11 @@ def check_rows(rows, *, units_by_code=None, first_errors=()):
             add(_("沒有推動作法，不能填完成期限或承辦單位。"))
         if not all(isinstance(d, datetime.date) for d in row.deadlines):
             add(_("完成期限日期須為日期。"))
+        elif year_range:
+            outside = [d for d in row.deadlines if not year_range[0] <= d <= year_range[1]]
+            if outside:
+                add(_("完成期限 %(date)s 不在 %(year)s 年度內。")
+                    % {"date": format_roc(outside[0]), "year": roc_year})
         for code in row.unit_codes:
             if code not in units_by_code:
                 add(unknown_unit(code))
@@ -271,7 +280,7 @@ def _import(*, actor, roc_year, title, rows, note, approved_on, only_if_new=Fals
         require(actor, Capability.MANAGE_TRACKING)
     rows = _coerce(rows)
     title = (title or "").strip()
-    errors = check_rows(rows)
+    errors = check_rows(rows, roc_year=roc_year)
     if len(title) > PLAN_TITLE_MAX:
         errors.insert(0, _("計畫名稱過長（最多 %(limit)s 字）。") % {"limit": PLAN_TITLE_MAX})
     _raise_if(errors)
@@ -294,7 +303,7 @@ def revise_plan(*, actor, plan, rows, note, approved_on=None):
     if actor is not None:
         require(actor, Capability.MANAGE_TRACKING)
     rows = _coerce(rows)
-    _raise_if(check_rows(rows))
+    _raise_if(check_rows(rows, roc_year=plan.roc_year))
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         return _new_version(plan, False, rows, actor=actor, note=note, approved_on=approved_on)

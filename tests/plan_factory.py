@@ -82,3 +82,26 @@ def add_version(version, drop_keys=(), note="滾動修正"):
 
 def practice(version, key):
     return PlanPractice.objects.get(item__area__version=version, key=key)
+
+
+def a_year_later(xlsx, year):
+    """A plan's xlsx (bytes) with its deadlines moved from `year` to the next: last year's
+    table reused as this year's, as the 管考 office does."""
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    from governance.plan_xlsx import HEADERS
+
+    book = load_workbook(io.BytesIO(xlsx))
+    sheet = book.active
+    columns = [HEADERS.index(name) for name in ("完成期限", "完成期限日期")]
+    year_at = re.compile(rf"(?<!\d){year}(?=\s*年|/)")
+    for row in sheet.iter_rows(min_row=2):
+        for index in columns:
+            if isinstance(row[index].value, str):
+                row[index].value = year_at.sub(str(year + 1), row[index].value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

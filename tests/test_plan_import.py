@@ -19,6 +19,7 @@ from governance.plan_services import (
     revise_plan,
 )
 from governance.plan_xlsx import HEADERS, export_version, import_xlsx, read_rows
+from plan_factory import a_year_later
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +75,17 @@ def test_export_then_import_gives_the_same_tree(seeded, tracking):
     keys = lambda v: [p.key for p in version_tree(v).practices()]  # noqa: E731
     assert keys(revised) == keys(seeded)
 
-    other_year = import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=103,
+    # Last year's table as this year's: its deadlines must be this year's.
+    with pytest.raises(PlanImportError, match="第 2 列：完成期限 102年3月31日 不在 103 年度內"):
+        import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=103, title="", note="")
+    assert not Plan.objects.filter(roc_year=103).exists()
+    other_year = import_xlsx(actor=tracking, fileobj=io.BytesIO(a_year_later(data, 102)), roc_year=103,
                              title="103 年度提升服務品質執行計畫", note="沿用 102 年度計畫")
     assert other_year.number == 1 and other_year.plan.roc_year == 103
-    assert version_tree(other_year).rows() == version_tree(seeded).rows()
+    moved = lambda rows: [(r.practice_text, [d.replace(year=d.year - 1) for d in r.deadlines])  # noqa: E731
+                          for r in rows]
+    assert moved(version_tree(other_year).rows()) == [
+        (r.practice_text, list(r.deadlines)) for r in version_tree(seeded).rows()]
     assert not set(keys(other_year)) & set(keys(seeded))  # another plan's practices are its own
 
 

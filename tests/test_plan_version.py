@@ -15,7 +15,7 @@ from governance.plan_models import Plan, PlanPractice, PlanVersion
 from governance.plan_selectors import version_tree
 from governance.plan_services import load_seed_plan, revise_plan
 from governance.plan_xlsx import export_version
-from plan_factory import make_plan
+from plan_factory import a_year_later, make_plan
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -124,8 +124,12 @@ def test_upload_a_revision_and_a_new_year(login_as, seeded):
     assert response.status_code == 302 and response["Location"] == "/plan/102/v2/"
     version = PlanVersion.objects.get(plan__roc_year=102, number=2)
     assert version.note == "第二次會議修正" and str(version.approved_on) == "2013-05-10"
+    html = client.post("/plan/import/", {"year": "2014", "title": "103 年度提升服務品質執行計畫",
+                                         "note": "新年度", "file": upload(data)}).content.decode()
+    assert "第 2 列：完成期限 102年3月31日 不在 103 年度內。" in html and "修正檔案後，請重新選擇檔案匯入" in html
     response = client.post("/plan/import/", {"year": "2014", "title": "103 年度提升服務品質執行計畫",
-                                             "note": "新年度", "file": upload(data)}, follow=True)
+                                             "note": "新年度", "file": upload(a_year_later(data, 102))},
+                           follow=True)
     assert "已匯入103 年度提升服務品質執行計畫第 1 版" in response.content.decode()
     assert Plan.objects.get(roc_year=103).versions.count() == 1
 
