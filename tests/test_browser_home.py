@@ -31,6 +31,6 @@ def test_staff_member_logs_in_and_sees_home_in_traditional_chinese(page, live_or
 def test_wrong_password_stays_on_login_page(page, live_org):
     log_in(page, live_org.url, "readers-staff1", "not-the-password")
     # expect() waits for the response to the POST: the form comes back with Django's error.
-    expect(page.get_by_text("和密碼。請注意兩者皆區分大小寫")).to_be_visible()
+    expect(page.get_by_text("請輸入正確的使用者名稱和密碼（英文大小寫有別）。")).to_be_visible()
     assert "/accounts/login/" in page.url
     expect(page.get_by_role("button", name="登入")).to_be_visible()

@@ -1,5 +1,7 @@
 """The home page: login required, Traditional Chinese by default, per person and role."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,14 @@ def test_wrong_password_is_refused(client, org):
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+    # In words, without Django's spaces around the field name.
+    assert re.search(r"請輸入正確的\S+和密碼（英文大小寫有別）。", response.content.decode())
+
+
+def test_pages_have_an_icon_and_a_menu_button_in_chinese(login_as):
+    html = login_as("readers-staff1").get("/home/").content.decode()
+    assert 'aria-label="開啟選單"' in html and "Open navigation menu" not in html
+    assert 'rel="icon" href="/static/governance/favicon.svg"' in html
 
 
 def test_home_lists_role_duties(login_as):

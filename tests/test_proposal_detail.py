@@ -88,3 +88,17 @@ def test_co_proposer_shares_are_checked(drive):
 
     shares = [(p.person.username, p.share) for p in Proposal.objects.get().proposers.all()]
     assert shares == [("readers-staff1", 50), ("readers-staff2", 30), ("readers-head", 20)]
+
+
+def test_an_adopted_proposal_below_every_grade_shows_no_reward_rather_than_zero(drive):
+    import datetime
+
+    proposal = drive.submit("readers-staff1")
+    drive.first_review("readers-head", proposal, "accepted")
+    drive.assign_reviewers(proposal, ["committee1"])
+    drive.score("committee1", proposal, {"創意性": 50, "可行性": 50, "效益性": 50, "完整性": 50})
+    due = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
+    drive.decide(proposal, "adopt", lead_unit=proposal.unit, due=due)
+    assert proposal.grade == "" and proposal.reward_amount == 0
+    html = drive.as_("readers-staff1").get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "獎勵：無（未達等第）" in html and "獎金 0 元" not in html
