@@ -203,21 +203,27 @@ def test_dates_that_cannot_be_are_refused(drive, person):
     assert finding.state == State.AWAITING_MEETING
 
 
-def test_closing_date_is_the_decisions_meeting_date(drive):
-    import datetime
-
-    audit = drive.register([finding_fields(0)], held_on=days(-30))
+def at_council_decision(drive, audit_held_on, meeting_held_on):
+    """A finding whose removal the 館務會議 decides next; the officer's client, claimed."""
+    audit = drive.register([finding_fields(0)], held_on=audit_held_on)
     finding = drive.findings(audit)[0]
-    drive.meeting(finding, held_on=days(-20))
+    drive.meeting(finding, held_on=meeting_held_on)
     drive.plan(finding)
     drive.approve_plan(finding)
     drive.progress(finding, 100, "完成", propose=True)
     drive.request_removal(finding)
     drive.review_removal(finding)
-    meeting_day = datetime.date.today() - datetime.timedelta(days=3)
     task = open_task(finding, "council_decision")
     client = drive.as_("tracking")
     client.post(task.reverse("assign"))
+    return finding, task, client
+
+
+def test_closing_date_is_the_decisions_meeting_date(drive):
+    import datetime
+
+    finding, task, client = at_council_decision(drive, days(-30), days(-20))
+    meeting_day = datetime.date.today() - datetime.timedelta(days=3)
     response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": meeting_day.isoformat(),
                                                      "minutes_reference": "第 9 次館務會議"})
     assert response.status_code == 302
@@ -232,17 +238,7 @@ def test_closing_date_is_the_decisions_meeting_date(drive):
 
 def test_a_decision_cannot_predate_the_meeting_before_it(drive):
     """A closure dated before the review meeting (or the audit) would count negative days."""
-    audit = drive.register([finding_fields(0)], held_on=days(-30))
-    finding = drive.findings(audit)[0]
-    drive.meeting(finding, held_on=days(-10))
-    drive.plan(finding)
-    drive.approve_plan(finding)
-    drive.progress(finding, 100, "完成", propose=True)
-    drive.request_removal(finding)
-    drive.review_removal(finding)
-    task = open_task(finding, "council_decision")
-    client = drive.as_("tracking")
-    client.post(task.reverse("assign"))
+    finding, task, client = at_council_decision(drive, days(-30), days(-10))
     for day, refusal in ((days(-11), "不可早於前次會議日期"), (days(-400), "不可早於前次會議日期")):
         response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": day,
                                                          "minutes_reference": "第 9 次館務會議"})
