@@ -24,6 +24,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from .models import Unit
+from .rocdate import today_taipei
 
 PAGE_SIZE = 25
 COUNT_CAP = 999
@@ -180,7 +181,8 @@ def _attach_case_data(rows):
     """Each flow summarises its cases from the loaded processes, in at most one query.
 
     A flow class may define `inbox_summaries(processes) -> {process pk: {...}}`
-    with keys case_number, title, unit, due and overdue.
+    with keys case_number, title, unit, due and overdue, and `inbox_task_due(task)`, a
+    date by which that task itself is due (before the case's own), read from the task alone.
     """
     by_flow = {}
     for row in rows:
@@ -190,6 +192,7 @@ def _attach_case_data(rows):
     for flow_class, flow_rows in by_flow.items():
         summarise = getattr(flow_class, "inbox_summaries", None)
         summaries = summarise([r.task.process for r in flow_rows]) if summarise else {}
+        task_due = getattr(flow_class, "inbox_task_due", None)
         for row in flow_rows:
             summary = summaries.get(row.task.process_id, {})
             row.case_number = summary.get("case_number", f"#{row.task.process_id}")
@@ -197,6 +200,9 @@ def _attach_case_data(rows):
             row.unit_name = summary.get("unit", "")
             row.due = summary.get("due")
             row.overdue = summary.get("overdue", False)
+            due = task_due(row.task) if task_due else None
+            if due is not None:
+                row.due, row.overdue = due, due < today_taipei()
             row.url = _task_url(row.task)
 
 

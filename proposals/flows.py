@@ -13,7 +13,11 @@ A decision step routes on the outcome its service records (`.Case`); scoring is
 one node with a task per member (`.ForEach`), left when the last is done.
 """
 
+import datetime
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -130,6 +134,14 @@ class ProposalFlow(flow.Flow):
     @classmethod
     def inbox_summaries(cls, processes):
         return selectors.inbox_summaries(processes)
+
+    @classmethod
+    def inbox_task_due(cls, task):
+        """A committee member's score is due SCORING_DAYS after it was asked for (the
+        reminders say so too: proposals.selectors.due_for_reminders)."""
+        if task.flow_task == cls.score:
+            return timezone.localdate(task.created) + datetime.timedelta(days=settings.SCORING_DAYS)
+        return None
 
     @classmethod
     def case_url(cls, process):

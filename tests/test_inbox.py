@@ -124,3 +124,25 @@ def test_task_pages_use_the_site_menu_without_whole_table_counts(login_as, perso
     assert html.count('href="/proposals/"') == 1 and "應用程式" not in html
     assert not any("COUNT(" in q["sql"].upper() and "viewflow_task" in q["sql"] and "LIMIT" not in q["sql"].upper()
                    for q in ctx.captured_queries)
+
+
+def test_a_score_task_shows_when_it_is_due_and_when_it_is_late(client, person, settings):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from proposal_http import Driver
+
+    drive = Driver(client, person)
+    proposal = drive.submit("readers-staff1")
+    drive.first_review("readers-head", proposal, "accepted")
+    drive.assign_reviewers(proposal, ["committee1"])
+    due = timezone.localdate() + datetime.timedelta(days=settings.SCORING_DAYS)
+    [row] = inbox.inbox_page(person("committee1")).rows
+    assert (row.case_number, row.due, row.overdue) == (proposal.case_number, due, False)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=settings.SCORING_DAYS + 1)):
+        [row] = inbox.inbox_page(person("committee1")).rows
+        assert (row.due, row.overdue) == (due, True)
+        html = drive.as_("committee1").get("/workflow/inbox/").content.decode()
+        assert "逾期" in html
