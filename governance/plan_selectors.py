@@ -51,8 +51,7 @@ def practice_label(practice):
     """Where the practice sits (一（一）1. 1.1: numbers repeat across areas, dimensions and
     items) and its words."""
     item = practice.item
-    return f"{path_label(item.area.number, item.dimension, item.number, practice.number)} " \
-           f"{_shortened(practice.text, 60)}"
+    return f"{path_label(item.area.number, item.dimension, item.number, practice.number)} {practice.text}"
 
 
 def item_label(item):
