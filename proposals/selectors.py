@@ -136,15 +136,19 @@ def filter_proposals(queryset, *, year=None, unit=None, state=None, grade=None, 
 
 
 def statistics(queryset):
-    """Counts by state, unit and grade, without drafts, withdrawn and not-accepted proposals."""
-    counted = queryset.exclude(state__in=UNCOUNTED_STATES).order_by()
+    """Counts by state, unit and grade, without drafts, withdrawn and not-accepted proposals.
+
+    `queryset` may carry joins and annotations (a list's score counts): the counts are taken
+    over its proposals anew, each once."""
+    listed = Proposal.objects.filter(pk__in=queryset.order_by().values("pk"))
+    counted = listed.exclude(state__in=UNCOUNTED_STATES).order_by()
     return {
         "total": counted.count(),
         "by_state": list(counted.values("state").annotate(n=Count("pk")).order_by("state")),
         "by_unit": list(counted.values("unit__name").annotate(n=Count("pk")).order_by("unit__name")),
         "by_grade": list(counted.exclude(grade="").values("grade").annotate(n=Count("pk")).order_by("grade")),
         "adopted": counted.filter(decision=Proposal.Decision.ADOPT).count(),
-        "not_accepted": queryset.filter(state=State.NOT_ACCEPTED).count(),
+        "not_accepted": listed.filter(state=State.NOT_ACCEPTED).count(),
     }
 
 

@@ -92,3 +92,22 @@ def test_my_proposals_in_english(drive, cases, person):
     assert "<td>In second review</td>" in html and "<td>In first review</td>" in html
     for chinese in ("我的提案", "新增創意提案", "提案名稱", "狀態", "複審中", "初審中"):
         assert chinese not in html, chinese
+
+
+def test_statistics_count_each_proposal_once_whatever_its_reviewers(drive, cases):
+    """The list counts each proposal's scores (a join): the statistics must not multiply."""
+    from proposals import selectors
+    from proposals.models import Proposal
+
+    a = cases[0]
+    drive.assign_reviewers(a, ["committee1", "committee2", "external1"])
+    for member in ("committee1", "committee2", "external1"):
+        drive.score(member, a, {"創意性": 95, "可行性": 95, "效益性": 95, "完整性": 95})
+    a.refresh_from_db()
+    listed = selectors.filter_proposals(Proposal.objects.all())
+    stats = selectors.statistics(listed)
+    assert stats["total"] == 3 and stats["not_accepted"] == 1
+    assert sum(row["n"] for row in stats["by_unit"]) == 3
+    assert [(row["grade"], row["n"]) for row in stats["by_grade"]] == [(a.grade, 1)]
+    html = drive.as_("director").get("/proposals/all/").content.decode()
+    assert "計 3 件" in html
