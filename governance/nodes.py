@@ -38,7 +38,19 @@ UNFINISHED = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 class ClaimTaskView(AssignTaskView):
     template_name = "governance/task_claim.html"
-    success_message = _("已認領任務，請於收件匣辦理。")
+
+    def _goes_on(self):
+        return "_continue" in self.request.POST  # 認領並辦理, not 認領
+
+    def get_success_url(self):
+        # Not viewflow's process page, which only an administrator may open.
+        if self._goes_on():
+            task = self.request.activation.task
+            return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+        return reverse("workflow:inbox")
+
+    def get_success_message(self, cleaned_data):
+        return gettext("已認領任務。") if self._goes_on() else gettext("已認領任務，已放入您的收件匣。")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
