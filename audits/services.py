@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -428,6 +429,11 @@ def record_reply(*, actor, activation, replied_on, document_number):
         raise ValidationError(f"尚有 {open_findings} 項考核意見未解除列管，不能函復。")
     if replied_on > today_taipei():
         raise ValidationError("回復日期不可晚於今天。")
+    # The reply reports every finding closed: it cannot predate the last closure (or the audit).
+    last_closed = audit.findings.aggregate(last=Max("closed_on"))["last"]
+    earliest, what = (last_closed, "最後一項解除列管日期") if last_closed else (audit.held_on, "考核日期")
+    if replied_on < earliest:
+        raise ValidationError(f"回復日期不可早於{what} {format_roc(earliest)}。")
     audit.replied_on, audit.reply_document_number, audit.replied_by = replied_on, document_number.strip(), actor
     audit.full_clean()
     audit.save(update_fields=["replied_on", "reply_document_number", "replied_by"])

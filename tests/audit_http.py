@@ -125,11 +125,12 @@ class AuditDriver:
                 "new_due_date": days(new_due) if new_due else "", "note": ""}
         return self.step(login, finding, "council_decision", data)
 
-    def reply(self, audit, login="tracking", number="國圖秘字第1150000321號"):
+    def reply(self, audit, login="tracking", number="國圖秘字第1150000321號", replied_on=None, expect=302):
         process_id = Task.objects.filter(
             process__data__audit_id=audit.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]
         ).values_list("process_id", flat=True).get()
-        response = self.execute(login, process_id, "reply", {"replied_on": days(0), "document_number": number})
+        response = self.execute(login, process_id, "reply",
+                                {"replied_on": replied_on or days(0), "document_number": number}, expect)
         audit.refresh_from_db()
         return response
 

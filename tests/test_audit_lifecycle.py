@@ -1,5 +1,7 @@
 """The remediation process over HTTP as the real roles, round by round, with its trail."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -94,6 +96,10 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     assert light.decisions.get().outcome == TrackingDecision.Outcome.REMOVE
     assert not light.review_meetings.exists()
 
+    # The reply reports every finding closed: not dated before the last closure.
+    last_closed = max(f.closed_on for f in (finding, light))
+    early = drive.reply(audit, replied_on=(last_closed - datetime.timedelta(days=1)).isoformat(), expect=200)
+    assert "回復日期不可早於最後一項解除列管日期" in early.content.decode() and not audit.closed
     drive.reply(audit)
     assert audit.closed and audit.reply_document_number == "國圖秘字第1150000321號"
     for f in (finding, light):
