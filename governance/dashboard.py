@@ -15,10 +15,11 @@ What each figure counts (the page says it too):
 - grades: proposals submitted in the period whose second review is complete;
 - findings: those under tracking during the period (registered by its end and not closed
   before its start), by their state today; overdue as in audits.selectors.overdue_q;
-- days to close: from registration to removal from tracking, of those findings now closed;
+- days to close: from the audit to removal from tracking, of those findings now closed;
 - plan practices: each practice of the year's current plan version and each of its
   units with a deadline in the period is late when one of those deadlines has passed
-  without a confirmed report of that deadline's quarter, on track otherwise.
+  without a confirmed report of that deadline's quarter, or with one that says 進度落後;
+  on track otherwise.
 """
 
 import datetime
@@ -279,19 +280,26 @@ def practices_by_unit(period, unit_ids, today):
     ).values_list("practice_id", "due_date"):
         deadlines.setdefault(practice_id, []).append(due)
     passed = {due for dues in deadlines.values() for due in dues if due < today}
-    confirmed = set(
-        PracticeReport.objects.filter(
+    confirmed_status = {
+        (key, unit_id, period): status
+        for key, unit_id, period, status in PracticeReport.objects.filter(
             _in_units("unit_id", unit_ids), state=PracticeReport.State.CONFIRMED,
             practice__item__area__version__plan_id=version.plan_id,
             period__in=sorted({quarter_label(due) for due in passed}),
-        ).values_list("practice__key", "unit_id", "period")
-    )
+        ).values_list("practice__key", "unit_id", "period", "status")
+    }
+
+    def kept(key, unit_id, due):
+        """The deadline's quarter has a confirmed report that does not say 進度落後."""
+        status = confirmed_status.get((key, unit_id, quarter_label(due)))
+        return status is not None and status != PracticeReport.Status.BEHIND
+
     by_unit, late = {}, []
     for practice_id, key, number, text, unit_id in pairs:
         dues = deadlines.get(practice_id)
         if not dues:
             continue  # nothing due from this practice in the period
-        missed = sorted(d for d in dues if d < today and (key, unit_id, quarter_label(d)) not in confirmed)
+        missed = sorted(d for d in dues if d < today and not kept(key, unit_id, d))
         entry = by_unit.setdefault(unit_id, {"late": 0, "on_track": 0, "total": 0})
         entry["total"] += 1
         if missed:

@@ -338,7 +338,7 @@ def _practices_section(data):
         "title": _("服務品質計畫推動作法：如期與落後"),
         "note": (
             _("%(plan)s 第 %(number)s 版：期間內有完成期限的推動作法，每個承辦單位計一項；"
-              "期限已過而該季季報未經主管確認者為落後。") % {"plan": version.plan.title, "number": version.number}
+              "期限已過而該季季報未經主管確認，或經確認為進度落後者，為落後。") % {"plan": version.plan.title, "number": version.number}
             if version else ""
         ),
         "chart": chart,

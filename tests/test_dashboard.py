@@ -243,7 +243,7 @@ def expected(period, units=None):
                 late = any(
                     d < TODAY and not PracticeReport.objects.filter(
                         practice__key=practice.key, practice__item__area__version__plan=version.plan,
-                        unit=u, period=quarter_label(d), state="confirmed").exists()
+                        unit=u, period=quarter_label(d), state="confirmed").exclude(status="behind").exists()
                     for d in dues
                 )
                 entry = practices.setdefault(u.pk, {"late": 0, "on_track": 0})
@@ -307,6 +307,17 @@ def test_the_year_in_numbers(world):
     assert (late["number"], late["unit"].code, late["missed"]) == ("1.1", "planning", [datetime.date(2026, 3, 31)])
     # Every unit of the agency has its row, zeros included, in the units' order.
     assert [u.code for u in figures["units"]] == list(Unit.objects.values_list("code", flat=True))
+
+
+def test_a_report_confirmed_as_behind_is_late(world):
+    period = dashboard.period_of(115)
+    PracticeReport.objects.filter(unit=unit("acquisitions"), period="115Q1").update(
+        status=PracticeReport.Status.BEHIND)
+    figures = dashboard.figures(period)
+    assert actual(figures) == comparable(expected(period))
+    assert figures["practices"]["totals"] == {"late": 2, "on_track": 2, "total": 4}
+    assert {(late["number"], late["unit"].code) for late in figures["practices"]["late"]} == {
+        ("1.1", "planning"), ("1.2", "acquisitions")}
 
 
 def test_a_quarter_counts_only_its_own(world):
