@@ -236,7 +236,9 @@ def task_counts(user):
 def open_tasks_for(user, process_ids):
     """The open tasks of these processes the person may do now or claim, with their links.
 
-    One query for all the processes (a case page lists the tasks of one or many).
+    One query for all the processes (a case page lists the tasks of one or many); where the
+    tasks are of several cases (an audit's findings), each names its case's number, read
+    with the flow's inbox summaries (one query per flow).
     """
     rows = []
     tasks = Task.objects.filter(
@@ -248,4 +250,13 @@ def open_tasks_for(user, process_ids):
             rows.append({"task": task, "title": node.task_title, "url": task.reverse("index"), "claim": False})
         elif task.owner_id is None and node.can_assign(user, task):
             rows.append({"task": task, "title": node.task_title, "url": task.reverse("assign"), "claim": True})
+    if len({row["task"].process_id for row in rows}) > 1:
+        by_flow = {}
+        for row in rows:
+            by_flow.setdefault(row["task"].process.flow_class, []).append(row)
+        for flow_class, flow_rows in by_flow.items():
+            summarise = getattr(flow_class, "inbox_summaries", None)
+            summaries = summarise([r["task"].process for r in flow_rows]) if summarise else {}
+            for row in flow_rows:
+                row["case_number"] = summaries.get(row["task"].process_id, {}).get("case_number", "")
     return rows

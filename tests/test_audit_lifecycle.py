@@ -261,7 +261,9 @@ def test_a_decision_cannot_predate_the_meeting_before_it(drive):
 def test_audit_page_links_the_officer_to_the_meetings_waiting(drive):
     audit = drive.register([finding_fields(0), finding_fields(1, lead="reference")])
     html = drive.as_("tracking").get(f"/audits/{audit.pk}/").content.decode()
-    assert html.count("認領任務：召開檢討會議") == 2
+    # One link per finding, each naming its finding.
+    for finding in drive.findings(audit):
+        assert html.count(f"認領任務：召開檢討會議（{finding.tracking_number}）") == 1
     html = drive.as_("readers-liaison").get(f"/audits/{audit.pk}/").content.decode()
     assert "召開檢討會議" not in html
 
