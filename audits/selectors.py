@@ -35,6 +35,11 @@ def days_to_close():
     return ExpressionWrapper(F("closed_on") - F("audit__held_on"), output_field=DurationField())
 
 
+def last_plan_text(finding):
+    """The finding's latest remediation plan's words ("" before its first)."""
+    return finding.plans.order_by("-written_at", "-pk").values_list("text", flat=True).first() or ""
+
+
 def due_for_reminders(due_dates):
     """Open findings due on one of `due_dates`, as reminders (governance.notifications):
     the lead unit's liaisons answer for them, its heads and then the director hear when late."""

@@ -283,7 +283,9 @@ def review_meeting_task(request, **kwargs):
 
 def plan_task(request, **kwargs):
     finding = _finding_of_task(request)
-    form = PlanForm(request.POST or None, initial={"root_cause": finding.root_cause})
+    # A plan returned by the head (or continued tracking) is rewritten from the last one.
+    form = PlanForm(request.POST or None, initial={"root_cause": finding.root_cause,
+                                                   "text": selectors.last_plan_text(finding)})
     return _task(request, form, services.write_plan, finding=finding, step_kwargs=lambda: {
         "text": form.cleaned_data["text"], "root_cause": form.cleaned_data["root_cause"],
     })

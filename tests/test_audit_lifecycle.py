@@ -51,6 +51,10 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     drive.plan(finding, "僅張貼告示。")
     drive.approve_plan(finding, approve=False, comment="請提出具體改善作法")
     assert finding.state == State.PLANNING
+    # The liaison rewrites the returned plan from its words, not from a blank form.
+    task = open_task(finding.process_id, "plan")
+    page = drive.as_("readers-liaison").get(task.reverse("execute")).content.decode()
+    assert "\n僅張貼告示。</textarea>" in page
     drive.plan(finding)
     drive.approve_plan(finding)
     assert finding.state == State.IN_PROGRESS
