@@ -620,7 +620,7 @@ def _close_with_rewards(proposal, fields=()):
         )
     Reward.objects.bulk_create(rewards)
     proposal.closed_at = timezone.now()
-    summary = "；".join(f"{r.person.get_full_name()} {r.share}% 獎金 {r.amount} 元" for r in rewards)
+    summary = "；".join(f"{r.person.get_full_name()} {r.share}% 獎金 {r.amount:,} 元" for r in rewards)
     _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary,
           fields=["closed_at", *fields])
     return rewards

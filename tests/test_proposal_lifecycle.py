@@ -107,6 +107,8 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     rewards = {r.person.username: (r.role, r.share, r.amount, r.commendations)
                for r in Reward.objects.filter(proposal=proposal)}
     assert rewards == {"readers-staff1": ("提案人", 60, 1800, 2), "readers-staff2": ("共同提案人", 40, 1200, 2)}
+    closing = TrailEvent.objects.filter(case_kind=CASE_KIND, case_ref=proposal.trail_ref).latest("sequence")
+    assert "60% 獎金 1,800 元" in closing.comment
     process = proposal.process
     process.refresh_from_db()
     assert process.status == STATUS.DONE
