@@ -240,13 +240,15 @@ def test_simultaneous_imports_number_versions_one_after_the_other(org, person):
         pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
     seeded = load_seed_plan()
     rows = version_tree(seeded).rows()
+    # Next year's plan is this year's table with its deadlines moved into 103.
+    rows_103 = read_rows(io.BytesIO(a_year_later(export_version(seeded), 102)))
     tracking = person("tracking")
 
     def revise():
         return revise_plan(actor=person("tracking"), plan=seeded.plan, rows=rows, note="同時修正")
 
     def new_year():
-        return import_plan(actor=person("tracking"), roc_year=103, title="", rows=rows, note="同時匯入")
+        return import_plan(actor=person("tracking"), roc_year=103, title="", rows=rows_103, note="同時匯入")
 
     results, errors = at_once([revise, revise, new_year, new_year])
     assert errors == []
