@@ -4,13 +4,16 @@ made from the finished items when HR downloads it.
 
 Rendering an item is idempotent: a task delivered twice (a worker killed mid-way, a retry)
 finds the item done and does nothing, and the PDF with its issue record (EvidenceDocument)
-is written in one transaction with the item, so a crash leaves neither.
+is written in one transaction with the item, so a crash leaves neither. A task the broker
+lost altogether is queued again by the beat (requeue_stalled_items).
 """
 
+import datetime
 import tempfile
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
@@ -78,6 +81,26 @@ def render_item(item_id):
         item.done_at = timezone.now()
         item.failed_at, item.error = None, ""
         item.save(update_fields=["fingerprint", "skipped", "content", "done_at", "failed_at", "error"])
+
+
+def requeue_stalled_items(now=None):
+    """Queue again every item neither done nor failed long after it was queued.
+
+    The broker may lose a task (see EVIDENCE_REQUEUE_AFTER_SECONDS); rendering is idempotent,
+    so a task queued twice renders once. Returns how many items were queued again."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.EVIDENCE_REQUEUE_AFTER_SECONDS)
+    with transaction.atomic():
+        # skip_locked: an item being rendered right now is not stalled.
+        item_ids = list(
+            EvidenceBatchItem.objects.select_for_update(skip_locked=True)
+            .filter(done_at__isnull=True, failed_at__isnull=True, queued_at__lt=cutoff)
+            .values_list("pk", flat=True)
+        )
+        if item_ids:
+            EvidenceBatchItem.objects.filter(pk__in=item_ids).update(queued_at=now)
+            transaction.on_commit(lambda: _queue(item_ids))
+    return len(item_ids)
 
 
 def mark_item_failed(item_id, error):

@@ -290,6 +290,9 @@ class EvidenceBatchItem(models.Model):
     skipped = models.BooleanField(default=False)
     failed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # When its task was last handed to the broker: an item not done long after is queued
+    # again (evidence_batches.requeue_stalled_items), since a broker can lose a message.
+    queued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["batch", "position"]

@@ -213,19 +213,31 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.fire_due_timers",
         "schedule": float(os.environ.get("TIMER_INTERVAL_SECONDS", "60")),
     },
+    "evidence-requeue": {
+        "task": "governance.requeue_stalled_evidence_items",
+        "schedule": float(os.environ.get("EVIDENCE_REQUEUE_INTERVAL_SECONDS", "300")),
+    },
     "membership-sync": {
         "task": "governance.sync_memberships",
         "schedule": crontab(hour=1, minute=15),
     },
 }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Must exceed the longest task; redelivery of a lost task waits this long.
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # How often a worker looks for such lost tasks: about interval × throttle seconds.
     "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
+
+# Redis hands a task over with BRPOP before the worker records it as unacknowledged, so a
+# worker killed in between loses it. An evidence item still not done this many seconds
+# after it was queued is queued again; by then the broker's own redelivery has had its turn.
+EVIDENCE_REQUEUE_AFTER_SECONDS = int(
+    os.environ.get("EVIDENCE_REQUEUE_AFTER_SECONDS", str(CELERY_VISIBILITY_TIMEOUT + TASK_TIME_LIMIT))
+)
 
 # Production hardening; all on when DEBUG is off.
 if not DEBUG:

@@ -25,6 +25,11 @@ def render_evidence_item(item_id):
     evidence_batches.render_item(item_id)
 
 
+@shared_task(base=RecordedTask, name="governance.requeue_stalled_evidence_items")
+def requeue_stalled_evidence_items():
+    return evidence_batches.requeue_stalled_items()
+
+
 class NotificationTask(RecordedTask):
     # A failed e-mail is retried with the rest of the job; the sent ones are not sent again.
     autoretry_for = (*RecordedTask.autoretry_for, notifications.MailDeliveryError)

@@ -103,6 +103,45 @@ def test_rendering_an_item_twice_makes_one_document(org, person):
     assert batch.items.count() == evidence_batches.progress(batch).total >= 32
 
 
+def test_items_whose_tasks_were_lost_are_queued_again_once_stalled(
+        org, person, settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.EVIDENCE_REQUEUE_AFTER_SECONDS = 600
+    # Not committed inside the test's transaction, so nothing is queued: as if the broker
+    # had lost every task of the batch.
+    batch = evidence_batches.start_evidence_batch(
+        actor=person("hr"), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31),
+        unit=person("readers-head").memberships.first().unit)
+    done, failed, stalled, fresh = batch.items.all()
+    evidence_batches.render_item(done.pk)
+    evidence_batches.mark_item_failed(failed.pk, "gave up")
+    long_ago = timezone.now() - datetime.timedelta(seconds=601)
+    batch.items.exclude(pk=fresh.pk).update(queued_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert evidence_batches.requeue_stalled_items() == 1
+    assert len(queued) == 1
+    progress = evidence_batches.progress(batch)
+    assert (progress.done, progress.failed) == (2, 1)  # the stalled one, rendered now
+    stalled.refresh_from_db()
+    assert stalled.done_at is not None and bytes(stalled.content).startswith(b"%PDF-")
+    # A failed item waits for HR, a done one is never rendered again, a fresh one waits its turn.
+    assert EvidenceDocument.objects.filter(person=done.person).count() == 1
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert evidence_batches.requeue_stalled_items() == 0
+    assert queued == []
+    # Queued again at most once per period: right after a requeue, the item is fresh again.
+    fresh.refresh_from_db()
+    assert fresh.done_at is None
+    assert evidence_batches.requeue_stalled_items(
+        now=timezone.now() + datetime.timedelta(seconds=601)) == 1
+    assert evidence_batches.requeue_stalled_items(
+        now=timezone.now() + datetime.timedelta(seconds=602)) == 0
+
+
 def test_a_task_that_fails_for_good_is_shown_and_recorded(
         org, client, person, django_capture_on_commit_callbacks):
     client.force_login(person("hr"))
