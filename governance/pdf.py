@@ -22,6 +22,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -157,8 +158,11 @@ def render_pdf(template_name, context, *, fetcher=None):
     """Render a Django template to PDF bytes.
 
     Pass a SafeURLFetcher to see what the document asked for (`served`, `refused`).
+    A PDF is an official document: always in the agency's language, whatever the reader's.
     """
-    return render_pdf_html(render_to_string(template_name, context), fetcher=fetcher)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
+    return render_pdf_html(html, fetcher=fetcher)
 
 
 def harfbuzz_subsetter_in_use():

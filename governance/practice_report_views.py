@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from . import practice_reports as reports
 from .attachments import MultipleFileField
 from .plan_models import Plan, PlanPractice, PracticeReport, PracticeReportAttachment
-from .rocdate import today_taipei
+from .rocdate import quarter_name, today_taipei
 
 
 class ReportForm(forms.Form):
@@ -154,7 +154,7 @@ def report_submit(request, practice_pk, unit_pk, period):
             errors = error.messages
         else:
             messages.success(request, _("已送出 %(period)s 推動作法 %(number)s 的季報，待主管確認。")
-                             % {"period": period, "number": practice.number})
+                             % {"period": quarter_name(period, translate=True), "number": practice.number})
             return redirect(_next_or(request, reverse("plan:report_practice", args=[practice.pk, unit.pk, period])))
     return _practice_page(request, practice, unit, period, report_form=form, errors=errors)
 
@@ -177,7 +177,7 @@ def report_review(request, pk):
         else:
             done = _("已確認") if approve else _("已退回")
             messages.success(request, _("%(done)s %(unit)s %(period)s 推動作法 %(number)s 的季報。")
-                             % {"done": done, "unit": report.unit.name, "period": report.period,
+                             % {"done": done, "unit": report.unit.name, "period": quarter_name(report.period, translate=True),
                                 "number": report.practice.number})
             return redirect(_next_or(request, reverse(
                 "plan:report_practice", args=[report.practice_id, report.unit_id, report.period])))

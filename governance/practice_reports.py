@@ -30,7 +30,7 @@ from .plan_models import (
     PracticeReportAttachment,
 )
 from .roles import Capability
-from .rocdate import ROC_OFFSET, quarter_label, roc_year, today_taipei
+from .rocdate import ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
 from .trail import case_events, record_event
 
 CASE_KIND = "practice_report"
@@ -99,9 +99,9 @@ def plan_for(plan_id=None, today=None):
 def _check_period(plan, period, today):
     parse_period(period)
     if period not in plan_periods(plan):
-        raise ValidationError(f"季別 {period} 不在 {plan.roc_year} 年度計畫的期間內。")
+        raise ValidationError(f"季別 {quarter_name(period)} 不在 {plan.roc_year} 年度計畫的期間內。")
     if period_start(period) > today:
-        raise ValidationError(f"{period} 尚未開始，不能預先填報。")
+        raise ValidationError(f"{quarter_name(period)} 尚未開始，不能預先填報。")
 
 
 # ---------------------------------------------------------------- services
@@ -159,12 +159,13 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
                 # Another liaison of the unit wrote it a moment ago: this becomes an edit of theirs.
                 report = _locked_report(plan.pk, practice.key, unit, period)
         if created:
-            from_state, action = "", f"{period} 填報季報"
+            from_state, action = "", f"{quarter_name(period)} 填報季報"
         else:
             if report.state == State.CONFIRMED:
-                raise ValidationError(f"{period} 的季報已經主管確認，不能再修改。")
+                raise ValidationError(f"{quarter_name(period)} 的季報已經主管確認，不能再修改。")
             from_state = report.state
-            action = f"{period} 重新填報季報（退回後）" if report.state == State.RETURNED else f"{period} 修改季報"
+            name = quarter_name(period)
+            action = f"{name} 重新填報季報（退回後）" if report.state == State.RETURNED else f"{name} 修改季報"
             report.practice = practice  # an older version's report now answers for the current text
             report.status, report.text, report.state = status, text, State.SUBMITTED
             report.submitted_by, report.submitted_at = actor, timezone.now()
@@ -189,17 +190,17 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
     with transaction.atomic():
         report = PracticeReport.objects.select_for_update().get(pk=report.pk)
         if report.state == State.CONFIRMED:
-            raise ValidationError(f"{report.period} 的季報已經確認，不能再變更。")
+            raise ValidationError(f"{quarter_name(report.period)} 的季報已經確認，不能再變更。")
         if report.state == State.RETURNED:
-            raise ValidationError(f"{report.period} 的季報已退回，待連絡窗口重新填報後才能確認。")
+            raise ValidationError(f"{quarter_name(report.period)} 的季報已退回，待連絡窗口重新填報後才能確認。")
         from_state = report.state
         report.head_comment = comment
         if approve:
             report.state, report.confirmed_by, report.confirmed_at = State.CONFIRMED, actor, timezone.now()
-            action = f"{report.period} 主管確認季報"
+            action = f"{quarter_name(report.period)} 主管確認季報"
         else:
             report.state, report.confirmed_by, report.confirmed_at = State.RETURNED, None, None
-            action = f"{report.period} 主管退回季報"
+            action = f"{quarter_name(report.period)} 主管退回季報"
         report.save(update_fields=["state", "head_comment", "confirmed_by", "confirmed_at"])
         _trail(report, actor, action, from_state, comment=comment)
     return report
@@ -406,7 +407,7 @@ def due_for_reminders(due_dates):
         if (plan_id, key, unit_id, period) in confirmed:
             continue
         items.append(DueItem(
-            key=f"practice:{key}:{unit_id}:{period}", what=f"{period} 計畫推動作法季報",
+            key=f"practice:{key}:{unit_id}:{period}", what=f"{quarter_name(period)} 計畫推動作法季報",
             case_number=number, title=text[:100], due_date=due,
             url=reverse("plan:report_practice", args=[practice_id, unit_id, period]), unit_id=unit_id,
         ))

@@ -215,6 +215,26 @@ def quarter_label(d) -> str:
     return f"{year}Q{quarter}"
 
 
+_PERIOD_CODE = re.compile(r"(\d{1,3})Q([1-4])", re.ASCII)
+
+
+def quarter_name(period, *, translate=False) -> str:
+    """`115 年第 3 季`, the way people write the period code `115Q3`; other text as it is.
+
+    The code stays what is stored, keyed and put in URLs; this is what a reader sees. Kept
+    texts (the trail, e-mails) are in Chinese; `translate` gives the reader's language."""
+    text = str(period or "")
+    match = _PERIOD_CODE.fullmatch(text)
+    if not match:
+        return text
+    year, quarter = int(match[1]), match[2]
+    if translate:
+        from django.utils.translation import gettext
+
+        return gettext("%(year)s 年第 %(quarter)s 季") % {"year": year, "quarter": quarter}
+    return f"{year} 年第 {quarter} 季"
+
+
 def quarter_end(d) -> datetime.date:
     d = _local_date(d)
     last_month = ((d.month - 1) // 3 + 1) * 3

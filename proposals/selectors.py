@@ -326,7 +326,7 @@ def due_for_reminders(due_dates):
     from django.urls import reverse
 
     from governance.notifications import DueItem
-    from governance.rocdate import quarter_end, quarter_label
+    from governance.rocdate import quarter_end, quarter_label, quarter_name
 
     from .models import ProgressReport
 
@@ -341,7 +341,7 @@ def due_for_reminders(due_dates):
             .values_list("pk", "case_number", "title", "report_unit_id")
         )
         items += [
-            DueItem(key=f"proposal:{pk}:{period}", what=f"{period} 季進度報告", case_number=number or "",
+            DueItem(key=f"proposal:{pk}:{period}", what=f"{quarter_name(period)}進度報告", case_number=number or "",
                     title=title, due_date=due, url=reverse("proposals:detail", args=[pk]), unit_id=unit_id)
             for pk, number, title, unit_id in rows
         ]

@@ -22,7 +22,7 @@ from viewflow.workflow.status import STATUS
 from governance.permissions import can, load_capabilities, require
 from governance.plan_selectors import practice_label, practices_to_link
 from governance.roles import Capability
-from governance.rocdate import format_roc, quarter_label, roc_year
+from governance.rocdate import format_roc, quarter_label, quarter_name, roc_year
 from governance.selectors import primary_unit
 from governance import workflow
 from governance.attachments import describe_upload
@@ -537,7 +537,7 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
         period=period, approval=ProgressReport.Approval.APPROVED
     ).exists():
         raise ValidationError(
-            f"{period} 的進度已核定，請於下一季回報；若已執行完成，請勾選「本案已執行完成」。"
+            f"{quarter_name(period)} 的進度已核定，請於下一季回報；若已執行完成，請勾選「本案已執行完成」。"
         )
     report = ProgressReport.objects.create(
         proposal=proposal,
@@ -548,7 +548,7 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
         reporter=actor,
     )
     stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROGRESS, report)
-    action = f"{report.period} 進度回報：{percent_complete}%" + ("（宣告完成）" if declares_complete else "")
+    action = f"{quarter_name(report.period)} 進度回報：{percent_complete}%" + ("（宣告完成）" if declares_complete else "")
     _trail(proposal, actor, action, proposal.state, proposal.state, comment=report.text, attachments=stored)
     activation.execute()
     return report
@@ -569,14 +569,14 @@ def review_progress(*, actor, activation, approve, comment=""):
     report.save()
     if approve and report.declares_complete:
         proposal.completed_at = timezone.now()
-        _move(proposal, actor, f"{report.period} 進度核定：執行完成", State.EVALUATING,
+        _move(proposal, actor, f"{quarter_name(report.period)} 進度核定：執行完成", State.EVALUATING,
               comment=comment, fields=["completed_at"])
         outcome = "completed"
     elif approve:
-        _trail(proposal, actor, f"{report.period} 進度核定", proposal.state, proposal.state, comment=comment)
+        _trail(proposal, actor, f"{quarter_name(report.period)} 進度核定", proposal.state, proposal.state, comment=comment)
         outcome = "approved"
     else:
-        _trail(proposal, actor, f"{report.period} 進度退回補正", proposal.state, proposal.state, comment=comment)
+        _trail(proposal, actor, f"{quarter_name(report.period)} 進度退回補正", proposal.state, proposal.state, comment=comment)
         outcome = "returned"
     record_outcome(activation, outcome)
     activation.execute()

@@ -92,7 +92,7 @@ def test_the_self_assessment_pdf(version):
     pages = pdf_pages(content)
     assert f"第 1 頁／共 {pages} 頁" in text and f"第 {pages} 頁／共 {pages} 頁" in text
     for expected in ("讀者辦證單一窗口服務", "線上申辦服務", "每季辦理電話禮貌測試", "115/03/31、115/06/30",
-                     "網路辦證全面上線", "人力不足進度落後", "進度落後", "尚無已確認季報", "115Q2（115/05/18）",
+                     "網路辦證全面上線", "人力不足進度落後", "進度落後", "尚無已確認季報", "115 年第 2 季（115/05/18）",
                      "（二）服務行為友善性與專業性"):
         assert expected in joined, expected
     assert "尚未確認的季報" not in joined and "已開辦網路辦證" not in joined  # superseded by 115Q2

@@ -61,7 +61,7 @@ def test_liaison_reports_with_a_file_that_downloads_with_its_fingerprint(login_a
 
     shown = html(client.get(page_url(version)))
     assert "待主管確認" in shown and "依進度辦理" in shown and f"SHA-256 {digest[:16]}" in shown
-    assert "115Q3 填報季報" in shown and "更新季報" in shown  # the trail, and the form to edit
+    assert "115 年第 3 季 填報季報" in shown and "更新季報" in shown  # the trail, and the form to edit
     download = client.get(reverse("plan:report_attachment", args=[report.pk, attachment.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == content
     assert "attachment" in download["Content-Disposition"]

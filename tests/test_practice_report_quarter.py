@@ -48,7 +48,7 @@ def test_the_office_sees_every_unit_side_by_side(login_as, version):
     response = login_as("tracking").get(URL, {"plan": version.plan_id, "period": "115Q3"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "各單位計畫季報總覽 115Q3" in html and "未填報 5 件" in html
+    assert "各單位計畫季報總覽 115 年第 3 季" in html and "未填報 5 件" in html
     assert "待主管確認 1" in html and "主管已確認 1" in html
     header = re.search(r"<thead><tr>(.*?)</tr></thead>", html, re.S)[1]
     assert re.findall(r'<th scope="col">(.*?)</th>', header) == [
@@ -71,9 +71,9 @@ def test_another_quarter_and_a_bad_period(login_as, version):
     html = client.get(URL, {"plan": version.plan_id, "period": "115Q2"}).content.decode()
     assert "未填報 7 件" in html
     html = client.get(URL, {"plan": version.plan_id, "period": "115Q9"}).content.decode()
-    assert "季別須為 115 年度的一季" in html and "各單位計畫季報總覽 115Q4" in html
+    assert "季別須為 115 年度的一季" in html and "各單位計畫季報總覽 115 年第 4 季" in html
     html = client.get(URL).content.decode()  # this year's plan, this quarter
-    assert "各單位計畫季報總覽 115Q4" in html
+    assert "各單位計畫季報總覽 115 年第 4 季" in html
     assert client.get(URL, {"plan": 99999}).status_code == 404
     assert client.get(URL, {"plan": "x"}).status_code == 404
 

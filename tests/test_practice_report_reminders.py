@@ -68,7 +68,7 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
         (f"{code}-{role}", "reminder" if role == "liaison" else "escalation")
         for code in ("readers", "acquisitions", "reference", "secretariat") for role in ("liaison", "head")}
     notice = Notification.objects.get(recipient=person("secretariat-head"), key__endswith=":+1")
-    assert notice.subject.startswith("【逾期陳報】") and "115Q3 計畫推動作法季報" in notice.subject
+    assert notice.subject.startswith("【逾期陳報】") and "115 年第 3 季 計畫推動作法季報" in notice.subject
     assert "每季辦理電話禮貌測試" in notice.body and "115年9月30日" in notice.body
     assert notice.url == reverse("plan:report_practice", args=[secretariat.pk, unit("secretariat").pk, "115Q3"])
     readers_url = Notification.objects.get(recipient=person("readers-liaison"), key__endswith=":+1").url
@@ -102,8 +102,8 @@ def test_only_the_current_version_is_reminded(person, version):
     add_version(version, drop_keys=["2-1-1.1"])
     items = due_for_reminders([Q3_END])
     assert sorted((i.key, i.what, i.case_number) for i in items) == sorted([
-        (f"practice:1-1-1.1:{unit('readers').pk}:115Q3", "115Q3 計畫推動作法季報", "1.1"),
-        *[(f"practice:1-2-2.1:{unit(c).pk}:115Q3", "115Q3 計畫推動作法季報", "2.1")
+        (f"practice:1-1-1.1:{unit('readers').pk}:115Q3", "115 年第 3 季 計畫推動作法季報", "1.1"),
+        *[(f"practice:1-2-2.1:{unit(c).pk}:115Q3", "115 年第 3 季 計畫推動作法季報", "2.1")
           for c in ("readers", "acquisitions", "reference")],
     ])
     current = practice(version.plan.versions.get(number=2), "1-1-1.1")

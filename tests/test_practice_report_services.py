@@ -99,8 +99,8 @@ def test_submit_edit_return_resubmit_confirm_then_final(person, version):
 
     trail = events(report)
     assert [e.action for e in trail] == [
-        "115Q3 填報季報", "115Q3 修改季報", "115Q3 主管退回季報", "115Q3 重新填報季報（退回後）",
-        "115Q3 主管確認季報"]
+        "115 年第 3 季 填報季報", "115 年第 3 季 修改季報", "115 年第 3 季 主管退回季報", "115 年第 3 季 重新填報季報（退回後）",
+        "115 年第 3 季 主管確認季報"]
     assert [(e.from_state, e.to_state) for e in trail] == [
         ("", "submitted"), ("submitted", "submitted"), ("submitted", "returned"),
         ("returned", "submitted"), ("submitted", "confirmed")]
@@ -213,5 +213,5 @@ def test_two_liaisons_reporting_at_once_write_one_report(org, person):
     [report] = PracticeReport.objects.all()
     assert {r.pk for r in results} == {report.pk}
     actions = [e.action for e in events(report)]
-    assert actions == ["115Q3 填報季報", "115Q3 修改季報"]
+    assert actions == ["115 年第 3 季 填報季報", "115 年第 3 季 修改季報"]
     assert verify_case(CASE_KIND, str(report.pk)).ok

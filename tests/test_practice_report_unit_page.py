@@ -40,7 +40,7 @@ def submit_url(version, key, code, period="115Q3"):
 def test_liaison_sees_the_units_practices_and_reports_from_the_page(login_as, version):
     client = login_as("readers-liaison")
     page = html(client.get(URL))
-    assert "本單位計畫季報 115Q3" in page and "現行第 1 版" in page
+    assert "本單位計畫季報 115 年第 3 季" in page and "現行第 1 版" in page
     for text in ("讀者辦證服務單一窗口服務", "線上申辦服務", "辦理讀者滿意度調查"):
         assert text in page
     assert "每季辦理電話禮貌測試" not in page  # 秘書室's practice
@@ -98,10 +98,10 @@ def test_staff_read_only_and_other_units_do_not_show(login_as, version, person, 
 def test_quarters_the_office_link_and_no_unit(login_as, version):
     client = login_as("readers-liaison")
     page = html(client.get(URL, {"period": "115Q4"}))
-    assert "115Q4 尚未開始" in page and "送出季報" not in page
+    assert "115 年第 4 季 尚未開始" in page and "送出季報" not in page
     page = html(client.get(URL, {"period": "115Q1"}))
-    assert "本單位計畫季報 115Q1" in page and "送出季報" in page
-    assert "本單位計畫季報 115Q3" in html(client.get(URL, {"period": "nonsense"}))
+    assert "本單位計畫季報 115 年第 1 季" in page and "送出季報" in page
+    assert "本單位計畫季報 115 年第 3 季" in html(client.get(URL, {"period": "nonsense"}))
     page = html(login_as("director").get(URL))
     assert "您不屬於任何組室" in page and reverse("plan:report_quarter") in page
     assert "各單位季報總覽" in html(login_as("tracking").get(URL))
@@ -115,7 +115,7 @@ def test_the_current_version_and_an_earlier_years_plan(login_as, version):
     assert "現行第 2 版" in page and "讀者辦證服務單一窗口服務" not in page and "線上申辦服務" in page
     older = version.plan.__class__.objects.get(roc_year=114)
     page = html(client.get(URL, {"plan": older.pk}))
-    assert "114 年度提升服務品質執行計畫" in page and "本單位計畫季報 114Q4" in page
+    assert "114 年度提升服務品質執行計畫" in page and "本單位計畫季報 114 年第 4 季" in page
     assert "送出季報" in page  # a past quarter can still be reported late
     assert client.get(URL, {"plan": 99999}).status_code == 404
 

@@ -143,7 +143,7 @@ def test_quarterly_reports_and_scores_are_reminded(client, person, org, settings
     # The lead unit's 115Q4 report is due at the end of the quarter.
     run_job(on(-7))
     assert who(on(-7)) == [("acquisitions-liaison", "reminder")]
-    assert "115Q4 季進度報告" in Notification.objects.get(recipient=person("acquisitions-liaison")).subject
+    assert "115 年第 4 季進度報告" in Notification.objects.get(recipient=person("acquisitions-liaison")).subject
     # Once the quarter's report is approved, no more reminders for it.
     with at(on(-5)):
         drive.report("acquisitions-liaison", executing, 40, "進行中")

@@ -199,3 +199,20 @@ def test_template_filters_render_empty_for_missing_or_bad_values():
     assert render("[{{ d|roc }}]", d=None) == "[]"
     assert render("[{{ d|roc_short }}]", d="not a date") == "[]"
     assert render("[{{ missing|roc_datetime }}]") == "[]"
+
+
+def test_a_period_code_is_shown_as_people_write_it():
+    from django.utils import translation
+
+    from governance.rocdate import quarter_name
+
+    assert quarter_name("115Q3") == "115 年第 3 季" and quarter_name("99Q1") == "99 年第 1 季"
+    # Anything else is shown as it is, never an error on a page.
+    for other in ("115Q5", "115Q3 ", "Q3", "", None, "第三季"):
+        assert quarter_name(other) == (other or "")
+    assert render("{{ p|quarter_name }}", p="114Q4") == "114 年第 4 季"
+    assert render("[{{ p|quarter_name }}]", p="nonsense") == "[nonsense]"
+    with translation.override("en"):
+        assert render("{{ p|quarter_name }}", p="114Q4") == "ROC year 114, Q4"
+        # Kept texts (the trail, e-mails) stay in Chinese whoever is reading.
+        assert quarter_name("114Q4") == "114 年第 4 季"

@@ -140,7 +140,7 @@ def test_pdf_lists_both_units_and_marks_the_overdue_item(data):
     assert "企劃推廣組" in text and "閱覽典藏組" in text
     assert joined.index("企劃推廣組（") < joined.index("閱覽典藏組（")  # unit sections in sort order
     assert data["executing"].case_number in joined
-    assert "自助借書機增設中文語音導引" in joined and "115Q4" in joined and "40%" in joined
+    assert "自助借書機增設中文語音導引" in joined and "115 年第 4 季" in joined and "40%" in joined
     # 「逾期」 right next to the overdue finding's due date, in its own row, and nowhere else.
     overdue, on_time = data["overdue"], data["on_time"]
     row = joined[joined.index(overdue.tracking_number):]

@@ -3,6 +3,7 @@
 from django import template
 
 from governance.rocdate import format_roc, format_roc_datetime, format_roc_short
+from governance.rocdate import quarter_name as format_quarter_name
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def roc_short(value):
 @register.filter(name="roc_datetime")
 def roc_datetime(value):
     return _safe(format_roc_datetime, value)
+
+
+@register.filter(name="quarter_name")
+def quarter_name(period):
+    """{{ "115Q3"|quarter_name }} → 115 年第 3 季, in the reader's language; other text as it is."""
+    return format_quarter_name(period, translate=True)
