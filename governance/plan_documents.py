@@ -131,6 +131,7 @@ def plan_document_data(version, today=None):
             })
         items[-1]["practices"].append({
             "number": practice.number,
+            "assigned": bool(units),
             "text": practice.text,
             "units": "、".join(u.name for u in units) or practice.unit_text,
             "deadlines": "、".join(format_roc_short(d.due_date) for d in practice.deadlines.all())
@@ -152,6 +153,7 @@ def plan_document_data(version, today=None):
         "today": today,
         "areas": areas,
         "practice_count": sum(len(i["practices"]) for a in areas for i in a["items"]),
+        "assigned_count": sum(p["assigned"] for a in areas for i in a["items"] for p in i["practices"]),
         "status_columns": column_labels,
         "unit_rows": unit_rows,
         "totals": totals,

@@ -125,6 +125,19 @@ def test_an_earlier_years_execution_report_is_available(org):
     assert "去年" not in joined and "本年度尚未召開執行小組會議" in joined
 
 
+def test_the_counts_say_what_the_unit_table_counts(org):
+    # One practice with two units, one with one, one not yet assigned: the table counts 3.
+    version = plan_version(115, [
+        practice_spec("k1", "1.1", "兩單位合辦", ["readers", "reference"], [D(2026, 6, 30)]),
+        practice_spec("k2", "1.2", "一單位承辦", ["planning"], [D(2026, 6, 30)]),
+        practice_spec("k3", "1.3", "尚未指定", [], [D(2026, 6, 30)]),
+    ])
+    with time_machine.travel(NOW, tick=False):
+        joined = flat(pdf_text(plan_documents.plan_document_pdf(plan_documents.SELF_ASSESSMENT, version)))
+    assert "共 3 項推動作法，其中 2 項已指定承辦單位" in joined
+    assert "各單位各計一次，故合計為 3" in joined
+
+
 # ---------------------------------------------------------------- downloads
 
 
