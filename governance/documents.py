@@ -99,8 +99,10 @@ class TrailDocument:
     content: bytes
 
 
-def trail_filename(number):
-    return f"案件軌跡-{number}.pdf"
+def trail_filename(kind_label, number):
+    # The kind first: a proposal and a finding may share a number (115-0001), and HR or an
+    # auditor downloads both into one folder.
+    return f"{kind_label}軌跡-{number}.pdf"
 
 
 def proposal_trail(proposal, **options):
@@ -114,7 +116,7 @@ def proposal_trail(proposal, **options):
         PROPOSAL_KIND, proposal.trail_ref, proposal.case_number, proposal.title,
         details=details, state_labels=dict(Proposal.State.choices), **options,
     )
-    return TrailDocument(trail_filename(proposal.case_number), content)
+    return TrailDocument(trail_filename("創意提案", proposal.case_number), content)
 
 
 def finding_trail(finding, **options):
@@ -132,7 +134,7 @@ def finding_trail(finding, **options):
         FINDING_KIND, finding.trail_ref, finding.tracking_number, finding.text,
         details=details, state_labels=dict(Finding.State.choices), **options,
     )
-    return TrailDocument(trail_filename(finding.tracking_number), content)
+    return TrailDocument(trail_filename("列管事項", finding.tracking_number), content)
 
 
 def pdf_response(document):

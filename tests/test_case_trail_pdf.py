@@ -113,7 +113,7 @@ def finding(frozen, client, person, org):
 def test_trail_pdf_lists_every_event_with_roc_times_actors_and_a_sound_chain(proposal):
     fetcher = pdf.SafeURLFetcher()
     document = documents.proposal_trail(proposal, fetcher=fetcher)
-    assert document.filename == f"案件軌跡-{NUMBER}.pdf"
+    assert document.filename == f"創意提案軌跡-{NUMBER}.pdf"
     text = pdf_text(document.content)
     events = trail.case_events("proposal", proposal.trail_ref)
     assert len(events) == 5
@@ -155,7 +155,7 @@ def test_deleted_last_event_is_reported(proposal):
 
 def test_finding_trail_pdf(finding):
     document = documents.finding_trail(finding)
-    assert document.filename == f"案件軌跡-{finding.tracking_number}.pdf"
+    assert document.filename == f"列管事項軌跡-{finding.tracking_number}.pdf"
     text = flat(pdf_text(document.content))
     for expected in [finding.tracking_number, "考核意見列管事項", "閱覽區動線標示不清", "閱覽典藏組",
                      "教育部 115 年度服務品質考核", "孫立群", "楊惠如", "檢討會議", "提報改善措施",
@@ -233,12 +233,12 @@ def test_two_hundred_events_render_quickly(proposal, person):
 # ---------------------------------------------------------------- who may download
 
 
-def assert_pdf_download(response, number):
+def assert_pdf_download(response, kind_label, number):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert quote(f"案件軌跡-{number}.pdf") in disposition
+    assert quote(f"{kind_label}軌跡-{number}.pdf") in disposition
     content = b"".join(response) if response.streaming else response.content
     assert content.startswith(b"%PDF-")
     assert number in pdf_text(content)
@@ -249,7 +249,7 @@ def test_proposal_trail_download_is_for_auditors_director_and_tracking_only(prop
     assert url == f"/proposals/{proposal.pk}/trail.pdf"
     for login in ("auditor", "tracking", "director"):
         client.force_login(person(login))
-        assert_pdf_download(client.get(url), NUMBER)
+        assert_pdf_download(client.get(url), "創意提案", NUMBER)
     # The proposer, their colleagues and head, another unit, HR, the committee: no.
     for login in ("planning-staff1", "planning-staff2", "planning-head", "readers-staff1", "hr",
                   "committee1", "admin"):
@@ -285,7 +285,7 @@ def test_finding_trail_download_is_for_auditors_and_tracking_only(finding, clien
     assert url == f"/audits/findings/{finding.pk}/trail.pdf"
     for login in ("auditor", "tracking"):
         client.force_login(person(login))
-        assert_pdf_download(client.get(url), finding.tracking_number)
+        assert_pdf_download(client.get(url), "列管事項", finding.tracking_number)
     for login in ("readers-liaison", "readers-staff1", "readers-head", "planning-staff1", "hr"):
         client.force_login(person(login))
         assert client.get(url).status_code == 403, login
