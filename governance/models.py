@@ -357,6 +357,7 @@ class Notification(models.Model):
         REMINDER = "reminder", _("到期提醒")
         ESCALATION = "escalation", _("逾期陳報")
         DIGEST = "digest", _("每週待辦摘要")
+        EVENT = "event", _("案件動態")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="notifications", verbose_name=_("收件人"))

@@ -262,6 +262,28 @@ def send_weekly_digest(today=None):
     return len(notifications)
 
 
+def notify(*, recipient_ids, key, subject, text, url):
+    """Tell people that something happened to a case they must act on (a report awaits
+    their confirmation, theirs was returned): in the app, and by e-mail to those who take
+    e-mail. Once per person and `key`. Call inside the transaction that made it happen:
+    the e-mails go out when it commits."""
+    from .tasks import deliver_notification_emails
+
+    recipient_ids = sorted({pk for pk in recipient_ids if pk})
+    if not recipient_ids:
+        return
+    with translation.override("zh-hant"):
+        body = render_to_string("governance/email/event.txt", {
+            "text": text, "link": _absolute(url), "agency_name": settings.AGENCY_NAME})
+    preferences = _preferences(recipient_ids)
+    Notification.objects.bulk_create([
+        Notification(recipient_id=pk, kind=Notification.Kind.EVENT, key=key, subject=subject[:300],
+                     body=body, url=url, email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2])
+        for pk in recipient_ids
+    ], ignore_conflicts=True)
+    transaction.on_commit(deliver_notification_emails.delay)
+
+
 def mark_read(*, actor, notification_ids=None):
     """Mark the actor's notifications read (all of them, or those given)."""
     if not actor.is_authenticated:

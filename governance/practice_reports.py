@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
+from . import notifications
 from .attachments import describe_upload
 from .models import Membership, Unit
 from .permissions import can, require
@@ -29,8 +31,9 @@ from .plan_models import (
     PracticeReport,
     PracticeReportAttachment,
 )
-from .roles import Capability
+from .roles import Capability, UnitRole
 from .rocdate import ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
+from .selectors import unit_people
 from .trail import case_events, record_event
 
 CASE_KIND = "practice_report"
@@ -108,7 +111,7 @@ def _check_period(plan, period, today):
 
 
 def _trail(report, actor, action, from_state, comment="", attachments=()):
-    record_event(
+    return record_event(
         case_kind=CASE_KIND, case_ref=str(report.pk), actor=actor, action=action,
         from_state=from_state, to_state=report.state, comment=comment,
         attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
@@ -176,8 +179,17 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
                 sha256=described.sha256, uploaded_by=actor)
             for upload, described in files
         ]
-        _trail(report, actor, action, from_state, comment=f"{report.get_status_display()}：{text}",
-               attachments=stored)
+        event = _trail(report, actor, action, from_state, comment=f"{report.get_status_display()}：{text}",
+                       attachments=stored)
+        # The heads have no inbox task for a report: they hear of it here.
+        heads = [head.pk for head in unit_people(unit, UnitRole.HEAD) if head.pk != actor.pk]
+        notifications.notify(
+            recipient_ids=heads, key=f"practice-report:{report.pk}:{event.pk}",
+            subject=f"【待確認】{quarter_name(period)} 計畫推動作法季報：{practice.number} {unit.name}",
+            text=(f"{actor.get_full_name()}（{unit.name}）{action}：推動作法 {practice.number}"
+                  f"「{practice.text[:60]}」，執行狀況「{report.get_status_display()}」。請確認，或退回補正。"),
+            url=reverse("plan:report_practice", args=[practice.pk, unit.pk, period]),
+        )
     return report
 
 
@@ -202,7 +214,15 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
             report.state, report.confirmed_by, report.confirmed_at = State.RETURNED, None, None
             action = f"{quarter_name(report.period)} 主管退回季報"
         report.save(update_fields=["state", "head_comment", "confirmed_by", "confirmed_at"])
-        _trail(report, actor, action, from_state, comment=comment)
+        event = _trail(report, actor, action, from_state, comment=comment)
+        if not approve:
+            notifications.notify(
+                recipient_ids=[report.submitted_by_id], key=f"practice-report:{report.pk}:{event.pk}",
+                subject=(f"【退回】{quarter_name(report.period)} 計畫推動作法季報："
+                         f"{report.practice.number} {report.unit.name}"),
+                text=f"{actor.get_full_name()} {action}，意見：{comment}。請修正後重新填報。",
+                url=reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
+            )
     return report
 
 
@@ -380,8 +400,6 @@ def due_for_reminders(due_dates):
     of a current version's practice, each responsible unit without a confirmed report for the
     deadline's quarter. Its liaisons answer for it; its heads and then the director hear when
     late. Two queries whatever the number of deadlines."""
-    from django.urls import reverse
-
     from .notifications import DueItem
 
     rows = list(

@@ -44,6 +44,12 @@ def send_due_reminders(today=None):
     return {"planned": planned, "sent": sent}
 
 
+@shared_task(base=NotificationTask, name="governance.deliver_notification_emails")
+def deliver_notification_emails():
+    """Right after a case event: its e-mails (and any others still waiting) go out now."""
+    return {"sent": notifications.deliver_emails()}
+
+
 @shared_task(base=NotificationTask, name="governance.send_weekly_digest")
 def send_weekly_digest(today=None):
     day = datetime.date.fromisoformat(today) if today else None

@@ -215,3 +215,50 @@ def test_two_liaisons_reporting_at_once_write_one_report(org, person):
     actions = [e.action for e in events(report)]
     assert actions == ["115 年第 3 季 填報季報", "115 年第 3 季 修改季報"]
     assert verify_case(CASE_KIND, str(report.pk)).ok
+
+
+def test_the_heads_hear_of_a_report_and_the_liaison_of_its_return(
+        person, version, mailoutbox, django_capture_on_commit_callbacks):
+    from governance.models import Notification
+    from governance.notifications import set_preferences
+
+    head, liaison = person("readers-head"), person("readers-liaison")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit(person, version)
+    [notice] = Notification.objects.all()
+    assert notice.recipient == head and notice.kind == Notification.Kind.EVENT
+    assert notice.subject == "【待確認】115 年第 3 季 計畫推動作法季報：1.1 閱覽典藏組"
+    assert "115 年第 3 季 填報季報" in notice.body and "請確認，或退回補正" in notice.body
+    assert notice.url == f"/plan/reports/practices/{report.practice_id}/units/{report.unit_id}/115Q3/"
+    assert notice.url in notice.body  # the e-mail's link, made absolute with SITE_URL
+    # E-mailed as soon as the report was committed, not at the next daily run.
+    [mail] = mailoutbox
+    assert mail.to == [head.email] and mail.subject == notice.subject
+    assert Notification.objects.get(pk=notice.pk).emailed_at is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_practice_report(actor=head, report=report, approve=False, comment="請補上線日期")
+    returned = Notification.objects.get(recipient=liaison)
+    assert returned.subject == "【退回】115 年第 3 季 計畫推動作法季報：1.1 閱覽典藏組"
+    assert "115 年第 3 季 主管退回季報" in returned.body and "請補上線日期" in returned.body
+
+    # Written again: the head hears again; e-mail turned off, so only in the app.
+    set_preferences(actor=head, reminders=True, digest=True, email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(person, version, text="已於 115/7/1 完成網路辦證功能")
+    again = Notification.objects.filter(recipient=head).order_by("pk").last()
+    assert again.pk != notice.pk and "115 年第 3 季 重新填報季報（退回後）" in again.body
+    assert not again.email_wanted and len(mailoutbox) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_practice_report(actor=head, report=report, approve=True)
+    assert Notification.objects.count() == 3  # a confirmation is news to nobody who must act
+
+
+def test_a_head_who_reports_is_not_told_of_their_own_report(person, version, org):
+    from governance.models import Notification
+
+    Membership.objects.create(user=person("readers-head"), unit=unit("readers"), role=UnitRole.LIAISON)
+    sync_unit_permissions(person("readers-head"))
+    submit(person, version, login="readers-head")
+    assert not Notification.objects.filter(recipient=person("readers-head")).exists()
