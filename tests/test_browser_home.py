@@ -34,3 +34,17 @@ def test_wrong_password_stays_on_login_page(page, live_org):
     expect(page.get_by_text("請輸入正確的使用者名稱和密碼（英文大小寫有別）。")).to_be_visible()
     assert "/accounts/login/" in page.url
     expect(page.get_by_role("button", name="登入")).to_be_visible()
+
+
+def test_the_first_tab_offers_to_skip_to_the_main_content(page, live_org, demo_password):
+    log_in(page, live_org.url, "readers-staff1", demo_password)
+    page.wait_for_url(f"{live_org.url}/home/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳至主要內容")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # shown while it has the focus
+    page.keyboard.press("Enter")
+    expect(page.locator("#gov-main")).to_be_focused()
+    # The next Tab goes on inside the main content, past the menu.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('gov-main').contains(document.activeElement)")
