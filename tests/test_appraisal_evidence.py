@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("count, label", [
     (0, ""), (1, "嘉獎一次"), (2, "嘉獎二次"), (3, "記功一次"), (4, "記功一次嘉獎一次"),
     (9, "記大功一次"), (13, "記大功一次記功一次嘉獎一次"),
+    # Numerals stay Chinese past nine: a person with many adopted proposals in a year.
+    (90, "記大功十次"), (108, "記大功十二次"), (180, "記大功二十次"), (213, "記大功二十三次記功二次"),
 ])
 def test_commendations_convert_as_hr_writes_them(count, label):
     assert commendation_label(count) == label
