@@ -22,7 +22,7 @@ from django.utils import timezone
 from . import notifications
 from .attachments import describe_upload
 from .models import Membership, Unit
-from .permissions import can, require
+from .permissions import can, require, units_where
 from .plan_models import (
     Plan,
     PlanDeadline,
@@ -239,6 +239,26 @@ def may_see_all(user):
 def may_view_unit(user, unit):
     """Everyone of the unit (liaison, head, staff) reads its reports; other units' people do not."""
     return may_see_all(user) or can(user, Capability.VIEW_UNIT_CASES, unit)
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    count: int
+    plan_id: int | None = None  # the oldest waiting report's plan and quarter, to open it at
+    period: str = ""
+
+
+def reports_awaiting_confirmation(user):
+    """The reports of the units this person heads that wait for their confirmation."""
+    units = units_where(user, Capability.REVIEW_UNIT_CASES)
+    waiting = PracticeReport.objects.filter(state=State.SUBMITTED, unit__in=units)
+    count = waiting.count()
+    if not count:
+        return Awaiting(0)
+    plan_id, period = (
+        waiting.order_by("period").values_list("practice__item__area__version__plan_id", "period").first()
+    )
+    return Awaiting(count, plan_id, period)
 
 
 def may_report(user, unit, report):

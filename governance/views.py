@@ -12,6 +12,7 @@ from audits import services as audit_services
 from proposals import selectors as proposal_selectors
 
 from . import inbox as inbox_selectors
+from . import practice_reports
 from .permissions import can
 from .roles import Capability
 from .selectors import person_profile
@@ -33,6 +34,7 @@ def home(request):
         "may_register_audit": audit_services.may_register(request.user),
         "unit_overdue": audit_selectors.unit_findings(request.user)
         .filter(audit_selectors.overdue_q()).count(),
+        "reports_awaiting": practice_reports.reports_awaiting_confirmation(request.user),
     }
     # The 管考 office and the director are warned when the execution group must meet.
     if can(request.user, Capability.MANAGE_TRACKING) or can(request.user, Capability.DECIDE_FOR_AGENCY):

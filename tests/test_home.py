@@ -152,3 +152,29 @@ def test_plan_links_by_role_and_the_meeting_warning(org, client, person):
     client.force_login(person("readers-liaison"))
     page = client.get("/home/").content.decode()
     assert 'href="/plan/reports/"' in page and 'href="/plan/dashboard/"' not in page
+
+
+def test_a_head_sees_the_plan_reports_waiting_for_them(org, client, person):
+    import datetime
+
+    import time_machine
+
+    from governance.practice_reports import confirm_practice_report, submit_practice_report
+    from governance.rocdate import TAIPEI
+    from plan_factory import make_plan, practice, unit
+
+    with time_machine.travel(datetime.datetime(2026, 8, 15, 10, tzinfo=TAIPEI), tick=False):
+        version = make_plan(115)
+        report = submit_practice_report(
+            actor=person("readers-liaison"), practice=practice(version, "1-1-1.1"), unit=unit("readers"),
+            period="115Q3", status="on_track", text="已完成")
+        client.force_login(person("readers-head"))
+        page = client.get("/home/").content.decode()
+        assert "待您確認 1 件" in page
+        assert f'href="/plan/reports/?plan={version.plan_id}&amp;period=115Q3"' in page
+        for login in ("planning-head", "readers-liaison"):
+            client.force_login(person(login))
+            assert "待您確認" not in client.get("/home/").content.decode(), login
+        confirm_practice_report(actor=person("readers-head"), report=report, approve=True)
+        client.force_login(person("readers-head"))
+        assert "待您確認" not in client.get("/home/").content.decode()
