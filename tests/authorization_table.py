@@ -668,7 +668,7 @@ ADMIN_MODELS = {
     "auth_group": {"view"},
     "axes_accessattempt": set(),
     "axes_accesslog": set(),
-    "axes_accessfailurelog": set(),  # (these three, failedtask and notification have no rows in the demo)
+    "axes_accessfailurelog": set(),  # (these three and failedtask have no rows in the demo)
     "viewflow_process": set(),
     "viewflow_task": set(),
     "governance_user": {"view", "change", "add"},
@@ -685,8 +685,7 @@ ADMIN_MODELS = {
 }
 
 # Models the demo has no rows of: their object pages are requested with a made-up id.
-ADMIN_MODELS_WITHOUT_ROWS = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "governance_failedtask",
-                             "governance_notification"}
+ADMIN_MODELS_WITHOUT_ROWS = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "governance_failedtask"}
 
 
 def _admin_only(zh, en, admin_gets, others=ADMIN_LOGIN):
