@@ -177,7 +177,8 @@ def report_review(request, pk):
         else:
             done = _("已確認") if approve else _("已退回")
             messages.success(request, _("%(done)s %(unit)s %(period)s 推動作法 %(number)s 的季報。")
-                             % {"done": done, "unit": report.unit.name, "period": quarter_name(report.period, translate=True),
+                             % {"done": done, "unit": report.unit.name,
+                                "period": quarter_name(report.period, translate=True),
                                 "number": report.practice.number})
             return redirect(_next_or(request, reverse(
                 "plan:report_practice", args=[report.practice_id, report.unit_id, report.period])))
