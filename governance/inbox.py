@@ -206,6 +206,14 @@ def _attach_case_data(rows):
             row.url = _task_url(row.task)
 
 
+def task_rows(tasks):
+    """Rows (title, case number and title, due date, link) for these tasks, as the inbox shows
+    them; their processes must be loaded with them (select_related("process"))."""
+    rows = [_row(task) for task in tasks]
+    _attach_case_data(rows)
+    return rows
+
+
 def _task_url(task):
     try:
         return task.reverse("index")

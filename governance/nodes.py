@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -38,6 +39,12 @@ UNFINISHED = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 class ClaimTaskView(AssignTaskView):
     template_name = "governance/task_claim.html"
+
+    def form_valid(self, *args, **kwargs):
+        # As services' claims do (governance.workflow._claim): a stamped `assigned` says the
+        # owner took the task themselves, so no notice tells them of it (notify_assigned_tasks).
+        self.request.activation.task.assigned = timezone.now()
+        return super().form_valid(*args, **kwargs)
 
     def _goes_on(self):
         return "_continue" in self.request.POST  # 認領並辦理, not 認領

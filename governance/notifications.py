@@ -284,6 +284,49 @@ def notify(*, recipient_ids, key, subject, text, url):
     transaction.on_commit(deliver_notification_emails.delay)
 
 
+def notify_assigned_tasks(now=None):
+    """Tell each person of the tasks the flows assigned to them lately (a committee member of
+    the proposals to score, a head of a first review): once per task, in the app and by e-mail
+    to those who take e-mail. Run by beat every minute; it looks back
+    settings.TASK_NOTICE_LOOKBACK_MINUTES, so a beat that was down a while misses nothing
+    recent. Returns how many tasks were looked at."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    from . import inbox
+
+    now = now or timezone.now()
+    since = now - datetime.timedelta(minutes=settings.TASK_NOTICE_LOOKBACK_MINUTES)
+    tasks = list(
+        Task.objects.filter(
+            flow_task_type="HUMAN", status=STATUS.ASSIGNED, created__gte=since,
+            owner__isnull=False, owner__is_active=True,
+            # A claim stamps `assigned` (governance.workflow._claim); viewflow's own assignment
+            # does not. So this leaves out what people took from a queue themselves.
+            assigned__isnull=True,
+        ).select_related("process").order_by("created", "pk")
+    )
+    if not tasks:
+        return 0
+    preferences = _preferences({task.owner_id for task in tasks})
+    notifications = []
+    for row in inbox.task_rows(tasks):
+        case = f"{row.case_number} {row.case_title}".strip()
+        due = f"，期限 {format_roc(row.due)}" if row.due else ""
+        with translation.override("zh-hant"):
+            body = render_to_string("governance/email/event.txt", {
+                "text": f"{row.flow_title}「{case}」的「{row.task_title}」已指派給您{due}。",
+                "link": _absolute(row.url), "agency_name": settings.AGENCY_NAME})
+        notifications.append(Notification(
+            recipient_id=row.task.owner_id, kind=Notification.Kind.EVENT, key=f"task:{row.task.pk}:assigned",
+            subject=f"【新任務】{row.task_title}：{case}"[:300], body=body, url=row.url,
+            due_date=row.due if isinstance(row.due, datetime.date) else None,
+            email_wanted=preferences.get(row.task.owner_id, DEFAULT_PREFERENCE)[2],
+        ))
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    return len(tasks)
+
+
 def mark_read(*, actor, notification_ids=None):
     """Mark the actor's notifications read (all of them, or those given)."""
     if not actor.is_authenticated:

@@ -50,6 +50,13 @@ def deliver_notification_emails():
     return {"sent": notifications.deliver_emails()}
 
 
+@shared_task(base=NotificationTask, name="governance.notify_assigned_tasks")
+def notify_assigned_tasks():
+    """Every minute: notices of newly assigned tasks, then their e-mails."""
+    looked_at = notifications.notify_assigned_tasks()
+    return {"tasks": looked_at, "sent": notifications.deliver_emails()}
+
+
 @shared_task(base=NotificationTask, name="governance.send_weekly_digest")
 def send_weekly_digest(today=None):
     day = datetime.date.fromisoformat(today) if today else None
