@@ -50,6 +50,18 @@ class DueItem:
     escalation_ids: tuple = field(default=())
 
 
+@dataclass(frozen=True)
+class CaseNews:
+    """Something decided about a case that its people should hear of, though it gives them no
+    task (a proposal refused, adopted, closed). Sources list them (settings.NEWS_SOURCES)."""
+
+    key: str  # what it is, unique for its people: "proposal:5:decision"
+    recipient_ids: tuple
+    subject: str
+    text: str
+    url: str
+
+
 def sources():
     return [import_string(path) for path in settings.REMINDER_SOURCES]
 
@@ -284,19 +296,40 @@ def notify(*, recipient_ids, key, subject, text, url):
     transaction.on_commit(deliver_notification_emails.delay)
 
 
+def notify_case_news(now=None):
+    """Notices of what each source (settings.NEWS_SOURCES) says was decided lately, once per
+    person and item; run by beat with the task notices. Returns how many items were seen."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
+    items = [item for path in settings.NEWS_SOURCES for item in import_string(path)(since)]
+    preferences = _preferences({pk for item in items for pk in item.recipient_ids})
+    notifications = []
+    for item in items:
+        with translation.override("zh-hant"):
+            body = render_to_string("governance/email/event.txt", {
+                "text": item.text, "link": _absolute(item.url), "agency_name": settings.AGENCY_NAME})
+        notifications += [
+            Notification(recipient_id=pk, kind=Notification.Kind.EVENT, key=item.key, subject=item.subject,
+                         body=body, url=item.url, email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2])
+            for pk in item.recipient_ids
+        ]
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    return len(items)
+
+
 def notify_assigned_tasks(now=None):
     """Tell each person of the tasks the flows assigned to them lately (a committee member of
     the proposals to score, a head of a first review): once per task, in the app and by e-mail
     to those who take e-mail. Run by beat every minute; it looks back
-    settings.TASK_NOTICE_LOOKBACK_MINUTES, so a beat that was down a while misses nothing
-    recent. Returns how many tasks were looked at."""
+    settings.NOTICE_LOOKBACK_MINUTES, so a beat that was down a while misses nothing recent.
+    Returns how many tasks were looked at."""
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
     from . import inbox
 
     now = now or timezone.now()
-    since = now - datetime.timedelta(minutes=settings.TASK_NOTICE_LOOKBACK_MINUTES)
+    since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
     tasks = list(
         Task.objects.filter(
             flow_task_type="HUMAN", status=STATUS.ASSIGNED, created__gte=since,

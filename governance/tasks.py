@@ -50,11 +50,13 @@ def deliver_notification_emails():
     return {"sent": notifications.deliver_emails()}
 
 
-@shared_task(base=NotificationTask, name="governance.notify_assigned_tasks")
-def notify_assigned_tasks():
-    """Every minute: notices of newly assigned tasks, then their e-mails."""
-    looked_at = notifications.notify_assigned_tasks()
-    return {"tasks": looked_at, "sent": notifications.deliver_emails()}
+@shared_task(base=NotificationTask, name="governance.send_notices")
+def send_notices():
+    """Every minute: notices of newly assigned tasks and of decisions on people's cases, then
+    their e-mails."""
+    assigned = notifications.notify_assigned_tasks()
+    news = notifications.notify_case_news()
+    return {"tasks": assigned, "news": news, "sent": notifications.deliver_emails()}
 
 
 @shared_task(base=NotificationTask, name="governance.send_weekly_digest")

@@ -406,3 +406,59 @@ def export_rows(queryset):
             p.closed_at,
             practice_label(p.plan_practice) if p.plan_practice else "",
         ]
+
+
+# ---------------------------------------------------------------- notices (governance.notifications)
+
+
+def news_for_proposers(since):
+    """What a proposal's people hear of that gives them no task, decided since `since`: the
+    first review's refusal (不予受理), the adoption decision, the closing with rewards. A return
+    for revision needs no notice here: it gives the submitter a task, which is announced."""
+    from django.urls import reverse
+
+    from governance.notifications import CaseNews
+    from governance.rocdate import format_roc
+
+    from .models import ReviewRound
+
+    refused = list(
+        ReviewRound.objects.filter(outcome=ReviewRound.Outcome.NOT_ACCEPTED, decided_at__gte=since)
+        .select_related("proposal")
+    )
+    decided = list(Proposal.objects.filter(decided_at__gte=since).select_related("lead_unit"))
+    closed = list(Proposal.objects.filter(closed_at__gte=since))
+    proposal_ids = {r.proposal_id for r in refused} | {p.pk for p in decided} | {p.pk for p in closed}
+    if not proposal_ids:
+        return []
+    people = {}
+    for proposal_id, person_id in Proposer.objects.filter(proposal_id__in=proposal_ids).values_list(
+            "proposal_id", "person_id"):
+        people.setdefault(proposal_id, []).append(person_id)
+
+    def news(proposal, key, subject, text):
+        return CaseNews(
+            key=f"proposal:{proposal.pk}:{key}", recipient_ids=tuple(people.get(proposal.pk, ())),
+            subject=f"{subject}：{proposal.case_number} {proposal.title}"[:300],
+            text=f"您的創意提案 {proposal.case_number}「{proposal.title}」{text}",
+            url=reverse("proposals:detail", args=[proposal.pk]),
+        )
+
+    items = [
+        news(r.proposal, f"not_accepted:{r.number}", "【初審結果】不予受理", f"經初審不予受理。理由：{r.reasons}")
+        for r in refused
+    ]
+    for p in decided:
+        if p.decision == Proposal.Decision.ADOPT:
+            text = (f"經決定採行，由{p.lead_unit.name if p.lead_unit else '主辦單位'}執行"
+                    + (f"，預定 {format_roc(p.due_date)} 完成" if p.due_date else "") + "。")
+        else:
+            text = f"經決定「{p.get_decision_display()}」。" + (f"理由：{p.decision_reason}" if p.decision_reason else "")
+        items.append(news(p, "decision", f"【採行決定】{p.get_decision_display()}", text))
+    items += [
+        news(p, "closed", "【結案】已結案",
+             "已完成成效評估並結案" + (f"（成效評等：{p.evaluation_rating}）" if p.evaluation_rating else "")
+             + "；各提案人的獎勵已依分配比例登錄，請至提案頁面檢視。")
+        for p in closed
+    ]
+    return items

@@ -1,6 +1,6 @@
-"""Notices of newly assigned tasks (governance.notifications.notify_assigned_tasks, run by
-beat every minute): each person hears once of each task a flow assigned to them, with what
-it is, the case and a link; nobody hears of a task they claimed themselves."""
+"""Notices (governance.notifications, run by beat every minute): each person hears once of each
+task a flow assigned to them, with what it is, the case and a link, and nobody of a task they
+claimed themselves; a proposal's people hear of the decisions that give them no task."""
 
 import datetime
 
@@ -29,7 +29,7 @@ def test_members_hear_of_their_scores_once_and_claimers_hear_nothing(client, per
         drive.assign_reviewers(proposal, ["committee1", "committee2"])
         proposal.refresh_from_db()
     with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
-        result = tasks.notify_assigned_tasks.delay().get()
+        result = tasks.send_notices.delay().get()
 
     notices = {n.recipient.username: n for n in Notification.objects.select_related("recipient")}
     # readers-head's first review and the tracking office's assignment are done already.
@@ -50,7 +50,7 @@ def test_members_hear_of_their_scores_once_and_claimers_hear_nothing(client, per
 
 
 def test_tasks_older_than_the_lookback_are_left_to_the_inbox(client, person, org, settings):
-    settings.TASK_NOTICE_LOOKBACK_MINUTES = 60
+    settings.NOTICE_LOOKBACK_MINUTES = 60
     with time_machine.travel(MORNING, tick=False):
         drive = Driver(client, person)
         proposal = drive.submit("readers-staff1")
@@ -77,3 +77,38 @@ def test_nobody_hears_of_a_task_they_claimed(client, person, org):
     with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
         notify_assigned_tasks()
     assert not Notification.objects.filter(recipient=person("tracking")).exists()
+
+
+def test_proposers_hear_of_a_refusal_the_decision_and_the_closing(client, person, org):
+    from proposals.models import Unit
+    from test_evidence_pdf import run_to_closure
+
+    with time_machine.travel(MORNING, tick=False):
+        drive = Driver(client, person)
+        refused = drive.submit("readers-staff1", title="增設夜間還書箱")
+        drive.first_review("readers-head", refused, "not_accepted", reasons="屬陳情事項",
+                           reason_code="complaint_only")
+        shared = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
+    with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
+        tasks.send_notices.delay().get()
+    [notice] = Notification.objects.filter(key__startswith="proposal:")
+    assert notice.recipient == person("readers-staff1")
+    assert notice.subject == f"【初審結果】不予受理：{refused.case_number} 增設夜間還書箱"
+    assert "經初審不予受理。理由：" in notice.body and "屬陳情事項" in notice.body
+    assert notice.url == f"/proposals/{refused.pk}/"
+
+    with time_machine.travel(MORNING + datetime.timedelta(minutes=2), tick=False):
+        run_to_closure(drive, shared)
+    with time_machine.travel(MORNING + datetime.timedelta(minutes=3), tick=False):
+        tasks.send_notices.delay().get()
+        tasks.send_notices.delay().get()  # beat again: nothing twice
+    news = Notification.objects.filter(key__startswith=f"proposal:{shared.pk}:")
+    assert sorted(news.values_list("recipient__username", "key")) == [
+        ("readers-staff1", f"proposal:{shared.pk}:closed"), ("readers-staff1", f"proposal:{shared.pk}:decision"),
+        ("readers-staff2", f"proposal:{shared.pk}:closed"), ("readers-staff2", f"proposal:{shared.pk}:decision"),
+    ]
+    decision = news.get(recipient=person("readers-staff2"), key__endswith="decision")
+    assert decision.subject.startswith("【採行決定】採行：")
+    assert f"經決定採行，由{Unit.objects.get(code='readers').name}執行，預定" in decision.body
+    closed = news.get(recipient=person("readers-staff2"), key__endswith="closed")
+    assert "已完成成效評估並結案（成效評等：優良）" in closed.body
