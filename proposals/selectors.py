@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -241,9 +242,9 @@ def contributions_of(person, start, end):
             "grade": p.grade,
             "decision": p.get_decision_display() if p.decision else "",
             "adopted": p.decision == Proposal.Decision.ADOPT,
-            "decided_on": p.decided_at.date() if p.decided_at else None,
+            "decided_on": timezone.localdate(p.decided_at) if p.decided_at else None,
             "effectiveness": p.evaluation_rating,
-            "closed_on": p.closed_at.date() if p.closed_at else None,
+            "closed_on": timezone.localdate(p.closed_at) if p.closed_at else None,
             "reference": "",
             "reward_amount": reward.amount if reward else 0,
             "commendations": reward.commendations if reward else 0,

@@ -100,3 +100,18 @@ def test_findings_worked_on_appear_as_lead_or_supporting(client, person, org):
     assert (lead["case_number"], lead["role"]) == (finding.tracking_number, "主辦")
     assert (supporting["case_number"], supporting["role"]) == (finding.tracking_number, "協辦")
     assert appraisal_evidence(person("reference-liaison"), *this_year()).items == []
+
+
+def test_dates_are_taipei_days_even_in_the_small_hours(client, person, org):
+    import time_machine
+
+    from governance.rocdate import TAIPEI
+    from test_evidence_pdf import run_to_closure
+    from proposal_http import Driver
+
+    # 03:59 on 5 December in Taipei is still 4 December in UTC.
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 3, 59, tzinfo=TAIPEI), tick=False):
+        proposal = run_to_closure(Driver(client, person), Driver(client, person).submit("readers-staff1"))
+    evidence = appraisal_evidence(person("readers-staff1"), *period_of_year(115))
+    [item] = [i for i in evidence.items if i["case_number"] == proposal.case_number]
+    assert item["decided_on"] == item["closed_on"] == datetime.date(2026, 12, 5)
