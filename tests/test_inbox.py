@@ -146,3 +146,17 @@ def test_a_score_task_shows_when_it_is_due_and_when_it_is_late(client, person, s
         assert (row.due, row.overdue) == (due, True)
         html = drive.as_("committee1").get("/workflow/inbox/").content.decode()
         assert "逾期" in html
+
+
+def test_the_archive_leads_to_the_case_each_task_was_part_of(client, person):
+    from proposal_http import Driver
+
+    drive = Driver(client, person)
+    proposal = drive.submit("readers-staff1")
+    drive.first_review("readers-head", proposal, "accepted")
+    [row] = inbox.archive_page(person("readers-head")).rows
+    # Not the finished task's own page, which viewflow opens to administrators only.
+    assert row.url == f"/proposals/{proposal.pk}/"
+    html = client.get("/workflow/archive/").content.decode()
+    assert f'href="/proposals/{proposal.pk}/"' in html
+    assert client.get(row.url).status_code == 200
