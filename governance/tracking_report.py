@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .permissions import can
-from .rocdate import format_roc_short, quarter_label, quarter_of, today_taipei
+from .rocdate import format_roc_short, quarter_of, today_taipei
 from .roles import Capability
 
 TITLE = "提升服務品質執行小組 季列管報告"
@@ -111,7 +111,8 @@ class ReportDocument:
 
 
 def tracking_report_filename(today=None):
-    return f"季列管報告-{quarter_label(today or today_taipei())}.pdf"
+    year, quarter = quarter_of(today or today_taipei())
+    return f"季列管報告-{year}年第{quarter}季.pdf"
 
 
 def tracking_report_pdf(today=None, *, now=None, fetcher=None):

@@ -160,7 +160,7 @@ def test_tracking_director_and_auditor_download_it(data, login_as, login):
         response = login_as(login).get(URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert quote("季列管報告-115Q4.pdf") in response["Content-Disposition"]
+    assert quote("季列管報告-115年第4季.pdf") in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store"
     assert response.content.startswith(b"%PDF")
 
