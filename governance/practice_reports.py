@@ -181,7 +181,9 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
         ]
         event = _trail(report, actor, action, from_state, comment=f"{report.get_status_display()}：{text}",
                        attachments=stored)
-        # The heads have no inbox task for a report: they hear of it here.
+        # The heads have no inbox task for a report: they hear of it here. What was said of
+        # its earlier version (a return, an earlier 【待確認】) is settled.
+        notifications.settle(f"practice-report:{report.pk}:")
         heads = [head.pk for head in unit_people(unit, UnitRole.HEAD) if head.pk != actor.pk]
         notifications.notify(
             recipient_ids=heads, key=f"practice-report:{report.pk}:{event.pk}",
@@ -215,14 +217,17 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
             action = f"{quarter_name(report.period)} 主管退回季報"
         report.save(update_fields=["state", "head_comment", "confirmed_by", "confirmed_at"])
         event = _trail(report, actor, action, from_state, comment=comment)
-        if not approve:
-            notifications.notify(
-                recipient_ids=[report.submitted_by_id], key=f"practice-report:{report.pk}:{event.pk}",
-                subject=(f"【退回】{quarter_name(report.period)} 計畫推動作法季報："
-                         f"{report.practice.number} {report.unit.name}"),
-                text=f"{actor.get_full_name()} {action}，意見：{comment}。請修正後重新填報。",
-                url=reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
-            )
+        notifications.settle(f"practice-report:{report.pk}:")  # every head's 【待確認】 of it
+        said = f"意見：{comment.rstrip('。')}。" if comment else ""
+        notifications.notify(
+            recipient_ids=[report.submitted_by_id], key=f"practice-report:{report.pk}:{event.pk}",
+            subject=(f"{'【已確認】' if approve else '【退回】'}{quarter_name(report.period)} 計畫推動作法季報："
+                     f"{report.practice.number} {report.unit.name}"),
+            text=(f"{actor.get_full_name()}（{report.unit.name}主管）{action}：推動作法 "
+                  f"{report.practice.number}「{report.practice.text[:60]}」。{said}"
+                  + ("" if approve else "請修正後重新填報。")),
+            url=reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
+        )
     return report
 
 

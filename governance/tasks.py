@@ -52,9 +52,10 @@ def deliver_notification_emails():
 
 @shared_task(base=NotificationTask, name="governance.send_notices")
 def send_notices():
-    """Every minute: notices of newly assigned tasks and of decisions on people's cases, then
-    their e-mails."""
+    """Every minute: notices of newly assigned tasks (those of tasks since done are marked read)
+    and of decisions on people's cases, then their e-mails."""
     assigned = notifications.notify_assigned_tasks()
+    notifications.settle_done_task_notices()
     news = notifications.notify_case_news()
     return {"tasks": assigned, "news": news, "sent": notifications.deliver_emails()}
 

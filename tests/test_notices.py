@@ -47,6 +47,13 @@ def test_members_hear_of_their_scores_once_and_claimers_hear_nothing(client, per
     with time_machine.travel(MORNING + datetime.timedelta(minutes=2), tick=False):
         notify_assigned_tasks()
     assert Notification.objects.count() == 2 and len(mail.outbox) == 1
+    # Once committee1 has scored, the next run marks their notice read; committee2's waits.
+    with time_machine.travel(MORNING + datetime.timedelta(minutes=3), tick=False):
+        drive.score("committee1", proposal, {"創意性": 90, "可行性": 90, "效益性": 90, "完整性": 90})
+        tasks.send_notices.delay().get()
+    notices["committee1"].refresh_from_db()
+    notices["committee2"].refresh_from_db()
+    assert notices["committee1"].read_at is not None and notices["committee2"].read_at is None
 
 
 def test_tasks_older_than_the_lookback_are_left_to_the_inbox(client, person, org, settings):

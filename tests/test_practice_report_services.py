@@ -240,7 +240,10 @@ def test_the_heads_hear_of_a_report_and_the_liaison_of_its_return(
         confirm_practice_report(actor=head, report=report, approve=False, comment="請補上線日期")
     returned = Notification.objects.get(recipient=liaison)
     assert returned.subject == "【退回】115 年第 3 季 計畫推動作法季報：1.1 閱覽典藏組"
-    assert "115 年第 3 季 主管退回季報" in returned.body and "請補上線日期" in returned.body
+    assert "115 年第 3 季 主管退回季報：推動作法 1.1「" in returned.body
+    assert "意見：請補上線日期。請修正後重新填報。" in returned.body
+    notice.refresh_from_db()
+    assert notice.read_at is not None  # handled: the head has nothing left to clear
 
     # Written again: the head hears again; e-mail turned off, so only in the app.
     set_preferences(actor=head, reminders=True, digest=True, email=False)
@@ -249,10 +252,17 @@ def test_the_heads_hear_of_a_report_and_the_liaison_of_its_return(
     again = Notification.objects.filter(recipient=head).order_by("pk").last()
     assert again.pk != notice.pk and "115 年第 3 季 重新填報季報（退回後）" in again.body
     assert not again.email_wanted and len(mailoutbox) == 2
+    returned.refresh_from_db()
+    assert returned.read_at is not None and again.read_at is None
 
     with django_capture_on_commit_callbacks(execute=True):
         confirm_practice_report(actor=head, report=report, approve=True)
-    assert Notification.objects.count() == 3  # a confirmation is news to nobody who must act
+    confirmed = Notification.objects.filter(recipient=liaison).order_by("pk").last()
+    assert confirmed.subject == "【已確認】115 年第 3 季 計畫推動作法季報：1.1 閱覽典藏組"
+    assert "主管確認季報" in confirmed.body and "請修正" not in confirmed.body
+    again.refresh_from_db()
+    assert again.read_at is not None
+    assert not Notification.objects.filter(recipient=head, read_at__isnull=True).exists()
 
 
 def test_a_head_who_reports_is_not_told_of_their_own_report(person, version, org):
