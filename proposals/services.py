@@ -504,9 +504,12 @@ def write_execution_plan(*, actor, activation, plan, milestones):
         raise ValidationError("請填寫執行計畫。")
     if not milestones:
         raise ValidationError("請至少列一個查核點。")
+    decided_on = timezone.localdate(proposal.decided_at) if proposal.decided_at else None
     for title, due in milestones:
         if proposal.due_date and due > proposal.due_date:
             raise ValidationError(f"查核點「{title}」晚於預定完成日 {format_roc(proposal.due_date)}。")
+        if decided_on and due < decided_on:
+            raise ValidationError(f"查核點「{title}」早於採行決定日 {format_roc(decided_on)}。")
     replanned = bool(proposal.execution_plan)
     proposal.execution_plan = plan.strip()
     proposal.save(update_fields=["execution_plan"])

@@ -72,6 +72,13 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     assert proposal.state == State.EXECUTING
     assert (proposal.reward_amount, proposal.reward_commendations) == (3000, 2)
 
+    # A milestone must fall between the decision and the due date.
+    for milestones, error in ((f"{due_in(-400)} 過去的日期", "早於採行決定日"),
+                              (f"{due_in(201)} 太晚的日期", "晚於預定完成日")):
+        response = drive.execute("readers-liaison", proposal, "execution_plan",
+                                 {"plan": "計畫", "milestones": milestones}, expect=200, claim=True)
+        assert error in response.content.decode()
+    assert proposal.milestones.count() == 0
     drive.execution_plan("readers-liaison", proposal, "分三階段建置語音導引。",
                          f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線")
     assert proposal.milestones.count() == 2
