@@ -192,6 +192,9 @@ def test_withdraw_before_review_cancels_the_process(drive, person):
     proposal.process.refresh_from_db()
     assert proposal.process.status == STATUS.CANCELED
     assert not Task.objects.filter(process_id=proposal.process_id, status__in=["NEW", "ASSIGNED"]).exists()
+    # Its first-review round was never reviewed: the page says so, not 審查中.
+    page = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "提案人撤回，未審查" in page and "審查中" not in page
     # Someone else cannot withdraw a proposal.
     other = drive.submit("reference-staff1", title="另一案")
     assert drive.as_("reference-staff2").post(f"/proposals/{other.pk}/withdraw/").status_code == 403
