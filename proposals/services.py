@@ -522,6 +522,11 @@ def write_execution_plan(*, actor, activation, plan, milestones):
     return proposal
 
 
+def report_period():
+    """The quarter a progress report written today reports on (115Q4)."""
+    return quarter_label(timezone.localdate())
+
+
 def report_progress(*, actor, activation, percent_complete, text, declares_complete=False, uploads=()):
     """The quarterly report of the lead unit's liaison."""
     _require_task_owner(actor, activation)
@@ -533,7 +538,7 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
         raise ValidationError("完成百分比須介於 0 到 100。")
     if declares_complete and percent_complete != 100:
         raise ValidationError("宣告完成時，完成百分比須為 100。")
-    period = quarter_label(timezone.localdate())
+    period = report_period()
     # One report per quarter: a returned report is redone, an approved one waits for the next
     # quarter, unless the work is complete.
     if not declares_complete and proposal.progress_reports.filter(

@@ -359,7 +359,7 @@ def progress_report_task(request, **kwargs):
     return _task(
         request, form, services.report_progress,
         template_extra={"reports": proposal.progress_reports.all(), "milestones": proposal.milestones.all(),
-                        "multipart": True},
+                        "multipart": True, "reporting_period": services.report_period()},
         step_kwargs=lambda: {
             "percent_complete": form.cleaned_data["percent_complete"],
             "text": form.cleaned_data["text"],

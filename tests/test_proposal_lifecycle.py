@@ -82,6 +82,15 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     drive.execution_plan("readers-liaison", proposal, "分三階段建置語音導引。",
                          f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線")
     assert proposal.milestones.count() == 2
+    # The report form says which quarter it reports on.
+    task = open_task(proposal, "progress_report")
+    liaison = drive.as_("readers-liaison")
+    if task.owner_id is None:
+        assert liaison.post(task.reverse("assign")).status_code == 302
+    from governance.rocdate import quarter_of
+
+    year, quarter = quarter_of(timezone.localdate())
+    assert f"本次回報季別：{year} 年第 {quarter} 季" in liaison.get(task.reverse("execute")).content.decode()
     # Three quarters: a report returned by the head and redone, then progress, then completion.
     start = timezone.localtime()
     evidence = SimpleUploadedFile("試辦紀錄.pdf", b"%PDF-1.4 test evidence", content_type="application/pdf")
