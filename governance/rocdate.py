@@ -120,9 +120,14 @@ def _split_fields(compact: str):
     return None
 
 
+def _is_ad(year_digits: str) -> bool:
+    # Four digits are an AD year, unless padded with a zero: 0115 is 民國 115 年.
+    return len(year_digits) == 4 and not year_digits.startswith("0")
+
+
 def _ad_year(year_digits: str, original: str) -> int:
     year = int(year_digits)
-    if len(year_digits) == 4:
+    if _is_ad(year_digits):
         if year < FIRST_AD_YEAR:
             raise ROCDateError(
                 f"日期「{_echo(original)}」有誤：西元年份須為 1912 年（民國元年）以後。"
@@ -146,7 +151,7 @@ def parse_date(text) -> datetime.date:
     year = _ad_year(year_digits, text)
     month, day = int(month_digits), int(day_digits)
     # The year as the user wrote it; an AD year says so ("2026年" alone reads as ROC here).
-    shown_year = f"西元{year}" if len(year_digits) == 4 else year - ROC_OFFSET
+    shown_year = f"西元{year}" if _is_ad(year_digits) else year - ROC_OFFSET
     if not 1 <= month <= 12:
         raise ROCDateError(
             f"日期「{_echo(text)}」有誤：月份須介於 1 到 12，輸入的是 {month} 月。"

@@ -94,6 +94,13 @@ def test_parse_date_six_digits_is_two_digit_roc_year():
     assert parse_date("990308") == datetime.date(2010, 3, 8)
 
 
+def test_a_roc_year_padded_with_a_zero_is_still_roc():
+    assert parse_date("0115/3/8") == parse_date("115/3/8") == datetime.date(2026, 3, 8)
+    assert parse_date("0115年3月8日") == datetime.date(2026, 3, 8)
+    with pytest.raises(ROCDateError, match="115年2月沒有30日"):
+        parse_date("0115/2/30")
+
+
 def test_leap_day():
     assert parse_date("113/2/29") == datetime.date(2024, 2, 29)
     with pytest.raises(ROCDateError, match="114年2月沒有29日"):
