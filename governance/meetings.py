@@ -146,7 +146,7 @@ def schedule_meeting(*, actor, scheduled_for, location, chair):
                 if chair is not None:
                     details.append(f"主席：{chair.get_full_name()}")
                 record_event(case_kind=CASE_KIND, case_ref=str(meeting.pk), actor=actor,
-                             action=f"排定{meeting_label(meeting)}", to_state=State.SCHEDULED,
+                             action=f"排定 {meeting_label(meeting)}", to_state=State.SCHEDULED,
                              comment="；".join(details))
                 return meeting
         except IntegrityError:

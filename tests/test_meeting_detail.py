@@ -54,7 +54,7 @@ def test_the_meeting_page_shows_agenda_attendees_minutes_decisions_and_trail(log
     assert "陳德光、孫立群" in body and "討論逾期事項。" in body
     assert "請參考組改善動線" in body and "（議程第 1 項）" in body
     assert "追蹤事項：參考特藏組，期限 115年6月30日" in body
-    for action in ("排定115 年第 1 次會議", "排定議程", "登錄會議紀錄"):
+    for action in ("排定 115 年第 1 次會議", "排定議程", "登錄會議紀錄"):
         assert action in body
     # Not the 管考 office: no links to change it.
     assert "/agenda/" not in body and "/record/" not in body

@@ -64,7 +64,7 @@ def test_a_number_taken_meanwhile_is_retried(org, monkeypatch):
 def test_scheduling_writes_the_trail(org):
     meeting = schedule(datetime.date(2026, 3, 8))
     [event] = TrailEvent.objects.filter(case_kind="meeting", case_ref=str(meeting.pk))
-    assert event.action == "排定115 年第 1 次會議"
+    assert event.action == "排定 115 年第 1 次會議"
     assert (event.to_state, event.actor_name) == ("scheduled", "孫立群")
     assert "115/03/08 14:00" in event.comment and "第一會議室" in event.comment and "陳德光" in event.comment
 

@@ -216,7 +216,7 @@ def test_demo_has_the_102_plan_as_written(capsys):
     from governance.models import Plan, PlanPractice
 
     call_command("seed_demo")
-    assert "已載入102 年度提升服務品質執行計畫" in capsys.readouterr().out.replace(" ", " ")
+    assert "已載入 102 年度提升服務品質執行計畫" in capsys.readouterr().out.replace(" ", " ")
     plan = Plan.objects.get(roc_year=102)
     assert plan.versions.count() == 1
     assert PlanPractice.objects.filter(item__area__version__plan=plan).count() == 76

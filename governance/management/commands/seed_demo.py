@@ -32,4 +32,4 @@ class Command(BaseCommand):
         else:
             self.stdout.write("資料庫已有上級機關考核，未載入示範考核。")
         if plan:
-            self.stdout.write(f"已載入{plan.plan.title}（原始計畫書）。")
+            self.stdout.write(f"已載入 {plan.plan.title}（原始計畫書）。")
