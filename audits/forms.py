@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from governance.text import LongTextField
@@ -98,7 +99,7 @@ class ReviewMeetingForm(forms.Form):
         self.fields["lead_unit"].queryset = _units()
         self.fields["also"].queryset = others
         self.fields["also"].label_from_instance = (
-            lambda f: f"{f.tracking_number}（{f.audit.agency} {f.audit.title}）{f.text[:40]}"
+            lambda f: f"{f.tracking_number}（{f.audit.agency} {f.audit.title}）{Truncator(f.text).chars(40)}"
         )
 
 

@@ -1,6 +1,7 @@
 """Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -229,7 +230,7 @@ def inbox_summaries(processes):
         "process_id", "tracking_number", "text", "lead_unit__name", "due_date", "state"
     )
     return {
-        pid: {"case_number": number, "title": text[:40], "unit": unit, "due": due,
+        pid: {"case_number": number, "title": Truncator(text).chars(40), "unit": unit, "due": due,
               "overdue": state != State.CLOSED and due < today}
         for pid, number, text, unit, due, state in rows
     }
@@ -276,7 +277,7 @@ def contributions_of(person, start, end):
         result.append({
             "kind": "finding",
             "case_number": f.tracking_number,
-            "title": f"{f.audit.agency}{f.audit.get_kind_display()}：{f.text[:60]}",
+            "title": f"{f.audit.agency}{f.audit.get_kind_display()}：{Truncator(f.text).chars(60)}",
             "role": "主辦" if f.pk in lead else "協辦",
             "share": None,
             "state": f.get_state_display(),

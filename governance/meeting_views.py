@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -127,7 +128,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda.all()
         self.fields["agenda_item"].label_from_instance = (
-            lambda item: f"{item.sort_order}. {item.reference + ' ' if item.reference else ''}{item.title[:40]}"
+            lambda item: f"{item.sort_order}. {item.reference + ' ' if item.reference else ''}{Truncator(item.title).chars(40)}"
         )
         self.fields["action_unit"].queryset = active_units().order_by("sort_order", "code")
 

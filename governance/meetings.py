@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .models import AgendaItem, GroupMeeting, MeetingDecision, Unit
@@ -184,7 +185,7 @@ def set_agenda(*, actor, meeting, items):
         ])
         lines = [
             f"{order}. {'［' + item.reason + '］' if item.reason else ''}"
-            f"{item.reference.strip() + ' ' if item.reference.strip() else ''}{item.title.strip()[:40]}"
+            f"{item.reference.strip() + ' ' if item.reference.strip() else ''}{Truncator(item.title.strip()).chars(40)}"
             for order, item in enumerate(items, start=1)
         ]
         record_event(case_kind=CASE_KIND, case_ref=str(locked.pk), actor=actor, action="排定議程",

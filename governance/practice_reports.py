@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from . import notifications
 from .attachments import describe_upload
@@ -189,7 +190,7 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
             recipient_ids=heads, key=f"practice-report:{report.pk}:{event.pk}",
             subject=f"【待確認】{quarter_name(period)} 計畫推動作法季報：{practice.number} {unit.name}",
             text=(f"{actor.get_full_name()}（{unit.name}）{action}：推動作法 {practice.number}"
-                  f"「{practice.text[:60]}」，執行狀況「{report.get_status_display()}」。請確認，或退回補正。"),
+                  f"「{Truncator(practice.text).chars(60)}」，執行狀況「{report.get_status_display()}」。請確認，或退回補正。"),
             url=reverse("plan:report_practice", args=[practice.pk, unit.pk, period]),
         )
     return report
@@ -224,7 +225,7 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
             subject=(f"{'【已確認】' if approve else '【退回】'}{quarter_name(report.period)} 計畫推動作法季報："
                      f"{report.practice.number} {report.unit.name}"),
             text=(f"{actor.get_full_name()}（{report.unit.name}主管）{action}：推動作法 "
-                  f"{report.practice.number}「{report.practice.text[:60]}」。{said}"
+                  f"{report.practice.number}「{Truncator(report.practice.text).chars(60)}」。{said}"
                   + ("" if approve else "請修正後重新填報。")),
             url=reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
         )
