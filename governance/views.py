@@ -13,8 +13,8 @@ from proposals import selectors as proposal_selectors
 
 from . import inbox as inbox_selectors
 from . import practice_reports
-from .permissions import can
-from .roles import Capability
+from .permissions import can, can_anywhere
+from .roles import UNIT_SCOPED, Capability
 from .selectors import person_profile
 
 
@@ -28,6 +28,8 @@ def home(request):
         "counts": counts,
         "first_tasks": first_tasks,
         "may": {cap.value: can(request.user, cap) for cap in Capability},
+        # Unit-scoped duties held in some unit (the head's review, the liaison's reports).
+        "may_in_unit": {cap.value: can_anywhere(request.user, cap) for cap in UNIT_SCOPED},
         "may_propose": proposal_selectors.may_propose(request.user),
         "may_list_all": proposal_selectors.may_list_all(request.user),
         "may_list_audits": audit_selectors.may_list_all(request.user),

@@ -60,6 +60,12 @@ def test_home_lists_role_duties(login_as):
     html = login_as("director").get("/home/").content.decode()
     assert "決行提案採行與解除列管" in html
     assert "館長" in html
+    # A unit's liaison and head have different duties.
+    liaison = login_as("readers-liaison").get("/home/").content.decode()
+    head = login_as("readers-head").get("/home/").content.decode()
+    assert "填報本單位的提案執行進度" in liaison and "初審本單位提案" not in liaison
+    assert "初審本單位提案" in head and "填報本單位的提案執行進度" not in head
+    assert "提出創意提案" in liaison and "提出創意提案" in head
 
 
 def test_viewflow_strings_are_translated(login_as):
