@@ -1,6 +1,7 @@
 """The remediation process over HTTP as the real roles, round by round, with its trail."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -60,6 +61,11 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     assert finding.state == State.IN_PROGRESS
     assert [p.approval for p in finding.plans.all()] == [RemediationPlan.Approval.RETURNED,
                                                            RemediationPlan.Approval.APPROVED]
+    # Each plan says who decided what: the return with its comment, the approval without one.
+    page = drive.as_("readers-head").get(f"/audits/findings/{finding.pk}/").content.decode()
+    head = person("readers-head").get_full_name()
+    assert f"{head} 主管退回" in page and "：請提出具體改善作法" in page
+    assert re.search(rf"{head} 主管核定 \d+/\d\d/\d\d \d\d:\d\d</p>", page)
     # The supporting unit contributes its part; the lead unit's report gathers it.
     client = drive.as_("planning-liaison")
     response = client.post(f"/audits/findings/{finding.pk}/contribute/",
