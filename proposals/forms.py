@@ -187,9 +187,10 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("decision") == Proposal.Decision.ADOPT:
-            if not data.get("lead_unit"):
+            # A field already refused (a date that does not exist) keeps its own message only.
+            if not data.get("lead_unit") and "lead_unit" not in self.errors:
                 self.add_error("lead_unit", _("採行須指定主辦單位。"))
-            if not data.get("due_date"):
+            if not data.get("due_date") and "due_date" not in self.errors:
                 self.add_error("due_date", _("採行須指定預定完成日。"))
         return data
 
