@@ -48,3 +48,13 @@ def test_the_first_tab_offers_to_skip_to_the_main_content(page, live_org, demo_p
     # The next Tab goes on inside the main content, past the menu.
     page.keyboard.press("Tab")
     assert page.evaluate("document.getElementById('gov-main').contains(document.activeElement)")
+
+
+def test_the_password_toggle_is_named_for_screen_readers(page, live_org):
+    page.goto(f"{live_org.url}/accounts/login/")
+    show = page.get_by_role("button", name="顯示密碼")
+    expect(show).to_be_visible()
+    expect(show).to_have_attribute("aria-pressed", "false")
+    show.click()
+    expect(page.locator("input[name=password]")).to_have_attribute("type", "text")
+    expect(page.get_by_role("button", name="隱藏密碼")).to_have_attribute("aria-pressed", "true")
