@@ -130,6 +130,11 @@ def schedule_meeting(*, actor, scheduled_for, location, chair):
         raise ValidationError(_("地點不可超過 200 字。"))
     if chair is not None and not chair.is_active:
         raise ValidationError(_("主席須為在職人員。"))
+    same_time = GroupMeeting.objects.filter(scheduled_for=scheduled_for).exclude(state=State.CANCELLED).first()
+    if same_time is not None:
+        raise ValidationError(
+            _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
+            % {"time": format_roc_datetime(scheduled_for), "meeting": meeting_label(same_time)})
     year = roc_year_of(scheduled_for)
     # Two people scheduling at once may pick the same number: the unique key refuses the
     # second, which takes the next number.

@@ -36,6 +36,16 @@ def test_meetings_are_numbered_within_their_roc_year(org):
     assert first.state == GroupMeeting.State.SCHEDULED and first.chair.username == "director"
 
 
+def test_a_second_meeting_at_the_same_time_is_refused(org):
+    first = schedule(datetime.date(2026, 3, 8))
+    with pytest.raises(ValidationError, match="115/03/08 14:00 已排定 115 年第 1 次會議，請勿重複排定"):
+        schedule(datetime.date(2026, 3, 8), location="另一間會議室")
+    assert GroupMeeting.objects.count() == 1
+    # Once that one is cancelled, the time is free again.
+    GroupMeeting.objects.filter(pk=first.pk).update(state=GroupMeeting.State.CANCELLED)
+    assert schedule(datetime.date(2026, 3, 8)).number == 2
+
+
 def test_the_year_is_the_taipei_year(org):
     # 2026-12-31 23:30 in Taipei is 民國 115 年 (it is 15:30 UTC).
     late = meetings.schedule_meeting(actor=user("tracking"), location="", chair=None,
