@@ -274,6 +274,19 @@ def send_weekly_digest(today=None):
     return len(notifications)
 
 
+def _event_notices(news, preferences, due_date=None):
+    """The notices of one CaseNews, one per recipient; e-mailed to those who take e-mail."""
+    with translation.override("zh-hant"):
+        body = render_to_string("governance/email/event.txt", {
+            "text": news.text, "link": _absolute(news.url), "agency_name": settings.AGENCY_NAME})
+    return [
+        Notification(recipient_id=pk, kind=Notification.Kind.EVENT, key=news.key, subject=news.subject[:300],
+                     body=body, url=news.url, due_date=due_date,
+                     email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2])
+        for pk in news.recipient_ids
+    ]
+
+
 def notify(*, recipient_ids, key, subject, text, url):
     """Tell people that something happened to a case they must act on (a report awaits
     their confirmation, theirs was returned): in the app, and by e-mail to those who take
@@ -281,18 +294,11 @@ def notify(*, recipient_ids, key, subject, text, url):
     the e-mails go out when it commits."""
     from .tasks import deliver_notification_emails
 
-    recipient_ids = sorted({pk for pk in recipient_ids if pk})
+    recipient_ids = tuple(sorted({pk for pk in recipient_ids if pk}))
     if not recipient_ids:
         return
-    with translation.override("zh-hant"):
-        body = render_to_string("governance/email/event.txt", {
-            "text": text, "link": _absolute(url), "agency_name": settings.AGENCY_NAME})
-    preferences = _preferences(recipient_ids)
-    Notification.objects.bulk_create([
-        Notification(recipient_id=pk, kind=Notification.Kind.EVENT, key=key, subject=subject[:300],
-                     body=body, url=url, email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2])
-        for pk in recipient_ids
-    ], ignore_conflicts=True)
+    news = CaseNews(key=key, recipient_ids=recipient_ids, subject=subject, text=text, url=url)
+    Notification.objects.bulk_create(_event_notices(news, _preferences(recipient_ids)), ignore_conflicts=True)
     transaction.on_commit(deliver_notification_emails.delay)
 
 
@@ -303,17 +309,8 @@ def notify_case_news(now=None):
     since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
     items = [item for path in settings.NEWS_SOURCES for item in import_string(path)(since)]
     preferences = _preferences({pk for item in items for pk in item.recipient_ids})
-    notifications = []
-    for item in items:
-        with translation.override("zh-hant"):
-            body = render_to_string("governance/email/event.txt", {
-                "text": item.text, "link": _absolute(item.url), "agency_name": settings.AGENCY_NAME})
-        notifications += [
-            Notification(recipient_id=pk, kind=Notification.Kind.EVENT, key=item.key, subject=item.subject,
-                         body=body, url=item.url, email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2])
-            for pk in item.recipient_ids
-        ]
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    notices = [notice for item in items for notice in _event_notices(item, preferences)]
+    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
     return len(items)
 
 
@@ -342,21 +339,18 @@ def notify_assigned_tasks(now=None):
     if not tasks:
         return 0
     preferences = _preferences({task.owner_id for task in tasks})
-    notifications = []
+    notices = []
     for row in inbox.task_rows(tasks):
         case = f"{row.case_number} {row.case_title}".strip()
         due = f"，期限 {format_roc(row.due)}" if row.due else ""
-        with translation.override("zh-hant"):
-            body = render_to_string("governance/email/event.txt", {
-                "text": f"{row.flow_title}「{case}」的「{row.task_title}」已指派給您{due}。",
-                "link": _absolute(row.url), "agency_name": settings.AGENCY_NAME})
-        notifications.append(Notification(
-            recipient_id=row.task.owner_id, kind=Notification.Kind.EVENT, key=f"task:{row.task.pk}:assigned",
-            subject=f"【新任務】{row.task_title}：{case}"[:300], body=body, url=row.url,
-            due_date=row.due if isinstance(row.due, datetime.date) else None,
-            email_wanted=preferences.get(row.task.owner_id, DEFAULT_PREFERENCE)[2],
-        ))
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+        news = CaseNews(
+            key=f"task:{row.task.pk}:assigned", recipient_ids=(row.task.owner_id,),
+            subject=f"【新任務】{row.task_title}：{case}",
+            text=f"{row.flow_title}「{case}」的「{row.task_title}」已指派給您{due}。", url=row.url,
+        )
+        notices += _event_notices(news, preferences,
+                                  due_date=row.due if isinstance(row.due, datetime.date) else None)
+    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
     return len(tasks)
 
 
