@@ -746,7 +746,8 @@ class _Seeder:
         elif kind == "revise":
             self.run(proposal, "revise", content=self.content(case, **args[0]), co_proposers=co)
         elif kind == "withdraw":
-            services.withdraw_proposal(actor=proposal.submitter, proposal=proposal, reason=args[0])
+            services.withdraw_proposal(actor=proposal.submitter, proposal=proposal, reason=args[0],
+                                           confirmed=True)
         elif kind == "assign":
             members = [self.person(m) for m in args[0]]
             self.run(proposal, "assign_reviewers", self.person("tracking"), members=members)

@@ -264,7 +264,9 @@ def can_withdraw(user, proposal):
 
 
 @transaction.atomic
-def withdraw_proposal(*, actor, proposal, reason=""):
+def withdraw_proposal(*, actor, proposal, confirmed, reason=""):
+    """The submitter takes the proposal back before first review; it cannot be undone, so the
+    person must have said they mean it (`confirmed`)."""
     from .flows import ProposalFlow
 
     if proposal.submitter_id != actor.pk:
@@ -275,6 +277,8 @@ def withdraw_proposal(*, actor, proposal, reason=""):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not can_withdraw(actor, proposal):
             raise PermissionDenied("初審開始後即不能撤回")
+        if not confirmed:
+            raise ValidationError("撤回後不能恢復，請勾選「確定撤回本提案」後再送出。")
         now = timezone.now()
         _open_tasks(proposal).update(status=STATUS.CANCELED, finished=now)
         process = proposal.process

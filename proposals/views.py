@@ -239,7 +239,8 @@ def proposal_withdraw(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     try:
         services.withdraw_proposal(actor=request.user, proposal=proposal,
-                                   reason=request.POST.get("reason", ""))
+                                   reason=request.POST.get("reason", ""),
+                                   confirmed=bool(request.POST.get("confirm")))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

@@ -194,7 +194,12 @@ def test_adoption_needs_lead_unit_and_due_date(drive):
 def test_withdraw_before_review_cancels_the_process(drive, person):
     proposal = drive.submit("reference-staff1")
     client = drive.as_("reference-staff1")
-    response = client.post(f"/proposals/{proposal.pk}/withdraw/", {"reason": "重複送出"})
+    # Not without saying they mean it: it cannot be undone.
+    response = client.post(f"/proposals/{proposal.pk}/withdraw/", {"reason": "重複送出"}, follow=True)
+    assert "請勾選「確定撤回本提案」" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == State.FIRST_REVIEW
+    response = client.post(f"/proposals/{proposal.pk}/withdraw/", {"reason": "重複送出", "confirm": "1"})
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.state == State.WITHDRAWN
