@@ -58,7 +58,8 @@ class ProposalForm(forms.ModelForm):
         label=_("共同提案人"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一位：帳號 貢獻比例，例如「readers-staff2 30」。提案人的比例為 100% 減去其他人的合計。"),
+        help_text=_("每行一位：姓名或帳號、貢獻比例，例如「王小明 30」或「readers-staff2 30」。"
+                    "提案人的比例為 100% 減去其他人的合計。"),
     )
     attachments = MultipleFileField(label=_("附件"))
 
@@ -99,12 +100,23 @@ class ProposalForm(forms.ModelForm):
                 continue
             parts = line.replace("，", " ").replace(",", " ").replace("%", " ").split()
             if len(parts) != 2 or not parts[1].isdigit():
-                raise ValidationError(_("第 %(n)s 行格式應為「帳號 比例」。"), params={"n": number})
-            person = User.objects.filter(username=parts[0], is_active=True).first()
-            if person is None:
-                raise ValidationError(_("第 %(n)s 行：找不到帳號 %(u)s。"), params={"n": number, "u": parts[0]})
-            people.append((person, int(parts[1])))
+                raise ValidationError(_("第 %(n)s 行格式應為「姓名或帳號 比例」。"), params={"n": number})
+            people.append((self._person(number, parts[0]), int(parts[1])))
         return people
+
+    @staticmethod
+    def _person(number, who):
+        """The active person with this login, else the only one with this name."""
+        person = User.objects.filter(username=who, is_active=True).first()
+        if person is not None:
+            return person
+        named = list(User.objects.filter(full_name=who, is_active=True)[:2])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise ValidationError(_("第 %(n)s 行：有不只一位同仁名為 %(u)s，請改填帳號。"),
+                                  params={"n": number, "u": who})
+        raise ValidationError(_("第 %(n)s 行：找不到姓名或帳號 %(u)s。"), params={"n": number, "u": who})
 
     def content(self):
         data = self.cleaned_data

@@ -77,7 +77,7 @@ def test_bad_attachments_are_refused_with_a_clear_message(drive, settings):
 
 def test_co_proposer_shares_are_checked(drive):
     client = drive.as_("readers-staff1")
-    for co, message in (("readers-staff2 100", "合計須小於 100%"), ("nobody 10", "找不到帳號"),
+    for co, message in (("readers-staff2 100", "合計須小於 100%"), ("nobody 10", "找不到姓名或帳號 nobody"),
                         ("readers-staff2", "格式應為"), ("readers-staff1 10", "不可包含提案人本人")):
         response = client.post("/proposals/new/", {**proposal_form(co_proposers=co), "submit": "1"})
         assert response.status_code == 200, co
@@ -88,6 +88,24 @@ def test_co_proposer_shares_are_checked(drive):
 
     shares = [(p.person.username, p.share) for p in Proposal.objects.get().proposers.all()]
     assert shares == [("readers-staff1", 50), ("readers-staff2", 30), ("readers-head", 20)]
+
+
+def test_co_proposers_may_be_named_by_their_name(drive, person):
+    from governance.models import User
+    from proposals.models import Proposal
+
+    client = drive.as_("readers-staff1")
+    name = person("readers-staff2").get_full_name()
+    response = client.post("/proposals/new/", {**proposal_form(co_proposers=f"{name} 30"), "submit": "1"})
+    assert response.status_code == 302
+    assert [(p.person.username, p.share) for p in Proposal.objects.get().proposers.all()] == [
+        ("readers-staff1", 70), ("readers-staff2", 30)]
+    # Two people of that name: the login is asked for.
+    User.objects.create(username="namesake", full_name=name)
+    response = client.post("/proposals/new/", {**proposal_form(co_proposers=f"{name} 30", title="另一案"),
+                                               "submit": "1"})
+    assert response.status_code == 200
+    assert f"有不只一位同仁名為 {name}，請改填帳號" in response.content.decode()
 
 
 def test_an_adopted_proposal_below_every_grade_shows_no_reward_rather_than_zero(drive):
