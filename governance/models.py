@@ -389,6 +389,10 @@ class Notification(models.Model):
             # as small as the day's pending mail, however long the history).
             models.Index(fields=["id"], name="notification_outbox",
                          condition=models.Q(emailed_at__isnull=True, email_wanted=True)),
+            # Case notices still unread, which settle() and the minute job look through: as
+            # small as what people have not read yet.
+            models.Index(fields=["key"], name="notification_unread_event",
+                         condition=models.Q(read_at__isnull=True, kind="event")),
         ]
 
     def __str__(self):

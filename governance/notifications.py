@@ -357,8 +357,9 @@ def notify_assigned_tasks(now=None):
 def settle(key_prefix):
     """Mark read, for everyone, the notices about something now handled (keys starting with
     `key_prefix`): a report confirmed leaves no head with a 【待確認】 to clear by hand."""
-    return Notification.objects.filter(key__startswith=key_prefix, read_at__isnull=True).update(
-        read_at=timezone.now())
+    return Notification.objects.filter(
+        kind=Notification.Kind.EVENT, read_at__isnull=True, key__startswith=key_prefix,
+    ).update(read_at=timezone.now())
 
 
 def settle_done_task_notices():
