@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from governance.plan_models import PracticeReport
-from governance.rocdate import quarter_label, roc_year, today_taipei
+from governance.rocdate import quarter_label, quarter_name, roc_year, today_taipei
 from plan_factory import make_plan
 from test_browser_audit import browser_context_args, log_in  # noqa: F401 (fixture: zh-TW browser)
 
@@ -21,7 +21,7 @@ PRACTICE = "讀者辦證服務單一窗口服務"
 def test_liaison_reports_head_confirms_office_sees_the_quarter(page, live_org, demo_password, tmp_path):
     base = live_org.url
     make_plan(roc_year(today_taipei()))  # this year's plan: this quarter is open
-    period = quarter_label(today_taipei())
+    period = quarter_name(quarter_label(today_taipei()))  # 115 年第 4 季, as people read it
     evidence = tmp_path / "辦證統計.pdf"
     evidence.write_bytes(b"%PDF-1.4 statistics")
 
