@@ -384,6 +384,8 @@ def record_tracking_decision(*, actor, activation, outcome, meeting_date, minute
     if outcome == TrackingDecision.Outcome.CONTINUE:
         if new_due_date is None or new_due_date <= today_taipei():
             raise ValidationError("繼續列管須訂定晚於今天的新改善期限。")
+    elif new_due_date is not None:
+        raise ValidationError("解除列管不需新改善期限；若要繼續列管，請改選「繼續列管」。")
     TrackingDecision.objects.create(
         finding=finding, round=finding.round, outcome=outcome, meeting_date=meeting_date,
         minutes_reference=minutes_reference.strip(), new_due_date=new_due_date,

@@ -89,6 +89,11 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     drive.progress(finding, 100, "第三輪：全部改善並經複查", propose=True)
     drive.request_removal(finding)
     drive.review_removal(finding)
+    # Removal with a new deadline says the two do not go together; nothing is decided.
+    data = {"outcome": "remove", "meeting_date": days(0), "minutes_reference": "第 5 次館務會議紀錄",
+            "new_due_date": days(200), "note": ""}
+    response = drive.step("tracking", finding, "council_decision", data, expect=200)
+    assert "解除列管不需新改善期限" in response.content.decode()
     drive.council(finding, "remove")
     assert finding.state == State.CLOSED and finding.closed_on is not None
     assert [d.outcome for d in finding.decisions.all()] == ["continue", "continue", "remove"]
