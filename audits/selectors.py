@@ -177,6 +177,12 @@ def audits_for(user):
     ).order_by("-held_on", "-pk")
 
 
+def awaiting_reply(audit):
+    """Every finding of the audit is closed, and the reply to the superior agency is not yet
+    recorded (the list says 待函復 from its counts; a page asks this)."""
+    return not audit.closed and not audit.findings.exclude(state=State.CLOSED).exists()
+
+
 # ---------------------------------------------------------------- one finding
 
 

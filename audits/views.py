@@ -111,6 +111,7 @@ def audit_detail(request, pk):
     findings = selectors.filter_findings(selectors.visible_findings(request.user), audit=audit)
     ctx = {
         "audit": audit,
+        "awaiting_reply": selectors.awaiting_reply(audit),
         "findings": findings,
         "today": today_taipei(),
         "summary": selectors.summary_by_unit(findings),

@@ -111,12 +111,17 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     assert light.decisions.get().outcome == TrackingDecision.Outcome.REMOVE
     assert not light.review_meetings.exists()
 
+    # Every finding closed: the audit's page and the list both say it waits for the reply.
+    client = drive.as_("tracking")
+    assert '<span class="gov-badge">待函復</span>' in client.get(f"/audits/{audit.pk}/").content.decode()
+    assert "待函復" in client.get("/audits/").content.decode()
     # The reply reports every finding closed: not dated before the last closure.
     last_closed = max(f.closed_on for f in (finding, light))
     early = drive.reply(audit, replied_on=(last_closed - datetime.timedelta(days=1)).isoformat(), expect=200)
     assert "回復日期不可早於最後一項解除列管日期" in early.content.decode() and not audit.closed
     drive.reply(audit)
     assert audit.closed and audit.reply_document_number == "國圖秘字第1150000321號"
+    assert '<span class="gov-badge">已函復結案</span>' in client.get(f"/audits/{audit.pk}/").content.decode()
     for f in (finding, light):
         check = verify_case(FINDING_KIND, f.trail_ref)
         assert check.ok, check.describe()
