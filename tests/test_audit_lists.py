@@ -42,6 +42,12 @@ def test_all_findings_filter_by_audit_unit_state_and_year(drive, audits):
     assert "個資檔案未加密" in html and "館藏盤點逾期" not in html
     year = Finding.objects.first().roc_year
     assert "沒有符合的列管事項" in client.get("/audits/findings/", {"year": year - 1}).content.decode()
+    # The year as ROC or AD, as on every other page.
+    for given in (str(year), str(year + 1911), f"民國{year}年"):
+        html = client.get("/audits/findings/", {"year": given}).content.decode()
+        assert "個資檔案未加密" in html and "沒有符合的列管事項" not in html, given
+    html = client.get("/audits/findings/", {"year": "明年"}).content.decode()
+    assert "年度「明年」無法辨識" in html
 
 
 def test_summaries_count_open_closed_overdue_and_days_to_close(drive, audits):
