@@ -19,7 +19,7 @@ from . import charts
 from . import dashboard as selectors
 from .evidence import EvidenceYearError, parse_year
 from .models import Unit
-from .rocdate import format_roc_short, roc_year, today_taipei
+from .rocdate import format_roc_short, quarter_label, roc_year, today_taipei
 
 QUARTERS = [
     ("", gettext_lazy("全年度")),
@@ -113,10 +113,16 @@ class _Links:
 
     def __init__(self, scope, period):
         self.agency, self.year = scope.agency, period.year
+        # The proposals list filters by year: its rows match a cell only for a whole year.
+        self.whole_year = not period.quarter
 
-    def proposals(self, unit):
+    def proposals(self, unit, state=None):
         name = "proposals:all" if self.agency else "proposals:unit"
-        return f"{reverse(name)}?{urlencode({'unit': unit.pk, 'year': self.year})}"
+        query = {"unit": unit.pk, "year": self.year, **({"state": state} if state else {})}
+        return f"{reverse(name)}?{urlencode(query)}"
+
+    def proposals_in_state(self, unit, state, count):
+        return self.proposals(unit, state) if count and self.whole_year else ""
 
     def findings(self, unit, overdue=False):
         name = "audits:findings" if self.agency else "audits:unit_findings"
@@ -181,7 +187,8 @@ def _proposals_section(data, links):
         "columns": [_("提案單位"), *labels, _("合計")],
         "rows": [
             {"header": r["unit"].name, "url": links.proposals(r["unit"]),
-             "cells": [_cell(n) for n in r["counts"]] + [_cell(r["total"])]}
+             "cells": [_cell(n, url=links.proposals_in_state(r["unit"], value, n))
+                       for n, (value, _label) in zip(r["counts"], figure["states"])] + [_cell(r["total"])]}
             for r in rows
         ],
         "footer": [_cell(n) for n in figure["totals"]] + [_cell(figure["total"])],
@@ -352,7 +359,10 @@ def _practices_section(data):
         ] if version else [],
         "footer": [_cell(totals["late"], emphasis=True), _cell(totals["on_track"]), _cell(totals["total"])],
         "late": [
-            {**item, "missed": "、".join(format_roc_short(d) for d in item["missed"])}
+            {**item, "missed": "、".join(format_roc_short(d) for d in item["missed"]),
+             # The report owed for the earliest missed deadline, where the unit writes it.
+             "url": reverse("plan:report_practice",
+                            args=[item["practice_id"], item["unit_id"], quarter_label(item["missed"][0])])}
             for item in figure["late"]
         ],
     }

@@ -427,6 +427,8 @@ def test_the_director_sees_every_unit_as_charts_and_tables(world, client):
     assert practices["企劃推廣組"] == ["1", "0", "1"] and practices["合計"] == ["1", "3", "4"]
     late = tables["期限已過而季報未經主管確認"]
     assert late[1] == ["1.1", "推動作法 1.1：簡化申辦流程", "企劃推廣組", "115/03/31"]
+    # A late practice opens the report its unit owes for that quarter.
+    assert re.search(rf'href="/plan/reports/practices/\d+/units/{unit("planning").pk}/115Q1/">推動作法 1.1', html)
     proposals = {row[0]: row[1:] for row in tables["資料表：提案件數：各單位、各狀態"][1:]}
     assert proposals["閱覽典藏組"][-1] == "3" and proposals["合計"][-1] == "5"
     # Six charts, each an image with its name, title and description, well-formed XML.
@@ -440,6 +442,18 @@ def test_the_director_sees_every_unit_as_charts_and_tables(world, client):
     assert f'href="/proposals/all/?unit={readers}&amp;year=115"' in html
     assert f'href="/audits/findings/?unit={readers}&amp;overdue=on"' in html
     assert "另有不予受理 1 件，不列入統計" in html
+    # Each count of a unit and a state opens the list of exactly those proposals.
+    from proposals.models import Proposal
+
+    columns = tables["資料表：提案件數：各單位、各狀態"][0][1:-1]
+    states = {str(label): value for value, label in Proposal.State.choices}
+    for label, count in zip(columns, proposals["閱覽典藏組"][:-1]):
+        if count == "0":
+            continue
+        url = f"/proposals/all/?unit={readers}&year=115&state={states[label]}"
+        assert f'href="{url.replace("&", "&amp;")}"' in html, label
+        listed = client.get(url).content.decode()
+        assert f"計 {count} 件" in listed, (label, count)
 
 
 @pytest.mark.parametrize("login", ["deputy", "tracking"])
