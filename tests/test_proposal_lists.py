@@ -50,6 +50,10 @@ def test_all_proposals_with_filters_and_search(drive, cases):
     assert c.title in html and a.title not in html
     html = client.get("/proposals/all/", {"year": a.roc_year + 1}).content.decode()
     assert "沒有符合的提案" in html
+    # The year as ROC or AD, as on every other page; one it cannot read is said so.
+    for given in (str(a.roc_year), str(a.roc_year + 1911)):
+        assert a.title in client.get("/proposals/all/", {"year": given}).content.decode(), given
+    assert "年度「明年」無法辨識" in client.get("/proposals/all/", {"year": "明年"}).content.decode()
 
 
 def test_statistics_exclude_not_accepted(drive, cases):
