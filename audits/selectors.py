@@ -177,6 +177,22 @@ def audits_for(user):
     ).order_by("-held_on", "-pk")
 
 
+def same_document_number(audit):
+    """Other audits registered under the same 來文文號 (written alike: full- or half-width,
+    spaces): most likely the same letter registered twice."""
+    from governance.docnumber import DocumentNumberError, parse_document_number
+
+    def normalised(text):
+        try:
+            return parse_document_number(text).normalised
+        except DocumentNumberError:
+            return None
+
+    mine = parse_document_number(audit.document_number)
+    candidates = Audit.objects.exclude(pk=audit.pk).filter(document_number__contains=mine.serial)
+    return [other for other in candidates if normalised(other.document_number) == mine.normalised]
+
+
 def awaiting_reply(audit):
     """Every finding of the audit is closed, and the reply to the superior agency is not yet
     recorded (the list says 待函復 from its counts; a page asks this)."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import documents, exports, inbox, submissions
-from governance.rocdate import today_taipei
+from governance.rocdate import format_roc, today_taipei
 
 from . import selectors, services
 from .forms import (
@@ -101,6 +101,11 @@ def audit_register(request):
             form.add_error(None, e)
         else:
             messages.success(request, _("已登錄考核及 %(n)s 項考核意見。") % {"n": audit.findings.count()})
+            for other in selectors.same_document_number(audit):
+                messages.warning(request, _("注意：來文文號 %(number)s 也登錄於「%(agency)s %(title)s」（%(held)s），"
+                                            "請確認是否重複登錄。") % {
+                    "number": audit.document_number, "agency": other.agency, "title": other.title,
+                    "held": format_roc(other.held_on)})
             return redirect("audits:audit", pk=audit.pk)
     return render(request, "audits/audit_form.html",
                   {"form": form, "findings": findings, "more_rows": rows + 4})

@@ -43,6 +43,20 @@ def test_registration_enters_the_audit_once_and_starts_a_process_per_finding(dri
     assert verify_case(AUDIT_KIND, audit.trail_ref).ok
 
 
+def test_a_document_number_registered_before_is_pointed_out(drive):
+    client = drive.as_("tracking")
+    first = drive.register([finding_fields(0)])
+    page = client.get(f"/audits/{first.pk}/").content.decode()
+    assert "請確認是否重複登錄" not in page
+    # The same letter again, written with half-width brackets and a space: registered, and said.
+    second = drive.register([finding_fields(0)], document_number="臺教綜(一)字第 1150012345號")
+    page = client.get(f"/audits/{second.pk}/").content.decode()
+    assert "注意：來文文號 臺教綜(一)字第 1150012345號 也登錄於" in page and "請確認是否重複登錄" in page
+    # Another letter: nothing said.
+    third = drive.register([finding_fields(0)], document_number="臺教綜（一）字第1150012346號")
+    assert "請確認是否重複登錄" not in client.get(f"/audits/{third.pk}/").content.decode()
+
+
 def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive, person):
     audit = drive.register([finding_fields(0, lead="readers", supporting=["planning"]),
                             finding_fields(1, kind="observation", lead="reference", self_tracked=True)])
