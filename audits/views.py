@@ -267,6 +267,8 @@ def _task(request, form, step, step_kwargs, finding, template_extra=None):
         "finding": finding,
         "task_title": request.activation.flow_task.task_title,
         "rounds": selectors.rounds_of(finding) if finding else [],
+        # What the review meeting decided is what the liaison plans and the head approves by.
+        "meetings": finding.review_meetings.all() if finding else [],
         "overdue": selectors.is_overdue(finding) if finding else False,
         **(template_extra or {}),
     }

@@ -66,10 +66,12 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     drive.plan(finding, "僅張貼告示。")
     drive.approve_plan(finding, approve=False, comment="請提出具體改善作法")
     assert finding.state == State.PLANNING
-    # The liaison rewrites the returned plan from its words, not from a blank form.
+    # The liaison rewrites the returned plan from its words, not from a blank form, with what
+    # the review meeting decided in view.
     task = open_task(finding.process_id, "plan")
     page = drive.as_("readers-liaison").get(task.reverse("execute")).content.decode()
     assert "\n僅張貼告示。</textarea>" in page
+    assert "檢討會議" in page and "依考核意見限期改善" in page
     drive.plan(finding)
     drive.approve_plan(finding)
     assert finding.state == State.IN_PROGRESS
