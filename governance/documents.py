@@ -5,6 +5,7 @@ order and prints the result of checking the case's hash chain, so a tampered tra
 says so on paper.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -275,10 +276,13 @@ class EvidencePdf:
 
 
 def evidence_filename(person, start, end):
-    """考績佐證-115-readers-staff1.pdf (or 考績佐證-1150101-1150630-<login>.pdf)."""
+    """考績佐證-115-許志偉-readers-staff1.pdf (or 考績佐證-1150101-1150630-<name>-<login>.pdf):
+    the name HR looks for, the login keeping two people of one name apart."""
     from .evidence import period_label
 
-    return f"考績佐證-{period_label(start, end)}-{person.username}.pdf"
+    name = re.sub(r'[\\/:*?"<>|\s]+', "", getattr(person, "full_name", "") or "")
+    who = f"{name}-{person.username}" if name else person.username
+    return f"考績佐證-{period_label(start, end)}-{who}.pdf"
 
 
 def person_evidence(person, start, end, *, generated_by=None, fetcher=None):

@@ -44,8 +44,9 @@ def test_batch_makes_one_pdf_per_person_and_offers_the_zip(
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert quote("考績佐證-115-閱覽典藏組.zip") in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert archive.namelist() == [f"考績佐證-115-{login}.pdf" for login in READERS]
-    assert "共同提案人 40%" in flat(pdf_text(archive.read("考績佐證-115-readers-staff2.pdf")))
+    assert archive.namelist() == [f"考績佐證-115-{person(login).full_name}-{login}.pdf" for login in READERS]
+    assert archive.namelist()[2] == "考績佐證-115-許志偉-readers-staff1.pdf"  # the name HR looks for
+    assert "共同提案人 40%" in flat(pdf_text(archive.read("考績佐證-115-鄭雅雯-readers-staff2.pdf")))
     assert EvidenceDocument.objects.filter(generated_by=person("hr")).count() == 4
     # The list page shows the batch.
     page = client.get(reverse("evidence:index")).content.decode()
@@ -71,7 +72,7 @@ def test_only_people_with_items(proposal, client, person, django_capture_on_comm
     assert "2 人在期間內沒有紀錄" in page
     content = b"".join(client.get(reverse("evidence:batch_zip", args=[batch.pk])).streaming_content)
     assert zipfile.ZipFile(io.BytesIO(content)).namelist() == [
-        "考績佐證-115-readers-staff1.pdf", "考績佐證-115-readers-staff2.pdf"]
+        "考績佐證-115-許志偉-readers-staff1.pdf", "考績佐證-115-鄭雅雯-readers-staff2.pdf"]
 
 
 def test_unfinished_batch_shows_progress_and_refuses_the_zip(org, client, person):

@@ -156,10 +156,21 @@ def test_same_data_gives_the_same_fingerprint_and_each_issue_is_recorded(proposa
 def test_file_names_and_periods():
     class P:
         username = "readers-staff1"
+        full_name = "許志偉"
 
-    assert documents.evidence_filename(P, *YEAR) == "考績佐證-115-readers-staff1.pdf"
+    class NoName:
+        username = "readers-staff1"
+        full_name = ""
+
+    class Odd:
+        username = "x1"
+        full_name = "王 小/明"
+
+    assert documents.evidence_filename(P, *YEAR) == "考績佐證-115-許志偉-readers-staff1.pdf"
     half = (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
-    assert documents.evidence_filename(P, *half) == "考績佐證-1150101-1150630-readers-staff1.pdf"
+    assert documents.evidence_filename(P, *half) == "考績佐證-1150101-1150630-許志偉-readers-staff1.pdf"
+    assert documents.evidence_filename(NoName, *YEAR) == "考績佐證-115-readers-staff1.pdf"
+    assert documents.evidence_filename(Odd, *YEAR) == "考績佐證-115-王小明-x1.pdf"  # no path separators
     assert documents.roc_period(*half) == "115年1月1日至115年6月30日"
     assert documents.commendations_text(0) == "無"
     assert documents.commendations_text(2) == "嘉獎二次"
@@ -191,17 +202,18 @@ def test_command_writes_one_pdf_per_person_of_the_unit(proposals, tmp_path, caps
     call_command("appraisal_evidence", year="115", unit="readers", out=str(out))
     logins = ["readers-head", "readers-liaison", "readers-staff1", "readers-staff2"]
     files = sorted(p.name for p in out.iterdir())
-    assert files == sorted(f"考績佐證-115-{login}.pdf" for login in logins)
+    names = {"readers-head": "蔡明哲", "readers-liaison": "楊惠如", "readers-staff1": "許志偉", "readers-staff2": "鄭雅雯"}
+    assert files == sorted(f"考績佐證-115-{names[login]}-{login}.pdf" for login in logins)
     output = capsys.readouterr().out
     for name in files:
         assert str(out / name) in output
     assert "4 份" in output
-    text = flat(pdf_text((out / "考績佐證-115-readers-staff2.pdf").read_bytes()))
+    text = flat(pdf_text((out / "考績佐證-115-鄭雅雯-readers-staff2.pdf").read_bytes()))
     assert "共同提案人 40%" in text and PERIOD in text
     assert EvidenceDocument.objects.filter(generated_by=None).count() == 4
     # An AD year is the same year; one person only.
     call_command("appraisal_evidence", year="2026", user="readers-staff1", out=str(tmp_path / "one"))
-    assert [p.name for p in (tmp_path / "one").iterdir()] == ["考績佐證-115-readers-staff1.pdf"]
+    assert [p.name for p in (tmp_path / "one").iterdir()] == ["考績佐證-115-許志偉-readers-staff1.pdf"]
 
 
 def test_command_fails_clearly_on_bad_input(org, tmp_path, frozen):

@@ -62,17 +62,17 @@ def test_hr_downloads_anyones_evidence_and_the_issue_is_recorded(proposal, clien
     staff2, hr = person("readers-staff2"), person("hr")
     assert pdf_url(staff2) == f"/evidence/people/{staff2.pk}.pdf"
     client.force_login(hr)
-    text = assert_pdf(client.get(pdf_url(staff2, year=115)), "考績佐證-115-readers-staff2.pdf",
+    text = assert_pdf(client.get(pdf_url(staff2, year=115)), "考績佐證-115-鄭雅雯-readers-staff2.pdf",
                       staff2.get_full_name(), proposal.case_number, "共同提案人 40%")
     evidence = appraisal_evidence(staff2, *period_of_year(115))
     assert evidence.fingerprint in text
     issued = EvidenceDocument.objects.get()
     assert (issued.person, issued.generated_by, issued.fingerprint) == (staff2, hr, evidence.fingerprint)
     # The period defaults to the current ROC year; an AD year or a date range work too.
-    assert_pdf(client.get(pdf_url(staff2)), "考績佐證-115-readers-staff2.pdf")
-    assert_pdf(client.get(pdf_url(staff2, year=2026)), "考績佐證-115-readers-staff2.pdf")
+    assert_pdf(client.get(pdf_url(staff2)), "考績佐證-115-鄭雅雯-readers-staff2.pdf")
+    assert_pdf(client.get(pdf_url(staff2, year=2026)), "考績佐證-115-鄭雅雯-readers-staff2.pdf")
     assert_pdf(client.get(pdf_url(staff2, start="115/1/1", end="115/6/30")),
-               "考績佐證-1150101-1150630-readers-staff2.pdf", "115年1月1日至115年6月30日")
+               "考績佐證-1150101-1150630-鄭雅雯-readers-staff2.pdf", "115年1月1日至115年6月30日")
     assert EvidenceDocument.objects.count() == 4
     # A bad period is refused with the reason, and nothing is recorded.
     response = client.get(pdf_url(staff2, year=3000))
@@ -84,7 +84,7 @@ def test_hr_downloads_anyones_evidence_and_the_issue_is_recorded(proposal, clien
 def test_a_person_downloads_their_own_but_no_one_elses(proposal, client, person):
     staff1, staff2 = person("readers-staff1"), person("readers-staff2")
     client.force_login(staff2)
-    assert_pdf(client.get(pdf_url(staff2, year=115)), "考績佐證-115-readers-staff2.pdf", "共同提案人 40%")
+    assert_pdf(client.get(pdf_url(staff2, year=115)), "考績佐證-115-鄭雅雯-readers-staff2.pdf", "共同提案人 40%")
     assert client.get(pdf_url(staff1, year=115)).status_code == 403
     # The unit head, the liaison, the director, an auditor: not a staff member's evidence.
     for login in ("readers-head", "readers-liaison", "director", "auditor", "tracking", "admin"):
