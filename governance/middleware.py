@@ -47,3 +47,20 @@ class ContentSecurityPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page in the person's language for 405 (a POST-only address opened as a link):
+    Django's require_POST answers with an empty body, a blank page in the browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.template.loader import render_to_string
+
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # out leads to the login page, then back to the task.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "governance.middleware.UserLanguageMiddleware",
+    # Inside the language's middleware: the page is in the person's language.
+    "governance.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",

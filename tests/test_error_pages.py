@@ -25,3 +25,10 @@ def test_a_missing_page_says_so_in_chinese(login_as, client, org):
 def test_the_server_error_page_stands_alone_in_chinese():
     html = render_to_string("500.html")
     assert "系統發生錯誤" in html and 'lang="zh-Hant"' in html and "{%" not in html
+
+
+def test_a_post_only_address_opened_as_a_link_says_what_to_do(login_as):
+    response = login_as("readers-staff1").get("/notifications/read/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "這個網址只能由頁面上的按鈕送出" in html and 'href="/"' in html
