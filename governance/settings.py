@@ -282,10 +282,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_without_traceback": {"()": "governance.log_filters.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs each rendering step at INFO; its warnings (failed fetches) still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs each rendering step at INFO; its warnings (failed fetches) still show.
+        "weasyprint.progress": {"level": "WARNING"},
+        # Requests: one line each (not also through Django's own console handler), refused
+        # ones without a traceback; server errors keep theirs.
+        "django.request": {"filters": ["refusals_without_traceback"], "handlers": ["console"],
+                           "propagate": False},
+    },
 }
 
 # The agency this installation serves; printed on documents.
