@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.docnumber import DocumentNumberField
+from governance.evidence import YearField
 from governance.models import Unit
 from governance.rocdate import ROCDateField
 from governance.selectors import active_units
@@ -186,20 +187,8 @@ class FindingFilterForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none(), required=False)
     state = forms.ChoiceField(label=_("狀態"), required=False, choices=[("", _("全部"))] + list(Finding.State.choices))
     overdue = forms.BooleanField(label=_("僅列逾期"), required=False)
-    year = forms.CharField(label=_("年度"), required=False, max_length=20,
-                           help_text=_("民國年（如 115）或西元年（如 2026）"))
+    year = YearField(label=_("年度"), required=False, help_text=_("民國年（如 115）或西元年（如 2026）"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units()
-
-    def clean_year(self):
-        # The same years as every other page: ROC or AD, full-width digits too.
-        from governance.evidence import EvidenceYearError, parse_year
-
-        if not self.cleaned_data["year"]:
-            return None
-        try:
-            return parse_year(self.cleaned_data["year"])
-        except EvidenceYearError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None

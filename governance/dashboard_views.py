@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from . import charts
 from . import dashboard as selectors
-from .evidence import EvidenceYearError, parse_year
+from .evidence import YearField
 from .models import Unit
 from .rocdate import format_roc_short, quarter_label, roc_year, today_taipei
 
@@ -36,8 +36,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class DashboardFilterForm(forms.Form):
-    year = forms.CharField(label=gettext_lazy("年度"), max_length=20,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}))
+    year = YearField(label=gettext_lazy("年度"))
     quarter = forms.ChoiceField(label=gettext_lazy("季別"), choices=QUARTERS, required=False)
     unit = UnitChoiceField(label=gettext_lazy("單位"), queryset=None, required=False)
 
@@ -57,12 +56,6 @@ class DashboardFilterForm(forms.Form):
         if not data.get("year"):
             data["year"] = str(roc_year(today_taipei()))
         return cls(data, **kwargs)
-
-    def clean_year(self):
-        try:
-            return parse_year(self.cleaned_data["year"])
-        except EvidenceYearError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
 
     def clean(self):
         data = super().clean()

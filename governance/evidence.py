@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django import forms
 from django.utils import timezone, translation
 
 from .rocdate import roc_year_range
@@ -152,6 +153,25 @@ def parse_year(value, today=None):
     raise EvidenceYearError(
         f"年度須為民國 1 至 {last_roc} 年（或西元 1912 至 {last_ad} 年），輸入的是 {year}。"
     )
+
+
+class YearField(forms.CharField):
+    """A year as people type it (ROC or AD, full-width digits too: parse_year), cleaned to
+    the ROC year; None when left empty and not required."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "size": 6}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_year(value)
+        except EvidenceYearError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
 
 
 def period_label(start, end):

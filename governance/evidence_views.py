@@ -23,9 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from . import documents, evidence_batches, submissions
 from .evidence import (
-    EvidenceYearError,
+    YearField,
     appraisal_evidence,
-    parse_year,
     people_in_period,
     period_label,
     period_of_year,
@@ -37,21 +36,10 @@ from .submissions import SubmissionTokenField
 class PeriodForm(forms.Form):
     """A period: an ROC (or AD) year by default, or a start and end date."""
 
-    year = forms.CharField(
-        label=gettext_lazy("年度"), required=False, max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
-    )
+    year = YearField(label=gettext_lazy("年度"), required=False)
     start = ROCDateField(label=gettext_lazy("起日"), required=False)
     end = ROCDateField(label=gettext_lazy("迄日"), required=False)
 
-    def clean_year(self):
-        value = self.cleaned_data["year"].strip()
-        if not value:
-            return None
-        try:
-            return parse_year(value)
-        except EvidenceYearError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
 
     def clean(self):
         data = super().clean()

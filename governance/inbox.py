@@ -214,12 +214,17 @@ def task_rows(tasks):
     return rows
 
 
+def case_page(process):
+    """The page of the case a process is about (its flow's `case_url`), or None."""
+    flow_case_url = getattr(process.flow_class, "case_url", None)
+    return flow_case_url(process) if flow_case_url else None
+
+
 def _task_url(task):
     if task.status == STATUS.DONE:
         # A finished task's own page is closed to its doer (viewflow shows it to administrators):
         # the archive leads to the case it was part of.
-        case_url = getattr(task.process.flow_class, "case_url", None)
-        return (case_url(task.process) if case_url else None) or ""
+        return case_page(task.process) or ""
     try:
         return task.reverse("index")
     except NoReverseMatch:  # a flow not mounted in this site's URLs: show the row without a link

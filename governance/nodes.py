@@ -31,6 +31,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
+from .inbox import case_page
 from .permissions import can
 from .roles import Capability
 
@@ -210,8 +211,7 @@ class HumanTask(flow.View):
 
 def case_url(process):
     """The page of the case a process is about (the flow's `case_url`), else the inbox."""
-    flow_case_url = getattr(process.flow_class, "case_url", None)
-    return (flow_case_url(process) if flow_case_url else None) or reverse("workflow:inbox")
+    return case_page(process) or reverse("workflow:inbox")
 
 
 def _answer_done_tasks(wrapped):

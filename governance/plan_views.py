@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from .text import LongTextField
 from . import plan_selectors as selectors
-from .evidence import EvidenceYearError, parse_year
+from .evidence import YearField
 from .permissions import can
 from .plan_models import Plan, PlanVersion
 from .plan_services import PlanImportError
@@ -97,10 +97,9 @@ def plan_xlsx(request, roc_year, number):
 
 
 class PlanUploadForm(forms.Form):
-    year = forms.CharField(
-        label=gettext_lazy("年度"), max_length=20,
+    year = YearField(
+        label=gettext_lazy("年度"),
         help_text=gettext_lazy("民國年（如 102）或西元年（如 2013）。該年度已有計畫時，匯入的檔案成為新的一版。"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
     )
     title = forms.CharField(
         label=gettext_lazy("計畫名稱"), required=False, max_length=200,
@@ -118,12 +117,6 @@ class PlanUploadForm(forms.Form):
                                "推動作法、完成期限、完成期限日期、承辦單位。"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_year(self):
-        try:
-            return parse_year(self.cleaned_data["year"])
-        except EvidenceYearError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -10,7 +10,6 @@ practice of the current one (and moves to the current practice row when it is ed
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,14 +32,13 @@ from .plan_models import (
     PracticeReportAttachment,
 )
 from .roles import Capability, UnitRole
-from .rocdate import ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
+from .rocdate import PERIOD_CODE, ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
 from .selectors import unit_people
 from .trail import case_events, record_event
 
 CASE_KIND = "practice_report"
 State = PracticeReport.State
 Status = PracticeReport.Status
-PERIOD = re.compile(r"(?P<year>\d{2,3})Q(?P<quarter>[1-4])", re.ASCII)
 
 
 # ---------------------------------------------------------------- periods and versions
@@ -48,7 +46,7 @@ PERIOD = re.compile(r"(?P<year>\d{2,3})Q(?P<quarter>[1-4])", re.ASCII)
 
 def parse_period(period):
     """(ROC year, quarter) of a label such as 115Q3; a clear error otherwise."""
-    match = PERIOD.fullmatch(str(period or "").strip())
+    match = PERIOD_CODE.fullmatch(str(period or "").strip())
     if not match:
         raise ValidationError(f"季別「{str(period)[:20]}」格式不正確，應如 115Q3（民國年＋Q＋季）。")
     return int(match["year"]), int(match["quarter"])

@@ -220,7 +220,8 @@ def quarter_label(d) -> str:
     return f"{year}Q{quarter}"
 
 
-_PERIOD_CODE = re.compile(r"(\d{1,3})Q([1-4])", re.ASCII)
+# What quarter_label writes: the code of a quarterly report's period.
+PERIOD_CODE = re.compile(r"(?P<year>\d{2,3})Q(?P<quarter>[1-4])", re.ASCII)
 
 
 def quarter_name(period, *, translate=False) -> str:
@@ -229,10 +230,10 @@ def quarter_name(period, *, translate=False) -> str:
     The code stays what is stored, keyed and put in URLs; this is what a reader sees. Kept
     texts (the trail, e-mails) are in Chinese; `translate` gives the reader's language."""
     text = str(period or "")
-    match = _PERIOD_CODE.fullmatch(text)
+    match = PERIOD_CODE.fullmatch(text)
     if not match:
         return text
-    year, quarter = int(match[1]), match[2]
+    year, quarter = int(match["year"]), match["quarter"]
     if translate:
         from django.utils.translation import gettext
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.submissions import SubmissionTokenField
+from governance.evidence import YearField
 from governance.models import Unit, User
 from governance.plan_models import PlanPractice
 from governance.permissions import units_where
@@ -261,8 +262,7 @@ class EvaluationForm(forms.Form):
 
 
 class ProposalFilterForm(forms.Form):
-    year = forms.CharField(label=_("年度"), required=False, max_length=20,
-                           help_text=_("民國年（如 115）或西元年（如 2026）"))
+    year = YearField(label=_("年度"), required=False, help_text=_("民國年（如 115）或西元年（如 2026）"))
     unit = forms.ModelChoiceField(label=_("單位"), queryset=Unit.objects.none(), required=False)
     state = forms.ChoiceField(label=_("狀態"), required=False,
                               choices=[("", _("全部"))] + list(Proposal.State.choices))
@@ -272,14 +272,3 @@ class ProposalFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_where(user, Capability.VIEW_UNIT_CASES).order_by("sort_order")
-
-    def clean_year(self):
-        # The same years as every other page: ROC or AD, full-width digits too.
-        from governance.evidence import EvidenceYearError, parse_year
-
-        if not self.cleaned_data["year"]:
-            return None
-        try:
-            return parse_year(self.cleaned_data["year"])
-        except EvidenceYearError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
