@@ -568,3 +568,12 @@ def seed_audits():
     for case in AUDITS:
         seeder.seed(case)
     return len(AUDITS)
+
+
+def load_demo():
+    """seed_demo's loader (settings.DEMO_LOADERS): the demo audits, and what to say."""
+    audits = seed_audits()
+    if audits:
+        return [f"已載入示範上級機關考核 {audits} 件。"]
+    return ["資料庫已有上級機關考核，未載入示範考核。"]
+

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.docnumber import DocumentNumberField
-from governance.evidence import YearField
+from governance.periods import YearField
 from governance.models import Unit
 from governance.rocdate import ROCDateField
 from governance.selectors import active_units
@@ -100,7 +100,9 @@ class ReviewMeetingForm(forms.Form):
         self.fields["lead_unit"].queryset = _units()
         self.fields["also"].queryset = others
         self.fields["also"].label_from_instance = (
-            lambda f: f"{f.tracking_number}（{f.audit.agency} {f.audit.title}）{Truncator(f.text).chars(40)}"
+            lambda f: _("%(number)s（%(agency)s %(title)s）%(text)s") % {
+                "number": f.tracking_number, "agency": f.audit.agency, "title": f.audit.title,
+                "text": Truncator(f.text).chars(40)}
         )
 
 

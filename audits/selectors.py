@@ -52,8 +52,9 @@ def due_for_reminders(due_dates):
         Finding.objects.filter(due_date__in=due_dates).exclude(state=State.CLOSED)
         .values_list("pk", "tracking_number", "text", "due_date", "lead_unit_id")
     )
+    what = _("缺失改善辦理情形")
     return [
-        DueItem(key=f"finding:{pk}", what="缺失改善辦理情形", case_number=number, title=text[:100],
+        DueItem(key=f"finding:{pk}", what=what, case_number=number, title=text[:100],
                 due_date=due, url=reverse("audits:finding", args=[pk]), unit_id=unit_id)
         for pk, number, text, due, unit_id in rows
     ]
@@ -300,7 +301,7 @@ def contributions_of(person, start, end):
             "kind": "finding",
             "case_number": f.tracking_number,
             "title": f"{f.audit.agency}{f.audit.get_kind_display()}：{Truncator(f.text).chars(60)}",
-            "role": "主辦" if f.pk in lead else "協辦",
+            "role": _("主辦") if f.pk in lead else _("協辦"),
             "share": None,
             "state": f.get_state_display(),
             "grade": "",
@@ -386,7 +387,7 @@ def export_rows(queryset):
             f.tracking_number,
             f.audit.agency,
             f.audit.title,
-            f"{kind}（{_('自行列管')}）" if f.self_tracked else kind,
+            _("%(kind)s（自行列管）") % {"kind": kind} if f.self_tracked else kind,
             f.text,
             f.lead_unit.name,
             f.due_date,

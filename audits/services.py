@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -120,17 +121,17 @@ def register_audit(*, actor, agency, kind, title, held_on, document_number, find
 
     require(actor, Capability.MANAGE_TRACKING)
     if not findings:
-        raise ValidationError("請至少登錄一項考核意見。")
+        raise ValidationError(_("請至少登錄一項考核意見。"))
     today = today_taipei()
     if held_on > today:
-        raise ValidationError("考核日期不可晚於今天。")
+        raise ValidationError(_("考核日期不可晚於今天。"))
     for i, f in enumerate(findings, 1):
         if f.self_tracked and f.kind == Finding.Kind.DEFICIENCY:
-            raise ValidationError(f"第 {i} 項是缺失，須由管考列管，不能單位自行列管。")
+            raise ValidationError(_("第 %(n)s 項是缺失，須由管考列管，不能單位自行列管。") % {"n": i})
         if f.due_date < held_on:
-            raise ValidationError(f"第 {i} 項的改善期限早於考核日期。")
+            raise ValidationError(_("第 %(n)s 項的改善期限早於考核日期。") % {"n": i})
         if not f.text.strip():
-            raise ValidationError(f"第 {i} 項缺少內容。")
+            raise ValidationError(_("第 %(n)s 項缺少內容。") % {"n": i})
     audit = Audit(agency=agency.strip(), kind=kind, title=title.strip(), held_on=held_on,
                   document_number=document_number.strip(), registered_by=actor)
     audit.full_clean()
@@ -190,14 +191,14 @@ def record_review_meeting(*, actor, activation, held_on, attendees, decisions,
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
     if held_on > today_taipei():
-        raise ValidationError("會議日期不可晚於今天。")
+        raise ValidationError(_("會議日期不可晚於今天。"))
     audit_held_on = Finding.objects.get(pk=activation.process.finding_id).audit.held_on
     if held_on < audit_held_on:
-        raise ValidationError(f"會議日期不可早於考核日期 {format_roc(audit_held_on)}。")
+        raise ValidationError(_("會議日期不可早於考核日期 %(date)s。") % {"date": format_roc(audit_held_on)})
     if due_date is not None and due_date < audit_held_on:
-        raise ValidationError(f"改善期限不可早於考核日期 {format_roc(audit_held_on)}。")
+        raise ValidationError(_("改善期限不可早於考核日期 %(date)s。") % {"date": format_roc(audit_held_on)})
     if not attendees.strip() or not decisions.strip():
-        raise ValidationError("請填寫出席人員與會議決議。")
+        raise ValidationError(_("請填寫出席人員與會議決議。"))
     meeting = ReviewMeeting.objects.create(
         held_on=held_on, attendees=attendees.strip(), decisions=decisions.strip(), recorded_by=actor
     )
@@ -208,7 +209,7 @@ def record_review_meeting(*, actor, activation, held_on, attendees, decisions,
             flow_task=activation.flow_task,
         ).first()
         if task is None:
-            raise ValidationError(f"{finding.tracking_number} 不在待檢討會議狀態。")
+            raise ValidationError(_("%(number)s 不在待檢討會議狀態。") % {"number": finding.tracking_number})
         with workflow.started_task(actor, task) as other:
             _confirm_at_meeting(actor, other, meeting, None, None)
     return meeting
@@ -240,7 +241,7 @@ def write_plan(*, actor, activation, text, root_cause=""):
     finding = _finding_of(activation)
     require(actor, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit)
     if not text.strip():
-        raise ValidationError("請填寫改善措施。")
+        raise ValidationError(_("請填寫改善措施。"))
     RemediationPlan.objects.create(finding=finding, round=finding.round, text=text.strip(), author=actor)
     if root_cause.strip():
         finding.root_cause = root_cause.strip()
@@ -254,7 +255,7 @@ def review_plan(*, actor, activation, approve, comment=""):
     require(actor, Capability.REVIEW_UNIT_CASES, finding.lead_unit)
     plan = finding.plans.select_for_update().filter(approval=RemediationPlan.Approval.PENDING).latest("written_at")
     if not approve and not comment.strip():
-        raise ValidationError("退回須說明理由。")
+        raise ValidationError(_("退回須說明理由。"))
     plan.approval = RemediationPlan.Approval.APPROVED if approve else RemediationPlan.Approval.RETURNED
     plan.approver, plan.approval_comment, plan.decided_at = actor, comment.strip(), timezone.now()
     plan.save()
@@ -271,12 +272,12 @@ def contribute(*, actor, finding, unit, text, uploads=()):
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if not finding.supporting_units.filter(pk=unit.pk).exists():
-            raise PermissionDenied("貴單位不是本項的協辦單位")
+            raise PermissionDenied(_("貴單位不是本項的協辦單位"))
         require(actor, Capability.REPORT_UNIT_PROGRESS, unit)
         if finding.state not in (State.PLANNING, State.PLAN_REVIEW, State.IN_PROGRESS):
-            raise ValidationError("本項目前不在改善階段，無法填報協辦情形。")
+            raise ValidationError(_("本項目前不在改善階段，無法填報協辦情形。"))
         if not text.strip():
-            raise ValidationError("請填寫協辦辦理情形。")
+            raise ValidationError(_("請填寫協辦辦理情形。"))
         contribution = Contribution.objects.create(
             finding=finding, round=finding.round, unit=unit, text=text.strip(), author=actor
         )
@@ -291,11 +292,11 @@ def report_progress(*, actor, activation, percent_complete, text, propose_remova
     finding = _finding_of(activation)
     require(actor, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit)
     if not text.strip():
-        raise ValidationError("請填寫辦理情形。")
+        raise ValidationError(_("請填寫辦理情形。"))
     if not 0 <= percent_complete <= 100:
-        raise ValidationError("完成百分比須介於 0 到 100。")
+        raise ValidationError(_("完成百分比須介於 0 到 100。"))
     if propose_removal and percent_complete != 100:
-        raise ValidationError("完成百分比達 100 才能建議申請解除列管。")
+        raise ValidationError(_("完成百分比達 100 才能建議申請解除列管。"))
     report = ProgressRound.objects.create(
         finding=finding, round=finding.round, percent_complete=percent_complete,
         text=text.strip(), reporter=actor,
@@ -322,7 +323,7 @@ def request_removal(*, actor, activation, confirm, reason):
     finding = _finding_of(activation)
     require(actor, Capability.REVIEW_UNIT_CASES, finding.lead_unit)
     if not reason.strip():
-        raise ValidationError("請說明理由。")
+        raise ValidationError(_("請說明理由。"))
     if confirm:
         RemovalRequest.objects.create(finding=finding, round=finding.round, reason=reason.strip(),
                                       requested_by=actor)
@@ -346,7 +347,7 @@ def review_removal(*, actor, activation, recommends_removal, opinion):
     require(actor, Capability.MANAGE_TRACKING)
     finding = _finding_of(activation)
     if not opinion.strip():
-        raise ValidationError("請填寫審查意見。")
+        raise ValidationError(_("請填寫審查意見。"))
     request = finding.removal_requests.select_for_update().latest("requested_at")
     request.opinion, request.recommends_removal = opinion.strip(), recommends_removal
     request.reviewed_by, request.reviewed_at = actor, timezone.now()
@@ -359,12 +360,14 @@ def review_removal(*, actor, activation, recommends_removal, opinion):
 def _last_meeting_or_audit(finding):
     """The date a decision on the finding cannot precede: its last meeting (a review meeting
     or an earlier round's decision), else its audit. A closure dated before them would count
-    negative days to close."""
+    negative days to close. With it, the refusal of an earlier date (its %(date)s to fill)."""
     dates = [
         *finding.review_meetings.values_list("held_on", flat=True),
         *finding.decisions.values_list("meeting_date", flat=True),
     ]
-    return (max(dates), "前次會議日期") if dates else (finding.audit.held_on, "考核日期")
+    if dates:
+        return max(dates), _("館務會議日期不可早於前次會議日期 %(date)s。")
+    return finding.audit.held_on, _("館務會議日期不可早於考核日期 %(date)s。")
 
 
 def record_tracking_decision(*, actor, activation, outcome, meeting_date, minutes_reference,
@@ -375,17 +378,17 @@ def record_tracking_decision(*, actor, activation, outcome, meeting_date, minute
     finding = _finding_of(activation)
     outcome = TrackingDecision.Outcome(outcome)
     if meeting_date > today_taipei():
-        raise ValidationError("會議日期不可晚於今天。")
-    earliest, what = _last_meeting_or_audit(finding)
+        raise ValidationError(_("會議日期不可晚於今天。"))
+    earliest, refusal = _last_meeting_or_audit(finding)
     if meeting_date < earliest:
-        raise ValidationError(f"館務會議日期不可早於{what} {format_roc(earliest)}。")
+        raise ValidationError(refusal % {"date": format_roc(earliest)})
     if not minutes_reference.strip():
-        raise ValidationError("請填寫會議紀錄文號或名稱。")
+        raise ValidationError(_("請填寫會議紀錄文號或名稱。"))
     if outcome == TrackingDecision.Outcome.CONTINUE:
         if new_due_date is None or new_due_date <= today_taipei():
-            raise ValidationError("繼續列管須訂定晚於今天的新改善期限。")
+            raise ValidationError(_("繼續列管須訂定晚於今天的新改善期限。"))
     elif new_due_date is not None:
-        raise ValidationError("解除列管不需新改善期限；若要繼續列管，請改選「繼續列管」。")
+        raise ValidationError(_("解除列管不需新改善期限；若要繼續列管，請改選「繼續列管」。"))
     TrackingDecision.objects.create(
         finding=finding, round=finding.round, outcome=outcome, meeting_date=meeting_date,
         minutes_reference=minutes_reference.strip(), new_due_date=new_due_date,
@@ -428,14 +431,17 @@ def record_reply(*, actor, activation, replied_on, document_number):
     audit = Audit.objects.select_for_update().get(pk=activation.process.audit_id)
     open_findings = audit.findings.exclude(state=State.CLOSED).count()
     if open_findings:
-        raise ValidationError(f"尚有 {open_findings} 項考核意見未解除列管，不能函復。")
+        raise ValidationError(_("尚有 %(n)s 項考核意見未解除列管，不能函復。") % {"n": open_findings})
     if replied_on > today_taipei():
-        raise ValidationError("回復日期不可晚於今天。")
+        raise ValidationError(_("回復日期不可晚於今天。"))
     # The reply reports every finding closed: it cannot predate the last closure (or the audit).
     last_closed = audit.findings.aggregate(last=Max("closed_on"))["last"]
-    earliest, what = (last_closed, "最後一項解除列管日期") if last_closed else (audit.held_on, "考核日期")
+    if last_closed:
+        earliest, refusal = last_closed, _("回復日期不可早於最後一項解除列管日期 %(date)s。")
+    else:
+        earliest, refusal = audit.held_on, _("回復日期不可早於考核日期 %(date)s。")
     if replied_on < earliest:
-        raise ValidationError(f"回復日期不可早於{what} {format_roc(earliest)}。")
+        raise ValidationError(refusal % {"date": format_roc(earliest)})
     audit.replied_on, audit.reply_document_number, audit.replied_by = replied_on, document_number.strip(), actor
     audit.full_clean()
     audit.save(update_fields=["replied_on", "reply_document_number", "replied_by"])

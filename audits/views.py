@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import documents, exports, inbox, submissions
+
+from . import documents as finding_documents
 from governance.rocdate import format_roc, today_taipei
 
 from . import selectors, services
@@ -213,7 +215,7 @@ def finding_trail_pdf(request, pk):
     if not documents.may_download_trail(request.user):
         raise PermissionDenied
     finding = get_object_or_404(Finding.objects.select_related("audit", "lead_unit"), pk=pk)
-    return documents.pdf_response(documents.finding_trail(finding))
+    return documents.pdf_response(finding_documents.finding_trail(finding))
 
 
 @require_POST

@@ -14,7 +14,7 @@ For each worker count (1, 2, and 4 when os.cpu_count() >= 4): redis flushed, a
 (as tests/background.Worker starts it, with the concurrency as a parameter), a warm-up batch
 of 2 x workers people so that every pool process has loaded WeasyPrint and its fonts (a
 production worker is long-lived), then the timed batch:
-governance.evidence_batches.start_evidence_batch(actor=hr, 2026-01-01..2026-12-31) for
+evidence.batches.start_evidence_batch(actor=hr, 2026-01-01..2026-12-31) for
 everyone, progress polled every 0.2 s until finished. The wall time runs from the call
 (items created, tasks queued on commit) to the poll that sees it finished; done must be N
 and failed 0 (and N EvidenceDocument rows issued, no FailedTask). Reported too: the CPU time
@@ -78,7 +78,7 @@ def seed(people):
 
     from audits.demo import seed_audits
     from governance.demo import ORGANISATION_START, seed_organisation
-    from governance.evidence import people_in_period
+    from evidence.selectors import people_in_period
     from governance.models import Membership, Unit
     from governance.roles import UnitRole
     from proposals.demo import seed_proposals
@@ -111,7 +111,7 @@ def seed(people):
 
 def evidence_items():
     """How many of the people have anything in their evidence, and the items in all."""
-    from governance.evidence import appraisal_evidence, people_in_period
+    from evidence.selectors import appraisal_evidence, people_in_period
 
     counts = [len(appraisal_evidence(person, *YEAR).items) for person, _unit in people_in_period(*YEAR)]
     return {"people_with_items": sum(1 for c in counts if c), "items": sum(counts),
@@ -254,7 +254,7 @@ def point_app_at(broker_url):
 
 
 def wait_finished(batch):
-    from governance import evidence_batches
+    from evidence import batches as evidence_batches
 
     deadline = time.monotonic() + BATCH_TIMEOUT
     while time.monotonic() < deadline:
@@ -269,10 +269,10 @@ def warm_up(hr, size):
     """A small batch of `size` people, so that every pool process has rendered a PDF."""
     from django.db import transaction
 
-    from governance import documents
-    from governance.evidence import people_in_period
-    from governance.evidence_batches import _queue
-    from governance.models import EvidenceBatch, EvidenceBatchItem
+    from evidence import documents
+    from evidence.selectors import people_in_period
+    from evidence.batches import _queue
+    from evidence.models import EvidenceBatch, EvidenceBatchItem
 
     with transaction.atomic():
         batch = EvidenceBatch.objects.create(requested_by=hr, start=YEAR[0], end=YEAR[1])
@@ -294,8 +294,9 @@ def run_batch(workers, people, database_url, broker_url, log_dir):
     from django.contrib.auth import get_user_model
     from django.db import connections
 
-    from governance import evidence_batches
-    from governance.models import EvidenceDocument, FailedTask
+    from evidence import batches as evidence_batches
+    from evidence.models import EvidenceDocument
+    from governance.models import FailedTask
 
     hr = get_user_model().objects.get(username="hr")
     redis.Redis.from_url(broker_url).flushall()

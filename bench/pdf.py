@@ -112,10 +112,11 @@ def state_labels():
 
 def ours(doc, evidence=None, fetcher=None):
     """Our whole path for one document: PDF bytes."""
+    from evidence import documents as evidence_documents
     from governance import documents
 
     if doc == "evidence":
-        return documents.appraisal_evidence_pdf(evidence, fetcher=fetcher)
+        return evidence_documents.appraisal_evidence_pdf(evidence, fetcher=fetcher)
     return documents.case_trail_pdf("proposal", TRAIL_REF, TRAIL_NUMBER, TRAIL_TITLE,
                                     details=TRAIL_DETAILS, state_labels=state_labels(),
                                     now=fixed_now(), fetcher=fetcher)
@@ -149,7 +150,7 @@ def captured_html(doc, evidence=None):
         # The same string as rendering the template the way documents.py does.
         from django.template.loader import render_to_string
 
-        from governance.documents import appraisal_evidence_context
+        from evidence.documents import appraisal_evidence_context
 
         again = render_to_string("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence))
         assert again == seen["html"], "captured HTML differs from render_to_string"
@@ -174,7 +175,7 @@ def memory_worker(kind, doc, database_url, html_path):
     setup_django(database_url)
     import weasyprint  # noqa: F401  (both kinds: WeasyPrint and Pango loaded before the baseline)
 
-    import governance.documents  # noqa: F401
+    import evidence.documents  # noqa: F401
     import governance.pdf  # noqa: F401
 
     evidence = evidence_input() if doc == "evidence" else None
@@ -222,7 +223,7 @@ def benchmark(database_url, tmp, runs, memory_runs):
     from django.core.management import call_command
 
     from governance.demo import seed_organisation
-    from governance.models import EvidenceDocument
+    from evidence.models import EvidenceDocument
 
     call_command("migrate", verbosity=0)
     seed_organisation()

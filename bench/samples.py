@@ -2,7 +2,9 @@
 
 import datetime
 
-from governance.evidence import Evidence, commendation_label, period_of_year
+from evidence.selectors import Evidence
+from governance.periods import period_of_year
+from governance.text import commendation_label
 
 
 def synthetic_evidence(person, count, **fields):

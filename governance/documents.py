@@ -5,7 +5,6 @@ order and prints the result of checking the case's hash chain, so a tampered tra
 says so on paper.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -95,7 +94,9 @@ def case_trail_pdf(case_kind, case_ref, number, title, *, details=(), state_labe
 
 
 @dataclass(frozen=True)
-class TrailDocument:
+class Document:
+    """A document the system made: its file name and its bytes."""
+
     filename: str
     content: bytes
 
@@ -106,38 +107,6 @@ def trail_filename(kind_label, number):
     return f"{kind_label}軌跡-{number}.pdf"
 
 
-def proposal_trail(proposal, **options):
-    from proposals.models import Proposal
-
-    details = [
-        ("提案單位", proposal.unit.name),
-        ("目前狀態", proposal.get_state_display()),
-    ]
-    content = case_trail_pdf(
-        PROPOSAL_KIND, proposal.trail_ref, proposal.case_number, proposal.title,
-        details=details, state_labels=dict(Proposal.State.choices), **options,
-    )
-    return TrailDocument(trail_filename("創意提案", proposal.case_number), content)
-
-
-def finding_trail(finding, **options):
-    from audits.models import Finding
-
-    audit = finding.audit
-    details = [
-        ("考核", f"{audit.agency} {audit.title}（{audit.document_number}）"
-                 if audit.document_number else f"{audit.agency} {audit.title}"),
-        ("類別", finding.get_kind_display()),
-        ("主辦單位", finding.lead_unit.name),
-        ("目前狀態", finding.get_state_display()),
-    ]
-    content = case_trail_pdf(
-        FINDING_KIND, finding.trail_ref, finding.tracking_number, finding.text,
-        details=details, state_labels=dict(Finding.State.choices), **options,
-    )
-    return TrailDocument(trail_filename("列管事項", finding.tracking_number), content)
-
-
 def pdf_response(document):
     """An HTTP download of the document, with its Chinese file name."""
     response = HttpResponse(document.content, content_type="application/pdf")
@@ -145,150 +114,3 @@ def pdf_response(document):
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# ---------------------------------------------------------------- appraisal evidence (考績佐證)
-
-
-def may_read_all_evidence(user):
-    """Anyone's appraisal evidence: HR (READ_APPRAISAL_EVIDENCE)."""
-    return can(user, Capability.READ_APPRAISAL_EVIDENCE)
-
-
-def may_read_evidence(user, person):
-    """A person's appraisal evidence: HR for anyone, a person for their own.
-
-    Nobody else: a unit head does not read a staff member's evidence.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.pk == person.pk or may_read_all_evidence(user)
-
-
-def roc_period(start, end):
-    """114 年度（114年1月1日至114年12月31日） for a whole year, else the two dates."""
-    from .evidence import period_label
-    from .rocdate import format_roc
-
-    dates = f"{format_roc(start)}至{format_roc(end)}"
-    label = period_label(start, end)
-    return f"{label} 年度（{dates}）" if "-" not in label else dates
-
-
-def money(amount):
-    return f"{amount:,} 元"
-
-
-def commendations_text(count):
-    """嘉獎 4 次，折合記功一次嘉獎一次 (or 嘉獎二次 when nothing converts)."""
-    from .evidence import commendation_label
-
-    if not count:
-        return "無"
-    label = commendation_label(count)
-    return label if count < 3 else f"嘉獎 {count} 次，折合{label}"
-
-
-def evidence_row(item):
-    """One item of the evidence as printed: role with share, outcome lines, reward lines."""
-    from .rocdate import format_roc_short
-
-    role = item["role"] if item["share"] is None else f"{item['role']} {item['share']}%"
-    if item["kind"] == PROPOSAL_KIND:
-        outcome = [f"狀態：{item['state']}"]
-        if item["grade"]:
-            outcome.append(f"等第：{item['grade']}")
-        if item["decision"]:
-            decided = f"（{format_roc_short(item['decided_on'])}）" if item["decided_on"] else ""
-            outcome.append(f"決定：{item['decision']}{decided}")
-        if item["effectiveness"]:
-            outcome.append(f"成效：{item['effectiveness']}")
-        if item["closed_on"]:
-            outcome.append(f"結案：{format_roc_short(item['closed_on'])}")
-    else:
-        outcome = [f"狀態：{item['state']}"]
-        if item["closed_on"]:
-            reference = f"（{item['reference']}）" if item["reference"] else ""
-            outcome.append(f"解除列管：{format_roc_short(item['closed_on'])}{reference}")
-    reward = []
-    if item["rewarded"]:
-        reward.append(f"獎金 {money(item['reward_amount'])}")
-        if item["commendation_label"]:
-            reward.append(item["commendation_label"])
-    return {
-        "case_number": item["case_number"],
-        "kind_label": CASE_KIND_LABELS.get(item["kind"], item["kind"]),
-        "title": item["title"],
-        "role": role,
-        "outcome": outcome,
-        "reward": reward,
-    }
-
-
-def evidence_rows(evidence):
-    return [evidence_row(item) for item in evidence.items]
-
-
-def appraisal_evidence_context(evidence):
-    """What templates/pdf/appraisal_evidence.html prints, all of it from `evidence`."""
-    return {
-        "agency_name": settings.AGENCY_NAME,
-        "full_name": evidence.full_name,
-        "job_title": evidence.job_title,
-        "unit_name": evidence.unit_name,
-        "period": roc_period(evidence.start, evidence.end),
-        "generated_at": roc_timestamp(evidence.generated_at),
-        "fingerprint": evidence.fingerprint,
-        "items": evidence_rows(evidence),
-        "totals": evidence.totals,
-        "total_amount": money(evidence.totals["reward_amount"]),
-        "commendations": commendations_text(evidence.totals["commendations"]),
-    }
-
-
-def appraisal_evidence_pdf(evidence, *, generated_by=None, fetcher=None):
-    """The appraisal evidence of one person and period as PDF bytes.
-
-    Each document made is recorded (EvidenceDocument), so the fingerprint printed on it
-    can be looked up later. The generation time printed is `evidence.generated_at`.
-    """
-    from .models import EvidenceDocument
-    from .pdf import render_pdf  # loads WeasyPrint: only when a document is made
-
-    content = render_pdf("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence),
-                         fetcher=fetcher)
-    EvidenceDocument.objects.create(
-        person_id=evidence.person_id,
-        start=evidence.start,
-        end=evidence.end,
-        fingerprint=evidence.fingerprint,
-        generated_at=evidence.generated_at,
-        generated_by=generated_by if generated_by is not None and generated_by.is_authenticated else None,
-    )
-    return content
-
-
-@dataclass(frozen=True)
-class EvidencePdf:
-    filename: str
-    content: bytes
-    evidence: object
-
-
-def evidence_filename(person, start, end):
-    """考績佐證-115-許志偉-readers-staff1.pdf (or 考績佐證-1150101-1150630-<name>-<login>.pdf):
-    the name HR looks for, the login keeping two people of one name apart."""
-    from .evidence import period_label
-
-    name = re.sub(r'[\\/:*?"<>|\s]+', "", getattr(person, "full_name", "") or "")
-    who = f"{name}-{person.username}" if name else person.username
-    return f"考績佐證-{period_label(start, end)}-{who}.pdf"
-
-
-def person_evidence(person, start, end, *, generated_by=None, fetcher=None):
-    """Read a person's evidence for the period and make its PDF (recorded as issued)."""
-    from .evidence import appraisal_evidence
-
-    evidence = appraisal_evidence(person, start, end)
-    content = appraisal_evidence_pdf(evidence, generated_by=generated_by, fetcher=fetcher)
-    return EvidencePdf(evidence_filename(person, start, end), content, evidence)

@@ -202,3 +202,10 @@ def export_response(query, name, columns, rows):
     # Lists name people and cases: no shared cache may keep a copy.
     add_never_cache_headers(response)
     return response
+
+
+def bad_filters(form):
+    """400 with every error of the export's filter form, in one line."""
+    errors = "；".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+    return HttpResponseBadRequest(_("匯出條件有誤：%(errors)s") % {"errors": errors},
+                                  content_type="text/plain; charset=utf-8")

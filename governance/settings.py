@@ -53,9 +53,14 @@ INSTALLED_APPS = [
     "axes",
     "viewflow",
     "viewflow.workflow",
+    # The core first, then the apps above it; docs/architecture.md says who may import whom.
     "governance",
+    "plan",
     "proposals",
     "audits",
+    "meetings",
+    "evidence",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -306,8 +311,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REMINDER_SOURCES = [
     "proposals.selectors.due_for_reminders",
     "audits.selectors.due_for_reminders",
-    "governance.meetings.due_for_reminders",
-    "governance.practice_reports.due_for_reminders",
+    "meetings.services.due_for_reminders",
+    "plan.practice_reports.due_for_reminders",
 ]
 GROUP_MEETING_INTERVAL_MONTHS = int(os.environ.get("GROUP_MEETING_INTERVAL_MONTHS", "2"))
 SCORING_DAYS = int(os.environ.get("SCORING_DAYS", "14"))  # a committee member's time to score
@@ -320,8 +325,35 @@ WORKFLOW_FLOWS = [  # dotted paths of the site's flow classes
     "audits.flows.RemediationFlow",
     "audits.flows.ReplyFlow",
 ]
-SITE_APPLICATIONS = ["proposals.urls.ProposalsApp", "audits.urls.AuditsApp", "governance.site.EvidenceApp",
-                     "governance.plan_site.PlanApp"]  # each app's pages in the site's menu
+HOME_APPLICATION = "dashboard.site.HomeApp"  # the landing page, first in the site
+SITE_APPLICATIONS = [  # each app's pages in the site
+    "proposals.urls.ProposalsApp",
+    "audits.urls.AuditsApp",
+    "plan.site.PlanApp",
+    "meetings.site.MeetingsApp",
+    "evidence.site.EvidenceApp",
+    "dashboard.site.DashboardApp",
+]
+# The menu entries of each app, in the menu's order (templates/governance/nav_links.html).
+MENU_TEMPLATES = [
+    "proposals/menu.html",
+    "audits/menu.html",
+    "plan/menu.html",
+    "meetings/menu.html",
+    "dashboard/menu.html",
+    "evidence/menu.html",
+]
+# Each case app's trail PDF by case number (the case_trail command): kind -> dotted function.
+CASE_TRAILS = {
+    "proposal": "proposals.documents.trail_by_number",
+    "finding": "audits.documents.trail_by_number",
+}
+# What seed_demo loads after the organisation, in order: each returns lines to print.
+DEMO_LOADERS = [
+    "plan.services.load_demo",  # first: demo proposals name its practices
+    "proposals.demo.load_demo",
+    "audits.demo.load_demo",
+]
 
 # The longest free text accepted in any text area of a form (characters).
 TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", "10000"))

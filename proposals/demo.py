@@ -20,7 +20,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.models import Unit
-from governance.plan_selectors import practice_numbered
+from plan.selectors import practice_numbered
 
 from . import selectors, services
 from .models import Proposal, ScopeCategory
@@ -812,3 +812,12 @@ def seed_proposals():
     for case in CASES:
         seeder.seed(case)
     return len(CASES)
+
+
+def load_demo():
+    """seed_demo's loader (settings.DEMO_LOADERS): the demo proposals, and what to say."""
+    loaded = seed_proposals()
+    if loaded:
+        return [f"已載入示範創意提案 {loaded} 件。"]
+    return ["資料庫已有創意提案，未載入示範提案。"]
+

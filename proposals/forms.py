@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.submissions import SubmissionTokenField
-from governance.evidence import YearField
+from governance.periods import YearField
 from governance.models import Unit, User
-from governance.plan_models import PlanPractice
+from plan.models import PlanPractice
 from governance.permissions import units_where
-from governance.plan_selectors import item_label, practices_to_link
+from plan.selectors import item_label, practices_to_link
 from governance.rocdate import ROCDateError, ROCDateField, parse_date
 from governance.roles import Capability
 from governance.selectors import active_units
@@ -21,7 +21,7 @@ from .services import ProposalContent
 
 
 def _person_label(user):
-    return f"{user.get_full_name()}（{user.username}）"
+    return _("%(name)s（%(username)s）") % {"name": user.get_full_name(), "username": user.username}
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -173,7 +173,8 @@ class ScoreForm(forms.Form):
         self.criteria = criteria
         for c in criteria:
             self.fields[f"criterion_{c.pk}"] = forms.IntegerField(
-                label=f"{c.name}（{c.weight}%）", min_value=0, max_value=100
+                label=_("%(criterion)s（%(weight)s%%）") % {"criterion": c.name, "weight": c.weight},
+                min_value=0, max_value=100,
             )
         self.order_fields([f"criterion_{c.pk}" for c in criteria] + ["comment"])
 

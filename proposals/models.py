@@ -129,7 +129,7 @@ class Proposal(KeptRecord):
     # A practice of a plan version: versions are never changed, so the link keeps meaning
     # what the proposer chose after the plan is revised.
     plan_practice = models.ForeignKey(
-        "governance.PlanPractice", models.PROTECT, null=True, blank=True, related_name="proposals",
+        "plan.PlanPractice", models.PROTECT, null=True, blank=True, related_name="proposals",
         verbose_name=_("對應服務品質計畫推動作法"),
     )
     created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from governance import exports
 from governance.permissions import can, units_where
-from governance.plan_selectors import practice_label
+from plan.selectors import practice_label
 from governance.selectors import primary_unit
 from governance.roles import Capability
 from governance.trail import case_events
@@ -210,7 +210,7 @@ def contributions_of(person, start, end):
 
     Drafts, withdrawn and not-accepted proposals are left out, as in the statistics.
     """
-    from governance.evidence import commendation_label
+    from governance.text import commendation_label
 
     from .models import Proposer
 
@@ -341,8 +341,9 @@ def due_for_reminders(due_dates):
             .annotate(report_unit_id=Coalesce("lead_unit_id", "unit_id"))
             .values_list("pk", "case_number", "title", "report_unit_id")
         )
+        what = _("%(period)s進度報告") % {"period": quarter_name(period)}
         items += [
-            DueItem(key=f"proposal:{pk}:{period}", what=f"{quarter_name(period)}進度報告", case_number=number or "",
+            DueItem(key=f"proposal:{pk}:{period}", what=what, case_number=number or "",
                     title=title, due_date=due, url=reverse("proposals:detail", args=[pk]), unit_id=unit_id)
             for pk, number, title, unit_id in rows
         ]
@@ -358,7 +359,7 @@ def due_for_reminders(due_dates):
 
     for pk, proposal_id, number, title, member_id, assigned_by_id, assigned_at in rows:
         items.append(DueItem(
-            key=f"score:{pk}", what="複審評分", case_number=number or "", title=title,
+            key=f"score:{pk}", what=_("複審評分"), case_number=number or "", title=title,
             due_date=assigned_on[timezone.localdate(assigned_at)],
             url=reverse("proposals:detail", args=[proposal_id]),
             responsible_ids=(member_id,), escalation_ids=(assigned_by_id,),
@@ -440,26 +441,38 @@ def news_for_proposers(since):
     def news(proposal, key, subject, text):
         return CaseNews(
             key=f"proposal:{proposal.pk}:{key}", recipient_ids=tuple(people.get(proposal.pk, ())),
-            subject=f"{subject}：{proposal.case_number} {proposal.title}"[:300],
-            text=f"您的創意提案 {proposal.case_number}「{proposal.title}」{text}",
+            subject=(_("%(subject)s：%(case_number)s %(title)s")
+                     % {"subject": subject, "case_number": proposal.case_number, "title": proposal.title})[:300],
+            text=_("您的創意提案 %(case_number)s「%(title)s」%(text)s")
+            % {"case_number": proposal.case_number, "title": proposal.title, "text": text},
             url=reverse("proposals:detail", args=[proposal.pk]),
         )
 
     items = [
-        news(r.proposal, f"not_accepted:{r.number}", "【初審結果】不予受理", f"經初審不予受理。理由：{r.reasons}")
+        news(r.proposal, f"not_accepted:{r.number}", _("【初審結果】不予受理"),
+             _("經初審不予受理。理由：%(reasons)s") % {"reasons": r.reasons})
         for r in refused
     ]
     for p in decided:
+        decision = p.get_decision_display()
         if p.decision == Proposal.Decision.ADOPT:
-            text = (f"經決定採行，由{p.lead_unit.name if p.lead_unit else '主辦單位'}執行"
-                    + (f"，預定 {format_roc(p.due_date)} 完成" if p.due_date else "") + "。")
+            unit = p.lead_unit.name if p.lead_unit else _("主辦單位")
+            if p.due_date:
+                text = _("經決定採行，由%(unit)s執行，預定 %(date)s 完成。") % {
+                    "unit": unit, "date": format_roc(p.due_date)}
+            else:
+                text = _("經決定採行，由%(unit)s執行。") % {"unit": unit}
+        elif p.decision_reason:
+            text = _("經決定「%(decision)s」。理由：%(reason)s") % {
+                "decision": decision, "reason": p.decision_reason}
         else:
-            text = f"經決定「{p.get_decision_display()}」。" + (f"理由：{p.decision_reason}" if p.decision_reason else "")
-        items.append(news(p, "decision", f"【採行決定】{p.get_decision_display()}", text))
-    items += [
-        news(p, "closed", "【結案】已結案",
-             "已完成成效評估並結案" + (f"（成效評等：{p.evaluation_rating}）" if p.evaluation_rating else "")
-             + "；各提案人的獎勵已依分配比例登錄，請至提案頁面檢視。")
-        for p in closed
-    ]
+            text = _("經決定「%(decision)s」。") % {"decision": decision}
+        items.append(news(p, "decision", _("【採行決定】%(decision)s") % {"decision": decision}, text))
+    for p in closed:
+        if p.evaluation_rating:
+            text = _("已完成成效評估並結案（成效評等：%(rating)s）；各提案人的獎勵已依分配比例登錄，"
+                     "請至提案頁面檢視。") % {"rating": p.evaluation_rating}
+        else:
+            text = _("已完成成效評估並結案；各提案人的獎勵已依分配比例登錄，請至提案頁面檢視。")
+        items.append(news(p, "closed", _("【結案】已結案"), text))
     return items

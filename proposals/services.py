@@ -16,11 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance.permissions import can, load_capabilities, require
-from governance.plan_selectors import practice_label, practices_to_link
+from plan.selectors import practice_label, practices_to_link
 from governance.roles import Capability
 from governance.rocdate import format_roc, quarter_label, quarter_name, roc_year
 from governance.selectors import primary_unit
@@ -131,14 +132,14 @@ class ProposalContent:
 
 def _check_proposers(actor, co_proposers):
     """co_proposers: [(person, share)] besides the submitter, whose share is the rest."""
-    people = [person for person, _ in co_proposers]
+    people = [person for person, _share in co_proposers]
     if actor in people:
-        raise ValidationError("共同提案人不可包含提案人本人。")
+        raise ValidationError(_("共同提案人不可包含提案人本人。"))
     if len(set(p.pk for p in people)) != len(people):
-        raise ValidationError("共同提案人不可重複。")
-    total = sum(share for _, share in co_proposers)
-    if any(share < 1 for _, share in co_proposers) or total >= 100:
-        raise ValidationError("每位共同提案人的貢獻比例至少 1%，合計須小於 100%（其餘為提案人）。")
+        raise ValidationError(_("共同提案人不可重複。"))
+    total = sum(share for _person, share in co_proposers)
+    if any(share < 1 for _person, share in co_proposers) or total >= 100:
+        raise ValidationError(_("每位共同提案人的貢獻比例至少 1%，合計須小於 100%（其餘為提案人）。"))
     return [(actor, 100 - total), *co_proposers]
 
 
@@ -157,7 +158,7 @@ def _set_content(proposal, content):
     practice = content.plan_practice
     if practice is not None and practice.pk != proposal.plan_practice_id:
         if not practices_to_link().filter(pk=practice.pk).exists():
-            raise ValidationError("請選擇現行服務品質計畫的推動作法。")
+            raise ValidationError(_("請選擇現行服務品質計畫的推動作法。"))
     for field, value in content.__dict__.items():
         setattr(proposal, field, value)
 
@@ -169,15 +170,15 @@ def save_draft(*, actor, content, co_proposers=(), uploads=(), proposal=None):
     if new:
         unit = primary_unit(actor)
         if unit is None or not can(actor, Capability.SUBMIT_FOR_UNIT, unit):
-            raise PermissionDenied("您沒有所屬單位，無法提案")
+            raise PermissionDenied(_("您沒有所屬單位，無法提案"))
         proposal = Proposal(unit=unit, submitter=actor)
         action = "建立提案草稿"
     else:
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.submitter_id != actor.pk:
-            raise PermissionDenied("只有提案人可以編輯草稿")
+            raise PermissionDenied(_("只有提案人可以編輯草稿"))
         if proposal.state != State.DRAFT:
-            raise ValidationError("提案已送出，不能再以草稿編輯。")
+            raise ValidationError(_("提案已送出，不能再以草稿編輯。"))
         action = "修改提案草稿"
     proposers = _check_proposers(actor, list(co_proposers))
     _set_content(proposal, content)
@@ -237,9 +238,9 @@ def submit_proposal(*, actor, proposal):
         .get(pk=proposal.pk)
     )
     if proposal.submitter_id != actor.pk:
-        raise PermissionDenied("只有提案人可以送出提案")
+        raise PermissionDenied(_("只有提案人可以送出提案"))
     if proposal.state != State.DRAFT:
-        raise ValidationError("此提案已送出。")
+        raise ValidationError(_("此提案已送出。"))
     now = timezone.now()
     if proposal.case_number is None:
         _assign_case_number(proposal, now)
@@ -270,15 +271,15 @@ def withdraw_proposal(*, actor, proposal, confirmed, reason=""):
     from .flows import ProposalFlow
 
     if proposal.submitter_id != actor.pk:
-        raise PermissionDenied("只有提案人可以撤回提案")
+        raise PermissionDenied(_("只有提案人可以撤回提案"))
     if proposal.state == State.DRAFT:
-        raise ValidationError("草稿尚未送出，不需撤回。")
+        raise ValidationError(_("草稿尚未送出，不需撤回。"))
     with ProposalFlow.lock(proposal.process_id):
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not can_withdraw(actor, proposal):
-            raise PermissionDenied("初審開始後即不能撤回")
+            raise PermissionDenied(_("初審開始後即不能撤回"))
         if not confirmed:
-            raise ValidationError("撤回後不能恢復，請勾選「確定撤回本提案」後再送出。")
+            raise ValidationError(_("撤回後不能恢復，請勾選「確定撤回本提案」後再送出。"))
         now = timezone.now()
         _open_tasks(proposal).update(status=STATUS.CANCELED, finished=now)
         process = proposal.process
@@ -301,11 +302,11 @@ def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
     reasons = reasons.strip()
     comment = reasons
     if outcome == ReviewRound.Outcome.RETURNED and not reasons:
-        raise ValidationError("退回修正須說明理由。")
+        raise ValidationError(_("退回修正須說明理由。"))
     if outcome == ReviewRound.Outcome.NOT_ACCEPTED:
         reason = NotAcceptedReason.objects.filter(code=reason_code, active=True).first()
         if reason is None:
-            raise ValidationError("請選擇不予受理的理由。")
+            raise ValidationError(_("請選擇不予受理的理由。"))
         proposal.not_accepted_reason = reason
         proposal.not_accepted_text = reasons
         comment = f"{reason.label}。{reasons}".rstrip("。") + "。" if reasons else reason.label
@@ -330,7 +331,7 @@ def resubmit(*, actor, activation, content, co_proposers=(), uploads=()):
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
     if proposal.submitter_id != actor.pk:
-        raise PermissionDenied("只有提案人可以修正提案")
+        raise PermissionDenied(_("只有提案人可以修正提案"))
     proposers = _check_proposers(actor, list(co_proposers))
     _set_content(proposal, content)
     proposal.full_clean(exclude=["process", "unit", "submitter"])
@@ -354,16 +355,16 @@ def assign_reviewers(*, actor, activation, members):
     proposal = _proposal_of(activation)
     members = list(dict.fromkeys(members))
     if not members:
-        raise ValidationError("請至少指派一位評審委員。")
+        raise ValidationError(_("請至少指派一位評審委員。"))
     proposer_ids = set(proposal.proposers.values_list("person_id", flat=True))
     names, assignments = [], []
     load_capabilities(members)
     for member in members:
         if member.pk in proposer_ids:
-            raise ValidationError(f"{member.get_full_name()} 是本案提案人，不能評審本案。")
+            raise ValidationError(_("%(name)s 是本案提案人，不能評審本案。") % {"name": member.get_full_name()})
         internal = can(member, Capability.SCORE_PROPOSALS)
         if not internal and not can(member, Capability.SCORE_ASSIGNED_ONLY):
-            raise ValidationError(f"{member.get_full_name()} 不是評審委員。")
+            raise ValidationError(_("%(name)s 不是評審委員。") % {"name": member.get_full_name()})
         assignments.append(ReviewerAssignment(
             proposal=proposal, member=member, external=not internal, assigned_by=actor
         ))
@@ -392,7 +393,7 @@ def weighted_total(values, criteria):
     """The weighted mean of a member's scores: sum(value × weight) / sum(weight), 2 decimals."""
     total_weight = sum(c.weight for c in criteria)
     if total_weight == 0:
-        raise ValidationError("評分項目的權重合計為 0，請洽系統管理者。")
+        raise ValidationError(_("評分項目的權重合計為 0，請洽系統管理者。"))
     raw = Decimal(sum(values[c.name] * c.weight for c in criteria)) / Decimal(total_weight)
     return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -409,18 +410,18 @@ def score_proposal(*, actor, activation, values, comment=""):
         .get(pk=activation.task.data["assignment_id"])
     )
     if assignment.member_id != actor.pk:
-        raise PermissionDenied("此評分任務不是您的")
+        raise PermissionDenied(_("此評分任務不是您的"))
     if assignment.own_proposal:
-        raise PermissionDenied("提案人不能評審自己的提案")
+        raise PermissionDenied(_("提案人不能評審自己的提案"))
     if assignment.scored_at is not None:
-        raise ValidationError("您已評分。")
+        raise ValidationError(_("您已評分。"))
     criteria = selectors.criteria_for_year(proposal.roc_year)
     missing = [c.name for c in criteria if c.name not in values]
     if missing:
-        raise ValidationError(f"缺少評分項目：{'、'.join(missing)}")
+        raise ValidationError(_("缺少評分項目：%(criteria)s") % {"criteria": "、".join(missing)})
     for c in criteria:
         if not 0 <= int(values[c.name]) <= 100:
-            raise ValidationError(f"{c.name} 的分數須介於 0 到 100。")
+            raise ValidationError(_("%(criterion)s 的分數須介於 0 到 100。") % {"criterion": c.name})
     Score.objects.bulk_create(
         Score(assignment=assignment, criterion=c.name, weight=c.weight, value=int(values[c.name]))
         for c in criteria
@@ -463,16 +464,16 @@ def decide_adoption(*, actor, activation, decision, reason, lead_unit=None,
     decision = Proposal.Decision(decision)
     reason = reason.strip()
     if not reason:
-        raise ValidationError("請說明決定理由。")
+        raise ValidationError(_("請說明決定理由。"))
     proposal.decision, proposal.decision_reason = decision, reason
     proposal.decided_at, proposal.decided_by = timezone.now(), actor
     fields = ["decision", "decision_reason", "decided_at", "decided_by"]
     comment = reason
     if decision == Proposal.Decision.ADOPT:
         if lead_unit is None or due_date is None:
-            raise ValidationError("採行須指定主辦單位與預定完成日。")
+            raise ValidationError(_("採行須指定主辦單位與預定完成日。"))
         if due_date <= timezone.localdate():
-            raise ValidationError("預定完成日須晚於今天。")
+            raise ValidationError(_("預定完成日須晚於今天。"))
         supporting_units = [u for u in supporting_units if u.pk != lead_unit.pk]
         band = proposal.grade_band
         if band is None and proposal.grade:  # graded before bands were linked
@@ -505,15 +506,17 @@ def write_execution_plan(*, actor, activation, plan, milestones):
     proposal = _proposal_of(activation)
     require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit_id)
     if not plan.strip():
-        raise ValidationError("請填寫執行計畫。")
+        raise ValidationError(_("請填寫執行計畫。"))
     if not milestones:
-        raise ValidationError("請至少列一個查核點。")
+        raise ValidationError(_("請至少列一個查核點。"))
     decided_on = timezone.localdate(proposal.decided_at) if proposal.decided_at else None
     for title, due in milestones:
         if proposal.due_date and due > proposal.due_date:
-            raise ValidationError(f"查核點「{title}」晚於預定完成日 {format_roc(proposal.due_date)}。")
+            raise ValidationError(_("查核點「%(milestone)s」晚於預定完成日 %(date)s。")
+                                  % {"milestone": title, "date": format_roc(proposal.due_date)})
         if decided_on and due < decided_on:
-            raise ValidationError(f"查核點「{title}」早於採行決定日 {format_roc(decided_on)}。")
+            raise ValidationError(_("查核點「%(milestone)s」早於採行決定日 %(date)s。")
+                                  % {"milestone": title, "date": format_roc(decided_on)})
     replanned = bool(proposal.execution_plan)
     proposal.execution_plan = plan.strip()
     proposal.save(update_fields=["execution_plan"])
@@ -537,11 +540,11 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
     proposal = _proposal_of(activation)
     require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit_id)
     if not text.strip():
-        raise ValidationError("請填寫辦理情形。")
+        raise ValidationError(_("請填寫辦理情形。"))
     if not 0 <= percent_complete <= 100:
-        raise ValidationError("完成百分比須介於 0 到 100。")
+        raise ValidationError(_("完成百分比須介於 0 到 100。"))
     if declares_complete and percent_complete != 100:
-        raise ValidationError("宣告完成時，完成百分比須為 100。")
+        raise ValidationError(_("宣告完成時，完成百分比須為 100。"))
     period = report_period()
     # One report per quarter: a returned report is redone, an approved one waits for the next
     # quarter, unless the work is complete.
@@ -549,7 +552,8 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
         period=period, approval=ProgressReport.Approval.APPROVED
     ).exists():
         raise ValidationError(
-            f"{quarter_name(period)} 的進度已核定，請於下一季回報；若已執行完成，請勾選「本案已執行完成」。"
+            _("%(period)s 的進度已核定，請於下一季回報；若已執行完成，請勾選「本案已執行完成」。")
+            % {"period": quarter_name(period, translate=True)}
         )
     report = ProgressReport.objects.create(
         proposal=proposal,
@@ -575,7 +579,7 @@ def review_progress(*, actor, activation, approve, comment=""):
         approval=ProgressReport.Approval.PENDING
     ).latest("reported_at")
     if not approve and not comment.strip():
-        raise ValidationError("退回須說明理由。")
+        raise ValidationError(_("退回須說明理由。"))
     report.approval = ProgressReport.Approval.APPROVED if approve else ProgressReport.Approval.RETURNED
     report.approver, report.approval_comment, report.approved_at = actor, comment.strip(), timezone.now()
     report.save()
@@ -601,7 +605,7 @@ def evaluate_effectiveness(*, actor, activation, evaluation, rating):
     require(actor, Capability.MANAGE_TRACKING)
     proposal = _proposal_of(activation)
     if not evaluation.strip() or not rating:
-        raise ValidationError("請填寫成效評估與評等。")
+        raise ValidationError(_("請填寫成效評估與評等。"))
     proposal.evaluation, proposal.evaluation_rating = evaluation.strip(), rating
     _trail(proposal, actor, f"成效評估：{rating}", proposal.state, proposal.state, comment=evaluation)
     _close_with_rewards(proposal, fields=["evaluation", "evaluation_rating"])

@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from . import views
+from . import reward_export, views
 
 
 class ProposalsApp(Application):
@@ -41,6 +41,11 @@ class ProposalsApp(Application):
     @property
     def all_export_path(self):
         return path("all/export/", views.proposal_export, {"list_name": "all"}, name="all_export")
+
+    @property
+    def rewards_export_path(self):
+        # 獎勵清冊 for HR and the 管考 office (?year=, ?unit=, ?format=xlsx|csv).
+        return path("rewards/export/", reward_export.rewards_export, name="rewards_export")
 
     @property
     def create_path(self):

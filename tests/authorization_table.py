@@ -636,29 +636,29 @@ MEETING_READERS = Only(frozenset({"readers-staff1", "readers-liaison", "readers-
 MEETING_MANAGER = Only(frozenset({"tracking"}), "僅管考人員（已召開者轉回會議頁）",
                        "管考 only (a held meeting: back to it)", yes_when=(("held", REDIRECT),))
 TRACKING_ACTS = Only(frozenset({"tracking"}), "僅管考人員", "管考 only", yes=ACCESS)
-page("plan:meetings", "plan", "執行小組會議", "meetings", MEETING_READERS)
-page("plan:meeting_new", "plan", "排定會議", "schedule a meeting", TRACKING_ONLY, post=TRACKING_ONLY)
-page("plan:meeting", "plan", "會議內容", "meeting", MEETING_READERS, targets="meeting")
-page("plan:meeting_agenda", "plan", "會議議程", "agenda", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
-page("plan:meeting_record", "plan", "會議紀錄", "minutes", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
-page("plan:meeting_action_complete", "plan", "追蹤事項辦結", "complete an action", POST_ONLY,
+page("meetings:index", "plan", "執行小組會議", "meetings", MEETING_READERS)
+page("meetings:new", "plan", "排定會議", "schedule a meeting", TRACKING_ONLY, post=TRACKING_ONLY)
+page("meetings:detail", "plan", "會議內容", "meeting", MEETING_READERS, targets="meeting")
+page("meetings:agenda", "plan", "會議議程", "agenda", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
+page("meetings:record", "plan", "會議紀錄", "minutes", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
+page("meetings:action_complete", "plan", "追蹤事項辦結", "complete an action", POST_ONLY,
      post=UnitRoleOnly(frozenset({"liaison", "head"}), "追蹤單位之連絡窗口或主管",
                        "the action unit's liaison or head", yes=ACCESS),
      targets="decision", post_data={"note": "已完成檢討。"})
-page("plan:self_assessment_pdf", "plan", "內部自評 PDF", "self-assessment (PDF)", PLAN_DOC_READERS,
+page("meetings:self_assessment_pdf", "plan", "內部自評 PDF", "self-assessment (PDF)", PLAN_DOC_READERS,
      targets="plan_version")
-page("plan:execution_report_pdf", "plan", "執行報告 PDF", "execution report (PDF)", PLAN_DOC_READERS,
+page("meetings:execution_report_pdf", "plan", "執行報告 PDF", "execution report (PDF)", PLAN_DOC_READERS,
      targets="plan_version")
 
 # -- plan: dashboard and exports
 
-page("plan:dashboard", "plan", "管考儀表板", "dashboard",
+page("dashboard:index", "plan", "管考儀表板", "dashboard",
      Only(frozenset({"director", "tracking", "readers-head"}), "館長、管考；組室主管看本組",
           "director, 管考; a unit head their unit's"),
      targets="unit_filter")
 page("plan:export_practices", "plan", "推動作法匯出", "practices export", ANYONE, query=CSV,
      targets="plan_version_number")
-page("plan:export_rewards", "plan", "獎勵匯出", "rewards export", REWARD_EXPORTERS, query=CSV)
+page("proposals:rewards_export", "plan", "獎勵匯出", "rewards export", REWARD_EXPORTERS, query=CSV)
 
 # ---------------------------------------------------------------- the admin
 

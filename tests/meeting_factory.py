@@ -11,18 +11,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audits.models import Audit, Finding
-from governance.models import (
-    GroupMeeting,
-    MeetingDecision,
-    Plan,
-    PlanArea,
-    PlanDeadline,
-    PlanItem,
-    PlanPractice,
-    PlanVersion,
-    PracticeReport,
-    Unit,
-)
+from meetings.models import GroupMeeting, MeetingDecision
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
+from governance.models import Unit
 from governance.rocdate import TAIPEI, quarter_label
 from proposals.models import Proposal, ScopeCategory
 

@@ -9,7 +9,7 @@ key, as a rolling revision does.
 import datetime
 
 from governance.models import Unit
-from governance.plan_models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 from governance.rocdate import ROC_OFFSET
 
 QUARTERLY = (3, 6, 9, 12)
@@ -92,7 +92,7 @@ def a_year_later(xlsx, year):
 
     from openpyxl import load_workbook
 
-    from governance.plan_xlsx import HEADERS
+    from plan.xlsx import HEADERS
 
     book = load_workbook(io.BytesIO(xlsx))
     sheet = book.active

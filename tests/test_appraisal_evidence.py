@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
-from governance.evidence import appraisal_evidence, commendation_label, period_of_year
+from evidence.selectors import appraisal_evidence
+from governance.periods import period_of_year
+from governance.text import commendation_label
 from governance.rocdate import roc_year
 
 pytestmark = pytest.mark.django_db

@@ -94,7 +94,9 @@ def build_extras():
     audits and findings, the 115 plan with two versions and quarterly reports, a held and a
     scheduled meeting with follow-up actions, and HR's evidence batches."""
     from audits.models import Audit, AuditAttachment, Finding, FindingAttachment
-    from governance import evidence_batches, meetings, practice_reports
+    from evidence import batches as evidence_batches
+    from meetings import services as meetings
+    from plan import practice_reports
     from governance.attachments import describe_upload
     from governance.models import Unit
     from plan_factory import add_version, make_plan, practice
@@ -297,7 +299,8 @@ def build_targets(made):
     """kind → [Target]: the objects each kind of URL parameter is filled with."""
     from audits.models import Audit, Finding
     from governance.models import Membership, TrailEvent, Unit
-    from governance.plan_models import MeetingDecision, PlanVersion, PracticeReport
+    from meetings.models import MeetingDecision
+    from plan.models import PlanVersion, PracticeReport
     from proposals.models import Proposal
 
     def proposal(**filters):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from audit_http import AuditDriver, finding_fields
 from audits.models import Finding
 from governance.models import Unit
-from governance.plan_models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 from governance.rocdate import roc_year, today_taipei
 from proposal_http import Driver
 
@@ -76,7 +76,7 @@ def log_in(page, base_url, login, password):
 def test_director_sees_the_charts_and_their_tables(page, live_org, client, demo_password, tmp_path):
     make_data(client)
     log_in(page, live_org.url, "director", demo_password)
-    page.goto(f"{live_org.url}/plan/dashboard/")
+    page.goto(f"{live_org.url}/dashboard/")
     expect(page.get_by_role("heading", name="管考儀表板", exact=True).first).to_be_visible()
 
     charts = page.locator("svg[role=img]")

@@ -18,7 +18,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit_http import AuditDriver, finding_fields
+from audits import documents as finding_documents
 from governance import documents, pdf, trail
+from proposals import documents as proposal_documents
 from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from proposal_http import Driver, proposal_form
@@ -112,7 +114,7 @@ def finding(frozen, client, person, org):
 
 def test_trail_pdf_lists_every_event_with_roc_times_actors_and_a_sound_chain(proposal):
     fetcher = pdf.SafeURLFetcher()
-    document = documents.proposal_trail(proposal, fetcher=fetcher)
+    document = proposal_documents.proposal_trail(proposal, fetcher=fetcher)
     assert document.filename == f"創意提案軌跡-{NUMBER}.pdf"
     text = pdf_text(document.content)
     events = trail.case_events("proposal", proposal.trail_ref)
@@ -137,7 +139,7 @@ def test_trail_pdf_lists_every_event_with_roc_times_actors_and_a_sound_chain(pro
 def test_tampered_event_is_printed_as_the_first_broken_one(proposal):
     events = trail.case_events("proposal", proposal.trail_ref)
     tamper(events[2].pk, "同意")  # the return's reasons rewritten after the fact
-    text = pdf_text(documents.proposal_trail(proposal).content)
+    text = pdf_text(proposal_documents.proposal_trail(proposal).content)
     assert "驗證無誤" not in text
     assert "驗證失敗：第 3 筆事件遭竄改或缺漏" in text
     assert "事件內容與其雜湊不符" in text
@@ -148,13 +150,13 @@ def test_deleted_last_event_is_reported(proposal):
     last = trail.case_events("proposal", proposal.trail_ref)[-1]
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM governance_trailevent WHERE id = %s", [last.pk])
-    text = pdf_text(documents.proposal_trail(proposal).content)
+    text = pdf_text(proposal_documents.proposal_trail(proposal).content)
     assert f"驗證失敗：第 {last.sequence} 筆事件遭竄改或缺漏" in text
     assert "尾端事件被刪除或竄改" in text
 
 
 def test_finding_trail_pdf(finding):
-    document = documents.finding_trail(finding)
+    document = finding_documents.finding_trail(finding)
     assert document.filename == f"列管事項軌跡-{finding.tracking_number}.pdf"
     text = flat(pdf_text(document.content))
     for expected in [finding.tracking_number, "考核意見列管事項", "閱覽區動線標示不清", "閱覽典藏組",
@@ -164,7 +166,7 @@ def test_finding_trail_pdf(finding):
 
 
 def test_only_noto_cjk_is_embedded_and_pages_are_numbered(proposal):
-    content = documents.proposal_trail(proposal).content
+    content = proposal_documents.proposal_trail(proposal).content
     fonts = pdf_fonts(content)
     assert fonts and all(name.startswith("Noto-Sans-CJK-TC") for name in fonts), fonts
     assert not any("DejaVu" in name for name in fonts)
@@ -177,7 +179,7 @@ def test_only_noto_cjk_is_embedded_and_pages_are_numbered(proposal):
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
 def test_pdffonts_sees_only_noto_cjk(proposal, tmp_path):
     path = tmp_path / "trail.pdf"
-    path.write_bytes(documents.proposal_trail(proposal).content)
+    path.write_bytes(proposal_documents.proposal_trail(proposal).content)
     listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     fonts = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
     assert fonts and all("+Noto-Sans-CJK-TC" in name for name in fonts), listing
@@ -202,7 +204,7 @@ def test_harfbuzz_subsets_the_fonts(proposal, monkeypatch, caplog):
     monkeypatch.setattr(Font, "_harfbuzz_subset", spy)
     monkeypatch.setattr(Font, "_fonttools_subset", refuse)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        documents.proposal_trail(proposal)
+        proposal_documents.proposal_trail(proposal)
     assert calls
     assert "fontTools" not in caplog.text
 
@@ -216,7 +218,7 @@ def test_two_hundred_events_render_quickly(proposal, person):
                            attachments=[{"name": f"佐證{n}.jpg", "sha256": f"{n:064x}"}] if n % 5 == 0 else [])
     assert TrailEvent.objects.filter(case_ref=proposal.trail_ref).count() == 200
     started = time.perf_counter()
-    content = documents.proposal_trail(proposal).content
+    content = proposal_documents.proposal_trail(proposal).content
     elapsed = time.perf_counter() - started
     text = pdf_text(content)
     pages = pdf_pages(content)

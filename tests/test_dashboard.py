@@ -22,19 +22,11 @@ from django.test.utils import CaptureQueriesContext
 from audit_http import AuditDriver, finding_fields
 from conftest import default_configuration
 from audits.models import Finding
-from governance import dashboard
+from dashboard import selectors as dashboard
 from governance.demo import seed_organisation
 from governance.models import Membership, Unit
 from governance.permissions import sync_unit_permissions
-from governance.plan_models import (
-    Plan,
-    PlanArea,
-    PlanDeadline,
-    PlanItem,
-    PlanPractice,
-    PlanVersion,
-    PracticeReport,
-)
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
 from governance.rocdate import quarter_label
 from proposal_http import Driver
 from proposals.models import Proposal
@@ -46,7 +38,7 @@ TODAY = NOW.date()
 HIGH = {"創意性": 92, "可行性": 88, "效益性": 90, "完整性": 85}  # 89.35: 優等
 TOP = {"創意性": 95, "可行性": 95, "效益性": 95, "完整性": 95}  # 特優
 LOW = {"創意性": 70, "可行性": 70, "效益性": 70, "完整性": 70}  # no grade
-URL = "/plan/dashboard/"
+URL = "/dashboard/"
 
 
 def at(year, month, day, hour=10):
@@ -544,6 +536,6 @@ def test_chart_labels_are_escaped(world, client):
 
 
 def test_every_counted_proposal_state_has_its_colour():
-    from governance.dashboard_views import STATE_COLOURS
+    from dashboard.views import STATE_COLOURS
 
     assert set(STATE_COLOURS) == {s.value for s in dashboard.PROPOSAL_STATES}

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from audit_http import audit_form, finding_fields
 from audits.models import Audit
-from governance.models import EvidenceBatch, GroupMeeting
+from evidence.models import EvidenceBatch
+from meetings.models import GroupMeeting
 from proposal_http import proposal_form
 from proposals.models import Proposal
 
@@ -52,12 +53,12 @@ def test_an_audit_registered_twice_is_one_audit(org, client, person):
 @pytest.mark.django_db
 def test_a_meeting_scheduled_twice_is_one_meeting(org, client, person):
     client.force_login(person("tracking"))
-    page = client.get(reverse("plan:meeting_new")).content.decode()
+    page = client.get(reverse("meetings:new")).content.decode()
     assert 'name="submission_token"' in page
     fields = {"submission_token": TOKEN, "day": "115/12/10", "time": "14:00", "location": "第一會議室"}
-    first, second = post_twice(client, reverse("plan:meeting_new"), fields)
+    first, second = post_twice(client, reverse("meetings:new"), fields)
     assert GroupMeeting.objects.count() == 1, first.content.decode()[:3000]
-    assert second.redirect_chain[-1][0] == reverse("plan:meeting", args=[GroupMeeting.objects.get().pk])
+    assert second.redirect_chain[-1][0] == reverse("meetings:detail", args=[GroupMeeting.objects.get().pk])
 
 
 @pytest.mark.django_db

@@ -13,8 +13,9 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from governance import evidence_batches
-from governance.models import EvidenceBatch, EvidenceBatchItem, EvidenceDocument, FailedTask
+from evidence import batches as evidence_batches
+from evidence.models import EvidenceBatch, EvidenceBatchItem, EvidenceDocument
+from governance.models import FailedTask
 from test_case_trail_pdf import flat, pdf_text
 from test_evidence_views import READERS, frozen, proposal  # noqa: F401 (fixtures)
 
@@ -146,7 +147,7 @@ def test_items_whose_tasks_were_lost_are_queued_again_once_stalled(
 def test_a_task_that_fails_for_good_is_shown_and_recorded(
         org, client, person, django_capture_on_commit_callbacks):
     client.force_login(person("hr"))
-    with mock.patch("governance.evidence_batches.appraisal_evidence",
+    with mock.patch("evidence.batches.appraisal_evidence",
                     side_effect=OperationalError("database went away")):
         batch = start(client, django_capture_on_commit_callbacks, year="115", unit="readers")
     progress = client.get(reverse("evidence:batch_progress", args=[batch.pk])).json()

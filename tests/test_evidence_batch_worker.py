@@ -12,9 +12,10 @@ import pytest
 
 from background import VISIBILITY_TIMEOUT, wait_for
 from conftest import default_configuration
-from governance import evidence_batches
+from evidence import batches as evidence_batches
 from governance.demo import seed_organisation
-from governance.models import EvidenceBatchItem, EvidenceDocument, FailedTask
+from evidence.models import EvidenceBatchItem, EvidenceDocument
+from governance.models import FailedTask
 from test_case_trail_pdf import flat, pdf_text
 
 pytestmark = [pytest.mark.postgres]

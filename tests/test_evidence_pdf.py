@@ -10,9 +10,11 @@ from django.db import connection
 
 from audit_http import AuditDriver, finding_fields
 from bench.samples import synthetic_evidence
-from governance import documents
-from governance.evidence import appraisal_evidence, period_of_year
-from governance.models import EvidenceDocument, Unit
+from evidence import documents
+from evidence.selectors import appraisal_evidence
+from governance.periods import period_of_year
+from evidence.models import EvidenceDocument
+from governance.models import Unit
 from governance.rocdate import TAIPEI
 from proposal_http import Driver
 from test_case_trail_pdf import flat, pdf_fonts, pdf_pages, pdf_text

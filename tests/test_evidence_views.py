@@ -10,8 +10,9 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
-from governance.evidence import appraisal_evidence, period_of_year
-from governance.models import EvidenceDocument
+from evidence.selectors import appraisal_evidence
+from governance.periods import period_of_year
+from evidence.models import EvidenceDocument
 from governance.rocdate import TAIPEI
 from proposal_http import Driver
 from test_case_trail_pdf import flat, pdf_text

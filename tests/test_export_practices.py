@@ -1,4 +1,4 @@
-"""A plan version's practices as xlsx and CSV (governance.export_views.practices_export):
+"""A plan version's practices as xlsx and CSV (plan.export_views.practices_export):
 area, item, number, text, deadlines in ROC, responsible units; in the plan's order."""
 
 import datetime
@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, Unit
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from governance.models import Unit
 from test_export_writer import download_name, read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def version(org):
 
 
 def url(version):
-    return f"/plan/exports/{version.plan.roc_year}/v{version.number}/practices/"
+    return f"/plan/{version.plan.roc_year}/v{version.number}/practices/"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -107,8 +108,8 @@ def test_bad_requests_are_explained(client, person, version):
     assert response.status_code == 400 and "不支援的匯出格式「ods」" in response.content.decode()
     response = client.get(url(version), {"format": "csv", "unit": "999999"})
     assert response.status_code == 400 and "匯出條件有誤" in response.content.decode()
-    assert client.get(f"/plan/exports/{version.plan.roc_year}/v9/practices/").status_code == 404
-    assert client.get(f"/plan/exports/{version.plan.roc_year + 1}/v2/practices/").status_code == 404
+    assert client.get(f"/plan/{version.plan.roc_year}/v9/practices/").status_code == 404
+    assert client.get(f"/plan/{version.plan.roc_year + 1}/v2/practices/").status_code == 404
 
 
 def test_anonymous_people_go_to_the_login_page(client, version):

@@ -81,8 +81,8 @@ def test_a_row_holds_the_proposal_with_roc_dates(drive, cases):
 
 
 def test_a_row_names_the_plan_practice(drive, org):
-    from governance.plan_models import PlanPractice
-    from governance.plan_services import load_seed_plan
+    from plan.models import PlanPractice
+    from plan.services import load_seed_plan
 
     version = load_seed_plan()
     practice = PlanPractice.objects.filter(item__area__version=version, number="1.2").first()

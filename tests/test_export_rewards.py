@@ -1,4 +1,4 @@
-"""The rewards of closed proposals as xlsx and CSV (governance.export_views.rewards_export), for
+"""The rewards of closed proposals as xlsx and CSV (plan.export_views.rewards_export), for
 HR and the 管考 office: a period (ROC or AD year, or dates) and optionally a unit's people."""
 
 import datetime
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 HEADERS = ["案號", "提案名稱", "姓名", "單位", "角色", "貢獻比例（%）", "等第", "獎金（元）", "建議敘獎",
            "採行決定日期", "登錄日期"]
-URL = "/plan/exports/rewards/"
+URL = "/proposals/rewards/export/"
 
 
 @pytest.fixture

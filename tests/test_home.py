@@ -148,16 +148,16 @@ def test_home_shows_the_units_overdue_findings(client, person):
 def test_plan_links_by_role_and_the_meeting_warning(org, client, person):
     client.force_login(person("tracking"))
     page = client.get("/home/").content.decode()
-    for url in ("/plan/reports/quarter/", "/plan/meetings/", "/plan/dashboard/"):
+    for url in ("/plan/reports/quarter/", "/meetings/", "/dashboard/"):
         assert f'href="{url}"' in page, url
     assert "執行小組" in page and "下次會議最遲召開日期" in page
     client.force_login(person("readers-staff1"))
     page = client.get("/home/").content.decode()
-    assert 'href="/plan/reports/quarter/"' not in page and 'href="/plan/dashboard/"' not in page
+    assert 'href="/plan/reports/quarter/"' not in page and 'href="/dashboard/"' not in page
     assert "下次會議最遲召開日期" not in page
     client.force_login(person("readers-liaison"))
     page = client.get("/home/").content.decode()
-    assert 'href="/plan/reports/"' in page and 'href="/plan/dashboard/"' not in page
+    assert 'href="/plan/reports/"' in page and 'href="/dashboard/"' not in page
 
 
 def test_a_head_sees_the_plan_reports_waiting_for_them(org, client, person):
@@ -165,7 +165,7 @@ def test_a_head_sees_the_plan_reports_waiting_for_them(org, client, person):
 
     import time_machine
 
-    from governance.practice_reports import confirm_practice_report, submit_practice_report
+    from plan.practice_reports import confirm_practice_report, submit_practice_report
     from governance.rocdate import TAIPEI
     from plan_factory import make_plan, practice, unit
 

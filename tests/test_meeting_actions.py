@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import meetings, notifications
-from governance.models import MeetingDecision, Notification, TrailEvent
+from meetings import services as meetings
+from governance import notifications
+from meetings.models import MeetingDecision
+from governance.models import Notification, TrailEvent
 from governance.notifications import DueItem
 from governance.rocdate import TAIPEI
 from meeting_factory import held, user
@@ -16,7 +18,7 @@ from meeting_factory import held, user
 pytestmark = pytest.mark.django_db
 D = datetime.date
 DUE = D(2026, 6, 30)
-SOURCE = "governance.meetings.due_for_reminders"
+SOURCE = "meetings.services.due_for_reminders"
 
 
 def on(day):
@@ -81,22 +83,22 @@ def test_open_actions_are_listed_with_overdue(meeting, action):
 
 
 def test_the_form_is_offered_to_the_action_unit_only(login_as, meeting, action):
-    page = f"/plan/meetings/{meeting.pk}/"
+    page = f"/meetings/{meeting.pk}/"
     for login in ("readers-liaison", "readers-head"):
-        assert f'action="/plan/meetings/actions/{action.pk}/complete/"' in login_as(login).get(page).content.decode()
+        assert f'action="/meetings/actions/{action.pk}/complete/"' in login_as(login).get(page).content.decode()
     for login in ("acquisitions-liaison", "readers-staff1", "tracking", "director"):
         body = login_as(login).get(page).content.decode()
         assert "/complete/" not in body and "請閱覽組完成讀者動線調整" in body, login
 
 
 def test_completing_through_the_page(login_as, meeting, action):
-    url = f"/plan/meetings/actions/{action.pk}/complete/"
+    url = f"/meetings/actions/{action.pk}/complete/"
     assert login_as("acquisitions-liaison").post(url, {"note": "代填"}).status_code == 403
     client = login_as("readers-liaison")
     empty = client.post(url, {"note": ""}, follow=True)
     assert "追蹤事項未辦結" in empty.content.decode()
     response = client.post(url, {"note": "已完成並公告"})
-    assert response.status_code == 302 and response.url == f"/plan/meetings/{meeting.pk}/"
+    assert response.status_code == 302 and response.url == f"/meetings/{meeting.pk}/"
     page = client.get(response.url).content.decode()
     assert "已辦結" in page and "已完成並公告" in page and "已辦結追蹤事項" in page
     again = client.post(url, {"note": "再一次"}, follow=True)
@@ -105,8 +107,8 @@ def test_completing_through_the_page(login_as, meeting, action):
 
 def test_the_list_shows_open_actions_and_where_to_complete(login_as, meeting, action):
     with on(D(2026, 7, 2)):
-        liaison = login_as("readers-liaison").get("/plan/meetings/").content.decode()
-        other = login_as("planning-staff1").get("/plan/meetings/").content.decode()
+        liaison = login_as("readers-liaison").get("/meetings/").content.decode()
+        other = login_as("planning-staff1").get("/meetings/").content.decode()
     assert "請閱覽組完成讀者動線調整" in liaison and "逾期" in liaison and "填報辦結" in liaison
     assert "請閱覽組完成讀者動線調整" in other and "填報辦結" not in other
     assert "請秘書室辦理教育訓練" not in liaison  # done
@@ -119,7 +121,7 @@ def test_the_source_returns_open_actions_due_on_the_dates(meeting, action):
     assert meetings.due_for_reminders([D(2026, 6, 29)]) == []
     assert meetings.due_for_reminders([DUE, D(2026, 7, 1)]) == [DueItem(
         key=f"meeting_action:{action.pk}", what="執行小組會議決議追蹤事項", case_number="115 年第 1 次會議",
-        title="請閱覽組完成讀者動線調整", due_date=DUE, url=f"/plan/meetings/{meeting.pk}/",
+        title="請閱覽組完成讀者動線調整", due_date=DUE, url=f"/meetings/{meeting.pk}/",
         unit_id=action.action_unit_id,
     )]
     complete(action, "readers-liaison")
@@ -132,7 +134,7 @@ def test_reminders_reach_the_liaison_then_the_head(settings, meeting, action):
     [reminder] = Notification.objects.all()
     assert (reminder.recipient.username, reminder.kind) == ("readers-liaison", "reminder")
     assert reminder.subject == "【到期提醒】執行小組會議決議追蹤事項：115 年第 1 次會議（尚有 7 天）"
-    assert reminder.url == f"/plan/meetings/{meeting.pk}/"
+    assert reminder.url == f"/meetings/{meeting.pk}/"
     notifications.plan_reminders(DUE + datetime.timedelta(days=1))
     late = Notification.objects.filter(key__endswith="+1").values_list("recipient__username", "kind")
     assert sorted(late) == [("readers-head", "escalation"), ("readers-liaison", "reminder")]

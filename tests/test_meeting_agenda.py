@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audits.models import Finding
-from governance import meetings
-from governance.models import AgendaItem, GroupMeeting, PracticeReport, TrailEvent
+from meetings import services as meetings
+from meetings.models import AgendaItem, GroupMeeting
+from plan.models import PracticeReport
+from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from meeting_factory import finding, held, meeting, plan_version, practice, practice_spec, proposal, report, user
 from proposals.models import Proposal
@@ -184,7 +186,7 @@ def test_set_agenda_refuses_bad_items_others_and_a_held_meeting(plan, cases):
 
 
 def url(target):
-    return f"/plan/meetings/{target.pk}/agenda/"
+    return f"/meetings/{target.pk}/agenda/"
 
 
 def test_the_page_proposes_everything_ticked(login_as, plan, cases):
@@ -206,7 +208,7 @@ def test_removing_and_adding_items(login_as, plan, cases):
     data = {"keep": keep, "other-TOTAL_FORMS": "3", "other-INITIAL_FORMS": "0",
             "other-0-reference": "臨時動議", "other-0-title": "館慶活動籌備", "other-1-title": "", "other-2-title": ""}
     response = client.post(url(target), data)
-    assert response.status_code == 302 and response.url == f"/plan/meetings/{target.pk}/"
+    assert response.status_code == 302 and response.url == f"/meetings/{target.pk}/"
     saved = list(target.agenda.values_list("kind", "reason"))
     assert saved == [("other", "決議追蹤"), ("practice", "逾期"), ("practice", "兩個月內到期"),
                      ("proposal", "逾期"), ("proposal", "兩個月內到期"), ("other", "")]
@@ -239,5 +241,5 @@ def test_only_the_tracking_office_builds_the_agenda(login_as, plan):
 
 def test_a_held_meetings_agenda_is_closed(login_as, cases):
     response = login_as("tracking").get(url(cases["earlier"]))
-    assert response.status_code == 302 and response.url == f"/plan/meetings/{cases['earlier'].pk}/"
+    assert response.status_code == 302 and response.url == f"/meetings/{cases['earlier'].pk}/"
     assert GroupMeeting.objects.get(pk=cases["earlier"].pk).state == "held"

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from governance import meetings
+from meetings import services as meetings
 from governance.rocdate import TAIPEI
 from meeting_factory import at, finding, held, meeting, user
 
@@ -35,7 +35,7 @@ def recorded(org):
 
 
 def test_the_list_shows_each_meeting_with_its_counts(login_as, recorded):
-    page = login_as("readers-staff1").get("/plan/meetings/")
+    page = login_as("readers-staff1").get("/meetings/")
     assert page.status_code == 200
     listed = {(m.number, m.state, m.agenda_count, m.decision_count, m.open_action_count)
               for m in page.context["meetings"]}
@@ -46,7 +46,7 @@ def test_the_list_shows_each_meeting_with_its_counts(login_as, recorded):
 
 def test_the_meeting_page_shows_agenda_attendees_minutes_decisions_and_trail(login_as, recorded):
     first, late = recorded["first"], recorded["finding"]
-    body = login_as("readers-staff1").get(f"/plan/meetings/{first.pk}/").content.decode()
+    body = login_as("readers-staff1").get(f"/meetings/{first.pk}/").content.decode()
     assert "115 年第 1 次執行小組會議" in body and "已召開" in body
     assert f'href="/audits/findings/{late.pk}/"' in body and late.tracking_number in body
     assert "參考服務台動線不佳（改善期限 115/05/01；主辦單位：參考特藏組）" in body
@@ -62,11 +62,11 @@ def test_the_meeting_page_shows_agenda_attendees_minutes_decisions_and_trail(log
 
 def test_the_tracking_office_sees_what_it_can_do_next(login_as, recorded):
     client = login_as("tracking")
-    second = client.get(f"/plan/meetings/{recorded['second'].pk}/").content.decode()
-    assert f'href="/plan/meetings/{recorded["second"].pk}/agenda/"' in second
-    assert f'href="/plan/meetings/{recorded["second"].pk}/record/"' in second
+    second = client.get(f"/meetings/{recorded['second'].pk}/").content.decode()
+    assert f'href="/meetings/{recorded["second"].pk}/agenda/"' in second
+    assert f'href="/meetings/{recorded["second"].pk}/record/"' in second
     assert "尚未排定議程" in second
-    first = client.get(f"/plan/meetings/{recorded['first'].pk}/").content.decode()
+    first = client.get(f"/meetings/{recorded['first'].pk}/").content.decode()
     assert "/agenda/" not in first and "/record/" not in first  # held: closed
 
 
@@ -74,27 +74,27 @@ def test_the_tracking_office_sees_what_it_can_do_next(login_as, recorded):
                                    "tracking", "hr"])
 def test_everyone_who_reads_unit_cases_reads_meetings(login_as, recorded, login):
     client = login_as(login)
-    assert client.get("/plan/meetings/").status_code == 200
-    assert client.get(f"/plan/meetings/{recorded['first'].pk}/").status_code == 200
+    assert client.get("/meetings/").status_code == 200
+    assert client.get(f"/meetings/{recorded['first'].pk}/").status_code == 200
 
 
 @pytest.mark.parametrize("login", ["external1", "admin"])
 def test_people_without_unit_cases_do_not(login_as, recorded, login):
     client = login_as(login)
-    assert client.get("/plan/meetings/").status_code == 403
-    assert client.get(f"/plan/meetings/{recorded['first'].pk}/").status_code == 403
+    assert client.get("/meetings/").status_code == 403
+    assert client.get(f"/meetings/{recorded['first'].pk}/").status_code == 403
 
 
 def test_anonymous_people_go_to_the_login_page(client, recorded):
-    response = client.get(f"/plan/meetings/{recorded['first'].pk}/")
+    response = client.get(f"/meetings/{recorded['first'].pk}/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
 
 def test_an_unknown_meeting_is_404(login_as, org):
-    assert login_as("tracking").get("/plan/meetings/999/").status_code == 404
+    assert login_as("tracking").get("/meetings/999/").status_code == 404
 
 
 def test_a_meeting_held_earlier_is_listed_without_agenda(login_as, org):
     held(D(2026, 3, 8), decisions=[("洽悉", None, None, None)])
-    body = login_as("tracking").get("/plan/meetings/").content.decode()
+    body = login_as("tracking").get("/meetings/").content.decode()
     assert "115 年第 1 次" in body and "目前沒有追蹤中的決議事項" in body

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import meetings
-from governance.models import GroupMeeting, MeetingDecision, TrailEvent
+from meetings import services as meetings
+from meetings.models import GroupMeeting, MeetingDecision
+from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from meeting_factory import meeting, unit, user
 
@@ -107,7 +108,7 @@ def test_only_the_tracking_office_records(target):
 
 
 def url(target):
-    return f"/plan/meetings/{target.pk}/record/"
+    return f"/meetings/{target.pk}/record/"
 
 
 def form_data(target, decisions, attendees=("director", "readers-head", "tracking")):
@@ -136,7 +137,7 @@ def test_the_page_offers_the_group_and_records(login_as, target):
         {"text": "洽悉", "agenda_item": "", "action_unit": "", "action_due": ""},
         {"text": "", "agenda_item": "", "action_unit": "", "action_due": ""},  # left blank: ignored
     ]))
-    assert response.status_code == 302 and response.url == f"/plan/meetings/{target.pk}/"
+    assert response.status_code == 302 and response.url == f"/meetings/{target.pk}/"
     assert list(target.decisions.order_by("pk").values_list("text", "action_due")) == [
         ("請閱覽組完成動線調整", D(2026, 6, 30)), ("洽悉", None)]
     detail = client.get(response.url).content.decode()

@@ -6,14 +6,15 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from governance import meetings
-from governance.models import GroupMeeting, TrailEvent
+from meetings import services as meetings
+from meetings.models import GroupMeeting
+from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from meeting_factory import at, user
 
 pytestmark = pytest.mark.django_db
 
-URL = "/plan/meetings/new/"
+URL = "/meetings/new/"
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +109,7 @@ def test_the_form_takes_a_roc_date_and_goes_to_the_meeting(login_as):
     director = user("director")
     response = client.post(URL, {"day": "115/3/8", "time": "14:30", "location": "本館簡報室", "chair": director.pk})
     meeting = GroupMeeting.objects.get()
-    assert response.status_code == 302 and response.url == f"/plan/meetings/{meeting.pk}/"
+    assert response.status_code == 302 and response.url == f"/meetings/{meeting.pk}/"
     assert meeting.scheduled_for == datetime.datetime(2026, 3, 8, 14, 30, tzinfo=TAIPEI)
     assert (meeting.location, meeting.chair, meeting.number) == ("本館簡報室", director, 1)
     detail = client.get(response.url).content.decode()

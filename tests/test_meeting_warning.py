@@ -5,8 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from governance import meetings
-from governance.models import GroupMeeting
+from meetings import services as meetings
+from meetings.models import GroupMeeting
 from governance.rocdate import TAIPEI
 from meeting_factory import held, meeting
 
@@ -111,20 +111,20 @@ def test_the_interval_is_configuration(org, settings):
 def test_the_meetings_page_shows_the_warning_and_the_date(login_as):
     held(D(2026, 3, 8))
     with on(D(2026, 5, 20)):
-        tracking = login_as("tracking").get("/plan/meetings/").content.decode()
+        tracking = login_as("tracking").get("/meetings/").content.decode()
     assert "執行小組會議已逾期未召開" in tracking
     assert "下次會議最遲召開日期：115年5月8日" in tracking and "已逾期 12 天" in tracking
-    assert 'href="/plan/meetings/new/"' in tracking
+    assert 'href="/meetings/new/"' in tracking
     with on(D(2026, 5, 20)):
-        staff = login_as("readers-staff1").get("/plan/meetings/").content.decode()
+        staff = login_as("readers-staff1").get("/meetings/").content.decode()
     assert "下次會議最遲召開日期：115年5月8日" in staff
-    assert 'href="/plan/meetings/new/"' not in staff  # only the 管考 office schedules
+    assert 'href="/meetings/new/"' not in staff  # only the 管考 office schedules
 
 
 def test_no_warning_when_the_next_meeting_is_scheduled(login_as):
     held(D(2026, 3, 8))
     meeting(D(2026, 5, 6))
     with on(D(2026, 4, 1)):
-        page = login_as("tracking").get("/plan/meetings/").content.decode()
+        page = login_as("tracking").get("/meetings/").content.decode()
     assert "最遲召開日期" not in page
     assert "115 年第 2 次" in page and "已排定" in page

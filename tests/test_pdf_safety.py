@@ -17,6 +17,7 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from governance import documents, pdf
+from proposals import documents as proposal_documents
 from governance.pdf import RefusedURL, SafeURLFetcher
 from proposal_http import Driver
 
@@ -187,7 +188,7 @@ def test_hostile_title_and_comments_are_printed_as_text(client, person, org, no_
                             situation=f"{METADATA} {STYLESHEET}")
     drive.first_review("planning-head", proposal, "returned", reasons=f"{METADATA}{STYLESHEET}")
     fetcher = SafeURLFetcher()
-    document = documents.proposal_trail(proposal, fetcher=fetcher)
+    document = proposal_documents.proposal_trail(proposal, fetcher=fetcher)
     # Escaped: WeasyPrint saw text, not elements, so it asked for nothing at all.
     assert fetcher.served == [] and fetcher.refused == []
     assert no_network == []

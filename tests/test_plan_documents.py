@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance import plan_documents
-from governance.models import GroupMeeting, PracticeReport
+from meetings import documents as plan_documents
+from meetings.models import GroupMeeting
+from plan.models import PracticeReport
 from governance.rocdate import TAIPEI
 from meeting_factory import held, meeting, plan_version, practice, practice_spec, report
 from test_case_trail_pdf import flat, pdf_pages, pdf_text
@@ -143,7 +144,7 @@ def test_the_counts_say_what_the_unit_table_counts(org):
 
 def url(version, kind):
     name = "self-assessment" if kind == "self" else "execution-report"
-    return f"/plan/meetings/plan-versions/{version.pk}/{name}.pdf"
+    return f"/meetings/plan-versions/{version.pk}/{name}.pdf"
 
 
 @pytest.mark.parametrize("login", ["tracking", "director", "deputy"])
@@ -166,7 +167,7 @@ def test_the_execution_report_before_july_says_why(login_as, version):
     client = login_as("tracking")
     with time_machine.travel(NOW, tick=False):
         response = client.get(url(version, "execution"), follow=True)
-        assert response.redirect_chain == [("/plan/meetings/", 302)]
+        assert response.redirect_chain == [("/meetings/", 302)]
         body = response.content.decode()
     assert "執行報告自計畫年度第 3 季起（115年7月1日起）才能產製" in body
     with time_machine.travel(datetime.datetime(2026, 7, 2, 9, 0, tzinfo=TAIPEI), tick=False):
@@ -176,16 +177,16 @@ def test_the_execution_report_before_july_says_why(login_as, version):
 
 def test_the_meetings_page_links_the_current_version(login_as, version):
     with time_machine.travel(NOW, tick=False):
-        body = login_as("director").get("/plan/meetings/").content.decode()
+        body = login_as("director").get("/meetings/").content.decode()
     assert f'href="{url(version, "self")}"' in body
     assert url(version, "execution") not in body and "執行報告自 115年7月1日 起提供" in body
-    assert "/plan-versions/" not in login_as("readers-staff1").get("/plan/meetings/").content.decode()
+    assert "/plan-versions/" not in login_as("readers-staff1").get("/meetings/").content.decode()
     with time_machine.travel(datetime.datetime(2026, 7, 2, 9, 0, tzinfo=TAIPEI), tick=False):
-        assert f'href="{url(version, "execution")}"' in login_as("director").get("/plan/meetings/").content.decode()
+        assert f'href="{url(version, "execution")}"' in login_as("director").get("/meetings/").content.decode()
 
 
 def test_an_unknown_version_is_404(login_as, org):
-    assert login_as("tracking").get("/plan/meetings/plan-versions/999/self-assessment.pdf").status_code == 404
+    assert login_as("tracking").get("/meetings/plan-versions/999/self-assessment.pdf").status_code == 404
 
 
 def test_a_held_meeting_without_decisions_and_an_empty_version_render(org):

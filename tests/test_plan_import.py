@@ -10,15 +10,10 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
 from governance.models import TrailEvent
-from governance.plan_models import Plan, PlanDeadline, PlanPractice, PlanVersion
-from governance.plan_selectors import version_changes, version_tree
-from governance.plan_services import (
-    PlanImportError,
-    import_plan,
-    load_seed_plan,
-    revise_plan,
-)
-from governance.plan_xlsx import HEADERS, export_version, import_xlsx, read_rows
+from plan.models import Plan, PlanDeadline, PlanPractice, PlanVersion
+from plan.selectors import version_changes, version_tree
+from plan.services import PlanImportError, import_plan, load_seed_plan, revise_plan
+from plan.xlsx import HEADERS, export_version, import_xlsx, read_rows
 from plan_factory import a_year_later
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import datetime
 import pytest
 
 from governance.models import TrailEvent
-from governance.plan_models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
-from governance.plan_selectors import version_tree
-from governance.plan_services import load_seed_plan
-from governance.seed import plan_102
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from plan.selectors import version_tree
+from plan.services import load_seed_plan
+from plan.seed import plan_102
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from governance.plan_models import Plan, PlanPractice, PlanVersion
-from governance.plan_selectors import version_tree
-from governance.plan_services import load_seed_plan, revise_plan
-from governance.plan_xlsx import export_version
+from plan.models import Plan, PlanPractice, PlanVersion
+from plan.selectors import version_tree
+from plan.services import load_seed_plan, revise_plan
+from plan.xlsx import export_version
 from plan_factory import a_year_later, make_plan
 
 pytestmark = pytest.mark.django_db

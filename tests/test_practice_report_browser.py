@@ -8,7 +8,7 @@ Headless Debian chromium via Playwright, against Django's live server, in Tradit
 import pytest
 from playwright.sync_api import expect
 
-from governance.plan_models import PracticeReport
+from plan.models import PracticeReport
 from governance.rocdate import quarter_label, quarter_name, roc_year, today_taipei
 from plan_factory import make_plan
 from test_browser_audit import browser_context_args, log_in  # noqa: F401 (fixture: zh-TW browser)

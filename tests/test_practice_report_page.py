@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from governance.plan_models import PracticeReport, PracticeReportAttachment
+from plan.models import PracticeReport, PracticeReportAttachment
 from governance.rocdate import TAIPEI
 from plan_factory import add_version, make_plan, practice, unit
 

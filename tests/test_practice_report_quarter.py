@@ -10,8 +10,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.plan_models import PlanDeadline, PlanPractice
-from governance.practice_reports import confirm_practice_report, submit_practice_report
+from plan.models import PlanDeadline, PlanPractice
+from plan.practice_reports import confirm_practice_report, submit_practice_report
 from governance.rocdate import TAIPEI
 from plan_factory import make_plan, practice, unit
 

@@ -1,4 +1,4 @@
-"""Reminders for practice reports (governance.practice_reports.due_for_reminders as a source of
+"""Reminders for practice reports (plan.practice_reports.due_for_reminders as a source of
 governance.notifications): each responsible unit without a confirmed report for a deadline's
 quarter is reminded, escalated when late; only the current version; constant queries."""
 
@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from governance import notifications
 from governance.models import Notification
-from governance.practice_reports import confirm_practice_report, due_for_reminders, submit_practice_report
+from plan.practice_reports import confirm_practice_report, due_for_reminders, submit_practice_report
 from plan_factory import add_version, make_plan, practice, unit
 from test_practice_report_selectors import at, many_practices
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = "governance.practice_reports.due_for_reminders"
+SOURCE = "plan.practice_reports.due_for_reminders"
 Q3_END = datetime.date(2026, 9, 30)
 
 

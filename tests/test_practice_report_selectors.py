@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from governance.practice_reports import (
+from plan.practice_reports import (
     confirm_practice_report,
     missing_reports,
     overview_table,

@@ -1,4 +1,4 @@
-"""Quarterly practice reports (governance.practice_reports): the liaison reports, the head
+"""Quarterly practice reports (plan.practice_reports): the liaison reports, the head
 confirms or returns, a confirmed report is final; only the right unit and role, only the
 current version, only a begun quarter of the plan; evidence files checked and fingerprinted;
 every change on the trail."""
@@ -14,13 +14,8 @@ from django.db import connection
 
 from governance.models import Membership, TrailEvent
 from governance.permissions import sync_unit_permissions
-from governance.plan_models import PracticeReport, PracticeReportAttachment
-from governance.practice_reports import (
-    CASE_KIND,
-    confirm_practice_report,
-    quarter_overview,
-    submit_practice_report,
-)
+from plan.models import PracticeReport, PracticeReportAttachment
+from plan.practice_reports import CASE_KIND, confirm_practice_report, quarter_overview, submit_practice_report
 from governance.roles import UnitRole
 from governance.rocdate import TAIPEI
 from governance.trail import verify_case

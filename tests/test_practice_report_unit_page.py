@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from governance.plan_models import PracticeReport
+from plan.models import PracticeReport
 from governance.rocdate import TAIPEI
 from plan_factory import add_version, make_plan, practice, unit
 

@@ -5,9 +5,9 @@ from dataclasses import replace
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance.plan_models import PlanPractice
-from governance.plan_selectors import practice_label, version_tree
-from governance.plan_services import load_seed_plan, revise_plan
+from plan.models import PlanPractice
+from plan.selectors import practice_label, version_tree
+from plan.services import load_seed_plan, revise_plan
 from proposals import services
 from proposals.models import ScopeCategory
 from proposal_http import Driver, proposal_form

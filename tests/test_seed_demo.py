@@ -213,7 +213,7 @@ def test_demo_audits_cover_every_finding_state_with_real_flows_and_trails(capsys
 
 
 def test_demo_has_the_102_plan_as_written(capsys):
-    from governance.models import Plan, PlanPractice
+    from plan.models import Plan, PlanPractice
 
     call_command("seed_demo")
     assert "已載入 102 年度提升服務品質執行計畫" in capsys.readouterr().out.replace(" ", " ")

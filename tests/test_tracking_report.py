@@ -16,7 +16,7 @@ from audits import selectors as audit_selectors
 from audits.models import Finding
 from governance.models import Unit
 from governance.rocdate import TAIPEI
-from governance.tracking_report import tracking_report, tracking_report_pdf
+from dashboard.tracking_report import tracking_report, tracking_report_pdf
 from proposal_http import Driver
 from proposals import selectors as proposal_selectors
 from proposals.models import Proposal

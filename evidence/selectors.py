@@ -1,0 +1,113 @@
+"""Appraisal evidence (考績佐證): what a person contributed in a period, as HR reads it.
+
+The rows come from each process's own selectors (proposals and audit findings);
+this module adds the header, the totals and a fingerprint: the SHA-256 of the
+data the document is made from, so the same data always gives the same
+fingerprint and any change to it gives another.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone, translation
+
+
+from audits.selectors import contributions_of as finding_rows
+from governance.models import Membership
+from governance.selectors import primary_unit
+from governance.text import commendation_label
+from proposals.selectors import contributions_of as proposal_rows
+
+@dataclass
+class Evidence:
+    person_id: int
+    full_name: str
+    job_title: str
+    unit_name: str
+    start: datetime.date
+    end: datetime.date
+    items: list
+    totals: dict
+    generated_at: datetime.datetime = field(default_factory=timezone.now)
+
+    def data(self):
+        """What the document is made from (the generation time is not part of it)."""
+        return {
+            "person_id": self.person_id,
+            "full_name": self.full_name,
+            "job_title": self.job_title,
+            "unit_name": self.unit_name,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "items": self.items,
+            "totals": self.totals,
+        }
+
+    @property
+    def fingerprint(self):
+        canonical = json.dumps(self.data(), ensure_ascii=False, sort_keys=True, default=str,
+                               separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def appraisal_evidence(person, start, end):
+    if start > end:
+        raise ValueError("期間起日晚於迄日")
+    # The document is an official one, in Chinese whatever the reader's interface language;
+    # the labels are part of the fingerprinted data, so they must not vary either.
+    with translation.override("zh-hant"):
+        proposals = proposal_rows(person, start, end)
+        findings = finding_rows(person, start, end)
+    items = proposals + findings
+    commendations = sum(item["commendations"] for item in items)
+    unit = primary_unit(person, end)
+    return Evidence(
+        person_id=person.pk,
+        full_name=person.get_full_name(),
+        job_title=person.job_title,
+        unit_name=unit.name if unit else "",
+        start=start,
+        end=end,
+        items=items,
+        totals={
+            "items": len(items),
+            "proposals": len(proposals),
+            "adopted": sum(1 for i in proposals if i["adopted"]),
+            "findings": len(findings),
+            "reward_amount": sum(item["reward_amount"] for item in items),
+            "commendations": commendations,
+            "commendation_label": commendation_label(commendations),
+        },
+    )
+
+
+# ---------------------------------------------------------------- people
+
+
+def people_in_period(start, end, unit=None):
+    """The people with a unit membership during [start, end] (of `unit` when given).
+
+    (person, unit) pairs ordered by unit and login; a person with several memberships
+    appears once, with the first unit in the agency's order. Without `unit` (everyone),
+    the active people with no membership in the period follow, with unit None: the
+    director, the 管考 officer or a committee member may have contributions too.
+    """
+    memberships = Membership.objects.filter(valid_from__lte=end).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=start)
+    )
+    if unit is not None:
+        memberships = memberships.filter(unit=unit)
+    seen, people = set(), []
+    for m in memberships.select_related("user", "unit").order_by("unit__sort_order", "unit__code",
+                                                                  "user__username", "role"):
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            people.append((m.user, m.unit))
+    if unit is None:
+        others = get_user_model().objects.filter(is_active=True).exclude(pk__in=seen).order_by("username")
+        people.extend((person, None) for person in others)
+    return people

@@ -1,0 +1,577 @@
+"""The execution group's meetings (執行小組會議): services and selectors.
+
+The group meets at least every two months (the interval is settings.
+GROUP_MEETING_INTERVAL_MONTHS, default 2). The 管考 office (MANAGE_TRACKING) schedules a
+meeting (numbered 第 N 次 within its ROC year), builds its agenda from what is due,
+overdue or decided (`propose_agenda`, then edits it), and records the minutes and the
+decisions; a decision may open a follow-up action (追蹤事項) on a unit with a due date,
+which that unit's liaison or head completes. Everyone who reads unit cases reads the
+meetings. Every change writes an event on the meeting's trail (case kind "meeting").
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import AgendaItem, GroupMeeting, MeetingDecision
+from governance.models import Unit
+from governance.permissions import can, require, units_where
+from governance.rocdate import TAIPEI, format_roc, format_roc_datetime, format_roc_short, quarter_label
+from governance.rocdate import roc_year as roc_year_of
+from governance.rocdate import today_taipei
+from governance.roles import Capability
+from governance.trail import case_events, record_event
+
+CASE_KIND = "meeting"
+State = GroupMeeting.State
+Kind = AgendaItem.Kind
+
+# Agenda reasons are stored with the item, so they are data (fixed Chinese), not interface text.
+OVERDUE = "逾期"
+FOLLOW_UP = "決議追蹤"
+
+
+def interval_months():
+    """How often the group must meet at least, in months (also the agenda's horizon)."""
+    return int(getattr(settings, "GROUP_MEETING_INTERVAL_MONTHS", 2))
+
+
+def due_soon_reason():
+    months = interval_months()
+    return "兩個月內到期" if months == 2 else f"{months} 個月內到期"
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day when it has no such day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def meeting_day(meeting):
+    return timezone.localtime(meeting.scheduled_for, TAIPEI).date()
+
+
+def _start_of(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=TAIPEI)
+
+
+def meeting_label(meeting):
+    """115 年第 3 次會議: as stored in trails, reminders and agenda items."""
+    return f"{meeting.roc_year} 年第 {meeting.number} 次會議"
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def may_view_meetings(user):
+    """Everyone who reads unit cases (on any unit), and the 管考 office."""
+    return can(user, Capability.MANAGE_TRACKING) or units_where(user, Capability.VIEW_UNIT_CASES).exists()
+
+
+def may_manage_meetings(user):
+    return can(user, Capability.MANAGE_TRACKING)
+
+
+def may_complete_action(user, decision):
+    """The action unit's liaison (REPORT_UNIT_PROGRESS) or head (REVIEW_UNIT_CASES)."""
+    if decision.action_unit_id is None or decision.action_done_at is not None:
+        return False
+    unit = Unit(pk=decision.action_unit_id)
+    return can(user, Capability.REPORT_UNIT_PROGRESS, unit) or can(user, Capability.REVIEW_UNIT_CASES, unit)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class AgendaInput:
+    """One agenda item, proposed by `propose_agenda` or added by the 管考 office."""
+
+    kind: str
+    title: str
+    ref_id: int | None = None
+    reference: str = ""
+    reason: str = ""
+    due_date: datetime.date | None = None
+
+    @property
+    def key(self):
+        """Identifies a proposed item in the agenda form; items typed in have none."""
+        return f"{self.kind}:{self.ref_id}" if self.ref_id else ""
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    text: str
+    agenda_item: AgendaItem | None = None
+    action_unit: Unit | None = None
+    action_due: datetime.date | None = None
+
+
+# ---------------------------------------------------------------- services
+
+
+def schedule_meeting(*, actor, scheduled_for, location, chair):
+    """Schedule the next meeting: 第 N 次 of the ROC year of `scheduled_for` (Taipei time)."""
+    require(actor, Capability.MANAGE_TRACKING)
+    if timezone.is_naive(scheduled_for):
+        scheduled_for = scheduled_for.replace(tzinfo=TAIPEI)
+    location = (location or "").strip()
+    if len(location) > 200:
+        raise ValidationError(_("地點不可超過 200 字。"))
+    if chair is not None and not chair.is_active:
+        raise ValidationError(_("主席須為在職人員。"))
+    same_time = GroupMeeting.objects.filter(scheduled_for=scheduled_for).exclude(state=State.CANCELLED).first()
+    if same_time is not None:
+        raise ValidationError(
+            _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
+            % {"time": format_roc_datetime(scheduled_for), "meeting": meeting_label(same_time)})
+    year = roc_year_of(scheduled_for)
+    # Two people scheduling at once may pick the same number: the unique key refuses the
+    # second, which takes the next number.
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                number = (GroupMeeting.objects.filter(roc_year=year).aggregate(n=Max("number"))["n"] or 0) + 1
+                meeting = GroupMeeting.objects.create(
+                    roc_year=year, number=number, scheduled_for=scheduled_for, location=location,
+                    chair=chair, created_by=actor,
+                )
+                details = [format_roc_datetime(scheduled_for)]
+                if location:
+                    details.append(f"地點：{location}")
+                if chair is not None:
+                    details.append(f"主席：{chair.get_full_name()}")
+                record_event(case_kind=CASE_KIND, case_ref=str(meeting.pk), actor=actor,
+                             action=f"排定 {meeting_label(meeting)}", to_state=State.SCHEDULED,
+                             comment="；".join(details))
+                return meeting
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _locked_meeting(meeting):
+    return GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def set_agenda(*, actor, meeting, items):
+    """Replace the agenda of a scheduled meeting with `items` (AgendaInput), in that order."""
+    require(actor, Capability.MANAGE_TRACKING)
+    items = list(items)
+    for item in items:
+        if item.kind not in Kind.values:
+            raise ValidationError(_("議程類別不正確。"))
+        if not item.title.strip():
+            raise ValidationError(_("每一項議程都須填寫案由。"))
+        if len(item.reference) > 50:
+            raise ValidationError(_("案號不可超過 50 字。"))
+        if len(item.reason) > 100:
+            raise ValidationError(_("列入原因不可超過 100 字。"))
+    with transaction.atomic():
+        locked = _locked_meeting(meeting)
+        if locked.state != State.SCHEDULED:
+            raise ValidationError(_("只有尚未召開的會議可以修改議程。"))
+        locked.agenda.all().delete()
+        AgendaItem.objects.bulk_create([
+            AgendaItem(meeting=locked, kind=item.kind, ref_id=item.ref_id, reference=item.reference.strip(),
+                       title=item.title.strip(), reason=item.reason, sort_order=order)
+            for order, item in enumerate(items, start=1)
+        ])
+        lines = [
+            f"{order}. {'［' + item.reason + '］' if item.reason else ''}"
+            f"{item.reference.strip() + ' ' if item.reference.strip() else ''}{Truncator(item.title.strip()).chars(40)}"
+            for order, item in enumerate(items, start=1)
+        ]
+        record_event(case_kind=CASE_KIND, case_ref=str(locked.pk), actor=actor, action="排定議程",
+                     comment=f"議程 {len(items)} 項" + ("：\n" + "\n".join(lines) if lines else ""))
+    return locked
+
+
+def record_meeting(*, actor, meeting, attendees, minutes, decisions):
+    """Record a meeting that took place: attendees, minutes, decisions (DecisionInput).
+
+    A decision with a unit and a due date opens a follow-up action; one without either is
+    recorded as said. All or nothing.
+    """
+    require(actor, Capability.MANAGE_TRACKING)
+    attendees = list(attendees)
+    minutes = (minutes or "").strip()
+    decisions = list(decisions)
+    if not attendees:
+        raise ValidationError(_("請選擇出席人員。"))
+    if not minutes:
+        raise ValidationError(_("請填寫會議紀錄。"))
+    day = meeting_day(meeting)
+    for number, decision in enumerate(decisions, start=1):
+        if not decision.text.strip():
+            raise ValidationError(_("第 %(n)s 項決議未填寫內容。") % {"n": number})
+        if (decision.action_unit is None) != (decision.action_due is None):
+            raise ValidationError(_("第 %(n)s 項決議：追蹤單位與追蹤期限須同時填寫或同時空白。") % {"n": number})
+        if decision.action_due is not None and decision.action_due < day:
+            raise ValidationError(_("第 %(n)s 項決議：追蹤期限不可早於開會日期 %(d)s。")
+                                  % {"n": number, "d": format_roc(day)})
+        if decision.agenda_item is not None and decision.agenda_item.meeting_id != meeting.pk:
+            raise ValidationError(_("第 %(n)s 項決議對應的議程不屬於本次會議。") % {"n": number})
+    with transaction.atomic():
+        locked = _locked_meeting(meeting)
+        if locked.state == State.HELD:
+            raise ValidationError(_("本次會議已登錄會議紀錄。"))
+        if locked.state != State.SCHEDULED:
+            raise ValidationError(_("本次會議已取消，不能登錄會議紀錄。"))
+        if meeting_day(locked) > today_taipei():
+            raise ValidationError(_("會議尚未召開（開會日期 %(d)s），召開後才能登錄會議紀錄。")
+                                  % {"d": format_roc(meeting_day(locked))})
+        locked.state = State.HELD
+        locked.minutes = minutes
+        locked.save(update_fields=["state", "minutes"])
+        locked.attendees.set(attendees)
+        MeetingDecision.objects.bulk_create([
+            MeetingDecision(meeting=locked, agenda_item=d.agenda_item, text=d.text.strip(),
+                            action_unit=d.action_unit, action_due=d.action_due)
+            for d in decisions
+        ])
+        actions = sum(1 for d in decisions if d.action_unit is not None)
+        record_event(case_kind=CASE_KIND, case_ref=str(locked.pk), actor=actor, action="登錄會議紀錄",
+                     from_state=State.SCHEDULED, to_state=State.HELD,
+                     comment=f"出席 {len(attendees)} 人；決議 {len(decisions)} 項，其中追蹤事項 {actions} 項")
+    return locked
+
+
+def complete_action(*, actor, decision, note):
+    """The action unit reports its follow-up action done (辦結), with what was done."""
+    if decision.action_unit_id is None:
+        raise ValidationError(_("這項決議沒有追蹤事項。"))
+    unit = Unit(pk=decision.action_unit_id)
+    if not (can(actor, Capability.REPORT_UNIT_PROGRESS, unit) or can(actor, Capability.REVIEW_UNIT_CASES, unit)):
+        raise PermissionDenied(_("只有追蹤單位的連絡窗口或主管可以辦結追蹤事項。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("請填寫辦理情形。"))
+    with transaction.atomic():
+        locked = (MeetingDecision.objects.select_for_update(of=("self",))
+                  .select_related("meeting", "action_unit").get(pk=decision.pk))
+        if locked.action_done_at is not None:
+            raise ValidationError(_("這項追蹤事項已辦結。"))
+        locked.action_done_at = timezone.now()
+        locked.action_done_note = note
+        locked.save(update_fields=["action_done_at", "action_done_note"])
+        record_event(case_kind=CASE_KIND, case_ref=str(locked.meeting_id), actor=actor, action="追蹤事項辦結",
+                     comment=f"{locked.action_unit.name}：{locked.text[:80]}；辦理情形：{note}")
+    return locked
+
+
+# ---------------------------------------------------------------- the two-month rule
+
+
+@dataclass(frozen=True)
+class MeetingWarning:
+    """The group has not met, or will not meet, within the interval.
+
+    `due_by`: the last day the next meeting may be held; `last_held`: the meeting it counts
+    from (None when none was ever held: then from 1 January); `upcoming`: the next scheduled
+    meeting, when there is one (later than `due_by`).
+    """
+
+    today: datetime.date
+    due_by: datetime.date
+    last_held: GroupMeeting | None
+    upcoming: GroupMeeting | None
+
+    @property
+    def overdue(self):
+        return self.today > self.due_by
+
+    @property
+    def held_this_year(self):
+        return self.last_held is not None and meeting_day(self.last_held).year == self.today.year
+
+    @property
+    def message(self):
+        months = interval_months()
+        if self.last_held is None:
+            first = _("執行小組本年度尚未召開會議，依規定每 %(m)s 個月至少開會一次，第 1 次會議最遲應於 %(d)s 召開。")
+        elif not self.held_this_year:
+            first = _("執行小組本年度尚未召開會議（上次會議為 %(last)s），依規定每 %(m)s 個月至少開會一次，"
+                      "下次會議最遲應於 %(d)s 召開。")
+        else:
+            first = _("執行小組上次會議為 %(last)s，依規定每 %(m)s 個月至少開會一次，下次會議最遲應於 %(d)s 召開。")
+        parts = [first % {
+            "m": months, "d": format_roc(self.due_by),
+            "last": format_roc(meeting_day(self.last_held)) if self.last_held else "",
+        }]
+        if self.overdue:
+            parts.append(_("已逾期 %(n)s 天。") % {"n": (self.today - self.due_by).days})
+        if self.upcoming is not None:
+            parts.append(_("已排定的下次會議（%(d)s）晚於期限，請提前召開。")
+                         % {"d": format_roc(meeting_day(self.upcoming))})
+        else:
+            parts.append(_("目前尚未排定會議，請儘速排定。"))
+        return "".join(parts)
+
+
+def next_meeting_warning(today=None):
+    """A MeetingWarning when no meeting is held or scheduled within the interval after the
+    last held one (or, none ever held, within the interval from 1 January), else None.
+
+    A scheduled meeting counts while it is still ahead (today or later) and on or before the
+    deadline; a scheduled date that has passed without minutes does not count.
+    """
+    today = today or today_taipei()
+    last_held = GroupMeeting.objects.filter(state=State.HELD).order_by("-scheduled_for", "-pk").first()
+    anchor = meeting_day(last_held) if last_held else datetime.date(today.year, 1, 1)
+    due_by = add_months(anchor, interval_months())
+    upcoming = (
+        GroupMeeting.objects.filter(state=State.SCHEDULED, scheduled_for__gte=_start_of(today))
+        .order_by("scheduled_for", "pk").first()
+    )
+    if today <= due_by and upcoming is not None and meeting_day(upcoming) <= due_by:
+        return None
+    return MeetingWarning(today=today, due_by=due_by, last_held=last_held, upcoming=upcoming)
+
+
+# ---------------------------------------------------------------- the agenda
+
+
+def _reason(due, day):
+    return OVERDUE if due < day else due_soon_reason()
+
+
+def _rank(item):
+    # Overdue first, then by due date.
+    return (item.reason != OVERDUE, item.due_date or datetime.date.max, item.reference)
+
+
+def _current_versions(years):
+    """{plan id: version id} of the highest-numbered version of each plan of `years`."""
+    from plan.models import PlanVersion
+
+    current = {}
+    for plan_id, version_id, _number in (
+        PlanVersion.objects.filter(plan__roc_year__in=years).order_by("plan_id", "number")
+        .values_list("plan_id", "pk", "number")
+    ):
+        current[plan_id] = version_id
+    return current
+
+
+def _practice_items(day, horizon):
+    """Practices of the current plan versions with a deadline on or before `horizon` for which
+    not every responsible unit has a confirmed report for the deadline's quarter.
+
+    One item per practice, for its earliest such deadline. Four queries.
+    """
+    from plan.models import PlanDeadline, PlanPractice, PracticeReport
+
+    versions = _current_versions({roc_year_of(day), roc_year_of(horizon)})
+    if not versions:
+        return []
+    plan_of_version = {v: p for p, v in versions.items()}
+    deadlines = list(
+        PlanDeadline.objects.filter(practice__item__area__version_id__in=versions.values(), due_date__lte=horizon)
+        .order_by("due_date")
+        .values_list("practice_id", "due_date", "practice__key", "practice__number", "practice__text",
+                     "practice__item__area__version_id")
+    )
+    if not deadlines:
+        return []
+    practice_ids = {row[0] for row in deadlines}
+    units = {}
+    for practice_id, unit_id, name, _order in (
+        PlanPractice.units.through.objects.filter(planpractice_id__in=practice_ids)
+        .order_by("unit__sort_order", "unit__code").values_list("planpractice_id", "unit_id", "unit__name",
+                                                                 "unit__sort_order")
+    ):
+        units.setdefault(practice_id, []).append((unit_id, name))
+    # Reports follow a practice across versions by its key.
+    confirmed = set(
+        PracticeReport.objects.filter(
+            state=PracticeReport.State.CONFIRMED,
+            practice__key__in={row[2] for row in deadlines},
+            practice__item__area__version__plan_id__in=versions.keys(),
+            period__in={quarter_label(row[1]) for row in deadlines},
+        ).values_list("practice__item__area__version__plan_id", "practice__key", "unit_id", "period")
+    )
+    items, seen = [], set()
+    for practice_id, due, key, number, text, version_id in deadlines:  # earliest deadline first
+        if practice_id in seen:
+            continue
+        plan_id, period = plan_of_version[version_id], quarter_label(due)
+        responsible = units.get(practice_id, [])
+        reported = {unit_id for p, k, unit_id, q in confirmed if (p, k, q) == (plan_id, key, period)}
+        settled = reported >= {u for u, _n in responsible} if responsible else bool(reported)
+        if settled:
+            continue
+        seen.add(practice_id)
+        names = "、".join(n for u, n in responsible if u not in reported) or "未指定"
+        items.append(AgendaInput(
+            kind=Kind.PRACTICE, ref_id=practice_id, reference=number, reason=_reason(due, day), due_date=due,
+            title=f"{text}（完成期限 {format_roc_short(due)}；尚未確認季報：{names}）",
+        ))
+    return sorted(items, key=_rank)
+
+
+def _proposal_items(day, horizon):
+    from proposals.models import Proposal
+    from proposals.selectors import open_executions
+
+    items = [
+        AgendaInput(
+            kind=Kind.PROPOSAL, ref_id=row["pk"], reference=row["case_number"],
+            reason=_reason(row["due_date"], day), due_date=row["due_date"],
+            title=f"{row['title']}（預定完成日 {format_roc_short(row['due_date'])}；主辦單位：{row['unit_name']}）",
+        )
+        # Only execution has a deadline: a proposal under evaluation has finished its work.
+        for row in open_executions()
+        if row["state"] == Proposal.State.EXECUTING and row["due_date"] is not None and row["due_date"] <= horizon
+    ]
+    return sorted(items, key=_rank)
+
+
+def _finding_items(day, horizon):
+    from audits.models import Finding
+    from audits.selectors import overdue_q
+
+    rows = (
+        Finding.objects.filter(overdue_q(day) | Q(due_date__gte=day, due_date__lte=horizon))
+        .exclude(state=Finding.State.CLOSED)
+        .order_by("due_date", "tracking_number")
+        .values_list("pk", "tracking_number", "text", "due_date", "lead_unit__name")
+    )
+    items = [
+        AgendaInput(
+            kind=Kind.FINDING, ref_id=pk, reference=number, reason=_reason(due, day), due_date=due,
+            title=f"{text}（改善期限 {format_roc_short(due)}；主辦單位：{unit}）",
+        )
+        for pk, number, text, due, unit in rows
+    ]
+    return sorted(items, key=_rank)
+
+
+def _follow_up_items(meeting):
+    rows = (
+        MeetingDecision.objects.filter(meeting__state=State.HELD, action_unit__isnull=False,
+                                       action_done_at__isnull=True)
+        .exclude(meeting=meeting)
+        .order_by("meeting__scheduled_for", "pk")
+        .values_list("pk", "text", "action_due", "action_unit__name", "meeting__roc_year", "meeting__number")
+    )
+    return [
+        AgendaInput(
+            kind=Kind.OTHER, ref_id=pk, reference=f"{year} 年第 {number} 次", reason=FOLLOW_UP, due_date=due,
+            title=f"{text}（追蹤單位：{unit}；追蹤期限 {format_roc_short(due)}）",
+        )
+        for pk, text, due, unit, year, number in rows
+    ]
+
+
+def propose_agenda(meeting):
+    """What the meeting should discuss, counted from its date (Taipei), as AgendaInputs:
+
+    the open follow-up actions of earlier meetings (決議追蹤); plan practices whose deadline is
+    past (逾期) or within the interval (兩個月內到期) without a confirmed report of every
+    responsible unit for that quarter; proposals in execution and findings under tracking
+    overdue or due within the interval. Nothing is saved: the 管考 office edits the list and
+    saves it with `set_agenda`. Seven queries.
+    """
+    day = meeting_day(meeting)
+    horizon = add_months(day, interval_months())
+    return (
+        _follow_up_items(meeting)
+        + _practice_items(day, horizon)
+        + _proposal_items(day, horizon)
+        + _finding_items(day, horizon)
+    )
+
+
+# ---------------------------------------------------------------- reads for pages
+
+
+def meetings_for_list():
+    open_actions = Q(decisions__action_unit__isnull=False, decisions__action_done_at__isnull=True)
+    return (
+        GroupMeeting.objects.select_related("chair")
+        .annotate(
+            agenda_count=Count("agenda", distinct=True),
+            decision_count=Count("decisions", distinct=True),
+            open_action_count=Count("decisions", filter=open_actions, distinct=True),
+        )
+        .order_by("-scheduled_for", "-pk")
+    )
+
+
+def open_actions(today=None):
+    """Follow-up actions not yet done, earliest due first, each with `overdue`."""
+    today = today or today_taipei()
+    actions = list(
+        MeetingDecision.objects.filter(action_unit__isnull=False, action_done_at__isnull=True,
+                                       meeting__state=State.HELD)
+        .select_related("meeting", "action_unit").order_by("action_due", "pk")
+    )
+    for action in actions:
+        action.overdue = action.action_due < today
+    return actions
+
+
+def decisions_of(meeting, today=None):
+    today = today or today_taipei()
+    decisions = list(meeting.decisions.select_related("action_unit", "agenda_item").order_by("pk"))
+    for decision in decisions:
+        decision.overdue = (decision.action_unit_id is not None and decision.action_done_at is None
+                            and decision.action_due < today)
+    return decisions
+
+
+def attendees_of(meeting):
+    return list(meeting.attendees.order_by("username"))
+
+
+def meeting_history(meeting):
+    return case_events(CASE_KIND, str(meeting.pk))
+
+
+def agenda_of(meeting):
+    """The meeting's agenda items, each with `url` (the page of the proposal or finding it is
+    about, None for the others) and `overdue`."""
+    items = list(meeting.agenda.all())
+    for item in items:
+        item.url = None
+        item.overdue = item.reason == OVERDUE
+        if item.ref_id is not None and item.kind == Kind.PROPOSAL:
+            item.url = reverse("proposals:detail", args=[item.ref_id])
+        elif item.ref_id is not None and item.kind == Kind.FINDING:
+            item.url = reverse("audits:finding", args=[item.ref_id])
+    return items
+
+
+# ---------------------------------------------------------------- reminders (governance.notifications)
+
+
+def due_for_reminders(due_dates):
+    """Open follow-up actions due on one of `due_dates`: the action unit's liaisons answer
+    for them, its heads and then the director hear when late. One query."""
+    from governance.notifications import DueItem
+
+    rows = (
+        MeetingDecision.objects.filter(action_due__in=due_dates, action_unit__isnull=False,
+                                       action_done_at__isnull=True, meeting__state=State.HELD)
+        .values_list("pk", "text", "action_due", "action_unit_id", "meeting_id", "meeting__roc_year",
+                     "meeting__number")
+    )
+    return [
+        DueItem(key=f"meeting_action:{pk}", what="執行小組會議決議追蹤事項",
+                case_number=f"{year} 年第 {number} 次會議", title=text[:100], due_date=due,
+                url=reverse("meetings:detail", args=[meeting_id]), unit_id=unit_id)
+        for pk, text, due, unit_id, meeting_id, year, number in rows
+    ]

@@ -1,0 +1,169 @@
+"""The annual service-quality plan (提升服務品質執行計畫) as data, its quarterly tracking and
+the execution group's meetings. Imported by governance.models.
+
+Shape of the plan (as the seed document's table): a plan per ROC year, revised on a
+rolling basis (each revision a PlanVersion; earlier ones stay readable); a version has
+areas (實施要項), each with items (執行項目) under an optional dimension heading
+(（一）服務流程便捷性), each with practices (推動作法, numbered 1.1, 1.2 …) that have
+deadlines and responsible units. A practice keeps its `key` across versions, so its
+reports and its changes can be followed from one version to the next.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    roc_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("計畫名稱"), max_length=200)
+    created_at = models.DateTimeField(_("建立時間"), default=timezone.now)
+
+    class Meta:
+        db_table = "governance_plan"  # kept from before the move to plan/
+        ordering = ["-roc_year"]
+        verbose_name = _("服務品質執行計畫")
+        verbose_name_plural = _("服務品質執行計畫")
+
+    def __str__(self):
+        return self.title
+
+
+class PlanVersion(models.Model):
+    """One version of a plan. The highest number is current; earlier ones are never changed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("版次"))
+    note = models.TextField(_("修正說明"), blank=True)  # e.g. 102 年 3 月 8 日第一次會議修正通過
+    approved_on = models.DateField(_("通過日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("建立時間"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("建立人"))
+
+    class Meta:
+        db_table = "governance_planversion"  # kept from before the move to plan/
+        ordering = ["plan", "number"]
+        verbose_name = _("計畫版次")
+        verbose_name_plural = _("計畫版次")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_once")]
+
+    def __str__(self):
+        return f"{self.plan} 第 {self.number} 版"
+
+
+class PlanArea(models.Model):
+    """實施要項, e.g. 一、服務流程."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="areas")
+    number = models.CharField(_("編號"), max_length=10)  # 一
+    title = models.CharField(_("實施要項"), max_length=200)  # 服務流程
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "governance_planarea"  # kept from before the move to plan/
+        ordering = ["version", "sort_order", "pk"]
+        verbose_name = _("實施要項")
+        verbose_name_plural = _("實施要項")
+
+
+class PlanItem(models.Model):
+    """執行項目, under a dimension heading of its area, e.g. （一）服務流程便捷性 / 1. 單一窗口服務全功能程度."""
+
+    area = models.ForeignKey(PlanArea, on_delete=models.CASCADE, related_name="items")
+    dimension = models.CharField(_("構面"), max_length=200, blank=True)  # （一）服務流程便捷性
+    number = models.CharField(_("編號"), max_length=10, blank=True)  # 1.
+    title = models.TextField(_("執行項目"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "governance_planitem"  # kept from before the move to plan/
+        ordering = ["area", "sort_order", "pk"]
+        verbose_name = _("執行項目")
+        verbose_name_plural = _("執行項目")
+
+
+class PlanPractice(models.Model):
+    """推動作法: what is done, by when, by whom."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="practices")
+    key = models.CharField(max_length=40, db_index=True)  # stable across versions
+    number = models.CharField(_("編號"), max_length=10)  # 1.1
+    text = models.TextField(_("推動作法"))
+    deadline_text = models.CharField(_("完成期限（原文）"), max_length=200, blank=True)
+    unit_text = models.CharField(_("承辦單位（原文）"), max_length=200, blank=True)
+    units = models.ManyToManyField("governance.Unit", related_name="plan_practices",
+                                   verbose_name=_("承辦單位"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "governance_planpractice"  # kept from before the move to plan/
+        ordering = ["item", "sort_order", "pk"]
+        verbose_name = _("推動作法")
+        verbose_name_plural = _("推動作法")
+
+    def __str__(self):
+        return f"{self.number} {self.text}"
+
+
+class PlanDeadline(models.Model):
+    """One deadline of a practice (a quarterly practice has four)."""
+
+    practice = models.ForeignKey(PlanPractice, on_delete=models.CASCADE, related_name="deadlines")
+    due_date = models.DateField(_("完成期限"))
+
+    class Meta:
+        db_table = "governance_plandeadline"  # kept from before the move to plan/
+        ordering = ["practice", "due_date"]
+        constraints = [models.UniqueConstraint(fields=["practice", "due_date"], name="plan_deadline_once")]
+
+
+class PracticeReport(models.Model):
+    """A responsible unit's quarterly report on a practice, confirmed by its head."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("尚未開始")
+        ON_TRACK = "on_track", _("依進度辦理")
+        DONE = "done", _("已完成")
+        BEHIND = "behind", _("進度落後")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("待主管確認")
+        CONFIRMED = "confirmed", _("主管已確認")
+        RETURNED = "returned", _("主管退回")
+
+    practice = models.ForeignKey(PlanPractice, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, related_name="practice_reports")
+    period = models.CharField(_("季別"), max_length=10)  # 102Q1
+    status = models.CharField(_("執行狀況"), max_length=20, choices=Status.choices)
+    text = models.TextField(_("辦理情形"))
+    state = models.CharField(_("狀態"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("填報時間"), default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(_("確認時間"), null=True, blank=True)
+    head_comment = models.TextField(_("主管意見"), blank=True)
+
+    class Meta:
+        db_table = "governance_practicereport"  # kept from before the move to plan/
+        ordering = ["period", "practice", "unit"]
+        verbose_name = _("推動作法季報")
+        verbose_name_plural = _("推動作法季報")
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "unit", "period"], name="practice_report_once"),
+        ]
+
+
+class PracticeReportAttachment(models.Model):
+    report = models.ForeignKey(PracticeReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="plan/%Y/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "governance_practicereportattachment"  # kept from before the move to plan/
+        ordering = ["pk"]

@@ -1,0 +1,27 @@
+"""The plan app (服務品質計畫): the plan and its versions, xlsx import and export, and the
+quarterly tracking of its practices. Each part keeps its own URL module."""
+
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
+
+
+class PlanApp(Application):
+    app_name = "plan"
+    title = _("服務品質計畫")
+    icon = "event_note"
+    menu_template_name = "governance/home_menu.html"
+
+    def has_view_permission(self, user, obj=None):
+        # Each view checks its own rules; anonymous people go to the login page.
+        return True
+
+    @property
+    def plan_path(self):
+        # The plan, its versions and their differences, xlsx import and export.
+        return path("", include("plan.urls"))
+
+    @property
+    def practice_reports_path(self):
+        # Quarterly tracking of the practices: units report, heads confirm, 管考 sees all.
+        return path("reports/", include("plan.practice_report_urls"))
