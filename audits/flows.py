@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from governance.models import Unit
 from governance import workflow
+from governance.models import Unit
 from governance.nodes import HumanTask, outcome_is
 from governance.roles import UnitRole
 from governance.selectors import sole_person
@@ -43,9 +43,7 @@ class RemediationFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_process).Next(this.route_registration)
     route_registration = (
-        flow.Switch()
-        .Case(this.plan, lambda a: a.process.self_tracked)
-        .Default(this.review_meeting)
+        flow.Switch().Case(this.plan, lambda a: a.process.self_tracked).Default(this.review_meeting)
     )
     review_meeting = (
         HumanTask(views.review_meeting_task)

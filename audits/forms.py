@@ -2,14 +2,14 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from governance.text import LongTextField
 from governance.attachments import MultipleFileField
 from governance.docnumber import DocumentNumberField
-from governance.periods import YearField
 from governance.models import Unit
+from governance.periods import YearField
 from governance.rocdate import ROCDateField
 from governance.selectors import active_units
 from governance.submissions import SubmissionTokenField
+from governance.text import LongTextField
 
 from .models import Audit, Finding, TrackingDecision
 from .services import FindingInput
@@ -35,16 +35,20 @@ class FindingForm(forms.Form):
     # Blank first: an untouched fieldset of the registration page must stay unchanged.
     kind = forms.ChoiceField(label=_("類別"), choices=[("", "---------"), *Finding.Kind.choices])
     text = LongTextField(label=_("考核意見內容"), widget=forms.Textarea(attrs={"rows": 3}))
-    severity = forms.ChoiceField(label=_("嚴重程度"), choices=Finding.Severity.choices,
-                                 initial=Finding.Severity.MEDIUM)
+    severity = forms.ChoiceField(
+        label=_("嚴重程度"), choices=Finding.Severity.choices, initial=Finding.Severity.MEDIUM
+    )
     lead_unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none())
     supporting_units = forms.ModelMultipleChoiceField(
-        label=_("協辦單位"), queryset=Unit.objects.none(), required=False,
+        label=_("協辦單位"),
+        queryset=Unit.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     due_date = ROCDateField(label=_("改善期限"))
     self_tracked = forms.BooleanField(
-        label=_("單位自行列管"), required=False,
+        label=_("單位自行列管"),
+        required=False,
         help_text=_("僅限建議與觀察事項：免開檢討會議，由單位主管決定解除列管。"),
     )
 
@@ -62,8 +66,12 @@ class FindingForm(forms.Form):
     def to_input(self):
         d = self.cleaned_data
         return FindingInput(
-            kind=d["kind"], text=d["text"], severity=d["severity"], lead_unit=d["lead_unit"],
-            due_date=d["due_date"], supporting_units=tuple(d["supporting_units"]),
+            kind=d["kind"],
+            text=d["text"],
+            severity=d["severity"],
+            lead_unit=d["lead_unit"],
+            due_date=d["due_date"],
+            supporting_units=tuple(d["supporting_units"]),
             self_tracked=d["self_tracked"],
         )
 
@@ -78,19 +86,31 @@ class FindingFormSet(forms.BaseFormSet):
 
 def finding_formset(rows):
     """The registration page's findings: `rows` fieldsets (blank ones are ignored)."""
-    return forms.formset_factory(FindingForm, formset=FindingFormSet, extra=rows - 1, min_num=1,
-                                 validate_min=True, max_num=500, validate_max=True)
+    return forms.formset_factory(
+        FindingForm,
+        formset=FindingFormSet,
+        extra=rows - 1,
+        min_num=1,
+        validate_min=True,
+        max_num=500,
+        validate_max=True,
+    )
 
 
 class ReviewMeetingForm(forms.Form):
     held_on = ROCDateField(label=_("會議日期"))
     attendees = LongTextField(label=_("出席人員"), widget=forms.Textarea(attrs={"rows": 2}))
     decisions = LongTextField(label=_("會議決議"), widget=forms.Textarea(attrs={"rows": 4}))
-    lead_unit = forms.ModelChoiceField(label=_("確認主辦單位"), queryset=Unit.objects.none(),
-                                       help_text=_("僅適用於本項；一併檢討的其他項目維持原主辦單位與期限。"))
+    lead_unit = forms.ModelChoiceField(
+        label=_("確認主辦單位"),
+        queryset=Unit.objects.none(),
+        help_text=_("僅適用於本項；一併檢討的其他項目維持原主辦單位與期限。"),
+    )
     due_date = ROCDateField(label=_("確認改善期限"), help_text=_("僅適用於本項。"))
     also = forms.ModelMultipleChoiceField(
-        label=_("本次會議一併檢討的其他考核意見"), queryset=Finding.objects.none(), required=False,
+        label=_("本次會議一併檢討的其他考核意見"),
+        queryset=Finding.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -99,11 +119,14 @@ class ReviewMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()
         self.fields["also"].queryset = others
-        self.fields["also"].label_from_instance = (
-            lambda f: _("%(number)s（%(agency)s %(title)s）%(text)s") % {
-                "number": f.tracking_number, "agency": f.audit.agency, "title": f.audit.title,
-                "text": Truncator(f.text).chars(40)}
-        )
+        self.fields["also"].label_from_instance = lambda f: _(
+            "%(number)s（%(agency)s %(title)s）%(text)s"
+        ) % {
+            "number": f.tracking_number,
+            "agency": f.audit.agency,
+            "title": f.audit.title,
+            "text": Truncator(f.text).chars(40),
+        }
 
 
 class PlanForm(forms.Form):
@@ -113,8 +136,10 @@ class PlanForm(forms.Form):
 
 class ApproveForm(forms.Form):
     approve = forms.TypedChoiceField(
-        label=_("核定"), choices=[("1", _("核定")), ("0", _("退回修正"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("核定"),
+        choices=[("1", _("核定")), ("0", _("退回修正"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
     comment = LongTextField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -134,16 +159,20 @@ class ProgressForm(forms.Form):
 
 class RequestRemovalForm(forms.Form):
     confirm = forms.TypedChoiceField(
-        label=_("主管決定"), choices=[("1", _("申請解除列管")), ("0", _("請單位續辦"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("主管決定"),
+        choices=[("1", _("申請解除列管")), ("0", _("請單位續辦"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
     reason = LongTextField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReviewRemovalForm(forms.Form):
     recommends_removal = forms.TypedChoiceField(
-        label=_("管考建議"), choices=[("1", _("建議解除列管")), ("0", _("建議繼續列管"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("管考建議"),
+        choices=[("1", _("建議解除列管")), ("0", _("建議繼續列管"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
     opinion = LongTextField(label=_("審查意見"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -151,8 +180,9 @@ class ReviewRemovalForm(forms.Form):
 class CouncilDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("館務會議決定"), choices=Outcome.choices, widget=forms.RadioSelect)
     meeting_date = ROCDateField(label=_("會議日期"))
-    minutes_reference = forms.CharField(label=_("會議紀錄"), max_length=200,
-                                        help_text=_("例如：第 12 次館務會議紀錄"))
+    minutes_reference = forms.CharField(
+        label=_("會議紀錄"), max_length=200, help_text=_("例如：第 12 次館務會議紀錄")
+    )
     new_due_date = ROCDateField(label=_("新改善期限（繼續列管時必填）"), required=False)
     note = LongTextField(label=_("說明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -184,10 +214,11 @@ class FindingFilterForm(forms.Form):
     # An audit is chosen from its own page (a link carries its id); a list of every audit
     # would grow with the years. The search box finds audits by name or agency instead.
     audit = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    q = forms.CharField(label=_("搜尋"), required=False,
-                        help_text=_("列管編號、內容、考核名稱或上級機關"))
+    q = forms.CharField(label=_("搜尋"), required=False, help_text=_("列管編號、內容、考核名稱或上級機關"))
     unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none(), required=False)
-    state = forms.ChoiceField(label=_("狀態"), required=False, choices=[("", _("全部"))] + list(Finding.State.choices))
+    state = forms.ChoiceField(
+        label=_("狀態"), required=False, choices=[("", _("全部"))] + list(Finding.State.choices)
+    )
     overdue = forms.BooleanField(label=_("僅列逾期"), required=False)
     year = YearField(label=_("年度"), required=False, help_text=_("民國年（如 115）或西元年（如 2026）"))
 

@@ -92,7 +92,9 @@ class Finding(KeptRecord):
     text = models.TextField(_("內容"))
     severity = models.CharField(_("嚴重程度"), max_length=10, choices=Severity.choices)
     root_cause = models.TextField(_("原因分析"), blank=True)
-    lead_unit = models.ForeignKey(Unit, models.PROTECT, related_name="led_findings", verbose_name=_("主辦單位"))
+    lead_unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="led_findings", verbose_name=_("主辦單位")
+    )
     supporting_units = models.ManyToManyField(
         Unit, blank=True, related_name="supported_findings", verbose_name=_("協辦單位")
     )
@@ -152,7 +154,9 @@ class RemediationPlan(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     written_at = models.DateTimeField(auto_now_add=True)
     approval = models.CharField(max_length=20, choices=Approval.choices, default=Approval.PENDING)
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approval_comment = models.TextField(_("主管意見"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -221,7 +225,9 @@ class RemovalRequest(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     opinion = models.TextField(_("審查意見"), blank=True)
     recommends_removal = models.BooleanField(_("建議解除列管"), null=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

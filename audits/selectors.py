@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 
 from governance import exports
 from governance.permissions import can, units_where
-from governance.roles import Capability
 from governance.rocdate import today_taipei
+from governance.roles import Capability
 from governance.trail import case_events
 
 from .models import Audit, Finding
@@ -49,13 +49,21 @@ def due_for_reminders(due_dates):
     from governance.notifications import DueItem
 
     rows = (
-        Finding.objects.filter(due_date__in=due_dates).exclude(state=State.CLOSED)
+        Finding.objects.filter(due_date__in=due_dates)
+        .exclude(state=State.CLOSED)
         .values_list("pk", "tracking_number", "text", "due_date", "lead_unit_id")
     )
     what = _("缺失改善辦理情形")
     return [
-        DueItem(key=f"finding:{pk}", what=what, case_number=number, title=text[:100],
-                due_date=due, url=reverse("audits:finding", args=[pk]), unit_id=unit_id)
+        DueItem(
+            key=f"finding:{pk}",
+            what=what,
+            case_number=number,
+            title=text[:100],
+            due_date=due,
+            url=reverse("audits:finding", args=[pk]),
+            unit_id=unit_id,
+        )
         for pk, number, text, due, unit_id in rows
     ]
 
@@ -94,14 +102,17 @@ def contribution_units(user, finding):
 # ---------------------------------------------------------------- lists
 
 
-def filter_findings(queryset, *, audit=None, unit=None, state=None, overdue=False, year=None,
-                    text=None, today=None):
+def filter_findings(
+    queryset, *, audit=None, unit=None, state=None, overdue=False, year=None, text=None, today=None
+):
     if audit:
         queryset = queryset.filter(audit=audit)
     if text:
         queryset = queryset.filter(
-            Q(tracking_number__icontains=text) | Q(text__icontains=text)
-            | Q(audit__title__icontains=text) | Q(audit__agency__icontains=text)
+            Q(tracking_number__icontains=text)
+            | Q(text__icontains=text)
+            | Q(audit__title__icontains=text)
+            | Q(audit__agency__icontains=text)
         )
     if unit:
         queryset = queryset.filter(lead_unit=unit)
@@ -121,7 +132,8 @@ def unit_findings(user):
 
 def _summary(queryset, group_field, today):
     rows = (
-        queryset.order_by().values(group_field)
+        queryset.order_by()
+        .values(group_field)
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=Q(state=State.CLOSED)),
@@ -132,22 +144,25 @@ def _summary(queryset, group_field, today):
     result = []
     for row in rows:
         average = row["average_close"]
-        result.append({
-            "key": row[group_field],
-            "total": row["total"],
-            "open": row["total"] - row["closed"],
-            "closed": row["closed"],
-            "overdue": row["overdue"],
-            "average_days_to_close": round(average.total_seconds() / 86400, 1) if average is not None else None,
-        })
+        result.append(
+            {
+                "key": row[group_field],
+                "total": row["total"],
+                "open": row["total"] - row["closed"],
+                "closed": row["closed"],
+                "overdue": row["overdue"],
+                "average_days_to_close": round(average.total_seconds() / 86400, 1)
+                if average is not None
+                else None,
+            }
+        )
     return result
 
 
 def summary_by_audit(queryset, today=None, limit=None):
     """Per audit, most overdue and open first; `limit` keeps a page's table short."""
     today = today or today_taipei()
-    rows = sorted(_summary(queryset, "audit_id", today),
-                  key=lambda r: (-r["overdue"], -r["open"], -r["key"]))
+    rows = sorted(_summary(queryset, "audit_id", today), key=lambda r: (-r["overdue"], -r["open"], -r["key"]))
     if limit is not None:
         rows = rows[:limit]
     titles = dict(Audit.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "title"))
@@ -220,14 +235,17 @@ def rounds_of(finding):
     rounds = {}
 
     def bucket(n):
-        return rounds.setdefault(n, {"number": n, "plans": [], "reports": [], "contributions": [],
-                                     "requests": [], "decisions": []})
+        return rounds.setdefault(
+            n, {"number": n, "plans": [], "reports": [], "contributions": [], "requests": [], "decisions": []}
+        )
 
     for plan in finding.plans.select_related("author", "approver"):
         bucket(plan.round)["plans"].append(plan)
     for report in finding.progress_rounds.select_related("reporter").prefetch_related("attachments"):
         bucket(report.round)["reports"].append(report)
-    for contribution in finding.contributions.select_related("unit", "author").prefetch_related("attachments"):
+    for contribution in finding.contributions.select_related("unit", "author").prefetch_related(
+        "attachments"
+    ):
         bucket(contribution.round)["contributions"].append(contribution)
     for request in finding.removal_requests.select_related("requested_by", "reviewed_by"):
         bucket(request.round)["requests"].append(request)
@@ -253,8 +271,13 @@ def inbox_summaries(processes):
         "process_id", "tracking_number", "text", "lead_unit__name", "due_date", "state"
     )
     return {
-        pid: {"case_number": number, "title": Truncator(text).chars(40), "unit": unit, "due": due,
-              "overdue": state != State.CLOSED and due < today}
+        pid: {
+            "case_number": number,
+            "title": Truncator(text).chars(40),
+            "unit": unit,
+            "due": due,
+            "overdue": state != State.CLOSED and due < today,
+        }
         for pid, number, text, unit, due, state in rows
     }
 
@@ -263,9 +286,13 @@ def reply_inbox_summaries(processes):
     audit_ids = {p.pk: p.data.get("audit_id") for p in processes}
     audits = Audit.objects.in_bulk([a for a in audit_ids.values() if a])
     return {
-        pid: {"case_number": audits[aid].document_number, "title": audits[aid].title,
-              "unit": audits[aid].agency}
-        for pid, aid in audit_ids.items() if aid in audits
+        pid: {
+            "case_number": audits[aid].document_number,
+            "title": audits[aid].title,
+            "unit": audits[aid].agency,
+        }
+        for pid, aid in audit_ids.items()
+        if aid in audits
     }
 
 
@@ -279,43 +306,55 @@ def contributions_of(person, start, end):
     from .models import Contribution, ProgressRound, RemediationPlan, TrackingDecision
 
     lead = set(
-        RemediationPlan.objects.filter(author=person, written_at__date__range=(start, end))
-        .values_list("finding_id", flat=True)
+        RemediationPlan.objects.filter(author=person, written_at__date__range=(start, end)).values_list(
+            "finding_id", flat=True
+        )
     ) | set(
-        ProgressRound.objects.filter(reporter=person, reported_at__date__range=(start, end))
-        .values_list("finding_id", flat=True)
+        ProgressRound.objects.filter(reporter=person, reported_at__date__range=(start, end)).values_list(
+            "finding_id", flat=True
+        )
     )
-    supporting = set(
-        Contribution.objects.filter(author=person, written_at__date__range=(start, end))
-        .values_list("finding_id", flat=True)
-    ) - lead
-    findings = Finding.objects.filter(pk__in=lead | supporting).select_related("audit").order_by("tracking_number")
+    supporting = (
+        set(
+            Contribution.objects.filter(author=person, written_at__date__range=(start, end)).values_list(
+                "finding_id", flat=True
+            )
+        )
+        - lead
+    )
+    findings = (
+        Finding.objects.filter(pk__in=lead | supporting).select_related("audit").order_by("tracking_number")
+    )
     removals = {
         d.finding_id: d
-        for d in TrackingDecision.objects.filter(finding__in=findings, outcome=TrackingDecision.Outcome.REMOVE)
+        for d in TrackingDecision.objects.filter(
+            finding__in=findings, outcome=TrackingDecision.Outcome.REMOVE
+        )
     }
     result = []
     for f in findings:
         decision = removals.get(f.pk)
-        result.append({
-            "kind": "finding",
-            "case_number": f.tracking_number,
-            "title": f"{f.audit.agency}{f.audit.get_kind_display()}：{Truncator(f.text).chars(60)}",
-            "role": _("主辦") if f.pk in lead else _("協辦"),
-            "share": None,
-            "state": f.get_state_display(),
-            "grade": "",
-            "decision": "",
-            "adopted": False,
-            "decided_on": None,
-            "effectiveness": "",
-            "closed_on": f.closed_on,
-            "reference": decision.minutes_reference if decision else "",
-            "reward_amount": 0,
-            "commendations": 0,
-            "commendation_label": "",
-            "rewarded": False,
-        })
+        result.append(
+            {
+                "kind": "finding",
+                "case_number": f.tracking_number,
+                "title": f"{f.audit.agency}{f.audit.get_kind_display()}：{Truncator(f.text).chars(60)}",
+                "role": _("主辦") if f.pk in lead else _("協辦"),
+                "share": None,
+                "state": f.get_state_display(),
+                "grade": "",
+                "decision": "",
+                "adopted": False,
+                "decided_on": None,
+                "effectiveness": "",
+                "closed_on": f.closed_on,
+                "reference": decision.minutes_reference if decision else "",
+                "reward_amount": 0,
+                "commendations": 0,
+                "commendation_label": "",
+                "rewarded": False,
+            }
+        )
     return result
 
 
@@ -332,9 +371,19 @@ def open_findings_for_report():
         Finding.objects.exclude(state=State.CLOSED)
         .order_by("lead_unit__sort_order", "lead_unit__code", "due_date", "tracking_number")
         .values(
-            "pk", "tracking_number", "kind", "text", "due_date", "round", "state",
-            "audit__agency", "audit__title", "lead_unit_id", "lead_unit__name",
-            "lead_unit__sort_order", "lead_unit__code",
+            "pk",
+            "tracking_number",
+            "kind",
+            "text",
+            "due_date",
+            "round",
+            "state",
+            "audit__agency",
+            "audit__title",
+            "lead_unit_id",
+            "lead_unit__name",
+            "lead_unit__sort_order",
+            "lead_unit__code",
         )
     )
     kinds = dict(Finding.Kind.choices)

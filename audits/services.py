@@ -20,8 +20,8 @@ from governance import workflow
 from governance.attachments import describe_upload
 from governance.nodes import record_outcome
 from governance.permissions import can, require
-from governance.roles import Capability
 from governance.rocdate import format_roc, roc_year, today_taipei
+from governance.roles import Capability
 from governance.trail import record_event
 
 from .models import (
@@ -48,8 +48,13 @@ SYSTEM = None
 
 def _trail(kind, ref, actor, action, from_state="", to_state="", comment="", attachments=()):
     record_event(
-        case_kind=kind, case_ref=ref, actor=actor, action=action, from_state=from_state,
-        to_state=to_state, comment=comment,
+        case_kind=kind,
+        case_ref=ref,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
         attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
     )
 
@@ -66,8 +71,8 @@ def _note(finding, actor, action, comment="", attachments=()):
 
 
 def _finding_of(activation):
-    return Finding.objects.select_for_update().select_related("lead_unit").get(
-        pk=activation.process.finding_id
+    return (
+        Finding.objects.select_for_update().select_related("lead_unit").get(pk=activation.process.finding_id)
     )
 
 
@@ -80,10 +85,17 @@ def _store(model, uploads, actor, **links):
     stored = []
     for upload in uploads:
         described = describe_upload(upload)
-        stored.append(model.objects.create(
-            file=upload, name=described.name, size=described.size,
-            content_type=described.content_type, sha256=described.sha256, uploaded_by=actor, **links,
-        ))
+        stored.append(
+            model.objects.create(
+                file=upload,
+                name=described.name,
+                size=described.size,
+                content_type=described.content_type,
+                sha256=described.sha256,
+                uploaded_by=actor,
+                **links,
+            )
+        )
     return stored
 
 
@@ -108,8 +120,7 @@ class FindingInput:
 
 def _next_sequences(year, count):
     last = (
-        Finding.objects.filter(roc_year=year).order_by("-sequence")
-        .values_list("sequence", flat=True).first()
+        Finding.objects.filter(roc_year=year).order_by("-sequence").values_list("sequence", flat=True).first()
     ) or 0
     return range(last + 1, last + 1 + count)
 
@@ -132,14 +143,26 @@ def register_audit(*, actor, agency, kind, title, held_on, document_number, find
             raise ValidationError(_("第 %(n)s 項的改善期限早於考核日期。") % {"n": i})
         if not f.text.strip():
             raise ValidationError(_("第 %(n)s 項缺少內容。") % {"n": i})
-    audit = Audit(agency=agency.strip(), kind=kind, title=title.strip(), held_on=held_on,
-                  document_number=document_number.strip(), registered_by=actor)
+    audit = Audit(
+        agency=agency.strip(),
+        kind=kind,
+        title=title.strip(),
+        held_on=held_on,
+        document_number=document_number.strip(),
+        registered_by=actor,
+    )
     audit.full_clean()
     audit.save()
     stored = _store(AuditAttachment, uploads, actor, audit=audit)
-    _trail(AUDIT_KIND, audit.trail_ref, actor, "登錄考核",
-           comment=f"{audit.agency} {audit.get_kind_display()}（{format_roc(held_on)}，{audit.document_number}），"
-                   f"考核意見 {len(findings)} 項", attachments=stored)
+    _trail(
+        AUDIT_KIND,
+        audit.trail_ref,
+        actor,
+        "登錄考核",
+        comment=f"{audit.agency} {audit.get_kind_display()}（{format_roc(held_on)}，{audit.document_number}），"
+        f"考核意見 {len(findings)} 項",
+        attachments=stored,
+    )
     year = roc_year(today)
     for attempt in range(5):
         try:
@@ -149,7 +172,7 @@ def register_audit(*, actor, agency, kind, title, held_on, document_number, find
         except IntegrityError:  # another registration took the same numbers: take the next ones
             if attempt == 4:
                 raise
-    for finding, supporting in created:
+    for finding, _supporting in created:
         process = RemediationFlow.start.run(finding=finding)
         Finding.objects.filter(pk=finding.pk).update(process=process)
     return audit
@@ -158,35 +181,52 @@ def register_audit(*, actor, agency, kind, title, held_on, document_number, find
 def _create_findings(audit, findings, year, actor):
     rows = [
         Finding(
-            audit=audit, roc_year=year, sequence=seq, tracking_number=f"{year}-{seq:04d}",
-            kind=f.kind, text=f.text.strip(), severity=f.severity, root_cause=f.root_cause.strip(),
-            lead_unit=f.lead_unit, due_date=f.due_date, self_tracked=f.self_tracked,
+            audit=audit,
+            roc_year=year,
+            sequence=seq,
+            tracking_number=f"{year}-{seq:04d}",
+            kind=f.kind,
+            text=f.text.strip(),
+            severity=f.severity,
+            root_cause=f.root_cause.strip(),
+            lead_unit=f.lead_unit,
+            due_date=f.due_date,
+            self_tracked=f.self_tracked,
             state=State.PLANNING if f.self_tracked else State.AWAITING_MEETING,
         )
-        for f, seq in zip(findings, _next_sequences(year, len(findings)))
+        for f, seq in zip(findings, _next_sequences(year, len(findings)), strict=False)
     ]
     Finding.objects.bulk_create(rows)
     rows = list(Finding.objects.filter(audit=audit).order_by("sequence"))
     through = Finding.supporting_units.through
     through.objects.bulk_create(
         through(finding_id=row.pk, unit_id=unit.pk)
-        for row, f in zip(rows, findings) for unit in f.supporting_units if unit.pk != f.lead_unit.pk
+        for row, f in zip(rows, findings, strict=False)
+        for unit in f.supporting_units
+        if unit.pk != f.lead_unit.pk
     )
-    for row, f in zip(rows, findings):
+    for row, f in zip(rows, findings, strict=False):
         path = "單位自行列管" if f.self_tracked else "管考列管"
         supporting = [u for u in f.supporting_units if u.pk != f.lead_unit.pk]
-        _trail(FINDING_KIND, row.trail_ref, actor, f"登錄列管（{path}）", to_state=row.state,
-               comment=f"主辦：{f.lead_unit.name}"
-                       + (f"；協辦：{_unit_names(supporting)}" if supporting else "")
-                       + f"；改善期限：{format_roc(f.due_date)}")
-    return [(row, f.supporting_units) for row, f in zip(rows, findings)]
+        _trail(
+            FINDING_KIND,
+            row.trail_ref,
+            actor,
+            f"登錄列管（{path}）",
+            to_state=row.state,
+            comment=f"主辦：{f.lead_unit.name}"
+            + (f"；協辦：{_unit_names(supporting)}" if supporting else "")
+            + f"；改善期限：{format_roc(f.due_date)}",
+        )
+    return [(row, f.supporting_units) for row, f in zip(rows, findings, strict=False)]
 
 
 # ---------------------------------------------------------------- review meeting
 
 
-def record_review_meeting(*, actor, activation, held_on, attendees, decisions,
-                          lead_unit=None, due_date=None, also=()):
+def record_review_meeting(
+    *, actor, activation, held_on, attendees, decisions, lead_unit=None, due_date=None, also=()
+):
     """The execution group's meeting; it may cover other findings waiting for one (`also`)."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -205,7 +245,8 @@ def record_review_meeting(*, actor, activation, held_on, attendees, decisions,
     _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date)
     for finding in also:
         task = Task.objects.filter(
-            process_id=finding.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            process_id=finding.process_id,
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
             flow_task=activation.flow_task,
         ).first()
         if task is None:
@@ -227,9 +268,17 @@ def _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date):
         changes.append(f"改善期限改為{format_roc(due_date)}")
         finding.due_date = due_date
     meeting.findings.add(finding)
-    summary = "；".join(changes) or f"確認主辦單位{finding.lead_unit.name}、改善期限{format_roc(finding.due_date)}"
-    _move(finding, actor, f"檢討會議（{format_roc(meeting.held_on)}）", State.PLANNING,
-          comment=f"{summary}。決議：{meeting.decisions}", fields=["lead_unit", "due_date"])
+    summary = (
+        "；".join(changes) or f"確認主辦單位{finding.lead_unit.name}、改善期限{format_roc(finding.due_date)}"
+    )
+    _move(
+        finding,
+        actor,
+        f"檢討會議（{format_roc(meeting.held_on)}）",
+        State.PLANNING,
+        comment=f"{summary}。決議：{meeting.decisions}",
+        fields=["lead_unit", "due_date"],
+    )
     activation.execute()
 
 
@@ -253,7 +302,11 @@ def review_plan(*, actor, activation, approve, comment=""):
     _require_task_owner(actor, activation)
     finding = _finding_of(activation)
     require(actor, Capability.REVIEW_UNIT_CASES, finding.lead_unit)
-    plan = finding.plans.select_for_update().filter(approval=RemediationPlan.Approval.PENDING).latest("written_at")
+    plan = (
+        finding.plans.select_for_update()
+        .filter(approval=RemediationPlan.Approval.PENDING)
+        .latest("written_at")
+    )
     if not approve and not comment.strip():
         raise ValidationError(_("退回須說明理由。"))
     plan.approval = RemediationPlan.Approval.APPROVED if approve else RemediationPlan.Approval.RETURNED
@@ -298,8 +351,11 @@ def report_progress(*, actor, activation, percent_complete, text, propose_remova
     if propose_removal and percent_complete != 100:
         raise ValidationError(_("完成百分比達 100 才能建議申請解除列管。"))
     report = ProgressRound.objects.create(
-        finding=finding, round=finding.round, percent_complete=percent_complete,
-        text=text.strip(), reporter=actor,
+        finding=finding,
+        round=finding.round,
+        percent_complete=percent_complete,
+        text=text.strip(),
+        reporter=actor,
     )
     gathered = finding.contributions.filter(progress_round=None).update(progress_round=report)
     stored = _store(FindingAttachment, uploads, actor, finding=finding, progress_round=report)
@@ -325,12 +381,17 @@ def request_removal(*, actor, activation, confirm, reason):
     if not reason.strip():
         raise ValidationError(_("請說明理由。"))
     if confirm:
-        RemovalRequest.objects.create(finding=finding, round=finding.round, reason=reason.strip(),
-                                      requested_by=actor)
+        RemovalRequest.objects.create(
+            finding=finding, round=finding.round, reason=reason.strip(), requested_by=actor
+        )
         if finding.self_tracked:
             TrackingDecision.objects.create(
-                finding=finding, round=finding.round, outcome=TrackingDecision.Outcome.REMOVE,
-                meeting_date=today_taipei(), note=reason.strip(), recorded_by=actor,
+                finding=finding,
+                round=finding.round,
+                outcome=TrackingDecision.Outcome.REMOVE,
+                meeting_date=today_taipei(),
+                note=reason.strip(),
+                recorded_by=actor,
             )
             _note(finding, actor, "單位主管同意解除列管（單位自行列管）", reason.strip())
         else:
@@ -370,8 +431,9 @@ def _last_meeting_or_audit(finding):
     return finding.audit.held_on, _("館務會議日期不可早於考核日期 %(date)s。")
 
 
-def record_tracking_decision(*, actor, activation, outcome, meeting_date, minutes_reference,
-                             new_due_date=None, note=""):
+def record_tracking_decision(
+    *, actor, activation, outcome, meeting_date, minutes_reference, new_due_date=None, note=""
+):
     """The 館務會議 decides: 解除列管 closes the finding, 繼續列管 opens a new round."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -390,9 +452,14 @@ def record_tracking_decision(*, actor, activation, outcome, meeting_date, minute
     elif new_due_date is not None:
         raise ValidationError(_("解除列管不需新改善期限；若要繼續列管，請改選「繼續列管」。"))
     TrackingDecision.objects.create(
-        finding=finding, round=finding.round, outcome=outcome, meeting_date=meeting_date,
-        minutes_reference=minutes_reference.strip(), new_due_date=new_due_date,
-        note=note.strip(), recorded_by=actor,
+        finding=finding,
+        round=finding.round,
+        outcome=outcome,
+        meeting_date=meeting_date,
+        minutes_reference=minutes_reference.strip(),
+        new_due_date=new_due_date,
+        note=note.strip(),
+        recorded_by=actor,
     )
     comment = f"{format_roc(meeting_date)} 館務會議（{minutes_reference.strip()}）"
     if note.strip():
@@ -400,8 +467,14 @@ def record_tracking_decision(*, actor, activation, outcome, meeting_date, minute
     if outcome == TrackingDecision.Outcome.CONTINUE:
         finding.round += 1
         finding.due_date = new_due_date
-        _move(finding, actor, f"繼續列管，進入第 {finding.round} 輪（新期限 {format_roc(new_due_date)}）",
-              State.IN_PROGRESS, comment=comment, fields=["round", "due_date"])
+        _move(
+            finding,
+            actor,
+            f"繼續列管，進入第 {finding.round} 輪（新期限 {format_roc(new_due_date)}）",
+            State.IN_PROGRESS,
+            comment=comment,
+            fields=["round", "due_date"],
+        )
     else:
         _note(finding, actor, "館務會議決定解除列管", comment)
     record_outcome(activation, outcome)
@@ -414,9 +487,9 @@ def close_finding(activation):
 
     finding = _finding_of(activation)
     # The date of the decision (館務會議, or the head's for a self-tracked finding), not of its entry.
-    finding.closed_on = finding.decisions.filter(outcome=TrackingDecision.Outcome.REMOVE).latest(
-        "recorded_at"
-    ).meeting_date
+    finding.closed_on = (
+        finding.decisions.filter(outcome=TrackingDecision.Outcome.REMOVE).latest("recorded_at").meeting_date
+    )
     _move(finding, SYSTEM, "解除列管", State.CLOSED, fields=["closed_on"])
     audit = Audit.objects.select_for_update().get(pk=finding.audit_id)
     if not audit.findings.exclude(state=State.CLOSED).exists():
@@ -442,11 +515,20 @@ def record_reply(*, actor, activation, replied_on, document_number):
         earliest, refusal = audit.held_on, _("回復日期不可早於考核日期 %(date)s。")
     if replied_on < earliest:
         raise ValidationError(refusal % {"date": format_roc(earliest)})
-    audit.replied_on, audit.reply_document_number, audit.replied_by = replied_on, document_number.strip(), actor
+    audit.replied_on, audit.reply_document_number, audit.replied_by = (
+        replied_on,
+        document_number.strip(),
+        actor,
+    )
     audit.full_clean()
     audit.save(update_fields=["replied_on", "reply_document_number", "replied_by"])
-    _trail(AUDIT_KIND, audit.trail_ref, actor, "函復上級機關，結案",
-           comment=f"{format_roc(replied_on)} {audit.reply_document_number}")
+    _trail(
+        AUDIT_KIND,
+        audit.trail_ref,
+        actor,
+        "函復上級機關，結案",
+        comment=f"{format_roc(replied_on)} {audit.reply_document_number}",
+    )
     activation.execute()
     return audit
 

@@ -48,8 +48,9 @@ class AuditsApp(Application):
 
     @property
     def unit_findings_export_path(self):
-        return path("findings/unit/export/", views.finding_export, {"list_name": "unit"},
-                    name="unit_findings_export")
+        return path(
+            "findings/unit/export/", views.finding_export, {"list_name": "unit"}, name="unit_findings_export"
+        )
 
     @property
     def finding_path(self):
@@ -61,8 +62,11 @@ class AuditsApp(Application):
 
     @property
     def finding_attachment_path(self):
-        return path("findings/<int:pk>/files/<int:attachment_pk>/", views.finding_attachment,
-                    name="finding_attachment")
+        return path(
+            "findings/<int:pk>/files/<int:attachment_pk>/",
+            views.finding_attachment,
+            name="finding_attachment",
+        )
 
     @property
     def finding_trail_pdf_path(self):

@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import documents, exports, inbox, submissions
-
-from . import documents as finding_documents
 from governance.rocdate import format_roc, today_taipei
 
+from . import documents as finding_documents
 from . import selectors, services
 from .forms import (
     ApproveForm,
@@ -27,13 +26,13 @@ from .forms import (
     ContributionForm,
     CouncilDecisionForm,
     FindingFilterForm,
-    finding_formset,
     PlanForm,
     ProgressForm,
     ReplyForm,
     RequestRemovalForm,
     ReviewMeetingForm,
     ReviewRemovalForm,
+    finding_formset,
 )
 from .models import Audit, AuditAttachment, Finding, FindingAttachment
 
@@ -59,9 +58,10 @@ def _download(attachment):
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404(_("檔案不存在"))
-    return FileResponse(handle, as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+        raise Http404(_("檔案不存在")) from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
 
 
 # ---------------------------------------------------------------- audits
@@ -90,8 +90,12 @@ def audit_register(request):
             with transaction.atomic():
                 once = submissions.claim(request.user, data["submission_token"])
                 audit = services.register_audit(
-                    actor=request.user, agency=data["agency"], kind=data["kind"], title=data["title"],
-                    held_on=data["held_on"], document_number=data["document_number"],
+                    actor=request.user,
+                    agency=data["agency"],
+                    kind=data["kind"],
+                    title=data["title"],
+                    held_on=data["held_on"],
+                    document_number=data["document_number"],
                     findings=[f.to_input() for f in findings if f.has_changed()],
                     uploads=data["attachments"],
                 )
@@ -104,13 +108,23 @@ def audit_register(request):
         else:
             messages.success(request, _("已登錄考核及 %(n)s 項考核意見。") % {"n": audit.findings.count()})
             for other in selectors.same_document_number(audit):
-                messages.warning(request, _("注意：來文文號 %(number)s 也登錄於「%(agency)s %(title)s」（%(held)s），"
-                                            "請確認是否重複登錄。") % {
-                    "number": audit.document_number, "agency": other.agency, "title": other.title,
-                    "held": format_roc(other.held_on)})
+                messages.warning(
+                    request,
+                    _(
+                        "注意：來文文號 %(number)s 也登錄於「%(agency)s %(title)s」（%(held)s），"
+                        "請確認是否重複登錄。"
+                    )
+                    % {
+                        "number": audit.document_number,
+                        "agency": other.agency,
+                        "title": other.title,
+                        "held": format_roc(other.held_on),
+                    },
+                )
             return redirect("audits:audit", pk=audit.pk)
-    return render(request, "audits/audit_form.html",
-                  {"form": form, "findings": findings, "more_rows": rows + 4})
+    return render(
+        request, "audits/audit_form.html", {"form": form, "findings": findings, "more_rows": rows + 4}
+    )
 
 
 def audit_detail(request, pk):
@@ -156,8 +170,13 @@ def _listed_findings(request, list_name):
     form = FindingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.filter_findings(
-        queryset, audit=filters.get("audit"), unit=filters.get("unit"), state=filters.get("state"),
-        overdue=filters.get("overdue"), year=filters.get("year"), text=filters.get("q"),
+        queryset,
+        audit=filters.get("audit"),
+        unit=filters.get("unit"),
+        state=filters.get("state"),
+        overdue=filters.get("overdue"),
+        year=filters.get("year"),
+        text=filters.get("q"),
     )
     return form, queryset
 
@@ -168,7 +187,7 @@ def _finding_list(request, list_name):
         "title": LIST_TITLES[list_name],
         "form": form,
         "findings": list(queryset[:LIST_LIMIT]),
-        "limited": queryset[LIST_LIMIT:LIST_LIMIT + 1].exists(),
+        "limited": queryset[LIST_LIMIT : LIST_LIMIT + 1].exists(),
         "today": today_taipei(),
         "by_audit": selectors.summary_by_audit(queryset, limit=SUMMARY_ROWS),
         "summary_rows": SUMMARY_ROWS,
@@ -190,8 +209,9 @@ def all_findings(request):
 def finding_export(request, list_name):
     """The list as xlsx or CSV (?format=), with the filters of its page."""
     form, queryset = _listed_findings(request, list_name)
-    return exports.export_response(request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS,
-                                   selectors.export_rows(queryset))
+    return exports.export_response(
+        request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS, selectors.export_rows(queryset)
+    )
 
 
 def finding_detail(request, pk):
@@ -227,15 +247,23 @@ def finding_contribute(request, pk):
     form = ContributionForm(request.POST, request.FILES, units=units)
     if form.is_valid():
         try:
-            services.contribute(actor=request.user, finding=finding, unit=form.cleaned_data["unit"],
-                                text=form.cleaned_data["text"], uploads=form.cleaned_data["evidence"])
+            services.contribute(
+                actor=request.user,
+                finding=finding,
+                unit=form.cleaned_data["unit"],
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["evidence"],
+            )
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
             messages.success(request, _("已填報協辦辦理情形。"))
     else:
-        messages.error(request, _("協辦辦理情形未填妥：%(e)s") % {"e": " ".join(
-            str(m) for errors in form.errors.values() for m in errors)})
+        messages.error(
+            request,
+            _("協辦辦理情形未填妥：%(e)s")
+            % {"e": " ".join(str(m) for errors in form.errors.values() for m in errors)},
+        )
     return redirect("audits:finding", pk=pk)
 
 
@@ -280,81 +308,141 @@ def _task(request, form, step, step_kwargs, finding, template_extra=None):
 def review_meeting_task(request, **kwargs):
     finding = _finding_of_task(request)
     others = (
-        Finding.objects.filter(state=Finding.State.AWAITING_MEETING).exclude(pk=finding.pk)
-        .select_related("audit").order_by("audit", "sequence")
+        Finding.objects.filter(state=Finding.State.AWAITING_MEETING)
+        .exclude(pk=finding.pk)
+        .select_related("audit")
+        .order_by("audit", "sequence")
     )
     form = ReviewMeetingForm(request.POST or None, finding=finding, others=others)
-    return _task(request, form, services.record_review_meeting, finding=finding, step_kwargs=lambda: {
-        "held_on": form.cleaned_data["held_on"], "attendees": form.cleaned_data["attendees"],
-        "decisions": form.cleaned_data["decisions"], "lead_unit": form.cleaned_data["lead_unit"],
-        "due_date": form.cleaned_data["due_date"], "also": list(form.cleaned_data["also"]),
-    })
+    return _task(
+        request,
+        form,
+        services.record_review_meeting,
+        finding=finding,
+        step_kwargs=lambda: {
+            "held_on": form.cleaned_data["held_on"],
+            "attendees": form.cleaned_data["attendees"],
+            "decisions": form.cleaned_data["decisions"],
+            "lead_unit": form.cleaned_data["lead_unit"],
+            "due_date": form.cleaned_data["due_date"],
+            "also": list(form.cleaned_data["also"]),
+        },
+    )
 
 
 def plan_task(request, **kwargs):
     finding = _finding_of_task(request)
     # A plan returned by the head (or continued tracking) is rewritten from the last one.
-    form = PlanForm(request.POST or None, initial={"root_cause": finding.root_cause,
-                                                   "text": selectors.last_plan_text(finding)})
-    return _task(request, form, services.write_plan, finding=finding, step_kwargs=lambda: {
-        "text": form.cleaned_data["text"], "root_cause": form.cleaned_data["root_cause"],
-    })
+    form = PlanForm(
+        request.POST or None,
+        initial={"root_cause": finding.root_cause, "text": selectors.last_plan_text(finding)},
+    )
+    return _task(
+        request,
+        form,
+        services.write_plan,
+        finding=finding,
+        step_kwargs=lambda: {
+            "text": form.cleaned_data["text"],
+            "root_cause": form.cleaned_data["root_cause"],
+        },
+    )
 
 
 def approve_plan_task(request, **kwargs):
     form = ApproveForm(request.POST or None)
-    return _task(request, form, services.review_plan, finding=_finding_of_task(request), step_kwargs=lambda: {
-        "approve": form.cleaned_data["approve"], "comment": form.cleaned_data["comment"],
-    })
+    return _task(
+        request,
+        form,
+        services.review_plan,
+        finding=_finding_of_task(request),
+        step_kwargs=lambda: {
+            "approve": form.cleaned_data["approve"],
+            "comment": form.cleaned_data["comment"],
+        },
+    )
 
 
 def progress_task(request, **kwargs):
     finding = _finding_of_task(request)
     form = ProgressForm(request.POST or None, request.FILES or None)
     return _task(
-        request, form, services.report_progress, finding=finding,
-        template_extra={"multipart": True,
-                        "pending_contributions": finding.contributions.filter(progress_round=None)},
+        request,
+        form,
+        services.report_progress,
+        finding=finding,
+        template_extra={
+            "multipart": True,
+            "pending_contributions": finding.contributions.filter(progress_round=None),
+        },
         step_kwargs=lambda: {
-            "percent_complete": form.cleaned_data["percent_complete"], "text": form.cleaned_data["text"],
-            "propose_removal": form.cleaned_data["propose_removal"], "uploads": form.cleaned_data["evidence"],
+            "percent_complete": form.cleaned_data["percent_complete"],
+            "text": form.cleaned_data["text"],
+            "propose_removal": form.cleaned_data["propose_removal"],
+            "uploads": form.cleaned_data["evidence"],
         },
     )
 
 
 def request_removal_task(request, **kwargs):
     form = RequestRemovalForm(request.POST or None)
-    return _task(request, form, services.request_removal, finding=_finding_of_task(request), step_kwargs=lambda: {
-        "confirm": form.cleaned_data["confirm"], "reason": form.cleaned_data["reason"],
-    })
+    return _task(
+        request,
+        form,
+        services.request_removal,
+        finding=_finding_of_task(request),
+        step_kwargs=lambda: {
+            "confirm": form.cleaned_data["confirm"],
+            "reason": form.cleaned_data["reason"],
+        },
+    )
 
 
 def review_removal_task(request, **kwargs):
     form = ReviewRemovalForm(request.POST or None)
-    return _task(request, form, services.review_removal, finding=_finding_of_task(request), step_kwargs=lambda: {
-        "recommends_removal": form.cleaned_data["recommends_removal"], "opinion": form.cleaned_data["opinion"],
-    })
+    return _task(
+        request,
+        form,
+        services.review_removal,
+        finding=_finding_of_task(request),
+        step_kwargs=lambda: {
+            "recommends_removal": form.cleaned_data["recommends_removal"],
+            "opinion": form.cleaned_data["opinion"],
+        },
+    )
 
 
 def council_decision_task(request, **kwargs):
     form = CouncilDecisionForm(request.POST or None)
-    return _task(request, form, services.record_tracking_decision, finding=_finding_of_task(request),
-                 step_kwargs=lambda: {
-                     "outcome": form.cleaned_data["outcome"],
-                     "meeting_date": form.cleaned_data["meeting_date"],
-                     "minutes_reference": form.cleaned_data["minutes_reference"],
-                     "new_due_date": form.cleaned_data["new_due_date"],
-                     "note": form.cleaned_data["note"],
-                 })
+    return _task(
+        request,
+        form,
+        services.record_tracking_decision,
+        finding=_finding_of_task(request),
+        step_kwargs=lambda: {
+            "outcome": form.cleaned_data["outcome"],
+            "meeting_date": form.cleaned_data["meeting_date"],
+            "minutes_reference": form.cleaned_data["minutes_reference"],
+            "new_due_date": form.cleaned_data["new_due_date"],
+            "note": form.cleaned_data["note"],
+        },
+    )
 
 
 def reply_task(request, **kwargs):
     audit = Audit.objects.get(pk=request.activation.process.audit_id)
     form = ReplyForm(request.POST or None)
-    response = _task(request, form, services.record_reply, finding=None,
-                     template_extra={"audit": audit},
-                     step_kwargs=lambda: {"replied_on": form.cleaned_data["replied_on"],
-                                          "document_number": form.cleaned_data["document_number"]})
+    response = _task(
+        request,
+        form,
+        services.record_reply,
+        finding=None,
+        template_extra={"audit": audit},
+        step_kwargs=lambda: {
+            "replied_on": form.cleaned_data["replied_on"],
+            "document_number": form.cleaned_data["document_number"],
+        },
+    )
     if response.status_code == 302:
         return redirect("audits:audit", pk=audit.pk)
     return response

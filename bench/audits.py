@@ -104,8 +104,10 @@ def category(sql):
         return "viewflow"
     if "audits_" in low:
         return "audit and findings"
-    if any(t in low for t in ("auth_", "guardian_", "governance_membership", "governance_user",
-                              "django_content_type")):
+    if any(
+        t in low
+        for t in ("auth_", "guardian_", "governance_membership", "governance_user", "django_content_type")
+    ):
         return "users, permissions"
     return "other"
 
@@ -147,15 +149,17 @@ def registration_benchmark(runs, size, small):
             kind = kinds[j % 3]
             lead = units[j % len(units)]
             supporting = tuple(units[(j + k) % len(units)] for k in range(1, 1 + j % 3))
-            rows.append(FindingInput(
-                kind=kind,
-                text=f"第 {j + 1} 項：讀者服務區指標不清，動線標示與館藏配置圖未同步更新，請檢討改善。",
-                severity=severities[j % 3],
-                lead_unit=lead,
-                due_date=today + timedelta(days=90 + j % 120),
-                supporting_units=supporting,
-                self_tracked=kind != Finding.Kind.DEFICIENCY and j % 10 == 0,
-            ))
+            rows.append(
+                FindingInput(
+                    kind=kind,
+                    text=f"第 {j + 1} 項：讀者服務區指標不清，動線標示與館藏配置圖未同步更新，請檢討改善。",
+                    severity=severities[j % 3],
+                    lead_unit=lead,
+                    due_date=today + timedelta(days=90 + j % 120),
+                    supporting_units=supporting,
+                    self_tracked=kind != Finding.Kind.DEFICIENCY and j % 10 == 0,
+                )
+            )
         return rows
 
     def register(findings):
@@ -163,9 +167,13 @@ def registration_benchmark(runs, size, small):
         actor = User.objects.get(pk=tracking_pk)  # afresh: no cached permissions
         start_wall, start_cpu = time.perf_counter(), time.process_time()
         audit = register_audit(
-            actor=actor, agency="教育部", kind=Audit.Kind.APPRAISAL,
-            title=f"基準測試考核第 {k} 次", held_on=held_on,
-            document_number=f"臺教綜（一）字第{roc_year(held_on)}{k:07d}號", findings=findings,
+            actor=actor,
+            agency="教育部",
+            kind=Audit.Kind.APPRAISAL,
+            title=f"基準測試考核第 {k} 次",
+            held_on=held_on,
+            document_number=f"臺教綜（一）字第{roc_year(held_on)}{k:07d}號",
+            findings=findings,
         )
         return audit, (time.perf_counter() - start_wall) * 1000, (time.process_time() - start_cpu) * 1000
 
@@ -184,9 +192,13 @@ def registration_benchmark(runs, size, small):
         k = next(counter)
         with CaptureQueriesContext(connection) as ctx:
             register_audit(
-                actor=actor, agency="教育部", kind=Audit.Kind.APPRAISAL,
-                title=f"基準測試考核第 {k} 次", held_on=held_on,
-                document_number=f"臺教綜（一）字第{roc_year(held_on)}{k:07d}號", findings=findings,
+                actor=actor,
+                agency="教育部",
+                kind=Audit.Kind.APPRAISAL,
+                title=f"基準測試考核第 {k} 次",
+                held_on=held_on,
+                document_number=f"臺教綜（一）字第{roc_year(held_on)}{k:07d}號",
+                findings=findings,
             )
         sqls = [q["sql"] for q in ctx.captured_queries]
         supporting_rows = sum(
@@ -204,7 +216,9 @@ def registration_benchmark(runs, size, small):
     per_finding = (big["queries"] - little["queries"]) / (size - small)
     fixed = big["queries"] - per_finding * size
     per_category = {
-        name: round((big["by_category"].get(name, 0) - little["by_category"].get(name, 0)) / (size - small), 2)
+        name: round(
+            (big["by_category"].get(name, 0) - little["by_category"].get(name, 0)) / (size - small), 2
+        )
         for name in big["by_category"]
     }
     median = statistics.median(walls)
@@ -265,6 +279,7 @@ _STATE = """
       ELSE 'awaiting_decision'
     END
 """
+
 
 def findings_sql(series, due_date, self_tracked, state, round_, closed_on, joins=""):
     """INSERT … SELECT of findings i over `series`, the audit and lead unit from i, the
@@ -335,7 +350,9 @@ def grow_findings(conn, start, stop, params):
     with conn.cursor() as cur:
         cur.execute("SET session_replication_role = replica")  # consistent by construction
         args = {
-            **params, "start": start, "stop": stop,
+            **params,
+            "start": start,
+            "stop": stop,
             "first_audit": (start - 1) // FINDINGS_PER_AUDIT + 1,
             "last_audit": (stop - 1) // FINDINGS_PER_AUDIT + 1,
         }
@@ -414,9 +431,7 @@ def page_queries(url, repeat=10):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    statements = [
-        {"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"]} for q in ctx.captured_queries
-    ]
+    statements = [{"ms": round(float(q["time"]) * 1000, 2), "sql": q["sql"]} for q in ctx.captured_queries]
     # The Python CPU time of the whole request in this process: steadier than the wall
     # time over HTTP when the machine is shared.
     cpu = []
@@ -478,7 +493,7 @@ def list_benchmark(database_url, sizes, repeat, explain_slowest):
                 figures["queries"] = count
                 figures["python_cpu_median_ms_in_process"] = cpu
                 figures["sql_ms_in_process"] = round(sum(s["ms"] for s in statements), 1)
-                figures["statements"] = [f'{s["ms"]:.0f} ms  {s["sql"][:110]}' for s in statements]
+                figures["statements"] = [f"{s['ms']:.0f} ms  {s['sql'][:110]}" for s in statements]
                 figures["slowest_statements"] = sorted(statements, key=lambda s: -s["ms"])[:4]
                 if explain_slowest and n == max(sizes):
                     figures["explain_slowest"] = [
@@ -486,11 +501,29 @@ def list_benchmark(database_url, sizes, repeat, explain_slowest):
                         for s in figures["slowest_statements"][:3]
                     ]
                 entry["pages"][name] = figures
-            print(json.dumps(
-                {"findings": n, "pages": {k: {x: v[x] for x in ("median_ms", "p95_ms", "queries", "html_bytes",
-                                                                 "python_cpu_median_ms_in_process", "sql_ms_in_process")}
-                                          for k, v in entry["pages"].items()}},
-                ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "findings": n,
+                        "pages": {
+                            k: {
+                                x: v[x]
+                                for x in (
+                                    "median_ms",
+                                    "p95_ms",
+                                    "queries",
+                                    "html_bytes",
+                                    "python_cpu_median_ms_in_process",
+                                    "sql_ms_in_process",
+                                )
+                            }
+                            for k, v in entry["pages"].items()
+                        },
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
             runs.append(entry)
     finally:
         server.stop()
@@ -508,8 +541,10 @@ def run_part(part, args, out):
         started = time.perf_counter()
         if part == "registration":
             result = registration_benchmark(args.runs, args.findings, args.small)
-            print(json.dumps({k: result[k] for k in ("median_ms", "p95_ms", "queries")},
-                             ensure_ascii=False), flush=True)
+            print(
+                json.dumps({k: result[k] for k in ("median_ms", "p95_ms", "queries")}, ensure_ascii=False),
+                flush=True,
+            )
         else:
             sizes = sorted(int(s) for s in args.sizes.split(","))
             result = {"runs": list_benchmark(url, sizes, args.repeat, not args.no_explain)}
@@ -523,9 +558,7 @@ def verdict(report):
     runs = report["findings_list"]["runs"]
     largest = max(runs, key=lambda r: r["findings"])
     p95 = max(page["p95_ms"] for page in largest["pages"].values())
-    counts = {
-        name: sorted({r["pages"][name]["queries"] for r in runs}) for name in runs[0]["pages"]
-    }
+    counts = {name: sorted({r["pages"][name]["queries"] for r in runs}) for name in runs[0]["pages"]}
     constant = all(len(c) == 1 for c in counts.values())
     registration = report["registration"]
     return {
@@ -564,8 +597,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for part, key in (("registration", "registration"), ("list", "findings_list")):
             out = os.path.join(tmp, f"{part}.json")
-            subprocess.run([sys.executable, __file__, *passthrough, "--part", part, "--out", out],
-                           check=True, cwd=ROOT)
+            subprocess.run(
+                [sys.executable, __file__, *passthrough, "--part", part, "--out", out], check=True, cwd=ROOT
+            )
             report[key] = json.loads(Path(out).read_text())
     report["verdict"] = verdict(report)
     report["seconds"] = round(time.perf_counter() - started, 1)

@@ -49,9 +49,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from pg import temporary_postgres  # noqa: E402
+
 from bench import harness  # noqa: E402
 from bench.harness import BENCH_ENV, source_version  # noqa: E402
-from pg import temporary_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"min_speedup_2_workers": 1.5, "applies_from_cpus": 2}
@@ -77,8 +78,8 @@ def seed(people):
     from django.core.management import call_command
 
     from audits.demo import seed_audits
-    from governance.demo import ORGANISATION_START, seed_organisation
     from evidence.selectors import people_in_period
+    from governance.demo import ORGANISATION_START, seed_organisation
     from governance.models import Membership, Unit
     from governance.roles import UnitRole
     from proposals.demo import seed_proposals
@@ -93,20 +94,29 @@ def seed(people):
     units = list(Unit.objects.order_by("sort_order"))
     unusable = make_password(None)
     new = [
-        User(username=f"bench-{n:04d}", full_name=f"測試人員{n:04d}", job_title="助理編輯",
-             email=f"bench-{n:04d}@bench.invalid", password=unusable)
+        User(
+            username=f"bench-{n:04d}",
+            full_name=f"測試人員{n:04d}",
+            job_title="助理編輯",
+            email=f"bench-{n:04d}@bench.invalid",
+            password=unusable,
+        )
         for n in range(1, people - demo_people + 1)
     ]
     created = User.objects.bulk_create(new)
     Membership.objects.bulk_create(
-        Membership(user=user, unit=units[n % len(units)], role=UnitRole.STAFF,
-                   valid_from=ORGANISATION_START)
+        Membership(user=user, unit=units[n % len(units)], role=UnitRole.STAFF, valid_from=ORGANISATION_START)
         for n, user in enumerate(created)
     )
     everyone = people_in_period(*YEAR)
     assert len(everyone) == people, (len(everyone), people)
-    return {"people": people, "demo_people": demo_people, "synthetic_people": len(created),
-            "demo_proposals": proposals, "demo_audits": audits}
+    return {
+        "people": people,
+        "demo_people": demo_people,
+        "synthetic_people": len(created),
+        "demo_proposals": proposals,
+        "demo_audits": audits,
+    }
 
 
 def evidence_items():
@@ -114,8 +124,11 @@ def evidence_items():
     from evidence.selectors import appraisal_evidence, people_in_period
 
     counts = [len(appraisal_evidence(person, *YEAR).items) for person, _unit in people_in_period(*YEAR)]
-    return {"people_with_items": sum(1 for c in counts if c), "items": sum(counts),
-            "max_items_per_person": max(counts)}
+    return {
+        "people_with_items": sum(1 for c in counts if c),
+        "items": sum(counts),
+        "max_items_per_person": max(counts),
+    }
 
 
 # ---------------------------------------------------------------- the worker
@@ -132,7 +145,8 @@ class BenchWorker:
 
     def env(self):
         return {
-            **os.environ, **ENV,
+            **os.environ,
+            **ENV,
             "DATABASE_URL": self.database_url,
             "CELERY_BROKER_URL": self.broker_url,
             "PYTHONPATH": str(ROOT),
@@ -143,15 +157,35 @@ class BenchWorker:
 
         self.log_file = open(self.log, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "governance", "worker", "--pool=prefork",
-             "-c", str(self.concurrency), "-l", "info",
-             "-n", f"bench{self.concurrency}-{os.getpid()}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=self.env(), stdout=self.log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "governance",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                str(self.concurrency),
+                "-l",
+                "info",
+                "-n",
+                f"bench{self.concurrency}-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(lambda: "ready." in self.log.read_text() or self.process.poll() is not None,
-                 90, "the Celery worker to be ready")
+        wait_for(
+            lambda: "ready." in self.log.read_text() or self.process.poll() is not None,
+            90,
+            "the Celery worker to be ready",
+        )
         if self.process.poll() is not None:
             raise RuntimeError("the Celery worker died at start:\n" + self.log.read_text()[-3000:])
 
@@ -186,8 +220,12 @@ def processes():
         except OSError:
             continue
         # After the command's name: state, ppid, ..., utime, stime, cutime, cstime (fields 14 to 17).
-        found[int(proc.name)] = (int(fields[1]), cmd, (int(fields[11]) + int(fields[12])) / tick,
-                                 (int(fields[13]) + int(fields[14])) / tick)
+        found[int(proc.name)] = (
+            int(fields[1]),
+            cmd,
+            (int(fields[11]) + int(fields[12])) / tick,
+            (int(fields[13]) + int(fields[14])) / tick,
+        )
     return found
 
 
@@ -214,8 +252,11 @@ class CpuMeter:
 
     def groups(self):
         procs = processes()
-        postmaster = {pid for pid, (_ppid, cmd, *_cpu) in procs.items()
-                      if "postgres" in cmd and f"-p {self.pg_port} " in cmd}
+        postmaster = {
+            pid
+            for pid, (_ppid, cmd, *_cpu) in procs.items()
+            if "postgres" in cmd and f"-p {self.pg_port} " in cmd
+        }
         totals = dict.fromkeys(("worker", "postgres", "redis", "bench"), 0.0)
         for pid, (ppid, cmd, cpu, reaped) in procs.items():
             if pid == self.worker_pid or pid in postmaster:
@@ -237,7 +278,7 @@ class CpuMeter:
     def __exit__(self, *exc):
         after, machine = self.groups(), machine_cpu_seconds()
         self.seconds = {name: after[name] - self.before[name] for name in after}
-        busy, steal = (a - b for a, b in zip(machine, self.machine_before))
+        busy, steal = (a - b for a, b in zip(machine, self.machine_before, strict=False))
         self.seconds["others"] = busy - sum(self.seconds.values())
         self.seconds["machine"] = busy
         self.seconds["steal"] = steal
@@ -270,15 +311,16 @@ def warm_up(hr, size):
     from django.db import transaction
 
     from evidence import documents
-    from evidence.selectors import people_in_period
     from evidence.batches import _queue
     from evidence.models import EvidenceBatch, EvidenceBatchItem
+    from evidence.selectors import people_in_period
 
     with transaction.atomic():
         batch = EvidenceBatch.objects.create(requested_by=hr, start=YEAR[0], end=YEAR[1])
         EvidenceBatchItem.objects.bulk_create(
-            EvidenceBatchItem(batch=batch, person=person, position=n,
-                              filename=documents.evidence_filename(person, *YEAR))
+            EvidenceBatchItem(
+                batch=batch, person=person, position=n, filename=documents.evidence_filename(person, *YEAR)
+            )
             for n, (person, _unit) in enumerate(people_in_period(*YEAR)[:size], start=1)
         )
         ids = list(batch.items.values_list("pk", flat=True))
@@ -318,8 +360,11 @@ def run_batch(workers, people, database_url, broker_url, log_dir):
             wall = time.perf_counter() - started
         pool_after = worker.pool()
         tasks_after = worker.tasks_by_process()
-        pool_cpu = [round(procs[2] - pool_cpu_before.get(pid, 0.0), 1)
-                    for pid, procs in processes().items() if pid in pool_after]
+        pool_cpu = [
+            round(procs[2] - pool_cpu_before.get(pid, 0.0), 1)
+            for pid, procs in processes().items()
+            if pid in pool_after
+        ]
     finally:
         worker.stop()
     problems = []
@@ -382,21 +427,24 @@ def verdict(runs, cpus):
     speedup = by_workers[2]["speedup"] if applies else None
     reasons = list(problems)
     if applies and speedup < BUDGET["min_speedup_2_workers"]:
-        reasons.append(f"speed-up with 2 workers {speedup}x < {BUDGET['min_speedup_2_workers']}x "
-                       f"on {cpus} cores")
+        reasons.append(
+            f"speed-up with 2 workers {speedup}x < {BUDGET['min_speedup_2_workers']}x on {cpus} cores"
+        )
     # Cores other processes took from the two (or more) the benchmark needs: its figures then
     # say more about the machine's other load than about the batch.
     warnings = [
         f"{r['workers']} workers: other processes kept {r['busy_cores']['others']:.2f} of {cpus} cores "
         "busy on average during the timed batch: the machine was not idle, the wall time and the "
         "speed-up are not the batch's alone"
-        for r in runs if r["busy_cores"]["others"] > 0.25
+        for r in runs
+        if r["busy_cores"]["others"] > 0.25
     ]
     if warnings and autogroup_enabled():
         warnings.append(
             "the kernel shares CPU between sessions (sched_autogroup_enabled = 1) and the worker is one "
             "session (its own process group, as in tests/background.py): on a busy machine its pool "
-            "processes together get about one session's share, however many there are")
+            "processes together get about one session's share, however many there are"
+        )
     return {
         "cpus": cpus,
         "speedup_2_workers": speedup,
@@ -427,7 +475,8 @@ def table(runs, data, cpus):
             f"{'–' if r['speedup'] is None else format(r['speedup'], '.2f')} | "
             f"{r['mean_render_seconds_per_person']:.3f} | "
             f"{r['worker_cpu_seconds_per_person']:.3f} | {busy['worker']:.2f} / {busy['postgres']:.2f} / "
-            f"{busy['others']:.2f} / {busy['machine']:.2f} | {r['load_average_before'][0]:.2f} |")
+            f"{busy['others']:.2f} / {busy['machine']:.2f} | {r['load_average_before'][0]:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -437,14 +486,16 @@ def main():
     parser.add_argument("--workers", help="worker counts, e.g. 1,2 (default 1,2 and 4 from 4 cores)")
     args = parser.parse_args()
     cpus = os.cpu_count() or 1
-    counts = [int(w) for w in args.workers.split(",")] if args.workers else \
-        [1, 2, 4] if cpus >= 4 else [1, 2]
+    counts = [int(w) for w in args.workers.split(",")] if args.workers else [1, 2, 4] if cpus >= 4 else [1, 2]
 
     from background import redis_server
 
     started = time.perf_counter()
-    with temporary_postgres() as database_url, redis_server() as broker_url, \
-            tempfile.TemporaryDirectory(prefix="bench-evidence-batch-") as log_dir:
+    with (
+        temporary_postgres() as database_url,
+        redis_server() as broker_url,
+        tempfile.TemporaryDirectory(prefix="bench-evidence-batch-") as log_dir,
+    ):
         setup_django(database_url, broker_url)
         point_app_at(broker_url)
         data = seed(args.people)
@@ -464,11 +515,11 @@ def main():
         "date": datetime.date.today().isoformat(),
         "method": {
             "data": "demo organisation, proposals and audits (seed_demo's content) plus bulk-inserted "
-                    "people (User + Membership bulk_create, no proposals or findings) up to --people",
+            "people (User + Membership bulk_create, no proposals or findings) up to --people",
             "worker": "celery -A governance worker --pool=prefork -c <workers>, settings bench.settings, "
-                      "DEBUG off, own process group; warm-up batch of 2 x workers people first",
+            "DEBUG off, own process group; warm-up batch of 2 x workers people first",
             "wall": "start_evidence_batch(actor=hr, 2026-01-01..2026-12-31) to the progress poll "
-                    f"(every {POLL} s) that sees done + failed = total",
+            f"(every {POLL} s) that sees done + failed = total",
             "cpus": cpus,
         },
         "data": data,

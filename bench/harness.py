@@ -40,10 +40,12 @@ def setup_django(database_url, **env):
 def source_version(*paths):
     """The commit measured, and whether the working tree had changed `paths` since it."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", *paths],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", *paths], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + (f" ({' or '.join(p + '/' for p in paths)} modified)" if dirty else "")
@@ -74,13 +76,28 @@ class Server:
 
     def __init__(self, database_url, settings_module):
         self.port = free_port()
-        env = {**os.environ, **SERVER_ENV, "DJANGO_SETTINGS_MODULE": settings_module,
-               "DATABASE_URL": database_url, "CELERY_BROKER_URL": ""}
+        env = {
+            **os.environ,
+            **SERVER_ENV,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": "",
+        }
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "governance.wsgi",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "300",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "governance.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "300",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         deadline = time.time() + 30
         while time.time() < deadline:

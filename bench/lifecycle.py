@@ -188,32 +188,69 @@ class Ours(Driver):
             proposal = services.save_draft(actor=staff1, content=content, co_proposers=[(staff2, 40)])
             proposal = services.submit_proposal(actor=staff1, proposal=proposal)
         pid = proposal.process_id
-        self.task(probe, pid, flow.first_review, "readers-head", services.first_review,
-                  outcome="accepted")
+        self.task(probe, pid, flow.first_review, "readers-head", services.first_review, outcome="accepted")
         members = [self.user("committee1"), self.user("committee2")]
-        self.task(probe, pid, flow.assign_reviewers, "tracking", services.assign_reviewers,
-                  members=members)
+        self.task(probe, pid, flow.assign_reviewers, "tracking", services.assign_reviewers, members=members)
         for member in ("committee1", "committee2"):
-            self.task(probe, pid, flow.score, member, services.score_proposal, mine=True,
-                      values=self.values, comment="")
-        self.task(probe, pid, flow.decide, "director", services.decide_adoption,
-                  decision="adopt", reason="經評審小組建議採行", lead_unit=self.readers,
-                  due_date=self.today + timedelta(days=200))
-        self.task(probe, pid, flow.execution_plan, "readers-liaison", services.write_execution_plan,
-                  plan="分兩階段建置語音導引。",
-                  milestones=[("完成語音腳本", self.today + timedelta(days=60)),
-                              ("全館上線", self.today + timedelta(days=150))])
+            self.task(
+                probe,
+                pid,
+                flow.score,
+                member,
+                services.score_proposal,
+                mine=True,
+                values=self.values,
+                comment="",
+            )
+        self.task(
+            probe,
+            pid,
+            flow.decide,
+            "director",
+            services.decide_adoption,
+            decision="adopt",
+            reason="經評審小組建議採行",
+            lead_unit=self.readers,
+            due_date=self.today + timedelta(days=200),
+        )
+        self.task(
+            probe,
+            pid,
+            flow.execution_plan,
+            "readers-liaison",
+            services.write_execution_plan,
+            plan="分兩階段建置語音導引。",
+            milestones=[
+                ("完成語音腳本", self.today + timedelta(days=60)),
+                ("全館上線", self.today + timedelta(days=150)),
+            ],
+        )
         # All reports fall in today's quarter: one approved report, then the completing one
         # (completion may be reported any time; a second ordinary report would wait a quarter).
         for quarter in range(1, self.quarters + 1):
             last = quarter == self.quarters
-            self.task(probe, pid, flow.progress_report, "readers-liaison", services.report_progress,
-                      percent_complete=100 if last else 50, text=f"第 {quarter} 季辦理情形",
-                      declares_complete=last)
-            self.task(probe, pid, flow.approve_progress, "readers-head", services.review_progress,
-                      approve=True)
-        self.task(probe, pid, flow.evaluate, "tracking", services.evaluate_effectiveness,
-                  evaluation="上線後櫃檯協助量下降 32%。", rating="優良")
+            self.task(
+                probe,
+                pid,
+                flow.progress_report,
+                "readers-liaison",
+                services.report_progress,
+                percent_complete=100 if last else 50,
+                text=f"第 {quarter} 季辦理情形",
+                declares_complete=last,
+            )
+            self.task(
+                probe, pid, flow.approve_progress, "readers-head", services.review_progress, approve=True
+            )
+        self.task(
+            probe,
+            pid,
+            flow.evaluate,
+            "tracking",
+            services.evaluate_effectiveness,
+            evaluation="上線後櫃檯協助量下降 32%。",
+            rating="優良",
+        )
         self.keep_to_pattern()
         self.finished.append(proposal.pk)
 
@@ -235,15 +272,14 @@ class Bare(Driver):
         from governance.models import Unit
 
         self.flow = LifecycleBareFlow
-        self.nodes = [node for node in LifecycleBareFlow.instance.nodes()
-                      if node.name.startswith("step_")]
+        self.nodes = [node for node in LifecycleBareFlow.instance.nodes() if node.name.startswith("step_")]
         if len(self.nodes) != len(pattern):
             raise RuntimeError(
                 f"our lifecycle has {len(pattern)} human tasks, LifecycleBareFlow "
                 f"{len(self.nodes)} steps: make them equal in bench/benchflow/flows.py"
             )
         self.nodes.sort(key=lambda node: int(node.name.split("_")[1]))
-        self.assigned = [n.name for n, kind in zip(self.nodes, pattern) if kind == "a"]
+        self.assigned = [n.name for n, kind in zip(self.nodes, pattern, strict=False) if kind == "a"]
         self.unit_id = Unit.objects.get(code="readers").pk
 
     def lifecycle(self, probe, n):
@@ -252,7 +288,9 @@ class Bare(Driver):
         login = "readers-head"
         with probe("start", "start"):
             process = self.flow.start.run(
-                unit_id=self.unit_id, title=f"基準測試 {n}", owner_id=self.ids[login],
+                unit_id=self.unit_id,
+                title=f"基準測試 {n}",
+                owner_id=self.ids[login],
                 assigned_steps=self.assigned,
             )
         for node in self.nodes:
@@ -303,8 +341,7 @@ class Floor(Bare):
         case = BenchProcess.objects.select_for_update().get(pk=pk)
         require(actor, Capability.REVIEW_UNIT_CASES, case.unit_id)
         BenchProcess.objects.filter(pk=pk).update(finished=None)
-        record_event(case_kind="floor", case_ref=str(pk), actor=actor,
-                     action=activation.flow_task.name)
+        record_event(case_kind="floor", case_ref=str(pk), actor=actor, action=activation.flow_task.name)
 
 
 DRIVERS = {"ours": Ours, "bare": Bare, "floor": Floor}
@@ -326,8 +363,7 @@ CATEGORIES = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)")),
     ("flow lock", re.compile(r'^SELECT \S+ AS "a" FROM "viewflow_process" .* FOR UPDATE')),
     ("trail", re.compile(r'"?governance_trail')),
-    ("permissions and roles",
-     re.compile(r'"?auth_permission"?|"guardian_|"governance_membership"')),
+    ("permissions and roles", re.compile(r'"?auth_permission"?|"guardian_|"governance_membership"')),
     ("viewflow task/process", re.compile(r'"viewflow_')),
     ("proposal data", re.compile(r'"proposals_')),
     ("users", re.compile(r'"governance_user"')),
@@ -349,8 +385,9 @@ def by_category(runs):
 
 def grouped_sql(statements, width=220):
     counts = Counter(normalise(s) for s in statements)
-    return [{"n": n, "sql": sql[:width] + ("…" if len(sql) > width else "")}
-            for sql, n in counts.most_common()]
+    return [
+        {"n": n, "sql": sql[:width] + ("…" if len(sql) > width else "")} for sql, n in counts.most_common()
+    ]
 
 
 def count_queries(driver, lifecycles):
@@ -363,8 +400,9 @@ def count_queries(driver, lifecycles):
     by = defaultdict(list)
     for what, step, sqls in counter.records:
         by[(what, step)].append(sqls)
-    total = {what: sum(len(s) for w, _, s in counter.records if w == what)
-             for what in ("task", "claim", "start")}
+    total = {
+        what: sum(len(s) for w, _, s in counter.records if w == what) for what in ("task", "claim", "start")
+    }
     steps = {}
     for (what, step), runs in by.items():
         if what != "task":
@@ -376,7 +414,8 @@ def count_queries(driver, lifecycles):
         }
     claims_by_step = {
         step: round(statistics.mean(len(r) for r in runs), 1)
-        for (what, step), runs in by.items() if what == "claim"
+        for (what, step), runs in by.items()
+        if what == "claim"
     }
     figures = {
         "lifecycles": lifecycles,
@@ -413,17 +452,43 @@ def worker(kind, database_url, lifecycles, tag, pattern):
         driver.lifecycle(no_count, f"{tag}-{i}")
     ended, cpu = time.monotonic(), time.process_time() - cpu
     driver.check()
-    print(json.dumps({"started": started, "ended": ended, "cpu": cpu, "tasks": driver.tasks - tasks0,
-                      "claims": driver.claims - claims0, "lifecycles": lifecycles}), flush=True)
+    print(
+        json.dumps(
+            {
+                "started": started,
+                "ended": ended,
+                "cpu": cpu,
+                "tasks": driver.tasks - tasks0,
+                "claims": driver.claims - claims0,
+                "lifecycles": lifecycles,
+            }
+        ),
+        flush=True,
+    )
 
 
 def timed(kind, database_url, processes, lifecycles, tag, pattern):
     """M lifecycles in each of `processes` processes started together; wall time over all."""
     procs = [
         subprocess.Popen(
-            [sys.executable, __file__, "--worker", kind, "--database-url", database_url,
-             "--lifecycles", str(lifecycles), "--tag", f"{tag}-p{i}", "--pattern", pattern],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                kind,
+                "--database-url",
+                database_url,
+                "--lifecycles",
+                str(lifecycles),
+                "--tag",
+                f"{tag}-p{i}",
+                "--pattern",
+                pattern,
+            ],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
             env={**os.environ, **BENCH_ENV},
         )
         for i in range(processes)
@@ -493,8 +558,10 @@ def benchmark(database_url, lifecycles, rounds, count):
     for r in range(rounds):
         for processes in (1, 2):
             for kind in KINDS:
-                entry = {"round": r + 1, **timed(kind, database_url, processes, lifecycles,
-                                                 f"{kind}-r{r}-{processes}", pattern)}
+                entry = {
+                    "round": r + 1,
+                    **timed(kind, database_url, processes, lifecycles, f"{kind}-r{r}-{processes}", pattern),
+                }
                 print(json.dumps(entry, ensure_ascii=False), flush=True)
                 runs.append(entry)
 
@@ -508,16 +575,25 @@ def benchmark(database_url, lifecycles, rounds, count):
             # The kinds run back to back in each round: the median of the rounds' ratios
             # is steadier than the ratio of the medians when other load comes and goes.
             ratios = [
-                o["tasks_per_s"] / b["tasks_per_s"] for o in runs for b in runs
-                if o["kind"] == kind and b["kind"] == "bare"
-                and o["processes"] == b["processes"] == processes and o["round"] == b["round"]
+                o["tasks_per_s"] / b["tasks_per_s"]
+                for o in runs
+                for b in runs
+                if o["kind"] == kind
+                and b["kind"] == "bare"
+                and o["processes"] == b["processes"] == processes
+                and o["round"] == b["round"]
             ]
             figures[f"{kind}_over_bare"] = round(statistics.median(ratios), 2)
             figures[f"{kind}_over_bare_by_round"] = [round(x, 2) for x in ratios]
         figures["python_cpu_ms_per_task"] = {
-            kind: round(statistics.median(
-                e["python_cpu_ms_per_task"] for e in runs if e["kind"] == kind and e["processes"] == processes
-            ), 2)
+            kind: round(
+                statistics.median(
+                    e["python_cpu_ms_per_task"]
+                    for e in runs
+                    if e["kind"] == kind and e["processes"] == processes
+                ),
+                2,
+            )
             for kind in KINDS
         }
         throughput[f"{processes}_process" + ("es" if processes > 1 else "")] = figures
@@ -546,12 +622,16 @@ def verdict(queries, throughput):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lifecycles", type=int, default=30,
-                        help="lifecycles per process in each timed run")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="timed rounds (ours and bare alternating); the median is reported")
-    parser.add_argument("--count", type=int, default=3,
-                        help="lifecycles of the (untimed) query-counting pass")
+    parser.add_argument("--lifecycles", type=int, default=30, help="lifecycles per process in each timed run")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="timed rounds (ours and bare alternating); the median is reported",
+    )
+    parser.add_argument(
+        "--count", type=int, default=3, help="lifecycles of the (untimed) query-counting pass"
+    )
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--tag", default="", help=argparse.SUPPRESS)
@@ -572,17 +652,17 @@ def main():
         report = {
             "benchmark": "proposal lifecycle",
             "commit": source_version("proposals", "governance"),
-            "database": "postgresql " + django.db.connection.cursor().connection.info.parameter_status(
-                "server_version"),
+            "database": "postgresql "
+            + django.db.connection.cursor().connection.info.parameter_status("server_version"),
             "method": {
                 "human_tasks": "services.run_task calls (bare: start+execute); tasks/s counts these only",
                 "claims": "services.claim_task where the task is queued (bare: activation.assign); "
-                          "timed (in the wall time) but not counted as tasks; queries reported apart",
+                "timed (in the wall time) but not counted as tasks; queries reported apart",
                 "wall_time": "M lifecycles per process including save_draft+submit (bare: start), "
-                             "claims, the task look-ups and a fresh user per action; "
-                             "after one warm-up lifecycle per process",
+                "claims, the task look-ups and a fresh user per action; "
+                "after one warm-up lifecycle per process",
                 "queries_per_task": "CaptureQueriesContext around each run_task (bare: around "
-                                    "start+execute under task.activation()), mean over the counting pass",
+                "start+execute under task.activation()), mean over the counting pass",
                 "lifecycles_per_process": args.lifecycles,
                 "rounds": args.rounds,
             },
@@ -597,8 +677,12 @@ def main():
     (RESULTS / "lifecycle.json").write_text(
         json.dumps({**report, "sql_by_step": sql}, ensure_ascii=False, indent=2)
     )
-    summary = {"commit": report["commit"], "throughput": throughput, "verdict": report["verdict"],
-               "seconds": report["seconds"]}
+    summary = {
+        "commit": report["commit"],
+        "throughput": throughput,
+        "verdict": report["verdict"],
+        "seconds": report["seconds"],
+    }
     if not report["verdict"]["within_budget"]:
         # Where the queries of the most expensive step go, for whoever optimises it.
         step = report["verdict"]["most_expensive_step"]["step"]

@@ -23,8 +23,14 @@ TYPICAL_ASSIGNED_BELOW = 3000  # readers cases with i <= this are in readers-hea
 
 # The order matters: slot 1 is the heavy unit, slot 2 the typical one.
 UNIT_ORDER = [
-    "planning", "readers", "acquisitions", "reference",
-    "secretariat", "accounting", "personnel", "chungshan",
+    "planning",
+    "readers",
+    "acquisitions",
+    "reference",
+    "secretariat",
+    "accounting",
+    "personnel",
+    "chungshan",
 ]
 
 _CASES = """
@@ -90,9 +96,7 @@ def prepare(cur, units, heads):
     cur.execute("DROP TABLE IF EXISTS bench_units")
     cur.execute("CREATE TABLE bench_units (slot int PRIMARY KEY, unit_id bigint, head_id bigint)")
     for slot, code in enumerate(UNIT_ORDER, start=1):
-        cur.execute(
-            "INSERT INTO bench_units VALUES (%s, %s, %s)", (slot, units[code], heads[code])
-        )
+        cur.execute("INSERT INTO bench_units VALUES (%s, %s, %s)", (slot, units[code], heads[code]))
 
 
 def _secondary_indexes(cur, tables):
@@ -136,8 +140,7 @@ def grow(conn, start, stop, params, rebuild_indexes=True):
         cur.execute("SET session_replication_role = DEFAULT")
         for table in ("viewflow_process", "viewflow_task"):
             cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
     conn.commit()
     t = time.perf_counter()

@@ -73,12 +73,12 @@ def fixed_now():
 
 
 def evidence_input():
+    from bench.samples import synthetic_evidence
     from governance.models import User
 
-    from bench.samples import synthetic_evidence
-
-    return synthetic_evidence(User.objects.get(username=EVIDENCE_PERSON), EVIDENCE_ITEMS,
-                              generated_at=fixed_now())
+    return synthetic_evidence(
+        User.objects.get(username=EVIDENCE_PERSON), EVIDENCE_ITEMS, generated_at=fixed_now()
+    )
 
 
 def seed_trail():
@@ -88,14 +88,24 @@ def seed_trail():
 
     staff = User.objects.get(username="planning-staff1")
     head = User.objects.get(username="planning-head")
-    trail.record_event(case_kind="proposal", case_ref=TRAIL_REF, actor=staff, action="提出提案",
-                       from_state="draft", to_state="first_review", comment=TRAIL_TITLE)
+    trail.record_event(
+        case_kind="proposal",
+        case_ref=TRAIL_REF,
+        actor=staff,
+        action="提出提案",
+        from_state="draft",
+        to_state="first_review",
+        comment=TRAIL_TITLE,
+    )
     for n in range(TRAIL_EVENTS - 1):
         report = n % 2 == 0
         trail.record_event(
-            case_kind="proposal", case_ref=TRAIL_REF, actor=staff if report else head,
+            case_kind="proposal",
+            case_ref=TRAIL_REF,
+            actor=staff if report else head,
             action=f"第 {n // 2 + 1} 次進度回報" if report else f"核定第 {n // 2 + 1} 次進度回報",
-            from_state="executing", to_state="executing",
+            from_state="executing",
+            to_state="executing",
             comment="依計畫辦理語音導引建置，已完成部分樓層。" if report else "同意備查。",
             attachments=[{"name": f"佐證{n}.jpg", "sha256": f"{n:064x}"}] if n % 5 == 0 else [],
         )
@@ -117,9 +127,16 @@ def ours(doc, evidence=None, fetcher=None):
 
     if doc == "evidence":
         return evidence_documents.appraisal_evidence_pdf(evidence, fetcher=fetcher)
-    return documents.case_trail_pdf("proposal", TRAIL_REF, TRAIL_NUMBER, TRAIL_TITLE,
-                                    details=TRAIL_DETAILS, state_labels=state_labels(),
-                                    now=fixed_now(), fetcher=fetcher)
+    return documents.case_trail_pdf(
+        "proposal",
+        TRAIL_REF,
+        TRAIL_NUMBER,
+        TRAIL_TITLE,
+        details=TRAIL_DETAILS,
+        state_labels=state_labels(),
+        now=fixed_now(),
+        fetcher=fetcher,
+    )
 
 
 def plain(html):
@@ -191,11 +208,23 @@ def memory_worker(kind, doc, database_url, html_path):
     content = ours(doc, evidence) if kind == "ours" else plain(html)
     seconds = time.perf_counter() - started
     after = proc_status_kib("VmRSS", "VmHWM")
-    print(json.dumps({"kind": kind, "doc": doc, "baseline_kib": baseline["VmRSS"],
-                      "baseline_hwm_kib": baseline["VmHWM"], "after_hwm_kib": after["VmHWM"],
-                      "after_rss_kib": after["VmRSS"], "peak_kib": after["VmHWM"] - baseline["VmRSS"],
-                      "ru_maxrss_kib_inherited": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                      "bytes": len(content), "cold_seconds": round(seconds, 3)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "kind": kind,
+                "doc": doc,
+                "baseline_kib": baseline["VmRSS"],
+                "baseline_hwm_kib": baseline["VmHWM"],
+                "after_hwm_kib": after["VmHWM"],
+                "after_rss_kib": after["VmRSS"],
+                "peak_kib": after["VmHWM"] - baseline["VmRSS"],
+                "ru_maxrss_kib_inherited": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "bytes": len(content),
+                "cold_seconds": round(seconds, 3),
+            }
+        ),
+        flush=True,
+    )
 
 
 def measure_memory(database_url, html_files, runs):
@@ -204,9 +233,23 @@ def measure_memory(database_url, html_files, runs):
         for doc in DOCS:
             for kind in KINDS:
                 out = subprocess.run(
-                    [sys.executable, __file__, "--memory-worker", kind, "--doc", doc,
-                     "--database-url", database_url, "--html", str(html_files[doc])],
-                    cwd=ROOT, capture_output=True, text=True, env={**os.environ, **BENCH_ENV}, timeout=300,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--memory-worker",
+                        kind,
+                        "--doc",
+                        doc,
+                        "--database-url",
+                        database_url,
+                        "--html",
+                        str(html_files[doc]),
+                    ],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, **BENCH_ENV},
+                    timeout=300,
                 )
                 if out.returncode != 0:
                     raise RuntimeError(f"memory worker {kind} {doc} failed:\n{out.stderr[-3000:]}")
@@ -222,8 +265,8 @@ def measure_memory(database_url, html_files, runs):
 def benchmark(database_url, tmp, runs, memory_runs):
     from django.core.management import call_command
 
-    from governance.demo import seed_organisation
     from evidence.models import EvidenceDocument
+    from governance.demo import seed_organisation
 
     call_command("migrate", verbosity=0)
     seed_organisation()
@@ -255,9 +298,19 @@ def benchmark(database_url, tmp, runs, memory_runs):
                 timings[doc][kind]["wall"].append(wall)
                 timings[doc][kind]["cpu"].append(cpu)
                 assert content.startswith(b"%PDF")
-        print(json.dumps({"round": i + 1, **{
-            f"{doc}_{kind}_ms": round(1000 * timings[doc][kind]["wall"][-1])
-            for doc in DOCS for kind in KINDS}}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "round": i + 1,
+                    **{
+                        f"{doc}_{kind}_ms": round(1000 * timings[doc][kind]["wall"][-1])
+                        for doc in DOCS
+                        for kind in KINDS
+                    },
+                }
+            ),
+            flush=True,
+        )
     assert EvidenceDocument.objects.count() - documents_before == runs  # our row, each time
 
     from django.db import connections
@@ -291,7 +344,8 @@ def benchmark(database_url, tmp, runs, memory_runs):
             "time": round(entry["ours"]["median_ms"] / entry["plain"]["median_ms"], 3),
             "cpu": round(entry["ours"]["median_cpu_ms"] / entry["plain"]["median_cpu_ms"], 3),
             "peak_memory": round(entry["ours"]["peak_rss_mib"] / entry["plain"]["peak_rss_mib"], 3)
-            if entry["plain"]["peak_rss_mib"] else None,
+            if entry["plain"]["peak_rss_mib"]
+            else None,
         }
         figures[doc] = entry
     return figures
@@ -316,8 +370,12 @@ def verdict(figures):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each kind and document")
-    parser.add_argument("--memory-runs", type=int, default=3,
-                        help="fresh subprocesses per kind and document for the peak memory")
+    parser.add_argument(
+        "--memory-runs",
+        type=int,
+        default=3,
+        help="fresh subprocesses per kind and document for the peak memory",
+    )
     parser.add_argument("--memory-worker", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--doc", choices=DOCS, help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -344,18 +402,18 @@ def main():
             "harfbuzz_subsetter": harfbuzz_subsetter_in_use(),
             "method": {
                 "documents": f"appraisal evidence of {EVIDENCE_ITEMS} made-up items; "
-                             f"proposal trail of {TRAIL_EVENTS} events (record_event)",
+                f"proposal trail of {TRAIL_EVENTS} events (record_event)",
                 "ours": "documents.appraisal_evidence_pdf / documents.case_trail_pdf: context (events "
-                        "read and chain verified for the trail), template, SafeURLFetcher, WeasyPrint; "
-                        "the evidence path also writes its EvidenceDocument row",
+                "read and chain verified for the trail), template, SafeURLFetcher, WeasyPrint; "
+                "the evidence path also writes its EvidenceDocument row",
                 "plain": "weasyprint.HTML(string=html).write_pdf() on the exact HTML our path renders, "
-                         "default url_fetcher, no base_url",
+                "default url_fetcher, no base_url",
                 "time": f"one warm-up each, then {args.runs} runs each, ours and plain alternating "
-                        "(order swapped every round), one process; median wall time (perf_counter)",
+                "(order swapped every round), one process; median wall time (perf_counter)",
                 "memory": "VmHWM after one render minus VmRSS after imports and input ready (VmHWM "
-                          "reset there through /proc/self/clear_refs; ru_maxrss is inherited over "
-                          f"fork+exec), a fresh subprocess per kind and document, {args.memory_runs} "
-                          "each, median (resident peak, C allocations included; not tracemalloc)",
+                "reset there through /proc/self/clear_refs; ru_maxrss is inherited over "
+                f"fork+exec), a fresh subprocess per kind and document, {args.memory_runs} "
+                "each, median (resident peak, C allocations included; not tracemalloc)",
                 "cpus": os.cpu_count(),
             },
             "documents": figures,
@@ -367,10 +425,19 @@ def main():
     report["seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "pdf.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    summary = {"commit": report["commit"], "seconds": report["seconds"], "documents": {
-        doc: {k: v for k, v in entry.items() if k in ("ours", "plain", "ours_over_plain", "html_bytes",
-                                                       "our_fetcher")}
-        for doc, entry in figures.items()}, "verdict": report["verdict"]}
+    summary = {
+        "commit": report["commit"],
+        "seconds": report["seconds"],
+        "documents": {
+            doc: {
+                k: v
+                for k, v in entry.items()
+                if k in ("ours", "plain", "ours_over_plain", "html_bytes", "our_fetcher")
+            }
+            for doc, entry in figures.items()
+        },
+        "verdict": report["verdict"],
+    }
     for doc in summary["documents"].values():
         for kind in KINDS:
             doc[kind] = {k: v for k, v in doc[kind].items() if k != "runs_ms"}

@@ -35,6 +35,7 @@ second run writes and sends nothing.
 """
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -43,7 +44,6 @@ import sys
 import tempfile
 import time
 from collections import Counter, deque
-import datetime
 from datetime import date, timedelta
 from pathlib import Path
 from unittest import mock
@@ -52,9 +52,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
+from pg import temporary_postgres  # noqa: E402
+
 from bench import audits as audit_bench  # noqa: E402  (puts bench/ and scripts/ on sys.path)
 from bench import harness  # noqa: E402
-from pg import temporary_postgres  # noqa: E402
 
 # bench/audits.py is importable as `audits` from bench/: the Django app of that name must win.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
@@ -75,8 +76,12 @@ QUERY_LOG = 2_000_000
 
 def setup_django(database_url):
     # EMAIL_HOST empty: governance/settings.py then takes EMAIL_BACKEND from here.
-    harness.setup_django(database_url, DJANGO_SETTINGS_MODULE=SETTINGS, EMAIL_HOST="",
-                         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    harness.setup_django(
+        database_url,
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        EMAIL_HOST="",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
     import audits
 
     assert Path(audits.__file__).resolve().parent == ROOT / "audits", audits.__file__
@@ -84,8 +89,14 @@ def setup_django(database_url):
 
 # ---------------------------------------------------------------- loading
 
-OPEN_STATES = ["awaiting_meeting", "planning", "plan_review", "in_progress", "removal_requested",
-               "awaiting_decision"]
+OPEN_STATES = [
+    "awaiting_meeting",
+    "planning",
+    "plan_review",
+    "in_progress",
+    "removal_requested",
+    "awaiting_decision",
+]
 
 SQL_FINDINGS = audit_bench.findings_sql(
     series="generate_series(1, %(findings)s::bigint)",
@@ -170,31 +181,62 @@ def load(n, day):
         cur.execute("SET LOCAL session_replication_role = replica")  # consistent by construction
         audits = (findings - 1) // audit_bench.FINDINGS_PER_AUDIT + 1
         # Audits held 230 days and more before the run day: before every due date.
-        cur.execute(audit_bench.SQL_AUDITS, {
-            "first_audit": 1, "last_audit": audits, "today": day - timedelta(days=SPREAD_DAYS),
-            "registered_by": users["tracking"],
-        })
+        cur.execute(
+            audit_bench.SQL_AUDITS,
+            {
+                "first_audit": 1,
+                "last_audit": audits,
+                "today": day - timedelta(days=SPREAD_DAYS),
+                "registered_by": users["tracking"],
+            },
+        )
         cur.execute(SQL_FINDINGS, {"day": day, "findings": findings})
-        cur.execute(SQL_PROPOSALS, {
-            "day": day, "roc": roc_year(day), "proposals": executing + in_review,
-            "executing": executing, "submitter": users["planning-staff1"],
-            "director": users["director"],
-            "category": ScopeCategory.objects.order_by("sort_order", "pk").values_list("pk", flat=True)[0],
-        })
-        cur.execute(SQL_ASSIGNMENTS, {
-            "day": day, "executing": executing, "in_review": in_review, "assigned_by": users["tracking"],
-            "members": [users["committee1"], users["committee2"]],
-        })
-        cur.execute(SQL_APPROVED_REPORTS, {
-            "day": day, "period": quarter_label(quarter_end(day)), "reporter": users["tracking"],
-        })
+        cur.execute(
+            SQL_PROPOSALS,
+            {
+                "day": day,
+                "roc": roc_year(day),
+                "proposals": executing + in_review,
+                "executing": executing,
+                "submitter": users["planning-staff1"],
+                "director": users["director"],
+                "category": ScopeCategory.objects.order_by("sort_order", "pk").values_list("pk", flat=True)[
+                    0
+                ],
+            },
+        )
+        cur.execute(
+            SQL_ASSIGNMENTS,
+            {
+                "day": day,
+                "executing": executing,
+                "in_review": in_review,
+                "assigned_by": users["tracking"],
+                "members": [users["committee1"], users["committee2"]],
+            },
+        )
+        cur.execute(
+            SQL_APPROVED_REPORTS,
+            {
+                "day": day,
+                "period": quarter_label(quarter_end(day)),
+                "reporter": users["tracking"],
+            },
+        )
         for table in ("audits_audit", "audits_finding"):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
         cur.execute(f"DROP TABLE {audit_bench._UNITS_TABLE}")
     NotificationPreference.objects.create(person_id=users["acquisitions-liaison"], email=False)
     with connection.cursor() as cur:  # autocommit: VACUUM runs outside a transaction
-        for table in ("audits_audit", "audits_finding", "proposals_proposal",
-                      "proposals_reviewerassignment", "proposals_progressreport"):
+        for table in (
+            "audits_audit",
+            "audits_finding",
+            "proposals_proposal",
+            "proposals_reviewerassignment",
+            "proposals_progressreport",
+        ):
             cur.execute(f"VACUUM (ANALYZE) {table}")
     return {
         "open_items": n,
@@ -219,7 +261,11 @@ def data_check(day):
         "findings_due_to": str(span["last"]),
         "findings_due_on_run_day": open_findings.filter(due_date=day).count(),
         "findings_by_unit": sorted(
-            open_findings.order_by().values_list("lead_unit_id").annotate(n=Count("pk")).values_list("n", flat=True)),
+            open_findings.order_by()
+            .values_list("lead_unit_id")
+            .annotate(n=Count("pk"))
+            .values_list("n", flat=True)
+        ),
         "proposals_executing": Proposal.objects.filter(state=Proposal.State.EXECUTING).count(),
         "unscored_assignments": ReviewerAssignment.objects.filter(scored_at__isnull=True).count(),
         "approved_reports": ProgressReport.objects.filter(approval="approved").count(),
@@ -251,7 +297,7 @@ def outbox_select_ms(statements):
     if len(times) < 20:
         return None
     tenth = len(times) / 10
-    return [round(statistics.median(times[round(k * tenth):round((k + 1) * tenth)]), 1) for k in range(10)]
+    return [round(statistics.median(times[round(k * tenth) : round((k + 1) * tenth)]), 1) for k in range(10)]
 
 
 def explain_outbox(statements):
@@ -282,15 +328,22 @@ def run_job(day):
             wall, cpu = time.perf_counter(), time.process_time()
             result = function(*args, **kwargs)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            phases[name] = {"wall_s": wall, "cpu_s": cpu, "returned": result,
-                            "statements": list(connection.queries_log)[first:]}
+            phases[name] = {
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "returned": result,
+                "statements": list(connection.queries_log)[first:],
+            }
             return result
+
         return wrapper
 
     rows_before = Notification.objects.count()
     mails_before = len(mail.outbox)
-    with mock.patch.object(notifications, "plan_reminders", timed("planning", notifications.plan_reminders)), \
-         mock.patch.object(notifications, "deliver_emails", timed("delivery", notifications.deliver_emails)):
+    with (
+        mock.patch.object(notifications, "plan_reminders", timed("planning", notifications.plan_reminders)),
+        mock.patch.object(notifications, "deliver_emails", timed("delivery", notifications.deliver_emails)),
+    ):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             returned = tasks.send_due_reminders.apply(args=[day.isoformat()]).get()
@@ -348,8 +401,10 @@ def measure(day):
         "offsets": {f"{days:+d}": str(d) for d, (days, _level) in sorted(dates.items(), key=lambda x: x[1])},
         "items_hitting_an_offset": len(items),
         "items_by_kind": dict(Counter(i.key.split(":")[0] for i in items)),
-        "items_by_offset": {f"{dates[d][0]:+d}": n for d, n in
-                            sorted(Counter(i.due_date for i in items).items(), key=lambda x: dates[x[0]][0])},
+        "items_by_offset": {
+            f"{dates[d][0]:+d}": n
+            for d, n in sorted(Counter(i.due_date for i in items).items(), key=lambda x: dates[x[0]][0])
+        },
         "notifications_by_kind": kinds,
         "notifications_not_emailed": Notification.objects.filter(email_wanted=False).count(),
         "first_run": first,
@@ -378,14 +433,27 @@ def run_size(n, day, out):
     Path(out).write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))
 
 
-SUMMARY = ["open_items", "items_hitting_an_offset", "notifications_written", "emails_sent",
-           "planning_wall_s", "planning_queries", "delivery_wall_s", "delivery_queries",
-           "delivery_queries_per_email", "task_wall_s", "task_queries"]
+SUMMARY = [
+    "open_items",
+    "items_hitting_an_offset",
+    "notifications_written",
+    "emails_sent",
+    "planning_wall_s",
+    "planning_queries",
+    "delivery_wall_s",
+    "delivery_queries",
+    "delivery_queries_per_email",
+    "task_wall_s",
+    "task_queries",
+]
 
 
 def summary(size, run):
-    flat = {"open_items": size["loaded"]["open_items"],
-            "items_hitting_an_offset": size["items_hitting_an_offset"], **run}
+    flat = {
+        "open_items": size["loaded"]["open_items"],
+        "items_hitting_an_offset": size["items_hitting_an_offset"],
+        **run,
+    }
     return {k: flat[k] for k in SUMMARY}
 
 
@@ -396,23 +464,33 @@ def verdict(sizes):
         for name in ("first_run", "second_run"):
             q = s[name]["planning_queries"]
             if q > BUDGET["planning_queries_max"]:
-                problems.append(f"{n:,} items, {name}: planning took {q} queries (> {BUDGET['planning_queries_max']})")
+                problems.append(
+                    f"{n:,} items, {name}: planning took {q} queries (> {BUDGET['planning_queries_max']})"
+                )
         per_email = s["first_run"]["delivery_queries_per_email"]
         if per_email is None or per_email > BUDGET["delivery_queries_per_email_max"]:
-            problems.append(f"{n:,} items: delivery took {per_email} queries per e-mail "
-                            f"(> {BUDGET['delivery_queries_per_email_max']})")
+            problems.append(
+                f"{n:,} items: delivery took {per_email} queries per e-mail "
+                f"(> {BUDGET['delivery_queries_per_email_max']})"
+            )
         if s["second_run"]["notifications_written"] or s["second_run"]["emails_sent"]:
-            problems.append(f"{n:,} items: the second run wrote {s['second_run']['notifications_written']} "
-                            f"notifications and sent {s['second_run']['emails_sent']} e-mails")
+            problems.append(
+                f"{n:,} items: the second run wrote {s['second_run']['notifications_written']} "
+                f"notifications and sent {s['second_run']['emails_sent']} e-mails"
+            )
         if n >= 100_000:
             wall = s["first_run"]["planning_wall_s"] + s["first_run"]["delivery_wall_s"]
             if wall > BUDGET["planning_plus_delivery_s_at_100000"]:
-                problems.append(f"{n:,} items: planning + delivery took {wall:.1f} s "
-                                f"(> {BUDGET['planning_plus_delivery_s_at_100000']})")
+                problems.append(
+                    f"{n:,} items: planning + delivery took {wall:.1f} s "
+                    f"(> {BUDGET['planning_plus_delivery_s_at_100000']})"
+                )
     if not any(s["loaded"]["open_items"] >= 100_000 for s in sizes):
         problems.append("no size of 100,000 open items or more was run: the wall-time budget is unchecked")
     return {
-        "planning_queries_by_size": {s["loaded"]["open_items"]: s["first_run"]["planning_queries"] for s in sizes},
+        "planning_queries_by_size": {
+            s["loaded"]["open_items"]: s["first_run"]["planning_queries"] for s in sizes
+        },
         "budget": BUDGET,
         "problems": problems,
         "within_budget": not problems,
@@ -442,8 +520,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             out = os.path.join(tmp, f"{n}.json")
-            subprocess.run([sys.executable, __file__, "--part", str(n), "--day", args.day.isoformat(),
-                            "--out", out], check=True, cwd=ROOT)
+            subprocess.run(
+                [sys.executable, __file__, "--part", str(n), "--day", args.day.isoformat(), "--out", out],
+                check=True,
+                cwd=ROOT,
+            )
             size = json.loads(Path(out).read_text())
             report["sizes"].append(size)
             for name in ("first_run", "second_run"):

@@ -56,15 +56,19 @@ def load_params():
         p0 = cur.fetchone()[0] + 1_000_000
         cur.execute("SELECT coalesce(max(id), 0) FROM viewflow_task")
         t0 = cur.fetchone()[0] + 1_000_000
-    return units, heads, {
-        "p0": p0,
-        "t0": t0,
-        "flow_ref": get_flow_ref(BenchFlow),
-        "task_prefix": get_task_ref(BenchFlow.step_1)[: -len("1")],
-        "perm": "governance.review_unit_cases",
-        "unit_ct": ContentType.objects.get_for_model(Unit).pk,
-        "base": "2026-11-01T00:00:00+08:00",
-    }
+    return (
+        units,
+        heads,
+        {
+            "p0": p0,
+            "t0": t0,
+            "flow_ref": get_flow_ref(BenchFlow),
+            "task_prefix": get_task_ref(BenchFlow.step_1)[: -len("1")],
+            "perm": "governance.review_unit_cases",
+            "unit_ct": ContentType.objects.get_for_model(Unit).pk,
+            "base": "2026-11-01T00:00:00+08:00",
+        },
+    )
 
 
 def grant_stock_view(heads):
@@ -221,9 +225,9 @@ def verdict(results):
     )
     at_million = [e for e in results if e["open_tasks"] >= 1_000_000]
     worst_p95 = (
-        max(user[p]["p95_ms"] for e in at_million for user in e["users"].values()
-            for p in ("inbox", "queue"))
-        if at_million else None
+        max(user[p]["p95_ms"] for e in at_million for user in e["users"].values() for p in ("inbox", "queue"))
+        if at_million
+        else None
     )
     return {
         "worst_p95_ms_at_1m": worst_p95,
@@ -253,7 +257,8 @@ def main():
         results = inbox_benchmark(url, sizes, args.repeat, args.stock_repeat)
         report = {
             "benchmark": "inbox",
-            "database": "postgresql " + django.db.connection.cursor().connection.info.parameter_status("server_version"),
+            "database": "postgresql "
+            + django.db.connection.cursor().connection.info.parameter_status("server_version"),
             "runs": results,
             "verdict": verdict(results),
             "seconds": round(time.perf_counter() - started, 1),

@@ -162,9 +162,11 @@ def bar_chart(*, title, labels, values, value_labels=None, top=None, suffix="", 
     """
     labels = [str(label) for label in labels]
     values = list(values)
-    shown = list(value_labels) if value_labels is not None else [
-        "—" if v is None else _number(v) + suffix for v in values
-    ]
+    shown = (
+        list(value_labels)
+        if value_labels is not None
+        else ["—" if v is None else _number(v) + suffix for v in values]
+    )
     label_width = _label_column(labels)
     value_width = max((text_width(s) for s in shown), default=0) + 12
     plot_width = max(WIDTH - label_width - value_width - 8, 120)
@@ -173,7 +175,7 @@ def bar_chart(*, title, labels, values, value_labels=None, top=None, suffix="", 
     height = y0 + ROW * len(labels) + 24
     body = [_axis(label_width, plot_width, top, y0, y0 + ROW * len(labels), suffix)]
     words = []
-    for index, (label, value, text) in enumerate(zip(labels, values, shown)):
+    for index, (label, value, text) in enumerate(zip(labels, values, shown, strict=False)):
         y = y0 + index * ROW + (ROW - BAR) / 2
         length = 0 if value is None else plot_width * min(value, top) / top
         body.append(f"<g><title>{_e(f'{label}：{text}')}</title>")
@@ -192,7 +194,7 @@ def bar_chart(*, title, labels, values, value_labels=None, top=None, suffix="", 
 def _legend(series, fills, y, width):
     """Swatches with their names, wrapped over as many lines as needed; returns (svg, height)."""
     parts, x, line = [], 0.0, 0
-    for s, fill in zip(series, fills):
+    for s, fill in zip(series, fills, strict=False):
         item = 14 + 6 + text_width(s.name, SMALL + 1) + 18
         if x and x + item > width:
             x, line = 0.0, line + 1
@@ -223,13 +225,13 @@ def stacked_bar_chart(*, chart_id, title, labels, series):
     height = plot_bottom + 30 + legend_height + 4
     body = [_axis(label_width, plot_width, top, y0, plot_bottom)]
     words = []
-    for index, (label, total) in enumerate(zip(labels, totals)):
+    for index, (label, total) in enumerate(zip(labels, totals, strict=False)):
         y = y0 + index * ROW + (ROW - BAR) / 2
         parts = [f"{s.name} {_number(s.values[index] or 0)}" for s in series]
         body.append(f"<g><title>{_e(f'{label}：' + '、'.join(parts) + f'，合計 {_number(total)}')}</title>")
         body.append(_row_label(label, y, label_width))
         x = label_width
-        for s, fill in zip(series, fills):
+        for s, fill in zip(series, fills, strict=False):
             value = s.values[index] or 0
             if value <= 0:
                 continue
@@ -239,7 +241,9 @@ def stacked_bar_chart(*, chart_id, title, labels, series):
                 f'stroke="#ffffff" stroke-width="1"><title>{_e(f"{label} · {s.name}：{_number(value)}")}</title></rect>'
             )
             x += length
-        body.append(f'<text x="{x + 6:.1f}" y="{y + BAR / 2 + 4.5:.1f}" fill="{TEXT}">{_e(_number(total))}</text></g>')
+        body.append(
+            f'<text x="{x + 6:.1f}" y="{y + BAR / 2 + 4.5:.1f}" fill="{TEXT}">{_e(_number(total))}</text></g>'
+        )
         words.append(f"{label}：{'、'.join(parts)}")
     body.append(legend)
     return _svg(WIDTH, height, title, "；".join(words), "".join(body), defs)
@@ -258,7 +262,7 @@ def donut_chart(*, chart_id, title, series, centre=""):
     offset = 0.0
     words = []
     legend = []
-    for index, (s, fill) in enumerate(zip(series, fills)):
+    for index, (s, fill) in enumerate(zip(series, fills, strict=False)):
         value = s.values[0] or 0
         share = value / total * 100 if total else 0
         text = f"{s.name}：{_number(value)}（{share:.1f}%）"

@@ -30,14 +30,13 @@ from django.utils.translation import gettext as _
 
 from audits.models import Finding
 from audits.selectors import days_to_close, overdue_q
-from proposals.models import Proposal
-from proposals.selectors import UNCOUNTED_STATES, grade_bands_for_year
-
 from governance.models import Unit
 from governance.permissions import can, can_anywhere, units_where
-from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
 from governance.rocdate import ROC_OFFSET, quarter_end, quarter_label, roc_year_range, today_taipei
 from governance.roles import Capability
+from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
+from proposals.models import Proposal
+from proposals.selectors import UNCOUNTED_STATES, grade_bands_for_year
 
 ProposalState = Proposal.State
 FindingState = Finding.State
@@ -136,8 +135,17 @@ def figures(period, unit_ids=None, today=None):
     for name, empty in (
         ("proposals", lambda: {"counts": [0] * len(PROPOSAL_STATES), "total": 0}),
         ("adoption", lambda: {"decided": 0, "adopted": 0, "rate": None}),
-        ("findings", lambda: {"overdue": 0, "open_in_time": 0, "open": 0, "closed": 0, "total": 0,
-                              "average_days_to_close": None}),
+        (
+            "findings",
+            lambda: {
+                "overdue": 0,
+                "open_in_time": 0,
+                "open": 0,
+                "closed": 0,
+                "total": 0,
+                "average_days_to_close": None,
+            },
+        ),
         ("practices", lambda: {"late": 0, "on_track": 0, "total": 0}),
     ):
         by_unit = result[name]["by_unit"]
@@ -185,11 +193,17 @@ def adoption_by_unit(period, unit_ids=None):
         Proposal.objects.filter(
             _in_units("unit_id", unit_ids), decided_at__date__range=(period.start, period.end)
         )
-        .exclude(decision="").order_by().values("unit_id")
+        .exclude(decision="")
+        .order_by()
+        .values("unit_id")
         .annotate(decided=Count("pk"), adopted=Count("pk", filter=Q(decision=Proposal.Decision.ADOPT)))
     )
     by_unit = {
-        r["unit_id"]: {"decided": r["decided"], "adopted": r["adopted"], "rate": _rate(r["adopted"], r["decided"])}
+        r["unit_id"]: {
+            "decided": r["decided"],
+            "adopted": r["adopted"],
+            "rate": _rate(r["adopted"], r["decided"]),
+        }
         for r in rows
     }
     decided = sum(r["decided"] for r in by_unit.values())
@@ -205,11 +219,15 @@ def grade_distribution(period, unit_ids=None):
     """
     rows = dict(
         Proposal.objects.filter(
-            _in_units("unit_id", unit_ids), submitted_at__date__range=(period.start, period.end),
+            _in_units("unit_id", unit_ids),
+            submitted_at__date__range=(period.start, period.end),
             weighted_total__isnull=False,
         )
-        .exclude(state__in=UNCOUNTED_STATES).order_by().values("grade")
-        .annotate(n=Count("pk")).values_list("grade", "n")
+        .exclude(state__in=UNCOUNTED_STATES)
+        .order_by()
+        .values("grade")
+        .annotate(n=Count("pk"))
+        .values_list("grade", "n")
     )
     names = [band.name for band in grade_bands_for_year(period.year)]
     names += sorted(g for g in rows if g and g not in names)
@@ -247,10 +265,15 @@ def findings_by_unit(period, unit_ids, today):
             # Days as a float: the exact mean, rounded only when shown.
             "average_days_to_close": average.total_seconds() / 86400 if average is not None else None,
         }
-    totals = {key: sum(e[key] for e in by_unit.values())
-              for key in ("overdue", "open_in_time", "open", "closed", "total")}
-    closed_days = sum(e["average_days_to_close"] * e["closed"] for e in by_unit.values()
-                      if e["average_days_to_close"] is not None)
+    totals = {
+        key: sum(e[key] for e in by_unit.values())
+        for key in ("overdue", "open_in_time", "open", "closed", "total")
+    }
+    closed_days = sum(
+        e["average_days_to_close"] * e["closed"]
+        for e in by_unit.values()
+        if e["average_days_to_close"] is not None
+    )
     totals["average_days_to_close"] = closed_days / totals["closed"] if totals["closed"] else None
     for entry in [*by_unit.values(), totals]:
         if entry["average_days_to_close"] is not None:
@@ -277,11 +300,19 @@ def practices_by_unit(period, unit_ids, today):
         PlanPractice.units.through.objects.filter(
             _in_units("unit_id", unit_ids), planpractice__item__area__version=version
         )
-        .order_by("planpractice__item__area__sort_order", "planpractice__item__area_id",
-                  "planpractice__item__sort_order", "planpractice__item_id", "planpractice__sort_order",
-                  "planpractice_id", "unit__sort_order", "unit__code")
-        .values_list("planpractice_id", "planpractice__key", "planpractice__number",
-                     "planpractice__text", "unit_id")
+        .order_by(
+            "planpractice__item__area__sort_order",
+            "planpractice__item__area_id",
+            "planpractice__item__sort_order",
+            "planpractice__item_id",
+            "planpractice__sort_order",
+            "planpractice_id",
+            "unit__sort_order",
+            "unit__code",
+        )
+        .values_list(
+            "planpractice_id", "planpractice__key", "planpractice__number", "planpractice__text", "unit_id"
+        )
     )
     deadlines = {}
     for practice_id, due in PlanDeadline.objects.filter(
@@ -292,7 +323,8 @@ def practices_by_unit(period, unit_ids, today):
     confirmed_status = {
         (key, unit_id, period): status
         for key, unit_id, period, status in PracticeReport.objects.filter(
-            _in_units("unit_id", unit_ids), state=PracticeReport.State.CONFIRMED,
+            _in_units("unit_id", unit_ids),
+            state=PracticeReport.State.CONFIRMED,
             practice__item__area__version__plan_id=version.plan_id,
             period__in=sorted({quarter_label(due) for due in passed}),
         ).values_list("practice__key", "unit_id", "period", "status")
@@ -313,8 +345,15 @@ def practices_by_unit(period, unit_ids, today):
         entry["total"] += 1
         if missed:
             entry["late"] += 1
-            late.append({"practice_id": practice_id, "number": number, "text": text, "unit_id": unit_id,
-                         "missed": missed})
+            late.append(
+                {
+                    "practice_id": practice_id,
+                    "number": number,
+                    "text": text,
+                    "unit_id": unit_id,
+                    "missed": missed,
+                }
+            )
         else:
             entry["on_track"] += 1
     totals = {key: sum(e[key] for e in by_unit.values()) for key in ("late", "on_track", "total")}

@@ -33,9 +33,7 @@ def may_download_tracking_report(user):
 def _proposal_overdue(row, today):
     # Only execution has a deadline: a proposal under evaluation has finished its work.
     return (
-        row["state"] == Proposal.State.EXECUTING
-        and row["due_date"] is not None
-        and row["due_date"] < today
+        row["state"] == Proposal.State.EXECUTING and row["due_date"] is not None and row["due_date"] < today
     )
 
 

@@ -56,8 +56,9 @@ class DashboardFilterForm(forms.Form):
         if len(scope.units) == 1 and not scope.agency:
             del self.fields["unit"]  # a head of one unit has nothing to choose
         else:
-            self.fields["unit"].queryset = Unit.objects.filter(
-                pk__in=[u.pk for u in scope.units]).order_by("sort_order", "code")
+            self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in scope.units]).order_by(
+                "sort_order", "code"
+            )
             self.fields["unit"].empty_label = _("全部單位") if scope.agency else _("我主管的全部單位")
 
     @classmethod
@@ -90,20 +91,22 @@ def dashboard(request):
             unit_ids = None if scope.agency else [u.pk for u in scope.units]
         data = selectors.figures(period, unit_ids)
         links = _Links(scope, period)
-        ctx.update({
-            "period": period,
-            "unit": unit,
-            "data": data,
-            "summary": _summary(data),
-            "sections": [
-                _proposals_section(data, links),
-                _adoption_section(data, links),
-                _grades_section(data),
-                _findings_section(data, links),
-                _days_section(data, links),
-                _practices_section(data),
-            ],
-        })
+        ctx.update(
+            {
+                "period": period,
+                "unit": unit,
+                "data": data,
+                "summary": _summary(data),
+                "sections": [
+                    _proposals_section(data, links),
+                    _adoption_section(data, links),
+                    _grades_section(data),
+                    _findings_section(data, links),
+                    _days_section(data, links),
+                    _practices_section(data),
+                ],
+            }
+        )
     return render(request, "dashboard/dashboard.html", ctx)
 
 
@@ -146,27 +149,57 @@ def _summary(data):
     proposals, adoption = data["proposals"], data["adoption"]
     findings, practices = data["findings"]["totals"], data["practices"]
     return [
-        {"anchor": "fig-proposals", "label": _("提案件數"), "value": _n(proposals["total"]),
-         "note": _("另有不予受理 %(n)s 件，不列入統計") % {"n": proposals["not_accepted"]}
-         if proposals["not_accepted"] else ""},
-        {"anchor": "fig-adoption", "label": _("採行率"), "value": _n(adoption["rate"], "%"),
-         "note": _("已決定 %(d)s 件，採行 %(a)s 件") % {"d": adoption["decided"], "a": adoption["adopted"]}},
-        {"anchor": "fig-findings", "label": _("列管中考核意見"), "value": _n(findings["open"]),
-         "note": _("其中逾期 %(n)s 項") % {"n": findings["overdue"]}, "alert": bool(findings["overdue"])},
-        {"anchor": "fig-days", "label": _("平均結案天數"), "value": _n(findings["average_days_to_close"]),
-         "note": _("已解除列管 %(n)s 項") % {"n": findings["closed"]}},
-        {"anchor": "fig-practices", "label": _("推動作法落後"),
-         "value": _n(practices["totals"]["late"]) if practices["version"] else "—",
-         "note": _("共 %(n)s 項（推動作法與承辦單位）") % {"n": practices["totals"]["total"]}
-         if practices["version"] else _("本年度尚無計畫"), "alert": bool(practices["totals"]["late"])},
+        {
+            "anchor": "fig-proposals",
+            "label": _("提案件數"),
+            "value": _n(proposals["total"]),
+            "note": _("另有不予受理 %(n)s 件，不列入統計") % {"n": proposals["not_accepted"]}
+            if proposals["not_accepted"]
+            else "",
+        },
+        {
+            "anchor": "fig-adoption",
+            "label": _("採行率"),
+            "value": _n(adoption["rate"], "%"),
+            "note": _("已決定 %(d)s 件，採行 %(a)s 件")
+            % {"d": adoption["decided"], "a": adoption["adopted"]},
+        },
+        {
+            "anchor": "fig-findings",
+            "label": _("列管中考核意見"),
+            "value": _n(findings["open"]),
+            "note": _("其中逾期 %(n)s 項") % {"n": findings["overdue"]},
+            "alert": bool(findings["overdue"]),
+        },
+        {
+            "anchor": "fig-days",
+            "label": _("平均結案天數"),
+            "value": _n(findings["average_days_to_close"]),
+            "note": _("已解除列管 %(n)s 項") % {"n": findings["closed"]},
+        },
+        {
+            "anchor": "fig-practices",
+            "label": _("推動作法落後"),
+            "value": _n(practices["totals"]["late"]) if practices["version"] else "—",
+            "note": _("共 %(n)s 項（推動作法與承辦單位）") % {"n": practices["totals"]["total"]}
+            if practices["version"]
+            else _("本年度尚無計畫"),
+            "alert": bool(practices["totals"]["late"]),
+        },
     ]
 
 
 # Neighbours in the stack differ in hue and lightness; the end states read as such.
 STATE_COLOURS = {
-    "first_review": charts.BLUE, "returned": charts.AMBER, "second_review": charts.PURPLE,
-    "awaiting_decision": charts.BROWN, "reference": charts.GREY, "rejected": charts.RED,
-    "executing": charts.TEAL, "evaluating": charts.PINK, "closed": charts.GREEN,
+    "first_review": charts.BLUE,
+    "returned": charts.AMBER,
+    "second_review": charts.PURPLE,
+    "awaiting_decision": charts.BROWN,
+    "reference": charts.GREY,
+    "rejected": charts.RED,
+    "executing": charts.TEAL,
+    "evaluating": charts.PINK,
+    "closed": charts.GREEN,
 }
 
 
@@ -177,10 +210,13 @@ def _proposals_section(data, links):
     chart = None
     if figure["total"]:
         chart = charts.stacked_bar_chart(
-            chart_id="proposals", title=_("各單位提案件數（依狀態）"),
+            chart_id="proposals",
+            title=_("各單位提案件數（依狀態）"),
             labels=[r["unit"].name for r in rows],
-            series=[charts.Series(label, tuple(r["counts"][i] for r in rows), STATE_COLOURS[value])
-                    for i, (value, label) in enumerate(figure["states"])],
+            series=[
+                charts.Series(label, tuple(r["counts"][i] for r in rows), STATE_COLOURS[value])
+                for i, (value, label) in enumerate(figure["states"])
+            ],
         )
     return {
         "id": "fig-proposals",
@@ -190,9 +226,15 @@ def _proposals_section(data, links):
         "empty": _("這個期間沒有送出的提案。"),
         "columns": [_("提案單位"), *labels, _("合計")],
         "rows": [
-            {"header": r["unit"].name, "url": links.proposals(r["unit"]),
-             "cells": [_cell(n, url=links.proposals_in_state(r["unit"], value, n))
-                       for n, (value, _label) in zip(r["counts"], figure["states"])] + [_cell(r["total"])]}
+            {
+                "header": r["unit"].name,
+                "url": links.proposals(r["unit"]),
+                "cells": [
+                    _cell(n, url=links.proposals_in_state(r["unit"], value, n))
+                    for n, (value, _label) in zip(r["counts"], figure["states"], strict=False)
+                ]
+                + [_cell(r["total"])],
+            }
             for r in rows
         ],
         "footer": [_cell(n) for n in figure["totals"]] + [_cell(figure["total"])],
@@ -213,7 +255,11 @@ def _adoption_section(data, links):
         labels = [r["unit"].name for r in rows] + [_("合計")]
         rates = [r["rate"] for r in rows] + [figure["rate"]]
         chart = charts.bar_chart(
-            title=_("各單位採行率"), labels=labels, values=rates, top=100, suffix="%",
+            title=_("各單位採行率"),
+            labels=labels,
+            values=rates,
+            top=100,
+            suffix="%",
             value_labels=[_rate_label(r["rate"], r["adopted"], r["decided"]) for r in rows]
             + [_rate_label(figure["rate"], figure["adopted"], figure["decided"])],
             colour=charts.GREEN,
@@ -226,8 +272,11 @@ def _adoption_section(data, links):
         "empty": _("這個期間沒有作成採行決定的提案。"),
         "columns": [_("提案單位"), _("已決定"), _("採行"), _("採行率")],
         "rows": [
-            {"header": r["unit"].name, "url": links.proposals(r["unit"]),
-             "cells": [_cell(r["decided"]), _cell(r["adopted"]), _cell(r["rate"], "%")]}
+            {
+                "header": r["unit"].name,
+                "url": links.proposals(r["unit"]),
+                "cells": [_cell(r["decided"]), _cell(r["adopted"]), _cell(r["rate"], "%")],
+            }
             for r in rows
         ],
         "footer": [_cell(figure["decided"]), _cell(figure["adopted"]), _cell(figure["rate"], "%")],
@@ -240,10 +289,15 @@ def _grades_section(data):
     colours = [charts.BLUE, charts.TEAL, charts.PURPLE, charts.AMBER, charts.PINK, charts.BROWN, charts.GREEN]
     chart = None
     if figure["total"]:
-        series = [charts.Series(r["grade"], (r["count"],), colours[i % len(colours)]) for i, r in enumerate(rows[:-1])]
+        series = [
+            charts.Series(r["grade"], (r["count"],), colours[i % len(colours)])
+            for i, r in enumerate(rows[:-1])
+        ]
         series.append(charts.Series(rows[-1]["grade"], (rows[-1]["count"],), charts.GREY))
         chart = charts.donut_chart(
-            chart_id="grades", title=_("複審等第分布"), series=series,
+            chart_id="grades",
+            title=_("複審等第分布"),
+            series=series,
             centre=_("計 %(n)s 件") % {"n": figure["total"]},
         )
     return {
@@ -267,7 +321,8 @@ def _findings_section(data, links):
     chart = None
     if totals["total"]:
         chart = charts.stacked_bar_chart(
-            chart_id="findings", title=_("各單位考核意見列管情形"),
+            chart_id="findings",
+            title=_("各單位考核意見列管情形"),
             labels=[r["unit"].name for r in rows],
             series=[
                 charts.Series(_("逾期"), tuple(r["overdue"] for r in rows), charts.RED, hatched=True),
@@ -278,20 +333,36 @@ def _findings_section(data, links):
     return {
         "id": "fig-findings",
         "title": _("考核意見：列管中、逾期、已解除列管"),
-        "note": _("期間內列管的考核意見（期間內登錄，或之前登錄而期初仍在列管者），依今天的狀態與主辦單位。"
-                  "點選單位看列管清單，點選逾期件數看逾期清單。"),
+        "note": _(
+            "期間內列管的考核意見（期間內登錄，或之前登錄而期初仍在列管者），依今天的狀態與主辦單位。"
+            "點選單位看列管清單，點選逾期件數看逾期清單。"
+        ),
         "chart": chart,
         "empty": _("這個期間沒有列管的考核意見。"),
         "columns": [_("主辦單位"), _("逾期"), _("列管中（未逾期）"), _("已解除列管"), _("合計")],
         "rows": [
-            {"header": r["unit"].name, "url": links.findings(r["unit"]),
-             "cells": [_cell(r["overdue"], url=links.findings(r["unit"], overdue=True) if r["overdue"] else "",
-                             emphasis=True),
-                       _cell(r["open_in_time"]), _cell(r["closed"]), _cell(r["total"])]}
+            {
+                "header": r["unit"].name,
+                "url": links.findings(r["unit"]),
+                "cells": [
+                    _cell(
+                        r["overdue"],
+                        url=links.findings(r["unit"], overdue=True) if r["overdue"] else "",
+                        emphasis=True,
+                    ),
+                    _cell(r["open_in_time"]),
+                    _cell(r["closed"]),
+                    _cell(r["total"]),
+                ],
+            }
             for r in rows
         ],
-        "footer": [_cell(totals["overdue"], emphasis=True), _cell(totals["open_in_time"]),
-                   _cell(totals["closed"]), _cell(totals["total"])],
+        "footer": [
+            _cell(totals["overdue"], emphasis=True),
+            _cell(totals["open_in_time"]),
+            _cell(totals["closed"]),
+            _cell(totals["total"]),
+        ],
     }
 
 
@@ -317,13 +388,18 @@ def _days_section(data, links):
     return {
         "id": "fig-days",
         "title": _("平均結案天數：自考核至解除列管"),
-        "note": _("上表考核意見中已解除列管者，自考核日期至解除列管日（館務會議或單位主管決定日）的平均天數。"),
+        "note": _(
+            "上表考核意見中已解除列管者，自考核日期至解除列管日（館務會議或單位主管決定日）的平均天數。"
+        ),
         "chart": chart,
         "empty": _("上表考核意見尚無解除列管者。"),
         "columns": [_("主辦單位"), _("已解除列管"), _("平均天數")],
         "rows": [
-            {"header": r["unit"].name, "url": links.findings(r["unit"]),
-             "cells": [_cell(r["closed"]), _cell(r["average_days_to_close"])]}
+            {
+                "header": r["unit"].name,
+                "url": links.findings(r["unit"]),
+                "cells": [_cell(r["closed"]), _cell(r["average_days_to_close"])],
+            }
             for r in rows
         ],
         "footer": [_cell(totals["closed"]), _cell(totals["average_days_to_close"])],
@@ -337,7 +413,8 @@ def _practices_section(data):
     chart = None
     if version is not None and totals["total"]:
         chart = charts.stacked_bar_chart(
-            chart_id="practices", title=_("各單位推動作法辦理進度"),
+            chart_id="practices",
+            title=_("各單位推動作法辦理進度"),
             labels=[r["unit"].name for r in rows],
             series=[
                 charts.Series(_("落後"), tuple(r["late"] for r in rows), charts.RED, hatched=True),
@@ -348,25 +425,40 @@ def _practices_section(data):
         "id": "fig-practices",
         "title": _("服務品質計畫推動作法：如期與落後"),
         "note": (
-            _("%(plan)s 第 %(number)s 版：期間內有完成期限的推動作法，每個承辦單位計一項；"
-              "期限已過而該季季報未經主管確認，或經確認為進度落後者，為落後。") % {"plan": version.plan.title, "number": version.number}
-            if version else ""
+            _(
+                "%(plan)s 第 %(number)s 版：期間內有完成期限的推動作法，每個承辦單位計一項；"
+                "期限已過而該季季報未經主管確認，或經確認為進度落後者，為落後。"
+            )
+            % {"plan": version.plan.title, "number": version.number}
+            if version
+            else ""
         ),
         "chart": chart,
-        "empty": _("這一年度尚未建立服務品質執行計畫。") if version is None
+        "empty": _("這一年度尚未建立服務品質執行計畫。")
+        if version is None
         else _("這個期間沒有到期的推動作法。"),
         "columns": [_("承辦單位"), _("落後"), _("如期"), _("合計")] if version else [],
         "rows": [
-            {"header": r["unit"].name, "url": "",
-             "cells": [_cell(r["late"], emphasis=True), _cell(r["on_track"]), _cell(r["total"])]}
+            {
+                "header": r["unit"].name,
+                "url": "",
+                "cells": [_cell(r["late"], emphasis=True), _cell(r["on_track"]), _cell(r["total"])],
+            }
             for r in rows
-        ] if version else [],
+        ]
+        if version
+        else [],
         "footer": [_cell(totals["late"], emphasis=True), _cell(totals["on_track"]), _cell(totals["total"])],
         "late": [
-            {**item, "missed": "、".join(format_roc_short(d) for d in item["missed"]),
-             # The report owed for the earliest missed deadline, where the unit writes it.
-             "url": reverse("plan:report_practice",
-                            args=[item["practice_id"], item["unit_id"], quarter_label(item["missed"][0])])}
+            {
+                **item,
+                "missed": "、".join(format_roc_short(d) for d in item["missed"]),
+                # The report owed for the earliest missed deadline, where the unit writes it.
+                "url": reverse(
+                    "plan:report_practice",
+                    args=[item["practice_id"], item["unit_id"], quarter_label(item["missed"][0])],
+                ),
+            }
             for item in figure["late"]
         ],
     }
@@ -392,7 +484,8 @@ def home(request):
         "may_list_audits": audit_selectors.may_list_all(request.user),
         "may_register_audit": audit_services.may_register(request.user),
         "unit_overdue": audit_selectors.unit_findings(request.user)
-        .filter(audit_selectors.overdue_q()).count(),
+        .filter(audit_selectors.overdue_q())
+        .count(),
         "reports_awaiting": practice_reports.reports_awaiting_confirmation(request.user),
     }
     # The 管考 office and the director are warned when the execution group must meet.

@@ -19,11 +19,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from governance.periods import period_label
+
 from . import documents
 from . import tasks as evidence_tasks
-from governance.periods import period_label
-from .selectors import appraisal_evidence, people_in_period
 from .models import EvidenceBatch, EvidenceBatchItem
+from .selectors import appraisal_evidence, people_in_period
 
 
 def _require_hr(actor):
@@ -44,8 +45,12 @@ def start_evidence_batch(*, actor, start, end, unit=None, with_items=False):
             requested_by=actor, start=start, end=end, unit=unit, with_items=with_items
         )
         EvidenceBatchItem.objects.bulk_create(
-            EvidenceBatchItem(batch=batch, person=person, position=position,
-                              filename=documents.evidence_filename(person, start, end))
+            EvidenceBatchItem(
+                batch=batch,
+                person=person,
+                position=position,
+                filename=documents.evidence_filename(person, start, end),
+            )
             for position, (person, _unit) in enumerate(people_in_period(start, end, unit), start=1)
         )
         item_ids = list(batch.items.values_list("pk", flat=True))
@@ -54,7 +59,6 @@ def start_evidence_batch(*, actor, start, end, unit=None, with_items=False):
 
 
 def _queue(item_ids):
-
     for item_id in item_ids:
         evidence_tasks.render_evidence_item.delay(item_id)
 
@@ -162,8 +166,11 @@ def recent_batches(actor, limit=10):
 
 
 def failed_items(batch):
-    return list(batch.items.filter(done_at__isnull=True, failed_at__isnull=False)
-                .select_related("person").only("person__full_name", "person__username", "error"))
+    return list(
+        batch.items.filter(done_at__isnull=True, failed_at__isnull=False)
+        .select_related("person")
+        .only("person__full_name", "person__username", "error")
+    )
 
 
 def zip_filename(batch):
@@ -176,7 +183,9 @@ def write_zip(batch):
     archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
     rows = (
         batch.items.filter(done_at__isnull=False, skipped=False)
-        .order_by("position").values_list("filename", "content").iterator(chunk_size=20)
+        .order_by("position")
+        .values_list("filename", "content")
+        .iterator(chunk_size=20)
     )
     with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
         for filename, content in rows:

@@ -116,8 +116,7 @@ def appraisal_evidence_pdf(evidence, *, generated_by=None, fetcher=None):
     """
     from governance.pdf import render_pdf  # loads WeasyPrint: only when a document is made
 
-    content = render_pdf("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence),
-                         fetcher=fetcher)
+    content = render_pdf("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence), fetcher=fetcher)
     EvidenceDocument.objects.create(
         person_id=evidence.person_id,
         start=evidence.start,

@@ -60,8 +60,13 @@ class EvidenceBatch(models.Model):
     start = models.DateField(_("期間起日"))
     end = models.DateField(_("期間迄日"))
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("單位"), help_text=_("空白表示全部人員。"),
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("單位"),
+        help_text=_("空白表示全部人員。"),
     )
     with_items = models.BooleanField(_("只含有紀錄者"), default=False)
 

@@ -15,12 +15,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone, translation
 
-
 from audits.selectors import contributions_of as finding_rows
 from governance.models import Membership
 from governance.selectors import primary_unit
 from governance.text import commendation_label
 from proposals.selectors import contributions_of as proposal_rows
+
 
 @dataclass
 class Evidence:
@@ -49,8 +49,9 @@ class Evidence:
 
     @property
     def fingerprint(self):
-        canonical = json.dumps(self.data(), ensure_ascii=False, sort_keys=True, default=str,
-                               separators=(",", ":"))
+        canonical = json.dumps(
+            self.data(), ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")
+        )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -102,8 +103,9 @@ def people_in_period(start, end, unit=None):
     if unit is not None:
         memberships = memberships.filter(unit=unit)
     seen, people = set(), []
-    for m in memberships.select_related("user", "unit").order_by("unit__sort_order", "unit__code",
-                                                                  "user__username", "role"):
+    for m in memberships.select_related("user", "unit").order_by(
+        "unit__sort_order", "unit__code", "user__username", "role"
+    ):
         if m.user_id not in seen:
             seen.add(m.user_id)
             people.append((m.user, m.unit))

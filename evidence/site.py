@@ -43,13 +43,13 @@ class EvidenceApp(Application):
 
     @property
     def batch_progress_path(self):
-        return path("batches/<int:pk>/progress", evidence_views.evidence_batch_progress,
-                    name="batch_progress")
+        return path(
+            "batches/<int:pk>/progress", evidence_views.evidence_batch_progress, name="batch_progress"
+        )
 
     @property
     def batch_zip_path(self):
-        return path("batches/<int:pk>/evidence.zip", evidence_views.evidence_batch_zip,
-                    name="batch_zip")
+        return path("batches/<int:pk>/evidence.zip", evidence_views.evidence_batch_zip, name="batch_zip")
 
     @property
     def verify_path(self):

@@ -17,24 +17,28 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from governance import submissions
 from governance.documents import pdf_response
-from . import documents
-from . import batches as evidence_batches
-from governance.periods import PeriodForm, period_label
-from .selectors import appraisal_evidence, people_in_period
-from .models import EvidenceBatch, EvidenceDocument
 from governance.models import Unit
-from governance.rocdate import ROCDateField, roc_year, today_taipei
+from governance.periods import PeriodForm, period_label
 from governance.submissions import SubmissionTokenField
+
+from . import batches as evidence_batches
+from . import documents
+from .models import EvidenceBatch, EvidenceDocument
+from .selectors import appraisal_evidence, people_in_period
+
 
 class PeopleForm(PeriodForm):
     unit = forms.ModelChoiceField(
-        label=gettext_lazy("單位"), queryset=Unit.objects.all(), required=False, to_field_name="code",
+        label=gettext_lazy("單位"),
+        queryset=Unit.objects.all(),
+        required=False,
+        to_field_name="code",
         empty_label=gettext_lazy("全部人員"),
     )
     with_items = forms.BooleanField(label=gettext_lazy("只列有紀錄者"), required=False)
@@ -83,8 +87,9 @@ def _listed(form):
 
 def _bad_period(form):
     errors = "；".join(e for field_errors in form.errors.values() for e in field_errors)
-    return HttpResponseBadRequest(_("期間有誤：%(errors)s") % {"errors": errors},
-                                  content_type="text/plain; charset=utf-8")
+    return HttpResponseBadRequest(
+        _("期間有誤：%(errors)s") % {"errors": errors}, content_type="text/plain; charset=utf-8"
+    )
 
 
 @login_required
@@ -167,8 +172,11 @@ def evidence_batch_start(request):
         with transaction.atomic():
             once = submissions.claim(request.user, form.cleaned_data.get("submission_token"))
             batch = evidence_batches.start_evidence_batch(
-                actor=request.user, start=form.cleaned_data["period"][0], end=form.cleaned_data["period"][1],
-                unit=form.cleaned_data.get("unit"), with_items=form.cleaned_data.get("with_items", False),
+                actor=request.user,
+                start=form.cleaned_data["period"][0],
+                end=form.cleaned_data["period"][1],
+                unit=form.cleaned_data.get("unit"),
+                with_items=form.cleaned_data.get("with_items", False),
             )
             once.done(reverse("evidence:batch", args=[batch.pk]))
     except submissions.AlreadySubmitted as earlier:
@@ -207,11 +215,16 @@ def evidence_batch_progress(request, pk):
     """The batch's progress as JSON, for the page to poll."""
     batch = _batch(request, pk)
     progress = evidence_batches.progress(batch)
-    return JsonResponse({
-        "total": progress.total, "done": progress.done, "failed": progress.failed,
-        "files": progress.files, "finished": progress.finished,
-        "zip_url": reverse("evidence:batch_zip", args=[batch.pk]) if progress.finished else None,
-    })
+    return JsonResponse(
+        {
+            "total": progress.total,
+            "done": progress.done,
+            "failed": progress.failed,
+            "files": progress.files,
+            "finished": progress.finished,
+            "zip_url": reverse("evidence:batch_zip", args=[batch.pk]) if progress.finished else None,
+        }
+    )
 
 
 @login_required
@@ -219,10 +232,17 @@ def evidence_batch_zip(request, pk):
     """HR: the finished batch's PDFs in one ZIP."""
     batch = _batch(request, pk)
     if not evidence_batches.progress(batch).finished:
-        return HttpResponse(_("這批考績佐證尚未產製完成，請稍候再下載。"), status=409,
-                            content_type="text/plain; charset=utf-8")
-    response = FileResponse(evidence_batches.write_zip(batch), content_type="application/zip",
-                            as_attachment=True, filename=evidence_batches.zip_filename(batch))
+        return HttpResponse(
+            _("這批考績佐證尚未產製完成，請稍候再下載。"),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = FileResponse(
+        evidence_batches.write_zip(batch),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=evidence_batches.zip_filename(batch),
+    )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -230,7 +250,9 @@ def evidence_batch_zip(request, pk):
 
 class FingerprintForm(forms.Form):
     fingerprint = forms.RegexField(
-        label=gettext_lazy("資料指紋（SHA-256）"), regex=r"^\s*[0-9a-fA-F]{64}\s*$", max_length=80,
+        label=gettext_lazy("資料指紋（SHA-256）"),
+        regex=r"^\s*[0-9a-fA-F]{64}\s*$",
+        max_length=80,
         error_messages={"invalid": gettext_lazy("資料指紋是 64 個十六進位字元（0–9、a–f）。")},
         widget=forms.TextInput(attrs={"size": 70, "spellcheck": "false", "autocomplete": "off"}),
     )
@@ -250,17 +272,24 @@ def evidence_verify(request):
     if form.is_valid():
         fingerprint = form.cleaned_data["fingerprint"]
         issued = list(
-            EvidenceDocument.objects.filter(fingerprint=fingerprint)
-            .select_related("person", "generated_by")[:50]
+            EvidenceDocument.objects.filter(fingerprint=fingerprint).select_related("person", "generated_by")[
+                :50
+            ]
         )
         for doc in issued:
             key = (doc.person_id, doc.start, doc.end)
             if key not in current:
                 current[key] = appraisal_evidence(doc.person, doc.start, doc.end).fingerprint == fingerprint
         issued = [
-            {"doc": doc, "period": documents.roc_period(doc.start, doc.end),
-             "matches": current[(doc.person_id, doc.start, doc.end)]}
+            {
+                "doc": doc,
+                "period": documents.roc_period(doc.start, doc.end),
+                "matches": current[(doc.person_id, doc.start, doc.end)],
+            }
             for doc in issued
         ]
-    return render(request, "evidence/verify.html",
-                  {"form": form, "issued": issued, "searched": form.is_bound and form.is_valid()})
+    return render(
+        request,
+        "evidence/verify.html",
+        {"form": form, "issued": issued, "searched": form.is_bound and form.is_valid()},
+    )

@@ -92,7 +92,15 @@ class ReminderOffsetAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     """Read-only: what was told to whom, and e-mails that could not be sent."""
 
-    list_display = ("created_at", "recipient", "kind", "subject", "emailed_at", "email_attempts", "email_error")
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind",
+        "subject",
+        "emailed_at",
+        "email_attempts",
+        "email_error",
+    )
     list_filter = ("kind", ("emailed_at", admin.EmptyFieldListFilter))
     search_fields = ("recipient__username", "recipient__full_name", "subject", "key")
     readonly_fields = [f.name for f in Notification._meta.fields]

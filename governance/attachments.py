@@ -34,9 +34,17 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office formats
 ZIP = b"PK\x03\x04"  # Office Open XML and OpenDocument
 SIGNATURES = {
     "pdf": (b"%PDF-",),
-    "doc": (OLE,), "xls": (OLE,), "ppt": (OLE,),
-    "docx": (ZIP,), "xlsx": (ZIP,), "pptx": (ZIP,), "odt": (ZIP,), "ods": (ZIP,), "odp": (ZIP,),
-    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "doc": (OLE,),
+    "xls": (OLE,),
+    "ppt": (OLE,),
+    "docx": (ZIP,),
+    "xlsx": (ZIP,),
+    "pptx": (ZIP,),
+    "odt": (ZIP,),
+    "ods": (ZIP,),
+    "odp": (ZIP,),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
 EXECUTABLES = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
@@ -55,7 +63,9 @@ def safe_name(name):
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
     if len(name) > MAX_NAME_LENGTH:
         stem, dot, extension = name.rpartition(".")
-        name = stem[: MAX_NAME_LENGTH - len(extension) - 1] + dot + extension if dot else name[:MAX_NAME_LENGTH]
+        name = (
+            stem[: MAX_NAME_LENGTH - len(extension) - 1] + dot + extension if dot else name[:MAX_NAME_LENGTH]
+        )
     return name
 
 
@@ -124,15 +134,12 @@ def check_upload(upload):
         raise ValidationError("檔名無效。")
     extension = Path(name).suffix.lower().lstrip(".")
     if extension not in extensions:
-        raise ValidationError(
-            f"「{name}」的檔案類型不接受；可上傳：{'、'.join(sorted(extensions))}。"
-        )
+        raise ValidationError(f"「{name}」的檔案類型不接受；可上傳：{'、'.join(sorted(extensions))}。")
     if upload.size == 0:
         raise ValidationError(f"「{name}」是空檔案。")
     if upload.size > max_bytes:
         raise ValidationError(
-            f"「{name}」大小 {upload.size / 1048576:.1f} MB，超過上限 "
-            f"{max_bytes / 1048576:.0f} MB。"
+            f"「{name}」大小 {upload.size / 1048576:.1f} MB，超過上限 {max_bytes / 1048576:.0f} MB。"
         )
     _check_content(upload, name, extension)
 

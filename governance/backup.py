@@ -79,12 +79,15 @@ def backup(target):
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         buffer = io.StringIO()
-        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, indent=None,
-                     stdout=buffer)
+        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, indent=None, stdout=buffer)
         files = referenced_files()
-        counts = {m._meta.label: m._base_manager.count() for m in apps.get_models()
-                  if m._meta.app_label not in ("contenttypes", "sessions", "admin")
-                  and m._meta.label != "auth.Permission" and not m._meta.proxy}
+        counts = {
+            m._meta.label: m._base_manager.count()
+            for m in apps.get_models()
+            if m._meta.app_label not in ("contenttypes", "sessions", "admin")
+            and m._meta.label != "auth.Permission"
+            and not m._meta.proxy
+        }
         migrations = _latest_migrations()
     dump = target / DUMP
     with gzip.open(dump, "wt", encoding="utf-8") as stream:
@@ -99,8 +102,9 @@ def backup(target):
         destination = target / MEDIA / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, destination)
-        manifest_files.append({"name": name, "size": destination.stat().st_size,
-                               "sha256": sha256_of(destination)})
+        manifest_files.append(
+            {"name": name, "size": destination.stat().st_size, "sha256": sha256_of(destination)}
+        )
     if missing:
         shutil.rmtree(target, ignore_errors=True)
         raise BackupError("資料庫參照的附件檔案不存在，備份未完成：" + "、".join(missing[:20]))
@@ -176,7 +180,10 @@ def restore(source):
     if clashes:
         raise BackupError("附件目錄已有同名檔案，不予覆蓋：" + "、".join(clashes[:20]))
     fixture = source / "restore-fixture.json"
-    with gzip.open(source / DUMP, "rt", encoding="utf-8") as stream, open(fixture, "w", encoding="utf-8") as out:
+    with (
+        gzip.open(source / DUMP, "rt", encoding="utf-8") as stream,
+        open(fixture, "w", encoding="utf-8") as out,
+    ):
         shutil.copyfileobj(stream, out)
     try:
         with transaction.atomic():

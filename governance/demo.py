@@ -17,22 +17,14 @@ ORGANISATION_START = date(2013, 1, 1)
 
 # code, name, short name, kind, people (head, liaison, staff, staff)
 UNITS = [
-    ("planning", "企劃推廣組", "企劃組", Unit.Kind.DIVISION,
-     ["林志明", "陳怡君", "王雅婷", "張家豪"]),
-    ("acquisitions", "採訪編目組", "採編組", Unit.Kind.DIVISION,
-     ["李建宏", "黃淑芬", "吳宗翰", "劉佳穎"]),
-    ("readers", "閱覽典藏組", "閱覽組", Unit.Kind.DIVISION,
-     ["蔡明哲", "楊惠如", "許志偉", "鄭雅雯"]),
-    ("reference", "參考特藏組", "參考組", Unit.Kind.DIVISION,
-     ["謝國華", "郭美玲", "洪俊傑", "邱詩涵"]),
-    ("secretariat", "秘書室", "秘書室", Unit.Kind.OFFICE,
-     ["曾文彬", "廖淑惠", "賴冠宇", "周欣怡"]),
-    ("accounting", "會計室", "會計室", Unit.Kind.OFFICE,
-     ["徐正雄", "蘇麗華", "葉承恩", "莊佩珊"]),
-    ("personnel", "人事室", "人事室", Unit.Kind.OFFICE,
-     ["江俊賢", "呂秀蘭", "何宜蓁", "高偉倫"]),
-    ("chungshan", "陽明山中山樓管理所", "中山樓", Unit.Kind.BRANCH,
-     ["羅世昌", "潘玉梅", "簡志豪", "范靜宜"]),
+    ("planning", "企劃推廣組", "企劃組", Unit.Kind.DIVISION, ["林志明", "陳怡君", "王雅婷", "張家豪"]),
+    ("acquisitions", "採訪編目組", "採編組", Unit.Kind.DIVISION, ["李建宏", "黃淑芬", "吳宗翰", "劉佳穎"]),
+    ("readers", "閱覽典藏組", "閱覽組", Unit.Kind.DIVISION, ["蔡明哲", "楊惠如", "許志偉", "鄭雅雯"]),
+    ("reference", "參考特藏組", "參考組", Unit.Kind.DIVISION, ["謝國華", "郭美玲", "洪俊傑", "邱詩涵"]),
+    ("secretariat", "秘書室", "秘書室", Unit.Kind.OFFICE, ["曾文彬", "廖淑惠", "賴冠宇", "周欣怡"]),
+    ("accounting", "會計室", "會計室", Unit.Kind.OFFICE, ["徐正雄", "蘇麗華", "葉承恩", "莊佩珊"]),
+    ("personnel", "人事室", "人事室", Unit.Kind.OFFICE, ["江俊賢", "呂秀蘭", "何宜蓁", "高偉倫"]),
+    ("chungshan", "陽明山中山樓管理所", "中山樓", Unit.Kind.BRANCH, ["羅世昌", "潘玉梅", "簡志豪", "范靜宜"]),
 ]
 
 UNIT_ROLES_IN_ORDER = [UnitRole.HEAD, UnitRole.LIAISON, UnitRole.STAFF, UnitRole.STAFF]
@@ -57,7 +49,7 @@ def demo_logins():
     """(login, name, what they are) for the README and `make run`'s banner."""
     rows = []
     for code, unit_name, _short, _kind, people in UNITS:
-        for suffix, role, person in zip(LOGIN_SUFFIXES, UNIT_ROLES_IN_ORDER, people):
+        for suffix, role, person in zip(LOGIN_SUFFIXES, UNIT_ROLES_IN_ORDER, people, strict=False):
             rows.append((f"{code}-{suffix}", person, f"{unit_name} {role.label}"))
     for login, name, _title, roles, _unit in AGENCY_PEOPLE:
         rows.append((login, name, "、".join(str(r.label) for r in roles)))
@@ -82,9 +74,7 @@ def _person(login, full_name, job_title, *, is_staff=False):
 
 
 def _membership(user, unit, role):
-    Membership.objects.get_or_create(
-        user=user, unit=unit, role=role, valid_from=ORGANISATION_START
-    )
+    Membership.objects.get_or_create(user=user, unit=unit, role=role, valid_from=ORGANISATION_START)
 
 
 @transaction.atomic
@@ -102,7 +92,7 @@ def seed_organisation():
                 "valid_from": ORGANISATION_START,
             },
         )
-        for suffix, role, person in zip(LOGIN_SUFFIXES, UNIT_ROLES_IN_ORDER, people):
+        for suffix, role, person in zip(LOGIN_SUFFIXES, UNIT_ROLES_IN_ORDER, people, strict=False):
             user = _person(f"{code}-{suffix}", person, TITLES[role])
             _membership(user, units[code], role)
             sync_unit_permissions(user)

@@ -51,8 +51,9 @@ def _states(event, labels):
     return after or before
 
 
-def case_trail_pdf(case_kind, case_ref, number, title, *, details=(), state_labels=None,
-                   now=None, fetcher=None):
+def case_trail_pdf(
+    case_kind, case_ref, number, title, *, details=(), state_labels=None, now=None, fetcher=None
+):
     """The trail of one case as PDF bytes.
 
     `details` are extra (label, value) rows for the heading table, `state_labels`

@@ -126,7 +126,7 @@ def _xlsx_text(value):
         return None  # an empty cell, not an empty inline string
     value = _XLSX_ILLEGAL.sub("", value)
     if len(value) > XLSX_CELL_LIMIT:
-        value = value[:XLSX_CELL_LIMIT - 1] + "…"
+        value = value[: XLSX_CELL_LIMIT - 1] + "…"
     return value
 
 
@@ -207,5 +207,6 @@ def export_response(query, name, columns, rows):
 def bad_filters(form):
     """400 with every error of the export's filter form, in one line."""
     errors = "；".join(str(e) for field_errors in form.errors.values() for e in field_errors)
-    return HttpResponseBadRequest(_("匯出條件有誤：%(errors)s") % {"errors": errors},
-                                  content_type="text/plain; charset=utf-8")
+    return HttpResponseBadRequest(
+        _("匯出條件有誤：%(errors)s") % {"errors": errors}, content_type="text/plain; charset=utf-8"
+    )

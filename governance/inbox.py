@@ -67,16 +67,12 @@ def user_grants(user):
     if user.is_superuser:
         global_perms = frozenset(
             f"{app}.{codename}"
-            for app, codename in Permission.objects.values_list(
-                "content_type__app_label", "codename"
-            )
+            for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
         )
     else:
         global_perms = frozenset(
             f"{app}.{codename}"
-            for app, codename in Permission.objects.filter(
-                Q(user=user) | Q(group__user=user)
-            )
+            for app, codename in Permission.objects.filter(Q(user=user) | Q(group__user=user))
             .values_list("content_type__app_label", "codename")
             .distinct()
         )
@@ -153,15 +149,10 @@ def _page(queryset, order_field, cursor, size):
         queryset = queryset.filter(
             Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "pk__lt": pk})
         )
-    ids = list(
-        queryset.order_by(f"-{order_field}", "-pk").values_list("pk", order_field)[: size + 1]
-    )
+    ids = list(queryset.order_by(f"-{order_field}", "-pk").values_list("pk", order_field)[: size + 1])
     next_cursor = encode_cursor(ids[size - 1][1], ids[size - 1][0]) if len(ids) > size else None
     ids = [pk for pk, _ in ids[:size]]
-    tasks = {
-        t.pk: t
-        for t in Task.objects.filter(pk__in=ids).select_related("process")
-    }
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in=ids).select_related("process")}
     rows = [_row(tasks[pk]) for pk in ids if pk in tasks]
     _attach_case_data(rows)
     return TaskPage(rows=rows, next_cursor=next_cursor, cursor=cursor)
@@ -259,15 +250,23 @@ def open_tasks_for(user, process_ids):
     with the flow's inbox summaries (one query per flow).
     """
     rows = []
-    tasks = Task.objects.filter(
-        process_id__in=[pk for pk in process_ids if pk], status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    ).select_related("process").order_by("created", "pk")
+    tasks = (
+        Task.objects.filter(
+            process_id__in=[pk for pk in process_ids if pk], status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
+        .select_related("process")
+        .order_by("created", "pk")
+    )
     for task in tasks:
         node = task.flow_task
         if task.owner_id == user.pk:
-            rows.append({"task": task, "title": node.task_title, "url": task.reverse("index"), "claim": False})
+            rows.append(
+                {"task": task, "title": node.task_title, "url": task.reverse("index"), "claim": False}
+            )
         elif task.owner_id is None and node.can_assign(user, task):
-            rows.append({"task": task, "title": node.task_title, "url": task.reverse("assign"), "claim": True})
+            rows.append(
+                {"task": task, "title": node.task_title, "url": task.reverse("assign"), "claim": True}
+            )
     if len({row["task"].process_id for row in rows}) > 1:
         by_flow = {}
         for row in rows:

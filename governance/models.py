@@ -107,9 +107,7 @@ class Membership(models.Model):
         verbose_name = _("單位成員")
         verbose_name_plural = _("單位成員")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "unit", "role", "valid_from"], name="membership_unique"
-            ),
+            models.UniqueConstraint(fields=["user", "unit", "role", "valid_from"], name="membership_unique"),
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True)
                 | models.Q(valid_until__gte=models.F("valid_from")),
@@ -178,9 +176,7 @@ class TrailEvent(models.Model):
         verbose_name_plural = _("事件軌跡")
         default_permissions = ("view",)
         constraints = [
-            models.UniqueConstraint(
-                fields=["case_kind", "case_ref", "sequence"], name="trail_event_sequence"
-            )
+            models.UniqueConstraint(fields=["case_kind", "case_ref", "sequence"], name="trail_event_sequence")
         ]
 
     def save(self, *args, **kwargs):
@@ -208,9 +204,7 @@ class TrailHead(models.Model):
 
     class Meta:
         default_permissions = ()
-        constraints = [
-            models.UniqueConstraint(fields=["case_kind", "case_ref"], name="trail_head_case")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case_kind", "case_ref"], name="trail_head_case")]
 
 
 class FailedTask(models.Model):
@@ -245,8 +239,9 @@ class ReminderOffset(models.Model):
         HEAD = 1, _("加送組室主管")
         DIRECTOR = 2, _("加送館長")
 
-    days = models.SmallIntegerField(_("相對期限日數"), unique=True,
-                                    help_text=_("負數為期限前，正數為逾期後，0 為當天。"))
+    days = models.SmallIntegerField(
+        _("相對期限日數"), unique=True, help_text=_("負數為期限前，正數為逾期後，0 為當天。")
+    )
     level = models.PositiveSmallIntegerField(_("通知層級"), choices=Level.choices, default=Level.RESPONSIBLE)
 
     class Meta:
@@ -271,8 +266,12 @@ class Notification(models.Model):
         DIGEST = "digest", _("每週待辦摘要")
         EVENT = "event", _("案件動態")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications", verbose_name=_("收件人"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("收件人"),
+    )
     kind = models.CharField(_("類別"), max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=200)
     subject = models.CharField(_("主旨"), max_length=300)
@@ -299,12 +298,18 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             # The outbox: the e-mails still to send, walked in key order (a partial index stays
             # as small as the day's pending mail, however long the history).
-            models.Index(fields=["id"], name="notification_outbox",
-                         condition=models.Q(emailed_at__isnull=True, email_wanted=True)),
+            models.Index(
+                fields=["id"],
+                name="notification_outbox",
+                condition=models.Q(emailed_at__isnull=True, email_wanted=True),
+            ),
             # Case notices still unread, which settle() and the minute job look through: as
             # small as what people have not read yet.
-            models.Index(fields=["key"], name="notification_unread_event",
-                         condition=models.Q(read_at__isnull=True, kind="event")),
+            models.Index(
+                fields=["key"],
+                name="notification_unread_event",
+                condition=models.Q(read_at__isnull=True, kind="event"),
+            ),
         ]
 
     def __str__(self):
@@ -314,8 +319,9 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """What a person wants to be told. Escalations are not optional."""
 
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notification_preference")
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     reminders = models.BooleanField(_("到期提醒"), default=True)
     digest = models.BooleanField(_("每週待辦摘要"), default=True)
     email = models.BooleanField(_("同時寄送電子郵件"), default=True)

@@ -19,7 +19,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
@@ -203,8 +202,7 @@ class HumanTask(flow.View):
     def unassign_path(self):
         return path(
             f"<int:process_pk>/{self.name}/<int:task_pk>/unassign/",
-            _answer_done_tasks(utils.wrap_task_view(self, self.unassign_view,
-                                                    permission=self.can_unassign)),
+            _answer_done_tasks(utils.wrap_task_view(self, self.unassign_view, permission=self.can_unassign)),
             name="unassign",
         )
 

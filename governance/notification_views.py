@@ -14,10 +14,14 @@ from .models import NotificationPreference
 def notification_list(request):
     """The latest notifications, unread first marked; opening the page does not mark them."""
     items = notifications.notifications_of(request.user)
-    return render(request, "governance/notification_list.html", {
-        "items": items,
-        "unread": sum(1 for n in items if n.read_at is None),
-    })
+    return render(
+        request,
+        "governance/notification_list.html",
+        {
+            "items": items,
+            "unread": sum(1 for n in items if n.read_at is None),
+        },
+    )
 
 
 @require_POST
@@ -31,8 +35,11 @@ def notification_read(request):
             return redirect("notifications:index")
         ids = [int(pk)]
     notifications.mark_read(actor=request.user, notification_ids=ids)
-    return redirect(request.POST.get("next") if pk and request.POST.get("next", "").startswith("/")
-                    else "notifications:index")
+    return redirect(
+        request.POST.get("next")
+        if pk and request.POST.get("next", "").startswith("/")
+        else "notifications:index"
+    )
 
 
 class PreferenceForm(forms.ModelForm):

@@ -24,8 +24,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from .models import Membership, Notification, NotificationPreference, ReminderOffset
-from .roles import AgencyRole, UnitRole, group_name
 from .rocdate import format_roc, today_taipei
+from .roles import AgencyRole, UnitRole, group_name
 
 Level = ReminderOffset.Level
 
@@ -90,7 +90,8 @@ def _people_by_unit(unit_ids, today):
 
 def _directors():
     return list(
-        get_user_model().objects.filter(is_active=True, groups__name=group_name(AgencyRole.DIRECTOR))
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=group_name(AgencyRole.DIRECTOR))
         .values_list("pk", flat=True)
     )
 
@@ -143,7 +144,8 @@ def _message(item, today, escalated):
 def _preferences(user_ids):
     """{user id: (reminders, digest, email)}; people without a row take the defaults."""
     rows = NotificationPreference.objects.filter(person_id__in=user_ids).values_list(
-        "person_id", "reminders", "digest", "email")
+        "person_id", "reminders", "digest", "email"
+    )
     return {pk: (reminders, digest, email) for pk, reminders, digest, email in rows}
 
 
@@ -175,13 +177,18 @@ def plan_reminders(today=None):
         if not escalated and not wants_reminders:
             continue
         subject, body = _message(item, today, escalated)
-        notifications.append(Notification(
-            recipient_id=user_id,
-            kind=Notification.Kind.ESCALATION if escalated else Notification.Kind.REMINDER,
-            key=f"{item.key}:due{item.due_date.isoformat()}:{days:+d}",
-            subject=subject, body=body, url=item.url, due_date=item.due_date,
-            email_wanted=escalated or wants_email,
-        ))
+        notifications.append(
+            Notification(
+                recipient_id=user_id,
+                kind=Notification.Kind.ESCALATION if escalated else Notification.Kind.REMINDER,
+                key=f"{item.key}:due{item.due_date.isoformat()}:{days:+d}",
+                subject=subject,
+                body=body,
+                url=item.url,
+                due_date=item.due_date,
+                email_wanted=escalated or wants_email,
+            )
+        )
     # Those already written (an earlier run today) are skipped by the unique key.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
     return len(notifications)
@@ -200,24 +207,27 @@ def deliver_emails(limit=None, max_attempts=None):
     left with its error for the administrator. Returns the number sent.
     """
     max_attempts = max_attempts or settings.NOTIFICATION_MAX_EMAIL_ATTEMPTS
-    outbox = (
-        Notification.objects.filter(emailed_at__isnull=True, email_wanted=True,
-                                    email_attempts__lt=max_attempts)
-        .exclude(recipient__email="")
-    )
+    outbox = Notification.objects.filter(
+        emailed_at__isnull=True, email_wanted=True, email_attempts__lt=max_attempts
+    ).exclude(recipient__email="")
     sent, failed = 0, []
     connection = get_connection()
     skipped = set()
     while limit is None or sent < limit:
         with transaction.atomic():
             notification = (
-                outbox.exclude(pk__in=skipped).select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient").order_by("pk").first()
+                outbox.exclude(pk__in=skipped)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .order_by("pk")
+                .first()
             )
             if notification is None:
                 break
             message = EmailMessage(
-                notification.subject, notification.body, to=[notification.recipient.email],
+                notification.subject,
+                notification.body,
+                to=[notification.recipient.email],
                 # Unique per e-mail: what it is about, and to whom.
                 headers={"X-Governance-Notification": f"{notification.key}@{notification.recipient_id}"},
                 connection=connection,
@@ -249,9 +259,12 @@ def send_weekly_digest(today=None):
     today = today or today_taipei()
     year, week, _day = today.isocalendar()
     counts = dict(
-        Task.objects.filter(status__in=[STATUS.ASSIGNED, STATUS.STARTED], owner__isnull=False,
-                            owner__is_active=True)
-        .values_list("owner_id").annotate(n=Count("pk")).values_list("owner_id", "n")
+        Task.objects.filter(
+            status__in=[STATUS.ASSIGNED, STATUS.STARTED], owner__isnull=False, owner__is_active=True
+        )
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "n")
     )
     preferences = _preferences(counts.keys())
     notifications = []
@@ -262,14 +275,26 @@ def send_weekly_digest(today=None):
         if not wants_digest:
             continue
         with translation.override("zh-hant"):
-            context = {"count": n, "link": link, "week": f"{year}-W{week:02d}",
-                       "today": format_roc(today), "agency_name": settings.AGENCY_NAME}
+            context = {
+                "count": n,
+                "link": link,
+                "week": f"{year}-W{week:02d}",
+                "today": format_roc(today),
+                "agency_name": settings.AGENCY_NAME,
+            }
             subject = render_to_string("governance/email/digest_subject.txt", context).strip()
             body = render_to_string("governance/email/digest.txt", context)
-        notifications.append(Notification(
-            recipient_id=user_id, kind=Notification.Kind.DIGEST, key=f"digest:{year}-W{week:02d}",
-            subject=subject, body=body, url=inbox_url, email_wanted=wants_email,
-        ))
+        notifications.append(
+            Notification(
+                recipient_id=user_id,
+                kind=Notification.Kind.DIGEST,
+                key=f"digest:{year}-W{week:02d}",
+                subject=subject,
+                body=body,
+                url=inbox_url,
+                email_wanted=wants_email,
+            )
+        )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
     return len(notifications)
 
@@ -277,12 +302,21 @@ def send_weekly_digest(today=None):
 def _event_notices(news, preferences, due_date=None):
     """The notices of one CaseNews, one per recipient; e-mailed to those who take e-mail."""
     with translation.override("zh-hant"):
-        body = render_to_string("governance/email/event.txt", {
-            "text": news.text, "link": _absolute(news.url), "agency_name": settings.AGENCY_NAME})
+        body = render_to_string(
+            "governance/email/event.txt",
+            {"text": news.text, "link": _absolute(news.url), "agency_name": settings.AGENCY_NAME},
+        )
     return [
-        Notification(recipient_id=pk, kind=Notification.Kind.EVENT, key=news.key, subject=news.subject[:300],
-                     body=body, url=news.url, due_date=due_date,
-                     email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2])
+        Notification(
+            recipient_id=pk,
+            kind=Notification.Kind.EVENT,
+            key=news.key,
+            subject=news.subject[:300],
+            body=body,
+            url=news.url,
+            due_date=due_date,
+            email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2],
+        )
         for pk in news.recipient_ids
     ]
 
@@ -329,12 +363,17 @@ def notify_assigned_tasks(now=None):
     since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
     tasks = list(
         Task.objects.filter(
-            flow_task_type="HUMAN", status=STATUS.ASSIGNED, created__gte=since,
-            owner__isnull=False, owner__is_active=True,
+            flow_task_type="HUMAN",
+            status=STATUS.ASSIGNED,
+            created__gte=since,
+            owner__isnull=False,
+            owner__is_active=True,
             # A claim stamps `assigned` (governance.workflow._claim); viewflow's own assignment
             # does not. So this leaves out what people took from a queue themselves.
             assigned__isnull=True,
-        ).select_related("process").order_by("created", "pk")
+        )
+        .select_related("process")
+        .order_by("created", "pk")
     )
     if not tasks:
         return 0
@@ -344,12 +383,15 @@ def notify_assigned_tasks(now=None):
         case = f"{row.case_number} {row.case_title}".strip()
         due = f"，期限 {format_roc(row.due)}" if row.due else ""
         news = CaseNews(
-            key=f"task:{row.task.pk}:assigned", recipient_ids=(row.task.owner_id,),
+            key=f"task:{row.task.pk}:assigned",
+            recipient_ids=(row.task.owner_id,),
             subject=f"【新任務】{row.task_title}：{case}",
-            text=f"{row.flow_title}「{case}」的「{row.task_title}」已指派給您{due}。", url=row.url,
+            text=f"{row.flow_title}「{case}」的「{row.task_title}」已指派給您{due}。",
+            url=row.url,
         )
-        notices += _event_notices(news, preferences,
-                                  due_date=row.due if isinstance(row.due, datetime.date) else None)
+        notices += _event_notices(
+            news, preferences, due_date=row.due if isinstance(row.due, datetime.date) else None
+        )
     Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
     return len(tasks)
 
@@ -358,7 +400,9 @@ def settle(key_prefix):
     """Mark read, for everyone, the notices about something now handled (keys starting with
     `key_prefix`): a report confirmed leaves no head with a 【待確認】 to clear by hand."""
     return Notification.objects.filter(
-        kind=Notification.Kind.EVENT, read_at__isnull=True, key__startswith=key_prefix,
+        kind=Notification.Kind.EVENT,
+        read_at__isnull=True,
+        key__startswith=key_prefix,
     ).update(read_at=timezone.now())
 
 
@@ -367,11 +411,15 @@ def settle_done_task_notices():
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
-    unread = list(Notification.objects.filter(
-        kind=Notification.Kind.EVENT, key__startswith="task:", read_at__isnull=True).values_list("pk", "key"))
+    unread = list(
+        Notification.objects.filter(
+            kind=Notification.Kind.EVENT, key__startswith="task:", read_at__isnull=True
+        ).values_list("pk", "key")
+    )
     task_of = {pk: int(key.split(":")[1]) for pk, key in unread}
-    still_open = set(Task.objects.filter(pk__in=set(task_of.values()), status=STATUS.ASSIGNED)
-                     .values_list("pk", flat=True))
+    still_open = set(
+        Task.objects.filter(pk__in=set(task_of.values()), status=STATUS.ASSIGNED).values_list("pk", flat=True)
+    )
     done = [pk for pk, task_id in task_of.items() if task_id not in still_open]
     return Notification.objects.filter(pk__in=done).update(read_at=timezone.now())
 
@@ -390,7 +438,8 @@ def set_preferences(*, actor, reminders, digest, email):
     if not actor.is_authenticated:
         raise PermissionDenied
     preference, _created = NotificationPreference.objects.update_or_create(
-        person=actor, defaults={"reminders": reminders, "digest": digest, "email": email})
+        person=actor, defaults={"reminders": reminders, "digest": digest, "email": email}
+    )
     return preference
 
 
@@ -414,5 +463,4 @@ def preference_of(user):
 
 def undelivered():
     """Notifications whose e-mail gave up: for the administrator."""
-    return Notification.objects.filter(
-        Q(emailed_at__isnull=True) & Q(email_wanted=True) & ~Q(email_error=""))
+    return Notification.objects.filter(Q(emailed_at__isnull=True) & Q(email_wanted=True) & ~Q(email_error=""))

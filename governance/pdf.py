@@ -99,7 +99,7 @@ class SafeURLFetcher(URLFetcher):
         raise RefusedURL("只提供本系統的靜態檔案與小型內嵌圖片")
 
     def _data_image(self, url):
-        header, comma, payload = url[len("data:"):].partition(",")
+        header, comma, payload = url[len("data:") :].partition(",")
         if not comma:
             raise RefusedURL("data: URL 格式不正確")
         params = [p.strip().lower() for p in header.split(";")]
@@ -124,7 +124,7 @@ class SafeURLFetcher(URLFetcher):
         path = unquote(path)
         if not path.startswith(prefix):
             raise RefusedURL("路徑不在靜態檔案之內")
-        name = path[len(prefix):]
+        name = path[len(prefix) :]
         segments = name.split("/")
         if (
             not name

@@ -36,7 +36,8 @@ def parse_year(value, today=None):
         raise YearError(_("請輸入年度（民國年如 114，或西元年如 2025）。"))
     if not (text.isascii() and text.isdigit()):
         raise YearError(
-            _("年度「%(value)s」無法辨識：請輸入民國年（如 114）或西元年（如 2025）。") % {"value": str(value)[:20]}
+            _("年度「%(value)s」無法辨識：請輸入民國年（如 114）或西元年（如 2025）。")
+            % {"value": str(value)[:20]}
         )
     year = int(text)
     last_roc, last_ad = year_bounds(today)
@@ -87,7 +88,6 @@ class PeriodForm(forms.Form):
     year = YearField(label=gettext_lazy("年度"), required=False)
     start = ROCDateField(label=gettext_lazy("起日"), required=False)
     end = ROCDateField(label=gettext_lazy("迄日"), required=False)
-
 
     def clean(self):
         data = super().clean()

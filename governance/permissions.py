@@ -132,9 +132,9 @@ def units_where(user, capability):
 def agency_roles_of(user):
     prefix = group_name("")
     return [
-        AgencyRole(name[len(prefix):])
+        AgencyRole(name[len(prefix) :])
         for name in user.groups.filter(name__startswith=prefix).values_list("name", flat=True)
-        if name[len(prefix):] in AgencyRole.values
+        if name[len(prefix) :] in AgencyRole.values
     ]
 
 
@@ -142,9 +142,7 @@ def _capability_permissions():
     unit_type = ContentType.objects.get_for_model(Unit)
     return {
         p.codename: p
-        for p in Permission.objects.filter(
-            content_type=unit_type, codename__in=Capability.values
-        )
+        for p in Permission.objects.filter(content_type=unit_type, codename__in=Capability.values)
     }
 
 
@@ -172,9 +170,7 @@ def sync_unit_permissions(user, day=None):
     day = day or timezone.localdate()
     permissions = _capability_permissions()
     wanted = set()
-    for unit_id, role in Membership.objects.active_on(day).filter(user=user).values_list(
-        "unit_id", "role"
-    ):
+    for unit_id, role in Membership.objects.active_on(day).filter(user=user).values_list("unit_id", "role"):
         for capability in UNIT_ROLE_CAPABILITIES[role]:
             wanted.add((permissions[capability.value].pk, str(unit_id)))
     unit_type = ContentType.objects.get_for_model(Unit)

@@ -17,16 +17,12 @@ ROC_OFFSET = 1911
 FIRST_AD_YEAR = ROC_OFFSET + 1
 TAIPEI = ZoneInfo("Asia/Taipei")
 
-ACCEPTED_FORMATS_HINT = (
-    "請輸入民國日期（如 114/3/8、114年3月8日、1140308）或西元日期（如 2025-03-08）。"
-)
+ACCEPTED_FORMATS_HINT = "請輸入民國日期（如 114/3/8、114年3月8日、1140308）或西元日期（如 2025-03-08）。"
 
 # Echoed user input is cut short so a pasted paragraph cannot flood the message.
 _ECHO_LIMIT = 30
 
-_SEPARATED = re.compile(
-    r"(?P<y>\d{1,4})(?P<sep>[/\-.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})", re.ASCII
-)
+_SEPARATED = re.compile(r"(?P<y>\d{1,4})(?P<sep>[/\-.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})", re.ASCII)
 _CHINESE = re.compile(r"(?P<y>\d{1,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日號]?", re.ASCII)
 _ERA_PREFIX = re.compile(r"^(民國|民国)")
 
@@ -129,9 +125,7 @@ def _ad_year(year_digits: str, original: str) -> int:
     year = int(year_digits)
     if _is_ad(year_digits):
         if year < FIRST_AD_YEAR:
-            raise ROCDateError(
-                f"日期「{_echo(original)}」有誤：西元年份須為 1912 年（民國元年）以後。"
-            )
+            raise ROCDateError(f"日期「{_echo(original)}」有誤：西元年份須為 1912 年（民國元年）以後。")
         return year
     if year < 1:
         raise ROCDateError(f"日期「{_echo(original)}」有誤：民國年份須大於 0。")
@@ -153,14 +147,11 @@ def parse_date(text) -> datetime.date:
     # The year as the user wrote it; an AD year says so ("2026年" alone reads as ROC here).
     shown_year = f"西元{year}" if _is_ad(year_digits) else year - ROC_OFFSET
     if not 1 <= month <= 12:
-        raise ROCDateError(
-            f"日期「{_echo(text)}」有誤：月份須介於 1 到 12，輸入的是 {month} 月。"
-        )
+        raise ROCDateError(f"日期「{_echo(text)}」有誤：月份須介於 1 到 12，輸入的是 {month} 月。")
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         raise ROCDateError(
-            f"日期「{_echo(text)}」有誤：{shown_year}年{month}月沒有{day}日"
-            f"（該月只有 {last_day} 天）。"
+            f"日期「{_echo(text)}」有誤：{shown_year}年{month}月沒有{day}日（該月只有 {last_day} 天）。"
         )
     return datetime.date(year, month, day)
 

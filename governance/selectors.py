@@ -51,6 +51,8 @@ def sole_person(unit_id, role, day=None):
     holders = list(
         Membership.objects.active_on(day or timezone.localdate())
         .filter(unit_id=unit_id, role=UnitRole(role))
-        .order_by().values_list("user_id", flat=True).distinct()[:2]
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()[:2]
     )
     return User(pk=holders[0]) if len(holders) == 1 else None

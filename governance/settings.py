@@ -135,7 +135,9 @@ AUTHENTICATION_BACKENDS = [
 # unlock earlier: `manage.py axes_reset_username LOGIN`). By pair, so a stranger cannot
 # lock a colleague out from elsewhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(
+    minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -184,9 +186,7 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = os.environ.get(
-        "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-    )
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "governance@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -295,8 +295,11 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         # Requests: one line each (not also through Django's own console handler), refused
         # ones without a traceback; server errors keep theirs.
-        "django.request": {"filters": ["refusals_without_traceback"], "handlers": ["console"],
-                           "propagate": False},
+        "django.request": {
+            "filters": ["refusals_without_traceback"],
+            "handlers": ["console"],
+            "propagate": False,
+        },
     },
 }
 
@@ -361,8 +364,21 @@ TEXT_MAX_CHARS = int(os.environ.get("TEXT_MAX_CHARS", "10000"))
 # Proposal attachments: size limit and accepted file types (by extension).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 ATTACHMENT_EXTENSIONS = [
-    "pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
-    "txt", "csv", "jpg", "jpeg", "png",
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "xls",
+    "xlsx",
+    "ods",
+    "ppt",
+    "pptx",
+    "odp",
+    "txt",
+    "csv",
+    "jpg",
+    "jpeg",
+    "png",
 ]
 # Earlier proposals at or above this similarity are shown to the first reviewer.
 PROPOSAL_SIMILARITY_THRESHOLD = float(os.environ.get("PROPOSAL_SIMILARITY_THRESHOLD", "0.3"))

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.urls import path
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application, Site
 from django.views.generic import RedirectView
+from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import FlowViewset, NestedFlowsApp, WorkflowAppViewset
 
 from . import notification_views, views

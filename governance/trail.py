@@ -6,8 +6,8 @@ state change and its event are stored together or not at all.
 
 import hashlib
 import json
-from datetime import timezone as dt_timezone
 from dataclasses import dataclass
+from datetime import timezone as dt_timezone
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -51,9 +51,7 @@ def _canonical(data):
 
 def event_content(event):
     """The canonical text of a scheme-1 event's hash: its content and previous_hash."""
-    return _canonical(
-        {**_body(event), "sequence": event.sequence, "previous_hash": event.previous_hash}
-    )
+    return _canonical({**_body(event), "sequence": event.sequence, "previous_hash": event.previous_hash})
 
 
 def body_hash(event):
@@ -77,7 +75,9 @@ def compute_hash(event):
 # One statement per event on PostgreSQL: create or advance the case's head (its row lock
 # orders two writers; SET reads the row's values before the update) and insert the event
 # from what it returns.
-_NEXT_HASH = "encode(sha256(convert_to({previous} || ':' || ({sequence})::text || ':' || %(body)s, 'UTF8')), 'hex')"
+_NEXT_HASH = (
+    "encode(sha256(convert_to({previous} || ':' || ({sequence})::text || ':' || %(body)s, 'UTF8')), 'hex')"
+)
 _APPEND_SQL = """
 WITH head AS (
     INSERT INTO governance_trailhead AS h (case_kind, case_ref, last_sequence, previous_hash, last_hash)
@@ -154,27 +154,30 @@ def _create_head(case_kind, case_ref):
 def _append_in_sql(event):
     """Append on PostgreSQL."""
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND_SQL, {
-            **_body(event),
-            "occurred_at": event.occurred_at,
-            "attachments": json.dumps(event.attachments, ensure_ascii=False),
-            "genesis": GENESIS_HASH,
-            "body": body_hash(event),
-        })
+        cursor.execute(
+            _APPEND_SQL,
+            {
+                **_body(event),
+                "occurred_at": event.occurred_at,
+                "attachments": json.dumps(event.attachments, ensure_ascii=False),
+                "genesis": GENESIS_HASH,
+                "body": body_hash(event),
+            },
+        )
         event.pk, event.sequence, event.previous_hash, event.content_hash = cursor.fetchone()
     event._state.adding, event._state.db = False, connection.alias
 
 
 def _append_in_python(event):
     """Append elsewhere (SQLite): lock the head, insert, move the head."""
-    head = TrailHead.objects.select_for_update().filter(
-        case_kind=event.case_kind, case_ref=event.case_ref
-    ).first()
+    head = (
+        TrailHead.objects.select_for_update()
+        .filter(case_kind=event.case_kind, case_ref=event.case_ref)
+        .first()
+    )
     if head is None:
         _create_head(event.case_kind, event.case_ref)
-        head = TrailHead.objects.select_for_update().get(
-            case_kind=event.case_kind, case_ref=event.case_ref
-        )
+        head = TrailHead.objects.select_for_update().get(case_kind=event.case_kind, case_ref=event.case_ref)
     event.sequence = head.last_sequence + 1
     event.previous_hash = head.last_hash
     event.content_hash = compute_hash(event)
@@ -196,16 +199,11 @@ class ChainCheck:
     def describe(self):
         if self.ok:
             return f"{self.case_kind}:{self.case_ref} 共 {self.events} 筆事件，驗證無誤"
-        return (
-            f"{self.case_kind}:{self.case_ref} 第 {self.broken_sequence} 筆事件"
-            f"遭竄改或缺漏：{self.reason}"
-        )
+        return f"{self.case_kind}:{self.case_ref} 第 {self.broken_sequence} 筆事件遭竄改或缺漏：{self.reason}"
 
 
 def verify_case(case_kind, case_ref):
-    events = TrailEvent.objects.filter(case_kind=case_kind, case_ref=case_ref).order_by(
-        "sequence"
-    )
+    events = TrailEvent.objects.filter(case_kind=case_kind, case_ref=case_ref).order_by("sequence")
     head = TrailHead.objects.filter(case_kind=case_kind, case_ref=case_ref).first()
     return _check_chain(case_kind, case_ref, events.iterator(), head)
 
@@ -221,13 +219,9 @@ def _check_chain(case_kind, case_ref, events, head):
                 case_kind, case_ref, count, False, expected_sequence, "事件序號不連續（有事件被刪除）"
             )
         if event.previous_hash != expected_previous:
-            return ChainCheck(
-                case_kind, case_ref, count, False, event.sequence, "與前一事件的雜湊不符"
-            )
+            return ChainCheck(case_kind, case_ref, count, False, event.sequence, "與前一事件的雜湊不符")
         if compute_hash(event) != event.content_hash:
-            return ChainCheck(
-                case_kind, case_ref, count, False, event.sequence, "事件內容與其雜湊不符"
-            )
+            return ChainCheck(case_kind, case_ref, count, False, event.sequence, "事件內容與其雜湊不符")
         expected_previous = event.content_hash
         expected_sequence += 1
     if head is None:
@@ -251,14 +245,10 @@ def verify_all():
 
     Reads events in one ordered pass, so memory stays flat however long the trail.
     """
-    heads = {
-        (h.case_kind, h.case_ref): h for h in TrailHead.objects.all().iterator()
-    }
+    heads = {(h.case_kind, h.case_ref): h for h in TrailHead.objects.all().iterator()}
     seen = set()
     current_key, current_events = None, []
-    for event in TrailEvent.objects.order_by("case_kind", "case_ref", "sequence").iterator(
-        chunk_size=2000
-    ):
+    for event in TrailEvent.objects.order_by("case_kind", "case_ref", "sequence").iterator(chunk_size=2000):
         key = (event.case_kind, event.case_ref)
         if key != current_key:
             if current_key is not None:
@@ -277,6 +267,4 @@ def verify_all():
 
 def case_events(case_kind, case_ref):
     """The case's events in order, for history pages and PDF trails."""
-    return list(
-        TrailEvent.objects.filter(case_kind=case_kind, case_ref=case_ref).order_by("sequence")
-    )
+    return list(TrailEvent.objects.filter(case_kind=case_kind, case_ref=case_ref).order_by("sequence"))

@@ -3,15 +3,11 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-
 from . import inbox as inbox_selectors
-from .permissions import can, can_anywhere
-from .roles import UNIT_SCOPED, Capability
-from .selectors import person_profile
 
 
 def _task_list(request, page_function, template_title, empty_text, list_name):

@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import GroupMeeting
-from plan.models import PlanPractice, PracticeReport
 from governance.documents import Document
 from governance.permissions import can
 from governance.rocdate import ROC_OFFSET, format_roc, format_roc_short, today_taipei
 from governance.roles import Capability
+from plan.models import PlanPractice, PracticeReport
+
+from .models import GroupMeeting
 
 SELF_ASSESSMENT = "self_assessment"
 EXECUTION_REPORT = "execution_report"
@@ -55,8 +56,9 @@ class TooEarly(ValidationError):
 def _latest_confirmed(version):
     """{(practice key, unit id): latest confirmed report} over every version of the plan."""
     reports = (
-        PracticeReport.objects.filter(state=PracticeReport.State.CONFIRMED,
-                                      practice__item__area__version__plan_id=version.plan_id)
+        PracticeReport.objects.filter(
+            state=PracticeReport.State.CONFIRMED, practice__item__area__version__plan_id=version.plan_id
+        )
         .order_by("period", "confirmed_at", "pk")
         .values("practice__key", "unit_id", "period", "status", "text", "confirmed_at")
     )
@@ -69,7 +71,9 @@ def _latest_confirmed(version):
 def _meetings(year, today):
     meetings = list(
         GroupMeeting.objects.filter(roc_year=year, state=GroupMeeting.State.HELD)
-        .select_related("chair").prefetch_related("decisions__action_unit").order_by("number")
+        .select_related("chair")
+        .prefetch_related("decisions__action_unit")
+        .order_by("number")
     )
     rows = []
     for meeting in meetings:
@@ -78,19 +82,25 @@ def _meetings(year, today):
             if decision.action_unit_id is None:
                 action = ""
             elif decision.action_done_at is not None:
-                action = f"{decision.action_unit.name}，期限 {format_roc_short(decision.action_due)}，" \
-                         f"{format_roc_short(decision.action_done_at)} 辦結：{decision.action_done_note}"
+                action = (
+                    f"{decision.action_unit.name}，期限 {format_roc_short(decision.action_due)}，"
+                    f"{format_roc_short(decision.action_done_at)} 辦結：{decision.action_done_note}"
+                )
             else:
                 late = "（逾期）" if decision.action_due < today else ""
-                action = f"{decision.action_unit.name}，期限 {format_roc_short(decision.action_due)}，追蹤中{late}"
+                action = (
+                    f"{decision.action_unit.name}，期限 {format_roc_short(decision.action_due)}，追蹤中{late}"
+                )
             decisions.append({"text": decision.text, "action": action})
-        rows.append({
-            "label": f"第 {meeting.number} 次會議",
-            "date": format_roc(meeting.scheduled_for),
-            "location": meeting.location,
-            "chair": meeting.chair.get_full_name() if meeting.chair else "",
-            "decisions": decisions,
-        })
+        rows.append(
+            {
+                "label": f"第 {meeting.number} 次會議",
+                "date": format_roc(meeting.scheduled_for),
+                "location": meeting.location,
+                "chair": meeting.chair.get_full_name() if meeting.chair else "",
+                "decisions": decisions,
+            }
+        )
     return rows
 
 
@@ -104,7 +114,9 @@ def plan_document_data(version, today=None):
         PlanPractice.objects.filter(item__area__version=version)
         .select_related("item__area")
         .prefetch_related("deadlines", "units")
-        .order_by("item__area__sort_order", "item__area__pk", "item__sort_order", "item__pk", "sort_order", "pk")
+        .order_by(
+            "item__area__sort_order", "item__area__pk", "item__sort_order", "item__pk", "sort_order", "pk"
+        )
     )
     areas, counts = [], {}
     for practice in practices:
@@ -113,8 +125,15 @@ def plan_document_data(version, today=None):
             areas.append({"pk": area.pk, "number": area.number, "title": area.title, "items": []})
         items = areas[-1]["items"]
         if not items or items[-1]["pk"] != item.pk:
-            items.append({"pk": item.pk, "dimension": item.dimension, "number": item.number,
-                          "title": item.title, "practices": []})
+            items.append(
+                {
+                    "pk": item.pk,
+                    "dimension": item.dimension,
+                    "number": item.number,
+                    "title": item.title,
+                    "practices": [],
+                }
+            )
         units = sorted(practice.units.all(), key=lambda u: (u.sort_order, u.code))
         reports = []
         for unit in units:
@@ -122,29 +141,38 @@ def plan_document_data(version, today=None):
             status = report["status"] if report else NOT_REPORTED
             counts.setdefault(unit.pk, {"unit": unit, "counts": {}})["counts"].setdefault(status, 0)
             counts[unit.pk]["counts"][status] += 1
-            reports.append({
-                "unit": unit.name,
-                "period": report["period"] if report else "",
-                "status": str(status_labels[status]) if report else "尚無已確認季報",
-                "status_code": status,
-                "text": report["text"] if report else "",
-                "confirmed_on": format_roc_short(report["confirmed_at"]) if report and report["confirmed_at"] else "",
-            })
-        items[-1]["practices"].append({
-            "number": practice.number,
-            "assigned": bool(units),
-            "text": practice.text,
-            "units": "、".join(u.name for u in units) or practice.unit_text,
-            "deadlines": "、".join(format_roc_short(d.due_date) for d in practice.deadlines.all())
-                         or practice.deadline_text,
-            "deadline_text": practice.deadline_text,
-            "reports": reports,
-        })
+            reports.append(
+                {
+                    "unit": unit.name,
+                    "period": report["period"] if report else "",
+                    "status": str(status_labels[status]) if report else "尚無已確認季報",
+                    "status_code": status,
+                    "text": report["text"] if report else "",
+                    "confirmed_on": format_roc_short(report["confirmed_at"])
+                    if report and report["confirmed_at"]
+                    else "",
+                }
+            )
+        items[-1]["practices"].append(
+            {
+                "number": practice.number,
+                "assigned": bool(units),
+                "text": practice.text,
+                "units": "、".join(u.name for u in units) or practice.unit_text,
+                "deadlines": "、".join(format_roc_short(d.due_date) for d in practice.deadlines.all())
+                or practice.deadline_text,
+                "deadline_text": practice.deadline_text,
+                "reports": reports,
+            }
+        )
     columns = [*Status.values, NOT_REPORTED]
     column_labels = [*(str(label) for label in Status.labels), "未填報"]
     unit_rows = [
-        {"name": row["unit"].name, "cells": [row["counts"].get(c, 0) for c in columns],
-         "total": sum(row["counts"].values())}
+        {
+            "name": row["unit"].name,
+            "cells": [row["counts"].get(c, 0) for c in columns],
+            "total": sum(row["counts"].values()),
+        }
         for row in sorted(counts.values(), key=lambda r: (r["unit"].sort_order, r["unit"].code))
     ]
     totals = [sum(row["cells"][i] for row in unit_rows) for i in range(len(columns))]
@@ -190,8 +218,8 @@ def plan_document_pdf(kind, version, *, today=None, now=None, fetcher=None):
         "agency_name": settings.AGENCY_NAME,
         "title": title,
         "kind_title": TITLES[kind],
-        "version_text": f"第 {version.number} 版" + (f"（{format_roc(version.approved_on)}通過）"
-                                                     if version.approved_on else ""),
+        "version_text": f"第 {version.number} 版"
+        + (f"（{format_roc(version.approved_on)}通過）" if version.approved_on else ""),
         "today_display": format_roc(today),
         "period_display": f"{format_roc(year_start)}至{format_roc(min(today, year_start.replace(month=12, day=31)))}",
         "generated_at": roc_timestamp(now or timezone.now()),
@@ -211,4 +239,3 @@ def current_versions():
     for version in PlanVersion.objects.select_related("plan").order_by("plan__roc_year", "number"):
         current[version.plan_id] = version
     return sorted(current.values(), key=lambda v: -v.plan.roc_year)
-

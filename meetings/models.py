@@ -18,10 +18,17 @@ class GroupMeeting(models.Model):
     number = models.PositiveSmallIntegerField(_("次別"))  # 第 N 次
     scheduled_for = models.DateTimeField(_("開會時間"))
     location = models.CharField(_("地點"), max_length=200, blank=True)
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("主席"))
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="group_meetings",
-                                       verbose_name=_("出席人員"))
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("主席"),
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="group_meetings", verbose_name=_("出席人員")
+    )
     state = models.CharField(_("狀態"), max_length=20, choices=State.choices, default=State.SCHEDULED)
     minutes = models.TextField(_("會議紀錄"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -32,7 +39,9 @@ class GroupMeeting(models.Model):
         ordering = ["-scheduled_for", "-pk"]
         verbose_name = _("執行小組會議")
         verbose_name_plural = _("執行小組會議")
-        constraints = [models.UniqueConstraint(fields=["roc_year", "number"], name="group_meeting_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["roc_year", "number"], name="group_meeting_number_once")
+        ]
 
 
 class AgendaItem(models.Model):
@@ -61,11 +70,18 @@ class MeetingDecision(models.Model):
     """A decision (決議); with a unit and a due date it opens a follow-up action (追蹤事項)."""
 
     meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="decisions")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
     text = models.TextField(_("決議"))
-    action_unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="meeting_actions", verbose_name=_("追蹤單位"))
+    action_unit = models.ForeignKey(
+        "governance.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_actions",
+        verbose_name=_("追蹤單位"),
+    )
     action_due = models.DateField(_("追蹤期限"), null=True, blank=True)
     action_done_at = models.DateTimeField(_("辦結時間"), null=True, blank=True)
     action_done_note = models.TextField(_("辦理情形"), blank=True)

@@ -22,14 +22,21 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import AgendaItem, GroupMeeting, MeetingDecision
 from governance.models import Unit
 from governance.permissions import can, require, units_where
-from governance.rocdate import TAIPEI, format_roc, format_roc_datetime, format_roc_short, quarter_label
+from governance.rocdate import (
+    TAIPEI,
+    format_roc,
+    format_roc_datetime,
+    format_roc_short,
+    quarter_label,
+    today_taipei,
+)
 from governance.rocdate import roc_year as roc_year_of
-from governance.rocdate import today_taipei
 from governance.roles import Capability
 from governance.trail import case_events, record_event
+
+from .models import AgendaItem, GroupMeeting, MeetingDecision
 
 CASE_KIND = "meeting"
 State = GroupMeeting.State
@@ -131,11 +138,14 @@ def schedule_meeting(*, actor, scheduled_for, location, chair):
         raise ValidationError(_("地點不可超過 200 字。"))
     if chair is not None and not chair.is_active:
         raise ValidationError(_("主席須為在職人員。"))
-    same_time = GroupMeeting.objects.filter(scheduled_for=scheduled_for).exclude(state=State.CANCELLED).first()
+    same_time = (
+        GroupMeeting.objects.filter(scheduled_for=scheduled_for).exclude(state=State.CANCELLED).first()
+    )
     if same_time is not None:
         raise ValidationError(
             _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
-            % {"time": format_roc_datetime(scheduled_for), "meeting": meeting_label(same_time)})
+            % {"time": format_roc_datetime(scheduled_for), "meeting": meeting_label(same_time)}
+        )
     year = roc_year_of(scheduled_for)
     # Two people scheduling at once may pick the same number: the unique key refuses the
     # second, which takes the next number.
@@ -144,17 +154,26 @@ def schedule_meeting(*, actor, scheduled_for, location, chair):
             with transaction.atomic():
                 number = (GroupMeeting.objects.filter(roc_year=year).aggregate(n=Max("number"))["n"] or 0) + 1
                 meeting = GroupMeeting.objects.create(
-                    roc_year=year, number=number, scheduled_for=scheduled_for, location=location,
-                    chair=chair, created_by=actor,
+                    roc_year=year,
+                    number=number,
+                    scheduled_for=scheduled_for,
+                    location=location,
+                    chair=chair,
+                    created_by=actor,
                 )
                 details = [format_roc_datetime(scheduled_for)]
                 if location:
                     details.append(f"地點：{location}")
                 if chair is not None:
                     details.append(f"主席：{chair.get_full_name()}")
-                record_event(case_kind=CASE_KIND, case_ref=str(meeting.pk), actor=actor,
-                             action=f"排定 {meeting_label(meeting)}", to_state=State.SCHEDULED,
-                             comment="；".join(details))
+                record_event(
+                    case_kind=CASE_KIND,
+                    case_ref=str(meeting.pk),
+                    actor=actor,
+                    action=f"排定 {meeting_label(meeting)}",
+                    to_state=State.SCHEDULED,
+                    comment="；".join(details),
+                )
                 return meeting
         except IntegrityError:
             if attempt == 4:
@@ -184,18 +203,32 @@ def set_agenda(*, actor, meeting, items):
         if locked.state != State.SCHEDULED:
             raise ValidationError(_("只有尚未召開的會議可以修改議程。"))
         locked.agenda.all().delete()
-        AgendaItem.objects.bulk_create([
-            AgendaItem(meeting=locked, kind=item.kind, ref_id=item.ref_id, reference=item.reference.strip(),
-                       title=item.title.strip(), reason=item.reason, sort_order=order)
-            for order, item in enumerate(items, start=1)
-        ])
+        AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(
+                    meeting=locked,
+                    kind=item.kind,
+                    ref_id=item.ref_id,
+                    reference=item.reference.strip(),
+                    title=item.title.strip(),
+                    reason=item.reason,
+                    sort_order=order,
+                )
+                for order, item in enumerate(items, start=1)
+            ]
+        )
         lines = [
             f"{order}. {'［' + item.reason + '］' if item.reason else ''}"
             f"{item.reference.strip() + ' ' if item.reference.strip() else ''}{Truncator(item.title.strip()).chars(40)}"
             for order, item in enumerate(items, start=1)
         ]
-        record_event(case_kind=CASE_KIND, case_ref=str(locked.pk), actor=actor, action="排定議程",
-                     comment=f"議程 {len(items)} 項" + ("：\n" + "\n".join(lines) if lines else ""))
+        record_event(
+            case_kind=CASE_KIND,
+            case_ref=str(locked.pk),
+            actor=actor,
+            action="排定議程",
+            comment=f"議程 {len(items)} 項" + ("：\n" + "\n".join(lines) if lines else ""),
+        )
     return locked
 
 
@@ -218,10 +251,13 @@ def record_meeting(*, actor, meeting, attendees, minutes, decisions):
         if not decision.text.strip():
             raise ValidationError(_("第 %(n)s 項決議未填寫內容。") % {"n": number})
         if (decision.action_unit is None) != (decision.action_due is None):
-            raise ValidationError(_("第 %(n)s 項決議：追蹤單位與追蹤期限須同時填寫或同時空白。") % {"n": number})
+            raise ValidationError(
+                _("第 %(n)s 項決議：追蹤單位與追蹤期限須同時填寫或同時空白。") % {"n": number}
+            )
         if decision.action_due is not None and decision.action_due < day:
-            raise ValidationError(_("第 %(n)s 項決議：追蹤期限不可早於開會日期 %(d)s。")
-                                  % {"n": number, "d": format_roc(day)})
+            raise ValidationError(
+                _("第 %(n)s 項決議：追蹤期限不可早於開會日期 %(d)s。") % {"n": number, "d": format_roc(day)}
+            )
         if decision.agenda_item is not None and decision.agenda_item.meeting_id != meeting.pk:
             raise ValidationError(_("第 %(n)s 項決議對應的議程不屬於本次會議。") % {"n": number})
     with transaction.atomic():
@@ -231,21 +267,36 @@ def record_meeting(*, actor, meeting, attendees, minutes, decisions):
         if locked.state != State.SCHEDULED:
             raise ValidationError(_("本次會議已取消，不能登錄會議紀錄。"))
         if meeting_day(locked) > today_taipei():
-            raise ValidationError(_("會議尚未召開（開會日期 %(d)s），召開後才能登錄會議紀錄。")
-                                  % {"d": format_roc(meeting_day(locked))})
+            raise ValidationError(
+                _("會議尚未召開（開會日期 %(d)s），召開後才能登錄會議紀錄。")
+                % {"d": format_roc(meeting_day(locked))}
+            )
         locked.state = State.HELD
         locked.minutes = minutes
         locked.save(update_fields=["state", "minutes"])
         locked.attendees.set(attendees)
-        MeetingDecision.objects.bulk_create([
-            MeetingDecision(meeting=locked, agenda_item=d.agenda_item, text=d.text.strip(),
-                            action_unit=d.action_unit, action_due=d.action_due)
-            for d in decisions
-        ])
+        MeetingDecision.objects.bulk_create(
+            [
+                MeetingDecision(
+                    meeting=locked,
+                    agenda_item=d.agenda_item,
+                    text=d.text.strip(),
+                    action_unit=d.action_unit,
+                    action_due=d.action_due,
+                )
+                for d in decisions
+            ]
+        )
         actions = sum(1 for d in decisions if d.action_unit is not None)
-        record_event(case_kind=CASE_KIND, case_ref=str(locked.pk), actor=actor, action="登錄會議紀錄",
-                     from_state=State.SCHEDULED, to_state=State.HELD,
-                     comment=f"出席 {len(attendees)} 人；決議 {len(decisions)} 項，其中追蹤事項 {actions} 項")
+        record_event(
+            case_kind=CASE_KIND,
+            case_ref=str(locked.pk),
+            actor=actor,
+            action="登錄會議紀錄",
+            from_state=State.SCHEDULED,
+            to_state=State.HELD,
+            comment=f"出席 {len(attendees)} 人；決議 {len(decisions)} 項，其中追蹤事項 {actions} 項",
+        )
     return locked
 
 
@@ -254,21 +305,31 @@ def complete_action(*, actor, decision, note):
     if decision.action_unit_id is None:
         raise ValidationError(_("這項決議沒有追蹤事項。"))
     unit = Unit(pk=decision.action_unit_id)
-    if not (can(actor, Capability.REPORT_UNIT_PROGRESS, unit) or can(actor, Capability.REVIEW_UNIT_CASES, unit)):
+    if not (
+        can(actor, Capability.REPORT_UNIT_PROGRESS, unit) or can(actor, Capability.REVIEW_UNIT_CASES, unit)
+    ):
         raise PermissionDenied(_("只有追蹤單位的連絡窗口或主管可以辦結追蹤事項。"))
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("請填寫辦理情形。"))
     with transaction.atomic():
-        locked = (MeetingDecision.objects.select_for_update(of=("self",))
-                  .select_related("meeting", "action_unit").get(pk=decision.pk))
+        locked = (
+            MeetingDecision.objects.select_for_update(of=("self",))
+            .select_related("meeting", "action_unit")
+            .get(pk=decision.pk)
+        )
         if locked.action_done_at is not None:
             raise ValidationError(_("這項追蹤事項已辦結。"))
         locked.action_done_at = timezone.now()
         locked.action_done_note = note
         locked.save(update_fields=["action_done_at", "action_done_note"])
-        record_event(case_kind=CASE_KIND, case_ref=str(locked.meeting_id), actor=actor, action="追蹤事項辦結",
-                     comment=f"{locked.action_unit.name}：{locked.text[:80]}；辦理情形：{note}")
+        record_event(
+            case_kind=CASE_KIND,
+            case_ref=str(locked.meeting_id),
+            actor=actor,
+            action="追蹤事項辦結",
+            comment=f"{locked.action_unit.name}：{locked.text[:80]}；辦理情形：{note}",
+        )
     return locked
 
 
@@ -301,21 +362,33 @@ class MeetingWarning:
     def message(self):
         months = interval_months()
         if self.last_held is None:
-            first = _("執行小組本年度尚未召開會議，依規定每 %(m)s 個月至少開會一次，第 1 次會議最遲應於 %(d)s 召開。")
+            first = _(
+                "執行小組本年度尚未召開會議，依規定每 %(m)s 個月至少開會一次，第 1 次會議最遲應於 %(d)s 召開。"
+            )
         elif not self.held_this_year:
-            first = _("執行小組本年度尚未召開會議（上次會議為 %(last)s），依規定每 %(m)s 個月至少開會一次，"
-                      "下次會議最遲應於 %(d)s 召開。")
+            first = _(
+                "執行小組本年度尚未召開會議（上次會議為 %(last)s），依規定每 %(m)s 個月至少開會一次，"
+                "下次會議最遲應於 %(d)s 召開。"
+            )
         else:
-            first = _("執行小組上次會議為 %(last)s，依規定每 %(m)s 個月至少開會一次，下次會議最遲應於 %(d)s 召開。")
-        parts = [first % {
-            "m": months, "d": format_roc(self.due_by),
-            "last": format_roc(meeting_day(self.last_held)) if self.last_held else "",
-        }]
+            first = _(
+                "執行小組上次會議為 %(last)s，依規定每 %(m)s 個月至少開會一次，下次會議最遲應於 %(d)s 召開。"
+            )
+        parts = [
+            first
+            % {
+                "m": months,
+                "d": format_roc(self.due_by),
+                "last": format_roc(meeting_day(self.last_held)) if self.last_held else "",
+            }
+        ]
         if self.overdue:
             parts.append(_("已逾期 %(n)s 天。") % {"n": (self.today - self.due_by).days})
         if self.upcoming is not None:
-            parts.append(_("已排定的下次會議（%(d)s）晚於期限，請提前召開。")
-                         % {"d": format_roc(meeting_day(self.upcoming))})
+            parts.append(
+                _("已排定的下次會議（%(d)s）晚於期限，請提前召開。")
+                % {"d": format_roc(meeting_day(self.upcoming))}
+            )
         else:
             parts.append(_("目前尚未排定會議，請儘速排定。"))
         return "".join(parts)
@@ -334,7 +407,8 @@ def next_meeting_warning(today=None):
     due_by = add_months(anchor, interval_months())
     upcoming = (
         GroupMeeting.objects.filter(state=State.SCHEDULED, scheduled_for__gte=_start_of(today))
-        .order_by("scheduled_for", "pk").first()
+        .order_by("scheduled_for", "pk")
+        .first()
     )
     if today <= due_by and upcoming is not None and meeting_day(upcoming) <= due_by:
         return None
@@ -359,7 +433,8 @@ def _current_versions(years):
 
     current = {}
     for plan_id, version_id, _number in (
-        PlanVersion.objects.filter(plan__roc_year__in=years).order_by("plan_id", "number")
+        PlanVersion.objects.filter(plan__roc_year__in=years)
+        .order_by("plan_id", "number")
         .values_list("plan_id", "pk", "number")
     ):
         current[plan_id] = version_id
@@ -379,10 +454,18 @@ def _practice_items(day, horizon):
         return []
     plan_of_version = {v: p for p, v in versions.items()}
     deadlines = list(
-        PlanDeadline.objects.filter(practice__item__area__version_id__in=versions.values(), due_date__lte=horizon)
+        PlanDeadline.objects.filter(
+            practice__item__area__version_id__in=versions.values(), due_date__lte=horizon
+        )
         .order_by("due_date")
-        .values_list("practice_id", "due_date", "practice__key", "practice__number", "practice__text",
-                     "practice__item__area__version_id")
+        .values_list(
+            "practice_id",
+            "due_date",
+            "practice__key",
+            "practice__number",
+            "practice__text",
+            "practice__item__area__version_id",
+        )
     )
     if not deadlines:
         return []
@@ -390,8 +473,8 @@ def _practice_items(day, horizon):
     units = {}
     for practice_id, unit_id, name, _order in (
         PlanPractice.units.through.objects.filter(planpractice_id__in=practice_ids)
-        .order_by("unit__sort_order", "unit__code").values_list("planpractice_id", "unit_id", "unit__name",
-                                                                 "unit__sort_order")
+        .order_by("unit__sort_order", "unit__code")
+        .values_list("planpractice_id", "unit_id", "unit__name", "unit__sort_order")
     ):
         units.setdefault(practice_id, []).append((unit_id, name))
     # Reports follow a practice across versions by its key.
@@ -415,10 +498,16 @@ def _practice_items(day, horizon):
             continue
         seen.add(practice_id)
         names = "、".join(n for u, n in responsible if u not in reported) or "未指定"
-        items.append(AgendaInput(
-            kind=Kind.PRACTICE, ref_id=practice_id, reference=number, reason=_reason(due, day), due_date=due,
-            title=f"{text}（完成期限 {format_roc_short(due)}；尚未確認季報：{names}）",
-        ))
+        items.append(
+            AgendaInput(
+                kind=Kind.PRACTICE,
+                ref_id=practice_id,
+                reference=number,
+                reason=_reason(due, day),
+                due_date=due,
+                title=f"{text}（完成期限 {format_roc_short(due)}；尚未確認季報：{names}）",
+            )
+        )
     return sorted(items, key=_rank)
 
 
@@ -428,13 +517,18 @@ def _proposal_items(day, horizon):
 
     items = [
         AgendaInput(
-            kind=Kind.PROPOSAL, ref_id=row["pk"], reference=row["case_number"],
-            reason=_reason(row["due_date"], day), due_date=row["due_date"],
+            kind=Kind.PROPOSAL,
+            ref_id=row["pk"],
+            reference=row["case_number"],
+            reason=_reason(row["due_date"], day),
+            due_date=row["due_date"],
             title=f"{row['title']}（預定完成日 {format_roc_short(row['due_date'])}；主辦單位：{row['unit_name']}）",
         )
         # Only execution has a deadline: a proposal under evaluation has finished its work.
         for row in open_executions()
-        if row["state"] == Proposal.State.EXECUTING and row["due_date"] is not None and row["due_date"] <= horizon
+        if row["state"] == Proposal.State.EXECUTING
+        and row["due_date"] is not None
+        and row["due_date"] <= horizon
     ]
     return sorted(items, key=_rank)
 
@@ -451,7 +545,11 @@ def _finding_items(day, horizon):
     )
     items = [
         AgendaInput(
-            kind=Kind.FINDING, ref_id=pk, reference=number, reason=_reason(due, day), due_date=due,
+            kind=Kind.FINDING,
+            ref_id=pk,
+            reference=number,
+            reason=_reason(due, day),
+            due_date=due,
             title=f"{text}（改善期限 {format_roc_short(due)}；主辦單位：{unit}）",
         )
         for pk, number, text, due, unit in rows
@@ -461,15 +559,20 @@ def _finding_items(day, horizon):
 
 def _follow_up_items(meeting):
     rows = (
-        MeetingDecision.objects.filter(meeting__state=State.HELD, action_unit__isnull=False,
-                                       action_done_at__isnull=True)
+        MeetingDecision.objects.filter(
+            meeting__state=State.HELD, action_unit__isnull=False, action_done_at__isnull=True
+        )
         .exclude(meeting=meeting)
         .order_by("meeting__scheduled_for", "pk")
         .values_list("pk", "text", "action_due", "action_unit__name", "meeting__roc_year", "meeting__number")
     )
     return [
         AgendaInput(
-            kind=Kind.OTHER, ref_id=pk, reference=f"{year} 年第 {number} 次", reason=FOLLOW_UP, due_date=due,
+            kind=Kind.OTHER,
+            ref_id=pk,
+            reference=f"{year} 年第 {number} 次",
+            reason=FOLLOW_UP,
+            due_date=due,
             title=f"{text}（追蹤單位：{unit}；追蹤期限 {format_roc_short(due)}）",
         )
         for pk, text, due, unit, year, number in rows
@@ -515,9 +618,11 @@ def open_actions(today=None):
     """Follow-up actions not yet done, earliest due first, each with `overdue`."""
     today = today or today_taipei()
     actions = list(
-        MeetingDecision.objects.filter(action_unit__isnull=False, action_done_at__isnull=True,
-                                       meeting__state=State.HELD)
-        .select_related("meeting", "action_unit").order_by("action_due", "pk")
+        MeetingDecision.objects.filter(
+            action_unit__isnull=False, action_done_at__isnull=True, meeting__state=State.HELD
+        )
+        .select_related("meeting", "action_unit")
+        .order_by("action_due", "pk")
     )
     for action in actions:
         action.overdue = action.action_due < today
@@ -528,8 +633,11 @@ def decisions_of(meeting, today=None):
     today = today or today_taipei()
     decisions = list(meeting.decisions.select_related("action_unit", "agenda_item").order_by("pk"))
     for decision in decisions:
-        decision.overdue = (decision.action_unit_id is not None and decision.action_done_at is None
-                            and decision.action_due < today)
+        decision.overdue = (
+            decision.action_unit_id is not None
+            and decision.action_done_at is None
+            and decision.action_due < today
+        )
     return decisions
 
 
@@ -563,15 +671,23 @@ def due_for_reminders(due_dates):
     for them, its heads and then the director hear when late. One query."""
     from governance.notifications import DueItem
 
-    rows = (
-        MeetingDecision.objects.filter(action_due__in=due_dates, action_unit__isnull=False,
-                                       action_done_at__isnull=True, meeting__state=State.HELD)
-        .values_list("pk", "text", "action_due", "action_unit_id", "meeting_id", "meeting__roc_year",
-                     "meeting__number")
+    rows = MeetingDecision.objects.filter(
+        action_due__in=due_dates,
+        action_unit__isnull=False,
+        action_done_at__isnull=True,
+        meeting__state=State.HELD,
+    ).values_list(
+        "pk", "text", "action_due", "action_unit_id", "meeting_id", "meeting__roc_year", "meeting__number"
     )
     return [
-        DueItem(key=f"meeting_action:{pk}", what="執行小組會議決議追蹤事項",
-                case_number=f"{year} 年第 {number} 次會議", title=text[:100], due_date=due,
-                url=reverse("meetings:detail", args=[meeting_id]), unit_id=unit_id)
+        DueItem(
+            key=f"meeting_action:{pk}",
+            what="執行小組會議決議追蹤事項",
+            case_number=f"{year} 年第 {number} 次會議",
+            title=text[:100],
+            due_date=due,
+            url=reverse("meetings:detail", args=[meeting_id]),
+            unit_id=unit_id,
+        )
         for pk, text, due, unit_id, meeting_id, year, number in rows
     ]

@@ -11,8 +11,16 @@ urlpatterns = [
     path("<int:pk>/record/", views.meeting_record, name="record"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
     # The plan's two documents, which the execution group writes.
-    path("plan-versions/<int:pk>/self-assessment.pdf", views.plan_document_pdf,
-         {"kind": documents.SELF_ASSESSMENT}, name="self_assessment_pdf"),
-    path("plan-versions/<int:pk>/execution-report.pdf", views.plan_document_pdf,
-         {"kind": documents.EXECUTION_REPORT}, name="execution_report_pdf"),
+    path(
+        "plan-versions/<int:pk>/self-assessment.pdf",
+        views.plan_document_pdf,
+        {"kind": documents.SELF_ASSESSMENT},
+        name="self_assessment_pdf",
+    ),
+    path(
+        "plan-versions/<int:pk>/execution-report.pdf",
+        views.plan_document_pdf,
+        {"kind": documents.EXECUTION_REPORT},
+        name="execution_report_pdf",
+    ),
 ]

@@ -20,17 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance.text import LongTextField
-from . import services as meetings, documents as plan_documents
 from governance import submissions
 from governance.documents import pdf_response
-from .models import AgendaItem, GroupMeeting, MeetingDecision
 from governance.models import Membership, Unit
-from plan.models import PlanVersion
 from governance.rocdate import TAIPEI, ROCDateField, today_taipei
 from governance.roles import AgencyRole, Capability, UnitRole, group_name
 from governance.selectors import active_units
 from governance.submissions import SubmissionTokenField
+from governance.text import LongTextField
+from plan.models import PlanVersion
+
+from . import documents as plan_documents
+from . import services as meetings
+from .models import AgendaItem, GroupMeeting, MeetingDecision
 
 LIST_LIMIT = 100
 DEFAULT_TIME = datetime.time(14, 0)
@@ -41,17 +43,25 @@ DEFAULT_TIME = datetime.time(14, 0)
 
 def _deciders():
     """People who may chair: the director and the deputy (DECIDE_FOR_AGENCY)."""
-    return (get_user_model().objects.filter(is_active=True, groups__permissions__codename=Capability.DECIDE_FOR_AGENCY)
-            .distinct().order_by("username"))
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__permissions__codename=Capability.DECIDE_FOR_AGENCY)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def _members(day):
     """Who may attend: people with a unit role, the director, the deputy and the 管考 office."""
-    groups = [group_name(r) for r in (AgencyRole.DIRECTOR, AgencyRole.DEPUTY_DIRECTOR, AgencyRole.TRACKING_OFFICE)]
+    groups = [
+        group_name(r) for r in (AgencyRole.DIRECTOR, AgencyRole.DEPUTY_DIRECTOR, AgencyRole.TRACKING_OFFICE)
+    ]
     return (
-        get_user_model().objects.filter(is_active=True)
+        get_user_model()
+        .objects.filter(is_active=True)
         .filter(Q(pk__in=Membership.objects.active_on(day).values("user_id")) | Q(groups__name__in=groups))
-        .distinct().order_by("username")
+        .distinct()
+        .order_by("username")
     )
 
 
@@ -62,12 +72,19 @@ def _person_label(person):
 class ScheduleForm(forms.Form):
     submission_token = SubmissionTokenField()
     day = ROCDateField(label=gettext_lazy("開會日期"))
-    time = forms.TimeField(label=gettext_lazy("開會時間"), initial=DEFAULT_TIME,
-                           widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00"}),
-                           help_text=gettext_lazy("24 小時制，例如 14:00。"))
+    time = forms.TimeField(
+        label=gettext_lazy("開會時間"),
+        initial=DEFAULT_TIME,
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "14:00"}),
+        help_text=gettext_lazy("24 小時制，例如 14:00。"),
+    )
     location = forms.CharField(label=gettext_lazy("地點"), max_length=200, required=False)
-    chair = forms.ModelChoiceField(label=gettext_lazy("主席"), queryset=get_user_model().objects.none(),
-                                   required=False, help_text=gettext_lazy("召集人為館長，館長不克出席時由副館長代理。"))
+    chair = forms.ModelChoiceField(
+        label=gettext_lazy("主席"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=gettext_lazy("召集人為館長，館長不克出席時由副館長代理。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,8 +107,11 @@ class OtherItemForm(forms.Form):
     title = LongTextField(label=gettext_lazy("案由"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def to_input(self):
-        return meetings.AgendaInput(kind=AgendaItem.Kind.OTHER, title=self.cleaned_data["title"],
-                                    reference=self.cleaned_data["reference"])
+        return meetings.AgendaInput(
+            kind=AgendaItem.Kind.OTHER,
+            title=self.cleaned_data["title"],
+            reference=self.cleaned_data["reference"],
+        )
 
 
 def other_item_formset(rows):
@@ -99,8 +119,11 @@ def other_item_formset(rows):
 
 
 class RecordForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(label=gettext_lazy("出席人員"), queryset=get_user_model().objects.none(),
-                                               widget=forms.CheckboxSelectMultiple)
+    attendees = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("出席人員"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     minutes = LongTextField(label=gettext_lazy("會議紀錄"), widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, meeting, **kwargs):
@@ -114,18 +137,25 @@ class RecordForm(forms.Form):
             heads = Membership.objects.active_on(day).filter(role=UnitRole.HEAD).values("user_id")
             tracking = group_name(AgencyRole.TRACKING_OFFICE)
             self.initial["attendees"] = list(
-                people.filter(Q(pk__in=heads) | Q(groups__name=tracking) | Q(pk=meeting.chair_id))
-                .values_list("pk", flat=True)
+                people.filter(
+                    Q(pk__in=heads) | Q(groups__name=tracking) | Q(pk=meeting.chair_id)
+                ).values_list("pk", flat=True)
             )
 
 
 class DecisionForm(forms.Form):
     text = LongTextField(label=gettext_lazy("決議"), widget=forms.Textarea(attrs={"rows": 2}))
-    agenda_item = forms.ModelChoiceField(label=gettext_lazy("對應議程"), queryset=AgendaItem.objects.none(),
-                                         required=False)
-    action_unit = forms.ModelChoiceField(label=gettext_lazy("追蹤單位"), queryset=Unit.objects.none(), required=False)
-    action_due = ROCDateField(label=gettext_lazy("追蹤期限"), required=False,
-                              help_text=gettext_lazy("有追蹤事項時，追蹤單位與期限都要填；沒有則都留白。"))
+    agenda_item = forms.ModelChoiceField(
+        label=gettext_lazy("對應議程"), queryset=AgendaItem.objects.none(), required=False
+    )
+    action_unit = forms.ModelChoiceField(
+        label=gettext_lazy("追蹤單位"), queryset=Unit.objects.none(), required=False
+    )
+    action_due = ROCDateField(
+        label=gettext_lazy("追蹤期限"),
+        required=False,
+        help_text=gettext_lazy("有追蹤事項時，追蹤單位與期限都要填；沒有則都留白。"),
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,14 +168,20 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("action_unit")) != bool(data.get("action_due")) and not self.errors:
-            self.add_error("action_due" if data.get("action_unit") else "action_unit",
-                           _("追蹤單位與追蹤期限須同時填寫或同時空白。"))
+            self.add_error(
+                "action_due" if data.get("action_unit") else "action_unit",
+                _("追蹤單位與追蹤期限須同時填寫或同時空白。"),
+            )
         return data
 
     def to_input(self):
         d = self.cleaned_data
-        return meetings.DecisionInput(text=d["text"], agenda_item=d["agenda_item"], action_unit=d["action_unit"],
-                                      action_due=d["action_due"])
+        return meetings.DecisionInput(
+            text=d["text"],
+            agenda_item=d["agenda_item"],
+            action_unit=d["action_unit"],
+            action_due=d["action_due"],
+        )
 
 
 def decision_formset(rows):
@@ -195,10 +231,15 @@ def meeting_list(request):
         "completable": {a.pk for a in actions if meetings.may_complete_action(request.user, a)},
         "may_manage": meetings.may_manage_meetings(request.user),
         "documents": [
-            {"version": v, "execution_ready": plan_documents.execution_report_available(v.plan, today),
-             "opens_on": plan_documents.execution_report_opens_on(v.plan)}
+            {
+                "version": v,
+                "execution_ready": plan_documents.execution_report_available(v.plan, today),
+                "opens_on": plan_documents.execution_report_opens_on(v.plan),
+            }
             for v in plan_documents.current_versions()
-        ] if may_download else [],
+        ]
+        if may_download
+        else [],
     }
     return render(request, "meetings/list.html", ctx)
 
@@ -211,8 +252,10 @@ def meeting_new(request):
             with transaction.atomic():
                 once = submissions.claim(request.user, form.cleaned_data["submission_token"])
                 meeting = meetings.schedule_meeting(
-                    actor=request.user, scheduled_for=form.scheduled_for(),
-                    location=form.cleaned_data["location"], chair=form.cleaned_data["chair"],
+                    actor=request.user,
+                    scheduled_for=form.scheduled_for(),
+                    location=form.cleaned_data["location"],
+                    chair=form.cleaned_data["chair"],
                 )
                 once.done(reverse("meetings:detail", args=[meeting.pk]))
         except submissions.AlreadySubmitted as earlier:
@@ -221,7 +264,9 @@ def meeting_new(request):
         except ValidationError as e:
             form.add_error(None, e)
         else:
-            messages.success(request, _("已排定 %(y)s 年第 %(n)s 次會議。") % {"y": meeting.roc_year, "n": meeting.number})
+            messages.success(
+                request, _("已排定 %(y)s 年第 %(n)s 次會議。") % {"y": meeting.roc_year, "n": meeting.number}
+            )
             return redirect("meetings:detail", pk=meeting.pk)
     return render(request, "meetings/form.html", {"form": form})
 
@@ -264,13 +309,19 @@ def meeting_agenda(request, pk):
     existing = list(meeting.agenda.all())
     taken = {f"{i.kind}:{i.ref_id}" for i in existing if i.ref_id}
     rows = [
-        {"key": f"item:{i.pk}", "saved": True,
-         "item": meetings.AgendaInput(kind=i.kind, title=i.title, ref_id=i.ref_id, reference=i.reference,
-                                      reason=i.reason), "kind_label": i.get_kind_display()}
+        {
+            "key": f"item:{i.pk}",
+            "saved": True,
+            "item": meetings.AgendaInput(
+                kind=i.kind, title=i.title, ref_id=i.ref_id, reference=i.reference, reason=i.reason
+            ),
+            "kind_label": i.get_kind_display(),
+        }
         for i in existing
     ] + [
         {"key": c.key, "saved": False, "item": c, "kind_label": AgendaItem.Kind(c.kind).label}
-        for c in meetings.propose_agenda(meeting) if c.key not in taken
+        for c in meetings.propose_agenda(meeting)
+        if c.key not in taken
     ]
     keep = set(request.POST.getlist("keep")) if request.method == "POST" else None
     for row in rows:
@@ -279,7 +330,9 @@ def meeting_agenda(request, pk):
     others = other_item_formset(_rows(request, 3))(request.POST or None, prefix="other")
     error = None
     if request.method == "POST" and others.is_valid():
-        items = [row["item"] for row in rows if row["checked"]] + [f.to_input() for f in others if f.has_changed()]
+        items = [row["item"] for row in rows if row["checked"]] + [
+            f.to_input() for f in others if f.has_changed()
+        ]
         try:
             meetings.set_agenda(actor=request.user, meeting=meeting, items=items)
         except ValidationError as e:
@@ -287,8 +340,14 @@ def meeting_agenda(request, pk):
         else:
             messages.success(request, _("已儲存議程，共 %(n)s 項。") % {"n": len(items)})
             return redirect("meetings:detail", pk=meeting.pk)
-    ctx = {"meeting": meeting, "rows": rows, "others": others, "error": error,
-           "more_rows": _rows(request, 3) + 3, "months": meetings.interval_months()}
+    ctx = {
+        "meeting": meeting,
+        "rows": rows,
+        "others": others,
+        "error": error,
+        "more_rows": _rows(request, 3) + 3,
+        "months": meetings.interval_months(),
+    }
     return render(request, "meetings/agenda.html", ctx)
 
 
@@ -300,11 +359,15 @@ def meeting_record(request, pk):
         return refused
     rows = _rows(request, 3)
     form = RecordForm(request.POST or None, meeting=meeting)
-    decisions = decision_formset(rows)(request.POST or None, prefix="decisions", form_kwargs={"meeting": meeting})
+    decisions = decision_formset(rows)(
+        request.POST or None, prefix="decisions", form_kwargs={"meeting": meeting}
+    )
     if request.method == "POST" and form.is_valid() and decisions.is_valid():
         try:
             meetings.record_meeting(
-                actor=request.user, meeting=meeting, attendees=form.cleaned_data["attendees"],
+                actor=request.user,
+                meeting=meeting,
+                attendees=form.cleaned_data["attendees"],
                 minutes=form.cleaned_data["minutes"],
                 decisions=[d.to_input() for d in decisions if d.has_changed()],
             )
@@ -313,8 +376,13 @@ def meeting_record(request, pk):
         else:
             messages.success(request, _("已登錄會議紀錄。"))
             return redirect("meetings:detail", pk=meeting.pk)
-    ctx = {"meeting": meeting, "form": form, "decisions": decisions, "more_rows": rows + 3,
-           "not_yet": meetings.meeting_day(meeting) > today_taipei()}
+    ctx = {
+        "meeting": meeting,
+        "form": form,
+        "decisions": decisions,
+        "more_rows": rows + 3,
+        "not_yet": meetings.meeting_day(meeting) > today_taipei(),
+    }
     return render(request, "meetings/record.html", ctx)
 
 

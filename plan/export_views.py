@@ -7,19 +7,15 @@ audits.views.finding_export), through the same selectors and filters as the page
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
-from django.http import HttpResponseBadRequest
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance import exports
-from governance.models import Membership, Unit
-from .models import PlanPractice, PlanVersion
-from governance.permissions import can
-from governance.roles import Capability
+from governance.models import Unit
 
+from .models import PlanPractice, PlanVersion
 
 # ---------------------------------------------------------------- plan practices
 
@@ -46,8 +42,12 @@ def version_practices(version, unit=None):
     practices = (
         PlanPractice.objects.filter(item__area__version=version)
         .select_related("item__area")
-        .prefetch_related("deadlines", Prefetch("units", queryset=Unit.objects.order_by("sort_order", "code")))
-        .order_by("item__area__sort_order", "item__area__pk", "item__sort_order", "item__pk", "sort_order", "pk")
+        .prefetch_related(
+            "deadlines", Prefetch("units", queryset=Unit.objects.order_by("sort_order", "code"))
+        )
+        .order_by(
+            "item__area__sort_order", "item__area__pk", "item__sort_order", "item__pk", "sort_order", "pk"
+        )
     )
     if unit is not None:
         practices = practices.filter(units=unit)
@@ -76,8 +76,9 @@ def practices_export(request, roc_year, number):
     Like the plan's own pages (plan.views), open to everyone logged in: the plan
     is an agency-wide document.
     """
-    version = get_object_or_404(PlanVersion.objects.select_related("plan"), plan__roc_year=roc_year,
-                                number=number)
+    version = get_object_or_404(
+        PlanVersion.objects.select_related("plan"), plan__roc_year=roc_year, number=number
+    )
     form = PracticeFilterForm(request.GET)
     if not form.is_valid():
         return exports.bad_filters(form)
@@ -87,5 +88,6 @@ def practices_export(request, roc_year, number):
         text = _("%(plan)s第%(number)s版推動作法") % {"plan": version.plan.title, "number": version.number}
         return f"{text}_{unit.name}" if unit is not None else text
 
-    return exports.export_response(request.GET, name, PRACTICE_COLUMNS,
-                                   _practice_rows(version_practices(version, unit)))
+    return exports.export_response(
+        request.GET, name, PRACTICE_COLUMNS, _practice_rows(version_practices(version, unit))
+    )

@@ -38,8 +38,14 @@ class PlanVersion(models.Model):
     note = models.TextField(_("修正說明"), blank=True)  # e.g. 102 年 3 月 8 日第一次會議修正通過
     approved_on = models.DateField(_("通過日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("建立時間"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("建立人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("建立人"),
+    )
 
     class Meta:
         db_table = "governance_planversion"  # kept from before the move to plan/
@@ -92,8 +98,9 @@ class PlanPractice(models.Model):
     text = models.TextField(_("推動作法"))
     deadline_text = models.CharField(_("完成期限（原文）"), max_length=200, blank=True)
     unit_text = models.CharField(_("承辦單位（原文）"), max_length=200, blank=True)
-    units = models.ManyToManyField("governance.Unit", related_name="plan_practices",
-                                   verbose_name=_("承辦單位"))
+    units = models.ManyToManyField(
+        "governance.Unit", related_name="plan_practices", verbose_name=_("承辦單位")
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -140,8 +147,9 @@ class PracticeReport(models.Model):
     state = models.CharField(_("狀態"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("填報時間"), default=timezone.now)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     confirmed_at = models.DateTimeField(_("確認時間"), null=True, blank=True)
     head_comment = models.TextField(_("主管意見"), blank=True)
 

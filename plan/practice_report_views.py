@@ -18,24 +18,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import practice_reports as reports
 from governance.attachments import MultipleFileField
-from .models import Plan, PlanPractice, PracticeReport, PracticeReportAttachment
 from governance.rocdate import quarter_name, today_taipei
+
+from . import practice_reports as reports
+from .models import Plan, PlanPractice, PracticeReport, PracticeReportAttachment
 
 
 class ReportForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("執行狀況"), choices=PracticeReport.Status.choices,
-                               widget=forms.RadioSelect)
-    text = forms.CharField(label=gettext_lazy("辦理情形"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(
+        label=gettext_lazy("執行狀況"), choices=PracticeReport.Status.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=gettext_lazy("辦理情形"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     evidence = MultipleFileField(label=gettext_lazy("佐證檔案"))
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("confirm", gettext_lazy("確認")), ("return", gettext_lazy("退回補正"))])
-    comment = forms.CharField(label=gettext_lazy("主管意見"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        choices=[("confirm", gettext_lazy("確認")), ("return", gettext_lazy("退回補正"))]
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("主管意見"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -51,14 +60,17 @@ def _report_form(report, prefix_id):
 
 def _next_or(request, fallback):
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
 
 def _practice_unit_period(request, practice_pk, unit_pk, period):
-    practice = get_object_or_404(PlanPractice.objects.select_related("item__area__version__plan"), pk=practice_pk)
+    practice = get_object_or_404(
+        PlanPractice.objects.select_related("item__area__version__plan"), pk=practice_pk
+    )
     unit = get_object_or_404(practice.units, pk=unit_pk)
     if not reports.may_view_unit(request.user, unit):
         raise PermissionDenied
@@ -75,7 +87,9 @@ def _practice_page(request, practice, unit, period, report_form=None, review_for
     current = reports.current_version(plan)
     report = reports.report_of(practice, unit, period)
     is_current = current.pk == version.pk
-    may_report = is_current and period in reports.open_periods(plan) and reports.may_report(request.user, unit, report)
+    may_report = (
+        is_current and period in reports.open_periods(plan) and reports.may_report(request.user, unit, report)
+    )
     may_review = reports.may_review(request.user, unit, report)
     ctx = {
         "practice": practice,
@@ -84,8 +98,9 @@ def _practice_page(request, practice, unit, period, report_form=None, review_for
         "plan": plan,
         "version": version,
         "current": current,
-        "current_practice": None if is_current else PlanPractice.objects.filter(
-            item__area__version=current, key=practice.key, units=unit).first(),
+        "current_practice": None
+        if is_current
+        else PlanPractice.objects.filter(item__area__version=current, key=practice.key, units=unit).first(),
         "periods": reports.plan_periods(plan),
         "report": report,
         "attachments": report.attachments.all() if report else [],
@@ -107,8 +122,12 @@ def report_index(request):
     if request.GET.get("plan") and plan is None:
         raise Http404(_("找不到此計畫"))
     units = list(reports.own_units(request.user))
-    ctx = {"plan": plan, "units": units, "plans": Plan.objects.all(),
-           "may_see_all": reports.may_see_all(request.user)}
+    ctx = {
+        "plan": plan,
+        "units": units,
+        "plans": Plan.objects.all(),
+        "may_see_all": reports.may_see_all(request.user),
+    }
     if plan is not None:
         period = request.GET.get("period")
         period = period if period in reports.plan_periods(plan) else reports.default_period(plan)
@@ -125,9 +144,11 @@ def report_index(request):
                 {
                     "duty": duty,
                     "report_form": _report_form(duty.report, f"r{duty.practice.pk}-{duty.unit.pk}")
-                    if is_open and reports.may_report(request.user, duty.unit, duty.report) else None,
+                    if is_open and reports.may_report(request.user, duty.unit, duty.report)
+                    else None,
                     "review_form": ReviewForm(auto_id=f"v{duty.practice.pk}-{duty.unit.pk}-%s")
-                    if reports.may_review(request.user, duty.unit, duty.report) else None,
+                    if reports.may_review(request.user, duty.unit, duty.report)
+                    else None,
                 }
                 for duty in duties
             ],
@@ -148,21 +169,34 @@ def report_submit(request, practice_pk, unit_pk, period):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            reports.submit_practice_report(actor=request.user, practice=practice, unit=unit, period=period,
-                                           status=data["status"], text=data["text"], uploads=data["evidence"])
+            reports.submit_practice_report(
+                actor=request.user,
+                practice=practice,
+                unit=unit,
+                period=period,
+                status=data["status"],
+                text=data["text"],
+                uploads=data["evidence"],
+            )
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, _("已送出 %(period)s 推動作法 %(number)s 的季報，待主管確認。")
-                             % {"period": quarter_name(period, translate=True), "number": practice.number})
-            return redirect(_next_or(request, reverse("plan:report_practice", args=[practice.pk, unit.pk, period])))
+            messages.success(
+                request,
+                _("已送出 %(period)s 推動作法 %(number)s 的季報，待主管確認。")
+                % {"period": quarter_name(period, translate=True), "number": practice.number},
+            )
+            return redirect(
+                _next_or(request, reverse("plan:report_practice", args=[practice.pk, unit.pk, period]))
+            )
     return _practice_page(request, practice, unit, period, report_form=form, errors=errors)
 
 
 @require_POST
 def report_review(request, pk):
-    report = get_object_or_404(PracticeReport.objects.select_related("practice__item__area__version__plan", "unit"),
-                               pk=pk)
+    report = get_object_or_404(
+        PracticeReport.objects.select_related("practice__item__area__version__plan", "unit"), pk=pk
+    )
     if not reports.may_view_unit(request.user, report.unit):
         raise PermissionDenied
     form = ReviewForm(request.POST, auto_id="review-%s")
@@ -170,32 +204,50 @@ def report_review(request, pk):
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "confirm"
         try:
-            reports.confirm_practice_report(actor=request.user, report=report, approve=approve,
-                                            comment=form.cleaned_data["comment"])
+            reports.confirm_practice_report(
+                actor=request.user, report=report, approve=approve, comment=form.cleaned_data["comment"]
+            )
         except ValidationError as error:
             errors = error.messages
         else:
             done = _("已確認") if approve else _("已退回")
-            messages.success(request, _("%(done)s %(unit)s %(period)s 推動作法 %(number)s 的季報。")
-                             % {"done": done, "unit": report.unit.name,
-                                "period": quarter_name(report.period, translate=True),
-                                "number": report.practice.number})
-            return redirect(_next_or(request, reverse(
-                "plan:report_practice", args=[report.practice_id, report.unit_id, report.period])))
-    return _practice_page(request, report.practice, report.unit, report.period, review_form=form, errors=errors)
+            messages.success(
+                request,
+                _("%(done)s %(unit)s %(period)s 推動作法 %(number)s 的季報。")
+                % {
+                    "done": done,
+                    "unit": report.unit.name,
+                    "period": quarter_name(report.period, translate=True),
+                    "number": report.practice.number,
+                },
+            )
+            return redirect(
+                _next_or(
+                    request,
+                    reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
+                )
+            )
+    return _practice_page(
+        request, report.practice, report.unit, report.period, review_form=form, errors=errors
+    )
 
 
 def report_attachment(request, pk, attachment_pk):
-    attachment = get_object_or_404(PracticeReportAttachment.objects.select_related("report__unit"),
-                                   pk=attachment_pk, report_id=pk)
+    attachment = get_object_or_404(
+        PracticeReportAttachment.objects.select_related("report__unit"), pk=attachment_pk, report_id=pk
+    )
     if not reports.may_view_unit(request.user, attachment.report.unit):
         raise PermissionDenied
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404(_("檔案不存在"))
-    return FileResponse(handle, as_attachment=True, filename=attachment.name,
-                        content_type=mimetypes.guess_type(attachment.name)[0] or "application/octet-stream")
+        raise Http404(_("檔案不存在")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=mimetypes.guess_type(attachment.name)[0] or "application/octet-stream",
+    )
 
 
 def report_quarter(request):

@@ -23,11 +23,12 @@ from governance import notifications
 from governance.attachments import describe_upload
 from governance.models import Membership, Unit
 from governance.permissions import can, require, units_where
-from .models import Plan, PlanDeadline, PlanPractice, PlanVersion, PracticeReport, PracticeReportAttachment
-from governance.roles import Capability, UnitRole
 from governance.rocdate import PERIOD_CODE, ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
+from governance.roles import Capability, UnitRole
 from governance.selectors import unit_people
 from governance.trail import case_events, record_event
+
+from .models import Plan, PlanDeadline, PlanPractice, PlanVersion, PracticeReport, PracticeReportAttachment
 
 CASE_KIND = "practice_report"
 State = PracticeReport.State
@@ -104,8 +105,13 @@ def _check_period(plan, period, today):
 
 def _trail(report, actor, action, from_state, comment="", attachments=()):
     return record_event(
-        case_kind=CASE_KIND, case_ref=str(report.pk), actor=actor, action=action,
-        from_state=from_state, to_state=report.state, comment=comment,
+        case_kind=CASE_KIND,
+        case_ref=str(report.pk),
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=report.state,
+        comment=comment,
         attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
     )
 
@@ -131,7 +137,8 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
     if current.pk != version.pk:
         raise ValidationError(
             f"推動作法 {practice.number} 屬於計畫第 {version.number} 版，已由第 {current.number} 版取代；"
-            f"請就現行版次填報。")
+            f"請就現行版次填報。"
+        )
     _check_period(plan, period, today_taipei())
     if status not in Status.values:
         raise ValidationError("請選擇執行狀況。")
@@ -147,8 +154,14 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
             try:
                 with transaction.atomic():
                     report = PracticeReport.objects.create(
-                        practice=practice, unit=unit, period=period, status=status, text=text,
-                        submitted_by=actor, submitted_at=timezone.now())
+                        practice=practice,
+                        unit=unit,
+                        period=period,
+                        status=status,
+                        text=text,
+                        submitted_by=actor,
+                        submitted_at=timezone.now(),
+                    )
                 created = True
             except IntegrityError:
                 # Another liaison of the unit wrote it a moment ago: this becomes an edit of theirs.
@@ -160,28 +173,44 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
                 raise ValidationError(f"{quarter_name(period)} 的季報已經主管確認，不能再修改。")
             from_state = report.state
             name = quarter_name(period)
-            action = f"{name} 重新填報季報（退回後）" if report.state == State.RETURNED else f"{name} 修改季報"
+            action = (
+                f"{name} 重新填報季報（退回後）" if report.state == State.RETURNED else f"{name} 修改季報"
+            )
             report.practice = practice  # an older version's report now answers for the current text
             report.status, report.text, report.state = status, text, State.SUBMITTED
             report.submitted_by, report.submitted_at = actor, timezone.now()
             report.save(update_fields=["practice", "status", "text", "state", "submitted_by", "submitted_at"])
         stored = [
             PracticeReportAttachment.objects.create(
-                report=report, file=upload, name=described.name, size=described.size,
-                sha256=described.sha256, uploaded_by=actor)
+                report=report,
+                file=upload,
+                name=described.name,
+                size=described.size,
+                sha256=described.sha256,
+                uploaded_by=actor,
+            )
             for upload, described in files
         ]
-        event = _trail(report, actor, action, from_state, comment=f"{report.get_status_display()}：{text}",
-                       attachments=stored)
+        event = _trail(
+            report,
+            actor,
+            action,
+            from_state,
+            comment=f"{report.get_status_display()}：{text}",
+            attachments=stored,
+        )
         # The heads have no inbox task for a report: they hear of it here. What was said of
         # its earlier version (a return, an earlier 【待確認】) is settled.
         notifications.settle(f"practice-report:{report.pk}:")
         heads = [head.pk for head in unit_people(unit, UnitRole.HEAD) if head.pk != actor.pk]
         notifications.notify(
-            recipient_ids=heads, key=f"practice-report:{report.pk}:{event.pk}",
+            recipient_ids=heads,
+            key=f"practice-report:{report.pk}:{event.pk}",
             subject=f"【待確認】{quarter_name(period)} 計畫推動作法季報：{practice.number} {unit.name}",
-            text=(f"{actor.get_full_name()}（{unit.name}）{action}：推動作法 {practice.number}"
-                  f"「{Truncator(practice.text).chars(60)}」，執行狀況「{report.get_status_display()}」。請確認，或退回補正。"),
+            text=(
+                f"{actor.get_full_name()}（{unit.name}）{action}：推動作法 {practice.number}"
+                f"「{Truncator(practice.text).chars(60)}」，執行狀況「{report.get_status_display()}」。請確認，或退回補正。"
+            ),
             url=reverse("plan:report_practice", args=[practice.pk, unit.pk, period]),
         )
     return report
@@ -198,7 +227,9 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
         if report.state == State.CONFIRMED:
             raise ValidationError(f"{quarter_name(report.period)} 的季報已經確認，不能再變更。")
         if report.state == State.RETURNED:
-            raise ValidationError(f"{quarter_name(report.period)} 的季報已退回，待連絡窗口重新填報後才能確認。")
+            raise ValidationError(
+                f"{quarter_name(report.period)} 的季報已退回，待連絡窗口重新填報後才能確認。"
+            )
         from_state = report.state
         report.head_comment = comment
         if approve:
@@ -212,12 +243,17 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
         notifications.settle(f"practice-report:{report.pk}:")  # every head's 【待確認】 of it
         said = f"意見：{comment.rstrip('。')}。" if comment else ""
         notifications.notify(
-            recipient_ids=[report.submitted_by_id], key=f"practice-report:{report.pk}:{event.pk}",
-            subject=(f"{'【已確認】' if approve else '【退回】'}{quarter_name(report.period)} 計畫推動作法季報："
-                     f"{report.practice.number} {report.unit.name}"),
-            text=(f"{actor.get_full_name()}（{report.unit.name}主管）{action}：推動作法 "
-                  f"{report.practice.number}「{Truncator(report.practice.text).chars(60)}」。{said}"
-                  + ("" if approve else "請修正後重新填報。")),
+            recipient_ids=[report.submitted_by_id],
+            key=f"practice-report:{report.pk}:{event.pk}",
+            subject=(
+                f"{'【已確認】' if approve else '【退回】'}{quarter_name(report.period)} 計畫推動作法季報："
+                f"{report.practice.number} {report.unit.name}"
+            ),
+            text=(
+                f"{actor.get_full_name()}（{report.unit.name}主管）{action}：推動作法 "
+                f"{report.practice.number}「{Truncator(report.practice.text).chars(60)}」。{said}"
+                + ("" if approve else "請修正後重新填報。")
+            ),
             url=reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
         )
     return report
@@ -229,8 +265,11 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
 def may_see_all(user):
     """The 管考 office and the director see every unit's reports; so do auditors (agency-wide
     readers of unit cases), who read everything needed to audit."""
-    return (can(user, Capability.MANAGE_TRACKING) or can(user, Capability.DECIDE_FOR_AGENCY)
-            or can(user, Capability.VIEW_UNIT_CASES))
+    return (
+        can(user, Capability.MANAGE_TRACKING)
+        or can(user, Capability.DECIDE_FOR_AGENCY)
+        or can(user, Capability.VIEW_UNIT_CASES)
+    )
 
 
 def may_view_unit(user, unit):
@@ -259,11 +298,17 @@ def reports_awaiting_confirmation(user):
 
 
 def may_report(user, unit, report):
-    return can(user, Capability.REPORT_UNIT_PROGRESS, unit) and (report is None or report.state != State.CONFIRMED)
+    return can(user, Capability.REPORT_UNIT_PROGRESS, unit) and (
+        report is None or report.state != State.CONFIRMED
+    )
 
 
 def may_review(user, unit, report):
-    return report is not None and report.state == State.SUBMITTED and can(user, Capability.REVIEW_UNIT_CASES, unit)
+    return (
+        report is not None
+        and report.state == State.SUBMITTED
+        and can(user, Capability.REVIEW_UNIT_CASES, unit)
+    )
 
 
 def own_units(user, today=None):
@@ -310,19 +355,21 @@ def _practices(version, units=None):
         PlanPractice.objects.filter(item__area__version=version)
         .select_related("item__area")
         .prefetch_related("units", "deadlines")
-        .order_by("item__area__sort_order", "item__area_id", "item__sort_order", "item_id", "sort_order", "pk")
+        .order_by(
+            "item__area__sort_order", "item__area_id", "item__sort_order", "item_id", "sort_order", "pk"
+        )
     )
     if units is not None:
-        practices = practices.filter(pk__in=PlanPractice.units.through.objects.filter(
-            unit__in=units).values("planpractice_id"))
+        practices = practices.filter(
+            pk__in=PlanPractice.units.through.objects.filter(unit__in=units).values("planpractice_id")
+        )
     return list(practices)
 
 
 def _reports_by_key(plan_id, period, unit_ids=None):
-    reports = (
-        PracticeReport.objects.filter(practice__item__area__version__plan_id=plan_id, period=period)
-        .select_related("practice", "submitted_by", "confirmed_by")
-    )
+    reports = PracticeReport.objects.filter(
+        practice__item__area__version__plan_id=plan_id, period=period
+    ).select_related("practice", "submitted_by", "confirmed_by")
     if unit_ids is not None:
         reports = reports.filter(unit_id__in=unit_ids)
     return {(r.practice.key, r.unit_id): r for r in reports}
@@ -337,7 +384,9 @@ def _duties(version, period, units=None, today=None):
         for unit in practice.units.all():
             if unit_ids is None or unit.pk in unit_ids:
                 report = reports.get((practice.key, unit.pk))
-                duties.append(PracticeDuty(practice, unit, period, report, is_late(practice, period, report, today)))
+                duties.append(
+                    PracticeDuty(practice, unit, period, report, is_late(practice, period, report, today))
+                )
     return duties
 
 
@@ -393,8 +442,12 @@ def report_of(practice, unit, period):
     return (
         PracticeReport.objects.filter(
             practice__item__area__version__plan_id=practice.item.area.version.plan_id,
-            practice__key=practice.key, unit=unit, period=period)
-        .select_related("practice", "submitted_by", "confirmed_by").first()
+            practice__key=practice.key,
+            unit=unit,
+            period=period,
+        )
+        .select_related("practice", "submitted_by", "confirmed_by")
+        .first()
     )
 
 
@@ -403,8 +456,11 @@ def unit_history(practice, unit):
     return list(
         PracticeReport.objects.filter(
             practice__item__area__version__plan_id=practice.item.area.version.plan_id,
-            practice__key=practice.key, unit=unit)
-        .select_related("confirmed_by").order_by("period")
+            practice__key=practice.key,
+            unit=unit,
+        )
+        .select_related("confirmed_by")
+        .order_by("period")
     )
 
 
@@ -420,30 +476,45 @@ def due_for_reminders(due_dates):
     from governance.notifications import DueItem
 
     rows = list(
-        PlanDeadline.objects.filter(due_date__in=list(due_dates),
-                                    practice__item__area__version__in=current_versions(),
-                                    practice__units__isnull=False)
-        .values_list("due_date", "practice_id", "practice__key", "practice__number", "practice__text",
-                     "practice__units", "practice__item__area__version__plan_id")
+        PlanDeadline.objects.filter(
+            due_date__in=list(due_dates),
+            practice__item__area__version__in=current_versions(),
+            practice__units__isnull=False,
+        ).values_list(
+            "due_date",
+            "practice_id",
+            "practice__key",
+            "practice__number",
+            "practice__text",
+            "practice__units",
+            "practice__item__area__version__plan_id",
+        )
     )
     if not rows:
         return []
     periods = {quarter_label(due) for due, *_rest in rows}
     confirmed = set(
         PracticeReport.objects.filter(
-            state=State.CONFIRMED, period__in=periods,
+            state=State.CONFIRMED,
+            period__in=periods,
             practice__key__in={key for _d, _p, key, *_rest in rows},
-            practice__item__area__version__plan_id__in={plan_id for *_rest, plan_id in rows})
-        .values_list("practice__item__area__version__plan_id", "practice__key", "unit_id", "period")
+            practice__item__area__version__plan_id__in={plan_id for *_rest, plan_id in rows},
+        ).values_list("practice__item__area__version__plan_id", "practice__key", "unit_id", "period")
     )
     items = []
     for due, practice_id, key, number, text, unit_id, plan_id in rows:
         period = quarter_label(due)
         if (plan_id, key, unit_id, period) in confirmed:
             continue
-        items.append(DueItem(
-            key=f"practice:{key}:{unit_id}:{period}", what=f"{quarter_name(period)} 計畫推動作法季報",
-            case_number=number, title=text[:100], due_date=due,
-            url=reverse("plan:report_practice", args=[practice_id, unit_id, period]), unit_id=unit_id,
-        ))
+        items.append(
+            DueItem(
+                key=f"practice:{key}:{unit_id}:{period}",
+                what=f"{quarter_name(period)} 計畫推動作法季報",
+                case_number=number,
+                title=text[:100],
+                due_date=due,
+                url=reverse("plan:report_practice", args=[practice_id, unit_id, period]),
+                unit_id=unit_id,
+            )
+        )
     return items

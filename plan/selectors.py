@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Unit
+
 from .models import Plan, PlanArea, PlanItem, PlanPractice, PlanVersion
 from .services import PlanRow, path_label
 
@@ -111,36 +112,58 @@ class PlanTree:
         for area in self.areas:
             for node in area.items:
                 item = node.item
-                common = dict(area_number=area.area.number, area_title=area.area.title,
-                              dimension=item.dimension, item_number=item.number, item_title=item.title)
+                common = dict(
+                    area_number=area.area.number,
+                    area_title=area.area.title,
+                    dimension=item.dimension,
+                    item_number=item.number,
+                    item_title=item.title,
+                )
                 if not node.practices:
                     rows.append(PlanRow(**common))
                 for p in node.practices:
-                    rows.append(PlanRow(
-                        **common, practice_number=p.practice.number, practice_text=p.practice.text,
-                        deadline_text=p.practice.deadline_text, deadlines=tuple(p.deadlines),
-                        unit_text=p.practice.unit_text, unit_codes=tuple(p.unit_codes),
-                    ))
+                    rows.append(
+                        PlanRow(
+                            **common,
+                            practice_number=p.practice.number,
+                            practice_text=p.practice.text,
+                            deadline_text=p.practice.deadline_text,
+                            deadlines=tuple(p.deadlines),
+                            unit_text=p.practice.unit_text,
+                            unit_codes=tuple(p.unit_codes),
+                        )
+                    )
         return rows
 
 
 def version_tree(version):
     """Areas → items → practices with their units and deadlines, in five queries."""
     practices = PlanPractice.objects.order_by("sort_order", "pk").prefetch_related(
-        Prefetch("units", queryset=Unit.objects.order_by("sort_order", "code")), "deadlines")
+        Prefetch("units", queryset=Unit.objects.order_by("sort_order", "code")), "deadlines"
+    )
     items = PlanItem.objects.order_by("sort_order", "pk").prefetch_related(
-        Prefetch("practices", queryset=practices))
-    areas = PlanArea.objects.filter(version=version).order_by("sort_order", "pk").prefetch_related(
-        Prefetch("items", queryset=items))
+        Prefetch("practices", queryset=practices)
+    )
+    areas = (
+        PlanArea.objects.filter(version=version)
+        .order_by("sort_order", "pk")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
     tree = []
     for area in areas:
         area_node = AreaNode(area)
         for item in area.items.all():
             item_node = ItemNode(item)
             for practice in item.practices.all():
-                item_node.practices.append(PracticeNode(
-                    practice=practice, area=area, item=item, units=list(practice.units.all()),
-                    deadlines=[d.due_date for d in practice.deadlines.all()]))
+                item_node.practices.append(
+                    PracticeNode(
+                        practice=practice,
+                        area=area,
+                        item=item,
+                        units=list(practice.units.all()),
+                        deadlines=[d.due_date for d in practice.deadlines.all()],
+                    )
+                )
             area_node.items.append(item_node)
         tree.append(area_node)
     return PlanTree(version=version, areas=tree)
@@ -188,8 +211,9 @@ def table_rows(tree):
                 node = area.items[position]
                 item_cell = Cell(node.item, len(area_rows[position]))
                 for practice in area_rows[position]:
-                    rows.append(TableRow(area_cell if first_of_area else None, dimension_cell,
-                                         item_cell, practice))
+                    rows.append(
+                        TableRow(area_cell if first_of_area else None, dimension_cell, item_cell, practice)
+                    )
                     first_of_area = False
                     dimension_cell = item_cell = None
             index = end

@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from governance.models import Unit
 from governance.permissions import require
-from .models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 from governance.rocdate import format_roc, roc_year_range
 from governance.roles import Capability
 from governance.trail import record_event
+
+from .models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 
 PLAN_KIND = "plan"
 
@@ -93,8 +94,12 @@ def plain_number(number):
 
 def number_path(area_number, dimension, item_number, practice_number):
     """What identifies a practice within a version: 一 / 一 / 1 / 1.1."""
-    return (_folded(area_number), dimension_ordinal(dimension), plain_number(item_number),
-            plain_number(practice_number))
+    return (
+        _folded(area_number),
+        dimension_ordinal(dimension),
+        plain_number(item_number),
+        plain_number(practice_number),
+    )
 
 
 def path_label(area_number, dimension, item_number, practice_number=""):
@@ -134,7 +139,7 @@ def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
     for index, row in enumerate(rows):
         line = _where(row, index)
 
-        def add(message):
+        def add(message, line=line):
             errors.append((line, message))
 
         for name, (label, limit) in LIMITS.items():
@@ -143,16 +148,23 @@ def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
         if not row.area_number or not row.area_title:
             add(_("缺少實施要項（編號與名稱，如「一、服務流程」）。"))
         elif area_titles.setdefault(row.area_number, row.area_title) != row.area_title:
-            add(_("實施要項「%(number)s」的名稱「%(title)s」與前面的列「%(first)s」不同。")
-                % {"number": row.area_number, "title": row.area_title, "first": area_titles[row.area_number]})
+            add(
+                _("實施要項「%(number)s」的名稱「%(title)s」與前面的列「%(first)s」不同。")
+                % {"number": row.area_number, "title": row.area_title, "first": area_titles[row.area_number]}
+            )
         if not row.item_title:
             add(_("缺少執行項目。"))
         elif row.item_number:
             item_path = row_path(row)[:3]
             first_title, first_line = item_titles.setdefault(item_path, (row.item_title, line))
             if first_title != row.item_title:
-                add(_("執行項目「%(item)s」的名稱與第 %(line)s 列不同。")
-                    % {"item": path_label(row.area_number, row.dimension, row.item_number), "line": first_line})
+                add(
+                    _("執行項目「%(item)s」的名稱與第 %(line)s 列不同。")
+                    % {
+                        "item": path_label(row.area_number, row.dimension, row.item_number),
+                        "line": first_line,
+                    }
+                )
         if row.has_practice:
             if not row.practice_number:
                 add(_("推動作法缺少編號。"))
@@ -162,8 +174,10 @@ def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
                 path = row_path(row)
                 if path in seen_paths:
                     label = path_label(row.area_number, row.dimension, row.item_number, row.practice_number)
-                    add(_("推動作法編號「%(label)s」與第 %(line)s 列重複。")
-                        % {"label": label, "line": seen_paths[path]})
+                    add(
+                        _("推動作法編號「%(label)s」與第 %(line)s 列重複。")
+                        % {"label": label, "line": seen_paths[path]}
+                    )
                 else:
                     seen_paths[path] = line
         elif row.deadline_text or row.deadlines or row.unit_text or row.unit_codes:
@@ -173,8 +187,10 @@ def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
         elif year_range:
             outside = [d for d in row.deadlines if not year_range[0] <= d <= year_range[1]]
             if outside:
-                add(_("完成期限 %(date)s 不在 %(year)s 年度內。")
-                    % {"date": format_roc(outside[0]), "year": roc_year})
+                add(
+                    _("完成期限 %(date)s 不在 %(year)s 年度內。")
+                    % {"date": format_roc(outside[0]), "year": roc_year}
+                )
         for code in row.unit_codes:
             if code not in units_by_code:
                 add(unknown_unit(code))
@@ -200,9 +216,18 @@ def _raise_if(errors):
 
 def _coerce(rows):
     """PlanRows from PlanRows or dicts of the same fields."""
-    return [row if isinstance(row, PlanRow) else PlanRow(**{
-        **row, "deadlines": tuple(row.get("deadlines", ())), "unit_codes": tuple(row.get("unit_codes", ()))})
-        for row in rows]
+    return [
+        row
+        if isinstance(row, PlanRow)
+        else PlanRow(
+            **{
+                **row,
+                "deadlines": tuple(row.get("deadlines", ())),
+                "unit_codes": tuple(row.get("unit_codes", ())),
+            }
+        )
+        for row in rows
+    ]
 
 
 def _latest_keys(plan):
@@ -211,13 +236,15 @@ def _latest_keys(plan):
     if latest is None:
         return {}
     practices = PlanPractice.objects.filter(item__area__version=latest).values_list(
-        "item__area__number", "item__dimension", "item__number", "number", "key")
+        "item__area__number", "item__dimension", "item__number", "number", "key"
+    )
     return {number_path(a, d, i, p): key for a, d, i, p, key in practices}
 
 
 def _write_version(plan, number, rows, *, actor, note, approved_on, keys):
-    version = PlanVersion.objects.create(plan=plan, number=number, note=note or "",
-                                         approved_on=approved_on, created_by=actor)
+    version = PlanVersion.objects.create(
+        plan=plan, number=number, note=note or "", approved_on=approved_on, created_by=actor
+    )
     units = Unit.objects.in_bulk({c for row in rows for c in row.unit_codes}, field_name="code")
     areas, items = {}, {}
     deadlines, unit_links = [], []
@@ -226,22 +253,34 @@ def _write_version(plan, number, rows, *, actor, note, approved_on, keys):
         area = areas.get(row.area_number)
         if area is None:
             area = areas[row.area_number] = PlanArea.objects.create(
-                version=version, number=row.area_number, title=row.area_title, sort_order=len(areas))
+                version=version, number=row.area_number, title=row.area_title, sort_order=len(areas)
+            )
         item_id = (row.area_number, row.dimension, row.item_number, row.item_title)
         item = items.get(item_id)
         if item is None:
             item = items[item_id] = PlanItem.objects.create(
-                area=area, dimension=row.dimension, number=row.item_number, title=row.item_title,
-                sort_order=len(items))
+                area=area,
+                dimension=row.dimension,
+                number=row.item_number,
+                title=row.item_title,
+                sort_order=len(items),
+            )
         if not row.has_practice:
             continue
         practice = PlanPractice.objects.create(
-            item=item, key=keys.get(row_path(row)) or uuid.uuid4().hex, number=row.practice_number,
-            text=row.practice_text, deadline_text=row.deadline_text, unit_text=row.unit_text,
-            sort_order=order)
+            item=item,
+            key=keys.get(row_path(row)) or uuid.uuid4().hex,
+            number=row.practice_number,
+            text=row.practice_text,
+            deadline_text=row.deadline_text,
+            unit_text=row.unit_text,
+            sort_order=order,
+        )
         deadlines.extend(PlanDeadline(practice=practice, due_date=d) for d in sorted(set(row.deadlines)))
-        unit_links.extend(Through(planpractice_id=practice.pk, unit_id=units[code].pk)
-                          for code in dict.fromkeys(row.unit_codes))
+        unit_links.extend(
+            Through(planpractice_id=practice.pk, unit_id=units[code].pk)
+            for code in dict.fromkeys(row.unit_codes)
+        )
     PlanDeadline.objects.bulk_create(deadlines)
     Through.objects.bulk_create(unit_links)
     return version
@@ -262,14 +301,24 @@ def _locked_plan(roc_year, title):
 
 def _new_version(plan, created, rows, *, actor, note, approved_on):
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
-    version = _write_version(plan, last + 1, rows, actor=actor, note=note, approved_on=approved_on,
-                             keys={} if created else _latest_keys(plan))
+    version = _write_version(
+        plan,
+        last + 1,
+        rows,
+        actor=actor,
+        note=note,
+        approved_on=approved_on,
+        keys={} if created else _latest_keys(plan),
+    )
     areas = len({row.area_number for row in rows})
     practices = sum(1 for row in rows if row.has_practice)
     record_event(
-        case_kind=PLAN_KIND, case_ref=str(plan.pk), actor=actor,
+        case_kind=PLAN_KIND,
+        case_ref=str(plan.pk),
+        actor=actor,
         action="匯入計畫" if created else "修正計畫",
-        from_state=f"第 {last} 版" if last else "", to_state=f"第 {version.number} 版",
+        from_state=f"第 {last} 版" if last else "",
+        to_state=f"第 {version.number} 版",
         comment=f"{note or ''}（{areas} 項實施要項、{practices} 項推動作法）",
     )
     return version
@@ -294,8 +343,7 @@ def _import(*, actor, roc_year, title, rows, note, approved_on, only_if_new=Fals
 def import_plan(*, actor, roc_year, title, rows, note, approved_on=None):
     """A plan of `roc_year` with version 1 from `rows`, or the plan's next version if it exists
     (its title then stays). Only the 管考 office; `actor=None` is the seed command."""
-    return _import(actor=actor, roc_year=roc_year, title=title, rows=rows, note=note,
-                   approved_on=approved_on)
+    return _import(actor=actor, roc_year=roc_year, title=title, rows=rows, note=note, approved_on=approved_on)
 
 
 def revise_plan(*, actor, plan, rows, note, approved_on=None):
@@ -316,13 +364,18 @@ def load_seed_plan(actor=None):
 
     if Plan.objects.filter(roc_year=plan_102.ROC_YEAR).exists():
         return None
-    return _import(actor=actor, roc_year=plan_102.ROC_YEAR, title=plan_102.TITLE,
-                   rows=plan_102.rows(), note=plan_102.NOTE, approved_on=plan_102.APPROVED_ON,
-                   only_if_new=True)
+    return _import(
+        actor=actor,
+        roc_year=plan_102.ROC_YEAR,
+        title=plan_102.TITLE,
+        rows=plan_102.rows(),
+        note=plan_102.NOTE,
+        approved_on=plan_102.APPROVED_ON,
+        only_if_new=True,
+    )
 
 
 def load_demo():
     """seed_demo's loader (settings.DEMO_LOADERS): the 102 plan of the seed document."""
     version = load_seed_plan()
     return [f"已載入 {version.plan.title}（原始計畫書）。"] if version else []
-

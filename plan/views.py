@@ -17,15 +17,16 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.text import LongTextField
-from . import selectors
 from governance.periods import YearField
 from governance.permissions import can
+from governance.rocdate import ROCDateField
+from governance.roles import Capability
+from governance.text import LongTextField
+
+from . import selectors
 from .models import Plan, PlanVersion
 from .services import PlanImportError
 from .xlsx import CONTENT_TYPE, export_version, filename, import_xlsx
-from governance.roles import Capability
-from governance.rocdate import ROCDateField
 
 
 def _may_import(user):
@@ -33,8 +34,9 @@ def _may_import(user):
 
 
 def _version(roc_year, number):
-    return get_object_or_404(PlanVersion.objects.select_related("plan", "created_by"),
-                             plan__roc_year=roc_year, number=number)
+    return get_object_or_404(
+        PlanVersion.objects.select_related("plan", "created_by"), plan__roc_year=roc_year, number=number
+    )
 
 
 def plan_list(request):
@@ -78,8 +80,9 @@ def _version_page(request, version):
 def plan_changes(request, roc_year, number):
     """What changed from the previous version to this one."""
     version = _version(roc_year, number)
-    previous = (PlanVersion.objects.filter(plan=version.plan, number__lt=version.number)
-                .order_by("-number").first())
+    previous = (
+        PlanVersion.objects.filter(plan=version.plan, number__lt=version.number).order_by("-number").first()
+    )
     ctx = {
         "plan": version.plan,
         "version": version,
@@ -99,33 +102,43 @@ def plan_xlsx(request, roc_year, number):
 class PlanUploadForm(forms.Form):
     year = YearField(
         label=gettext_lazy("年度"),
-        help_text=gettext_lazy("民國年（如 102）或西元年（如 2013）。該年度已有計畫時，匯入的檔案成為新的一版。"),
+        help_text=gettext_lazy(
+            "民國年（如 102）或西元年（如 2013）。該年度已有計畫時，匯入的檔案成為新的一版。"
+        ),
     )
     title = forms.CharField(
-        label=gettext_lazy("計畫名稱"), required=False, max_length=200,
+        label=gettext_lazy("計畫名稱"),
+        required=False,
+        max_length=200,
         help_text=gettext_lazy("新年度的計畫才用；空白則為「N 年度提升服務品質執行計畫」。"),
     )
     note = LongTextField(
-        label=gettext_lazy("修正說明"), max_length=2000,
+        label=gettext_lazy("修正說明"),
+        max_length=2000,
         help_text=gettext_lazy("如：計畫經 102 年 3 月 8 日執行小組第一次會議修正通過。"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     approved_on = ROCDateField(label=gettext_lazy("通過日期"), required=False)
     file = forms.FileField(
         label=gettext_lazy("計畫檔（xlsx）"),
-        help_text=gettext_lazy("欄位與下載的計畫檔相同：實施要項、構面、執行項目編號、執行項目、推動作法編號、"
-                               "推動作法、完成期限、完成期限日期、承辦單位。"),
+        help_text=gettext_lazy(
+            "欄位與下載的計畫檔相同：實施要項、構面、執行項目編號、執行項目、推動作法編號、"
+            "推動作法、完成期限、完成期限日期、承辦單位。"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() != ".xlsx":
-            raise forms.ValidationError(_("請上傳 Excel 活頁簿（.xlsx）；「%(name)s」不是。")
-                                        % {"name": Path(upload.name).name[:60]}, code="type")
+            raise forms.ValidationError(
+                _("請上傳 Excel 活頁簿（.xlsx）；「%(name)s」不是。") % {"name": Path(upload.name).name[:60]},
+                code="type",
+            )
         if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("檔案超過 %(mb)s MB。")
-                                        % {"mb": settings.ATTACHMENT_MAX_BYTES // 1048576}, code="size")
+            raise forms.ValidationError(
+                _("檔案超過 %(mb)s MB。") % {"mb": settings.ATTACHMENT_MAX_BYTES // 1048576}, code="size"
+            )
         return upload
 
 
@@ -133,19 +146,29 @@ def plan_import(request):
     """The 管考 office uploads an xlsx: a new plan for a year, or the next version of its plan."""
     if not _may_import(request.user):
         raise PermissionDenied
-    form = PlanUploadForm(request.POST or None, request.FILES or None,
-                          initial={"year": request.GET.get("year", "")[:20]})
+    form = PlanUploadForm(
+        request.POST or None, request.FILES or None, initial={"year": request.GET.get("year", "")[:20]}
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            version = import_xlsx(actor=request.user, fileobj=data["file"], roc_year=data["year"],
-                                  title=data["title"], note=data["note"], approved_on=data["approved_on"])
+            version = import_xlsx(
+                actor=request.user,
+                fileobj=data["file"],
+                roc_year=data["year"],
+                title=data["title"],
+                note=data["note"],
+                approved_on=data["approved_on"],
+            )
         except PlanImportError as error:
             errors = error.messages
         else:
-            messages.success(request, _("已匯入%(title)s第 %(number)s 版。")
-                             % {"title": version.plan.title, "number": version.number})
+            messages.success(
+                request,
+                _("已匯入%(title)s第 %(number)s 版。")
+                % {"title": version.plan.title, "number": version.number},
+            )
             return redirect("plan:version", roc_year=version.plan.roc_year, number=version.number)
     ctx = {"form": form, "errors": errors, "plans": selectors.plans()}
     return render(request, "plan/plan_import.html", ctx)

@@ -20,14 +20,23 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from governance.exports import FORMULA_TRIGGERS, neutralise
 from governance.models import Unit
 from governance.permissions import require
+from governance.rocdate import ROCDateError, format_roc, format_roc_short, parse_date
+from governance.roles import Capability
+
 from .selectors import version_tree
 from .services import PlanImportError, PlanRow, at_line, check_rows, import_plan, unknown_unit
-from governance.roles import Capability
-from governance.rocdate import ROCDateError, format_roc, format_roc_short, parse_date
 
 AREA, DIMENSION, ITEM_NUMBER, ITEM, PRACTICE_NUMBER, PRACTICE, DEADLINE_TEXT, DEADLINES, UNITS = (
-    "實施要項", "構面", "執行項目編號", "執行項目", "推動作法編號", "推動作法", "完成期限",
-    "完成期限日期", "承辦單位")
+    "實施要項",
+    "構面",
+    "執行項目編號",
+    "執行項目",
+    "推動作法編號",
+    "推動作法",
+    "完成期限",
+    "完成期限日期",
+    "承辦單位",
+)
 HEADERS = [AREA, DIMENSION, ITEM_NUMBER, ITEM, PRACTICE_NUMBER, PRACTICE, DEADLINE_TEXT, DEADLINES, UNITS]
 REQUIRED = [AREA, ITEM, PRACTICE_NUMBER, PRACTICE]
 WIDTHS = [18, 24, 8, 30, 8, 60, 24, 30, 20]
@@ -77,11 +86,22 @@ def export_version(version):
     sheet.title = SHEET_TITLE
     sheet.append(HEADERS)
     for row in tree.rows():
-        sheet.append([escape_cell(value) for value in (
-            f"{row.area_number}、{row.area_title}", row.dimension, row.item_number, row.item_title,
-            row.practice_number, row.practice_text, row.deadline_text,
-            "、".join(format_roc_short(d) for d in row.deadlines), _unit_cell(row, units),
-        )])
+        sheet.append(
+            [
+                escape_cell(value)
+                for value in (
+                    f"{row.area_number}、{row.area_title}",
+                    row.dimension,
+                    row.item_number,
+                    row.item_title,
+                    row.practice_number,
+                    row.practice_text,
+                    row.deadline_text,
+                    "、".join(format_roc_short(d) for d in row.deadlines),
+                    _unit_cell(row, units),
+                )
+            ]
+        )
     header_fill = PatternFill("solid", fgColor="EEEEEE")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -102,8 +122,11 @@ def export_version(version):
         ("版次", f"第 {version.number} 版"),
         ("通過日期", format_roc(version.approved_on) if version.approved_on else ""),
         ("修正說明", version.note),
-        ("說明", "匯入時只讀第一個工作表；空白的實施要項、構面、執行項目視同上一列。"
-                "完成期限日期可填民國或西元日期，以「、」分隔；承辦單位填單位簡稱，以空白或「、」分隔。"),
+        (
+            "說明",
+            "匯入時只讀第一個工作表；空白的實施要項、構面、執行項目視同上一列。"
+            "完成期限日期可填民國或西元日期，以「、」分隔；承辦單位填單位簡稱，以空白或「、」分隔。",
+        ),
     ):
         about.append([label, escape_cell(value)])
     about.column_dimensions["A"].width = 12
@@ -194,7 +217,8 @@ def _open(fileobj):
         # A bad upload fails in many ways inside openpyxl and zipfile; all mean the same to
         # the person who sent it.
         raise UnreadableWorkbook(
-            [_("檔案無法讀取：請上傳 Excel 活頁簿（.xlsx），例如由本系統下載的計畫檔。")]) from None
+            [_("檔案無法讀取：請上傳 Excel 活頁簿（.xlsx），例如由本系統下載的計畫檔。")]
+        ) from None
 
 
 def _header_positions(values):
@@ -225,8 +249,15 @@ def _read_sheet(sheet):
                 positions, header_line = found, line
                 missing = [name for name in REQUIRED if name not in positions]
                 if missing:
-                    raise PlanImportError([at_line(line, _("缺少欄位「%(missing)s」；欄名應為：%(headers)s。")
-                                                   % {"missing": "」「".join(missing), "headers": "、".join(HEADERS)})])
+                    raise PlanImportError(
+                        [
+                            at_line(
+                                line,
+                                _("缺少欄位「%(missing)s」；欄名應為：%(headers)s。")
+                                % {"missing": "」「".join(missing), "headers": "、".join(HEADERS)},
+                            )
+                        ]
+                    )
             elif line >= HEADER_SEARCH_ROWS:
                 break
             continue
@@ -236,7 +267,7 @@ def _read_sheet(sheet):
         if data_lines > MAX_ROWS:
             raise PlanImportError([_("資料超過 %(limit)s 列，請確認上傳的是計畫表。") % {"limit": MAX_ROWS}])
 
-        def cell(name):
+        def cell(name, positions=positions, values=values):
             index = positions.get(name)
             return values[index] if index is not None and index < len(values) else None
 
@@ -246,8 +277,12 @@ def _read_sheet(sheet):
             rows.append(row)
         previous = row
     if positions is None:
-        raise PlanImportError([_("找不到欄名列：第一個工作表的前 %(rows)s 列中應有「%(headers)s」。")
-                               % {"rows": HEADER_SEARCH_ROWS, "headers": "、".join(HEADERS)}])
+        raise PlanImportError(
+            [
+                _("找不到欄名列：第一個工作表的前 %(rows)s 列中應有「%(headers)s」。")
+                % {"rows": HEADER_SEARCH_ROWS, "headers": "、".join(HEADERS)}
+            ]
+        )
     if not rows and not cell_errors:
         raise PlanImportError([_("第 %(line)s 列之後沒有任何資料列。") % {"line": header_line}])
     errors = check_rows(rows, units_by_code=lookup["by_code"], first_errors=cell_errors)
@@ -263,7 +298,9 @@ def _read_row(line, cell, previous, lookup):
     if area_text:
         match = _AREA.match(area_text)
         if match is None:
-            errors.append(_("實施要項「%(text)s」應寫成「一、服務流程」（編號、名稱）。") % {"text": area_text[:30]})
+            errors.append(
+                _("實施要項「%(text)s」應寫成「一、服務流程」（編號、名稱）。") % {"text": area_text[:30]}
+            )
             area_number, area_title = "", area_text
         else:
             area_number, area_title = match.group(1), match.group(2)
@@ -290,11 +327,18 @@ def _read_row(line, cell, previous, lookup):
     errors.extend(unknown_unit(name) for name in unknown)
 
     row = PlanRow(
-        area_number=area_number, area_title=area_title, dimension=dimension,
-        item_number=item_number, item_title=item_title,
-        practice_number=_text(cell(PRACTICE_NUMBER)), practice_text=_text(cell(PRACTICE)),
-        deadline_text=_text(cell(DEADLINE_TEXT)), deadlines=deadlines,
-        unit_text=unit_text, unit_codes=tuple(unit_codes), line=line,
+        area_number=area_number,
+        area_title=area_title,
+        dimension=dimension,
+        item_number=item_number,
+        item_title=item_title,
+        practice_number=_text(cell(PRACTICE_NUMBER)),
+        practice_text=_text(cell(PRACTICE)),
+        deadline_text=_text(cell(DEADLINE_TEXT)),
+        deadlines=deadlines,
+        unit_text=unit_text,
+        unit_codes=tuple(unit_codes),
+        line=line,
     )
     return row, errors
 
@@ -303,5 +347,6 @@ def import_xlsx(*, actor, fileobj, roc_year, title, note, approved_on=None):
     """Import an xlsx as the plan of `roc_year` (version 1) or its next version."""
     require(actor, Capability.MANAGE_TRACKING)
     rows = read_rows(fileobj)
-    return import_plan(actor=actor, roc_year=roc_year, title=title, rows=rows, note=note,
-                       approved_on=approved_on)
+    return import_plan(
+        actor=actor, roc_year=roc_year, title=title, rows=rows, note=note, approved_on=approved_on
+    )

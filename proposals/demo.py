@@ -63,16 +63,38 @@ CASES = [
             ("score", "committee1", EXCELLENT, "兼顧便利與個資保護，值得推廣。"),
             ("score", "committee2", (93, 92, 95, 88), ""),
             ("score", "external1", (96, 88, 92, 90), "可作為其他公共圖書館標竿。"),
-            ("decide", "adopt", "可有效縮短讀者等候時間，請閱覽典藏組主辦，企劃推廣組協助宣導。",
-             "readers", ["planning"], 120),
-            ("plan", "第一階段規劃取書區位置並採購書架；第二階段修改自動化系統之預約書排架號與書條格式；"
-                     "第三階段試辦一個月後全面啟用，並於館訊及網站宣導。",
-             [("完成取書區規劃及書架採購", 30), ("自動化系統書條格式修改完成", 60), ("試辦後全面啟用", 100)]),
-            ("report", 100, "預約書自助取書區已於一樓借還書區旁啟用，設置書架 6 座，可容納預約書 1,200 冊；"
-                            "試辦一個月櫃檯預約書交付量下降 63%，未發生誤取情形。", True),
+            (
+                "decide",
+                "adopt",
+                "可有效縮短讀者等候時間，請閱覽典藏組主辦，企劃推廣組協助宣導。",
+                "readers",
+                ["planning"],
+                120,
+            ),
+            (
+                "plan",
+                "第一階段規劃取書區位置並採購書架；第二階段修改自動化系統之預約書排架號與書條格式；"
+                "第三階段試辦一個月後全面啟用，並於館訊及網站宣導。",
+                [
+                    ("完成取書區規劃及書架採購", 30),
+                    ("自動化系統書條格式修改完成", 60),
+                    ("試辦後全面啟用", 100),
+                ],
+            ),
+            (
+                "report",
+                100,
+                "預約書自助取書區已於一樓借還書區旁啟用，設置書架 6 座，可容納預約書 1,200 冊；"
+                "試辦一個月櫃檯預約書交付量下降 63%，未發生誤取情形。",
+                True,
+            ),
             ("approve", "同意報請成效評估，請持續觀察假日使用情形。"),
-            ("evaluate", "優良", "啟用三個月，預約書平均取書時間由 11 分鐘降為 2 分鐘，櫃檯交付量減少 65%；"
-                               "讀者滿意度調查「預約取書便利性」由 3.6 分提升至 4.5 分（5 分量表）。"),
+            (
+                "evaluate",
+                "優良",
+                "啟用三個月，預約書平均取書時間由 11 分鐘降為 2 分鐘，櫃檯交付量減少 65%；"
+                "讀者滿意度調查「預約取書便利性」由 3.6 分提升至 4.5 分（5 分量表）。",
+            ),
         ],
     },
     {
@@ -100,14 +122,36 @@ CASES = [
             ("assign", ["committee1", "committee2"]),
             ("score", "committee1", VERY_GOOD, ""),
             ("score", "committee2", (89, 88, 86, 85), "建議保留電話預約管道予高齡團體。"),
-            ("decide", "adopt", "符合便民服務方向，請中山樓管理所主辦，企劃推廣組協助網站建置。",
-             "chungshan", ["planning"], 130),
-            ("plan", "委外擴充網站預約模組並建置場次名額資料庫；上線後停止傳真預約，電話預約改由同仁代為線上登錄。",
-             [("完成系統需求訪談與規格確認", 20), ("線上預約系統上線試營運", 70), ("停止傳真預約並全面改用線上預約", 110)]),
-            ("report", 100, "線上預約系統已正式上線，本季線上預約 428 件，占全部預約 81%；傳真預約已停止受理。", True),
+            (
+                "decide",
+                "adopt",
+                "符合便民服務方向，請中山樓管理所主辦，企劃推廣組協助網站建置。",
+                "chungshan",
+                ["planning"],
+                130,
+            ),
+            (
+                "plan",
+                "委外擴充網站預約模組並建置場次名額資料庫；上線後停止傳真預約，電話預約改由同仁代為線上登錄。",
+                [
+                    ("完成系統需求訪談與規格確認", 20),
+                    ("線上預約系統上線試營運", 70),
+                    ("停止傳真預約並全面改用線上預約", 110),
+                ],
+            ),
+            (
+                "report",
+                100,
+                "線上預約系統已正式上線，本季線上預約 428 件，占全部預約 81%；傳真預約已停止受理。",
+                True,
+            ),
             ("approve", "同意。"),
-            ("evaluate", "良好", "上線後電話預約量由每日約 40 通降至 9 通，未再發生重複登記；惟高齡團體仍偏好電話預約，"
-                               "建議保留電話代登管道。"),
+            (
+                "evaluate",
+                "良好",
+                "上線後電話預約量由每日約 40 通降至 9 通，未再發生重複登記；惟高齡團體仍偏好電話預約，"
+                "建議保留電話代登管道。",
+            ),
         ],
     },
     {
@@ -135,15 +179,33 @@ CASES = [
             ("assign", ["committee1", "committee2"]),
             ("score", "committee1", GOOD, ""),
             ("score", "committee2", (85, 83, 84, 80), ""),
-            ("decide", "adopt", "可縮短核銷時程並減少紙本，請會計室主辦，秘書室協助表單建置。",
-             "accounting", ["secretariat"], 120),
-            ("plan", "會計室訂定線上核銷表單欄位及檢核規則，秘書室協助於簽核系統建置表單；先由企劃推廣組及會計室"
-                     "試辦兩個月，再推廣全館。",
-             [("表單欄位及檢核規則確定", 30), ("兩組室試辦", 75), ("全館推廣", 110)]),
-            ("report", 100, "線上核銷表單已於全館啟用，本季線上核銷 463 件，平均核銷時程 4.6 個工作天，"
-                            "退件率由 18% 降為 6%。", True),
+            (
+                "decide",
+                "adopt",
+                "可縮短核銷時程並減少紙本，請會計室主辦，秘書室協助表單建置。",
+                "accounting",
+                ["secretariat"],
+                120,
+            ),
+            (
+                "plan",
+                "會計室訂定線上核銷表單欄位及檢核規則，秘書室協助於簽核系統建置表單；先由企劃推廣組及會計室"
+                "試辦兩個月，再推廣全館。",
+                [("表單欄位及檢核規則確定", 30), ("兩組室試辦", 75), ("全館推廣", 110)],
+            ),
+            (
+                "report",
+                100,
+                "線上核銷表單已於全館啟用，本季線上核銷 463 件，平均核銷時程 4.6 個工作天，"
+                "退件率由 18% 降為 6%。",
+                True,
+            ),
             ("approve", ""),
-            ("evaluate", "優良", "全館啟用後核銷時程縮短六成，本季減少紙張用量約 1,400 張；內部稽核抽查電子紀錄完整。"),
+            (
+                "evaluate",
+                "優良",
+                "全館啟用後核銷時程縮短六成，本季減少紙張用量約 1,400 張；內部稽核抽查電子紀錄完整。",
+            ),
         ],
     },
     {
@@ -171,9 +233,21 @@ CASES = [
             ("score", "committee1", VERY_GOOD, ""),
             ("score", "committee2", (88, 90, 87, 86), "建議西文書一併納入。"),
             ("decide", "adopt", "可具體縮短新書上架時程，請採訪編目組主辦。", "acquisitions", [], 100),
-            ("plan", "與得標書商協調提供 MARC21 書目檔，撰寫轉檔比對程式，先以中文新書試行，再擴及西文書。",
-             [("書商契約增列書目檔交付條款", 20), ("轉檔程式完成並以中文新書試行", 60), ("西文新書納入批次轉入", 90)]),
-            ("report", 100, "轉檔程式已上線，本季新書 2,610 冊中 2,344 冊以批次轉入，新書到館至上架平均 8.5 天。", True),
+            (
+                "plan",
+                "與得標書商協調提供 MARC21 書目檔，撰寫轉檔比對程式，先以中文新書試行，再擴及西文書。",
+                [
+                    ("書商契約增列書目檔交付條款", 20),
+                    ("轉檔程式完成並以中文新書試行", 60),
+                    ("西文新書納入批次轉入", 90),
+                ],
+            ),
+            (
+                "report",
+                100,
+                "轉檔程式已上線，本季新書 2,610 冊中 2,344 冊以批次轉入，新書到館至上架平均 8.5 天。",
+                True,
+            ),
             ("approve", "成果良好，同意報請成效評估。"),
         ],
     },
@@ -203,12 +277,30 @@ CASES = [
             ("score", "committee1", (92, 85, 93, 90), ""),
             ("score", "committee2", (90, 84, 90, 88), ""),
             ("score", "external1", (94, 86, 95, 92), "對臺灣學研究社群助益甚大。"),
-            ("decide", "adopt", "有助臺灣學研究資源開放，請參考特藏組主辦，閱覽典藏組協助申請審核作業。",
-             "reference", ["readers"], 270),
-            ("plan", "分三階段辦理：一、公共領域古籍影像於館藏目錄開放瀏覽；二、建置線上申請及審核功能；"
-                     "三、高解析度影像限時下載並加註浮水印。",
-             [("公共領域影像開放瀏覽", 60), ("線上申請審核功能上線", 150), ("高解析影像限時下載服務啟用", 240)]),
-            ("report", 25, "已完成 3,200 冊公共領域古籍影像權利檢核，檢核清單及數量統計表如附；影像轉檔進行中。", False),
+            (
+                "decide",
+                "adopt",
+                "有助臺灣學研究資源開放，請參考特藏組主辦，閱覽典藏組協助申請審核作業。",
+                "reference",
+                ["readers"],
+                270,
+            ),
+            (
+                "plan",
+                "分三階段辦理：一、公共領域古籍影像於館藏目錄開放瀏覽；二、建置線上申請及審核功能；"
+                "三、高解析度影像限時下載並加註浮水印。",
+                [
+                    ("公共領域影像開放瀏覽", 60),
+                    ("線上申請審核功能上線", 150),
+                    ("高解析影像限時下載服務啟用", 240),
+                ],
+            ),
+            (
+                "report",
+                25,
+                "已完成 3,200 冊公共領域古籍影像權利檢核，檢核清單及數量統計表如附；影像轉檔進行中。",
+                False,
+            ),
             ("approve", "進度良好，浮水印規格請先會法制單位確認。"),
         ],
     },
@@ -234,11 +326,28 @@ CASES = [
             ("score", "committee2", (86, 88, 84, 85), ""),
             ("score", "external1", (85, 86, 86, 82), ""),
             ("decide", "adopt", "請企劃推廣組依規劃辦理，並注意個人資料保護。", "planning", [], 150),
-            ("plan", "建立訂閱者興趣主題欄位，設計模組化電子報版型，分眾寄送後每季分析開信率。",
-             [("完成訂閱者興趣調查與主題分類", 30), ("模組化版型設計完成", 60), ("分眾電子報正式發送", 90)]),
-            ("report", 30, "已完成訂閱者興趣調查，確定親子、樂齡、臺灣學、多元文化、研習課程 5 類主題。", False),
+            (
+                "plan",
+                "建立訂閱者興趣主題欄位，設計模組化電子報版型，分眾寄送後每季分析開信率。",
+                [
+                    ("完成訂閱者興趣調查與主題分類", 30),
+                    ("模組化版型設計完成", 60),
+                    ("分眾電子報正式發送", 90),
+                ],
+            ),
+            (
+                "report",
+                30,
+                "已完成訂閱者興趣調查，確定親子、樂齡、臺灣學、多元文化、研習課程 5 類主題。",
+                False,
+            ),
             ("return_report", "請補附問卷回收數與各主題勾選統計表。"),
-            ("report", 30, "已完成訂閱者興趣調查，回收 2,140 份，各主題勾選統計表如附；確定 5 類主題。", False),
+            (
+                "report",
+                30,
+                "已完成訂閱者興趣調查，回收 2,140 份，各主題勾選統計表如附；確定 5 類主題。",
+                False,
+            ),
         ],
     },
     {
@@ -264,10 +373,19 @@ CASES = [
             ("assign", ["committee1", "committee2"]),
             ("score", "committee1", (88, 84, 90, 85), ""),
             ("score", "committee2", (86, 85, 88, 84), ""),
-            ("decide", "adopt", "請閱覽典藏組主辦，企劃推廣組協助宣導；規則公告前應充分周知讀者。",
-             "readers", ["planning"], 150),
-            ("plan", "採購座位預約系統並於自習室座位張貼 QR Code，訂定使用規則公告後試辦一個月。",
-             [("系統採購決標", 45), ("座位 QR Code 建置及規則公告", 90), ("全面實施", 120)]),
+            (
+                "decide",
+                "adopt",
+                "請閱覽典藏組主辦，企劃推廣組協助宣導；規則公告前應充分周知讀者。",
+                "readers",
+                ["planning"],
+                150,
+            ),
+            (
+                "plan",
+                "採購座位預約系統並於自習室座位張貼 QR Code，訂定使用規則公告後試辦一個月。",
+                [("系統採購決標", 45), ("座位 QR Code 建置及規則公告", 90), ("全面實施", 120)],
+            ),
             ("report", 20, "已完成需求規格書及採購簽陳，預計下月上網公告招標。", False),
         ],
     },
@@ -293,8 +411,11 @@ CASES = [
             ("score", "committee1", GOOD, ""),
             ("score", "external1", (83, 85, 82, 81), ""),
             ("decide", "adopt", "請秘書室主辦。", "secretariat", [], 120),
-            ("plan", "與系統廠商協調增設會辦時限參數及提醒功能，秘書室同時訂定會辦時限規定。",
-             [("會辦時限規定簽核發布", 30), ("系統提醒功能上線", 80), ("每週逾期統計表自動寄送", 100)]),
+            (
+                "plan",
+                "與系統廠商協調增設會辦時限參數及提醒功能，秘書室同時訂定會辦時限規定。",
+                [("會辦時限規定簽核發布", 30), ("系統提醒功能上線", 80), ("每週逾期統計表自動寄送", 100)],
+            ),
         ],
     },
     {
@@ -342,8 +463,15 @@ CASES = [
             ("assign", ["committee1", "external1"]),
             ("score", "committee1", GOOD, ""),
             ("score", "external1", (82, 76, 84, 82), "經費需求較高。"),
-            ("decide", "reference", "構想良好，惟全館指標更新經費約 180 萬元，本年度預算無法支應；列為明年度"
-                                    "環境改善計畫之參考，並請企劃推廣組先於主要動線試辦。", None, [], None),
+            (
+                "decide",
+                "reference",
+                "構想良好，惟全館指標更新經費約 180 萬元，本年度預算無法支應；列為明年度"
+                "環境改善計畫之參考，並請企劃推廣組先於主要動線試辦。",
+                None,
+                [],
+                None,
+            ),
         ],
     },
     {
@@ -361,8 +489,15 @@ CASES = [
             ("assign", ["committee1", "committee2"]),
             ("score", "committee1", WEAK, "古蹟保存與安全疑慮未說明。"),
             ("score", "committee2", (75, 62, 72, 65), ""),
-            ("decide", "reject", "中山樓為國定古蹟，外牆投影及夜間大量人流涉及古蹟保存、消防與交通管制，"
-                                 "風險及經費均高，不予採行。", None, [], None),
+            (
+                "decide",
+                "reject",
+                "中山樓為國定古蹟，外牆投影及夜間大量人流涉及古蹟保存、消防與交通管制，"
+                "風險及經費均高，不予採行。",
+                None,
+                [],
+                None,
+            ),
         ],
     },
     {
@@ -486,8 +621,11 @@ CASES = [
         "improvement": "贈書受理改採線上登錄，感謝函改以電子郵件寄送。",
         "benefit": "節省人力與郵資。",
         "steps": [
-            ("return", "請補充現行贈書處理數量、各階段作業時間與流程圖，並具體說明線上登錄之欄位、由何人填寫，"
-                       "以及未提供電子郵件之捐贈者如何處理。"),
+            (
+                "return",
+                "請補充現行贈書處理數量、各階段作業時間與流程圖，並具體說明線上登錄之欄位、由何人填寫，"
+                "以及未提供電子郵件之捐贈者如何處理。",
+            ),
         ],
     },
     {
@@ -504,15 +642,21 @@ CASES = [
         "improvement": "將加班申請與補休整合。",
         "benefit": "節省時間。",
         "steps": [
-            ("return", "作法過於簡略，請說明整合後之申請流程、與差勤系統之介接方式，以及預估節省之作業時間。"),
-            ("revise", {
-                "title": "差勤系統整合加班申請、核定與補休時數",
-                "improvement": (
-                    "於差勤系統增設線上加班申請，主管線上核定後，系統依實際刷卡時間自動計算加班時數並轉入補休餘額；"
-                    "同仁申請補休時即時顯示可用時數及到期日，到期前 1 個月以電子郵件提醒；每月自動產出各單位加班統計表。"
-                ),
-                "benefit": "取消紙本加班申請單，人事室每月核對時間由 2 日縮短為 2 小時；同仁可隨時掌握補休餘額，避免逾期失效。",
-            }),
+            (
+                "return",
+                "作法過於簡略，請說明整合後之申請流程、與差勤系統之介接方式，以及預估節省之作業時間。",
+            ),
+            (
+                "revise",
+                {
+                    "title": "差勤系統整合加班申請、核定與補休時數",
+                    "improvement": (
+                        "於差勤系統增設線上加班申請，主管線上核定後，系統依實際刷卡時間自動計算加班時數並轉入補休餘額；"
+                        "同仁申請補休時即時顯示可用時數及到期日，到期前 1 個月以電子郵件提醒；每月自動產出各單位加班統計表。"
+                    ),
+                    "benefit": "取消紙本加班申請單，人事室每月核對時間由 2 日縮短為 2 小時；同仁可隨時掌握補休餘額，避免逾期失效。",
+                },
+            ),
         ],
     },
     {
@@ -588,7 +732,13 @@ CASES = [
             "行前須知，並於參觀前以簡訊提醒。"
         ),
         "benefit": "便利民眾預約，減少承辦同仁接聽電話之負擔。",
-        "steps": [("not_accept", "duplicate", "與本年度 {chungshan_booking} 號提案內容相同，依規定僅獎勵最先提案者。")],
+        "steps": [
+            (
+                "not_accept",
+                "duplicate",
+                "與本年度 {chungshan_booking} 號提案內容相同，依規定僅獎勵最先提案者。",
+            )
+        ],
     },
     {
         "key": "pickup_again",
@@ -665,11 +815,11 @@ class DemoError(RuntimeError):
 
 def _open_task(proposal, node_name, member=None):
     tasks = [
-        t for t in Task.objects.filter(
+        t
+        for t in Task.objects.filter(
             process_id=proposal.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]
         ).select_related("process")
-        if t.flow_task.name == node_name
-        and (member is None or (t.data or {}).get("member_id") == member.pk)
+        if t.flow_task.name == node_name and (member is None or (t.data or {}).get("member_id") == member.pk)
     ]
     if len(tasks) != 1:
         raise DemoError(f"{proposal.case_number}: {len(tasks)} open {node_name} tasks")
@@ -741,13 +891,19 @@ class _Seeder:
             self.run(proposal, "first_review", outcome="returned", reasons=args[0])
         elif kind == "not_accept":
             code, reasons = args
-            self.run(proposal, "first_review", outcome="not_accepted", reason_code=code,
-                     reasons=reasons.format(**self.numbers))
+            self.run(
+                proposal,
+                "first_review",
+                outcome="not_accepted",
+                reason_code=code,
+                reasons=reasons.format(**self.numbers),
+            )
         elif kind == "revise":
             self.run(proposal, "revise", content=self.content(case, **args[0]), co_proposers=co)
         elif kind == "withdraw":
-            services.withdraw_proposal(actor=proposal.submitter, proposal=proposal, reason=args[0],
-                                           confirmed=True)
+            services.withdraw_proposal(
+                actor=proposal.submitter, proposal=proposal, reason=args[0], confirmed=True
+            )
         elif kind == "assign":
             members = [self.person(m) for m in args[0]]
             self.run(proposal, "assign_reviewers", self.person("tracking"), members=members)
@@ -769,12 +925,23 @@ class _Seeder:
             self.run(proposal, "decide", self.person("director"), decision=decision, reason=reason, **kwargs)
         elif kind == "plan":
             text, milestones = args
-            self.run(proposal, "execution_plan", self.liaison(proposal), plan=text,
-                     milestones=[(title, self.days(n)) for title, n in milestones])
+            self.run(
+                proposal,
+                "execution_plan",
+                self.liaison(proposal),
+                plan=text,
+                milestones=[(title, self.days(n)) for title, n in milestones],
+            )
         elif kind == "report":
             percent, text, complete = args
-            self.run(proposal, "progress_report", self.liaison(proposal), percent_complete=percent,
-                     text=text, declares_complete=complete)
+            self.run(
+                proposal,
+                "progress_report",
+                self.liaison(proposal),
+                percent_complete=percent,
+                text=text,
+                declares_complete=complete,
+            )
         elif kind == "approve":
             self.run(proposal, "approve_progress", approve=True, comment=args[0])
         elif kind == "return_report":
@@ -820,4 +987,3 @@ def load_demo():
     if loaded:
         return [f"已載入示範創意提案 {loaded} 件。"]
     return ["資料庫已有創意提案，未載入示範提案。"]
-

@@ -11,8 +11,13 @@ def proposal_trail(proposal, **options):
         ("目前狀態", proposal.get_state_display()),
     ]
     content = case_trail_pdf(
-        PROPOSAL_KIND, proposal.trail_ref, proposal.case_number, proposal.title,
-        details=details, state_labels=dict(Proposal.State.choices), **options,
+        PROPOSAL_KIND,
+        proposal.trail_ref,
+        proposal.case_number,
+        proposal.title,
+        details=details,
+        state_labels=dict(Proposal.State.choices),
+        **options,
     )
     return Document(trail_filename("創意提案", proposal.case_number), content)
 

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from governance.models import Unit, User
 from governance import workflow
+from governance.models import Unit, User
 from governance.nodes import HumanTask, outcome_is
 from governance.roles import UnitRole
 from governance.selectors import sole_person

@@ -4,17 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance.text import LongTextField
 from governance.attachments import MultipleFileField
-from governance.submissions import SubmissionTokenField
-from governance.periods import YearField
 from governance.models import Unit, User
-from plan.models import PlanPractice
+from governance.periods import YearField
 from governance.permissions import units_where
-from plan.selectors import item_label, practices_to_link
 from governance.rocdate import ROCDateError, ROCDateField, parse_date
 from governance.roles import Capability
 from governance.selectors import active_units
+from governance.submissions import SubmissionTokenField
+from governance.text import LongTextField
+from plan.models import PlanPractice
+from plan.selectors import item_label, practices_to_link
 
 from .models import NotAcceptedReason, Proposal, ReviewRound, ScopeCategory
 from .services import ProposalContent
@@ -59,8 +59,10 @@ class ProposalForm(forms.ModelForm):
         label=_("共同提案人"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一位：姓名或帳號、貢獻比例，例如「王小明 30」或「readers-staff2 30」。"
-                    "提案人的比例為 100% 減去其他人的合計。"),
+        help_text=_(
+            "每行一位：姓名或帳號、貢獻比例，例如「王小明 30」或「readers-staff2 30」。"
+            "提案人的比例為 100% 減去其他人的合計。"
+        ),
     )
     attachments = MultipleFileField(label=_("附件"))
 
@@ -68,7 +70,9 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["title", "situation", "improvement", "benefit", "category", "plan_practice"]
         field_classes = {
-            "situation": LongTextField, "improvement": LongTextField, "benefit": LongTextField,
+            "situation": LongTextField,
+            "improvement": LongTextField,
+            "benefit": LongTextField,
             "plan_practice": PracticeChoiceField,
         }
         widgets = {
@@ -115,21 +119,27 @@ class ProposalForm(forms.ModelForm):
         if len(named) == 1:
             return named[0]
         if named:
-            raise ValidationError(_("第 %(n)s 行：有不只一位同仁名為 %(u)s，請改填帳號。"),
-                                  params={"n": number, "u": who})
+            raise ValidationError(
+                _("第 %(n)s 行：有不只一位同仁名為 %(u)s，請改填帳號。"), params={"n": number, "u": who}
+            )
         raise ValidationError(_("第 %(n)s 行：找不到姓名或帳號 %(u)s。"), params={"n": number, "u": who})
 
     def content(self):
         data = self.cleaned_data
         return ProposalContent(
-            data["title"], data["situation"], data["improvement"], data["benefit"],
-            data["category"], data["plan_practice"],
+            data["title"],
+            data["situation"],
+            data["improvement"],
+            data["benefit"],
+            data["category"],
+            data["plan_practice"],
         )
 
 
 class FirstReviewForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("初審結果"), choices=ReviewRound.Outcome.choices,
-                                widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("初審結果"), choices=ReviewRound.Outcome.choices, widget=forms.RadioSelect
+    )
     reason_code = forms.ChoiceField(
         label=_("不予受理理由"), required=False, help_text=_("僅於「不予受理」時選擇。")
     )
@@ -161,7 +171,8 @@ class AssignReviewersForm(forms.Form):
         self.fields["members"].queryset = (
             User.objects.filter(is_active=True, groups__permissions__codename__in=codenames)
             .exclude(pk__in=proposal.proposers.values("person"))
-            .distinct().order_by("username")
+            .distinct()
+            .order_by("username")
         )
 
 
@@ -174,7 +185,8 @@ class ScoreForm(forms.Form):
         for c in criteria:
             self.fields[f"criterion_{c.pk}"] = forms.IntegerField(
                 label=_("%(criterion)s（%(weight)s%%）") % {"criterion": c.name, "weight": c.weight},
-                min_value=0, max_value=100,
+                min_value=0,
+                max_value=100,
             )
         self.order_fields([f"criterion_{c.pk}" for c in criteria] + ["comment"])
 
@@ -187,7 +199,9 @@ class DecisionForm(forms.Form):
     reason = LongTextField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = forms.ModelChoiceField(label=_("主辦單位"), queryset=Unit.objects.none(), required=False)
     supporting_units = forms.ModelMultipleChoiceField(
-        label=_("協辦單位"), queryset=Unit.objects.none(), required=False,
+        label=_("協辦單位"),
+        queryset=Unit.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     due_date = ROCDateField(label=_("預定完成日"), required=False)
@@ -226,7 +240,7 @@ class ExecutionPlanForm(forms.Form):
             try:
                 due = parse_date(date_text)
             except ROCDateError as e:
-                raise ValidationError(_("第 %(n)s 行：%(e)s"), params={"n": number, "e": e})
+                raise ValidationError(_("第 %(n)s 行：%(e)s"), params={"n": number, "e": e}) from None
             if not title.strip():
                 raise ValidationError(_("第 %(n)s 行缺少查核點說明。"), params={"n": number})
             milestones.append((title.strip(), due))
@@ -250,8 +264,10 @@ class ProgressReportForm(forms.Form):
 
 class ApproveProgressForm(forms.Form):
     approve = forms.TypedChoiceField(
-        label=_("核定"), choices=[("1", _("核定")), ("0", _("退回補正"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("核定"),
+        choices=[("1", _("核定")), ("0", _("退回補正"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
     comment = LongTextField(label=_("意見"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -265,8 +281,9 @@ class EvaluationForm(forms.Form):
 class ProposalFilterForm(forms.Form):
     year = YearField(label=_("年度"), required=False, help_text=_("民國年（如 115）或西元年（如 2026）"))
     unit = forms.ModelChoiceField(label=_("單位"), queryset=Unit.objects.none(), required=False)
-    state = forms.ChoiceField(label=_("狀態"), required=False,
-                              choices=[("", _("全部"))] + list(Proposal.State.choices))
+    state = forms.ChoiceField(
+        label=_("狀態"), required=False, choices=[("", _("全部"))] + list(Proposal.State.choices)
+    )
     grade = forms.CharField(label=_("等第"), required=False)
     q = forms.CharField(label=_("搜尋"), required=False)
 

@@ -55,9 +55,7 @@ class ScoringCriterion(models.Model):
 
     class Meta:
         ordering = ["roc_year", "sort_order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["roc_year", "name"], name="criterion_unique_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["roc_year", "name"], name="criterion_unique_per_year")]
         verbose_name = _("評分項目")
         verbose_name_plural = _("評分項目")
 
@@ -78,9 +76,7 @@ class GradeBand(models.Model):
 
     class Meta:
         ordering = ["roc_year", "-min_score"]
-        constraints = [
-            models.UniqueConstraint(fields=["roc_year", "name"], name="grade_unique_per_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["roc_year", "name"], name="grade_unique_per_year")]
         verbose_name = _("等第級距")
         verbose_name_plural = _("等第級距")
 
@@ -116,7 +112,9 @@ class Proposal(KeptRecord):
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="proposals", verbose_name=_("提案單位"))
     submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="submitted_proposals",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="submitted_proposals",
         verbose_name=_("提案人"),
     )
     title = models.CharField(_("提案名稱"), max_length=200)
@@ -129,23 +127,23 @@ class Proposal(KeptRecord):
     # A practice of a plan version: versions are never changed, so the link keeps meaning
     # what the proposer chose after the plan is revised.
     plan_practice = models.ForeignKey(
-        "plan.PlanPractice", models.PROTECT, null=True, blank=True, related_name="proposals",
+        "plan.PlanPractice",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
         verbose_name=_("對應服務品質計畫推動作法"),
     )
     created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("送出時間"), null=True, blank=True)
-    process = models.OneToOneField(
-        Process, models.SET_NULL, null=True, blank=True, related_name="proposal"
-    )
+    process = models.OneToOneField(Process, models.SET_NULL, null=True, blank=True, related_name="proposal")
 
     not_accepted_reason = models.ForeignKey(
         NotAcceptedReason, models.PROTECT, null=True, blank=True, verbose_name=_("不予受理理由")
     )
     not_accepted_text = models.TextField(_("不予受理說明"), blank=True)
 
-    weighted_total = models.DecimalField(
-        _("加權總分"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    weighted_total = models.DecimalField(_("加權總分"), max_digits=5, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("等第"), max_length=20, blank=True)
     # The band the grade came from: its reward is the one the adoption decision records.
     grade_band = models.ForeignKey(
@@ -155,14 +153,22 @@ class Proposal(KeptRecord):
     decision_reason = models.TextField(_("決定理由"), blank=True)
     decided_at = models.DateTimeField(_("決定時間"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("決定人"),
     )
     reward_amount = models.PositiveIntegerField(_("獎金（元）"), null=True, blank=True)
     reward_commendations = models.PositiveSmallIntegerField(_("建議敘獎（嘉獎次數）"), null=True, blank=True)
 
     lead_unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="led_proposals",
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_proposals",
         verbose_name=_("主辦單位"),
     )
     supporting_units = models.ManyToManyField(
@@ -204,9 +210,7 @@ class Proposer(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "person"], name="proposer_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proposal", "person"], name="proposer_once")]
 
     @property
     def role_label(self):
@@ -257,9 +261,7 @@ class ReviewRound(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "number"], name="review_round_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="review_round_once")]
 
 
 class ReviewerAssignment(models.Model):
@@ -274,9 +276,7 @@ class ReviewerAssignment(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "member"], name="reviewer_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="reviewer_once")]
 
 
 class Score(models.Model):
@@ -308,9 +308,7 @@ class ProgressReport(models.Model):
 
     proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="progress_reports")
     period = models.CharField(_("季別"), max_length=20)  # e.g. 114Q3
-    percent_complete = models.PositiveSmallIntegerField(
-        _("完成百分比"), validators=[MaxValueValidator(100)]
-    )
+    percent_complete = models.PositiveSmallIntegerField(_("完成百分比"), validators=[MaxValueValidator(100)])
     text = models.TextField(_("辦理情形"))
     declares_complete = models.BooleanField(_("宣告完成"), default=False)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -340,9 +338,7 @@ class Reward(models.Model):
 
     class Meta:
         ordering = ["proposal", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["proposal", "person"], name="reward_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proposal", "person"], name="reward_once")]
 
 
 class ProposalProcess(Process):

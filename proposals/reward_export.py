@@ -34,7 +34,10 @@ class RewardFilterForm(PeriodForm):
     recorded, and optionally a unit: its people's rewards, as on the evidence pages."""
 
     unit = forms.ModelChoiceField(
-        label=gettext_lazy("單位"), queryset=Unit.objects.all(), required=False, to_field_name="code",
+        label=gettext_lazy("單位"),
+        queryset=Unit.objects.all(),
+        required=False,
+        to_field_name="code",
     )
 
 
@@ -71,8 +74,10 @@ def units_on(people_ids, day):
     """Each person's unit on `day` (their first membership in the agency's order), in one query."""
     units = {}
     memberships = (
-        Membership.objects.active_on(day).filter(user_id__in=people_ids)
-        .select_related("unit").order_by("unit__sort_order", "role")
+        Membership.objects.active_on(day)
+        .filter(user_id__in=people_ids)
+        .select_related("unit")
+        .order_by("unit__sort_order", "role")
     )
     for m in memberships:
         units.setdefault(m.user_id, m.unit.name)

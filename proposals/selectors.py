@@ -6,13 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-
 from governance import exports
 from governance.permissions import can, units_where
-from plan.selectors import practice_label
-from governance.selectors import primary_unit
 from governance.roles import Capability
+from governance.selectors import primary_unit
 from governance.trail import case_events
+from plan.selectors import practice_label
 
 from .models import GradeBand, Proposal, Proposer, ReviewerAssignment, ScoringCriterion
 from .similarity import rank_similar
@@ -82,7 +81,9 @@ def visible_proposals(user):
         return Proposal.objects.filter(own | ~Q(state=State.DRAFT)).distinct()
     units = units_where(user, Capability.VIEW_UNIT_CASES)
     shared = (
-        Q(unit__in=units) | Q(lead_unit__in=units) | Q(supporting_units__in=units)
+        Q(unit__in=units)
+        | Q(lead_unit__in=units)
+        | Q(supporting_units__in=units)
         | Q(reviewer_assignments__member=user)
     ) & ~Q(state=State.DRAFT)
     return Proposal.objects.filter(own | shared).distinct()
@@ -91,7 +92,8 @@ def visible_proposals(user):
 def my_proposals(user):
     return (
         Proposal.objects.filter(Q(submitter=user) | Q(proposers__person=user))
-        .distinct().select_related("unit")
+        .distinct()
+        .select_related("unit")
     )
 
 
@@ -99,7 +101,9 @@ def unit_proposals(user):
     units = units_where(user, Capability.VIEW_UNIT_CASES)
     return (
         Proposal.objects.filter(Q(unit__in=units) | Q(lead_unit__in=units))
-        .exclude(state=State.DRAFT).distinct().select_related("unit")
+        .exclude(state=State.DRAFT)
+        .distinct()
+        .select_related("unit")
     )
 
 
@@ -118,8 +122,10 @@ def filter_proposals(queryset, *, year=None, unit=None, state=None, grade=None, 
         queryset = queryset.filter(grade=grade)
     if text:
         queryset = queryset.filter(
-            Q(title__icontains=text) | Q(case_number__icontains=text)
-            | Q(improvement__icontains=text) | Q(submitter__full_name__icontains=text)
+            Q(title__icontains=text)
+            | Q(case_number__icontains=text)
+            | Q(improvement__icontains=text)
+            | Q(submitter__full_name__icontains=text)
         )
     # "2/3": how many of the assigned scores are in, for those who follow the second review.
     return (
@@ -170,14 +176,16 @@ def history(proposal):
 def reviewer_assignments(proposal):
     return list(
         ReviewerAssignment.objects.filter(proposal=proposal)
-        .select_related("member").prefetch_related("scores")
+        .select_related("member")
+        .prefetch_related("scores")
     )
 
 
 def similar_proposals(proposal, limit=5):
     """Earlier proposals whose text is close to this one's (Chinese character n-grams)."""
     candidates = (
-        Proposal.objects.exclude(pk=proposal.pk).exclude(state=State.DRAFT)
+        Proposal.objects.exclude(pk=proposal.pk)
+        .exclude(state=State.DRAFT)
         .filter(submitted_at__isnull=False)
         .values_list("pk", "title", "improvement")
     )
@@ -232,25 +240,27 @@ def contributions_of(person, start, end):
     for proposer in rows:
         p = proposer.proposal
         reward = rewards.get(p.pk)
-        result.append({
-            "kind": "proposal",
-            "case_number": p.case_number,
-            "title": p.title,
-            "role": str(proposer.role_label),
-            "share": proposer.share,
-            "state": p.get_state_display(),
-            "grade": p.grade,
-            "decision": p.get_decision_display() if p.decision else "",
-            "adopted": p.decision == Proposal.Decision.ADOPT,
-            "decided_on": timezone.localdate(p.decided_at) if p.decided_at else None,
-            "effectiveness": p.evaluation_rating,
-            "closed_on": timezone.localdate(p.closed_at) if p.closed_at else None,
-            "reference": "",
-            "reward_amount": reward.amount if reward else 0,
-            "commendations": reward.commendations if reward else 0,
-            "commendation_label": commendation_label(reward.commendations) if reward else "",
-            "rewarded": reward is not None,
-        })
+        result.append(
+            {
+                "kind": "proposal",
+                "case_number": p.case_number,
+                "title": p.title,
+                "role": str(proposer.role_label),
+                "share": proposer.share,
+                "state": p.get_state_display(),
+                "grade": p.grade,
+                "decision": p.get_decision_display() if p.decision else "",
+                "adopted": p.decision == Proposal.Decision.ADOPT,
+                "decided_on": timezone.localdate(p.decided_at) if p.decided_at else None,
+                "effectiveness": p.evaluation_rating,
+                "closed_on": timezone.localdate(p.closed_at) if p.closed_at else None,
+                "reference": "",
+                "reward_amount": reward.amount if reward else 0,
+                "commendations": reward.commendations if reward else 0,
+                "commendation_label": commendation_label(reward.commendations) if reward else "",
+                "rewarded": reward is not None,
+            }
+        )
     return result
 
 
@@ -286,8 +296,17 @@ def open_executions():
         )
         .order_by("report_unit_sort", "report_unit_code", F("due_date").asc(nulls_last=True), "case_number")
         .values(
-            "pk", "case_number", "title", "state", "due_date", "report_unit_id", "report_unit_name",
-            "report_unit_sort", "report_unit_code", "latest_period", "latest_percent",
+            "pk",
+            "case_number",
+            "title",
+            "state",
+            "due_date",
+            "report_unit_id",
+            "report_unit_name",
+            "report_unit_sort",
+            "report_unit_code",
+            "latest_period",
+            "latest_percent",
         )
     )
     labels = dict(State.choices)
@@ -343,27 +362,45 @@ def due_for_reminders(due_dates):
         )
         what = _("%(period)s進度報告") % {"period": quarter_name(period)}
         items += [
-            DueItem(key=f"proposal:{pk}:{period}", what=what, case_number=number or "",
-                    title=title, due_date=due, url=reverse("proposals:detail", args=[pk]), unit_id=unit_id)
+            DueItem(
+                key=f"proposal:{pk}:{period}",
+                what=what,
+                case_number=number or "",
+                title=title,
+                due_date=due,
+                url=reverse("proposals:detail", args=[pk]),
+                unit_id=unit_id,
+            )
             for pk, number, title, unit_id in rows
         ]
     days = datetime.timedelta(days=settings.SCORING_DAYS)
     assigned_on = {due - days: due for due in due_dates}
-    rows = (
-        ReviewerAssignment.objects.filter(scored_at__isnull=True, proposal__state=State.SECOND_REVIEW,
-                                          assigned_at__date__in=list(assigned_on))
-        .values_list("pk", "proposal_id", "proposal__case_number", "proposal__title", "member_id",
-                     "assigned_by_id", "assigned_at")
+    rows = ReviewerAssignment.objects.filter(
+        scored_at__isnull=True, proposal__state=State.SECOND_REVIEW, assigned_at__date__in=list(assigned_on)
+    ).values_list(
+        "pk",
+        "proposal_id",
+        "proposal__case_number",
+        "proposal__title",
+        "member_id",
+        "assigned_by_id",
+        "assigned_at",
     )
     from django.utils import timezone
 
     for pk, proposal_id, number, title, member_id, assigned_by_id, assigned_at in rows:
-        items.append(DueItem(
-            key=f"score:{pk}", what=_("複審評分"), case_number=number or "", title=title,
-            due_date=assigned_on[timezone.localdate(assigned_at)],
-            url=reverse("proposals:detail", args=[proposal_id]),
-            responsible_ids=(member_id,), escalation_ids=(assigned_by_id,),
-        ))
+        items.append(
+            DueItem(
+                key=f"score:{pk}",
+                what=_("複審評分"),
+                case_number=number or "",
+                title=title,
+                due_date=assigned_on[timezone.localdate(assigned_at)],
+                url=reverse("proposals:detail", args=[proposal_id]),
+                responsible_ids=(member_id,),
+                escalation_ids=(assigned_by_id,),
+            )
+        )
     return items
 
 
@@ -425,8 +462,9 @@ def news_for_proposers(since):
     from .models import ReviewRound
 
     refused = list(
-        ReviewRound.objects.filter(outcome=ReviewRound.Outcome.NOT_ACCEPTED, decided_at__gte=since)
-        .select_related("proposal")
+        ReviewRound.objects.filter(
+            outcome=ReviewRound.Outcome.NOT_ACCEPTED, decided_at__gte=since
+        ).select_related("proposal")
     )
     decided = list(Proposal.objects.filter(decided_at__gte=since).select_related("lead_unit"))
     closed = list(Proposal.objects.filter(closed_at__gte=since))
@@ -435,22 +473,30 @@ def news_for_proposers(since):
         return []
     people = {}
     for proposal_id, person_id in Proposer.objects.filter(proposal_id__in=proposal_ids).values_list(
-            "proposal_id", "person_id"):
+        "proposal_id", "person_id"
+    ):
         people.setdefault(proposal_id, []).append(person_id)
 
     def news(proposal, key, subject, text):
         return CaseNews(
-            key=f"proposal:{proposal.pk}:{key}", recipient_ids=tuple(people.get(proposal.pk, ())),
-            subject=(_("%(subject)s：%(case_number)s %(title)s")
-                     % {"subject": subject, "case_number": proposal.case_number, "title": proposal.title})[:300],
+            key=f"proposal:{proposal.pk}:{key}",
+            recipient_ids=tuple(people.get(proposal.pk, ())),
+            subject=(
+                _("%(subject)s：%(case_number)s %(title)s")
+                % {"subject": subject, "case_number": proposal.case_number, "title": proposal.title}
+            )[:300],
             text=_("您的創意提案 %(case_number)s「%(title)s」%(text)s")
             % {"case_number": proposal.case_number, "title": proposal.title, "text": text},
             url=reverse("proposals:detail", args=[proposal.pk]),
         )
 
     items = [
-        news(r.proposal, f"not_accepted:{r.number}", _("【初審結果】不予受理"),
-             _("經初審不予受理。理由：%(reasons)s") % {"reasons": r.reasons})
+        news(
+            r.proposal,
+            f"not_accepted:{r.number}",
+            _("【初審結果】不予受理"),
+            _("經初審不予受理。理由：%(reasons)s") % {"reasons": r.reasons},
+        )
         for r in refused
     ]
     for p in decided:
@@ -459,19 +505,25 @@ def news_for_proposers(since):
             unit = p.lead_unit.name if p.lead_unit else _("主辦單位")
             if p.due_date:
                 text = _("經決定採行，由%(unit)s執行，預定 %(date)s 完成。") % {
-                    "unit": unit, "date": format_roc(p.due_date)}
+                    "unit": unit,
+                    "date": format_roc(p.due_date),
+                }
             else:
                 text = _("經決定採行，由%(unit)s執行。") % {"unit": unit}
         elif p.decision_reason:
             text = _("經決定「%(decision)s」。理由：%(reason)s") % {
-                "decision": decision, "reason": p.decision_reason}
+                "decision": decision,
+                "reason": p.decision_reason,
+            }
         else:
             text = _("經決定「%(decision)s」。") % {"decision": decision}
         items.append(news(p, "decision", _("【採行決定】%(decision)s") % {"decision": decision}, text))
     for p in closed:
         if p.evaluation_rating:
-            text = _("已完成成效評估並結案（成效評等：%(rating)s）；各提案人的獎勵已依分配比例登錄，"
-                     "請至提案頁面檢視。") % {"rating": p.evaluation_rating}
+            text = _(
+                "已完成成效評估並結案（成效評等：%(rating)s）；各提案人的獎勵已依分配比例登錄，"
+                "請至提案頁面檢視。"
+            ) % {"rating": p.evaluation_rating}
         else:
             text = _("已完成成效評估並結案；各提案人的獎勵已依分配比例登錄，請至提案頁面檢視。")
         items.append(news(p, "closed", _("【結案】已結案"), text))

@@ -20,15 +20,15 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from governance.permissions import can, load_capabilities, require
-from plan.selectors import practice_label, practices_to_link
-from governance.roles import Capability
-from governance.rocdate import format_roc, quarter_label, quarter_name, roc_year
-from governance.selectors import primary_unit
 from governance import workflow
 from governance.attachments import describe_upload
 from governance.nodes import record_outcome
+from governance.permissions import can, load_capabilities, require
+from governance.rocdate import format_roc, quarter_label, quarter_name, roc_year
+from governance.roles import Capability
+from governance.selectors import primary_unit
 from governance.trail import record_event
+from plan.selectors import practice_label, practices_to_link
 
 from . import selectors
 from .models import (
@@ -193,10 +193,12 @@ def save_draft(*, actor, content, co_proposers=(), uploads=(), proposal=None):
 def _assign_case_number(proposal, today):
     """The next number of the ROC year; the unique constraint settles a race, then we retry."""
     year = roc_year(today)
-    for _ in range(10):
+    for _attempt in range(10):
         last = (
-            Proposal.objects.filter(roc_year=year).order_by("-sequence")
-            .values_list("sequence", flat=True).first()
+            Proposal.objects.filter(roc_year=year)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
         )
         proposal.roc_year, proposal.sequence = year, (last or 0) + 1
         proposal.case_number = f"{year}-{proposal.sequence:04d}"
@@ -216,9 +218,14 @@ def _new_round(proposal, number=None):
         proposal=proposal,
         number=number,
         submitted_content=ProposalContent(
-            proposal.title, proposal.situation, proposal.improvement, proposal.benefit,
-            proposal.category, proposal.plan_practice,
-        ).snapshot() | {
+            proposal.title,
+            proposal.situation,
+            proposal.improvement,
+            proposal.benefit,
+            proposal.category,
+            proposal.plan_practice,
+        ).snapshot()
+        | {
             "proposers": [
                 {"name": p.person.get_full_name(), "share": p.share}
                 for p in proposal.proposers.select_related("person")
@@ -234,7 +241,8 @@ def submit_proposal(*, actor, proposal):
     from .flows import ProposalFlow
 
     proposal = (
-        Proposal.objects.select_related("category", "plan_practice").select_for_update(of=("self",))
+        Proposal.objects.select_related("category", "plan_practice")
+        .select_for_update(of=("self",))
         .get(pk=proposal.pk)
     )
     if proposal.submitter_id != actor.pk:
@@ -319,8 +327,14 @@ def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
         ReviewRound.Outcome.RETURNED: (State.RETURNED, "初審退回修正"),
         ReviewRound.Outcome.NOT_ACCEPTED: (State.NOT_ACCEPTED, "初審不予受理"),
     }[outcome]
-    _move(proposal, actor, action, to_state, comment=comment,
-          fields=["not_accepted_reason", "not_accepted_text"])
+    _move(
+        proposal,
+        actor,
+        action,
+        to_state,
+        comment=comment,
+        fields=["not_accepted_reason", "not_accepted_text"],
+    )
     record_outcome(activation, outcome)
     activation.execute()
     return proposal
@@ -339,8 +353,7 @@ def resubmit(*, actor, activation, content, co_proposers=(), uploads=()):
     _set_proposers(proposal, proposers)
     stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROPOSAL)
     round_ = _new_round(proposal)
-    _move(proposal, actor, f"修正後重新送出（第 {round_.number} 輪）", State.FIRST_REVIEW,
-          attachments=stored)
+    _move(proposal, actor, f"修正後重新送出（第 {round_.number} 輪）", State.FIRST_REVIEW, attachments=stored)
     activation.execute()
     return proposal
 
@@ -361,19 +374,20 @@ def assign_reviewers(*, actor, activation, members):
     load_capabilities(members)
     for member in members:
         if member.pk in proposer_ids:
-            raise ValidationError(_("%(name)s 是本案提案人，不能評審本案。") % {"name": member.get_full_name()})
+            raise ValidationError(
+                _("%(name)s 是本案提案人，不能評審本案。") % {"name": member.get_full_name()}
+            )
         internal = can(member, Capability.SCORE_PROPOSALS)
         if not internal and not can(member, Capability.SCORE_ASSIGNED_ONLY):
             raise ValidationError(_("%(name)s 不是評審委員。") % {"name": member.get_full_name()})
-        assignments.append(ReviewerAssignment(
-            proposal=proposal, member=member, external=not internal, assigned_by=actor
-        ))
+        assignments.append(
+            ReviewerAssignment(proposal=proposal, member=member, external=not internal, assigned_by=actor)
+        )
         names.append(member.get_full_name() + ("（外部委員）" if not internal else ""))
     ReviewerAssignment.objects.bulk_create(assignments)
     # The flow's score node makes one task of each (scoring_tasks_data).
     activation.task.data["scoring"] = [
-        {"assignment_id": a.pk, "member_id": a.member_id, "external": a.external}
-        for a in assignments
+        {"assignment_id": a.pk, "member_id": a.member_id, "external": a.external} for a in assignments
     ]
     _trail(proposal, actor, "指派複審委員", proposal.state, proposal.state, comment="、".join(names))
     activation.execute()
@@ -404,9 +418,11 @@ def score_proposal(*, actor, activation, values, comment=""):
     proposal = _proposal_of(activation)
     assignment = (
         ReviewerAssignment.objects.select_for_update()
-        .annotate(own_proposal=Exists(
-            Proposer.objects.filter(proposal_id=OuterRef("proposal_id"), person_id=actor.pk)
-        ))
+        .annotate(
+            own_proposal=Exists(
+                Proposer.objects.filter(proposal_id=OuterRef("proposal_id"), person_id=actor.pk)
+            )
+        )
         .get(pk=activation.task.data["assignment_id"])
     )
     if assignment.member_id != actor.pk:
@@ -448,15 +464,21 @@ def _grade(proposal, totals):
     proposal.grade = band.name if band else ""
     proposal.grade_band = band
     grade_text = band.name if band else "未達等第"
-    _move(proposal, SYSTEM, f"複審完成：{len(totals)} 位委員評分，{grade_text}",
-          State.AWAITING_DECISION, fields=["weighted_total", "grade", "grade_band"])
+    _move(
+        proposal,
+        SYSTEM,
+        f"複審完成：{len(totals)} 位委員評分，{grade_text}",
+        State.AWAITING_DECISION,
+        fields=["weighted_total", "grade", "grade_band"],
+    )
 
 
 # ---------------------------------------------------------------- decision and execution
 
 
-def decide_adoption(*, actor, activation, decision, reason, lead_unit=None,
-                    supporting_units=(), due_date=None):
+def decide_adoption(
+    *, actor, activation, decision, reason, lead_unit=None, supporting_units=(), due_date=None
+):
     """The director (or deputy) adopts, keeps for reference, or rejects."""
     _require_task_owner(actor, activation)
     require(actor, Capability.DECIDE_FOR_AGENCY)
@@ -512,19 +534,29 @@ def write_execution_plan(*, actor, activation, plan, milestones):
     decided_on = timezone.localdate(proposal.decided_at) if proposal.decided_at else None
     for title, due in milestones:
         if proposal.due_date and due > proposal.due_date:
-            raise ValidationError(_("查核點「%(milestone)s」晚於預定完成日 %(date)s。")
-                                  % {"milestone": title, "date": format_roc(proposal.due_date)})
+            raise ValidationError(
+                _("查核點「%(milestone)s」晚於預定完成日 %(date)s。")
+                % {"milestone": title, "date": format_roc(proposal.due_date)}
+            )
         if decided_on and due < decided_on:
-            raise ValidationError(_("查核點「%(milestone)s」早於採行決定日 %(date)s。")
-                                  % {"milestone": title, "date": format_roc(decided_on)})
+            raise ValidationError(
+                _("查核點「%(milestone)s」早於採行決定日 %(date)s。")
+                % {"milestone": title, "date": format_roc(decided_on)}
+            )
     replanned = bool(proposal.execution_plan)
     proposal.execution_plan = plan.strip()
     proposal.save(update_fields=["execution_plan"])
     if replanned:
         proposal.milestones.all().delete()
     Milestone.objects.bulk_create(Milestone(proposal=proposal, title=t, due_date=d) for t, d in milestones)
-    _trail(proposal, actor, "提報執行計畫", proposal.state, proposal.state,
-           comment="；".join(f"{t}（{format_roc(d)}）" for t, d in milestones))
+    _trail(
+        proposal,
+        actor,
+        "提報執行計畫",
+        proposal.state,
+        proposal.state,
+        comment="；".join(f"{t}（{format_roc(d)}）" for t, d in milestones),
+    )
     activation.execute()
     return proposal
 
@@ -548,9 +580,12 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
     period = report_period()
     # One report per quarter: a returned report is redone, an approved one waits for the next
     # quarter, unless the work is complete.
-    if not declares_complete and proposal.progress_reports.filter(
-        period=period, approval=ProgressReport.Approval.APPROVED
-    ).exists():
+    if (
+        not declares_complete
+        and proposal.progress_reports.filter(
+            period=period, approval=ProgressReport.Approval.APPROVED
+        ).exists()
+    ):
         raise ValidationError(
             _("%(period)s 的進度已核定，請於下一季回報；若已執行完成，請勾選「本案已執行完成」。")
             % {"period": quarter_name(period, translate=True)}
@@ -564,7 +599,9 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
         reporter=actor,
     )
     stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROGRESS, report)
-    action = f"{quarter_name(report.period)} 進度回報：{percent_complete}%" + ("（宣告完成）" if declares_complete else "")
+    action = f"{quarter_name(report.period)} 進度回報：{percent_complete}%" + (
+        "（宣告完成）" if declares_complete else ""
+    )
     _trail(proposal, actor, action, proposal.state, proposal.state, comment=report.text, attachments=stored)
     activation.execute()
     return report
@@ -575,9 +612,11 @@ def review_progress(*, actor, activation, approve, comment=""):
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
     require(actor, Capability.REVIEW_UNIT_CASES, proposal.lead_unit_id)
-    report = proposal.progress_reports.select_for_update().filter(
-        approval=ProgressReport.Approval.PENDING
-    ).latest("reported_at")
+    report = (
+        proposal.progress_reports.select_for_update()
+        .filter(approval=ProgressReport.Approval.PENDING)
+        .latest("reported_at")
+    )
     if not approve and not comment.strip():
         raise ValidationError(_("退回須說明理由。"))
     report.approval = ProgressReport.Approval.APPROVED if approve else ProgressReport.Approval.RETURNED
@@ -585,14 +624,34 @@ def review_progress(*, actor, activation, approve, comment=""):
     report.save()
     if approve and report.declares_complete:
         proposal.completed_at = timezone.now()
-        _move(proposal, actor, f"{quarter_name(report.period)} 進度核定：執行完成", State.EVALUATING,
-              comment=comment, fields=["completed_at"])
+        _move(
+            proposal,
+            actor,
+            f"{quarter_name(report.period)} 進度核定：執行完成",
+            State.EVALUATING,
+            comment=comment,
+            fields=["completed_at"],
+        )
         outcome = "completed"
     elif approve:
-        _trail(proposal, actor, f"{quarter_name(report.period)} 進度核定", proposal.state, proposal.state, comment=comment)
+        _trail(
+            proposal,
+            actor,
+            f"{quarter_name(report.period)} 進度核定",
+            proposal.state,
+            proposal.state,
+            comment=comment,
+        )
         outcome = "approved"
     else:
-        _trail(proposal, actor, f"{quarter_name(report.period)} 進度退回補正", proposal.state, proposal.state, comment=comment)
+        _trail(
+            proposal,
+            actor,
+            f"{quarter_name(report.period)} 進度退回補正",
+            proposal.state,
+            proposal.state,
+            comment=comment,
+        )
         outcome = "returned"
     record_outcome(activation, outcome)
     activation.execute()
@@ -637,6 +696,5 @@ def _close_with_rewards(proposal, fields=()):
     Reward.objects.bulk_create(rewards)
     proposal.closed_at = timezone.now()
     summary = "；".join(f"{r.person.get_full_name()} {r.share}% 獎金 {r.amount:,} 元" for r in rewards)
-    _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary,
-          fields=["closed_at", *fields])
+    _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary, fields=["closed_at", *fields])
     return rewards

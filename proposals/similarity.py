@@ -21,7 +21,7 @@ def bigrams(text):
     chars = _normalise(text)
     if len(chars) < 2:
         return {chars} if chars else set()
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
 def similarity(a, b):

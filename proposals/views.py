@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from governance import documents, exports, inbox, submissions
 
 from . import documents as proposal_documents
-
 from . import selectors, services
 from .forms import (
     ApproveProgressForm,
@@ -77,8 +76,12 @@ def _listed(request, list_name):
     if form.is_valid():
         data = form.cleaned_data
         queryset = selectors.filter_proposals(
-            queryset, year=data["year"], unit=data["unit"], state=data["state"],
-            grade=data["grade"], text=data["q"],
+            queryset,
+            year=data["year"],
+            unit=data["unit"],
+            state=data["state"],
+            grade=data["grade"],
+            text=data["q"],
         )
     else:
         queryset = selectors.filter_proposals(queryset)
@@ -90,7 +93,7 @@ def _list_page(request, list_name, show_filters=False):
     ctx = {
         "title": LIST_TITLES[list_name],
         "proposals": list(queryset[:LIST_LIMIT]),
-        "limited": queryset[LIST_LIMIT:LIST_LIMIT + 1].exists(),
+        "limited": queryset[LIST_LIMIT : LIST_LIMIT + 1].exists(),
         "form": form,
         "show_filters": show_filters,
         "stats": selectors.statistics(queryset) if show_filters else None,
@@ -121,8 +124,9 @@ def all_proposals(request):
 def proposal_export(request, list_name):
     """The list as xlsx or CSV (?format=), with the filters of its page."""
     form, queryset = _listed(request, list_name)
-    return exports.export_response(request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS,
-                                   selectors.export_rows(queryset))
+    return exports.export_response(
+        request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS, selectors.export_rows(queryset)
+    )
 
 
 # ---------------------------------------------------------------- one proposal
@@ -157,9 +161,10 @@ def attachment_download(request, pk, attachment_pk):
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404(_("檔案不存在"))
-    return FileResponse(handle, as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+        raise Http404(_("檔案不存在")) from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
 
 
 @login_required
@@ -197,12 +202,17 @@ def _edit(request, proposal):
         try:
             with transaction.atomic():
                 # A new proposal's form is processed once (a double click makes one proposal).
-                once = submissions.claim(request.user, form.cleaned_data["submission_token"]) \
-                    if proposal is None else submissions.Claim(None)
+                once = (
+                    submissions.claim(request.user, form.cleaned_data["submission_token"])
+                    if proposal is None
+                    else submissions.Claim(None)
+                )
                 saved = services.save_draft(
-                    actor=request.user, content=form.content(),
+                    actor=request.user,
+                    content=form.content(),
                     co_proposers=form.cleaned_data["co_proposers"],
-                    uploads=form.cleaned_data["attachments"], proposal=proposal,
+                    uploads=form.cleaned_data["attachments"],
+                    proposal=proposal,
                 )
                 if "submit" in request.POST:
                     services.submit_proposal(actor=request.user, proposal=saved)
@@ -218,7 +228,9 @@ def _edit(request, proposal):
         except ValidationError as e:
             form.add_error(None, e)
     title = _("修改提案草稿") if proposal else _("新增創意提案")
-    return render(request, "proposals/proposal_form.html", {"form": form, "title": title, "proposal": proposal})
+    return render(
+        request, "proposals/proposal_form.html", {"form": form, "title": title, "proposal": proposal}
+    )
 
 
 @login_required
@@ -240,9 +252,12 @@ def proposal_submit(request, pk):
 def proposal_withdraw(request, pk):
     proposal = get_object_or_404(Proposal, pk=pk)
     try:
-        services.withdraw_proposal(actor=request.user, proposal=proposal,
-                                   reason=request.POST.get("reason", ""),
-                                   confirmed=bool(request.POST.get("confirm")))
+        services.withdraw_proposal(
+            actor=request.user,
+            proposal=proposal,
+            reason=request.POST.get("reason", ""),
+            confirmed=bool(request.POST.get("confirm")),
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -254,9 +269,7 @@ def proposal_withdraw(request, pk):
 
 
 def _proposal_of_task(request):
-    return Proposal.objects.select_related(*SUMMARY_RELATED).get(
-        pk=request.activation.process.proposal_id
-    )
+    return Proposal.objects.select_related(*SUMMARY_RELATED).get(pk=request.activation.process.proposal_id)
 
 
 def _task(request, form, step, step_kwargs, template_extra=None):
@@ -287,7 +300,9 @@ def first_review_task(request, **kwargs):
     form = FirstReviewForm(request.POST or None)
     proposal = _proposal_of_task(request)
     return _task(
-        request, form, services.first_review,
+        request,
+        form,
+        services.first_review,
         template_extra={
             "similar": selectors.similar_proposals(proposal),
             "rounds": proposal.review_rounds.select_related("reviewer"),
@@ -308,7 +323,9 @@ def revise_task(request, **kwargs):
         # The form edits a copy; the service saves the proposal under its lock.
         form.instance = Proposal.objects.get(pk=proposal.pk)
     return _task(
-        request, form, services.resubmit,
+        request,
+        form,
+        services.resubmit,
         template_extra={"rounds": proposal.review_rounds.select_related("reviewer"), "multipart": True},
         step_kwargs=lambda: {
             "content": form.content(),
@@ -320,25 +337,38 @@ def revise_task(request, **kwargs):
 
 def assign_reviewers_task(request, **kwargs):
     form = AssignReviewersForm(request.POST or None, proposal=_proposal_of_task(request))
-    return _task(request, form, services.assign_reviewers,
-                 step_kwargs=lambda: {"members": list(form.cleaned_data["members"])})
+    return _task(
+        request,
+        form,
+        services.assign_reviewers,
+        step_kwargs=lambda: {"members": list(form.cleaned_data["members"])},
+    )
 
 
 def score_task(request, **kwargs):
     proposal = _proposal_of_task(request)
     criteria = selectors.criteria_for_year(proposal.roc_year)
     form = ScoreForm(request.POST or None, criteria=criteria)
-    return _task(request, form, services.score_proposal,
-                 step_kwargs=lambda: {"values": form.values(), "comment": form.cleaned_data["comment"]})
+    return _task(
+        request,
+        form,
+        services.score_proposal,
+        step_kwargs=lambda: {"values": form.values(), "comment": form.cleaned_data["comment"]},
+    )
 
 
 def decide_task(request, **kwargs):
     proposal = _proposal_of_task(request)
     form = DecisionForm(request.POST or None, initial={"lead_unit": proposal.unit_id})
     return _task(
-        request, form, services.decide_adoption,
-        template_extra={"assignments": selectors.reviewer_assignments(proposal), "see_scores": True,
-                        "bands": selectors.grade_bands_for_year(proposal.roc_year)},
+        request,
+        form,
+        services.decide_adoption,
+        template_extra={
+            "assignments": selectors.reviewer_assignments(proposal),
+            "see_scores": True,
+            "bands": selectors.grade_bands_for_year(proposal.roc_year),
+        },
         step_kwargs=lambda: {
             "decision": form.cleaned_data["decision"],
             "reason": form.cleaned_data["reason"],
@@ -351,18 +381,30 @@ def decide_task(request, **kwargs):
 
 def execution_plan_task(request, **kwargs):
     form = ExecutionPlanForm(request.POST or None)
-    return _task(request, form, services.write_execution_plan,
-                 step_kwargs=lambda: {"plan": form.cleaned_data["plan"],
-                                      "milestones": form.cleaned_data["milestones"]})
+    return _task(
+        request,
+        form,
+        services.write_execution_plan,
+        step_kwargs=lambda: {
+            "plan": form.cleaned_data["plan"],
+            "milestones": form.cleaned_data["milestones"],
+        },
+    )
 
 
 def progress_report_task(request, **kwargs):
     proposal = _proposal_of_task(request)
     form = ProgressReportForm(request.POST or None, request.FILES or None)
     return _task(
-        request, form, services.report_progress,
-        template_extra={"reports": proposal.progress_reports.all(), "milestones": proposal.milestones.all(),
-                        "multipart": True, "reporting_period": services.report_period()},
+        request,
+        form,
+        services.report_progress,
+        template_extra={
+            "reports": proposal.progress_reports.all(),
+            "milestones": proposal.milestones.all(),
+            "multipart": True,
+            "reporting_period": services.report_period(),
+        },
         step_kwargs=lambda: {
             "percent_complete": form.cleaned_data["percent_complete"],
             "text": form.cleaned_data["text"],
@@ -376,9 +418,14 @@ def approve_progress_task(request, **kwargs):
     proposal = _proposal_of_task(request)
     form = ApproveProgressForm(request.POST or None)
     return _task(
-        request, form, services.review_progress,
+        request,
+        form,
+        services.review_progress,
         template_extra={"reports": proposal.progress_reports.prefetch_related("attachments")},
-        step_kwargs=lambda: {"approve": form.cleaned_data["approve"], "comment": form.cleaned_data["comment"]},
+        step_kwargs=lambda: {
+            "approve": form.cleaned_data["approve"],
+            "comment": form.cleaned_data["comment"],
+        },
     )
 
 
@@ -386,8 +433,12 @@ def evaluate_task(request, **kwargs):
     proposal = _proposal_of_task(request)
     form = EvaluationForm(request.POST or None)
     return _task(
-        request, form, services.evaluate_effectiveness,
+        request,
+        form,
+        services.evaluate_effectiveness,
         template_extra={"reports": proposal.progress_reports.all()},
-        step_kwargs=lambda: {"evaluation": form.cleaned_data["evaluation"],
-                             "rating": form.cleaned_data["rating"]},
+        step_kwargs=lambda: {
+            "evaluation": form.cleaned_data["evaluation"],
+            "rating": form.cleaned_data["rating"],
+        },
     )

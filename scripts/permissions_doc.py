@@ -20,10 +20,18 @@ import authorization_table as table  # noqa: E402
 LEGEND = [
     ("✓", "可使用（200；POST 為未被拒絕）", "allowed (200; for a POST: not refused)"),
     ("✓400 / ✓409", "可使用，但回應 400／409（如語言不支援、批次未完成）", "allowed, answered 400 / 409"),
-    ("↪", "轉址（到案件頁、清單等，由該頁再行檢查）", "redirect (to the case, a list …, which checks on its own)"),
+    (
+        "↪",
+        "轉址（到案件頁、清單等，由該頁再行檢查）",
+        "redirect (to the case, a list …, which checks on its own)",
+    ),
     ("✗", "拒絕（403）", "refused (403)"),
     ("✗404", "找不到（404）", "not found (404)"),
-    ("✗↪", "轉到管理介面登入頁（管理介面的拒絕方式）", "sent to the admin's login page (the admin's refusal)"),
+    (
+        "✗↪",
+        "轉到管理介面登入頁（管理介面的拒絕方式）",
+        "sent to the admin's login page (the admin's refusal)",
+    ),
     ("—405", "不接受此方法（405）", "method not allowed (405)"),
     ("🔒", "轉到登入頁", "sent to the login page"),
     ("本組", "僅限本單位的案件／物件", "only the objects of their own unit"),
@@ -104,8 +112,12 @@ def render(routes=None):
     for role in roles:
         what = "、".join(sorted(role.agency)) or (role.unit_role or "")
         lines.append(f"| {role.zh} {role.en} | `{role.login}` | {role.unit or '—'} | {what} |")
-    lines += ["", "館長、管考、稽核可讀所有單位的案件。The director, the 管考 office and the auditor read every "
-                  "unit's cases.", ""]
+    lines += [
+        "",
+        "館長、管考、稽核可讀所有單位的案件。The director, the 管考 office and the auditor read every "
+        "unit's cases.",
+        "",
+    ]
 
     for app, (app_zh, app_en) in table.APPS.items():
         entries = [(name, entry) for name, entry in table.PAGES.items() if entry.app == app]
@@ -136,7 +148,9 @@ def render(routes=None):
                     if role.login in known or ("*" in known and not role.anonymous):
                         cell += " ⚠"
                     cells.append(cell)
-                lines.append(f"| {method} | {_escape(rule.zh)}<br>{_escape(rule.en)} | " + " | ".join(cells) + " |")
+                lines.append(
+                    f"| {method} | {_escape(rule.zh)}<br>{_escape(rule.en)} | " + " | ".join(cells) + " |"
+                )
             for (method, login, label), reason in sorted(entry.known.items()):
                 who = "所有登入者 everyone logged in" if login == "*" else f"`{login}`"
                 lines.append("")
@@ -150,7 +164,9 @@ def render(routes=None):
     for prefix, reason in table.SKIPPED.items():
         lines.append(f"| `{prefix}*` | {reason} |")
     for key, shadowed in table.SHADOWED.items():
-        lines.append(f"| `{key}` | 無法到達，由 `{shadowed.by}` 先行處理 unreachable: {_escape(shadowed.reason)} |")
+        lines.append(
+            f"| `{key}` | 無法到達，由 `{shadowed.by}` 先行處理 unreachable: {_escape(shadowed.reason)} |"
+        )
     lines.append("")
     return "\n".join(lines)
 

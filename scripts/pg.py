@@ -49,26 +49,48 @@ def temporary_postgres(data_dir=None, port=None, keep=False):
     if not os.path.exists(os.path.join(data_dir, "PG_VERSION")):
         subprocess.run(
             _as_server_user(
-                [f"{bindir}/initdb", "-D", data_dir, "-U", "postgres", "--auth=trust",
-                 "-E", "UTF8", "--locale=C.UTF-8"]
+                [
+                    f"{bindir}/initdb",
+                    "-D",
+                    data_dir,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
             ),
             check=True,
             **quiet,
         )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off" if not keep \
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off"
+        if not keep
         else f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir}"
+    )
     subprocess.run(
         _as_server_user(
-            [f"{bindir}/pg_ctl", "-D", data_dir, "-o", options, "-w", "-l",
-             os.path.join(data_dir, "server.log"), "start"]
+            [
+                f"{bindir}/pg_ctl",
+                "-D",
+                data_dir,
+                "-o",
+                options,
+                "-w",
+                "-l",
+                os.path.join(data_dir, "server.log"),
+                "start",
+            ]
         ),
         check=True,
         **quiet,
     )
     try:
         subprocess.run(
-            _as_server_user([f"{bindir}/createdb", "-h", "127.0.0.1", "-p", str(port),
-                             "-U", "postgres", "governance"]),
+            _as_server_user(
+                [f"{bindir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "governance"]
+            ),
             **quiet,
         )
         yield f"postgres://postgres@127.0.0.1:{port}/governance"

@@ -53,9 +53,7 @@ def main():
     runs = [pytest("sqlite", main_suite, base_env)]
     with temporary_postgres() as url:
         runs.append(pytest("postgresql", main_suite, {**base_env, "DATABASE_URL": url}))
-    runs.append(
-        pytest("browser", "browser", {**base_env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
-    )
+    runs.append(pytest("browser", "browser", {**base_env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
     runs.append(pytest("stack", "stack", base_env))
     passed = failed = skipped = 0
     ok = True

@@ -111,7 +111,7 @@ def group_alive(pgid):
         except OSError:
             continue
         # pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if fields[0] != "Z" and int(fields[2]) == pgid:
             return True
     return False
@@ -175,10 +175,14 @@ class Stack:
         # The postgres user must reach <stack>/pg when we run as root.
         os.chmod(self.dir, 0o755)
         if os.geteuid() == 0:
-            reachable = subprocess.run(
-                ["runuser", "-u", "postgres", "--", "test", "-x", str(self.dir)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ).returncode == 0
+            reachable = (
+                subprocess.run(
+                    ["runuser", "-u", "postgres", "--", "test", "-x", str(self.dir)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                ).returncode
+                == 0
+            )
             if not reachable:
                 raise Failed(
                     f"the postgres user cannot reach {self.dir}: a parent folder is not "
@@ -222,7 +226,8 @@ class Stack:
         if (self.pg_dir / "postmaster.pid").exists():
             status = subprocess.run(
                 pg._as_server_user([f"{pg._bindir()}/pg_ctl", "-D", str(self.pg_dir), "status"]),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             if status.returncode == 0:
                 say("stopping a PostgreSQL server left over from an earlier run")
@@ -231,8 +236,7 @@ class Stack:
             self.pids_file.unlink()
 
     def check_ports(self):
-        ports = {"STACK_PORT": self.port, "STACK_PG_PORT": self.pg_port,
-                 "STACK_REDIS_PORT": self.redis_port}
+        ports = {"STACK_PORT": self.port, "STACK_PG_PORT": self.pg_port, "STACK_REDIS_PORT": self.redis_port}
         if len(set(ports.values())) != len(ports):
             raise Failed(f"the ports must differ: {ports}")
         for name, port in ports.items():
@@ -249,18 +253,20 @@ class Stack:
 
     def environment(self, database_url):
         env = dict(os.environ)
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "governance.settings",
-            "DATA_DIR": str(self.data_dir),
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "DJANGO_DEBUG": "0",
-            "SECRET_KEY": self.secret_key(),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            # Plain http on loopback: no redirect to https (there is no TLS here).
-            "SECURE_SSL_REDIRECT": "0",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "governance.settings",
+                "DATA_DIR": str(self.data_dir),
+                "DATABASE_URL": database_url,
+                "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+                "DJANGO_DEBUG": "0",
+                "SECRET_KEY": self.secret_key(),
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                # Plain http on loopback: no redirect to https (there is no TLS here).
+                "SECURE_SSL_REDIRECT": "0",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         # The stack's own files, unless the caller chose other places.
         env.setdefault("STATIC_ROOT", str(self.dir / "static"))
         env.setdefault("MEDIA_ROOT", str(self.dir / "media"))
@@ -276,9 +282,13 @@ class Stack:
             out.write(f"\n===== {' '.join(args)} =====\n")
             out.flush()
             proc = subprocess.Popen(
-                [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                stdout=subprocess.PIPE if echo else out, stderr=out if echo else subprocess.STDOUT,
-                text=True, start_new_session=True,
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE if echo else out,
+                stderr=out if echo else subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
             )
             output = ""
             while True:
@@ -308,14 +318,20 @@ class Stack:
         static_root = Path(env["STATIC_ROOT"])
         stamp = static_root / ".stack-sources"
         fingerprint = subprocess.run(
-            [sys.executable, "-c", STATIC_FINGERPRINT, *STATIC_IGNORE], cwd=ROOT, env=env,
-            capture_output=True, text=True,
+            [sys.executable, "-c", STATIC_FINGERPRINT, *STATIC_IGNORE],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if fingerprint.returncode != 0:
             raise Failed(f"could not list the static files:\n{fingerprint.stderr[-3000:]}")
         current = fingerprint.stdout.strip()
-        if (static_root / "staticfiles.json").exists() and stamp.exists() \
-                and stamp.read_text().strip() == current:
+        if (
+            (static_root / "staticfiles.json").exists()
+            and stamp.exists()
+            and stamp.read_text().strip() == current
+        ):
             say(f"collectstatic: {static_root} is up to date, skipped")
             return
         with contextlib.suppress(OSError):
@@ -329,8 +345,13 @@ class Stack:
         log = self.logs / f"{name}.log"
         with open(log, "w") as out:
             proc = subprocess.Popen(
-                args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                args,
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.children[name] = (proc, log)
         self.write_pids()
@@ -353,10 +374,23 @@ class Stack:
         binary = shutil.which("redis-server")
         if not binary:
             raise Failed("redis-server is not installed: apt-get install -y redis-server")
-        self.start_child("redis", [
-            binary, "--port", str(self.redis_port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", str(self.dir),
-        ], env)
+        self.start_child(
+            "redis",
+            [
+                binary,
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            env,
+        )
 
         def pong():
             self.signals.check()
@@ -373,21 +407,62 @@ class Stack:
 
     def start_app(self, env):
         python = sys.executable
-        self.start_child("gunicorn", [
-            python, "-m", "gunicorn", "governance.wsgi",
-            "--workers", str(self.web_workers), "--bind", f"127.0.0.1:{self.port}",
-            # PDFs and ZIPs may take a while; gunicorn's default of 30 s kills the worker.
-            "--timeout", "120", "--graceful-timeout", str(max(self.stop_timeout - 5, 5)),
-            "--access-logfile", "-", "--error-logfile", "-",
-        ], env)
-        self.start_child("celery-worker", [
-            python, "-m", "celery", "-A", "governance", "worker",
-            "--pool=prefork", "-c", "2", "-l", "info",
-        ], env)
-        self.start_child("celery-beat", [
-            python, "-m", "celery", "-A", "governance", "beat", "-l", "info",
-            "--schedule", str(self.dir / "celerybeat-schedule"),
-        ], env)
+        self.start_child(
+            "gunicorn",
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "governance.wsgi",
+                "--workers",
+                str(self.web_workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                # PDFs and ZIPs may take a while; gunicorn's default of 30 s kills the worker.
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                str(max(self.stop_timeout - 5, 5)),
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
+            ],
+            env,
+        )
+        self.start_child(
+            "celery-worker",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "governance",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "-l",
+                "info",
+            ],
+            env,
+        )
+        self.start_child(
+            "celery-beat",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "governance",
+                "beat",
+                "-l",
+                "info",
+                "--schedule",
+                str(self.dir / "celerybeat-schedule"),
+            ],
+            env,
+        )
 
     def wait_ready(self):
         login = f"{self.url}accounts/login/"
@@ -422,11 +497,12 @@ class Stack:
         for name, (proc, log) in self.children.items():
             code = proc.poll()
             if code is not None:
-                how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
-                raise Failed(
-                    f"{name} (pid {proc.pid}) {how} unexpectedly; "
-                    f"the end of {log}:\n{tail(log)}"
+                how = (
+                    f"was killed by {signal.Signals(-code).name}"
+                    if code < 0
+                    else f"exited with status {code}"
                 )
+                raise Failed(f"{name} (pid {proc.pid}) {how} unexpectedly; the end of {log}:\n{tail(log)}")
         if self.postmaster_pid:
             try:
                 os.kill(self.postmaster_pid, 0)
@@ -464,18 +540,20 @@ class Stack:
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
             # Whatever the leader left behind in its group goes too.
-            if not wait_until(lambda: not group_alive(proc.pid), max(deadline - time.monotonic(), 1)):
+            if not wait_until(lambda pid=proc.pid: not group_alive(pid), max(deadline - time.monotonic(), 1)):
                 with contextlib.suppress(OSError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                wait_until(lambda: not group_alive(proc.pid), 5)
+                wait_until(lambda pid=proc.pid: not group_alive(pid), 5)
 
     def stop_postgres_server(self):
         if not (self.pg_dir / "postmaster.pid").exists():
             return
         subprocess.run(
-            pg._as_server_user([f"{pg._bindir()}/pg_ctl", "-D", str(self.pg_dir), "-m", "fast",
-                                "-w", "stop"]),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pg._as_server_user(
+                [f"{pg._bindir()}/pg_ctl", "-D", str(self.pg_dir), "-m", "fast", "-w", "stop"]
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
     # ---- the whole -----------------------------------------------------------------------
@@ -536,8 +614,10 @@ class Stack:
         self.wait_ready()
 
         print(seeded, end="" if seeded.endswith("\n") else "\n", flush=True)
-        say(f"logs: {self.logs}/{{gunicorn,celery-worker,celery-beat,redis,setup}}.log, "
-            f"PostgreSQL's in {self.pg_dir / 'server.log'}")
+        say(
+            f"logs: {self.logs}/{{gunicorn,celery-worker,celery-beat,redis,setup}}.log, "
+            f"PostgreSQL's in {self.pg_dir / 'server.log'}"
+        )
         say(f"ready: open {self.url} and log in with a demo login above. Ctrl-C stops everything.")
         while True:
             self.signals.check()

@@ -18,8 +18,16 @@ def unit(code):
     return Unit.objects.get(code=code)
 
 
-def finding_fields(index, kind="deficiency", text="", lead="readers", supporting=(), due=90,
-                   severity="medium", self_tracked=False):
+def finding_fields(
+    index,
+    kind="deficiency",
+    text="",
+    lead="readers",
+    supporting=(),
+    due=90,
+    severity="medium",
+    self_tracked=False,
+):
     prefix = f"findings-{index}-"
     data = {
         prefix + "kind": kind,
@@ -55,7 +63,8 @@ def audit_form(findings, **overrides):
 def open_task(finding_or_process_id, node_name):
     process_id = getattr(finding_or_process_id, "process_id", finding_or_process_id)
     tasks = [
-        t for t in Task.objects.filter(process_id=process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        t
+        for t in Task.objects.filter(process_id=process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED])
         if t.flow_task.name == node_name
     ]
     assert len(tasks) == 1, (node_name, tasks)
@@ -92,19 +101,32 @@ class AuditDriver:
         return response
 
     def meeting(self, finding, also=(), login="tracking", **overrides):
-        data = {"held_on": days(-1), "attendees": "館長、各組室主管", "decisions": "依考核意見限期改善",
-                "lead_unit": finding.lead_unit_id, "due_date": finding.due_date.isoformat(),
-                "also": [f.pk for f in also]}
+        data = {
+            "held_on": days(-1),
+            "attendees": "館長、各組室主管",
+            "decisions": "依考核意見限期改善",
+            "lead_unit": finding.lead_unit_id,
+            "due_date": finding.due_date.isoformat(),
+            "also": [f.pk for f in also],
+        }
         data.update(overrides)
         return self.step(login, finding, "review_meeting", data)
 
     def plan(self, finding, text="調整閱覽區指標系統並增設樓層導覽圖。", login=None):
-        return self.step(login or f"{finding.lead_unit.code}-liaison", finding, "plan",
-                         {"text": text, "root_cause": "指標系統多年未更新"})
+        return self.step(
+            login or f"{finding.lead_unit.code}-liaison",
+            finding,
+            "plan",
+            {"text": text, "root_cause": "指標系統多年未更新"},
+        )
 
     def approve_plan(self, finding, approve=True, comment="", login=None):
-        return self.step(login or f"{finding.lead_unit.code}-head", finding, "approve_plan",
-                         {"approve": "1" if approve else "0", "comment": comment})
+        return self.step(
+            login or f"{finding.lead_unit.code}-head",
+            finding,
+            "approve_plan",
+            {"approve": "1" if approve else "0", "comment": comment},
+        )
 
     def progress(self, finding, percent, text="已完成部分改善", propose=False, files=(), login=None):
         data = {"percent_complete": percent, "text": text, "evidence": list(files)}
@@ -113,24 +135,44 @@ class AuditDriver:
         return self.step(login or f"{finding.lead_unit.code}-liaison", finding, "progress", data)
 
     def request_removal(self, finding, confirm=True, reason="已全部改善完成", login=None):
-        return self.step(login or f"{finding.lead_unit.code}-head", finding, "request_removal",
-                         {"confirm": "1" if confirm else "0", "reason": reason})
+        return self.step(
+            login or f"{finding.lead_unit.code}-head",
+            finding,
+            "request_removal",
+            {"confirm": "1" if confirm else "0", "reason": reason},
+        )
 
     def review_removal(self, finding, recommend=True, opinion="佐證齊全", login="tracking"):
-        return self.step(login, finding, "review_removal",
-                         {"recommends_removal": "1" if recommend else "0", "opinion": opinion})
+        return self.step(
+            login,
+            finding,
+            "review_removal",
+            {"recommends_removal": "1" if recommend else "0", "opinion": opinion},
+        )
 
     def council(self, finding, outcome, new_due=None, login="tracking", minutes="第 5 次館務會議紀錄"):
-        data = {"outcome": outcome, "meeting_date": days(0), "minutes_reference": minutes,
-                "new_due_date": days(new_due) if new_due else "", "note": ""}
+        data = {
+            "outcome": outcome,
+            "meeting_date": days(0),
+            "minutes_reference": minutes,
+            "new_due_date": days(new_due) if new_due else "",
+            "note": "",
+        }
         return self.step(login, finding, "council_decision", data)
 
     def reply(self, audit, login="tracking", number="國圖秘字第1150000321號", replied_on=None, expect=302):
-        process_id = Task.objects.filter(
-            process__data__audit_id=audit.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-        ).values_list("process_id", flat=True).get()
-        response = self.execute(login, process_id, "reply",
-                                {"replied_on": replied_on or days(0), "document_number": number}, expect)
+        process_id = (
+            Task.objects.filter(process__data__audit_id=audit.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+            .values_list("process_id", flat=True)
+            .get()
+        )
+        response = self.execute(
+            login,
+            process_id,
+            "reply",
+            {"replied_on": replied_on or days(0), "document_number": number},
+            expect,
+        )
         audit.refresh_from_db()
         return response
 

@@ -223,7 +223,8 @@ class UnitRoleOnly(Rule):
 
     def expect(self, role, facts):
         allowed = role.login in self.also or (
-            role.unit_role in self.unit_roles and in_unit(role, facts.get("units", ())))
+            role.unit_role in self.unit_roles and in_unit(role, facts.get("units", ()))
+        )
         return self.yes if allowed else self.no
 
     def summary(self, role):
@@ -321,8 +322,11 @@ class Claim(Rule):
     def summary(self, role):
         if self.who in ("tracking", "director", "committee"):
             return "待認領時" if self.allowed(role, {}) else OUTCOME_MARKS[FORBIDDEN]
-        return "本組待認領" if role.unit_role == self.who or (self.who == "staff" and role.unit) \
+        return (
+            "本組待認領"
+            if role.unit_role == self.who or (self.who == "staff" and role.unit)
             else OUTCOME_MARKS[FORBIDDEN]
+        )
 
 
 @dataclass(frozen=True)
@@ -347,12 +351,17 @@ class Unassign(Rule):
 ANYONE = Everyone()
 ANYONE_ACTS = Everyone(outcome=ACCESS, zh="登入者皆可（本人之資料）", en="anyone logged in (their own)")
 POST_ONLY = Everyone(outcome=NOT_ALLOWED, zh="僅接受 POST", en="POST only")
-NOBODY = Only(frozenset(), "無人可用：viewflow 內建管理頁，未授權任何角色",
-              "nobody: viewflow's own pages, granted to no role")
+NOBODY = Only(
+    frozenset(),
+    "無人可用：viewflow 內建管理頁，未授權任何角色",
+    "nobody: viewflow's own pages, granted to no role",
+)
 HR_ONLY = Only(frozenset({"hr"}), "僅人事室", "HR only")
 TRACKING_ONLY = Only(frozenset({"tracking"}), "僅管考人員", "管考 only")
 # The agency readers (SEES_ALL_CASES): agency-wide lists, trails, the quarter's tracking.
-AGENCY_READERS = Only(frozenset({"director", "tracking", "auditor"}), "館長、管考、稽核", "director, 管考, auditor")
+AGENCY_READERS = Only(
+    frozenset({"director", "tracking", "auditor"}), "館長、管考、稽核", "director, 管考, auditor"
+)
 PLAN_DOC_READERS = Only(frozenset({"director", "tracking"}), "館長、管考", "director, 管考")
 REWARD_EXPORTERS = Only(frozenset({"hr", "tracking"}), "人事室、管考", "HR, 管考")
 
@@ -401,25 +410,61 @@ def page(name, *args, **kwargs):
 
 # -- the site's own: login, logout, language, the JavaScript catalog
 
-page("home", "site", "網站根目錄（轉到首頁）", "site root (redirects to the home page)",
-     Everyone(outcome=REDIRECT, zh="轉到首頁", en="redirect to home"))
-page("login", "site", "登入", "log in", ANYONE,
-     post=Everyone(outcome=OK, zh="登入表單（空白則顯示錯誤）", en="the form (errors when empty)"),
-     anonymous_get=OK, anonymous_post=OK)
-page("logout", "site", "登出", "log out", POST_ONLY,
-     post=Everyone(outcome=LOGIN, zh="登出後回到登入頁", en="logs out, back to the login page"))
-page("set_language", "site", "切換語言", "switch language", POST_ONLY,
-     post=Everyone(outcome=BAD_REQUEST, zh="任何人（不支援的語言回 400）",
-                   en="anyone (400 for an unknown language)"),
-     anonymous_get=NOT_ALLOWED, anonymous_post=BAD_REQUEST)
-page("javascript-catalog", "site", "介面翻譯（JavaScript）", "JavaScript translations", ANYONE, anonymous_get=OK)
+page(
+    "home",
+    "site",
+    "網站根目錄（轉到首頁）",
+    "site root (redirects to the home page)",
+    Everyone(outcome=REDIRECT, zh="轉到首頁", en="redirect to home"),
+)
+page(
+    "login",
+    "site",
+    "登入",
+    "log in",
+    ANYONE,
+    post=Everyone(outcome=OK, zh="登入表單（空白則顯示錯誤）", en="the form (errors when empty)"),
+    anonymous_get=OK,
+    anonymous_post=OK,
+)
+page(
+    "logout",
+    "site",
+    "登出",
+    "log out",
+    POST_ONLY,
+    post=Everyone(outcome=LOGIN, zh="登出後回到登入頁", en="logs out, back to the login page"),
+)
+page(
+    "set_language",
+    "site",
+    "切換語言",
+    "switch language",
+    POST_ONLY,
+    post=Everyone(
+        outcome=BAD_REQUEST, zh="任何人（不支援的語言回 400）", en="anyone (400 for an unknown language)"
+    ),
+    anonymous_get=NOT_ALLOWED,
+    anonymous_post=BAD_REQUEST,
+)
+page(
+    "javascript-catalog",
+    "site",
+    "介面翻譯（JavaScript）",
+    "JavaScript translations",
+    ANYONE,
+    anonymous_get=OK,
+)
 
 SHADOWED = {
     # viewflow's Site adds its own index at "", after our RedirectView of the same address.
     "index": Shadowed("site", "home", "viewflow Site 的首頁，由 home 轉址先行處理 / viewflow's site index"),
     # The plan app's Application adds an index at plan/, after plan_urls' own index.
-    "plan:index@plan/": Shadowed("plan", "plan:index",
-                                 "viewflow Application 的預設首頁，由計畫列表先行處理 / the Application's default index"),
+    "plan:index@plan/": Shadowed(
+        "plan",
+        "plan:index",
+        "viewflow Application 的預設首頁，由計畫列表先行處理 / the Application's default index",
+    ),
 }
 
 # -- home
@@ -430,20 +475,35 @@ page("home:tracking_report", "home", "季列管報告 PDF", "quarterly tracking 
 # -- notifications
 
 page("notifications:index", "notifications", "我的通知", "my notifications", ANYONE)
-page("notifications:read", "notifications", "標示已讀", "mark read", POST_ONLY,
-     post=Everyone(outcome=REDIRECT, zh="登入者（僅本人通知）", en="anyone (their own notifications)"))
+page(
+    "notifications:read",
+    "notifications",
+    "標示已讀",
+    "mark read",
+    POST_ONLY,
+    post=Everyone(outcome=REDIRECT, zh="登入者（僅本人通知）", en="anyone (their own notifications)"),
+)
 page("notifications:settings", "notifications", "通知設定", "notification settings", ANYONE, post=ANYONE_ACTS)
 
 # -- workflow: the scalable lists
 
-for name, zh, en in [("index", "工作流程（收件匣）", "workflow (inbox)"), ("inbox", "收件匣", "inbox"),
-                     ("queue", "待認領任務", "queue"), ("archive", "已完成任務", "archive")]:
+for name, zh, en in [
+    ("index", "工作流程（收件匣）", "workflow (inbox)"),
+    ("inbox", "收件匣", "inbox"),
+    ("queue", "待認領任務", "queue"),
+    ("archive", "已完成任務", "archive"),
+]:
     page(f"workflow:{name}", "workflow", zh, en, ANYONE)
 
 # viewflow's bulk claim/release pages (queue/assign/, inbox/unassign/) are not offered
 # (governance.site.WorkflowApp): they listed every task of the system on a plain POST.
-page("workflow:flows:index", "workflow", "流程清單（viewflow）：轉到收件匣", "flows (viewflow): to the inbox",
-     Everyone(outcome=REDIRECT, zh="轉到收件匣", en="redirects to the inbox"))
+page(
+    "workflow:flows:index",
+    "workflow",
+    "流程清單（viewflow）：轉到收件匣",
+    "flows (viewflow): to the inbox",
+    Everyone(outcome=REDIRECT, zh="轉到收件匣", en="redirects to the inbox"),
+)
 
 # -- workflow: each flow's viewflow pages and task pages
 
@@ -458,39 +518,48 @@ NODE_ACTIONS = {
 
 # flow → node → (kind, title, who claims it: tracking, director, head, liaison, committee)
 FLOWS = {
-    "proposal": ("創意提案", {
-        "start": ("start", "提案送出", None),
-        "first_review": ("human", "初審", "head"),
-        "revise": ("human", "修正提案", "staff"),
-        "not_accepted": ("end", "不予受理", None),
-        "assign_reviewers": ("human", "指派複審委員", "tracking"),
-        "score": ("human", "複審評分", "committee"),
-        "decide": ("human", "採行決定", "director"),
-        "not_adopted": ("end", "不採行", None),
-        "execution_plan": ("human", "提報執行計畫", "liaison"),
-        "progress_report": ("human", "季進度回報", "liaison"),
-        "approve_progress": ("human", "主管核定進度", "head"),
-        "evaluate": ("human", "成效評估", "tracking"),
-        "end": ("end", "結案", None),
-    }),
-    "remediation": ("缺失改善", {
-        "start": ("start", "列管", None),
-        "route_registration": ("switch", "列管分流", None),
-        "review_meeting": ("human", "檢討會議", "tracking"),
-        "plan": ("human", "改善措施", "liaison"),
-        "approve_plan": ("human", "主管核定改善措施", "head"),
-        "progress": ("human", "辦理情形", "liaison"),
-        "request_removal": ("human", "申請解除列管", "head"),
-        "review_removal": ("human", "管考審查", "tracking"),
-        "council_decision": ("human", "館務會議決定", "tracking"),
-        "close": ("function", "解除列管", None),
-        "end": ("end", "結束", None),
-    }),
-    "reply": ("回復上級機關", {
-        "start": ("start", "開始", None),
-        "reply": ("human", "回復", "tracking"),
-        "end": ("end", "結束", None),
-    }),
+    "proposal": (
+        "創意提案",
+        {
+            "start": ("start", "提案送出", None),
+            "first_review": ("human", "初審", "head"),
+            "revise": ("human", "修正提案", "staff"),
+            "not_accepted": ("end", "不予受理", None),
+            "assign_reviewers": ("human", "指派複審委員", "tracking"),
+            "score": ("human", "複審評分", "committee"),
+            "decide": ("human", "採行決定", "director"),
+            "not_adopted": ("end", "不採行", None),
+            "execution_plan": ("human", "提報執行計畫", "liaison"),
+            "progress_report": ("human", "季進度回報", "liaison"),
+            "approve_progress": ("human", "主管核定進度", "head"),
+            "evaluate": ("human", "成效評估", "tracking"),
+            "end": ("end", "結案", None),
+        },
+    ),
+    "remediation": (
+        "缺失改善",
+        {
+            "start": ("start", "列管", None),
+            "route_registration": ("switch", "列管分流", None),
+            "review_meeting": ("human", "檢討會議", "tracking"),
+            "plan": ("human", "改善措施", "liaison"),
+            "approve_plan": ("human", "主管核定改善措施", "head"),
+            "progress": ("human", "辦理情形", "liaison"),
+            "request_removal": ("human", "申請解除列管", "head"),
+            "review_removal": ("human", "管考審查", "tracking"),
+            "council_decision": ("human", "館務會議決定", "tracking"),
+            "close": ("function", "解除列管", None),
+            "end": ("end", "結束", None),
+        },
+    ),
+    "reply": (
+        "回復上級機關",
+        {
+            "start": ("start", "開始", None),
+            "reply": ("human", "回復", "tracking"),
+            "end": ("end", "結束", None),
+        },
+    ),
 }
 
 CLAIMERS = {
@@ -506,41 +575,100 @@ CLAIMERS = {
 def _flow_pages():
     for flow, (flow_zh, nodes) in FLOWS.items():
         app = "workflow"
-        for name, zh, en in [("index", "流程首頁", "flow index"), ("process_list", "流程清單", "process list"),
-                             ("task_list", "任務清單", "task list"), ("chart", "流程圖", "flow chart")]:
-            page(f"workflow:flows:{flow}:{name}", app, f"{flow_zh}：{zh}（viewflow）", f"{flow}: {en} (viewflow)", NOBODY)
-        for name, zh, en, post in [("process_detail", "流程內容", "process detail", None),
-                                   ("process_chart", "流程圖", "process chart", None),
-                                   ("process_cancel", "取消流程", "cancel the process", NOBODY)]:
-            page(f"workflow:flows:{flow}:{name}", app, f"{flow_zh}：{zh}（viewflow）", f"{flow}: {en} (viewflow)",
-                 NOBODY, post=post, targets=f"process:{flow}")
+        for name, zh, en in [
+            ("index", "流程首頁", "flow index"),
+            ("process_list", "流程清單", "process list"),
+            ("task_list", "任務清單", "task list"),
+            ("chart", "流程圖", "flow chart"),
+        ]:
+            page(
+                f"workflow:flows:{flow}:{name}",
+                app,
+                f"{flow_zh}：{zh}（viewflow）",
+                f"{flow}: {en} (viewflow)",
+                NOBODY,
+            )
+        for name, zh, en, post in [
+            ("process_detail", "流程內容", "process detail", None),
+            ("process_chart", "流程圖", "process chart", None),
+            ("process_cancel", "取消流程", "cancel the process", NOBODY),
+        ]:
+            page(
+                f"workflow:flows:{flow}:{name}",
+                app,
+                f"{flow_zh}：{zh}（viewflow）",
+                f"{flow}: {en} (viewflow)",
+                NOBODY,
+                post=post,
+                targets=f"process:{flow}",
+            )
         for node, (kind, title, claimer) in nodes.items():
             targets = f"task:{flow}:{node}"
             for action in NODE_ACTIONS[kind]:
                 key = f"workflow:flows:{flow}:{node}:{action}"
                 label = f"{flow_zh}：{title}"
                 if action == "execute":
-                    page(key, app, f"{label}（辦理）", f"{flow} {node}: do the task", TaskOwner(),
-                         post=TaskOwner(yes=ACCESS), targets=targets)
+                    page(
+                        key,
+                        app,
+                        f"{label}（辦理）",
+                        f"{flow} {node}: do the task",
+                        TaskOwner(),
+                        post=TaskOwner(yes=ACCESS),
+                        targets=targets,
+                    )
                 elif action == "assign":
                     zh, en = CLAIMERS[claimer]
                     rule = Claim(claimer, zh=f"待認領時：{zh}", en=f"while queued: {en}")
-                    page(key, app, f"{label}（認領）", f"{flow} {node}: claim", rule,
-                         post=Claim(claimer, zh=rule.zh, en=rule.en, yes=ACCESS), targets=targets)
+                    page(
+                        key,
+                        app,
+                        f"{label}（認領）",
+                        f"{flow} {node}: claim",
+                        rule,
+                        post=Claim(claimer, zh=rule.zh, en=rule.en, yes=ACCESS),
+                        targets=targets,
+                    )
                 elif action == "unassign":
-                    page(key, app, f"{label}（退回認領）", f"{flow} {node}: unassign", Unassign(),
-                         post=Unassign(yes=ACCESS), targets=targets)
+                    page(
+                        key,
+                        app,
+                        f"{label}（退回認領）",
+                        f"{flow} {node}: unassign",
+                        Unassign(),
+                        post=Unassign(yes=ACCESS),
+                        targets=targets,
+                    )
                 elif action == "index":
-                    page(key, app, f"{label}（任務首頁，viewflow）", f"{flow} {node}: task index (viewflow)",
-                         Everyone(outcome=REDIRECT, zh="轉到任務內容頁（該頁自行檢查）",
-                                  en="redirects to the task's detail page, which checks"), targets=targets)
+                    page(
+                        key,
+                        app,
+                        f"{label}（任務首頁，viewflow）",
+                        f"{flow} {node}: task index (viewflow)",
+                        Everyone(
+                            outcome=REDIRECT,
+                            zh="轉到任務內容頁（該頁自行檢查）",
+                            en="redirects to the task's detail page, which checks",
+                        ),
+                        targets=targets,
+                    )
                 else:
-                    zh, en = {"detail": ("任務內容", "task detail"),
-                              "revive": ("重啟", "revive"), "undo": ("復原", "undo"),
-                              "cancel": ("取消", "cancel")}[action]
+                    zh, en = {
+                        "detail": ("任務內容", "task detail"),
+                        "revive": ("重啟", "revive"),
+                        "undo": ("復原", "undo"),
+                        "cancel": ("取消", "cancel"),
+                    }[action]
                     post = None if action == "detail" else NOBODY
-                    page(key, app, f"{label}（{zh}，viewflow）", f"{flow} {node}: {en} (viewflow)", NOBODY,
-                         post=post, targets=targets)
+                    page(
+                        key,
+                        app,
+                        f"{label}（{zh}，viewflow）",
+                        f"{flow} {node}: {en} (viewflow)",
+                        NOBODY,
+                        post=post,
+                        targets=targets,
+                    )
 
 
 _flow_pages()
@@ -551,54 +679,169 @@ CSV = "?format=csv"  # exports are read as CSV, so their rows can be searched
 page("proposals:index", "proposals", "我的提案", "my proposals", ANYONE, targets="unit_filter")
 page("proposals:unit", "proposals", "本單位提案", "my unit's proposals", ANYONE, targets="unit_filter")
 page("proposals:all", "proposals", "全部提案", "all proposals", AGENCY_READERS, targets="unit_filter")
-page("proposals:export", "proposals", "我的提案匯出", "my proposals export", ANYONE,
-     query=CSV, targets="unit_filter")
-page("proposals:unit_export", "proposals", "本單位提案匯出", "my unit's proposals export", ANYONE,
-     query=CSV, targets="unit_filter")
-page("proposals:all_export", "proposals", "全部提案匯出", "all proposals export", AGENCY_READERS,
-     query=CSV, targets="unit_filter")
+page(
+    "proposals:export",
+    "proposals",
+    "我的提案匯出",
+    "my proposals export",
+    ANYONE,
+    query=CSV,
+    targets="unit_filter",
+)
+page(
+    "proposals:unit_export",
+    "proposals",
+    "本單位提案匯出",
+    "my unit's proposals export",
+    ANYONE,
+    query=CSV,
+    targets="unit_filter",
+)
+page(
+    "proposals:all_export",
+    "proposals",
+    "全部提案匯出",
+    "all proposals export",
+    AGENCY_READERS,
+    query=CSV,
+    targets="unit_filter",
+)
 page("proposals:create", "proposals", "新增提案", "new proposal", HasUnit(), post=HasUnit())
 page("proposals:detail", "proposals", "提案內容", "proposal", Case(), targets="proposal")
-page("proposals:edit", "proposals", "修改草稿", "edit a draft", Submitter(yes=OK), post=Submitter(yes=OK),
-     targets="draft")
-page("proposals:submit", "proposals", "送出草稿", "submit a draft", POST_ONLY, post=Submitter(), targets="draft")
-page("proposals:withdraw", "proposals", "撤回提案", "withdraw", POST_ONLY, post=Submitter(), targets="submitted")
-page("proposals:attachment", "proposals", "提案附件下載", "proposal attachment", Case(),
-     targets="proposal_attachment")
-page("proposals:trail_pdf", "proposals", "案件軌跡 PDF", "case trail (PDF)", AGENCY_READERS, targets="proposal")
+page(
+    "proposals:edit",
+    "proposals",
+    "修改草稿",
+    "edit a draft",
+    Submitter(yes=OK),
+    post=Submitter(yes=OK),
+    targets="draft",
+)
+page(
+    "proposals:submit",
+    "proposals",
+    "送出草稿",
+    "submit a draft",
+    POST_ONLY,
+    post=Submitter(),
+    targets="draft",
+)
+page(
+    "proposals:withdraw",
+    "proposals",
+    "撤回提案",
+    "withdraw",
+    POST_ONLY,
+    post=Submitter(),
+    targets="submitted",
+)
+page(
+    "proposals:attachment",
+    "proposals",
+    "提案附件下載",
+    "proposal attachment",
+    Case(),
+    targets="proposal_attachment",
+)
+page(
+    "proposals:trail_pdf", "proposals", "案件軌跡 PDF", "case trail (PDF)", AGENCY_READERS, targets="proposal"
+)
 
 # -- audits
 
 page("audits:index", "audits", "上級機關考核", "audits", ANYONE)
 page("audits:register", "audits", "登錄考核", "register an audit", TRACKING_ONLY, post=TRACKING_ONLY)
 page("audits:audit", "audits", "考核內容", "audit", Case(), targets="audit")
-page("audits:audit_attachment", "audits", "考核附件下載", "audit attachment", Case(), targets="audit_attachment")
+page(
+    "audits:audit_attachment",
+    "audits",
+    "考核附件下載",
+    "audit attachment",
+    Case(),
+    targets="audit_attachment",
+)
 page("audits:findings", "audits", "全部列管事項", "all findings", AGENCY_READERS, targets="unit_filter")
 page("audits:unit_findings", "audits", "本單位列管事項", "my unit's findings", ANYONE, targets="unit_filter")
-page("audits:findings_export", "audits", "全部列管事項匯出", "all findings export", AGENCY_READERS,
-     query=CSV, targets="unit_filter")
-page("audits:unit_findings_export", "audits", "本單位列管事項匯出", "my unit's findings export", ANYONE,
-     query=CSV, targets="unit_filter")
+page(
+    "audits:findings_export",
+    "audits",
+    "全部列管事項匯出",
+    "all findings export",
+    AGENCY_READERS,
+    query=CSV,
+    targets="unit_filter",
+)
+page(
+    "audits:unit_findings_export",
+    "audits",
+    "本單位列管事項匯出",
+    "my unit's findings export",
+    ANYONE,
+    query=CSV,
+    targets="unit_filter",
+)
 page("audits:finding", "audits", "列管事項內容", "finding", Case(), targets="finding")
-page("audits:contribute", "audits", "協辦填報", "supporting unit's report", POST_ONLY,
-     post=UnitRoleOnly(frozenset({"liaison"}), "協辦單位連絡窗口（辦理中）", "a supporting unit's liaison (while open)",
-                       yes=ACCESS),
-     targets="finding_supporting", post_data={"text": "協辦單位已配合辦理。"})
-page("audits:finding_attachment", "audits", "列管事項附件下載", "finding attachment", Case(),
-     targets="finding_attachment")
-page("audits:finding_trail_pdf", "audits", "案件軌跡 PDF", "case trail (PDF)", AGENCY_READERS, targets="finding")
+page(
+    "audits:contribute",
+    "audits",
+    "協辦填報",
+    "supporting unit's report",
+    POST_ONLY,
+    post=UnitRoleOnly(
+        frozenset({"liaison"}),
+        "協辦單位連絡窗口（辦理中）",
+        "a supporting unit's liaison (while open)",
+        yes=ACCESS,
+    ),
+    targets="finding_supporting",
+    post_data={"text": "協辦單位已配合辦理。"},
+)
+page(
+    "audits:finding_attachment",
+    "audits",
+    "列管事項附件下載",
+    "finding attachment",
+    Case(),
+    targets="finding_attachment",
+)
+page(
+    "audits:finding_trail_pdf",
+    "audits",
+    "案件軌跡 PDF",
+    "case trail (PDF)",
+    AGENCY_READERS,
+    targets="finding",
+)
 
 # -- evidence
 
-page("evidence:index", "evidence", "考績佐證（人事室）", "appraisal evidence (HR)",
-     Only(frozenset({"hr"}), "人事室；其他人轉到本人頁", "HR; others go to their own", no=REDIRECT),
-     targets="unit_code_filter")
+page(
+    "evidence:index",
+    "evidence",
+    "考績佐證（人事室）",
+    "appraisal evidence (HR)",
+    Only(frozenset({"hr"}), "人事室；其他人轉到本人頁", "HR; others go to their own", no=REDIRECT),
+    targets="unit_code_filter",
+)
 page("evidence:mine", "evidence", "我的考績佐證", "my appraisal evidence", ANYONE)
 page("evidence:pdf", "evidence", "考績佐證 PDF", "appraisal evidence (PDF)", Person(), targets="person")
-page("evidence:batch_start", "evidence", "批次產製", "start a batch", POST_ONLY,
-     post=Only(frozenset({"hr"}), "僅人事室", "HR only", yes=ACCESS))
+page(
+    "evidence:batch_start",
+    "evidence",
+    "批次產製",
+    "start a batch",
+    POST_ONLY,
+    post=Only(frozenset({"hr"}), "僅人事室", "HR only", yes=ACCESS),
+)
 page("evidence:batch", "evidence", "批次進度", "batch", HR_ONLY, targets="batch")
-page("evidence:batch_progress", "evidence", "批次進度（JSON）", "batch progress (JSON)", HR_ONLY, targets="batch")
+page(
+    "evidence:batch_progress",
+    "evidence",
+    "批次進度（JSON）",
+    "batch progress (JSON)",
+    HR_ONLY,
+    targets="batch",
+)
 page("evidence:batch_zip", "evidence", "批次 ZIP", "batch ZIP", HR_ONLY, targets="batch")
 page("evidence:verify", "evidence", "驗證資料指紋", "verify a fingerprint", HR_ONLY)
 
@@ -613,51 +856,136 @@ page("plan:xlsx", "plan", "計畫 xlsx", "plan (xlsx)", ANYONE, targets="plan_ve
 
 # -- plan: quarterly reports (a unit's people read its reports; the liaison writes, the head confirms)
 
-UNIT_OR_AGENCY_READERS = UnitOnly("本組；館長、管考、稽核", "the unit; director, 管考, auditor",
-                                  also=frozenset({"director", "tracking", "auditor"}))
+UNIT_OR_AGENCY_READERS = UnitOnly(
+    "本組；館長、管考、稽核",
+    "the unit; director, 管考, auditor",
+    also=frozenset({"director", "tracking", "auditor"}),
+)
 page("plan:report_index", "plan", "本單位季報", "my unit's quarterly reports", ANYONE)
 page("plan:report_quarter", "plan", "季報總覽（管考）", "quarter overview (管考)", AGENCY_READERS)
-page("plan:report_practice", "plan", "推動作法季報", "a practice's report", UNIT_OR_AGENCY_READERS,
-     targets="practice_period")
-page("plan:report_submit", "plan", "填報季報", "submit a report", POST_ONLY,
-     post=UnitRoleOnly(frozenset({"liaison"}), "本組連絡窗口", "the unit's liaison", yes=ACCESS),
-     targets="practice_period", post_data={"status": "on_track", "text": "依進度辦理。"})
-page("plan:report_review", "plan", "主管確認季報", "confirm a report", POST_ONLY,
-     post=UnitRoleOnly(frozenset({"head"}), "本組主管", "the unit's head", yes=ACCESS),
-     targets="practice_report", post_data={"decision": "confirm"})
-page("plan:report_attachment", "plan", "季報附件下載", "report attachment", UNIT_OR_AGENCY_READERS,
-     targets="report_attachment")
+page(
+    "plan:report_practice",
+    "plan",
+    "推動作法季報",
+    "a practice's report",
+    UNIT_OR_AGENCY_READERS,
+    targets="practice_period",
+)
+page(
+    "plan:report_submit",
+    "plan",
+    "填報季報",
+    "submit a report",
+    POST_ONLY,
+    post=UnitRoleOnly(frozenset({"liaison"}), "本組連絡窗口", "the unit's liaison", yes=ACCESS),
+    targets="practice_period",
+    post_data={"status": "on_track", "text": "依進度辦理。"},
+)
+page(
+    "plan:report_review",
+    "plan",
+    "主管確認季報",
+    "confirm a report",
+    POST_ONLY,
+    post=UnitRoleOnly(frozenset({"head"}), "本組主管", "the unit's head", yes=ACCESS),
+    targets="practice_report",
+    post_data={"decision": "confirm"},
+)
+page(
+    "plan:report_attachment",
+    "plan",
+    "季報附件下載",
+    "report attachment",
+    UNIT_OR_AGENCY_READERS,
+    targets="report_attachment",
+)
 
 # -- plan: the execution group's meetings
 
-MEETING_READERS = Only(frozenset({"readers-staff1", "readers-liaison", "readers-head", "planning-staff1",
-                                  "director", "tracking", "hr", "committee1", "auditor"}),
-                       "機關內部人員（讀單位案件者與管考）", "agency people who read unit cases, and 管考")
-MEETING_MANAGER = Only(frozenset({"tracking"}), "僅管考人員（已召開者轉回會議頁）",
-                       "管考 only (a held meeting: back to it)", yes_when=(("held", REDIRECT),))
+MEETING_READERS = Only(
+    frozenset(
+        {
+            "readers-staff1",
+            "readers-liaison",
+            "readers-head",
+            "planning-staff1",
+            "director",
+            "tracking",
+            "hr",
+            "committee1",
+            "auditor",
+        }
+    ),
+    "機關內部人員（讀單位案件者與管考）",
+    "agency people who read unit cases, and 管考",
+)
+MEETING_MANAGER = Only(
+    frozenset({"tracking"}),
+    "僅管考人員（已召開者轉回會議頁）",
+    "管考 only (a held meeting: back to it)",
+    yes_when=(("held", REDIRECT),),
+)
 TRACKING_ACTS = Only(frozenset({"tracking"}), "僅管考人員", "管考 only", yes=ACCESS)
 page("meetings:index", "plan", "執行小組會議", "meetings", MEETING_READERS)
 page("meetings:new", "plan", "排定會議", "schedule a meeting", TRACKING_ONLY, post=TRACKING_ONLY)
 page("meetings:detail", "plan", "會議內容", "meeting", MEETING_READERS, targets="meeting")
 page("meetings:agenda", "plan", "會議議程", "agenda", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
 page("meetings:record", "plan", "會議紀錄", "minutes", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
-page("meetings:action_complete", "plan", "追蹤事項辦結", "complete an action", POST_ONLY,
-     post=UnitRoleOnly(frozenset({"liaison", "head"}), "追蹤單位之連絡窗口或主管",
-                       "the action unit's liaison or head", yes=ACCESS),
-     targets="decision", post_data={"note": "已完成檢討。"})
-page("meetings:self_assessment_pdf", "plan", "內部自評 PDF", "self-assessment (PDF)", PLAN_DOC_READERS,
-     targets="plan_version")
-page("meetings:execution_report_pdf", "plan", "執行報告 PDF", "execution report (PDF)", PLAN_DOC_READERS,
-     targets="plan_version")
+page(
+    "meetings:action_complete",
+    "plan",
+    "追蹤事項辦結",
+    "complete an action",
+    POST_ONLY,
+    post=UnitRoleOnly(
+        frozenset({"liaison", "head"}),
+        "追蹤單位之連絡窗口或主管",
+        "the action unit's liaison or head",
+        yes=ACCESS,
+    ),
+    targets="decision",
+    post_data={"note": "已完成檢討。"},
+)
+page(
+    "meetings:self_assessment_pdf",
+    "plan",
+    "內部自評 PDF",
+    "self-assessment (PDF)",
+    PLAN_DOC_READERS,
+    targets="plan_version",
+)
+page(
+    "meetings:execution_report_pdf",
+    "plan",
+    "執行報告 PDF",
+    "execution report (PDF)",
+    PLAN_DOC_READERS,
+    targets="plan_version",
+)
 
 # -- plan: dashboard and exports
 
-page("dashboard:index", "plan", "管考儀表板", "dashboard",
-     Only(frozenset({"director", "tracking", "readers-head"}), "館長、管考；組室主管看本組",
-          "director, 管考; a unit head their unit's"),
-     targets="unit_filter")
-page("plan:export_practices", "plan", "推動作法匯出", "practices export", ANYONE, query=CSV,
-     targets="plan_version_number")
+page(
+    "dashboard:index",
+    "plan",
+    "管考儀表板",
+    "dashboard",
+    Only(
+        frozenset({"director", "tracking", "readers-head"}),
+        "館長、管考；組室主管看本組",
+        "director, 管考; a unit head their unit's",
+    ),
+    targets="unit_filter",
+)
+page(
+    "plan:export_practices",
+    "plan",
+    "推動作法匯出",
+    "practices export",
+    ANYONE,
+    query=CSV,
+    targets="plan_version_number",
+)
 page("proposals:rewards_export", "plan", "獎勵匯出", "rewards export", REWARD_EXPORTERS, query=CSV)
 
 # ---------------------------------------------------------------- the admin
@@ -685,7 +1013,12 @@ ADMIN_MODELS = {
 }
 
 # Models the demo has no rows of: their object pages are requested with a made-up id.
-ADMIN_MODELS_WITHOUT_ROWS = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "governance_failedtask"}
+ADMIN_MODELS_WITHOUT_ROWS = {
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+    "governance_failedtask",
+}
 
 
 def _admin_only(zh, en, admin_gets, others=ADMIN_LOGIN):
@@ -702,49 +1035,113 @@ def admin_page(name, *args, **kwargs):
 def _admin_pages():
     administrator = _admin_only("系統管理者", "administrator", OK)
     admin_page("admin:index", "admin", "管理首頁", "admin index", administrator)
-    page("admin:login", "admin", "管理登入", "admin login",
-         Only(frozenset({"admin"}), "系統管理者轉到管理首頁；他人看到登入表單",
-              "administrator redirected; others see the form", yes=REDIRECT, no=OK),
-         anonymous_get=OK)
-    admin_page("admin:logout", "admin", "管理登出", "admin logout",
-               _admin_only("系統管理者：僅接受 POST；他人轉走", "administrator: POST only; others redirected",
-                           NOT_ALLOWED, others=REDIRECT))
-    admin_page("admin:[(?P<url>.*)$]", "admin", "其他管理網址", "any other admin address",
-               _admin_only("系統管理者（找不到頁面）", "administrator (not found)", NOT_FOUND),
-               url="/admin/no-such-page/")
+    page(
+        "admin:login",
+        "admin",
+        "管理登入",
+        "admin login",
+        Only(
+            frozenset({"admin"}),
+            "系統管理者轉到管理首頁；他人看到登入表單",
+            "administrator redirected; others see the form",
+            yes=REDIRECT,
+            no=OK,
+        ),
+        anonymous_get=OK,
+    )
+    admin_page(
+        "admin:logout",
+        "admin",
+        "管理登出",
+        "admin logout",
+        _admin_only(
+            "系統管理者：僅接受 POST；他人轉走",
+            "administrator: POST only; others redirected",
+            NOT_ALLOWED,
+            others=REDIRECT,
+        ),
+    )
+    admin_page(
+        "admin:[(?P<url>.*)$]",
+        "admin",
+        "其他管理網址",
+        "any other admin address",
+        _admin_only("系統管理者（找不到頁面）", "administrator (not found)", NOT_FOUND),
+        url="/admin/no-such-page/",
+    )
     admin_page("admin:password_change", "admin", "變更密碼", "change password", administrator)
     admin_page("admin:password_change_done", "admin", "密碼已變更", "password changed", administrator)
-    admin_page("admin:autocomplete", "admin", "自動完成", "autocomplete",
-               _admin_only("系統管理者（缺參數時 403）", "administrator (403 without parameters)", FORBIDDEN))
+    admin_page(
+        "admin:autocomplete",
+        "admin",
+        "自動完成",
+        "autocomplete",
+        _admin_only("系統管理者（缺參數時 403）", "administrator (403 without parameters)", FORBIDDEN),
+    )
     admin_page("admin:jsi18n", "admin", "管理介面翻譯", "admin translations", administrator)
-    admin_page("admin:view_on_site", "admin", "在網站上檢視", "view on site",
-               _admin_only("系統管理者（模型無網址時 404）", "administrator (404: the model has no page)", NOT_FOUND),
-               targets="admin:view_on_site")
+    admin_page(
+        "admin:view_on_site",
+        "admin",
+        "在網站上檢視",
+        "view on site",
+        _admin_only(
+            "系統管理者（模型無網址時 404）", "administrator (404: the model has no page)", NOT_FOUND
+        ),
+        targets="admin:view_on_site",
+    )
     admin_page("admin:app_list", "admin", "應用程式清單", "app list", administrator, targets="admin:app_list")
-    page("admin:auth_user_password_change", "admin", "重設使用者密碼", "set a user's password", administrator,
-         targets="admin:user_id")
+    page(
+        "admin:auth_user_password_change",
+        "admin",
+        "重設使用者密碼",
+        "set a user's password",
+        administrator,
+        targets="admin:user_id",
+    )
 
     for model, perms in ADMIN_MODELS.items():
         app_label, model_name = model.split("_", 1)
         targets = f"admin:{model}"
-        viewer = _admin_only("系統管理者（有檢視權限時）", "administrator (with view permission)",
-                             OK if perms & {"view", "change"} else FORBIDDEN)
-        adder = _admin_only("系統管理者（有新增權限時）", "administrator (with add permission)",
-                            OK if "add" in perms else FORBIDDEN)
+        viewer = _admin_only(
+            "系統管理者（有檢視權限時）",
+            "administrator (with view permission)",
+            OK if perms & {"view", "change"} else FORBIDDEN,
+        )
+        adder = _admin_only(
+            "系統管理者（有新增權限時）",
+            "administrator (with add permission)",
+            OK if "add" in perms else FORBIDDEN,
+        )
         if model in ADMIN_MODELS_WITHOUT_ROWS:
-            history = _admin_only("系統管理者：物件不存在，轉回管理首頁",
-                                  "administrator: no such object, back to the index", REDIRECT)
+            history = _admin_only(
+                "系統管理者：物件不存在，轉回管理首頁",
+                "administrator: no such object, back to the index",
+                REDIRECT,
+            )
         else:
             history = viewer
         page(f"admin:{model}_changelist", "admin", f"{model}：清單", f"{model}: list", viewer)
         page(f"admin:{model}_add", "admin", f"{model}：新增", f"{model}: add", adder)
         page(f"admin:{model}_change", "admin", f"{model}：修改", f"{model}: change", viewer, targets=targets)
-        page(f"admin:{model}_history", "admin", f"{model}：歷程", f"{model}: history", history, targets=targets)
-        page(f"admin:{model}_delete", "admin", f"{model}：刪除", f"{model}: delete",
-             _admin_only("無人（未授予刪除權限）", "nobody (no delete permission)", FORBIDDEN), targets=targets)
-        page(f"admin:[{app_label}/{model_name}/<path:object_id>/]", "admin", f"{model}：轉到修改頁",
-             f"{model}: redirect to change", _admin_only("系統管理者（轉址）", "administrator (redirect)", REDIRECT),
-             targets=targets)
+        page(
+            f"admin:{model}_history", "admin", f"{model}：歷程", f"{model}: history", history, targets=targets
+        )
+        page(
+            f"admin:{model}_delete",
+            "admin",
+            f"{model}：刪除",
+            f"{model}: delete",
+            _admin_only("無人（未授予刪除權限）", "nobody (no delete permission)", FORBIDDEN),
+            targets=targets,
+        )
+        page(
+            f"admin:[{app_label}/{model_name}/<path:object_id>/]",
+            "admin",
+            f"{model}：轉到修改頁",
+            f"{model}: redirect to change",
+            _admin_only("系統管理者（轉址）", "administrator (redirect)", REDIRECT),
+            targets=targets,
+        )
 
 
 _admin_pages()

@@ -51,7 +51,9 @@ def redis_server():
     port = free_port()
     process = subprocess.Popen(
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
@@ -109,14 +111,35 @@ class Worker:
         self.starts += 1
         self.log_file = open(self.log, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "governance", "worker", "--pool=prefork", "-c", "2",
-             "-l", "info", "-n", f"test{self.starts}-{os.getpid()}@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=self.env(), stdout=self.log_file, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "governance",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                "2",
+                "-l",
+                "info",
+                "-n",
+                f"test{self.starts}-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(lambda: "ready." in self.log.read_text() or self.process.poll() is not None,
-                 90, "the Celery worker to be ready")
+        wait_for(
+            lambda: "ready." in self.log.read_text() or self.process.poll() is not None,
+            90,
+            "the Celery worker to be ready",
+        )
         if self.process.poll() is not None:
             raise AssertionError("the Celery worker died at start:\n" + self.log.read_text()[-3000:])
 
@@ -188,8 +211,11 @@ def celery_worker(redis_url, transactional_db, settings, worker_env):
     workdir = Path(tempfile.mkdtemp(prefix="governance-worker-"))
     (workdir / "mail").mkdir()
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, broker_transport_options={
-        "visibility_timeout": VISIBILITY_TIMEOUT})
+    app.conf.update(
+        broker_url=redis_url,
+        task_always_eager=False,
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+    )
     _drop_producer_pool(app)
     worker = Worker(redis_url, workdir / "mail", workdir, worker_env)
     worker.start()

@@ -1,7 +1,7 @@
 import pytest
+from background import celery_worker, redis_url, worker_env  # noqa: F401 (fixtures: a real Redis and worker)
 from django.contrib.auth import get_user_model
 
-from background import celery_worker, redis_url, worker_env  # noqa: F401 (fixtures: a real Redis and worker)
 from governance.demo import DEMO_PASSWORD, seed_organisation
 
 

@@ -20,7 +20,9 @@ class SlowFileBackend(FileBackend):
         folder = Path(self.file_path)
         fail_marker = folder / "fail-next"
         for message in email_messages:
-            key = message.extra_headers.get("X-Governance-Notification", "").replace(":", "_").replace("@", "_")
+            key = (
+                message.extra_headers.get("X-Governance-Notification", "").replace(":", "_").replace("@", "_")
+            )
             (folder / f"{key}.sending").touch()
             if fail_marker.exists():
                 count = int(fail_marker.read_text() or "0")

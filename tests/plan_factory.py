@@ -9,21 +9,53 @@ key, as a rolling revision does.
 import datetime
 
 from governance.models import Unit
-from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 from governance.rocdate import ROC_OFFSET
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 
 QUARTERLY = (3, 6, 9, 12)
 
 # (key, area, dimension, item, number, text, unit codes, deadline months)
 PRACTICES = [
-    ("1-1-1.1", ("一", "服務流程"), "（一）服務流程便捷性", ("1.", "單一窗口服務全功能程度"), "1.1",
-     "讀者辦證服務單一窗口服務，提供讀者網路辦證及線上申辦的便捷服務", ["readers"], QUARTERLY),
-    ("1-2-2.1", ("一", "服務流程"), "（一）服務流程便捷性", ("2.", "申辦案件流程簡化程度"), "2.1",
-     "線上申辦服務", ["readers", "acquisitions", "reference"], QUARTERLY),
-    ("2-1-1.1", ("二", "機關形象"), "（二）服務行為友善性與專業性", ("1.", "服務親和程度"), "1.1",
-     "每季辦理電話禮貌測試", ["secretariat"], QUARTERLY),
-    ("3-1-1.1", ("三", "顧客關係"), "（一）民眾滿意度", ("", "機關服務滿意度"), "1.1",
-     "辦理讀者滿意度調查據以檢討改善服務", ["readers", "planning"], (12,)),
+    (
+        "1-1-1.1",
+        ("一", "服務流程"),
+        "（一）服務流程便捷性",
+        ("1.", "單一窗口服務全功能程度"),
+        "1.1",
+        "讀者辦證服務單一窗口服務，提供讀者網路辦證及線上申辦的便捷服務",
+        ["readers"],
+        QUARTERLY,
+    ),
+    (
+        "1-2-2.1",
+        ("一", "服務流程"),
+        "（一）服務流程便捷性",
+        ("2.", "申辦案件流程簡化程度"),
+        "2.1",
+        "線上申辦服務",
+        ["readers", "acquisitions", "reference"],
+        QUARTERLY,
+    ),
+    (
+        "2-1-1.1",
+        ("二", "機關形象"),
+        "（二）服務行為友善性與專業性",
+        ("1.", "服務親和程度"),
+        "1.1",
+        "每季辦理電話禮貌測試",
+        ["secretariat"],
+        QUARTERLY,
+    ),
+    (
+        "3-1-1.1",
+        ("三", "顧客關係"),
+        "（一）民眾滿意度",
+        ("", "機關服務滿意度"),
+        "1.1",
+        "辦理讀者滿意度調查據以檢討改善服務",
+        ["readers", "planning"],
+        (12,),
+    ),
 ]
 
 
@@ -44,19 +76,26 @@ def make_plan(roc_year=115, practices=PRACTICES, title=None):
     areas, items = {}, {}
     for order, (key, area, dimension, item, number, text, units, months) in enumerate(practices):
         if area not in areas:
-            areas[area] = PlanArea.objects.create(version=version, number=area[0], title=area[1],
-                                                  sort_order=len(areas))
+            areas[area] = PlanArea.objects.create(
+                version=version, number=area[0], title=area[1], sort_order=len(areas)
+            )
         if (area, dimension, item) not in items:
             items[(area, dimension, item)] = PlanItem.objects.create(
-                area=areas[area], dimension=dimension, number=item[0], title=item[1],
-                sort_order=len(items))
+                area=areas[area], dimension=dimension, number=item[0], title=item[1], sort_order=len(items)
+            )
         practice = PlanPractice.objects.create(
-            item=items[(area, dimension, item)], key=key, number=number, text=text,
+            item=items[(area, dimension, item)],
+            key=key,
+            number=number,
+            text=text,
             deadline_text=f"{roc_year} 年 " + "、".join(f"{m} 月" for m in months),
-            unit_text="、".join(units), sort_order=order)
+            unit_text="、".join(units),
+            sort_order=order,
+        )
         practice.units.set(Unit.objects.filter(code__in=units))
         PlanDeadline.objects.bulk_create(
-            [PlanDeadline(practice=practice, due_date=month_end(roc_year, m)) for m in months])
+            [PlanDeadline(practice=practice, due_date=month_end(roc_year, m)) for m in months]
+        )
     return version
 
 
@@ -64,19 +103,31 @@ def add_version(version, drop_keys=(), note="滾動修正"):
     """The next version of the plan: a copy of `version` without the practices in `drop_keys`."""
     new = PlanVersion.objects.create(plan=version.plan, number=version.number + 1, note=note)
     for area in version.areas.all():
-        new_area = PlanArea.objects.create(version=new, number=area.number, title=area.title,
-                                           sort_order=area.sort_order)
+        new_area = PlanArea.objects.create(
+            version=new, number=area.number, title=area.title, sort_order=area.sort_order
+        )
         for item in area.items.all():
-            new_item = PlanItem.objects.create(area=new_area, dimension=item.dimension, number=item.number,
-                                               title=item.title, sort_order=item.sort_order)
+            new_item = PlanItem.objects.create(
+                area=new_area,
+                dimension=item.dimension,
+                number=item.number,
+                title=item.title,
+                sort_order=item.sort_order,
+            )
             for practice in item.practices.exclude(key__in=drop_keys):
                 copy = PlanPractice.objects.create(
-                    item=new_item, key=practice.key, number=practice.number, text=practice.text,
-                    deadline_text=practice.deadline_text, unit_text=practice.unit_text,
-                    sort_order=practice.sort_order)
+                    item=new_item,
+                    key=practice.key,
+                    number=practice.number,
+                    text=practice.text,
+                    deadline_text=practice.deadline_text,
+                    unit_text=practice.unit_text,
+                    sort_order=practice.sort_order,
+                )
                 copy.units.set(practice.units.all())
                 PlanDeadline.objects.bulk_create(
-                    [PlanDeadline(practice=copy, due_date=d.due_date) for d in practice.deadlines.all()])
+                    [PlanDeadline(practice=copy, due_date=d.due_date) for d in practice.deadlines.all()]
+                )
     return new
 
 

@@ -23,9 +23,7 @@ def proposal_form(**overrides):
 def open_task(proposal, node_name, owner=None):
     """The proposal's open task of that node (optionally the one owned by `owner`)."""
     proposal.refresh_from_db()
-    tasks = Task.objects.filter(
-        process_id=proposal.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    )
+    tasks = Task.objects.filter(process_id=proposal.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED])
     tasks = [t for t in tasks if t.flow_task.name == node_name]
     if owner is not None:
         tasks = [t for t in tasks if t.owner_id == owner.pk]
@@ -54,7 +52,9 @@ class Driver:
 
     def execute(self, login, proposal, node_name, data, expect=302, claim=False):
         user = self.person(login)
-        task = open_task(proposal, node_name, owner=None if claim else self._owner_filter(proposal, node_name, user))
+        task = open_task(
+            proposal, node_name, owner=None if claim else self._owner_filter(proposal, node_name, user)
+        )
         client = self.as_(login)
         if claim and task.owner_id is None:
             response = client.post(task.reverse("assign"))
@@ -70,8 +70,12 @@ class Driver:
         return user if node_name == "score" else None
 
     def first_review(self, head, proposal, outcome, reasons="", reason_code=""):
-        return self.execute(head, proposal, "first_review",
-                            {"outcome": outcome, "reasons": reasons, "reason_code": reason_code})
+        return self.execute(
+            head,
+            proposal,
+            "first_review",
+            {"outcome": outcome, "reasons": reasons, "reason_code": reason_code},
+        )
 
     def revise(self, submitter, proposal, **overrides):
         return self.execute(submitter, proposal, "revise", proposal_form(**overrides))
@@ -87,16 +91,29 @@ class Driver:
         data["comment"] = comment
         return self.execute(member, proposal, "score", data)
 
-    def decide(self, proposal, decision, reason="經評審小組建議", lead_unit=None, supporting=(),
-               due="", login="director"):
-        data = {"decision": decision, "reason": reason, "due_date": due,
-                "lead_unit": lead_unit.pk if lead_unit else "",
-                "supporting_units": [u.pk for u in supporting]}
+    def decide(
+        self,
+        proposal,
+        decision,
+        reason="經評審小組建議",
+        lead_unit=None,
+        supporting=(),
+        due="",
+        login="director",
+    ):
+        data = {
+            "decision": decision,
+            "reason": reason,
+            "due_date": due,
+            "lead_unit": lead_unit.pk if lead_unit else "",
+            "supporting_units": [u.pk for u in supporting],
+        }
         return self.execute(login, proposal, "decide", data, claim=True)
 
     def execution_plan(self, liaison, proposal, plan, milestones):
-        return self.execute(liaison, proposal, "execution_plan",
-                            {"plan": plan, "milestones": milestones}, claim=True)
+        return self.execute(
+            liaison, proposal, "execution_plan", {"plan": plan, "milestones": milestones}, claim=True
+        )
 
     def report(self, liaison, proposal, percent, text, complete=False, files=(), expect=302):
         data = {"percent_complete": percent, "text": text, "evidence": list(files)}
@@ -105,8 +122,9 @@ class Driver:
         return self.execute(liaison, proposal, "progress_report", data, claim=True, expect=expect)
 
     def approve(self, head, proposal, approve=True, comment=""):
-        return self.execute(head, proposal, "approve_progress",
-                            {"approve": "1" if approve else "0", "comment": comment})
+        return self.execute(
+            head, proposal, "approve_progress", {"approve": "1" if approve else "0", "comment": comment}
+        )
 
     def evaluate(self, proposal, rating="優良", text="語音導引上線後櫃檯協助量下降 32%。", login="tracking"):
         return self.execute(login, proposal, "evaluate", {"rating": rating, "evaluation": text}, claim=True)

@@ -28,5 +28,7 @@ else:
 # pytest-django's live server serves static files only when it finds the plain app label
 # "django.contrib.staticfiles" in INSTALLED_APPS (our AppConfig only adds ignore patterns
 # for collectstatic, which tests of the live server do not run).
-INSTALLED_APPS = ["django.contrib.staticfiles" if app == "governance.apps.StaticFilesConfig" else app
-                  for app in INSTALLED_APPS]  # noqa: F405
+INSTALLED_APPS = [
+    "django.contrib.staticfiles" if app == "governance.apps.StaticFilesConfig" else app
+    for app in INSTALLED_APPS  # noqa: F405
+]

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.db import connection
+from threads import at_once
 
 from audits import services
 from audits.models import Finding
 from governance.models import Unit
-from threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -20,16 +20,28 @@ def test_simultaneous_registrations_get_distinct_consecutive_numbers(org, person
     from governance.services import set_agency_roles
 
     # A second 管考 officer.
-    set_agency_roles(actor=person("admin"), user=person("secretariat-staff1"), roles=[AgencyRole.TRACKING_OFFICE])
+    set_agency_roles(
+        actor=person("admin"), user=person("secretariat-staff1"), roles=[AgencyRole.TRACKING_OFFICE]
+    )
     readers = Unit.objects.get(code="readers")
     today = datetime.date.today()
 
     def register(login, n):
-        findings = [services.FindingInput("deficiency", f"{login} 第 {i} 項", "medium", readers,
-                                          today + datetime.timedelta(days=30)) for i in range(n)]
+        findings = [
+            services.FindingInput(
+                "deficiency", f"{login} 第 {i} 項", "medium", readers, today + datetime.timedelta(days=30)
+            )
+            for i in range(n)
+        ]
         return lambda: services.register_audit(
-            actor=person(login), agency="教育部", kind="appraisal", title=f"{login} 考核",
-            held_on=today, document_number="臺教綜（一）字第1150012345號", findings=findings)
+            actor=person(login),
+            agency="教育部",
+            kind="appraisal",
+            title=f"{login} 考核",
+            held_on=today,
+            document_number="臺教綜（一）字第1150012345號",
+            findings=findings,
+        )
 
     results, errors = at_once([register("tracking", 5), register("secretariat-staff1", 7)])
     assert errors == []

@@ -4,9 +4,9 @@ import datetime
 import re
 
 import pytest
+from audit_http import AuditDriver, days, finding_fields, open_task
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from audit_http import AuditDriver, days, finding_fields, open_task
 from audits.models import Finding, RemediationPlan, TrackingDecision
 from audits.services import AUDIT_KIND, FINDING_KIND
 from governance.models import TrailEvent
@@ -22,11 +22,13 @@ def drive(client, person, org):
 
 
 def test_registration_enters_the_audit_once_and_starts_a_process_per_finding(drive):
-    audit = drive.register([
-        finding_fields(0, lead="readers", supporting=["planning"]),
-        finding_fields(1, kind="recommendation", lead="acquisitions", self_tracked=True),
-        finding_fields(2, lead="reference"),
-    ])
+    audit = drive.register(
+        [
+            finding_fields(0, lead="readers", supporting=["planning"]),
+            finding_fields(1, kind="recommendation", lead="acquisitions", self_tracked=True),
+            finding_fields(2, lead="reference"),
+        ]
+    )
     findings = drive.findings(audit)
     assert [f.state for f in findings] == [State.AWAITING_MEETING, State.PLANNING, State.AWAITING_MEETING]
     numbers = [int(f.tracking_number.split("-")[1]) for f in findings]
@@ -58,8 +60,12 @@ def test_a_document_number_registered_before_is_pointed_out(drive):
 
 
 def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive, person):
-    audit = drive.register([finding_fields(0, lead="readers", supporting=["planning"]),
-                            finding_fields(1, kind="observation", lead="reference", self_tracked=True)])
+    audit = drive.register(
+        [
+            finding_fields(0, lead="readers", supporting=["planning"]),
+            finding_fields(1, kind="observation", lead="reference", self_tracked=True),
+        ]
+    )
     finding, light = drive.findings(audit)
     drive.meeting(finding)
     # A returned plan, then an approved one: both stay in the record.
@@ -75,8 +81,10 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     drive.plan(finding)
     drive.approve_plan(finding)
     assert finding.state == State.IN_PROGRESS
-    assert [p.approval for p in finding.plans.all()] == [RemediationPlan.Approval.RETURNED,
-                                                           RemediationPlan.Approval.APPROVED]
+    assert [p.approval for p in finding.plans.all()] == [
+        RemediationPlan.Approval.RETURNED,
+        RemediationPlan.Approval.APPROVED,
+    ]
     # Each plan says who decided what: the return with its comment, the approval without one.
     page = drive.as_("readers-head").get(f"/audits/findings/{finding.pk}/").content.decode()
     head = person("readers-head").get_full_name()
@@ -84,8 +92,10 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     assert re.search(rf"{head} 主管核定 \d+/\d\d/\d\d \d\d:\d\d</p>", page)
     # The supporting unit contributes its part; the lead unit's report gathers it.
     client = drive.as_("planning-liaison")
-    response = client.post(f"/audits/findings/{finding.pk}/contribute/",
-                           {"unit": finding.supporting_units.get().pk, "text": "企劃組已完成導覽圖設計"})
+    response = client.post(
+        f"/audits/findings/{finding.pk}/contribute/",
+        {"unit": finding.supporting_units.get().pk, "text": "企劃組已完成導覽圖設計"},
+    )
     assert response.status_code == 302
     evidence = SimpleUploadedFile("指標照片.pdf", b"%PDF-1.4 photo", content_type="application/pdf")
     drive.progress(finding, 60, files=[evidence])
@@ -106,8 +116,13 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
     drive.request_removal(finding)
     drive.review_removal(finding)
     # Removal with a new deadline says the two do not go together; nothing is decided.
-    data = {"outcome": "remove", "meeting_date": days(0), "minutes_reference": "第 5 次館務會議紀錄",
-            "new_due_date": days(200), "note": ""}
+    data = {
+        "outcome": "remove",
+        "meeting_date": days(0),
+        "minutes_reference": "第 5 次館務會議紀錄",
+        "new_due_date": days(200),
+        "note": "",
+    }
     response = drive.step("tracking", finding, "council_decision", data, expect=200)
     assert "解除列管不需新改善期限" in response.content.decode()
     drive.council(finding, "remove")
@@ -142,11 +157,26 @@ def test_full_remediation_with_two_continued_rounds_then_removal_and_reply(drive
         check = verify_case(FINDING_KIND, f.trail_ref)
         assert check.ok, check.describe()
     assert verify_case(AUDIT_KIND, audit.trail_ref).ok
-    actions = list(TrailEvent.objects.filter(case_kind=FINDING_KIND, case_ref=finding.trail_ref)
-                   .order_by("sequence").values_list("action", flat=True))
-    for expected in ("登錄列管", "檢討會議", "提報改善措施", "主管退回改善措施", "主管核定改善措施",
-                     "協辦單位填報", "第 1 輪辦理情形", "申請解除列管", "管考審查", "繼續列管，進入第 2 輪",
-                     "繼續列管，進入第 3 輪", "館務會議決定解除列管", "解除列管"):
+    actions = list(
+        TrailEvent.objects.filter(case_kind=FINDING_KIND, case_ref=finding.trail_ref)
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+    for expected in (
+        "登錄列管",
+        "檢討會議",
+        "提報改善措施",
+        "主管退回改善措施",
+        "主管核定改善措施",
+        "協辦單位填報",
+        "第 1 輪辦理情形",
+        "申請解除列管",
+        "管考審查",
+        "繼續列管，進入第 2 輪",
+        "繼續列管，進入第 3 輪",
+        "館務會議決定解除列管",
+        "解除列管",
+    ):
         assert any(a.startswith(expected) for a in actions), expected
     html = drive.as_("auditor").get(f"/audits/findings/{finding.pk}/").content.decode()
     for text in ("第 1 輪列管", "第 2 輪列管", "第 3 輪列管", "主管退回", "企劃組已完成導覽圖設計"):
@@ -160,8 +190,13 @@ def test_a_refused_step_says_its_files_must_be_chosen_again(drive):
     drive.plan(finding)
     drive.approve_plan(finding)
     evidence = SimpleUploadedFile("改善照片.pdf", b"%PDF-1.4 photo", content_type="application/pdf")
-    response = drive.step("readers-liaison", finding, "progress",
-                          {"percent_complete": 150, "text": "已完成部分改善", "evidence": [evidence]}, expect=200)
+    response = drive.step(
+        "readers-liaison",
+        finding,
+        "progress",
+        {"percent_complete": 150, "text": "已完成部分改善", "evidence": [evidence]},
+        expect=200,
+    )
     page = response.content.decode()
     assert "資料未填妥" in page and "先前選擇的檔案未保留，請重新選擇檔案。" in page
     assert finding.state == Finding.State.IN_PROGRESS
@@ -187,12 +222,18 @@ def test_reply_is_refused_while_a_finding_is_open(drive, person):
     # Even a reply process started by hand cannot close an audit with open findings.
     process = ReplyFlow.start.run(audit=audit)
     task = open_task(process.pk, "reply")
-    from django.core.exceptions import ValidationError
     import datetime
 
+    from django.core.exceptions import ValidationError
+
     with pytest.raises(ValidationError, match="尚有 1 項"):
-        services.run_task(person("tracking"), task, services.record_reply,
-                          replied_on=datetime.date.today(), document_number="國圖秘字第1150000001號")
+        services.run_task(
+            person("tracking"),
+            task,
+            services.record_reply,
+            replied_on=datetime.date.today(),
+            document_number="國圖秘字第1150000001號",
+        )
     audit.refresh_from_db()
     assert not audit.closed
 
@@ -201,14 +242,16 @@ def test_registration_errors_are_clear(drive):
     client = drive.as_("tracking")
     from audit_http import audit_form
 
-    response = client.post("/audits/new/", audit_form([finding_fields(0, self_tracked=True)],
-                                                      document_number="沒有文號"))
+    response = client.post(
+        "/audits/new/", audit_form([finding_fields(0, self_tracked=True)], document_number="沒有文號")
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "缺失須由管考列管" in html
     # No finding at all: said once, in words about findings; a chosen file must be chosen again.
-    data = audit_form([], attachments=SimpleUploadedFile("來文.pdf", b"%PDF-1.4 letter",
-                                                          content_type="application/pdf"))
+    data = audit_form(
+        [], attachments=SimpleUploadedFile("來文.pdf", b"%PDF-1.4 letter", content_type="application/pdf")
+    )
     html = client.post("/audits/new/", data).content.decode()
     assert html.count("請至少填寫 1 項考核意見。") == 1 and "先前選擇的檔案未保留" in html
     from audits.models import Audit
@@ -219,28 +262,48 @@ def test_registration_errors_are_clear(drive):
 def test_dates_that_cannot_be_are_refused(drive, person):
     import datetime
 
+    from audit_http import unit
     from django.core.exceptions import ValidationError
 
     from audits import services
-    from audit_http import unit
 
     today = datetime.date.today()
     with pytest.raises(ValidationError, match="考核日期不可晚於今天"):
         services.register_audit(
-            actor=person("tracking"), agency="教育部", kind="appraisal", title="未來的考核",
-            held_on=today + datetime.timedelta(days=3), document_number="臺教綜（一）字第1150012345號",
-            findings=[services.FindingInput("deficiency", "x", "low", unit("readers"),
-                                            today + datetime.timedelta(days=30))])
+            actor=person("tracking"),
+            agency="教育部",
+            kind="appraisal",
+            title="未來的考核",
+            held_on=today + datetime.timedelta(days=3),
+            document_number="臺教綜（一）字第1150012345號",
+            findings=[
+                services.FindingInput(
+                    "deficiency", "x", "low", unit("readers"), today + datetime.timedelta(days=30)
+                )
+            ],
+        )
     audit = drive.register([finding_fields(0)], held_on=days(-10))
     finding = drive.findings(audit)[0]
     task = open_task(finding, "review_meeting")
     with pytest.raises(ValidationError, match="不可早於考核日期"):
-        services.run_task(person("tracking"), task, services.record_review_meeting,
-                          held_on=today - datetime.timedelta(days=30), attendees="a", decisions="b")
+        services.run_task(
+            person("tracking"),
+            task,
+            services.record_review_meeting,
+            held_on=today - datetime.timedelta(days=30),
+            attendees="a",
+            decisions="b",
+        )
     with pytest.raises(ValidationError, match="改善期限不可早於考核日期"):
-        services.run_task(person("tracking"), task, services.record_review_meeting,
-                          held_on=today, attendees="a", decisions="b",
-                          due_date=today - datetime.timedelta(days=30))
+        services.run_task(
+            person("tracking"),
+            task,
+            services.record_review_meeting,
+            held_on=today,
+            attendees="a",
+            decisions="b",
+            due_date=today - datetime.timedelta(days=30),
+        )
     finding.refresh_from_db()
     assert finding.state == State.AWAITING_MEETING
 
@@ -266,8 +329,14 @@ def test_closing_date_is_the_decisions_meeting_date(drive):
 
     finding, task, client = at_council_decision(drive, days(-30), days(-20))
     meeting_day = datetime.date.today() - datetime.timedelta(days=3)
-    response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": meeting_day.isoformat(),
-                                                     "minutes_reference": "第 9 次館務會議"})
+    response = client.post(
+        task.reverse("execute"),
+        {
+            "outcome": "remove",
+            "meeting_date": meeting_day.isoformat(),
+            "minutes_reference": "第 9 次館務會議",
+        },
+    )
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.state == State.CLOSED and finding.closed_on == meeting_day
@@ -282,13 +351,17 @@ def test_a_decision_cannot_predate_the_meeting_before_it(drive):
     """A closure dated before the review meeting (or the audit) would count negative days."""
     finding, task, client = at_council_decision(drive, days(-30), days(-10))
     for day, refusal in ((days(-11), "不可早於前次會議日期"), (days(-400), "不可早於前次會議日期")):
-        response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": day,
-                                                         "minutes_reference": "第 9 次館務會議"})
+        response = client.post(
+            task.reverse("execute"),
+            {"outcome": "remove", "meeting_date": day, "minutes_reference": "第 9 次館務會議"},
+        )
         assert response.status_code == 200 and refusal in response.content.decode()
     finding.refresh_from_db()
     assert finding.state != State.CLOSED and not finding.decisions.exists()
-    response = client.post(task.reverse("execute"), {"outcome": "remove", "meeting_date": days(-10),
-                                                     "minutes_reference": "第 9 次館務會議"})
+    response = client.post(
+        task.reverse("execute"),
+        {"outcome": "remove", "meeting_date": days(-10), "minutes_reference": "第 9 次館務會議"},
+    )
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.state == State.CLOSED and finding.closed_on.isoformat() == days(-10)
@@ -310,8 +383,15 @@ def test_registration_page_ignores_untouched_fieldsets(drive):
     data = audit_form([finding_fields(0)])
     data["findings-TOTAL_FORMS"] = "4"
     for i in (1, 2, 3):  # what a browser sends for untouched fieldsets
-        data.update({f"findings-{i}-kind": "", f"findings-{i}-text": "", f"findings-{i}-severity": "medium",
-                     f"findings-{i}-lead_unit": "", f"findings-{i}-due_date": ""})
+        data.update(
+            {
+                f"findings-{i}-kind": "",
+                f"findings-{i}-text": "",
+                f"findings-{i}-severity": "medium",
+                f"findings-{i}-lead_unit": "",
+                f"findings-{i}-due_date": "",
+            }
+        )
     response = drive.as_("tracking").post("/audits/new/", data)
     assert response.status_code == 302
     from audits.models import Audit

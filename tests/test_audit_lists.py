@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 import time_machine
-
 from audit_http import AuditDriver, finding_fields, unit
+
 from audits.models import Finding
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,19 @@ def drive(client, person, org):
 
 @pytest.fixture
 def audits(drive):
-    first = drive.register([finding_fields(0, lead="readers", text="無障礙坡道標示不足"),
-                            finding_fields(1, lead="acquisitions", text="館藏盤點逾期")],
-                           title="服務品質考核")
-    second = drive.register([finding_fields(0, lead="readers", text="個資檔案未加密", kind="observation",
-                                            self_tracked=True)],
-                            agency="審計部", kind="inspection", title="財務查核")
+    first = drive.register(
+        [
+            finding_fields(0, lead="readers", text="無障礙坡道標示不足"),
+            finding_fields(1, lead="acquisitions", text="館藏盤點逾期"),
+        ],
+        title="服務品質考核",
+    )
+    second = drive.register(
+        [finding_fields(0, lead="readers", text="個資檔案未加密", kind="observation", self_tracked=True)],
+        agency="審計部",
+        kind="inspection",
+        title="財務查核",
+    )
     return first, second
 
 
@@ -61,11 +68,17 @@ def test_summaries_count_open_closed_overdue_and_days_to_close(drive, audits):
         drive.request_removal(light)
     light.refresh_from_db()
     assert light.state == Finding.State.CLOSED
-    Finding.objects.filter(audit=first, lead_unit__code="acquisitions").update(due_date=datetime.date(2000, 1, 1))
+    Finding.objects.filter(audit=first, lead_unit__code="acquisitions").update(
+        due_date=datetime.date(2000, 1, 1)
+    )
     from audits import selectors
 
     by_audit = {r["label"]: r for r in selectors.summary_by_audit(Finding.objects.all())}
-    assert (by_audit["服務品質考核"]["open"], by_audit["服務品質考核"]["closed"], by_audit["服務品質考核"]["overdue"]) == (2, 0, 1)
+    assert (
+        by_audit["服務品質考核"]["open"],
+        by_audit["服務品質考核"]["closed"],
+        by_audit["服務品質考核"]["overdue"],
+    ) == (2, 0, 1)
     assert (by_audit["財務查核"]["open"], by_audit["財務查核"]["closed"]) == (0, 1)
     # From the audit (held ten days before it was registered) to the head's decision.
     assert (light.closed_on - second.held_on).days == 20
@@ -99,15 +112,44 @@ def test_all_findings_in_english(drive, audits, person):
     assert 'lang="en"' in html
     assert "<h1>All tracked items</h1>" in html
     assert ">Statistics by appraisal</h2>" in html and ">Statistics by lead unit</h2>" in html
-    for label in ("Tracking number", "Category", "Description", "Lead unit", "Remediation deadline", "Round",
-                  "Status", "Appraisal", "Being tracked", "Removed from tracking", "Overdue",
-                  "Average days to close"):
+    for label in (
+        "Tracking number",
+        "Category",
+        "Description",
+        "Lead unit",
+        "Remediation deadline",
+        "Round",
+        "Status",
+        "Appraisal",
+        "Being tracked",
+        "Removed from tracking",
+        "Overdue",
+        "Average days to close",
+    ):
         assert f'<th scope="col">{label}</th>' in html, label
     # The two deficiencies wait for the review meeting; the self-tracked observation goes straight to planning.
     assert html.count("<td>Awaiting review meeting</td>") == 2
     assert "<td>Drafting remediation plan</td>" in html
-    assert "<td>Deficiency</td>" in html and "<td>Observation" in html and "tracked by the unit itself" in html
-    for chinese in ("全部列管事項", "依考核統計", "依主辦單位統計", "列管編號", "類別", "主辦單位", "改善期限",
-                    "輪次", "狀態", "列管中", "已解除", "平均結案天數", "待檢討會議", "研擬改善措施",
-                    "缺失", "觀察", "自行列管"):
+    assert (
+        "<td>Deficiency</td>" in html and "<td>Observation" in html and "tracked by the unit itself" in html
+    )
+    for chinese in (
+        "全部列管事項",
+        "依考核統計",
+        "依主辦單位統計",
+        "列管編號",
+        "類別",
+        "主辦單位",
+        "改善期限",
+        "輪次",
+        "狀態",
+        "列管中",
+        "已解除",
+        "平均結案天數",
+        "待檢討會議",
+        "研擬改善措施",
+        "缺失",
+        "觀察",
+        "自行列管",
+    ):
         assert chinese not in html, chinese

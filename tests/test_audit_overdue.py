@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 import time_machine
-
 from audit_http import AuditDriver, finding_fields
+
 from audits import selectors
 from audits.models import Finding
 from governance import inbox

@@ -1,8 +1,8 @@
 """Refusals: the wrong unit, a liaison deciding removal, anonymous, an auditor changing anything."""
 
 import pytest
-
 from audit_http import AuditDriver, audit_form, days, finding_fields, open_task
+
 from audits.models import Audit, Finding
 from governance.models import TrailEvent
 
@@ -23,12 +23,18 @@ def finding(drive):
 
 def snapshot(finding):
     finding.refresh_from_db()
-    return finding.state, finding.round, TrailEvent.objects.filter(case_kind="finding", case_ref=finding.trail_ref).count()
+    return (
+        finding.state,
+        finding.round,
+        TrailEvent.objects.filter(case_kind="finding", case_ref=finding.trail_ref).count(),
+    )
 
 
 def post_task(drive, login, task, data=None):
     client = drive.as_(login)
-    return client.post(task.reverse("assign")).status_code, client.post(task.reverse("execute"), data or {}).status_code
+    return client.post(task.reverse("assign")).status_code, client.post(
+        task.reverse("execute"), data or {}
+    ).status_code
 
 
 def test_only_the_tracking_office_registers(drive):
@@ -84,8 +90,10 @@ def test_auditor_reads_everything_and_changes_nothing(drive, finding):
     before = snapshot(finding)
     task = open_task(finding, "review_meeting")
     assert post_task(drive, "auditor", task) == (403, 403)
-    response = client.post(f"/audits/findings/{finding.pk}/contribute/",
-                           {"unit": finding.supporting_units.get().pk, "text": "稽核不應能填"})
+    response = client.post(
+        f"/audits/findings/{finding.pk}/contribute/",
+        {"unit": finding.supporting_units.get().pk, "text": "稽核不應能填"},
+    )
     assert response.status_code == 403
     assert snapshot(finding) == before
 
@@ -95,15 +103,27 @@ def test_supporting_unit_contributes_only_for_itself(drive, finding):
     url = f"/audits/findings/{finding.pk}/contribute/"
     before = snapshot(finding)
     # 採編組 is not a supporting unit of this finding.
-    assert drive.as_("acquisitions-liaison").post(url, {"unit": finding.supporting_units.get().pk, "text": "x"}).status_code == 403
+    assert (
+        drive.as_("acquisitions-liaison")
+        .post(url, {"unit": finding.supporting_units.get().pk, "text": "x"})
+        .status_code
+        == 403
+    )
     assert snapshot(finding) == before
-    assert drive.as_("planning-liaison").post(url, {"unit": finding.supporting_units.get().pk, "text": "協辦說明"}).status_code == 302
+    assert (
+        drive.as_("planning-liaison")
+        .post(url, {"unit": finding.supporting_units.get().pk, "text": "協辦說明"})
+        .status_code
+        == 302
+    )
     assert finding.contributions.get().unit.code == "planning"
 
 
 def test_other_units_staff_cannot_see_the_finding(drive, finding):
     assert drive.as_("acquisitions-staff1").get(f"/audits/findings/{finding.pk}/").status_code == 403
-    assert drive.as_("planning-staff1").get(f"/audits/findings/{finding.pk}/").status_code == 200  # supporting
+    assert (
+        drive.as_("planning-staff1").get(f"/audits/findings/{finding.pk}/").status_code == 200
+    )  # supporting
     assert drive.as_("readers-staff1").get("/audits/findings/").status_code == 403
     html = drive.as_("readers-staff1").get("/audits/findings/unit/").content.decode()
     assert finding.tracking_number in html

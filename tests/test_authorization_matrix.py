@@ -20,8 +20,10 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+import authorization_table as table
 import pytest
 import time_machine
+from conftest import default_configuration
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,14 +32,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch, Resolver404
 
-import authorization_table as table
-from conftest import default_configuration
 from governance.demo import seed_organisation
 
 TAIPEI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 8, 20, 10, 0, tzinfo=TAIPEI)  # 115/08/20: third quarter of 115
 PERIOD = "115Q2"  # the quarter the practice reports are written for
-REPORT_TEXTS = {"readers": "閱覽組季報：讀者辦證線上服務已上線", "planning": "企劃組季報：滿意度問卷已完成設計"}
+REPORT_TEXTS = {
+    "readers": "閱覽組季報：讀者辦證線上服務已上線",
+    "planning": "企劃組季報：滿意度問卷已完成設計",
+}
 
 # ---------------------------------------------------------------- the URL patterns
 
@@ -93,13 +96,14 @@ def build_extras():
     """What the demo lacks for some pages: proposals with attachments, a draft, attachments of
     audits and findings, the 115 plan with two versions and quarterly reports, a held and a
     scheduled meeting with follow-up actions, and HR's evidence batches."""
+    from plan_factory import add_version, make_plan, practice
+
     from audits.models import Audit, AuditAttachment, Finding, FindingAttachment
     from evidence import batches as evidence_batches
-    from meetings import services as meetings
-    from plan import practice_reports
     from governance.attachments import describe_upload
     from governance.models import Unit
-    from plan_factory import add_version, make_plan, practice
+    from meetings import services as meetings
+    from plan import practice_reports
     from proposals import services as proposal_services
     from proposals.models import ScopeCategory
 
@@ -107,32 +111,46 @@ def build_extras():
 
     def content(title):
         return proposal_services.ProposalContent(
-            title, "讀者反映等候時間過長。", "建置線上系統並訂定作業流程。", "縮短等候時間一半。", category)
+            title, "讀者反映等候時間過長。", "建置線上系統並訂定作業流程。", "縮短等候時間一半。", category
+        )
 
     made = {}
-    for login, title in [("readers-staff1", "閱覽組附件測試提案：書庫溫溼度自動記錄"),
-                         ("planning-staff1", "企劃組附件測試提案：推廣活動線上報名")]:
+    for login, title in [
+        ("readers-staff1", "閱覽組附件測試提案：書庫溫溼度自動記錄"),
+        ("planning-staff1", "企劃組附件測試提案：推廣活動線上報名"),
+    ]:
         draft = proposal_services.save_draft(actor=user(login), content=content(title), uploads=[upload()])
         proposal_services.submit_proposal(actor=user(login), proposal=draft)
         made[f"attached:{login}"] = draft.pk
     made["draft:readers-staff1"] = proposal_services.save_draft(
-        actor=user("readers-staff1"), content=content("閱覽組草稿：館際互借線上申請")).pk
+        actor=user("readers-staff1"), content=content("閱覽組草稿：館際互借線上申請")
+    ).pk
 
     tracking = user("tracking")
 
     def attach(model, owner_field, owner):
         described = describe_upload(upload())
-        return model.objects.create(**{owner_field: owner}, file=upload(), name=described.name, size=described.size,
-                                    content_type=described.content_type, sha256=described.sha256,
-                                    uploaded_by=tracking)
+        return model.objects.create(
+            **{owner_field: owner},
+            file=upload(),
+            name=described.name,
+            size=described.size,
+            content_type=described.content_type,
+            sha256=described.sha256,
+            uploaded_by=tracking,
+        )
 
     for audit in Audit.objects.all():
         attach(AuditAttachment, "audit", audit)
     for finding in Finding.objects.all():
         attach(FindingAttachment, "finding", finding)
     # A finding being remedied with the readers unit supporting: its liaison reports (協辦填報).
-    supported = Finding.objects.filter(state=Finding.State.IN_PROGRESS, supporting_units=None).exclude(
-        lead_unit__code__in=["readers", "planning"]).order_by("pk").first()
+    supported = (
+        Finding.objects.filter(state=Finding.State.IN_PROGRESS, supporting_units=None)
+        .exclude(lead_unit__code__in=["readers", "planning"])
+        .order_by("pk")
+        .first()
+    )
     supported.supporting_units.add(Unit.objects.get(code="readers"))
     made["supported_by_readers"] = supported.pk
 
@@ -141,28 +159,54 @@ def build_extras():
     made["plan_versions"] = (v1.pk, v2.pk)
     for code, key in [("readers", "1-1-1.1"), ("planning", "3-1-1.1")]:
         report = practice_reports.submit_practice_report(
-            actor=user(f"{code}-liaison"), practice=practice(v2, key), unit=Unit.objects.get(code=code),
-            period=PERIOD, status="on_track", text=REPORT_TEXTS[code], uploads=[upload()])
+            actor=user(f"{code}-liaison"),
+            practice=practice(v2, key),
+            unit=Unit.objects.get(code=code),
+            period=PERIOD,
+            status="on_track",
+            text=REPORT_TEXTS[code],
+            uploads=[upload()],
+        )
         made[f"report:{code}"] = report.pk
 
     director = user("director")
     with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
-        held = meetings.schedule_meeting(actor=tracking, scheduled_for=NOW - datetime.timedelta(days=10),
-                                         location="本館第一會議室", chair=director)
+        held = meetings.schedule_meeting(
+            actor=tracking,
+            scheduled_for=NOW - datetime.timedelta(days=10),
+            location="本館第一會議室",
+            chair=director,
+        )
     meetings.record_meeting(
-        actor=tracking, meeting=held, attendees=[director, tracking], minutes="討論各組季報。",
-        decisions=[meetings.DecisionInput(text=f"{code} 組檢討流程", action_unit=Unit.objects.get(code=code),
-                                          action_due=NOW.date() + datetime.timedelta(days=30))
-                   for code in ("readers", "planning")])
-    scheduled = meetings.schedule_meeting(actor=tracking, scheduled_for=NOW + datetime.timedelta(days=20),
-                                          location="本館第一會議室", chair=director)
+        actor=tracking,
+        meeting=held,
+        attendees=[director, tracking],
+        minutes="討論各組季報。",
+        decisions=[
+            meetings.DecisionInput(
+                text=f"{code} 組檢討流程",
+                action_unit=Unit.objects.get(code=code),
+                action_due=NOW.date() + datetime.timedelta(days=30),
+            )
+            for code in ("readers", "planning")
+        ],
+    )
+    scheduled = meetings.schedule_meeting(
+        actor=tracking,
+        scheduled_for=NOW + datetime.timedelta(days=20),
+        location="本館第一會議室",
+        chair=director,
+    )
     made["meetings"] = (scheduled.pk, held.pk)
 
     hr = user("hr")
     for code in ("readers", "planning"):
         batch = evidence_batches.start_evidence_batch(
-            actor=hr, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31),
-            unit=Unit.objects.get(code=code))
+            actor=hr,
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+            unit=Unit.objects.get(code=code),
+        )
         for item in batch.items.all():
             evidence_batches.render_item(item.pk)
         made[f"batch:{code}"] = batch.pk
@@ -187,22 +231,36 @@ def proposal_facts(p):
     if p.lead_unit_id:
         units.add(p.lead_unit.code)
     people = {p.submitter.username, *p.proposers.values_list("person__username", flat=True)}
-    return {"units": units, "people": people, "draft": p.state == Proposal.State.DRAFT,
-            "reviewers": set(p.reviewer_assignments.values_list("member__username", flat=True)),
-            "submitter": p.submitter.username, "needle": p.title[:14], "number": p.case_number,
-            "case": f"proposal {p.case_number or 'draft'} {p.title[:14]}"}
+    return {
+        "units": units,
+        "people": people,
+        "draft": p.state == Proposal.State.DRAFT,
+        "reviewers": set(p.reviewer_assignments.values_list("member__username", flat=True)),
+        "submitter": p.submitter.username,
+        "needle": p.title[:14],
+        "number": p.case_number,
+        "case": f"proposal {p.case_number or 'draft'} {p.title[:14]}",
+    }
 
 
 def finding_facts(f):
-    return {"units": {f.lead_unit.code, *(u.code for u in f.supporting_units.all())},
-            "needle": f.text[:14], "number": f.tracking_number, "case": f"finding {f.tracking_number} {f.text[:14]}"}
+    return {
+        "units": {f.lead_unit.code, *(u.code for u in f.supporting_units.all())},
+        "needle": f.text[:14],
+        "number": f.tracking_number,
+        "case": f"finding {f.tracking_number} {f.text[:14]}",
+    }
 
 
 def task_facts(task, units):
     from viewflow.workflow.status import STATUS
 
-    return {"units": units, "owner": task.owner.username if task.owner_id else None,
-            "status": task.status, "open": task.status in (STATUS.NEW, STATUS.ASSIGNED)}
+    return {
+        "units": units,
+        "owner": task.owner.username if task.owner_id else None,
+        "status": task.status,
+        "open": task.status in (STATUS.NEW, STATUS.ASSIGNED),
+    }
 
 
 def process_units(process):
@@ -219,8 +277,13 @@ def process_units(process):
 def flow_class_of(flow):
     from django.utils.module_loading import import_string
 
-    return import_string({"proposal": "proposals.flows.ProposalFlow", "remediation": "audits.flows.RemediationFlow",
-                          "reply": "audits.flows.ReplyFlow"}[flow])
+    return import_string(
+        {
+            "proposal": "proposals.flows.ProposalFlow",
+            "remediation": "audits.flows.RemediationFlow",
+            "reply": "audits.flows.ReplyFlow",
+        }[flow]
+    )
 
 
 OTHER_UNITS = ["planning", "acquisitions", "accounting", "chungshan"]  # preferred in this order
@@ -233,8 +296,11 @@ def task_targets(flow, node):
     from viewflow.workflow.status import STATUS
 
     flow_class = flow_class_of(flow)
-    tasks = list(Task.objects.filter(process__flow_class=flow_class, flow_task=getattr(flow_class, node))
-                 .select_related("process", "owner").order_by("pk"))
+    tasks = list(
+        Task.objects.filter(process__flow_class=flow_class, flow_task=getattr(flow_class, node))
+        .select_related("process", "owner")
+        .order_by("pk")
+    )
     opened = {STATUS.NEW: 0, STATUS.ASSIGNED: 0}
 
     def rank(t):
@@ -310,80 +376,148 @@ def build_targets(made):
     readers_p = proposal(unit__code="readers", state=Proposal.State.SECOND_REVIEW)
     other_p = proposal(unit__code="planning", state=Proposal.State.FIRST_REVIEW, attachments__isnull=True)
     readers_f = Finding.objects.select_related("lead_unit").get(
-        lead_unit__code="readers", supporting_units__code="acquisitions")
-    other_f = Finding.objects.select_related("lead_unit").get(lead_unit__code="planning", state=Finding.State.CLOSED)
+        lead_unit__code="readers", supporting_units__code="acquisitions"
+    )
+    other_f = Finding.objects.select_related("lead_unit").get(
+        lead_unit__code="planning", state=Finding.State.CLOSED
+    )
 
     def audit_facts(audit):
         units = set(Finding.objects.filter(audit=audit).values_list("lead_unit__code", flat=True))
-        units |= set(Finding.objects.filter(audit=audit).values_list("supporting_units__code", flat=True)) - {None}
+        units |= set(Finding.objects.filter(audit=audit).values_list("supporting_units__code", flat=True)) - {
+            None
+        }
         return {"units": units, "needle": audit.title, "case": f"audit {audit.title}"}
 
     readers_audit = Audit.objects.get(findings=other_f)  # holds readers and planning findings
-    other_audit = Audit.objects.exclude(findings__lead_unit__code__in=["readers", "planning"]).exclude(
-        findings__supporting_units__code__in=["readers", "planning"]).order_by("pk").first()
+    other_audit = (
+        Audit.objects.exclude(findings__lead_unit__code__in=["readers", "planning"])
+        .exclude(findings__supporting_units__code__in=["readers", "planning"])
+        .order_by("pk")
+        .first()
+    )
 
     targets = {
         None: [Target("—", {})],
         # A list as it opens, and filtered on the planning unit: a filter must not widen it.
         "unit_filter": [Target("—", {}), Target("篩選他組", {}, query=f"unit={planning.pk}")],
         "unit_code_filter": [Target("—", {}), Target("篩選他組", {}, query="unit=planning")],
-        "proposal": [Target("閱覽組", {"pk": readers_p.pk}, proposal_facts(readers_p)),
-                     Target("他組", {"pk": other_p.pk}, proposal_facts(other_p))],
-        "draft": [Target(label, {"pk": p.pk}, proposal_facts(p)) for label, p in [
-            ("閱覽組", proposal(pk=made["draft:readers-staff1"])),
-            ("他組", proposal(unit__code="planning", state=Proposal.State.DRAFT))]],
-        "submitted": [Target(label, {"pk": p.pk}, proposal_facts(p)) for label, p in [
-            ("閱覽組", proposal(unit__code="readers", state=Proposal.State.FIRST_REVIEW, submitter__username="readers-staff1",
-                               case_number__isnull=False, attachments__isnull=True)),
-            ("他組", other_p)]],
+        "proposal": [
+            Target("閱覽組", {"pk": readers_p.pk}, proposal_facts(readers_p)),
+            Target("他組", {"pk": other_p.pk}, proposal_facts(other_p)),
+        ],
+        "draft": [
+            Target(label, {"pk": p.pk}, proposal_facts(p))
+            for label, p in [
+                ("閱覽組", proposal(pk=made["draft:readers-staff1"])),
+                ("他組", proposal(unit__code="planning", state=Proposal.State.DRAFT)),
+            ]
+        ],
+        "submitted": [
+            Target(label, {"pk": p.pk}, proposal_facts(p))
+            for label, p in [
+                (
+                    "閱覽組",
+                    proposal(
+                        unit__code="readers",
+                        state=Proposal.State.FIRST_REVIEW,
+                        submitter__username="readers-staff1",
+                        case_number__isnull=False,
+                        attachments__isnull=True,
+                    ),
+                ),
+                ("他組", other_p),
+            ]
+        ],
         "proposal_attachment": [],
-        "finding": [Target("閱覽組", {"pk": readers_f.pk}, finding_facts(readers_f)),
-                    Target("他組", {"pk": other_f.pk}, finding_facts(other_f))],
-        "finding_supporting": [Target(label, {"pk": f.pk}, {
-            **finding_facts(f), "units": {u.code for u in f.supporting_units.all()}})
-            for label, f in [("閱覽組協辦", Finding.objects.get(pk=made["supported_by_readers"])), ("他組", other_f)]],
-        "finding_attachment": [Target(label, {"pk": f.pk, "attachment_pk": f.attachments.first().pk}, finding_facts(f))
-                               for label, f in [("閱覽組", readers_f), ("他組", other_f)]],
-        "audit": [Target("閱覽組", {"pk": readers_audit.pk}, audit_facts(readers_audit)),
-                  Target("他組", {"pk": other_audit.pk}, audit_facts(other_audit))],
-        "audit_attachment": [Target(label, {"pk": a.pk, "attachment_pk": a.attachments.first().pk}, audit_facts(a))
-                             for label, a in [("閱覽組", readers_audit), ("他組", other_audit)]],
-        "person": [Target("閱覽組", {"pk": user("readers-staff1").pk}, {"person": "readers-staff1"}),
-                   Target("他組", {"pk": user("planning-staff1").pk}, {"person": "planning-staff1"})],
-        "batch": [Target("閱覽組", {"pk": made["batch:readers"]}, {"units": {"readers"}}),
-                  Target("他組", {"pk": made["batch:planning"]}, {"units": {"planning"}})],
-        "meeting": [Target("已排定", {"pk": made["meetings"][0]}, {}),
-                    Target("已召開", {"pk": made["meetings"][1]}, {"held": True})],
-        "decision": [Target(label, {"pk": MeetingDecision.objects.get(action_unit__code=code).pk}, {"units": {code}})
-                     for label, code in [("閱覽組", "readers"), ("他組", "planning")]],
+        "finding": [
+            Target("閱覽組", {"pk": readers_f.pk}, finding_facts(readers_f)),
+            Target("他組", {"pk": other_f.pk}, finding_facts(other_f)),
+        ],
+        "finding_supporting": [
+            Target(
+                label, {"pk": f.pk}, {**finding_facts(f), "units": {u.code for u in f.supporting_units.all()}}
+            )
+            for label, f in [
+                ("閱覽組協辦", Finding.objects.get(pk=made["supported_by_readers"])),
+                ("他組", other_f),
+            ]
+        ],
+        "finding_attachment": [
+            Target(label, {"pk": f.pk, "attachment_pk": f.attachments.first().pk}, finding_facts(f))
+            for label, f in [("閱覽組", readers_f), ("他組", other_f)]
+        ],
+        "audit": [
+            Target("閱覽組", {"pk": readers_audit.pk}, audit_facts(readers_audit)),
+            Target("他組", {"pk": other_audit.pk}, audit_facts(other_audit)),
+        ],
+        "audit_attachment": [
+            Target(label, {"pk": a.pk, "attachment_pk": a.attachments.first().pk}, audit_facts(a))
+            for label, a in [("閱覽組", readers_audit), ("他組", other_audit)]
+        ],
+        "person": [
+            Target("閱覽組", {"pk": user("readers-staff1").pk}, {"person": "readers-staff1"}),
+            Target("他組", {"pk": user("planning-staff1").pk}, {"person": "planning-staff1"}),
+        ],
+        "batch": [
+            Target("閱覽組", {"pk": made["batch:readers"]}, {"units": {"readers"}}),
+            Target("他組", {"pk": made["batch:planning"]}, {"units": {"planning"}}),
+        ],
+        "meeting": [
+            Target("已排定", {"pk": made["meetings"][0]}, {}),
+            Target("已召開", {"pk": made["meetings"][1]}, {"held": True}),
+        ],
+        "decision": [
+            Target(label, {"pk": MeetingDecision.objects.get(action_unit__code=code).pk}, {"units": {code}})
+            for label, code in [("閱覽組", "readers"), ("他組", "planning")]
+        ],
         "plan_year": [Target("115", {"roc_year": 115}, {})],
         "plan_version_number": [Target(f"v{n}", {"roc_year": 115, "number": n}, {}) for n in (1, 2)],
-        "plan_version": [Target(f"v{v.number}", {"pk": v.pk}, {})
-                         for v in PlanVersion.objects.filter(pk__in=made["plan_versions"]).order_by("number")],
+        "plan_version": [
+            Target(f"v{v.number}", {"pk": v.pk}, {})
+            for v in PlanVersion.objects.filter(pk__in=made["plan_versions"]).order_by("number")
+        ],
         "practice_period": [],
         "practice_report": [],
         "report_attachment": [],
-        "admin:view_on_site": [Target("—", {"content_type_id": ContentType.objects.get_for_model(Unit).pk,
-                                            "object_id": Unit.objects.get(code="readers").pk})],
+        "admin:view_on_site": [
+            Target(
+                "—",
+                {
+                    "content_type_id": ContentType.objects.get_for_model(Unit).pk,
+                    "object_id": Unit.objects.get(code="readers").pk,
+                },
+            )
+        ],
         "admin:app_list": [Target("governance", {"app_label": "governance"})],
         "admin:user_id": [Target("—", {"id": user("readers-staff1").pk})],
     }
     for label, code in [("閱覽組", "readers"), ("他組", "planning")]:
         p = proposal(pk=made[f"attached:{code}-staff1"])
         targets["proposal_attachment"].append(
-            Target(label, {"pk": p.pk, "attachment_pk": p.attachments.first().pk}, proposal_facts(p)))
+            Target(label, {"pk": p.pk, "attachment_pk": p.attachments.first().pk}, proposal_facts(p))
+        )
         report = PracticeReport.objects.select_related("unit").get(pk=made[f"report:{code}"])
         facts = {"units": {code}, "needle": REPORT_TEXTS[code], "case": f"{code}'s quarterly report"}
         targets["practice_period"].append(
-            Target(label, {"practice_pk": report.practice_id, "unit_pk": report.unit_id, "period": PERIOD}, facts))
+            Target(
+                label, {"practice_pk": report.practice_id, "unit_pk": report.unit_id, "period": PERIOD}, facts
+            )
+        )
         targets["practice_report"].append(Target(label, {"pk": report.pk}, facts))
         targets["report_attachment"].append(
-            Target(label, {"pk": report.pk, "attachment_pk": report.attachments.first().pk}, facts))
+            Target(label, {"pk": report.pk, "attachment_pk": report.attachments.first().pk}, facts)
+        )
     # An attachment asked for under another case than its own: never served (IDOR).
     for kind in ("proposal_attachment", "finding_attachment", "audit_attachment", "report_attachment"):
         readers, other = targets[kind]
-        targets[kind].append(Target("交叉", {**readers.kwargs, "attachment_pk": other.kwargs["attachment_pk"]},
-                                    {**readers.facts, "mismatched": True}))
+        targets[kind].append(
+            Target(
+                "交叉",
+                {**readers.kwargs, "attachment_pk": other.kwargs["attachment_pk"]},
+                {**readers.facts, "mismatched": True},
+            )
+        )
     # Someone who does not exist: HR learns it, nobody else does.
     targets["person"].append(Target("不存在", {"pk": 999999}, {"person": None, "missing": True}))
     for flow, (_zh, nodes) in table.FLOWS.items():
@@ -397,10 +531,12 @@ def build_targets(made):
     for model_key in table.ADMIN_MODELS:
         app_label, model_name = model_key.split("_", 1)
         model = apps.get_model(app_label, model_name)
-        obj = {"governance_user": lambda: user("readers-staff1"),
-               "governance_unit": lambda: Unit.objects.get(code="readers"),
-               "governance_membership": lambda: Membership.objects.filter(unit__code="readers").first(),
-               "governance_trailevent": lambda: TrailEvent.objects.first()}.get(model_key, model.objects.first)()
+        obj = {
+            "governance_user": lambda: user("readers-staff1"),
+            "governance_unit": lambda: Unit.objects.get(code="readers"),
+            "governance_membership": lambda: Membership.objects.filter(unit__code="readers").first(),
+            "governance_trailevent": lambda: TrailEvent.objects.first(),
+        }.get(model_key, model.objects.first)()
         targets[f"admin:{model_key}"] = [Target("—", {"object_id": obj.pk if obj else 999999})]
     return targets
 
@@ -408,7 +544,11 @@ def build_targets(made):
 def sensitive_cases(targets):
     """The cases whose titles a page may show only to those who may open them: a readers and a planning proposal, finding, draft and quarterly report, and an audit
     with readers findings and one without."""
-    return [t.facts for kind in ("proposal", "finding", "draft", "audit", "practice_report") for t in targets[kind]]
+    return [
+        t.facts
+        for kind in ("proposal", "finding", "draft", "audit", "practice_report")
+        for t in targets[kind]
+    ]
 
 
 # ---------------------------------------------------------------- requests
@@ -511,14 +651,17 @@ def test_page_answers_as_the_table_says(checked_world, pattern):
         pytest.fail(
             f"URL pattern {pattern.key!r} (/{pattern.route}) is not in tests/authorization_table.py: add a "
             f"page(...) row saying who may GET and POST it (or a SKIPPED prefix with the reason), then run "
-            f"`make permissions-doc`.")
+            f"`make permissions-doc`."
+        )
     targets = world.targets[entry.targets]
     assert targets, f"no object in the data for {entry.targets!r} ({pattern.key})"
     methods = ["GET"] + (["POST"] if entry.post is not None else [])
     wrong, known_hit = [], set()
     for target in targets:
         missing = set(pattern.params) - set(target.kwargs)
-        assert entry.url or not missing, f"{pattern.key}: the table's targets {entry.targets!r} do not fill {missing}"
+        assert entry.url or not missing, (
+            f"{pattern.key}: the table's targets {entry.targets!r} do not fill {missing}"
+        )
         kwargs = {k: v for k, v in target.kwargs.items() if k in pattern.params}
         url = (entry.url or url_of(pattern, kwargs)) + entry.query
         if target.query:
@@ -548,8 +691,9 @@ def test_page_answers_as_the_table_says(checked_world, pattern):
                         wrong.append(line)
     fixed = set(entry.known) - known_hit
     assert not wrong, f"{pattern.key}:\n  " + "\n  ".join(wrong)
-    assert not fixed, (f"{pattern.key}: known failures no longer fail (fixed? remove them from the table): "
-                       f"{sorted(fixed)}")
+    assert not fixed, (
+        f"{pattern.key}: known failures no longer fail (fixed? remove them from the table): {sorted(fixed)}"
+    )
     if known_hit:
         pytest.xfail("; ".join(f"{' '.join(key)}: {entry.known[key]}" for key in sorted(known_hit)))
 
@@ -589,9 +733,19 @@ def test_leak_check_finds_the_titles_it_looks_for(checked_world):
             outcome, response = request(director, "GET", reverse(name, kwargs=target.kwargs))
             assert outcome == 200 and target.facts["needle"] in body_text(response), target.facts["case"]
     for target in world.targets["practice_report"]:
-        _outcome, response = request(director, "GET", reverse("plan:report_practice", kwargs={
-            k: v for k, v in world.targets["practice_period"][world.targets["practice_report"].index(target)]
-            .kwargs.items()}))
+        _outcome, response = request(
+            director,
+            "GET",
+            reverse(
+                "plan:report_practice",
+                kwargs={
+                    k: v
+                    for k, v in world.targets["practice_period"][
+                        world.targets["practice_report"].index(target)
+                    ].kwargs.items()
+                },
+            ),
+        )
         assert target.facts["needle"] in body_text(response)
     readers = world.clients["readers-staff1"]
     _outcome, response = request(readers, "GET", reverse("audits:index"))
@@ -605,7 +759,9 @@ def test_leak_check_finds_the_titles_it_looks_for(checked_world):
 def test_every_table_row_is_a_url_pattern():
     keys = {p.key for p in PATTERNS}
     stale = sorted(set(table.PAGES) - keys)
-    assert not stale, f"rows of tests/authorization_table.py without a URL pattern (renamed or removed?): {stale}"
+    assert not stale, (
+        f"rows of tests/authorization_table.py without a URL pattern (renamed or removed?): {stale}"
+    )
     stale_skips = [prefix for prefix in table.SKIPPED if not any(k.startswith(prefix) for k in keys)]
     assert not stale_skips, f"SKIPPED prefixes that match no URL pattern: {stale_skips}"
 
@@ -621,9 +777,8 @@ def test_shadowed_patterns_stay_unreachable(key):
 
 
 def test_permissions_doc_is_up_to_date():
-    from pathlib import Path
-
     import importlib.util
+    from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     spec = importlib.util.spec_from_file_location("permissions_doc", root / "scripts" / "permissions_doc.py")

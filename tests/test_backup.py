@@ -10,16 +10,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
-from django.db import connection
-
 from audit_http import AuditDriver, finding_fields
 from background import database_url
 from conftest import default_configuration
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from proposal_http import Driver
+
 from governance.backup import BackupError, check_backup
 from governance.demo import seed_organisation
-from proposal_http import Driver
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,8 +48,14 @@ print(json.dumps({
 
 
 def run(args, env):
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
-                           capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -62,7 +68,9 @@ def cases(transactional_db, client):
     seed_organisation()
     person = get_user_model().objects.get
     drive = Driver(client, lambda login: person(username=login))
-    pdf = SimpleUploadedFile("現況照片說明.pdf", b"%PDF-1.4 evidence\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "現況照片說明.pdf", b"%PDF-1.4 evidence\n%%EOF\n", content_type="application/pdf"
+    )
     proposal = drive.submit("readers-staff1", attachments=[pdf])
     drive.first_review("readers-head", proposal, "accepted")
     audits = AuditDriver(client, lambda login: person(username=login))
@@ -97,8 +105,14 @@ def test_round_trip_into_an_empty_database(cases, empty_database, tmp_path):
     manifest = check_backup(backup_dir)
     assert len(manifest["files"]) == 2 and manifest["counts"]["governance.TrailEvent"] > 0
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
-    original = run(["-c", SNAPSHOT], {**env, "DATABASE_URL": database_url(),
-                                      "MEDIA_ROOT": str(Path(__import__("django.conf").conf.settings.MEDIA_ROOT))})
+    original = run(
+        ["-c", SNAPSHOT],
+        {
+            **env,
+            "DATABASE_URL": database_url(),
+            "MEDIA_ROOT": str(Path(__import__("django.conf").conf.settings.MEDIA_ROOT)),
+        },
+    )
     assert original.returncode == 0, original.stderr
     media = tmp_path / "restored-media"
     restored_env = {**env, "DATABASE_URL": empty_database, "MEDIA_ROOT": str(media)}

@@ -101,7 +101,9 @@ def test_audit_registered_reviewed_at_one_meeting_and_lead_unit_plans(
     page.get_by_role("button", name="增加一項").click()
     page.get_by_role("button", name="增加一項").click()
     expect(fieldsets).to_have_count(6)
-    expect(page.get_by_role("group", name="考核意見第 1 項").get_by_label("考核意見內容")).to_have_value(FIRST["text"])
+    expect(page.get_by_role("group", name="考核意見第 1 項").get_by_label("考核意見內容")).to_have_value(
+        FIRST["text"]
+    )
     expect(page.get_by_role("group", name="考核意見第 6 項").get_by_label("類別")).to_be_focused()
     fill_finding(page.get_by_role("group", name="考核意見第 6 項"), SECOND)
     page.screenshot(path=str(tmp_path / "1-register.png"), full_page=True)

@@ -3,7 +3,6 @@ style is blocked, the Material components render, Turbo navigates, forms submit.
 
 import pytest
 from playwright.sync_api import expect
-
 from test_browser_proposal import browser_context_args, log_in  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,8 +16,16 @@ def proposal_in_first_review(live_org):
     from proposals.models import ScopeCategory
 
     staff = get_user_model().objects.get(username="readers-staff1")
-    draft = services.save_draft(actor=staff, content=services.ProposalContent(
-        "館內指標雙語化", "指標僅有中文", "新增英文與圖示", "外籍讀者易找到服務", ScopeCategory.objects.first()))
+    draft = services.save_draft(
+        actor=staff,
+        content=services.ProposalContent(
+            "館內指標雙語化",
+            "指標僅有中文",
+            "新增英文與圖示",
+            "外籍讀者易找到服務",
+            ScopeCategory.objects.first(),
+        ),
+    )
     services.submit_proposal(actor=staff, proposal=draft)
     draft.refresh_from_db()
     return draft

@@ -8,20 +8,26 @@ Chinese. The data is made over HTTP as the real roles do (the test client), the 
 import datetime
 
 import pytest
+from audit_http import AuditDriver, finding_fields
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
+from proposal_http import Driver
 
-from audit_http import AuditDriver, finding_fields
 from audits.models import Finding
 from governance.models import Unit
-from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 from governance.rocdate import roc_year, today_taipei
-from proposal_http import Driver
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHARTS = ["各單位提案件數（依狀態）", "各單位採行率", "複審等第分布", "各單位考核意見列管情形",
-          "各單位平均結案天數", "各單位推動作法辦理進度"]
+CHARTS = [
+    "各單位提案件數（依狀態）",
+    "各單位採行率",
+    "複審等第分布",
+    "各單位考核意見列管情形",
+    "各單位平均結案天數",
+    "各單位推動作法辦理進度",
+]
 
 
 def person(login):
@@ -40,10 +46,12 @@ def make_data(client):
     drive.submit("acquisitions-staff1", title="編目作業抽檢機制")
 
     audits = AuditDriver(client, person)
-    audit = audits.register([
-        finding_fields(0, lead="readers", due=5),
-        finding_fields(1, kind="recommendation", lead="reference", due=60, self_tracked=True),
-    ])
+    audit = audits.register(
+        [
+            finding_fields(0, lead="readers", due=5),
+            finding_fields(1, kind="recommendation", lead="reference", due=60, self_tracked=True),
+        ]
+    )
     late, light = audits.findings(audit)
     # Due yesterday, so overdue today (the way tests/test_audit_overdue.py moves a due date).
     Finding.objects.filter(pk=late.pk).update(due_date=today_taipei() - datetime.timedelta(days=1))
@@ -54,10 +62,13 @@ def make_data(client):
     assert light.state == Finding.State.CLOSED
 
     year = roc_year(today_taipei())
-    version = PlanVersion.objects.create(plan=Plan.objects.create(roc_year=year, title=f"{year} 年提升服務品質執行計畫"),
-                                         number=1)
-    item = PlanItem.objects.create(area=PlanArea.objects.create(version=version, number="一", title="服務流程"),
-                                   title="單一窗口服務全功能程度")
+    version = PlanVersion.objects.create(
+        plan=Plan.objects.create(roc_year=year, title=f"{year} 年提升服務品質執行計畫"), number=1
+    )
+    item = PlanItem.objects.create(
+        area=PlanArea.objects.create(version=version, number="一", title="服務流程"),
+        title="單一窗口服務全功能程度",
+    )
     practice = PlanPractice.objects.create(item=item, key="1.1", number="1.1", text="簡化申辦流程")
     practice.units.set(Unit.objects.filter(code__in=["readers", "planning"]))
     for month, day in ((3, 31), (6, 30), (9, 30), (12, 31)):
@@ -92,10 +103,17 @@ def test_director_sees_the_charts_and_their_tables(page, live_org, client, demo_
     expect(findings).to_be_visible()
     expect(findings.get_by_role("row", name="閱覽典藏組 1 0 0 1")).to_be_visible()
     expect(findings.get_by_role("row", name="參考特藏組 0 0 1 1")).to_be_visible()
-    expect(page.get_by_role("table", name="資料表：採行率：採行件數／已作採行決定件數")
-           .get_by_role("row", name="閱覽典藏組 1 1 100%")).to_be_visible()
-    for caption in ("資料表：提案件數：各單位、各狀態", "資料表：等第分布",
-                    "資料表：平均結案天數：自考核至解除列管", "資料表：服務品質計畫推動作法：如期與落後"):
+    expect(
+        page.get_by_role("table", name="資料表：採行率：採行件數／已作採行決定件數").get_by_role(
+            "row", name="閱覽典藏組 1 1 100%"
+        )
+    ).to_be_visible()
+    for caption in (
+        "資料表：提案件數：各單位、各狀態",
+        "資料表：等第分布",
+        "資料表：平均結案天數：自考核至解除列管",
+        "資料表：服務品質計畫推動作法：如期與落後",
+    ):
         expect(page.get_by_role("table", name=caption)).to_be_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 

@@ -11,19 +11,19 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from audit_http import AuditDriver, finding_fields
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from proposal_http import Driver, proposal_form
 from pypdf import PdfReader
 
-from audit_http import AuditDriver, finding_fields
 from audits import documents as finding_documents
-from governance import documents, pdf, trail
-from proposals import documents as proposal_documents
+from governance import pdf, trail
 from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
-from proposal_http import Driver, proposal_form
+from proposals import documents as proposal_documents
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,9 @@ def proposal(drive):
 @pytest.fixture
 def finding(frozen, client, person, org):
     drive = AuditDriver(client, person)
-    audit = drive.register([finding_fields(0, lead="readers", text="閱覽區動線標示不清，讀者不易找到自助借書機。")])
+    audit = drive.register(
+        [finding_fields(0, lead="readers", text="閱覽區動線標示不清，讀者不易找到自助借書機。")]
+    )
     (finding,) = drive.findings(audit)
     drive.meeting(finding)
     drive.plan(finding)
@@ -120,13 +122,27 @@ def test_trail_pdf_lists_every_event_with_roc_times_actors_and_a_sound_chain(pro
     events = trail.case_events("proposal", proposal.trail_ref)
     assert len(events) == 5
     for expected in [
-        "國立臺灣圖書館", "創意提案", NUMBER, "圖書館自助借書機增設中文語音導引", "企劃推廣組",
+        "國立臺灣圖書館",
+        "創意提案",
+        NUMBER,
+        "圖書館自助借書機增設中文語音導引",
+        "企劃推廣組",
         # Actors, actions, states (by name), comments, attachment and its fingerprint.
-        "王雅婷", "林志明", "建立提案草稿", "送出提案", "初審退回修正", "初審受理",
-        "請補充經費來源", "語音導引方案.pdf", events[0].attachments[0]["sha256"],
+        "王雅婷",
+        "林志明",
+        "建立提案草稿",
+        "送出提案",
+        "初審退回修正",
+        "初審受理",
+        "請補充經費來源",
+        "語音導引方案.pdf",
+        events[0].attachments[0]["sha256"],
         # ROC date-times of the events and of the document itself.
-        "115/11/25 10:30:00", "產製時間 115/11/25 10:30:00（臺北時間）",
-        "驗證無誤", f"共 {len(events)} 筆事件", events[-1].content_hash,
+        "115/11/25 10:30:00",
+        "產製時間 115/11/25 10:30:00（臺北時間）",
+        "驗證無誤",
+        f"共 {len(events)} 筆事件",
+        events[-1].content_hash,
     ]:
         assert expected in text, expected
     # Every event, in order, with its time.
@@ -159,9 +175,19 @@ def test_finding_trail_pdf(finding):
     document = finding_documents.finding_trail(finding)
     assert document.filename == f"列管事項軌跡-{finding.tracking_number}.pdf"
     text = flat(pdf_text(document.content))
-    for expected in [finding.tracking_number, "考核意見列管事項", "閱覽區動線標示不清", "閱覽典藏組",
-                     "教育部 115 年度服務品質考核", "孫立群", "楊惠如", "檢討會議", "提報改善措施",
-                     "研擬改善措施 → 改善措施待核定", "驗證無誤"]:
+    for expected in [
+        finding.tracking_number,
+        "考核意見列管事項",
+        "閱覽區動線標示不清",
+        "閱覽典藏組",
+        "教育部 115 年度服務品質考核",
+        "孫立群",
+        "楊惠如",
+        "檢討會議",
+        "提報改善措施",
+        "研擬改善措施 → 改善措施待核定",
+        "驗證無誤",
+    ]:
         assert expected in text, expected
 
 
@@ -212,10 +238,16 @@ def test_harfbuzz_subsets_the_fonts(proposal, monkeypatch, caplog):
 def test_two_hundred_events_render_quickly(proposal, person):
     staff = person("planning-staff1")
     for n in range(195):
-        trail.record_event(case_kind="proposal", case_ref=proposal.trail_ref, actor=staff,
-                           action=f"第 {n + 1} 次進度回報", from_state="executing", to_state="executing",
-                           comment="依計畫辦理語音導引建置，已完成部分樓層。",
-                           attachments=[{"name": f"佐證{n}.jpg", "sha256": f"{n:064x}"}] if n % 5 == 0 else [])
+        trail.record_event(
+            case_kind="proposal",
+            case_ref=proposal.trail_ref,
+            actor=staff,
+            action=f"第 {n + 1} 次進度回報",
+            from_state="executing",
+            to_state="executing",
+            comment="依計畫辦理語音導引建置，已完成部分樓層。",
+            attachments=[{"name": f"佐證{n}.jpg", "sha256": f"{n:064x}"}] if n % 5 == 0 else [],
+        )
     assert TrailEvent.objects.filter(case_ref=proposal.trail_ref).count() == 200
     started = time.perf_counter()
     content = proposal_documents.proposal_trail(proposal).content
@@ -253,8 +285,15 @@ def test_proposal_trail_download_is_for_auditors_director_and_tracking_only(prop
         client.force_login(person(login))
         assert_pdf_download(client.get(url), "創意提案", NUMBER)
     # The proposer, their colleagues and head, another unit, HR, the committee: no.
-    for login in ("planning-staff1", "planning-staff2", "planning-head", "readers-staff1", "hr",
-                  "committee1", "admin"):
+    for login in (
+        "planning-staff1",
+        "planning-staff2",
+        "planning-head",
+        "readers-staff1",
+        "hr",
+        "committee1",
+        "admin",
+    ):
         client.force_login(person(login))
         assert client.get(url).status_code == 403, login
     client.logout()
@@ -265,8 +304,12 @@ def test_proposal_trail_download_is_for_auditors_director_and_tracking_only(prop
 def test_proposal_detail_links_the_pdf_only_for_those_allowed(proposal, client, person):
     detail = reverse("proposals:detail", args=[proposal.pk])
     link = reverse("proposals:trail_pdf", args=[proposal.pk])
-    for login, shown in [("auditor", True), ("tracking", True), ("planning-staff1", False),
-                         ("planning-head", False)]:
+    for login, shown in [
+        ("auditor", True),
+        ("tracking", True),
+        ("planning-staff1", False),
+        ("planning-head", False),
+    ]:
         client.force_login(person(login))
         page = client.get(detail).content.decode()
         assert ("下載案件軌跡 PDF" in page) is shown, login

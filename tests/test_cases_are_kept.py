@@ -1,11 +1,11 @@
 """Cases are never hard-deleted: not one by one, not in bulk, not from the admin."""
 
 import pytest
-
 from audit_http import AuditDriver, finding_fields
+from proposal_http import Driver
+
 from audits.models import Audit, Finding
 from governance.models import CaseDeletionError
-from proposal_http import Driver
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

@@ -5,18 +5,19 @@ case, its process and its trail stay consistent; nothing deadlocks.
 """
 
 import datetime
+
 import pytest
+from audit_http import AuditDriver, finding_fields
 from django.db import connection
 from django.test import Client
+from proposal_http import Driver, open_task
+from threads import at_once
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from audit_http import AuditDriver, finding_fields
 from audits.models import Finding
 from governance.trail import verify_case
 from governance.workflow import TaskNotOpen
-from proposal_http import Driver, open_task
-from threads import at_once
 from proposals import services
 from proposals.models import Proposal
 
@@ -49,8 +50,12 @@ def test_twenty_calls_of_one_step_through_the_service(submitted, person):
     proposal.refresh_from_db()
     assert proposal.state == Proposal.State.SECOND_REVIEW and proposal.review_rounds.count() == 1
     assert verify_case(services.CASE_KIND, proposal.trail_ref).ok
-    assert Task.objects.filter(process_id=proposal.process_id, flow_task_type="HUMAN",
-                               status=STATUS.DONE).count() == 1
+    assert (
+        Task.objects.filter(
+            process_id=proposal.process_id, flow_task_type="HUMAN", status=STATUS.DONE
+        ).count()
+        == 1
+    )
 
 
 def test_twenty_posts_of_one_task_page(submitted, person):
@@ -88,22 +93,29 @@ def test_two_heads_approving_one_plan(org, client, person):
 
     readers = Unit.objects.get(code="readers")
     # A second head (an acting head), so the step waits in the heads' shared queue.
-    add_membership(actor=person("admin"), user=person("readers-staff2"), unit=readers, role=UnitRole.HEAD,
-                   valid_from=datetime.date(2020, 1, 1))
+    add_membership(
+        actor=person("admin"),
+        user=person("readers-staff2"),
+        unit=readers,
+        role=UnitRole.HEAD,
+        valid_from=datetime.date(2020, 1, 1),
+    )
     drive = AuditDriver(client, person)
     audit = drive.register([finding_fields(0, lead="readers")])
     finding = drive.findings(audit)[0]
     drive.meeting(finding)
     drive.plan(finding)
-    from audits import services as audit_services
     from audit_http import open_task as open_finding_task
+
+    from audits import services as audit_services
 
     task = open_finding_task(finding, "approve_plan")
     assert task.owner_id is None  # queued for both heads
 
     def approve(login):
-        return lambda: audit_services.run_task(person(login), task, audit_services.review_plan, approve=True,
-                                               comment=f"{login} 核定")
+        return lambda: audit_services.run_task(
+            person(login), task, audit_services.review_plan, approve=True, comment=f"{login} 核定"
+        )
 
     results, errors = at_once([approve("readers-head"), approve("readers-staff2")] * 5)
     assert len(results) == 1
@@ -130,7 +142,11 @@ def test_two_members_scoring_at_the_same_moment(submitted, person):
     proposal.refresh_from_db()
     # Both scores in, the join passed once: one decision task, the total computed once.
     assert proposal.state == Proposal.State.AWAITING_DECISION
-    assert Task.objects.filter(process_id=proposal.process_id, flow_task_type="HUMAN",
-                               status__in=[STATUS.NEW, STATUS.ASSIGNED]).count() == 1
+    assert (
+        Task.objects.filter(
+            process_id=proposal.process_id, flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        ).count()
+        == 1
+    )
     assert proposal.reviewer_assignments.filter(scored_at__isnull=False).count() == 2
     assert verify_case(services.CASE_KIND, proposal.trail_ref).ok

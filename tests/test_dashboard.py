@@ -14,23 +14,22 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from audit_http import AuditDriver, finding_fields
+from conftest import default_configuration
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from proposal_http import Driver
 
-from audit_http import AuditDriver, finding_fields
-from conftest import default_configuration
 from audits.models import Finding
 from dashboard import selectors as dashboard
 from governance.demo import seed_organisation
 from governance.models import Membership, Unit
 from governance.permissions import sync_unit_permissions
-from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
 from governance.rocdate import quarter_label
-from proposal_http import Driver
+from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
 from proposals.models import Proposal
-
 
 TAIPEI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 5, 10, 10, 0, tzinfo=TAIPEI)  # 115/05/10, second quarter
@@ -91,28 +90,37 @@ def build_proposals(drive):
         drive.first_review("planning-head", p5, "not_accepted", reason_code="complaint_only")
     states = {p.title: Proposal.objects.get(pk=p.pk).state for p in (p0, p1, p2, p3, p4, p5, p6)}
     assert states == {
-        "特藏文獻線上預約調閱": "executing", "自助借書機中文語音導引": "executing", "期刊架位標示改善": "rejected",
-        "編目作業抽檢機制": "reference", "新書通報電子報": "first_review", "只是抱怨冷氣太冷": "not_accepted",
+        "特藏文獻線上預約調閱": "executing",
+        "自助借書機中文語音導引": "executing",
+        "期刊架位標示改善": "rejected",
+        "編目作業抽檢機制": "reference",
+        "新書通報電子報": "first_review",
+        "只是抱怨冷氣太冷": "not_accepted",
         "自修室座位線上登記": "second_review",
     }
 
 
 def build_findings(drive):
     with at(2025, 11, 3):  # 114: one still open (overdue since 115/01/02), one closed in 114
-        audit = drive.register([
-            finding_fields(0, lead="readers", due=60),
-            finding_fields(1, kind="recommendation", lead="reference", due=30, self_tracked=True),
-        ], title="114 年度服務品質考核")
+        audit = drive.register(
+            [
+                finding_fields(0, lead="readers", due=60),
+                finding_fields(1, kind="recommendation", lead="reference", due=30, self_tracked=True),
+            ],
+            title="114 年度服務品質考核",
+        )
         _old_open, old_closed = drive.findings(audit)
     with at(2025, 11, 13):
         close_self_tracked(drive, old_closed)
     with at(2026, 2, 2):  # 115 Q1
-        audit = drive.register([
-            finding_fields(0, lead="readers", due=30),  # overdue since 115/03/04
-            finding_fields(1, kind="recommendation", lead="reference", due=90, self_tracked=True),
-            finding_fields(2, lead="acquisitions", due=200),
-            finding_fields(3, kind="observation", lead="readers", due=60, self_tracked=True),
-        ])
+        audit = drive.register(
+            [
+                finding_fields(0, lead="readers", due=30),  # overdue since 115/03/04
+                finding_fields(1, kind="recommendation", lead="reference", due=90, self_tracked=True),
+                finding_fields(2, lead="acquisitions", due=200),
+                finding_fields(3, kind="observation", lead="readers", due=60, self_tracked=True),
+            ]
+        )
         _f1, f2, _f3, f4 = drive.findings(audit)
     with at(2026, 2, 14):
         close_self_tracked(drive, f2)  # 22 days after the audit (held ten days before 2/2)
@@ -128,23 +136,34 @@ def build_plan(person):
     for number in (1, 2):
         version = PlanVersion.objects.create(plan=plan, number=number, created_by=officer)
         area = PlanArea.objects.create(version=version, number="一", title="服務流程")
-        item = PlanItem.objects.create(area=area, dimension="（一）服務流程便捷性", number="1.",
-                                       title="單一窗口服務全功能程度")
+        item = PlanItem.objects.create(
+            area=area, dimension="（一）服務流程便捷性", number="1.", title="單一窗口服務全功能程度"
+        )
         specs = [("p-1.1", "1.1", ["readers", "planning"], [(3, 31), (6, 30), (9, 30), (12, 31)])]
         if number == 2:
-            specs += [("p-1.2", "1.2", ["acquisitions"], [(3, 31)]), ("p-2.1", "2.1", ["reference"], [(6, 30)])]
+            specs += [
+                ("p-1.2", "1.2", ["acquisitions"], [(3, 31)]),
+                ("p-2.1", "2.1", ["reference"], [(6, 30)]),
+            ]
         for sort, (key, label, units, deadlines) in enumerate(specs):
-            practice = PlanPractice.objects.create(item=item, key=key, number=label, sort_order=sort,
-                                                   text=f"推動作法 {label}：簡化申辦流程")
+            practice = PlanPractice.objects.create(
+                item=item, key=key, number=label, sort_order=sort, text=f"推動作法 {label}：簡化申辦流程"
+            )
             practice.units.set([unit(code) for code in units])
             for month, day in deadlines:
                 PlanDeadline.objects.create(practice=practice, due_date=datetime.date(2026, month, day))
             practices[(number, key)] = practice
 
     def report(practice, code, period, state):
-        PracticeReport.objects.create(practice=practice, unit=unit(code), period=period, text="依進度辦理",
-                                      status=PracticeReport.Status.ON_TRACK, state=state,
-                                      submitted_by=person(f"{code}-liaison"))
+        PracticeReport.objects.create(
+            practice=practice,
+            unit=unit(code),
+            period=period,
+            text="依進度辦理",
+            status=PracticeReport.Status.ON_TRACK,
+            state=state,
+            submitted_by=person(f"{code}-liaison"),
+        )
 
     confirmed, submitted = PracticeReport.State.CONFIRMED, PracticeReport.State.SUBMITTED
     report(practices[(1, "p-1.1")], "readers", "115Q1", confirmed)  # made on version 1
@@ -152,9 +171,12 @@ def build_plan(person):
     report(practices[(2, "p-1.2")], "acquisitions", "115Q1", confirmed)
     # Another year's plan with the same key: its confirmations do not count for 115's.
     other = Plan.objects.create(roc_year=114, title="114 年提升服務品質執行計畫")
-    area = PlanArea.objects.create(version=PlanVersion.objects.create(plan=other, number=1), number="一", title="服務流程")
-    old = PlanPractice.objects.create(item=PlanItem.objects.create(area=area, title="單一窗口"), key="p-1.1",
-                                      number="1.1", text="舊作法")
+    area = PlanArea.objects.create(
+        version=PlanVersion.objects.create(plan=other, number=1), number="一", title="服務流程"
+    )
+    old = PlanPractice.objects.create(
+        item=PlanItem.objects.create(area=area, title="單一窗口"), key="p-1.1", number="1.1", text="舊作法"
+    )
     report(old, "planning", "115Q1", confirmed)
 
 
@@ -188,6 +210,7 @@ def world(built, db):
 
 def expected(period, units=None):
     """The figures as the definitions say, one case at a time, without GROUP BY."""
+
     def mine(unit_id):
         return units is None or unit_id in units
 
@@ -216,7 +239,9 @@ def expected(period, units=None):
             continue
         if f.state == "closed" and f.closed_on < period.start:
             continue
-        entry = findings.setdefault(f.lead_unit_id, {"overdue": 0, "open_in_time": 0, "closed": 0, "days": []})
+        entry = findings.setdefault(
+            f.lead_unit_id, {"overdue": 0, "open_in_time": 0, "closed": 0, "days": []}
+        )
         if f.state == "closed":
             entry["closed"] += 1
             entry["days"].append((f.closed_on - f.audit.held_on).days)
@@ -233,36 +258,65 @@ def expected(period, units=None):
                 if not dues or not mine(u.pk):
                     continue
                 late = any(
-                    d < TODAY and not PracticeReport.objects.filter(
-                        practice__key=practice.key, practice__item__area__version__plan=version.plan,
-                        unit=u, period=quarter_label(d), state="confirmed").exclude(status="behind").exists()
+                    d < TODAY
+                    and not PracticeReport.objects.filter(
+                        practice__key=practice.key,
+                        practice__item__area__version__plan=version.plan,
+                        unit=u,
+                        period=quarter_label(d),
+                        state="confirmed",
+                    )
+                    .exclude(status="behind")
+                    .exists()
                     for d in dues
                 )
                 entry = practices.setdefault(u.pk, {"late": 0, "on_track": 0})
                 entry["late" if late else "on_track"] += 1
-    return {"proposals": proposals, "adoption": adoption, "grades": grades, "findings": findings,
-            "practices": practices}
+    return {
+        "proposals": proposals,
+        "adoption": adoption,
+        "grades": grades,
+        "findings": findings,
+        "practices": practices,
+    }
 
 
 def actual(figures):
     states = [value for value, _label in figures["proposals"]["states"]]
     return {
-        "proposals": {r["unit"].pk: {s: n for s, n in zip(states, r["counts"]) if n}
-                      for r in figures["proposals"]["rows"] if r["total"]},
-        "adoption": {r["unit"].pk: [r["decided"], r["adopted"]] for r in figures["adoption"]["rows"] if r["decided"]},
+        "proposals": {
+            r["unit"].pk: {s: n for s, n in zip(states, r["counts"], strict=False) if n}
+            for r in figures["proposals"]["rows"]
+            if r["total"]
+        },
+        "adoption": {
+            r["unit"].pk: [r["decided"], r["adopted"]] for r in figures["adoption"]["rows"] if r["decided"]
+        },
         "grades": {r["grade"]: r["count"] for r in figures["grades"]["rows"] if r["count"]},
-        "findings": {r["unit"].pk: {"overdue": r["overdue"], "open_in_time": r["open_in_time"],
-                                    "closed": r["closed"], "days": r["average_days_to_close"]}
-                     for r in figures["findings"]["rows"] if r["total"]},
-        "practices": {r["unit"].pk: {"late": r["late"], "on_track": r["on_track"]}
-                      for r in figures["practices"]["rows"] if r["total"]},
+        "findings": {
+            r["unit"].pk: {
+                "overdue": r["overdue"],
+                "open_in_time": r["open_in_time"],
+                "closed": r["closed"],
+                "days": r["average_days_to_close"],
+            }
+            for r in figures["findings"]["rows"]
+            if r["total"]
+        },
+        "practices": {
+            r["unit"].pk: {"late": r["late"], "on_track": r["on_track"]}
+            for r in figures["practices"]["rows"]
+            if r["total"]
+        },
     }
 
 
 def comparable(counted):
     findings = {
-        pk: {**{k: v for k, v in e.items() if k != "days"},
-             "days": round(sum(e["days"]) / len(e["days"]), 1) if e["days"] else None}
+        pk: {
+            **{k: v for k, v in e.items() if k != "days"},
+            "days": round(sum(e["days"]) / len(e["days"]), 1) if e["days"] else None,
+        }
         for pk, e in counted["findings"].items()
     }
     return {**counted, "findings": findings}
@@ -276,27 +330,46 @@ def test_figures_equal_the_cases_counted_one_by_one(world, quarter):
 
 def test_the_year_in_numbers(world):
     figures = dashboard.figures(dashboard.period_of(115))
-    by = {name: {r["unit"].code: r for r in figures[name]["rows"]} for name in ("proposals", "adoption",
-                                                                                   "findings", "practices")}
+    by = {
+        name: {r["unit"].code: r for r in figures[name]["rows"]}
+        for name in ("proposals", "adoption", "findings", "practices")
+    }
     states = [value for value, _label in figures["proposals"]["states"]]
-    readers = dict(zip(states, by["proposals"]["readers"]["counts"]))
+    readers = dict(zip(states, by["proposals"]["readers"]["counts"], strict=False))
     assert (readers["executing"], readers["rejected"], readers["second_review"]) == (1, 1, 1)
     assert figures["proposals"]["total"] == 5 and figures["proposals"]["not_accepted"] == 1
     assert by["proposals"]["reference"]["total"] == 0  # submitted in 114
     # Decisions made in 115: the 114 proposal's adoption counts here.
-    assert (figures["adoption"]["decided"], figures["adoption"]["adopted"], figures["adoption"]["rate"]) == (4, 2, 50.0)
+    assert (figures["adoption"]["decided"], figures["adoption"]["adopted"], figures["adoption"]["rate"]) == (
+        4,
+        2,
+        50.0,
+    )
     assert by["adoption"]["reference"]["rate"] == 100.0 and by["adoption"]["acquisitions"]["rate"] == 0.0
     assert by["adoption"]["planning"]["rate"] is None  # nothing decided
     assert [(r["grade"], r["count"]) for r in figures["grades"]["rows"]] == [
-        ("特優", 1), ("優等", 1), ("甲等", 0), ("未達等第", 1)]
+        ("特優", 1),
+        ("優等", 1),
+        ("甲等", 0),
+        ("未達等第", 1),
+    ]
     findings = figures["findings"]["totals"]
-    assert (findings["overdue"], findings["open_in_time"], findings["closed"], findings["total"]) == (2, 1, 2, 5)
+    assert (findings["overdue"], findings["open_in_time"], findings["closed"], findings["total"]) == (
+        2,
+        1,
+        2,
+        5,
+    )
     assert findings["average_days_to_close"] == 26.0
     assert by["findings"]["readers"]["average_days_to_close"] == 30.0
     assert by["findings"]["reference"]["average_days_to_close"] == 22.0
     assert figures["practices"]["totals"] == {"late": 1, "on_track": 3, "total": 4}
     [late] = figures["practices"]["late"]
-    assert (late["number"], late["unit"].code, late["missed"]) == ("1.1", "planning", [datetime.date(2026, 3, 31)])
+    assert (late["number"], late["unit"].code, late["missed"]) == (
+        "1.1",
+        "planning",
+        [datetime.date(2026, 3, 31)],
+    )
     # Every unit of the agency has its row, zeros included, in the units' order.
     assert [u.code for u in figures["units"]] == list(Unit.objects.values_list("code", flat=True))
 
@@ -304,12 +377,15 @@ def test_the_year_in_numbers(world):
 def test_a_report_confirmed_as_behind_is_late(world):
     period = dashboard.period_of(115)
     PracticeReport.objects.filter(unit=unit("acquisitions"), period="115Q1").update(
-        status=PracticeReport.Status.BEHIND)
+        status=PracticeReport.Status.BEHIND
+    )
     figures = dashboard.figures(period)
     assert actual(figures) == comparable(expected(period))
     assert figures["practices"]["totals"] == {"late": 2, "on_track": 2, "total": 4}
     assert {(late["number"], late["unit"].code) for late in figures["practices"]["late"]} == {
-        ("1.1", "planning"), ("1.2", "acquisitions")}
+        ("1.1", "planning"),
+        ("1.2", "acquisitions"),
+    }
 
 
 def test_a_quarter_counts_only_its_own(world):
@@ -340,8 +416,12 @@ def test_queries_do_not_grow_with_units_or_cases(world, client):
     for code in ("secretariat", "accounting", "personnel"):
         p = drive.submit(f"{code}-staff1", title=f"{code} 流程改善")
         drive.first_review(f"{code}-head", p, "accepted")
-    AuditDriver(client, person).register([finding_fields(i, lead=c) for i, c in
-                                          enumerate(("secretariat", "accounting", "personnel", "chungshan"))])
+    AuditDriver(client, person).register(
+        [
+            finding_fields(i, lead=c)
+            for i, c in enumerate(("secretariat", "accounting", "personnel", "chungshan"))
+        ]
+    )
     practice = PlanPractice.objects.get(key="p-1.2", item__area__version__number=2)
     practice.units.add(unit("secretariat"), unit("chungshan"))
     with CaptureQueriesContext(connection) as after:
@@ -420,14 +500,22 @@ def test_the_director_sees_every_unit_as_charts_and_tables(world, client):
     late = tables["期限已過而季報未經主管確認"]
     assert late[1] == ["1.1", "推動作法 1.1：簡化申辦流程", "企劃推廣組", "115/03/31"]
     # A late practice opens the report its unit owes for that quarter.
-    assert re.search(rf'href="/plan/reports/practices/\d+/units/{unit("planning").pk}/115Q1/">推動作法 1.1', html)
+    assert re.search(
+        rf'href="/plan/reports/practices/\d+/units/{unit("planning").pk}/115Q1/">推動作法 1.1', html
+    )
     proposals = {row[0]: row[1:] for row in tables["資料表：提案件數：各單位、各狀態"][1:]}
     assert proposals["閱覽典藏組"][-1] == "3" and proposals["合計"][-1] == "5"
     # Six charts, each an image with its name, title and description, well-formed XML.
     charts = svgs(html)
     titles = [c.find("{http://www.w3.org/2000/svg}title").text for c in charts]
-    assert titles == ["各單位提案件數（依狀態）", "各單位採行率", "複審等第分布", "各單位考核意見列管情形",
-                      "各單位平均結案天數", "各單位推動作法辦理進度"]
+    assert titles == [
+        "各單位提案件數（依狀態）",
+        "各單位採行率",
+        "複審等第分布",
+        "各單位考核意見列管情形",
+        "各單位平均結案天數",
+        "各單位推動作法辦理進度",
+    ]
     assert all(c.get("role") == "img" and c.get("aria-label") for c in charts)
     # The figures link to the lists behind them.
     readers = unit("readers").pk
@@ -439,7 +527,7 @@ def test_the_director_sees_every_unit_as_charts_and_tables(world, client):
 
     columns = tables["資料表：提案件數：各單位、各狀態"][0][1:-1]
     states = {str(label): value for value, label in Proposal.State.choices}
-    for label, count in zip(columns, proposals["閱覽典藏組"][:-1]):
+    for label, count in zip(columns, proposals["閱覽典藏組"][:-1], strict=False):
         if count == "0":
             continue
         url = f"/proposals/all/?unit={readers}&year=115&state={states[label]}"
@@ -476,7 +564,9 @@ def test_a_unit_head_sees_only_the_units_figures(world, client):
 
 def test_a_head_of_two_units_chooses_between_them_but_no_other(world, client):
     head = person("readers-head")
-    Membership.objects.create(user=head, unit=unit("reference"), role="head", valid_from=datetime.date(2013, 1, 1))
+    Membership.objects.create(
+        user=head, unit=unit("reference"), role="head", valid_from=datetime.date(2013, 1, 1)
+    )
     sync_unit_permissions(head, TODAY)
     html = page(client, "readers-head")
     rows = Tables(html).tables["資料表：平均結案天數：自考核至解除列管"]
@@ -484,12 +574,17 @@ def test_a_head_of_two_units_chooses_between_them_but_no_other(world, client):
     assert rows[3] == ["合計", "2", "26"]
     assert "我主管的全部單位" in html and "採訪編目組" not in html
     html = page(client, "readers-head", unit=unit("reference").pk)
-    assert [r[0] for r in Tables(html).tables["資料表：平均結案天數：自考核至解除列管"][1:]] == ["參考特藏組", "合計"]
+    assert [r[0] for r in Tables(html).tables["資料表：平均結案天數：自考核至解除列管"][1:]] == [
+        "參考特藏組",
+        "合計",
+    ]
     html = page(client, "readers-head", unit=unit("acquisitions").pk)
     assert "選擇有效的選項" in html and "資料表" not in html and "採訪編目組" not in html
 
 
-@pytest.mark.parametrize("login", ["readers-staff1", "readers-liaison", "committee1", "external1", "hr", "auditor"])
+@pytest.mark.parametrize(
+    "login", ["readers-staff1", "readers-liaison", "committee1", "external1", "hr", "auditor"]
+)
 def test_everyone_else_is_refused(world, client, login):
     client.force_login(person(login))
     assert client.get(URL).status_code == 403
@@ -531,8 +626,11 @@ def test_chart_labels_are_escaped(world, client):
     assert "<典藏>" not in html
     for chart in svgs(html):  # still well-formed
         assert chart.get("role") == "img"
-    assert any('閱覽<典藏>組 & "讀者"' in (t.text or "") for c in svgs(html)
-               for t in c.iter("{http://www.w3.org/2000/svg}text"))
+    assert any(
+        '閱覽<典藏>組 & "讀者"' in (t.text or "")
+        for c in svgs(html)
+        for t in c.iter("{http://www.w3.org/2000/svg}text")
+    )
 
 
 def test_every_counted_proposal_state_has_its_colour():

@@ -4,15 +4,15 @@ record; the second post is sent to what the first made. At the same moment too (
 import threading
 
 import pytest
+from audit_http import audit_form, finding_fields
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
+from proposal_http import proposal_form
 
-from audit_http import audit_form, finding_fields
 from audits.models import Audit
 from evidence.models import EvidenceBatch
 from meetings.models import GroupMeeting
-from proposal_http import proposal_form
 from proposals.models import Proposal
 
 TOKEN = "3f1c0a9e2b7d4c58a6e1f0b9c8d7e6f5"
@@ -29,8 +29,9 @@ def test_a_new_proposal_posted_twice_is_one_proposal(org, client, person):
     client.force_login(person("readers-staff1"))
     page = client.get(reverse("proposals:create")).content.decode()
     assert 'name="submission_token"' in page
-    first, second = post_twice(client, reverse("proposals:create"),
-                               proposal_form(submit="1", submission_token=TOKEN))
+    first, second = post_twice(
+        client, reverse("proposals:create"), proposal_form(submit="1", submission_token=TOKEN)
+    )
     assert first.status_code == 302 and Proposal.objects.count() == 1
     proposal = Proposal.objects.get()
     assert second.redirect_chain[-1][0] == f"/proposals/{proposal.pk}/"
@@ -67,8 +68,11 @@ def test_a_batch_started_twice_is_one_batch(org, client, person, django_capture_
     page = client.get(reverse("evidence:index"), {"year": "115", "unit": "readers"}).content.decode()
     assert 'name="submission_token"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        post_twice(client, reverse("evidence:batch_start"),
-                   {"year": "115", "unit": "readers", "submission_token": TOKEN})
+        post_twice(
+            client,
+            reverse("evidence:batch_start"),
+            {"year": "115", "unit": "readers", "submission_token": TOKEN},
+        )
     assert EvidenceBatch.objects.count() == 1
 
 
@@ -86,8 +90,11 @@ def test_two_posts_at_the_same_moment_make_one_proposal(org, person):
         client.force_login(staff)
         barrier.wait()
         try:
-            codes.append(client.post(reverse("proposals:create"),
-                                     proposal_form(submit="1", submission_token=TOKEN)).status_code)
+            codes.append(
+                client.post(
+                    reverse("proposals:create"), proposal_form(submit="1", submission_token=TOKEN)
+                ).status_code
+            )
         finally:
             connections.close_all()
 

@@ -12,12 +12,12 @@ from urllib.parse import quote
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
+from test_case_trail_pdf import flat, pdf_text
+from test_evidence_views import READERS, frozen, proposal  # noqa: F401 (fixtures)
 
 from evidence import batches as evidence_batches
 from evidence.models import EvidenceBatch, EvidenceBatchItem, EvidenceDocument
 from governance.models import FailedTask
-from test_case_trail_pdf import flat, pdf_text
-from test_evidence_views import READERS, frozen, proposal  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,20 @@ def start(client, capture, **fields):
 
 
 def test_batch_makes_one_pdf_per_person_and_offers_the_zip(
-        proposal, client, person, django_capture_on_commit_callbacks):
+    proposal, client, person, django_capture_on_commit_callbacks
+):
     client.force_login(person("hr"))
     batch = start(client, django_capture_on_commit_callbacks, year="115", unit="readers")
     assert batch.unit.code == "readers" and batch.requested_by == person("hr")
     progress = client.get(reverse("evidence:batch_progress", args=[batch.pk])).json()
-    assert progress == {"total": 4, "done": 4, "failed": 0, "files": 4, "finished": True,
-                        "zip_url": reverse("evidence:batch_zip", args=[batch.pk])}
+    assert progress == {
+        "total": 4,
+        "done": 4,
+        "failed": 0,
+        "files": 4,
+        "finished": True,
+        "zip_url": reverse("evidence:batch_zip", args=[batch.pk]),
+    }
     page = client.get(reverse("evidence:batch", args=[batch.pk])).content.decode()
     assert 'value="4"' in page and "4 / 4" in page and "下載 ZIP（4 份 PDF）" in page
     assert "115 年度（115年1月1日至115年12月31日）" in page and "閱覽典藏組" in page
@@ -55,7 +62,8 @@ def test_batch_makes_one_pdf_per_person_and_offers_the_zip(
 
 
 def test_unchanged_data_gives_the_same_fingerprints(
-        proposal, client, person, django_capture_on_commit_callbacks):
+    proposal, client, person, django_capture_on_commit_callbacks
+):
     client.force_login(person("hr"))
     first = start(client, django_capture_on_commit_callbacks, year="115", unit="readers")
     second = start(client, django_capture_on_commit_callbacks, year="115", unit="readers")
@@ -73,15 +81,20 @@ def test_only_people_with_items(proposal, client, person, django_capture_on_comm
     assert "2 人在期間內沒有紀錄" in page
     content = b"".join(client.get(reverse("evidence:batch_zip", args=[batch.pk])).streaming_content)
     assert zipfile.ZipFile(io.BytesIO(content)).namelist() == [
-        "考績佐證-115-許志偉-readers-staff1.pdf", "考績佐證-115-鄭雅雯-readers-staff2.pdf"]
+        "考績佐證-115-許志偉-readers-staff1.pdf",
+        "考績佐證-115-鄭雅雯-readers-staff2.pdf",
+    ]
 
 
 def test_unfinished_batch_shows_progress_and_refuses_the_zip(org, client, person):
     client.force_login(person("hr"))
     # Not committed inside the test's transaction, so nothing is queued: the items wait.
     batch = evidence_batches.start_evidence_batch(
-        actor=person("hr"), start=__import__("datetime").date(2026, 1, 1),
-        end=__import__("datetime").date(2026, 12, 31), unit=person("readers-head").memberships.first().unit)
+        actor=person("hr"),
+        start=__import__("datetime").date(2026, 1, 1),
+        end=__import__("datetime").date(2026, 12, 31),
+        unit=person("readers-head").memberships.first().unit,
+    )
     evidence_batches.render_item(batch.items.first().pk)
     progress = client.get(reverse("evidence:batch_progress", args=[batch.pk])).json()
     assert progress["done"] == 1 and progress["total"] == 4 and not progress["finished"]
@@ -96,7 +109,8 @@ def test_rendering_an_item_twice_makes_one_document(org, person):
     import datetime
 
     batch = evidence_batches.start_evidence_batch(
-        actor=person("hr"), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31))
+        actor=person("hr"), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)
+    )
     item = batch.items.get(person=person("readers-staff1"))
     evidence_batches.render_item(item.pk)
     evidence_batches.render_item(item.pk)  # a redelivered task
@@ -106,7 +120,8 @@ def test_rendering_an_item_twice_makes_one_document(org, person):
 
 
 def test_items_whose_tasks_were_lost_are_queued_again_once_stalled(
-        org, person, settings, django_capture_on_commit_callbacks):
+    org, person, settings, django_capture_on_commit_callbacks
+):
     import datetime
 
     from django.utils import timezone
@@ -115,8 +130,11 @@ def test_items_whose_tasks_were_lost_are_queued_again_once_stalled(
     # Not committed inside the test's transaction, so nothing is queued: as if the broker
     # had lost every task of the batch.
     batch = evidence_batches.start_evidence_batch(
-        actor=person("hr"), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31),
-        unit=person("readers-head").memberships.first().unit)
+        actor=person("hr"),
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 12, 31),
+        unit=person("readers-head").memberships.first().unit,
+    )
     done, failed, stalled, fresh = batch.items.all()
     evidence_batches.render_item(done.pk)
     evidence_batches.mark_item_failed(failed.pk, "gave up")
@@ -138,17 +156,17 @@ def test_items_whose_tasks_were_lost_are_queued_again_once_stalled(
     # Queued again at most once per period: right after a requeue, the item is fresh again.
     fresh.refresh_from_db()
     assert fresh.done_at is None
-    assert evidence_batches.requeue_stalled_items(
-        now=timezone.now() + datetime.timedelta(seconds=601)) == 1
-    assert evidence_batches.requeue_stalled_items(
-        now=timezone.now() + datetime.timedelta(seconds=602)) == 0
+    assert evidence_batches.requeue_stalled_items(now=timezone.now() + datetime.timedelta(seconds=601)) == 1
+    assert evidence_batches.requeue_stalled_items(now=timezone.now() + datetime.timedelta(seconds=602)) == 0
 
 
 def test_a_task_that_fails_for_good_is_shown_and_recorded(
-        org, client, person, django_capture_on_commit_callbacks):
+    org, client, person, django_capture_on_commit_callbacks
+):
     client.force_login(person("hr"))
-    with mock.patch("evidence.batches.appraisal_evidence",
-                    side_effect=OperationalError("database went away")):
+    with mock.patch(
+        "evidence.batches.appraisal_evidence", side_effect=OperationalError("database went away")
+    ):
         batch = start(client, django_capture_on_commit_callbacks, year="115", unit="readers")
     progress = client.get(reverse("evidence:batch_progress", args=[batch.pk])).json()
     assert progress["failed"] == 4 and progress["done"] == 0 and progress["finished"]

@@ -9,14 +9,14 @@ import datetime
 import time
 
 import pytest
-
 from background import VISIBILITY_TIMEOUT, wait_for
 from conftest import default_configuration
-from evidence import batches as evidence_batches
-from governance.demo import seed_organisation
-from evidence.models import EvidenceBatchItem, EvidenceDocument
-from governance.models import FailedTask
 from test_case_trail_pdf import flat, pdf_text
+
+from evidence import batches as evidence_batches
+from evidence.models import EvidenceBatchItem, EvidenceDocument
+from governance.demo import seed_organisation
+from governance.models import FailedTask
 
 pytestmark = [pytest.mark.postgres]
 
@@ -101,8 +101,9 @@ def test_tasks_the_broker_lost_are_queued_again_by_the_sweep(hr, celery_worker, 
 
     settings.EVIDENCE_REQUEUE_AFTER_SECONDS = REQUEUE_AFTER
     celery_worker.kill()
-    batch = evidence_batches.start_evidence_batch(actor=hr, start=YEAR_115[0], end=YEAR_115[1],
-                                                  unit=hr.memberships.first().unit)
+    batch = evidence_batches.start_evidence_batch(
+        actor=hr, start=YEAR_115[0], end=YEAR_115[1], unit=hr.memberships.first().unit
+    )
     total = batch.items.count()
     # Every task gone from the broker, as a worker killed between taking and recording them.
     broker = redis.Redis.from_url(redis_url)

@@ -5,20 +5,20 @@ import time
 
 import pytest
 import time_machine
+from audit_http import AuditDriver, finding_fields
 from django.core.management import CommandError, call_command
 from django.db import connection
-
-from audit_http import AuditDriver, finding_fields
-from bench.samples import synthetic_evidence
-from evidence import documents
-from evidence.selectors import appraisal_evidence
-from governance.periods import period_of_year
-from evidence.models import EvidenceDocument
-from governance.models import Unit
-from governance.rocdate import TAIPEI
 from proposal_http import Driver
 from test_case_trail_pdf import flat, pdf_fonts, pdf_pages, pdf_text
 from test_proposal_lifecycle import scored
+
+from bench.samples import synthetic_evidence
+from evidence import documents
+from evidence.models import EvidenceDocument
+from evidence.selectors import appraisal_evidence
+from governance.models import Unit
+from governance.periods import period_of_year
+from governance.rocdate import TAIPEI
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,9 @@ def proposals(frozen, client, person, org):
 def closed_finding(frozen, client, person, org):
     """A finding of the readers unit removed from tracking by the 館務會議."""
     drive = AuditDriver(client, person)
-    audit = drive.register([finding_fields(0, lead="readers", text="閱覽區動線標示不清，讀者不易找到自助借書機。")])
+    audit = drive.register(
+        [finding_fields(0, lead="readers", text="閱覽區動線標示不清，讀者不易找到自助借書機。")]
+    )
     (finding,) = drive.findings(audit)
     drive.meeting(finding)
     drive.plan(finding)
@@ -89,16 +91,34 @@ def test_pdf_prints_the_person_the_period_each_item_and_the_totals(proposals, pe
     content, text = evidence_text(evidence)
     flat_text = flat(text)
     for expected in [
-        "國立臺灣圖書館", "考績佐證資料", staff1.get_full_name(), "助理編輯", "閱覽典藏組", PERIOD,
+        "國立臺灣圖書館",
+        "考績佐證資料",
+        staff1.get_full_name(),
+        "助理編輯",
+        "閱覽典藏組",
+        PERIOD,
         "產製時間 115/11/25 10:30:00（臺北時間）",
         # Both cases, with the person's role and share, outcome and reward.
-        shared.case_number, alone.case_number, "圖書館自助借書機增設中文語音導引", "閱覽區增設自助預約取書櫃",
-        "提案人 60%", "提案人 100%", "等第：優等", "決定：採行（115/11/25）", "成效：優良", "結案：115/11/25",
-        "獎金 1,800 元", "獎金 3,000 元", "嘉獎二次",
+        shared.case_number,
+        alone.case_number,
+        "圖書館自助借書機增設中文語音導引",
+        "閱覽區增設自助預約取書櫃",
+        "提案人 60%",
+        "提案人 100%",
+        "等第：優等",
+        "決定：採行（115/11/25）",
+        "成效：優良",
+        "結案：115/11/25",
+        "獎金 1,800 元",
+        "獎金 3,000 元",
+        "嘉獎二次",
         # Totals and the 嘉獎/記功 conversion.
-        "共 2 件（創意提案 2 件，其中採行 2 件；列管事項 0 件）", "4,800 元", "嘉獎 4 次，折合記功一次嘉獎一次",
+        "共 2 件（創意提案 2 件，其中採行 2 件；列管事項 0 件）",
+        "4,800 元",
+        "嘉獎 4 次，折合記功一次嘉獎一次",
         # The fingerprint and what it is.
-        "本文件依下列資料產生，資料指紋可供查驗", evidence.fingerprint,
+        "本文件依下列資料產生，資料指紋可供查驗",
+        evidence.fingerprint,
     ]:
         assert expected in flat_text, expected
     pages = pdf_pages(content)
@@ -113,8 +133,15 @@ def test_co_proposer_sees_their_share_and_commendation(proposals, person):
     evidence = appraisal_evidence(staff2, *YEAR)
     _, text = evidence_text(evidence)
     text = flat(text)
-    for expected in [staff2.get_full_name(), shared.case_number, "共同提案人 40%", "獎金 1,200 元", "嘉獎二次",
-                     "共 1 件", evidence.fingerprint]:
+    for expected in [
+        staff2.get_full_name(),
+        shared.case_number,
+        "共同提案人 40%",
+        "獎金 1,200 元",
+        "嘉獎二次",
+        "共 1 件",
+        evidence.fingerprint,
+    ]:
         assert expected in text, expected
     assert proposals[1].case_number not in text
 
@@ -123,8 +150,16 @@ def test_finding_prints_the_role_and_the_removal_with_its_minutes(closed_finding
     evidence = appraisal_evidence(person("readers-liaison"), *YEAR)
     _, text = evidence_text(evidence)
     text = flat(text)
-    for expected in [closed_finding.tracking_number, "考核意見列管事項", "主辦", "狀態：已解除列管",
-                     "解除列管：115/11/25（115 年第 5 次館務會議紀錄）", "列管事項 1 件", "0 元", evidence.fingerprint]:
+    for expected in [
+        closed_finding.tracking_number,
+        "考核意見列管事項",
+        "主辦",
+        "狀態：已解除列管",
+        "解除列管：115/11/25（115 年第 5 次館務會議紀錄）",
+        "列管事項 1 件",
+        "0 元",
+        evidence.fingerprint,
+    ]:
         assert expected in text, expected
 
 
@@ -181,7 +216,9 @@ def test_file_names_and_periods():
 
 def test_thirty_items_render_quickly_on_numbered_pages(org, person, frozen):
     evidence = synthetic_evidence(person("readers-staff1"), 30)
-    documents.appraisal_evidence_pdf(synthetic_evidence(person("readers-staff2"), 1))  # WeasyPrint loaded, fonts read
+    documents.appraisal_evidence_pdf(
+        synthetic_evidence(person("readers-staff2"), 1)
+    )  # WeasyPrint loaded, fonts read
     started = time.perf_counter()
     content = documents.appraisal_evidence_pdf(evidence)
     elapsed = time.perf_counter() - started
@@ -204,7 +241,12 @@ def test_command_writes_one_pdf_per_person_of_the_unit(proposals, tmp_path, caps
     call_command("appraisal_evidence", year="115", unit="readers", out=str(out))
     logins = ["readers-head", "readers-liaison", "readers-staff1", "readers-staff2"]
     files = sorted(p.name for p in out.iterdir())
-    names = {"readers-head": "蔡明哲", "readers-liaison": "楊惠如", "readers-staff1": "許志偉", "readers-staff2": "鄭雅雯"}
+    names = {
+        "readers-head": "蔡明哲",
+        "readers-liaison": "楊惠如",
+        "readers-staff1": "許志偉",
+        "readers-staff2": "鄭雅雯",
+    }
     assert files == sorted(f"考績佐證-115-{names[login]}-{login}.pdf" for login in logins)
     output = capsys.readouterr().out
     for name in files:

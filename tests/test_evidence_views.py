@@ -9,14 +9,14 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
-
-from evidence.selectors import appraisal_evidence
-from governance.periods import period_of_year
-from evidence.models import EvidenceDocument
-from governance.rocdate import TAIPEI
 from proposal_http import Driver
 from test_case_trail_pdf import flat, pdf_text
 from test_evidence_pdf import run_to_closure
+
+from evidence.models import EvidenceDocument
+from evidence.selectors import appraisal_evidence
+from governance.periods import period_of_year
+from governance.rocdate import TAIPEI
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,13 @@ def test_hr_downloads_anyones_evidence_and_the_issue_is_recorded(proposal, clien
     staff2, hr = person("readers-staff2"), person("hr")
     assert pdf_url(staff2) == f"/evidence/people/{staff2.pk}.pdf"
     client.force_login(hr)
-    text = assert_pdf(client.get(pdf_url(staff2, year=115)), "考績佐證-115-鄭雅雯-readers-staff2.pdf",
-                      staff2.get_full_name(), proposal.case_number, "共同提案人 40%")
+    text = assert_pdf(
+        client.get(pdf_url(staff2, year=115)),
+        "考績佐證-115-鄭雅雯-readers-staff2.pdf",
+        staff2.get_full_name(),
+        proposal.case_number,
+        "共同提案人 40%",
+    )
     evidence = appraisal_evidence(staff2, *period_of_year(115))
     assert evidence.fingerprint in text
     issued = EvidenceDocument.objects.get()
@@ -72,8 +77,11 @@ def test_hr_downloads_anyones_evidence_and_the_issue_is_recorded(proposal, clien
     # The period defaults to the current ROC year; an AD year or a date range work too.
     assert_pdf(client.get(pdf_url(staff2)), "考績佐證-115-鄭雅雯-readers-staff2.pdf")
     assert_pdf(client.get(pdf_url(staff2, year=2026)), "考績佐證-115-鄭雅雯-readers-staff2.pdf")
-    assert_pdf(client.get(pdf_url(staff2, start="115/1/1", end="115/6/30")),
-               "考績佐證-1150101-1150630-鄭雅雯-readers-staff2.pdf", "115年1月1日至115年6月30日")
+    assert_pdf(
+        client.get(pdf_url(staff2, start="115/1/1", end="115/6/30")),
+        "考績佐證-1150101-1150630-鄭雅雯-readers-staff2.pdf",
+        "115年1月1日至115年6月30日",
+    )
     assert EvidenceDocument.objects.count() == 4
     # A bad period is refused with the reason, and nothing is recorded.
     response = client.get(pdf_url(staff2, year=3000))
@@ -85,7 +93,9 @@ def test_hr_downloads_anyones_evidence_and_the_issue_is_recorded(proposal, clien
 def test_a_person_downloads_their_own_but_no_one_elses(proposal, client, person):
     staff1, staff2 = person("readers-staff1"), person("readers-staff2")
     client.force_login(staff2)
-    assert_pdf(client.get(pdf_url(staff2, year=115)), "考績佐證-115-鄭雅雯-readers-staff2.pdf", "共同提案人 40%")
+    assert_pdf(
+        client.get(pdf_url(staff2, year=115)), "考績佐證-115-鄭雅雯-readers-staff2.pdf", "共同提案人 40%"
+    )
     assert client.get(pdf_url(staff1, year=115)).status_code == 403
     # The unit head, the liaison, the director, an auditor: not a staff member's evidence.
     for login in ("readers-head", "readers-liaison", "director", "auditor", "tracking", "admin"):
@@ -100,8 +110,13 @@ def test_a_person_downloads_their_own_but_no_one_elses(proposal, client, person)
 
 
 def test_anonymous_is_sent_to_login(org, client, person):
-    for url in (pdf_url(person("readers-staff1")), reverse("evidence:index"), reverse("evidence:mine"),
-                reverse("evidence:batch", args=[1]), reverse("evidence:verify")):
+    for url in (
+        pdf_url(person("readers-staff1")),
+        reverse("evidence:index"),
+        reverse("evidence:mine"),
+        reverse("evidence:batch", args=[1]),
+        reverse("evidence:verify"),
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login")), url

@@ -5,16 +5,27 @@ import datetime
 
 import pytest
 import time_machine
-
 from audit_http import AuditDriver, finding_fields, unit
-from audits.models import Finding
 from test_export_writer import ROC_SHORT, download_name, read_csv, read_xlsx
+
+from audits.models import Finding
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.timezone.utc
 
-HEADERS = ["列管編號", "上級機關", "考核名稱", "類別", "內容", "主辦單位", "改善期限", "輪次", "狀態", "逾期",
-           "解除列管日期"]
+HEADERS = [
+    "列管編號",
+    "上級機關",
+    "考核名稱",
+    "類別",
+    "內容",
+    "主辦單位",
+    "改善期限",
+    "輪次",
+    "狀態",
+    "逾期",
+    "解除列管日期",
+]
 
 
 @pytest.fixture
@@ -24,14 +35,28 @@ def drive(client, person, org):
 
 @pytest.fixture
 def audits(drive):
-    first = drive.register([
-        finding_fields(0, lead="readers", text="=1+1 無障礙坡道標示不足", supporting=("reference",)),
-        finding_fields(1, lead="acquisitions", text="-館藏盤點逾期"),
-        finding_fields(2, lead="acquisitions", text="@cmd 採購驗收紀錄不全", supporting=("readers",)),
-    ], title="服務品質考核")
-    second = drive.register([finding_fields(0, lead="readers", text="<script>x</script>個資檔案未加密",
-                                            kind="observation", self_tracked=True)],
-                            agency="審計部", kind="inspection", title="+財務查核")
+    first = drive.register(
+        [
+            finding_fields(0, lead="readers", text="=1+1 無障礙坡道標示不足", supporting=("reference",)),
+            finding_fields(1, lead="acquisitions", text="-館藏盤點逾期"),
+            finding_fields(2, lead="acquisitions", text="@cmd 採購驗收紀錄不全", supporting=("readers",)),
+        ],
+        title="服務品質考核",
+    )
+    second = drive.register(
+        [
+            finding_fields(
+                0,
+                lead="readers",
+                text="<script>x</script>個資檔案未加密",
+                kind="observation",
+                self_tracked=True,
+            )
+        ],
+        agency="審計部",
+        kind="inspection",
+        title="+財務查核",
+    )
     # One of the acquisitions unit's findings is overdue.
     Finding.objects.filter(text="-館藏盤點逾期").update(due_date=datetime.date(2026, 1, 5))
     return first, second
@@ -55,16 +80,27 @@ def test_all_findings_export_has_chinese_headers_and_the_lists_rows(drive, audit
     rows = export(client, "/audits/findings/export/", fmt)
     assert rows[0] == HEADERS
     assert [r[0] for r in rows[1:]] == listed_numbers(client, "/audits/findings/") and len(rows) == 5
-    for filters in ({"overdue": "on"}, {"unit": unit("acquisitions").pk}, {"audit": second.pk},
-                    {"state": "planning"}, {"q": "盤點"}, {"year": 1}):
+    for filters in (
+        {"overdue": "on"},
+        {"unit": unit("acquisitions").pk},
+        {"audit": second.pk},
+        {"state": "planning"},
+        {"q": "盤點"},
+        {"year": 1},
+    ):
         expected = listed_numbers(client, "/audits/findings/", **filters)
-        assert [r[0] for r in export(client, "/audits/findings/export/", fmt, **filters)[1:]] == expected, filters
+        assert [r[0] for r in export(client, "/audits/findings/export/", fmt, **filters)[1:]] == expected, (
+            filters
+        )
         assert len(expected) < 4, filters
 
 
 def test_a_row_holds_the_finding_with_roc_dates_and_overdue(drive, audits):
     client = drive.as_("tracking")
-    rows = {r[0]: dict(zip(HEADERS, r)) for r in export(client, "/audits/findings/export/", "xlsx")[1:]}
+    rows = {
+        r[0]: dict(zip(HEADERS, r, strict=False))
+        for r in export(client, "/audits/findings/export/", "xlsx")[1:]
+    }
     late = Finding.objects.get(text="-館藏盤點逾期")
     record = rows[late.tracking_number]
     assert record["上級機關"] == "教育部" and record["考核名稱"] == "服務品質考核"
@@ -80,8 +116,12 @@ def test_a_row_holds_the_finding_with_roc_dates_and_overdue(drive, audits):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_formula_looking_text_is_neutralised_and_script_tags_plain(drive, audits, fmt):
     rows = export(drive.as_("tracking"), "/audits/findings/export/", fmt)[1:]
-    assert {r[4] for r in rows} == {"'=1+1 無障礙坡道標示不足", "'-館藏盤點逾期", "'@cmd 採購驗收紀錄不全",
-                                    "<script>x</script>個資檔案未加密"}
+    assert {r[4] for r in rows} == {
+        "'=1+1 無障礙坡道標示不足",
+        "'-館藏盤點逾期",
+        "'@cmd 採購驗收紀錄不全",
+        "<script>x</script>個資檔案未加密",
+    }
     assert {r[2] for r in rows} == {"服務品質考核", "'+財務查核"}
 
 
@@ -89,8 +129,10 @@ def test_overdue_follows_the_taipei_day(drive, audits):
     late = Finding.objects.get(text="-館藏盤點逾期")
     client = drive.as_("tracking")
     # 2026-01-05 23:30 in Taipei: due today, not yet overdue; 00:30 on the 6th: overdue.
-    for moment, overdue in ((datetime.datetime(2026, 1, 5, 15, 30, tzinfo=UTC), "否"),
-                            (datetime.datetime(2026, 1, 5, 16, 30, tzinfo=UTC), "是")):
+    for moment, overdue in (
+        (datetime.datetime(2026, 1, 5, 15, 30, tzinfo=UTC), "否"),
+        (datetime.datetime(2026, 1, 5, 16, 30, tzinfo=UTC), "是"),
+    ):
         with time_machine.travel(moment, tick=False):
             rows = {r[0]: r for r in export(client, "/audits/findings/export/", "csv")}
             assert rows[late.tracking_number][9] == overdue
@@ -131,7 +173,9 @@ def test_file_name_is_the_lists_name(drive, audits):
 
 def test_list_page_links_to_its_export_with_its_filters(drive, audits):
     first, second = audits
-    html = drive.as_("tracking").get("/audits/findings/", {"audit": first.pk, "overdue": "on"}).content.decode()
+    html = (
+        drive.as_("tracking").get("/audits/findings/", {"audit": first.pk, "overdue": "on"}).content.decode()
+    )
     assert f'href="/audits/findings/export/?audit={first.pk}&amp;overdue=on&amp;format=xlsx"' in html
     assert f'href="/audits/findings/export/?audit={first.pk}&amp;overdue=on&amp;format=csv"' in html
     html = drive.as_("readers-staff1").get("/audits/findings/unit/").content.decode()

@@ -4,16 +4,29 @@ with its filters, only what the person may see, ROC dates, formula text neutrali
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-
-from governance.models import Unit
-from governance.rocdate import format_roc_short
 from proposal_http import Driver, proposal_form
 from test_export_writer import ROC_SHORT, download_name, read_csv, read_xlsx
 
+from governance.models import Unit
+from governance.rocdate import format_roc_short
+
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["案號", "提案名稱", "提案單位", "提案人（貢獻比例）", "狀態", "等第", "採行決定",
-           "送出日期", "決定日期", "主辦單位", "預定完成日", "結案日期", "對應計畫推動作法"]
+HEADERS = [
+    "案號",
+    "提案名稱",
+    "提案單位",
+    "提案人（貢獻比例）",
+    "狀態",
+    "等第",
+    "採行決定",
+    "送出日期",
+    "決定日期",
+    "主辦單位",
+    "預定完成日",
+    "結案日期",
+    "對應計畫推動作法",
+]
 EVIL = '=HYPERLINK("http://evil","點我")'
 SCRIPT = "<script>alert('x')</script>閱覽室公告"
 
@@ -57,8 +70,13 @@ def test_all_proposals_export_has_chinese_headers_and_the_lists_rows(drive, case
 def test_filters_give_the_same_rows_as_the_list_page(drive, cases, fmt):
     client = drive.as_("director")
     acquisitions = Unit.objects.get(code="acquisitions").pk
-    for filters in ({"state": "first_review"}, {"q": "編目"}, {"unit": acquisitions}, {"year": 1},
-                    {"state": "second_review", "q": "HYPERLINK"}):
+    for filters in (
+        {"state": "first_review"},
+        {"q": "編目"},
+        {"unit": acquisitions},
+        {"year": 1},
+        {"state": "second_review", "q": "HYPERLINK"},
+    ):
         rows = export(client, "/proposals/all/export/", fmt, **filters)
         expected = listed_numbers(client, "/proposals/all/", **filters)
         assert [r[0] for r in rows[1:]] == expected, filters
@@ -71,7 +89,7 @@ def test_a_row_holds_the_proposal_with_roc_dates(drive, cases):
     a.refresh_from_db()
     client = drive.as_("tracking")
     [row] = [r for r in export(client, "/proposals/all/export/", "xlsx") if r[0] == a.case_number]
-    record = dict(zip(HEADERS, row))
+    record = dict(zip(HEADERS, row, strict=False))
     assert record["提案單位"] == "閱覽典藏組"
     assert record["提案人（貢獻比例）"] == "許志偉 70%、鄭雅雯 30%"
     assert record["狀態"] == "複審中" and record["採行決定"] == ""
@@ -90,7 +108,7 @@ def test_a_row_names_the_plan_practice(drive, org):
     rows = export(drive.as_("tracking"), "/proposals/all/export/", "csv")
     [row] = [r for r in rows if r[0] == proposal.case_number]
     # Where it sits in the plan's table (numbers repeat across areas and items), then its words.
-    assert dict(zip(HEADERS, row))["對應計畫推動作法"] == "一（一）1. 1.2 分齡分眾全功能服務臺"
+    assert dict(zip(HEADERS, row, strict=False))["對應計畫推動作法"] == "一（一）1. 1.2 分齡分眾全功能服務臺"
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -107,7 +125,10 @@ def test_staff_export_only_what_they_may_see(drive, cases):
     client = drive.as_("readers-staff1")
     unit_rows = export(client, "/proposals/unit/export/", "csv")
     assert {r[0] for r in unit_rows[1:]} == {a.case_number, b.case_number}
-    assert {r[1] for r in unit_rows[1:]} == {"'" + EVIL, "'+1-2 期刊架位標示改善"}  # no draft, no other unit's
+    assert {r[1] for r in unit_rows[1:]} == {
+        "'" + EVIL,
+        "'+1-2 期刊架位標示改善",
+    }  # no draft, no other unit's
     mine = export(client, "/proposals/export/", "xlsx")
     assert [r[0] for r in mine[1:]] == listed_numbers(client, "/proposals/") == [a.case_number]
 
@@ -146,7 +167,9 @@ def test_anonymous_people_go_to_the_login_page(client, cases):
 
 
 def test_list_page_links_to_its_export_with_its_filters(drive, cases):
-    html = drive.as_("tracking").get("/proposals/all/", {"state": "first_review", "q": "期刊"}).content.decode()
+    html = (
+        drive.as_("tracking").get("/proposals/all/", {"state": "first_review", "q": "期刊"}).content.decode()
+    )
     assert 'href="/proposals/all/export/?state=first_review&amp;q=%E6%9C%9F%E5%88%8A&amp;format=xlsx"' in html
     assert 'href="/proposals/all/export/?state=first_review&amp;q=%E6%9C%9F%E5%88%8A&amp;format=csv"' in html
     assert "匯出 Excel" in html and "匯出 CSV" in html

@@ -5,17 +5,28 @@ import datetime
 
 import pytest
 from django.utils import timezone
-
-from governance.rocdate import format_roc_short, roc_year
 from proposal_http import Driver
-from proposals.models import Proposal, Reward
 from test_appraisal_evidence import closed_proposal  # noqa: F401 (fixture: adopted, run to closure)
 from test_export_writer import download_name, read_csv, read_xlsx
 
+from governance.rocdate import format_roc_short, roc_year
+from proposals.models import Proposal, Reward
+
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["案號", "提案名稱", "姓名", "單位", "角色", "貢獻比例（%）", "等第", "獎金（元）", "建議敘獎",
-           "採行決定日期", "登錄日期"]
+HEADERS = [
+    "案號",
+    "提案名稱",
+    "姓名",
+    "單位",
+    "角色",
+    "貢獻比例（%）",
+    "等第",
+    "獎金（元）",
+    "建議敘獎",
+    "採行決定日期",
+    "登錄日期",
+]
 URL = "/proposals/rewards/export/"
 
 
@@ -24,8 +35,15 @@ def rewards(closed_proposal, client, person):  # noqa: F811
     """The closed proposal's two rewards (this year), and a reward of last year in another unit."""
     Proposal.objects.filter(pk=closed_proposal.pk).update(title="=cmd|' /C calc'!A0 語音導引")
     other = Driver(client, person).submit("acquisitions-staff1", title="編目作業抽檢機制")
-    old = Reward.objects.create(proposal=other, person=person("acquisitions-staff1"), role="提案人", share=100,
-                                amount=5000, commendations=3, grade="特優")
+    old = Reward.objects.create(
+        proposal=other,
+        person=person("acquisitions-staff1"),
+        role="提案人",
+        share=100,
+        amount=5000,
+        commendations=3,
+        grade="特優",
+    )
     Reward.objects.filter(pk=old.pk).update(recorded_at=LAST_YEAR)
     closed_proposal.refresh_from_db()
     return closed_proposal, other
@@ -49,10 +67,32 @@ def test_hr_exports_the_years_rewards(client, person, rewards, fmt):
     number = (lambda n: n) if fmt == "xlsx" else str
     assert rows == [
         HEADERS,
-        [proposal.case_number, "'=cmd|' /C calc'!A0 語音導引", "許志偉", "閱覽典藏組", "提案人", number(60), "優等",
-         number(1800), "嘉獎二次", decided, recorded],
-        [proposal.case_number, "'=cmd|' /C calc'!A0 語音導引", "鄭雅雯", "閱覽典藏組", "共同提案人", number(40),
-         "優等", number(1200), "嘉獎二次", decided, recorded],
+        [
+            proposal.case_number,
+            "'=cmd|' /C calc'!A0 語音導引",
+            "許志偉",
+            "閱覽典藏組",
+            "提案人",
+            number(60),
+            "優等",
+            number(1800),
+            "嘉獎二次",
+            decided,
+            recorded,
+        ],
+        [
+            proposal.case_number,
+            "'=cmd|' /C calc'!A0 語音導引",
+            "鄭雅雯",
+            "閱覽典藏組",
+            "共同提案人",
+            number(40),
+            "優等",
+            number(1200),
+            "嘉獎二次",
+            decided,
+            recorded,
+        ],
     ]
     assert download_name(response).startswith(f"獎勵清冊_{this_year()}_")
 
@@ -68,9 +108,14 @@ def test_period_by_ad_year_or_dates_and_by_unit(client, person, rewards):
     assert people() == ["許志偉", "鄭雅雯"]  # no period: this year
     assert people(year=this_year() - 1) == ["吳宗翰"]
     assert people(start=LAST_YEAR.date().isoformat(), end=timezone.localdate().isoformat()) == [
-        "許志偉", "鄭雅雯", "吳宗翰"]
-    assert people(start=(LAST_YEAR.date() + datetime.timedelta(days=1)).isoformat(),
-                  end=timezone.localdate().isoformat()) == ["許志偉", "鄭雅雯"]
+        "許志偉",
+        "鄭雅雯",
+        "吳宗翰",
+    ]
+    assert people(
+        start=(LAST_YEAR.date() + datetime.timedelta(days=1)).isoformat(),
+        end=timezone.localdate().isoformat(),
+    ) == ["許志偉", "鄭雅雯"]
     assert people(year=this_year(), unit="readers") == ["許志偉", "鄭雅雯"]
     assert people(year=this_year(), unit="acquisitions") == []
     assert people(year=this_year() - 1, unit="acquisitions") == ["吳宗翰"]
@@ -84,8 +129,10 @@ def test_commendations_read_as_hr_writes_them(client, person, rewards):
     assert row[2] == "吳宗翰" and row[7] == 5000 and row[8] == "記功一次" and row[9] == ""
 
 
-@pytest.mark.parametrize("login", ["readers-staff1", "readers-head", "personnel-head", "director", "auditor",
-                                   "committee1", "external1"])
+@pytest.mark.parametrize(
+    "login",
+    ["readers-staff1", "readers-head", "personnel-head", "director", "auditor", "committee1", "external1"],
+)
 def test_only_hr_and_the_tracking_office_export_rewards(client, person, rewards, login):
     client.force_login(person(login))
     assert client.get(URL, {"format": "csv"}).status_code == 403

@@ -27,9 +27,7 @@ def test_login_page_is_in_traditional_chinese(client, org):
 
 
 def test_login_with_demo_password(client, org, demo_password):
-    response = client.post(
-        "/accounts/login/", {"username": "acquisitions-staff1", "password": demo_password}
-    )
+    response = client.post("/accounts/login/", {"username": "acquisitions-staff1", "password": demo_password})
     assert response.status_code == 302
     html = client.get("/home/").content.decode()
     assert "吳宗翰，您好" in html
@@ -38,9 +36,7 @@ def test_login_with_demo_password(client, org, demo_password):
 
 
 def test_wrong_password_is_refused(client, org):
-    response = client.post(
-        "/accounts/login/", {"username": "acquisitions-staff1", "password": "wrong"}
-    )
+    response = client.post("/accounts/login/", {"username": "acquisitions-staff1", "password": "wrong"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     # In words, without Django's spaces around the field name.
@@ -131,10 +127,21 @@ def test_home_shows_the_units_overdue_findings(client, person):
 
     today = datetime.date.today()
     services.register_audit(
-        actor=person("tracking"), agency="教育部", kind="appraisal", title="考核",
-        held_on=today - datetime.timedelta(days=60), document_number="臺教綜（一）字第1150012345號",
-        findings=[services.FindingInput("deficiency", "逾期事項", "high", Unit.objects.get(code="readers"),
-                                        today - datetime.timedelta(days=1))],
+        actor=person("tracking"),
+        agency="教育部",
+        kind="appraisal",
+        title="考核",
+        held_on=today - datetime.timedelta(days=60),
+        document_number="臺教綜（一）字第1150012345號",
+        findings=[
+            services.FindingInput(
+                "deficiency",
+                "逾期事項",
+                "high",
+                Unit.objects.get(code="readers"),
+                today - datetime.timedelta(days=1),
+            )
+        ],
     )
     client.force_login(person("readers-liaison"))
     assert "逾期 1 項" in client.get("/home/").content.decode()
@@ -164,16 +171,21 @@ def test_a_head_sees_the_plan_reports_waiting_for_them(org, client, person):
     import datetime
 
     import time_machine
-
-    from plan.practice_reports import confirm_practice_report, submit_practice_report
-    from governance.rocdate import TAIPEI
     from plan_factory import make_plan, practice, unit
+
+    from governance.rocdate import TAIPEI
+    from plan.practice_reports import confirm_practice_report, submit_practice_report
 
     with time_machine.travel(datetime.datetime(2026, 8, 15, 10, tzinfo=TAIPEI), tick=False):
         version = make_plan(115)
         report = submit_practice_report(
-            actor=person("readers-liaison"), practice=practice(version, "1-1-1.1"), unit=unit("readers"),
-            period="115Q3", status="on_track", text="已完成")
+            actor=person("readers-liaison"),
+            practice=practice(version, "1-1-1.1"),
+            unit=unit("readers"),
+            period="115Q3",
+            status="on_track",
+            text="已完成",
+        )
         client.force_login(person("readers-head"))
         page = client.get("/home/").content.decode()
         assert "待您確認 1 件" in page

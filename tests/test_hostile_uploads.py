@@ -6,9 +6,9 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from proposal_http import Driver
 
 from governance.attachments import check_upload, describe_upload, safe_name
-from proposal_http import Driver
 from proposals.models import Attachment, Proposal
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,11 @@ def test_a_decompression_bomb_is_refused():
     assert len(bomb) < 1024 * 1024
     refused("炸彈.docx", bomb, "壓縮炸彈")
     refused("壞掉.docx", b"PK\x03\x04 truncated", "已損毀")
-    check_upload(upload("正常.docx", office_file({"[Content_Types].xml": "<Types/>", "word/document.xml": "內容" * 200})))
+    check_upload(
+        upload(
+            "正常.docx", office_file({"[Content_Types].xml": "<Types/>", "word/document.xml": "內容" * 200})
+        )
+    )
 
 
 def test_an_image_bomb_is_refused():
@@ -73,7 +77,6 @@ def test_a_forged_upload_stores_nothing(org, client, person):
     drive = Driver(client, person)
     client.force_login(person("readers-staff1"))
     from django.urls import reverse
-
     from proposal_http import proposal_form
 
     forged = upload("成果.pdf", b"MZ\x90\x00 pretend")

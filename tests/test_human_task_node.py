@@ -17,6 +17,7 @@ def step():
 
 def test_a_step_routes_by_next_or_by_cases_not_both():
     with pytest.raises(ImproperlyConfigured, match="either .Next or .Case"):
+
         class Both(flow.Flow):  # noqa: F841
             process_class = BenchProcess
             start = flow.StartHandle().Next(this.review)
@@ -26,6 +27,7 @@ def test_a_step_routes_by_next_or_by_cases_not_both():
 
 def test_parallel_instances_are_entered_from_a_human_task():
     with pytest.raises(ImproperlyConfigured, match="entered from a HumanTask"):
+
         class FromStart(flow.Flow):  # noqa: F841
             process_class = BenchProcess
             start = flow.StartHandle().Next(this.score)

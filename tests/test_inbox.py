@@ -75,7 +75,8 @@ def test_keyset_pages_cover_every_task_once(person):
             break
         cursor = page.next_cursor
     expected = list(
-        Task.objects.filter(status="NEW", flow_task_type="HUMAN").order_by("-created", "-pk")
+        Task.objects.filter(status="NEW", flow_task_type="HUMAN")
+        .order_by("-created", "-pk")
         .values_list("pk", flat=True)
     )
     assert seen == expected
@@ -122,8 +123,10 @@ def test_task_pages_use_the_site_menu_without_whole_table_counts(login_as, perso
         html = client.get(task.reverse("execute")).content.decode()
     # The site's menu (our nav links) once, not viewflow's flow menu or list of applications.
     assert html.count('href="/proposals/"') == 1 and "應用程式" not in html
-    assert not any("COUNT(" in q["sql"].upper() and "viewflow_task" in q["sql"] and "LIMIT" not in q["sql"].upper()
-                   for q in ctx.captured_queries)
+    assert not any(
+        "COUNT(" in q["sql"].upper() and "viewflow_task" in q["sql"] and "LIMIT" not in q["sql"].upper()
+        for q in ctx.captured_queries
+    )
 
 
 def test_a_score_task_shows_when_it_is_due_and_when_it_is_late(client, person, settings):
@@ -131,7 +134,6 @@ def test_a_score_task_shows_when_it_is_due_and_when_it_is_late(client, person, s
 
     import time_machine
     from django.utils import timezone
-
     from proposal_http import Driver
 
     drive = Driver(client, person)

@@ -7,8 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def attempt(client, password, address="10.0.0.5", username="readers-staff1"):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_lockout_after_five_wrong_passwords(org, client, demo_password, settings):
@@ -41,5 +40,9 @@ def test_password_validators_are_on(settings):
     from django.contrib.auth.password_validation import get_default_password_validators
 
     names = {type(v).__name__ for v in get_default_password_validators()}
-    assert {"MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator",
-            "UserAttributeSimilarityValidator"} <= names
+    assert {
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+        "UserAttributeSimilarityValidator",
+    } <= names

@@ -6,14 +6,14 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from meeting_factory import held, user
 
-from meetings import services as meetings
 from governance import notifications
-from meetings.models import MeetingDecision
 from governance.models import Notification, TrailEvent
 from governance.notifications import DueItem
 from governance.rocdate import TAIPEI
-from meeting_factory import held, user
+from meetings import services as meetings
+from meetings.models import MeetingDecision
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -27,11 +27,14 @@ def on(day):
 
 @pytest.fixture
 def meeting(org):
-    return held(D(2026, 5, 15), decisions=[
-        ("請閱覽組完成讀者動線調整", "readers", DUE, None),
-        ("洽悉", None, None, None),
-        ("請秘書室辦理教育訓練", "secretariat", DUE, "已辦理"),
-    ])
+    return held(
+        D(2026, 5, 15),
+        decisions=[
+            ("請閱覽組完成讀者動線調整", "readers", DUE, None),
+            ("洽悉", None, None, None),
+            ("請秘書室辦理教育訓練", "secretariat", DUE, "已辦理"),
+        ],
+    )
 
 
 @pytest.fixture
@@ -56,7 +59,14 @@ def test_the_units_liaison_or_head_completes(action, login):
 
 
 def test_nobody_else_completes(action):
-    for login in ("acquisitions-liaison", "acquisitions-head", "readers-staff1", "tracking", "director", "auditor"):
+    for login in (
+        "acquisitions-liaison",
+        "acquisitions-head",
+        "readers-staff1",
+        "tracking",
+        "director",
+        "auditor",
+    ):
         with pytest.raises(PermissionDenied):
             complete(action, login)
     action.refresh_from_db()
@@ -85,7 +95,9 @@ def test_open_actions_are_listed_with_overdue(meeting, action):
 def test_the_form_is_offered_to_the_action_unit_only(login_as, meeting, action):
     page = f"/meetings/{meeting.pk}/"
     for login in ("readers-liaison", "readers-head"):
-        assert f'action="/meetings/actions/{action.pk}/complete/"' in login_as(login).get(page).content.decode()
+        assert (
+            f'action="/meetings/actions/{action.pk}/complete/"' in login_as(login).get(page).content.decode()
+        )
     for login in ("acquisitions-liaison", "readers-staff1", "tracking", "director"):
         body = login_as(login).get(page).content.decode()
         assert "/complete/" not in body and "請閱覽組完成讀者動線調整" in body, login
@@ -119,11 +131,17 @@ def test_the_list_shows_open_actions_and_where_to_complete(login_as, meeting, ac
 
 def test_the_source_returns_open_actions_due_on_the_dates(meeting, action):
     assert meetings.due_for_reminders([D(2026, 6, 29)]) == []
-    assert meetings.due_for_reminders([DUE, D(2026, 7, 1)]) == [DueItem(
-        key=f"meeting_action:{action.pk}", what="執行小組會議決議追蹤事項", case_number="115 年第 1 次會議",
-        title="請閱覽組完成讀者動線調整", due_date=DUE, url=f"/meetings/{meeting.pk}/",
-        unit_id=action.action_unit_id,
-    )]
+    assert meetings.due_for_reminders([DUE, D(2026, 7, 1)]) == [
+        DueItem(
+            key=f"meeting_action:{action.pk}",
+            what="執行小組會議決議追蹤事項",
+            case_number="115 年第 1 次會議",
+            title="請閱覽組完成讀者動線調整",
+            due_date=DUE,
+            url=f"/meetings/{meeting.pk}/",
+            unit_id=action.action_unit_id,
+        )
+    ]
     complete(action, "readers-liaison")
     assert meetings.due_for_reminders([DUE]) == []
 

@@ -8,14 +8,24 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from meeting_factory import (
+    finding,
+    held,
+    meeting,
+    plan_version,
+    practice,
+    practice_spec,
+    proposal,
+    report,
+    user,
+)
 
 from audits.models import Finding
+from governance.models import TrailEvent
+from governance.rocdate import TAIPEI
 from meetings import services as meetings
 from meetings.models import AgendaItem, GroupMeeting
 from plan.models import PracticeReport
-from governance.models import TrailEvent
-from governance.rocdate import TAIPEI
-from meeting_factory import finding, held, meeting, plan_version, practice, practice_spec, proposal, report, user
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +45,15 @@ def frozen():
 def plan(org):
     """1.1 quarterly (Q1 confirmed: next due 6/30); 2.1 due 3/31 with one of two units confirmed;
     3.1 due 12/31; 4.1 due 3/31, confirmed."""
-    version = plan_version(115, [
-        practice_spec("k1", "1.1", "讀者辦證單一窗口服務", ["readers"], Q),
-        practice_spec("k2", "2.1", "線上申辦服務", ["readers", "acquisitions"], [D(2026, 3, 31)]),
-        practice_spec("k3", "3.1", "年度讀者滿意度調查", ["secretariat"], [D(2026, 12, 31)]),
-        practice_spec("k4", "4.1", "電話禮貌測試", ["planning"], [D(2026, 3, 31)]),
-    ])
+    version = plan_version(
+        115,
+        [
+            practice_spec("k1", "1.1", "讀者辦證單一窗口服務", ["readers"], Q),
+            practice_spec("k2", "2.1", "線上申辦服務", ["readers", "acquisitions"], [D(2026, 3, 31)]),
+            practice_spec("k3", "3.1", "年度讀者滿意度調查", ["secretariat"], [D(2026, 12, 31)]),
+            practice_spec("k4", "4.1", "電話禮貌測試", ["planning"], [D(2026, 3, 31)]),
+        ],
+    )
     report(practice(version, "k1"), "readers", Q[0], Status.ON_TRACK, "已開辦網路辦證")
     report(practice(version, "k2"), "readers", Q[0], Status.DONE, "完成")
     report(practice(version, "k2"), "acquisitions", Q[0], Status.ON_TRACK, "辦理中", confirmed=False)
@@ -54,17 +67,24 @@ def cases(org):
         "late_proposal": proposal("readers", "自助借書機語音導引", due=D(2026, 4, 30)),
         "soon_proposal": proposal("planning", "館藏查詢系統改版", due=D(2026, 7, 10)),
         "later_proposal": proposal("planning", "行動借閱證", due=D(2026, 12, 31)),
-        "evaluating": proposal("readers", "成效評估中的提案", due=D(2026, 4, 1), state=Proposal.State.EVALUATING),
+        "evaluating": proposal(
+            "readers", "成效評估中的提案", due=D(2026, 4, 1), state=Proposal.State.EVALUATING
+        ),
         "undated": proposal("readers", "未訂完成日的提案", due=None),
         "late_finding": finding("reference", "參考服務台動線不佳", due=D(2026, 5, 1)),
-        "edge_finding": finding("readers", "館藏盤點延宕", due=D(2026, 7, 15), state=Finding.State.IN_PROGRESS),
+        "edge_finding": finding(
+            "readers", "館藏盤點延宕", due=D(2026, 7, 15), state=Finding.State.IN_PROGRESS
+        ),
         "later_finding": finding("readers", "閱覽室照明不足", due=D(2026, 7, 16)),
         "closed_finding": finding("readers", "已改善的事項", due=D(2026, 4, 1), state=Finding.State.CLOSED),
-        "earlier": held(D(2026, 3, 8), decisions=[
-            ("請閱覽組於 4 月底前完成讀者動線調整", "readers", D(2026, 4, 30), None),
-            ("請秘書室辦理教育訓練", "secretariat", D(2026, 6, 30), "已於 4 月辦理"),
-            ("洽悉", None, None, None),
-        ]),
+        "earlier": held(
+            D(2026, 3, 8),
+            decisions=[
+                ("請閱覽組於 4 月底前完成讀者動線調整", "readers", D(2026, 4, 30), None),
+                ("請秘書室辦理教育訓練", "secretariat", D(2026, 6, 30), "已於 4 月辦理"),
+                ("洽悉", None, None, None),
+            ],
+        ),
     }
 
 
@@ -90,7 +110,8 @@ def test_a_confirmed_report_settles_the_deadline_of_its_quarter(plan):
     assert ("practice", "2.1") not in proposed()
     # A returned report does not.
     PracticeReport.objects.filter(unit__code="readers", practice__key="k1").update(
-        state=PracticeReport.State.RETURNED)
+        state=PracticeReport.State.RETURNED
+    )
     late = proposed()[("practice", "1.1")]
     assert (late.reason, late.due_date) == ("逾期", D(2026, 3, 31))  # the earliest unsettled deadline
 
@@ -98,10 +119,15 @@ def test_a_confirmed_report_settles_the_deadline_of_its_quarter(plan):
 def test_reports_follow_a_practice_into_the_next_version(plan):
     from meeting_factory import plan_version as make
 
-    version2 = make(115, [
-        practice_spec("k1", "1.1", "讀者辦證單一窗口服務（修正）", ["readers"], Q),
-        practice_spec("k2", "2.1", "線上申辦服務", ["readers", "acquisitions"], [D(2026, 3, 31)]),
-    ], number=2, plan=plan.plan)
+    version2 = make(
+        115,
+        [
+            practice_spec("k1", "1.1", "讀者辦證單一窗口服務（修正）", ["readers"], Q),
+            practice_spec("k2", "2.1", "線上申辦服務", ["readers", "acquisitions"], [D(2026, 3, 31)]),
+        ],
+        number=2,
+        plan=plan.plan,
+    )
     items = proposed()
     # The current version's practices, with the reports made on version 1.
     assert items[("practice", "1.1")].ref_id == practice(version2, "k1").pk
@@ -114,26 +140,36 @@ def test_proposals_findings_and_open_decisions(cases):
     c = cases
     assert items[("proposal", c["late_proposal"].case_number)].reason == "逾期"
     assert items[("proposal", c["soon_proposal"].case_number)].reason == "兩個月內到期"
-    assert items[("proposal", c["soon_proposal"].case_number)].title == \
-        "館藏查詢系統改版（預定完成日 115/07/10；主辦單位：企劃推廣組）"
+    assert (
+        items[("proposal", c["soon_proposal"].case_number)].title
+        == "館藏查詢系統改版（預定完成日 115/07/10；主辦單位：企劃推廣組）"
+    )
     for left_out in ("later_proposal", "evaluating", "undated"):
         assert ("proposal", c[left_out].case_number) not in items, left_out
     assert items[("finding", c["late_finding"].tracking_number)].reason == "逾期"
-    assert items[("finding", c["edge_finding"].tracking_number)].reason == "兩個月內到期"  # 07/15 is the last day
+    assert (
+        items[("finding", c["edge_finding"].tracking_number)].reason == "兩個月內到期"
+    )  # 07/15 is the last day
     for left_out in ("later_finding", "closed_finding"):
         assert ("finding", c[left_out].tracking_number) not in items, left_out
     follow_up = [i for i in items.values() if i.reason == "決議追蹤"]
     assert [(i.kind, i.reference) for i in follow_up] == [("other", "115 年第 1 次")]
-    assert follow_up[0].title == "請閱覽組於 4 月底前完成讀者動線調整（追蹤單位：閱覽典藏組；追蹤期限 115/04/30）"
+    assert (
+        follow_up[0].title
+        == "請閱覽組於 4 月底前完成讀者動線調整（追蹤單位：閱覽典藏組；追蹤期限 115/04/30）"
+    )
 
 
 def test_order_follow_ups_then_practices_proposals_findings_overdue_first(plan, cases):
     kinds = [(i.kind, i.reason) for i in meetings.propose_agenda(meeting(DAY))]
     assert kinds == [
         ("other", "決議追蹤"),
-        ("practice", "逾期"), ("practice", "兩個月內到期"),
-        ("proposal", "逾期"), ("proposal", "兩個月內到期"),
-        ("finding", "逾期"), ("finding", "兩個月內到期"),
+        ("practice", "逾期"),
+        ("practice", "兩個月內到期"),
+        ("proposal", "逾期"),
+        ("proposal", "兩個月內到期"),
+        ("finding", "逾期"),
+        ("finding", "兩個月內到期"),
     ]
 
 
@@ -160,10 +196,16 @@ def test_set_agenda_replaces_the_items_and_writes_the_trail(plan, cases):
     target = meeting(DAY)
     items = meetings.propose_agenda(target)
     meetings.set_agenda(actor=user("tracking"), meeting=target, items=items[:2])
-    meetings.set_agenda(actor=user("tracking"), meeting=target, items=[
-        items[1], meetings.AgendaInput(kind="other", title="  臨時動議：館慶活動  ", reference="")])
+    meetings.set_agenda(
+        actor=user("tracking"),
+        meeting=target,
+        items=[items[1], meetings.AgendaInput(kind="other", title="  臨時動議：館慶活動  ", reference="")],
+    )
     saved = list(target.agenda.values_list("sort_order", "kind", "reference", "title", "reason"))
-    assert saved == [(1, "practice", "2.1", items[1].title, "逾期"), (2, "other", "", "臨時動議：館慶活動", "")]
+    assert saved == [
+        (1, "practice", "2.1", items[1].title, "逾期"),
+        (2, "other", "", "臨時動議：館慶活動", ""),
+    ]
     events = TrailEvent.objects.filter(case_kind="meeting", case_ref=str(target.pk)).order_by("sequence")
     assert [e.action for e in events] == ["排定議程", "排定議程"]
     assert events.last().comment.startswith("議程 2 項：\n1. ［逾期］2.1 線上申辦服務")
@@ -172,8 +214,9 @@ def test_set_agenda_replaces_the_items_and_writes_the_trail(plan, cases):
 def test_set_agenda_refuses_bad_items_others_and_a_held_meeting(plan, cases):
     target = meeting(DAY)
     with pytest.raises(ValidationError):
-        meetings.set_agenda(actor=user("tracking"), meeting=target,
-                            items=[meetings.AgendaInput(kind="other", title="  ")])
+        meetings.set_agenda(
+            actor=user("tracking"), meeting=target, items=[meetings.AgendaInput(kind="other", title="  ")]
+        )
     for login in ("director", "readers-head"):
         with pytest.raises(PermissionDenied):
             meetings.set_agenda(actor=user(login), meeting=target, items=[])
@@ -205,13 +248,26 @@ def test_removing_and_adding_items(login_as, plan, cases):
     client = login_as("tracking")
     rows = client.get(url(target)).context["rows"]
     keep = [r["key"] for r in rows if r["item"].kind != "finding"]
-    data = {"keep": keep, "other-TOTAL_FORMS": "3", "other-INITIAL_FORMS": "0",
-            "other-0-reference": "臨時動議", "other-0-title": "館慶活動籌備", "other-1-title": "", "other-2-title": ""}
+    data = {
+        "keep": keep,
+        "other-TOTAL_FORMS": "3",
+        "other-INITIAL_FORMS": "0",
+        "other-0-reference": "臨時動議",
+        "other-0-title": "館慶活動籌備",
+        "other-1-title": "",
+        "other-2-title": "",
+    }
     response = client.post(url(target), data)
     assert response.status_code == 302 and response.url == f"/meetings/{target.pk}/"
     saved = list(target.agenda.values_list("kind", "reason"))
-    assert saved == [("other", "決議追蹤"), ("practice", "逾期"), ("practice", "兩個月內到期"),
-                     ("proposal", "逾期"), ("proposal", "兩個月內到期"), ("other", "")]
+    assert saved == [
+        ("other", "決議追蹤"),
+        ("practice", "逾期"),
+        ("practice", "兩個月內到期"),
+        ("proposal", "逾期"),
+        ("proposal", "兩個月內到期"),
+        ("other", ""),
+    ]
     detail = client.get(response.url).content.decode()
     assert "館慶活動籌備" in detail and cases["late_proposal"].title in detail
     assert f'href="/proposals/{cases["late_proposal"].pk}/"' in detail  # the case is one click away
@@ -224,8 +280,16 @@ def test_removing_and_adding_items(login_as, plan, cases):
 def test_a_half_filled_added_item_is_refused(login_as, plan):
     target = meeting(DAY)
     client = login_as("tracking")
-    response = client.post(url(target), {"keep": [], "other-TOTAL_FORMS": "1", "other-INITIAL_FORMS": "0",
-                                         "other-0-reference": "臨時動議", "other-0-title": ""})
+    response = client.post(
+        url(target),
+        {
+            "keep": [],
+            "other-TOTAL_FORMS": "1",
+            "other-INITIAL_FORMS": "0",
+            "other-0-reference": "臨時動議",
+            "other-0-title": "",
+        },
+    )
     assert response.status_code == 200 and "議程未儲存" in response.content.decode()
     assert not AgendaItem.objects.exists()
 
@@ -235,7 +299,10 @@ def test_only_the_tracking_office_builds_the_agenda(login_as, plan):
     for login in ("director", "readers-head", "readers-liaison", "auditor"):
         client = login_as(login)
         assert client.get(url(target)).status_code == 403, login
-        assert client.post(url(target), {"other-TOTAL_FORMS": "0", "other-INITIAL_FORMS": "0"}).status_code == 403
+        assert (
+            client.post(url(target), {"other-TOTAL_FORMS": "0", "other-INITIAL_FORMS": "0"}).status_code
+            == 403
+        )
     assert not AgendaItem.objects.exists()
 
 

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 import time_machine
-
-from meetings import services as meetings
-from governance.rocdate import TAIPEI
 from meeting_factory import at, finding, held, meeting, user
+
+from governance.rocdate import TAIPEI
+from meetings import services as meetings
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -23,13 +23,27 @@ def frozen():
 def recorded(org):
     """第 1 次 (held, through the services, with an agenda about a finding) and 第 2 次 (scheduled)."""
     late = finding("reference", "參考服務台動線不佳", due=D(2026, 5, 1))
-    first = meetings.schedule_meeting(actor=user("tracking"), scheduled_for=at(D(2026, 5, 15)),
-                                      location="第一會議室", chair=user("director"))
+    first = meetings.schedule_meeting(
+        actor=user("tracking"),
+        scheduled_for=at(D(2026, 5, 15)),
+        location="第一會議室",
+        chair=user("director"),
+    )
     meetings.set_agenda(actor=user("tracking"), meeting=first, items=meetings.propose_agenda(first))
-    meetings.record_meeting(actor=user("tracking"), meeting=first, attendees=[user("director"), user("tracking")],
-                            minutes="討論逾期事項。", decisions=[meetings.DecisionInput(
-                                text="請參考組改善動線", agenda_item=first.agenda.get(),
-                                action_unit=late.lead_unit, action_due=D(2026, 6, 30))])
+    meetings.record_meeting(
+        actor=user("tracking"),
+        meeting=first,
+        attendees=[user("director"), user("tracking")],
+        minutes="討論逾期事項。",
+        decisions=[
+            meetings.DecisionInput(
+                text="請參考組改善動線",
+                agenda_item=first.agenda.get(),
+                action_unit=late.lead_unit,
+                action_due=D(2026, 6, 30),
+            )
+        ],
+    )
     second = meeting(D(2026, 7, 10))
     return {"first": first, "second": second, "finding": late}
 
@@ -37,8 +51,10 @@ def recorded(org):
 def test_the_list_shows_each_meeting_with_its_counts(login_as, recorded):
     page = login_as("readers-staff1").get("/meetings/")
     assert page.status_code == 200
-    listed = {(m.number, m.state, m.agenda_count, m.decision_count, m.open_action_count)
-              for m in page.context["meetings"]}
+    listed = {
+        (m.number, m.state, m.agenda_count, m.decision_count, m.open_action_count)
+        for m in page.context["meetings"]
+    }
     assert listed == {(1, "held", 1, 1, 1), (2, "scheduled", 0, 0, 0)}
     body = page.content.decode()
     assert "115 年第 1 次" in body and "115/05/15 14:00" in body and "115/07/10 14:00" in body
@@ -70,8 +86,9 @@ def test_the_tracking_office_sees_what_it_can_do_next(login_as, recorded):
     assert "/agenda/" not in first and "/record/" not in first  # held: closed
 
 
-@pytest.mark.parametrize("login", ["readers-staff1", "chungshan-liaison", "director", "deputy", "auditor",
-                                   "tracking", "hr"])
+@pytest.mark.parametrize(
+    "login", ["readers-staff1", "chungshan-liaison", "director", "deputy", "auditor", "tracking", "hr"]
+)
 def test_everyone_who_reads_unit_cases_reads_meetings(login_as, recorded, login):
     client = login_as(login)
     assert client.get("/meetings/").status_code == 200

@@ -5,12 +5,12 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from meeting_factory import at, user
 
-from meetings import services as meetings
-from meetings.models import GroupMeeting
 from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
-from meeting_factory import at, user
+from meetings import services as meetings
+from meetings.models import GroupMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,12 @@ def frozen():
 
 
 def schedule(day, hour=14, chair="director", location="第一會議室"):
-    return meetings.schedule_meeting(actor=user("tracking"), scheduled_for=at(day, hour), location=location,
-                                     chair=user(chair) if chair else None)
+    return meetings.schedule_meeting(
+        actor=user("tracking"),
+        scheduled_for=at(day, hour),
+        location=location,
+        chair=user(chair) if chair else None,
+    )
 
 
 def test_meetings_are_numbered_within_their_roc_year(org):
@@ -49,8 +53,12 @@ def test_a_second_meeting_at_the_same_time_is_refused(org):
 
 def test_the_year_is_the_taipei_year(org):
     # 2026-12-31 23:30 in Taipei is 民國 115 年 (it is 15:30 UTC).
-    late = meetings.schedule_meeting(actor=user("tracking"), location="", chair=None,
-                                     scheduled_for=datetime.datetime(2026, 12, 31, 23, 30, tzinfo=TAIPEI))
+    late = meetings.schedule_meeting(
+        actor=user("tracking"),
+        location="",
+        chair=None,
+        scheduled_for=datetime.datetime(2026, 12, 31, 23, 30, tzinfo=TAIPEI),
+    )
     assert (late.roc_year, late.number) == (115, 1)
 
 
@@ -83,8 +91,9 @@ def test_scheduling_writes_the_trail(org):
 def test_only_the_tracking_office_schedules(org):
     for login in ("director", "readers-head", "readers-liaison", "auditor"):
         with pytest.raises(PermissionDenied):
-            meetings.schedule_meeting(actor=user(login), scheduled_for=at(datetime.date(2026, 3, 8)),
-                                      location="", chair=None)
+            meetings.schedule_meeting(
+                actor=user(login), scheduled_for=at(datetime.date(2026, 3, 8)), location="", chair=None
+            )
     assert not GroupMeeting.objects.exists()
 
 
@@ -93,8 +102,9 @@ def test_an_inactive_chair_is_refused(org):
     director.is_active = False
     director.save()
     with pytest.raises(ValidationError):
-        meetings.schedule_meeting(actor=user("tracking"), scheduled_for=at(datetime.date(2026, 3, 8)),
-                                  location="", chair=director)
+        meetings.schedule_meeting(
+            actor=user("tracking"), scheduled_for=at(datetime.date(2026, 3, 8)), location="", chair=director
+        )
     assert not GroupMeeting.objects.exists()
 
 
@@ -107,7 +117,9 @@ def test_the_form_takes_a_roc_date_and_goes_to_the_meeting(login_as):
     assert page.status_code == 200
     assert "排定執行小組會議" in page.content.decode()
     director = user("director")
-    response = client.post(URL, {"day": "115/3/8", "time": "14:30", "location": "本館簡報室", "chair": director.pk})
+    response = client.post(
+        URL, {"day": "115/3/8", "time": "14:30", "location": "本館簡報室", "chair": director.pk}
+    )
     meeting = GroupMeeting.objects.get()
     assert response.status_code == 302 and response.url == f"/meetings/{meeting.pk}/"
     assert meeting.scheduled_for == datetime.datetime(2026, 3, 8, 14, 30, tzinfo=TAIPEI)

@@ -4,18 +4,20 @@ import datetime
 
 import pytest
 import time_machine
+from meeting_factory import held, meeting
 
+from governance.rocdate import TAIPEI
 from meetings import services as meetings
 from meetings.models import GroupMeeting
-from governance.rocdate import TAIPEI
-from meeting_factory import held, meeting
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
 def on(day, hour=9):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=TAIPEI), tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=TAIPEI), tick=False
+    )
 
 
 def warning_on(day):

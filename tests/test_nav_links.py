@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from authorization_table import ANONYMOUS, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +11,7 @@ LOGINS = [role.login for role in ROLES if role.login != ANONYMOUS]
 
 
 def menu_links(html):
-    nav = html[html.index('vf-page__menu-list-item'):]
+    nav = html[html.index("vf-page__menu-list-item") :]
     return sorted(set(re.findall(r'href="(/[^"?#]*)"', nav)) - {"/admin/"})
 
 
@@ -26,23 +25,29 @@ def test_every_menu_link_opens_for_its_person(login_as, login):
     assert {link: status for link, status in refused.items() if status >= 400} == {}
 
 
-@pytest.mark.parametrize("login, offered", [
-    ("readers-staff1", {"本單位提案", "本單位列管事項", "缺失改善"}),
-    ("tracking", {"本單位提案", "全部提案", "缺失改善", "本單位列管事項"}),
-    ("external1", set()),
-])
+@pytest.mark.parametrize(
+    "login, offered",
+    [
+        ("readers-staff1", {"本單位提案", "本單位列管事項", "缺失改善"}),
+        ("tracking", {"本單位提案", "全部提案", "缺失改善", "本單位列管事項"}),
+        ("external1", set()),
+    ],
+)
 def test_case_lists_in_the_menu_by_role(login_as, login, offered):
     html = login_as(login).get("/home/").content.decode()
-    nav = html[html.index('vf-page__menu-list-item'):]
-    shown = {name for name in ("本單位提案", "全部提案", "缺失改善", "本單位列管事項")
-             if f">{name}</span>" in nav}
+    nav = html[html.index("vf-page__menu-list-item") :]
+    shown = {
+        name for name in ("本單位提案", "全部提案", "缺失改善", "本單位列管事項") if f">{name}</span>" in nav
+    }
     assert shown == offered
     # The home page's cards offer the remediation pages to the same people.
     assert ('href="/audits/"' in html) is ("缺失改善" in offered)
 
 
-@pytest.mark.parametrize("login, offered", [("readers-staff1", True), ("director", False),
-                                            ("auditor", False), ("external1", False)])
+@pytest.mark.parametrize(
+    "login, offered",
+    [("readers-staff1", True), ("director", False), ("auditor", False), ("external1", False)],
+)
 def test_proposal_lists_offer_a_new_proposal_to_those_who_may(login_as, login, offered):
     client = login_as(login)
     html = client.get("/proposals/").content.decode()

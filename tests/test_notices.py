@@ -7,12 +7,12 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from proposal_http import Driver, open_task
 
 from governance import tasks
 from governance.models import Notification
 from governance.notifications import notify_assigned_tasks, set_preferences
 from governance.rocdate import TAIPEI
-from proposal_http import Driver, open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +87,16 @@ def test_nobody_hears_of_a_task_they_claimed(client, person, org):
 
 
 def test_proposers_hear_of_a_refusal_the_decision_and_the_closing(client, person, org):
-    from proposals.models import Unit
     from test_evidence_pdf import run_to_closure
+
+    from proposals.models import Unit
 
     with time_machine.travel(MORNING, tick=False):
         drive = Driver(client, person)
         refused = drive.submit("readers-staff1", title="增設夜間還書箱")
-        drive.first_review("readers-head", refused, "not_accepted", reasons="屬陳情事項",
-                           reason_code="complaint_only")
+        drive.first_review(
+            "readers-head", refused, "not_accepted", reasons="屬陳情事項", reason_code="complaint_only"
+        )
         shared = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
     with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
         tasks.send_notices.delay().get()
@@ -111,8 +113,10 @@ def test_proposers_hear_of_a_refusal_the_decision_and_the_closing(client, person
         tasks.send_notices.delay().get()  # beat again: nothing twice
     news = Notification.objects.filter(key__startswith=f"proposal:{shared.pk}:")
     assert sorted(news.values_list("recipient__username", "key")) == [
-        ("readers-staff1", f"proposal:{shared.pk}:closed"), ("readers-staff1", f"proposal:{shared.pk}:decision"),
-        ("readers-staff2", f"proposal:{shared.pk}:closed"), ("readers-staff2", f"proposal:{shared.pk}:decision"),
+        ("readers-staff1", f"proposal:{shared.pk}:closed"),
+        ("readers-staff1", f"proposal:{shared.pk}:decision"),
+        ("readers-staff2", f"proposal:{shared.pk}:closed"),
+        ("readers-staff2", f"proposal:{shared.pk}:decision"),
     ]
     decision = news.get(recipient=person("readers-staff2"), key__endswith="decision")
     assert decision.subject.startswith("【採行決定】採行：")

@@ -9,14 +9,17 @@ pytestmark = pytest.mark.django_db
 
 
 def notify(user, subject, kind=Notification.Kind.REMINDER, key=None):
-    return Notification.objects.create(recipient=user, kind=kind, key=key or subject, subject=subject,
-                                       body="內容", url="/audits/")
+    return Notification.objects.create(
+        recipient=user, kind=kind, key=key or subject, subject=subject, body="內容", url="/audits/"
+    )
 
 
 def test_lists_only_ones_own_and_counts_unread(org, client, person):
     liaison = person("readers-liaison")
     notify(liaison, "【到期提醒】缺失改善辦理情形：115-0001（尚有 7 天）")
-    notify(liaison, "【逾期陳報】缺失改善辦理情形：115-0002（已逾期 1 天）", kind=Notification.Kind.ESCALATION)
+    notify(
+        liaison, "【逾期陳報】缺失改善辦理情形：115-0002（已逾期 1 天）", kind=Notification.Kind.ESCALATION
+    )
     notify(person("readers-head"), "主管的通知")
     client.force_login(liaison)
     assert reverse("notifications:index") == "/notifications/"

@@ -12,7 +12,7 @@ def test_defaults_then_saved_choices(org, client, person):
     liaison = person("readers-liaison")
     client.force_login(liaison)
     page = client.get(reverse("notifications:settings")).content.decode()
-    assert page.count('checked') == 3 and "逾期陳報" in page and "不能關閉" in page
+    assert page.count("checked") == 3 and "逾期陳報" in page and "不能關閉" in page
     response = client.post(reverse("notifications:settings"), {"digest": "on"}, follow=True)
     assert "通知設定已儲存" in response.content.decode()
     preference = NotificationPreference.objects.get(person=liaison)

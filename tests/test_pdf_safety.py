@@ -14,12 +14,12 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import override_settings
+from proposal_http import Driver
 from pypdf import PdfReader
 
-from governance import documents, pdf
-from proposals import documents as proposal_documents
+from governance import pdf
 from governance.pdf import RefusedURL, SafeURLFetcher
-from proposal_http import Driver
+from proposals import documents as proposal_documents
 
 FILE = '<img src="file:///etc/passwd">'
 METADATA = '<img src="http://169.254.169.254/x">'
@@ -78,7 +78,9 @@ REFUSED = [
     pdf.static_base_url() + "does/not/exist.png",
     pdf.static_base_url(),
     # Look-alike hosts.
-    "https://static.pdf.invalid@169.254.169.254" + pdf.static_base_url()[len(pdf.STATIC_ORIGIN):] + STATIC_SVG,
+    "https://static.pdf.invalid@169.254.169.254"
+    + pdf.static_base_url()[len(pdf.STATIC_ORIGIN) :]
+    + STATIC_SVG,
     pdf.STATIC_ORIGIN + ":8443" + "/static/" + STATIC_SVG,
     "http://static.pdf.invalid/static/" + STATIC_SVG,
     "/etc/passwd",
@@ -162,13 +164,22 @@ def hostile_template():
 
 def test_unescaped_hostile_urls_are_refused_and_the_pdf_still_renders(hostile_template, no_network):
     fetcher = SafeURLFetcher()
-    content = pdf.render_pdf(hostile_template, {"agency_name": "國立臺灣圖書館", "big": BIG_PNG_URL,
-                                                "small": SMALL_PNG_URL}, fetcher=fetcher)
+    content = pdf.render_pdf(
+        hostile_template,
+        {"agency_name": "國立臺灣圖書館", "big": BIG_PNG_URL, "small": SMALL_PNG_URL},
+        fetcher=fetcher,
+    )
     refused = {url for url, _reason in fetcher.refused}
     for url in [
-        "http://10.0.0.1/a.css", "file:///etc/passwd", "http://10.0.0.1/imported.css",
-        "http://10.0.0.1/font.woff", "file:///etc/shadow", "http://169.254.169.254/x",
-        pdf.STATIC_ORIGIN + "/etc/hostname", "data:text/html;base64,PHNjcmlwdD4=", BIG_PNG_URL,
+        "http://10.0.0.1/a.css",
+        "file:///etc/passwd",
+        "http://10.0.0.1/imported.css",
+        "http://10.0.0.1/font.woff",
+        "file:///etc/shadow",
+        "http://169.254.169.254/x",
+        pdf.STATIC_ORIGIN + "/etc/hostname",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        BIG_PNG_URL,
         "file:///etc/group",
     ]:
         assert url in refused, url
@@ -184,8 +195,9 @@ def test_unescaped_hostile_urls_are_refused_and_the_pdf_still_renders(hostile_te
 @pytest.mark.django_db
 def test_hostile_title_and_comments_are_printed_as_text(client, person, org, no_network):
     drive = Driver(client, person)
-    proposal = drive.submit("planning-staff1", title=f"自助借書機 {FILE}",
-                            situation=f"{METADATA} {STYLESHEET}")
+    proposal = drive.submit(
+        "planning-staff1", title=f"自助借書機 {FILE}", situation=f"{METADATA} {STYLESHEET}"
+    )
     drive.first_review("planning-head", proposal, "returned", reasons=f"{METADATA}{STYLESHEET}")
     fetcher = SafeURLFetcher()
     document = proposal_documents.proposal_trail(proposal, fetcher=fetcher)

@@ -52,8 +52,16 @@ def test_liaison_reports_progress_for_own_unit(person):
         ("tracking", [Capability.MANAGE_TRACKING, Capability.READ_TRAILS], [Capability.DECIDE_FOR_AGENCY]),
         ("hr", [Capability.READ_APPRAISAL_EVIDENCE, Capability.RECORD_REWARDS], [Capability.READ_TRAILS]),
         ("committee1", [Capability.SCORE_PROPOSALS], [Capability.SCORE_ASSIGNED_ONLY]),
-        ("external1", [Capability.SCORE_ASSIGNED_ONLY], [Capability.SCORE_PROPOSALS, Capability.VIEW_UNIT_CASES]),
-        ("auditor", [Capability.READ_TRAILS, Capability.VIEW_UNIT_CASES], [Capability.DECIDE_FOR_AGENCY, Capability.SUBMIT_FOR_UNIT]),
+        (
+            "external1",
+            [Capability.SCORE_ASSIGNED_ONLY],
+            [Capability.SCORE_PROPOSALS, Capability.VIEW_UNIT_CASES],
+        ),
+        (
+            "auditor",
+            [Capability.READ_TRAILS, Capability.VIEW_UNIT_CASES],
+            [Capability.DECIDE_FOR_AGENCY, Capability.SUBMIT_FOR_UNIT],
+        ),
         ("admin", [Capability.ADMINISTER], [Capability.VIEW_UNIT_CASES, Capability.DECIDE_FOR_AGENCY]),
     ],
 )
@@ -108,7 +116,9 @@ def test_future_membership_takes_effect_on_its_day(person):
     services.add_membership(
         actor=admin, user=staff, unit=unit("accounting"), role=UnitRole.LIAISON, valid_from=start
     )
-    assert not permissions.can(person("reference-staff1"), Capability.REPORT_UNIT_PROGRESS, unit("accounting"))
+    assert not permissions.can(
+        person("reference-staff1"), Capability.REPORT_UNIT_PROGRESS, unit("accounting")
+    )
     services.sync_all_unit_permissions(day=start)
     assert permissions.can(person("reference-staff1"), Capability.REPORT_UNIT_PROGRESS, unit("accounting"))
 

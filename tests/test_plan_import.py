@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
+from plan_factory import a_year_later
 
 from governance.models import TrailEvent
 from plan.models import Plan, PlanDeadline, PlanPractice, PlanVersion
 from plan.selectors import version_changes, version_tree
 from plan.services import PlanImportError, import_plan, load_seed_plan, revise_plan
 from plan.xlsx import HEADERS, export_version, import_xlsx, read_rows
-from plan_factory import a_year_later
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,33 @@ def workbook(rows, headers=HEADERS):
 
 
 def counts():
-    return (Plan.objects.count(), PlanVersion.objects.count(), PlanPractice.objects.count(),
-            PlanDeadline.objects.count(), TrailEvent.objects.filter(case_kind="plan").count())
+    return (
+        Plan.objects.count(),
+        PlanVersion.objects.count(),
+        PlanPractice.objects.count(),
+        PlanDeadline.objects.count(),
+        TrailEvent.objects.filter(case_kind="plan").count(),
+    )
 
 
 def canonical(rows):
     """Rows compared as data: the units as a set (a cell lists them in its own order)."""
-    return [(r.area_number, r.area_title, r.dimension, r.item_number, r.item_title, r.practice_number,
-             r.practice_text, r.deadline_text, r.deadlines, r.unit_text, sorted(r.unit_codes)) for r in rows]
+    return [
+        (
+            r.area_number,
+            r.area_title,
+            r.dimension,
+            r.item_number,
+            r.item_title,
+            r.practice_number,
+            r.practice_text,
+            r.deadline_text,
+            r.deadlines,
+            r.unit_text,
+            sorted(r.unit_codes),
+        )
+        for r in rows
+    ]
 
 
 @pytest.fixture
@@ -57,13 +76,19 @@ def test_export_then_import_gives_the_same_tree(seeded, tracking):
     sheet = load_workbook(io.BytesIO(data)).active
     assert [c.value for c in sheet[1]] == HEADERS
     assert [c.value for c in sheet[2]] == [
-        "一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口服務全功能程度", "1.1",
+        "一、服務流程",
+        "（一）服務流程便捷性",
+        "1.",
+        "單一窗口服務全功能程度",
+        "1.1",
         "讀者辦證服務單一窗口服務，提供讀者網路辦證及線上申辦的便捷服務，節省每位讀者臨櫃填寫申請時間及工作人員鍵檔時間。",
-        "102 年 3 月、6 月、9 月、12 月", "102/03/31、102/06/30、102/09/30、102/12/31", "閱覽組"]
+        "102 年 3 月、6 月、9 月、12 月",
+        "102/03/31、102/06/30、102/09/30、102/12/31",
+        "閱覽組",
+    ]
 
     assert canonical(read_rows(io.BytesIO(data))) == canonical(version_tree(seeded).rows())
-    revised = import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=102, title="",
-                          note="原樣匯入")
+    revised = import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=102, title="", note="原樣匯入")
     assert revised.number == 2 and revised.created_by == tracking
     assert version_tree(revised).rows() == version_tree(seeded).rows()
     assert version_changes(seeded, revised).unchanged
@@ -74,30 +99,84 @@ def test_export_then_import_gives_the_same_tree(seeded, tracking):
     with pytest.raises(PlanImportError, match="第 2 列：完成期限 102年3月31日 不在 103 年度內"):
         import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=103, title="", note="")
     assert not Plan.objects.filter(roc_year=103).exists()
-    other_year = import_xlsx(actor=tracking, fileobj=io.BytesIO(a_year_later(data, 102)), roc_year=103,
-                             title="103 年度提升服務品質執行計畫", note="沿用 102 年度計畫")
+    other_year = import_xlsx(
+        actor=tracking,
+        fileobj=io.BytesIO(a_year_later(data, 102)),
+        roc_year=103,
+        title="103 年度提升服務品質執行計畫",
+        note="沿用 102 年度計畫",
+    )
     assert other_year.number == 1 and other_year.plan.roc_year == 103
-    moved = lambda rows: [(r.practice_text, [d.replace(year=d.year - 1) for d in r.deadlines])  # noqa: E731
-                          for r in rows]
+    moved = lambda rows: [  # noqa: E731
+        (r.practice_text, [d.replace(year=d.year - 1) for d in r.deadlines]) for r in rows
+    ]
     assert moved(version_tree(other_year).rows()) == [
-        (r.practice_text, list(r.deadlines)) for r in version_tree(seeded).rows()]
+        (r.practice_text, list(r.deadlines)) for r in version_tree(seeded).rows()
+    ]
     assert not set(keys(other_year)) & set(keys(seeded))  # another plan's practices are its own
 
 
 def test_bad_rows_are_all_named_and_nothing_is_imported(seeded, tracking):
-    good = ["一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口服務全功能程度", "1.1", "讀者辦證",
-            "102 年 3 月", "102/03/31", "閱覽組"]
-    bad = workbook([
-        good,
-        ["一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口服務全功能程度", "1.2", "分齡分眾",
-         "102 年 3 月", "102/03/31", "閱覽組 資訊組"],
-        ["一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口服務全功能程度", "1.3", "線上整合",
-         "102 年 13 月", "102/13/01", "閱覽組"],
-        ["一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口服務全功能程度", "1.4", None,
-         None, None, None],
-        ["一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口服務全功能程度", "1.1", "重複的編號",
-         None, None, None],
-    ])
+    good = [
+        "一、服務流程",
+        "（一）服務流程便捷性",
+        "1.",
+        "單一窗口服務全功能程度",
+        "1.1",
+        "讀者辦證",
+        "102 年 3 月",
+        "102/03/31",
+        "閱覽組",
+    ]
+    bad = workbook(
+        [
+            good,
+            [
+                "一、服務流程",
+                "（一）服務流程便捷性",
+                "1.",
+                "單一窗口服務全功能程度",
+                "1.2",
+                "分齡分眾",
+                "102 年 3 月",
+                "102/03/31",
+                "閱覽組 資訊組",
+            ],
+            [
+                "一、服務流程",
+                "（一）服務流程便捷性",
+                "1.",
+                "單一窗口服務全功能程度",
+                "1.3",
+                "線上整合",
+                "102 年 13 月",
+                "102/13/01",
+                "閱覽組",
+            ],
+            [
+                "一、服務流程",
+                "（一）服務流程便捷性",
+                "1.",
+                "單一窗口服務全功能程度",
+                "1.4",
+                None,
+                None,
+                None,
+                None,
+            ],
+            [
+                "一、服務流程",
+                "（一）服務流程便捷性",
+                "1.",
+                "單一窗口服務全功能程度",
+                "1.1",
+                "重複的編號",
+                None,
+                None,
+                None,
+            ],
+        ]
+    )
     before = counts()
     for year in (102, 104):  # a revision of the seeded plan, and a new plan
         bad.seek(0)
@@ -139,14 +218,27 @@ def test_unreadable_files_and_missing_columns_are_refused(org, tracking):
 
 
 def test_merged_cells_ad_dates_and_unit_names(org):
-    rows = read_rows(workbook([
-        ["一、服務流程", "（一）服務流程便捷性", "1.", "單一窗口", "1.1", "甲", "102 年 3、6 月",
-         "2013-03-31、102年6月30日", "閱覽典藏組、reference"],
-        [None, None, None, None, "1.2", "乙", None, datetime.datetime(2013, 12, 31), "採編組"],
-        [None, None, "2.", "流程簡化", 2.1, "丙", None, None, None],
-        [None, "（二）服務流程透明度", "1.", "查詢公開", "1.1", "丁", None, None, None],
-        ["二、機關形象", "（一）服務場所便利性", None, "洽公環境", "1.1", "戊", None, None, "中山樓"],
-    ]))
+    rows = read_rows(
+        workbook(
+            [
+                [
+                    "一、服務流程",
+                    "（一）服務流程便捷性",
+                    "1.",
+                    "單一窗口",
+                    "1.1",
+                    "甲",
+                    "102 年 3、6 月",
+                    "2013-03-31、102年6月30日",
+                    "閱覽典藏組、reference",
+                ],
+                [None, None, None, None, "1.2", "乙", None, datetime.datetime(2013, 12, 31), "採編組"],
+                [None, None, "2.", "流程簡化", 2.1, "丙", None, None, None],
+                [None, "（二）服務流程透明度", "1.", "查詢公開", "1.1", "丁", None, None, None],
+                ["二、機關形象", "（一）服務場所便利性", None, "洽公環境", "1.1", "戊", None, None, "中山樓"],
+            ]
+        )
+    )
     assert [(r.area_number, r.dimension, r.item_number, r.item_title, r.practice_number) for r in rows] == [
         ("一", "（一）服務流程便捷性", "1.", "單一窗口", "1.1"),
         ("一", "（一）服務流程便捷性", "1.", "單一窗口", "1.2"),
@@ -167,10 +259,18 @@ def test_formula_like_text_is_exported_as_text_and_reads_back(seeded, tracking):
     rows[2] = replace(rows[2], practice_text="+886 電話禮貌測試")
     version = revise_plan(actor=tracking, plan=seeded.plan, rows=rows, note="測試")
     sheet = load_workbook(io.BytesIO(export_version(version))).active
-    cells = [sheet.cell(row=2, column=6), sheet.cell(row=3, column=6), sheet.cell(row=3, column=7),
-             sheet.cell(row=4, column=6)]
-    assert [c.value for c in cells] == ['\'=HYPERLINK("http://evil.invalid","點我")', "'@SUM(1+1)",
-                                        "'-1+2", "'+886 電話禮貌測試"]
+    cells = [
+        sheet.cell(row=2, column=6),
+        sheet.cell(row=3, column=6),
+        sheet.cell(row=3, column=7),
+        sheet.cell(row=4, column=6),
+    ]
+    assert [c.value for c in cells] == [
+        '\'=HYPERLINK("http://evil.invalid","點我")',
+        "'@SUM(1+1)",
+        "'-1+2",
+        "'+886 電話禮貌測試",
+    ]
     assert all(c.data_type == "s" for c in cells)
     back = read_rows(io.BytesIO(export_version(version)))
     assert canonical(back) == canonical(version_tree(version).rows())
@@ -196,7 +296,10 @@ def test_revision_keeps_the_old_version_and_lists_the_changes(seeded, tracking):
     assert [p.practice.text for p in changes.removed] == [removed.practice_text]
     assert [p.label for p in changes.added] == ["一（一）1. 1.5"]
     assert [(c.new.label, c.fields) for c in changes.changed] == [
-        ("一（一）1. 1.3", ["text"]), ("一（一）1. 1.4", ["deadlines"]), ("一（一）2. 2.1", ["units"])]
+        ("一（一）1. 1.3", ["text"]),
+        ("一（一）1. 1.4", ["deadlines"]),
+        ("一（一）2. 2.1", ["units"]),
+    ]
     assert changes.changed[0].old.practice.text == "線上整合服務"
     assert changes.changed[2].new.unit_codes == ["readers"]
     # Unchanged practices keep their key; the added one has a new key.
@@ -206,7 +309,9 @@ def test_revision_keeps_the_old_version_and_lists_the_changes(seeded, tracking):
     assert new_keys["一（一）1. 1.5"] not in old_keys.values()
     events = TrailEvent.objects.filter(case_kind="plan", case_ref=str(seeded.plan.pk))
     assert [(e.action, e.from_state, e.to_state) for e in events] == [
-        ("匯入計畫", "", "第 1 版"), ("修正計畫", "第 1 版", "第 2 版")]
+        ("匯入計畫", "", "第 1 版"),
+        ("修正計畫", "第 1 版", "第 2 版"),
+    ]
     assert events[1].actor == tracking and "第二次會議修正" in events[1].comment
 
 
@@ -228,7 +333,6 @@ def test_only_the_tracking_office_may_import(seeded, person, login):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_imports_number_versions_one_after_the_other(org, person):
     from django.db import connection
-
     from threads import at_once
 
     if connection.vendor != "postgresql":
@@ -259,14 +363,28 @@ def test_rows_are_checked_before_anything_is_written(org, tracking):
     area = dict(area_number="一", area_title="服務流程", dimension="（一）服務流程便捷性")
     rows = [
         dict(area, item_number="1.", item_title="單一窗口", practice_number="1.1", practice_text="甲"),
-        dict(area, area_title="服務流程（改）", item_number="1.", item_title="單一窗口", practice_number="1.2",
-             practice_text="乙"),
+        dict(
+            area,
+            area_title="服務流程（改）",
+            item_number="1.",
+            item_title="單一窗口",
+            practice_number="1.2",
+            practice_text="乙",
+        ),
         dict(area, item_number="1.", item_title="另一個名稱", practice_number="1.3", practice_text="丙"),
-        dict(area, item_number="2.", item_title="流程簡化", practice_number="2.1.1.1.1.1", practice_text="丁"),
+        dict(
+            area, item_number="2.", item_title="流程簡化", practice_number="2.1.1.1.1.1", practice_text="丁"
+        ),
         dict(area, item_number="3.", item_title="書表減量", practice_text="戊"),
         dict(area, item_number="4.", item_title="只有項目", unit_codes=["readers"]),
-        dict(area, item_number="5.", item_title="日期", practice_number="5.1", practice_text="己",
-             deadlines=["102/03/31"]),
+        dict(
+            area,
+            item_number="5.",
+            item_title="日期",
+            practice_number="5.1",
+            practice_text="己",
+            deadlines=["102/03/31"],
+        ),
     ]
     with pytest.raises(PlanImportError) as raised:
         import_plan(actor=tracking, roc_year=110, title="計" * 201, rows=rows, note="x")

@@ -7,14 +7,18 @@ import pytest
 
 from governance.models import TrailEvent
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from plan.seed import plan_102
 from plan.selectors import version_tree
 from plan.services import load_seed_plan
-from plan.seed import plan_102
 
 pytestmark = pytest.mark.django_db
 
-QUARTER_ENDS = [datetime.date(2013, 3, 31), datetime.date(2013, 6, 30), datetime.date(2013, 9, 30),
-                datetime.date(2013, 12, 31)]
+QUARTER_ENDS = [
+    datetime.date(2013, 3, 31),
+    datetime.date(2013, 6, 30),
+    datetime.date(2013, 9, 30),
+    datetime.date(2013, 12, 31),
+]
 
 
 @pytest.fixture
@@ -23,9 +27,13 @@ def seeded(org):
 
 
 def practice(version, area, dimension_start, item_number, number):
-    return PlanPractice.objects.get(item__area__version=version, item__area__number=area,
-                                    item__dimension__startswith=dimension_start,
-                                    item__number=item_number, number=number)
+    return PlanPractice.objects.get(
+        item__area__version=version,
+        item__area__number=area,
+        item__dimension__startswith=dimension_start,
+        item__number=item_number,
+        number=number,
+    )
 
 
 def test_plan_title_version_and_note(seeded):
@@ -39,15 +47,22 @@ def test_plan_title_version_and_note(seeded):
 
 def test_the_documents_areas_in_order(seeded):
     areas = list(PlanArea.objects.filter(version=seeded).values_list("number", "title"))
-    assert areas == [("一", "服務流程"), ("二", "機關形象"), ("三", "顧客關係"),
-                     ("四", "資訊提供及檢索服務"), ("五", "線上服務及電子參與"), ("六", "創新服務情形")]
+    assert areas == [
+        ("一", "服務流程"),
+        ("二", "機關形象"),
+        ("三", "顧客關係"),
+        ("四", "資訊提供及檢索服務"),
+        ("五", "線上服務及電子參與"),
+        ("六", "創新服務情形"),
+    ]
 
 
 def test_counts_of_items_and_practices(seeded):
     assert PlanItem.objects.filter(area__version=seeded).count() == 18
     assert PlanPractice.objects.filter(item__area__version=seeded).count() == 76
-    per_area = {area.area.number: sum(len(i.practices) for i in area.items)
-                for area in version_tree(seeded).areas}
+    per_area = {
+        area.area.number: sum(len(i.practices) for i in area.items) for area in version_tree(seeded).areas
+    }
     assert per_area == {"一": 25, "二": 16, "三": 7, "四": 12, "五": 8, "六": 8}
 
 
@@ -56,8 +71,10 @@ def test_first_practice_reader_services_quarterly(seeded):
     assert first.item.title == "單一窗口服務全功能程度"
     assert first.item.dimension == "（一）服務流程便捷性"
     # The text runs over a page break in the document; it is joined back whole.
-    assert first.text == ("讀者辦證服務單一窗口服務，提供讀者網路辦證及線上申辦的便捷服務，"
-                          "節省每位讀者臨櫃填寫申請時間及工作人員鍵檔時間。")
+    assert first.text == (
+        "讀者辦證服務單一窗口服務，提供讀者網路辦證及線上申辦的便捷服務，"
+        "節省每位讀者臨櫃填寫申請時間及工作人員鍵檔時間。"
+    )
     assert first.deadline_text == "102 年 3 月、6 月、9 月、12 月"
     assert [d.due_date for d in first.deadlines.all()] == QUARTER_ENDS
     assert first.unit_text == "閱覽組"
@@ -99,7 +116,9 @@ def test_items_as_the_document_numbers_them(seeded):
     six = list(PlanItem.objects.filter(area__version=seeded, area__number="六").order_by("sort_order"))
     assert [i.practices.count() for i in six] == [5, 0, 3]
     assert list(six[0].practices.values_list("number", "text"))[2] == (
-        "3", "臺灣圖書醫院辦理圖書修護技術研習，並建立圖書維護作業流程")
+        "3",
+        "臺灣圖書醫院辦理圖書修護技術研習，並建立圖書維護作業流程",
+    )
 
 
 def test_loading_twice_makes_no_second_copy(seeded):

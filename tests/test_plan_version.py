@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+from plan_factory import a_year_later, make_plan
 
 from plan.models import Plan, PlanPractice, PlanVersion
 from plan.selectors import version_tree
 from plan.services import load_seed_plan, revise_plan
 from plan.xlsx import export_version
-from plan_factory import a_year_later, make_plan
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,11 +51,18 @@ def test_version_page_shows_the_whole_table(login_as, seeded):
     assert response.status_code == 200
     html = response.content.decode()
     text_only = re.sub(r"<[^>]+>", "", html)
-    for text in ("讀者辦證服務單一窗口服務", "102 年 3 月、6 月、9 月、12 月",
-                 "102/03/31、102/06/30、102/09/30、102/12/31", "採編組、閱覽組、參考組",  # the organisation's order
-                 "（三）組織內部創新機制及運作情形", "審核各組室提報年度創新工作計畫執行進度",
-                 "6 項實施要項、18 項執行項目、76 項推動作法", "計畫經 102 年 3 月 8 日執行小組第一次會議修正通過",
-                 "102年3月8日", "（本項目未列推動作法）"):
+    for text in (
+        "讀者辦證服務單一窗口服務",
+        "102 年 3 月、6 月、9 月、12 月",
+        "102/03/31、102/06/30、102/09/30、102/12/31",
+        "採編組、閱覽組、參考組",  # the organisation's order
+        "（三）組織內部創新機制及運作情形",
+        "審核各組室提報年度創新工作計畫執行進度",
+        "6 項實施要項、18 項執行項目、76 項推動作法",
+        "計畫經 102 年 3 月 8 日執行小組第一次會議修正通過",
+        "102年3月8日",
+        "（本項目未列推動作法）",
+    ):
         assert text in text_only, text
     assert 'rowspan="25"' in html  # 一、服務流程 over its 25 practices
     assert 'rowspan="4"' in html  # 1. 單一窗口服務全功能程度 over 1.1–1.4
@@ -99,7 +106,10 @@ def test_changes_page(login_as, revised):
 def test_download_xlsx(login_as, seeded):
     response = login_as("auditor").get("/plan/102/v1/plan.xlsx")
     assert response.status_code == 200 and response["Content-Type"] == XLSX
-    assert "attachment" in response["Content-Disposition"] and "filename*=utf-8''" in response["Content-Disposition"]
+    assert (
+        "attachment" in response["Content-Disposition"]
+        and "filename*=utf-8''" in response["Content-Disposition"]
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["F2"].value.startswith("讀者辦證服務單一窗口服務")
     assert sheet["H2"].value == "102/03/31、102/06/30、102/09/30、102/12/31"
@@ -110,7 +120,9 @@ def test_download_xlsx(login_as, seeded):
 def test_upload_is_for_the_tracking_office_only(login_as, seeded, login):
     client = login_as(login)
     assert client.get("/plan/import/").status_code == 403
-    response = client.post("/plan/import/", {"year": "102", "note": "x", "file": upload(export_version(seeded))})
+    response = client.post(
+        "/plan/import/", {"year": "102", "note": "x", "file": upload(export_version(seeded))}
+    )
     assert response.status_code == 403
     assert PlanVersion.objects.count() == 1
 
@@ -119,17 +131,31 @@ def test_upload_a_revision_and_a_new_year(login_as, seeded):
     client = login_as("tracking")
     assert client.get("/plan/import/?year=102").status_code == 200
     data = export_version(seeded)
-    response = client.post("/plan/import/", {"year": "102", "note": "第二次會議修正", "approved_on": "102/5/10",
-                                             "file": upload(data)})
+    response = client.post(
+        "/plan/import/",
+        {"year": "102", "note": "第二次會議修正", "approved_on": "102/5/10", "file": upload(data)},
+    )
     assert response.status_code == 302 and response["Location"] == "/plan/102/v2/"
     version = PlanVersion.objects.get(plan__roc_year=102, number=2)
     assert version.note == "第二次會議修正" and str(version.approved_on) == "2013-05-10"
-    html = client.post("/plan/import/", {"year": "2014", "title": "103 年度提升服務品質執行計畫",
-                                         "note": "新年度", "file": upload(data)}).content.decode()
-    assert "第 2 列：完成期限 102年3月31日 不在 103 年度內。" in html and "修正檔案後，請重新選擇檔案匯入" in html
-    response = client.post("/plan/import/", {"year": "2014", "title": "103 年度提升服務品質執行計畫",
-                                             "note": "新年度", "file": upload(a_year_later(data, 102))},
-                           follow=True)
+    html = client.post(
+        "/plan/import/",
+        {"year": "2014", "title": "103 年度提升服務品質執行計畫", "note": "新年度", "file": upload(data)},
+    ).content.decode()
+    assert (
+        "第 2 列：完成期限 102年3月31日 不在 103 年度內。" in html
+        and "修正檔案後，請重新選擇檔案匯入" in html
+    )
+    response = client.post(
+        "/plan/import/",
+        {
+            "year": "2014",
+            "title": "103 年度提升服務品質執行計畫",
+            "note": "新年度",
+            "file": upload(a_year_later(data, 102)),
+        },
+        follow=True,
+    )
     assert "已匯入103 年度提升服務品質執行計畫第 1 版" in response.content.decode()
     assert Plan.objects.get(roc_year=103).versions.count() == 1
 
@@ -144,7 +170,9 @@ def test_upload_errors_are_shown_and_nothing_is_imported(login_as, seeded):
     buffer = io.BytesIO()
     book.save(buffer)
     practices = PlanPractice.objects.count()
-    response = client.post("/plan/import/", {"year": "102", "note": "有誤", "file": upload(buffer.getvalue())})
+    response = client.post(
+        "/plan/import/", {"year": "102", "note": "有誤", "file": upload(buffer.getvalue())}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "檔案有 3 個問題，未匯入任何資料" in html
@@ -153,11 +181,14 @@ def test_upload_errors_are_shown_and_nothing_is_imported(login_as, seeded):
     assert "第 6 列：推動作法「2.1」缺少內容。" in html
     assert PlanVersion.objects.count() == 1 and PlanPractice.objects.count() == practices
 
-    response = client.post("/plan/import/", {"year": "102", "note": "x",
-                                             "file": upload(b"hello", name="plan.csv")})
+    response = client.post(
+        "/plan/import/", {"year": "102", "note": "x", "file": upload(b"hello", name="plan.csv")}
+    )
     assert "請上傳 Excel 活頁簿（.xlsx）" in response.content.decode()
     response = client.post("/plan/import/", {"year": "102", "note": "x", "file": upload(b"PK garbage")})
     assert "檔案無法讀取" in response.content.decode()
-    response = client.post("/plan/import/", {"year": "abc", "note": "", "file": upload(export_version(seeded))})
+    response = client.post(
+        "/plan/import/", {"year": "abc", "note": "", "file": upload(export_version(seeded))}
+    )
     assert "無法辨識" in response.content.decode()
     assert PlanVersion.objects.count() == 1

@@ -6,12 +6,12 @@ Headless Debian chromium via Playwright, against Django's live server, in Tradit
 """
 
 import pytest
-from playwright.sync_api import expect
-
-from plan.models import PracticeReport
-from governance.rocdate import quarter_label, quarter_name, roc_year, today_taipei
 from plan_factory import make_plan
+from playwright.sync_api import expect
 from test_browser_audit import browser_context_args, log_in  # noqa: F401 (fixture: zh-TW browser)
+
+from governance.rocdate import quarter_label, quarter_name, roc_year, today_taipei
+from plan.models import PracticeReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
-from plan.models import PracticeReport, PracticeReportAttachment
-from governance.rocdate import TAIPEI
 from plan_factory import add_version, make_plan, practice, unit
+
+from governance.rocdate import TAIPEI
+from plan.models import PracticeReport, PracticeReportAttachment
 
 pytestmark = pytest.mark.django_db
 State = PracticeReport.State
@@ -38,7 +38,9 @@ def submit_url(version, key="1-1-1.1", code="readers", period="115Q3"):
 
 
 def post_report(client, version, text="網路辦證已上線", status="on_track", files=(), **where):
-    return client.post(submit_url(version, **where), {"status": status, "text": text, "evidence": list(files)})
+    return client.post(
+        submit_url(version, **where), {"status": status, "text": text, "evidence": list(files)}
+    )
 
 
 def html(response):
@@ -136,14 +138,19 @@ def test_other_units_and_wrong_roles_are_refused(client, person, version):
         for url in urls:
             assert client.get(url).status_code == 403, (login, url)
         assert post_report(client, version).status_code == 403
-        assert client.post(reverse("plan:report_review", args=[report.pk]),
-                           {"decision": "confirm"}).status_code == 403
+        assert (
+            client.post(reverse("plan:report_review", args=[report.pk]), {"decision": "confirm"}).status_code
+            == 403
+        )
     # The unit's staff read it but neither report nor confirm.
     client.force_login(person("readers-staff1"))
     page = html(client.get(page_url(version)))
     assert "網路辦證已上線" in page and "更新季報" not in page and 'value="confirm"' not in page
     assert post_report(client, version, text="同仁改寫").status_code == 403
-    assert client.post(reverse("plan:report_review", args=[report.pk]), {"decision": "confirm"}).status_code == 403
+    assert (
+        client.post(reverse("plan:report_review", args=[report.pk]), {"decision": "confirm"}).status_code
+        == 403
+    )
     # The shared practice: the acquisitions' liaison reads their own column, not the readers'.
     client.force_login(person("acquisitions-liaison"))
     assert client.get(page_url(version, key="1-2-2.1", code="acquisitions")).status_code == 200

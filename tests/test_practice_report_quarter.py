@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from plan_factory import make_plan, practice, unit
 
+from governance.rocdate import TAIPEI
 from plan.models import PlanDeadline, PlanPractice
 from plan.practice_reports import confirm_practice_report, submit_practice_report
-from governance.rocdate import TAIPEI
-from plan_factory import make_plan, practice, unit
 
 pytestmark = pytest.mark.django_db
 URL = "/plan/reports/quarter/"
@@ -29,8 +29,14 @@ def early_115q4():
 def version(org, person):
     version = make_plan(115)
     for key, code, confirm in (("1-1-1.1", "readers", True), ("1-2-2.1", "acquisitions", None)):
-        written = submit_practice_report(actor=person(f"{code}-liaison"), practice=practice(version, key),
-                                         unit=unit(code), period="115Q3", status="done", text="已完成")
+        written = submit_practice_report(
+            actor=person(f"{code}-liaison"),
+            practice=practice(version, key),
+            unit=unit(code),
+            period="115Q3",
+            status="done",
+            text="已完成",
+        )
         if confirm:
             confirm_practice_report(actor=person(f"{code}-head"), report=written, approve=True, comment="")
     return version
@@ -40,8 +46,13 @@ def cells(html):
     """The body rows of the matrix as lists of cell texts."""
     table = html.split("<tbody>")[1].split("</tbody>")[0]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
-    return [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
-            for r in rows]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", c).split())
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
+        ]
+        for r in rows
+    ]
 
 
 def test_the_office_sees_every_unit_side_by_side(login_as, version):
@@ -52,7 +63,14 @@ def test_the_office_sees_every_unit_side_by_side(login_as, version):
     assert "待主管確認 1" in html and "主管已確認 1" in html
     header = re.search(r"<thead><tr>(.*?)</tr></thead>", html, re.S)[1]
     assert re.findall(r'<th scope="col">(.*?)</th>', header) == [
-        "編號", "推動作法", "企劃組", "採編組", "閱覽組", "參考組", "秘書室"]
+        "編號",
+        "推動作法",
+        "企劃組",
+        "採編組",
+        "閱覽組",
+        "參考組",
+        "秘書室",
+    ]
     rows = [r for r in cells(html) if len(r) == 7]
     assert rows[0][:2] == ["1.1", "讀者辦證服務單一窗口服務，提供讀者網路辦證及線上申辦的便捷服務"]
     assert rows[0][2:] == ["—", "—", "主管已確認 已完成", "—", "—"]
@@ -63,7 +81,10 @@ def test_the_office_sees_every_unit_side_by_side(login_as, version):
     assert re.findall(r"<td>(?:<strong[^>]*>)?(\d+)", footer) == ["1", "0", "2", "1", "1"]
     assert "未填報清單" in html and html.count('class="gov-overdue">未填報</strong>') == 5
     # Each cell opens that unit's report page.
-    assert f'/plan/reports/practices/{practice(version, "1-2-2.1").pk}/units/{unit("reference").pk}/115Q3/' in html
+    assert (
+        f"/plan/reports/practices/{practice(version, '1-2-2.1').pk}/units/{unit('reference').pk}/115Q3/"
+        in html
+    )
 
 
 def test_another_quarter_and_a_bad_period(login_as, version):
@@ -104,8 +125,9 @@ def test_queries_do_not_grow_with_the_plan(login_as, version):
     before = count()
     item = practice(version, "1-1-1.1").item
     for n in range(20):
-        added = PlanPractice.objects.create(item=item, key=f"x{n}", number=f"1.{n + 5}", text=f"新增作法 {n}",
-                                            sort_order=10 + n)
+        added = PlanPractice.objects.create(
+            item=item, key=f"x{n}", number=f"1.{n + 5}", text=f"新增作法 {n}", sort_order=10 + n
+        )
         added.units.set([unit("readers"), unit("personnel")])
         PlanDeadline.objects.create(practice=added, due_date=datetime.date(2026, 9, 30))
     assert count() == before

@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from plan_factory import add_version, make_plan, practice, unit
+from test_practice_report_selectors import at, many_practices
 
 from governance import notifications
 from governance.models import Notification
 from plan.practice_reports import confirm_practice_report, due_for_reminders, submit_practice_report
-from plan_factory import add_version, make_plan, practice, unit
-from test_practice_report_selectors import at, many_practices
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,21 @@ def version(org):
 
 def report(person, version, key, code, confirm=None):
     with at(datetime.date(2026, 9, 20)):
-        written = submit_practice_report(actor=person(f"{code}-liaison"), practice=practice(version, key),
-                                         unit=unit(code), period="115Q3", status="on_track", text="辦理中")
+        written = submit_practice_report(
+            actor=person(f"{code}-liaison"),
+            practice=practice(version, key),
+            unit=unit(code),
+            period="115Q3",
+            status="on_track",
+            text="辦理中",
+        )
         if confirm is not None:
-            confirm_practice_report(actor=person(f"{code}-head"), report=written, approve=confirm,
-                                    comment="" if confirm else "請補充")
+            confirm_practice_report(
+                actor=person(f"{code}-head"),
+                report=written,
+                approve=confirm,
+                comment="" if confirm else "請補充",
+            )
 
 
 def who(day):
@@ -55,10 +65,19 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
         notifications.plan_reminders(day)
     shared = practice(version, "1-2-2.1")
     secretariat = practice(version, "2-1-1.1")
-    assert who(day) == sorted([
-        (f"practice:1-2-2.1:{unit(code).pk}:115Q3:due2026-09-30:-7", f"{code}-liaison", "reminder")
-        for code in ("readers", "acquisitions", "reference")
-    ] + [(f"practice:2-1-1.1:{unit('secretariat').pk}:115Q3:due2026-09-30:-7", "secretariat-liaison", "reminder")])
+    assert who(day) == sorted(
+        [
+            (f"practice:1-2-2.1:{unit(code).pk}:115Q3:due2026-09-30:-7", f"{code}-liaison", "reminder")
+            for code in ("readers", "acquisitions", "reference")
+        ]
+        + [
+            (
+                f"practice:2-1-1.1:{unit('secretariat').pk}:115Q3:due2026-09-30:-7",
+                "secretariat-liaison",
+                "reminder",
+            )
+        ]
+    )
 
     day = Q3_END + datetime.timedelta(days=1)
     with at(day):
@@ -66,11 +85,15 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
     late = who(day)
     assert {(login, kind) for _key, login, kind in late} == {
         (f"{code}-{role}", "reminder" if role == "liaison" else "escalation")
-        for code in ("readers", "acquisitions", "reference", "secretariat") for role in ("liaison", "head")}
+        for code in ("readers", "acquisitions", "reference", "secretariat")
+        for role in ("liaison", "head")
+    }
     notice = Notification.objects.get(recipient=person("secretariat-head"), key__endswith=":+1")
     assert notice.subject.startswith("【逾期陳報】") and "115 年第 3 季 計畫推動作法季報" in notice.subject
     assert "每季辦理電話禮貌測試" in notice.body and "115年9月30日" in notice.body
-    assert notice.url == reverse("plan:report_practice", args=[secretariat.pk, unit("secretariat").pk, "115Q3"])
+    assert notice.url == reverse(
+        "plan:report_practice", args=[secretariat.pk, unit("secretariat").pk, "115Q3"]
+    )
     readers_url = Notification.objects.get(recipient=person("readers-liaison"), key__endswith=":+1").url
     assert readers_url == f"/plan/reports/practices/{shared.pk}/units/{unit('readers').pk}/115Q3/"
 
@@ -82,7 +105,8 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
         notifications.plan_reminders(day)  # a second run writes nothing more
     keys = {key.split(":due")[0] for key, _login, _kind in who(day)}
     assert keys == {f"practice:1-2-2.1:{unit(c).pk}:115Q3" for c in ("acquisitions", "reference")} | {
-        f"practice:2-1-1.1:{unit('secretariat').pk}:115Q3"}
+        f"practice:2-1-1.1:{unit('secretariat').pk}:115Q3"
+    }
     assert len(who(day)) == 3 * 3  # liaison, head and director for each
 
 
@@ -90,7 +114,9 @@ def test_the_liaison_opens_the_reminder_link(person, version, client):
     day = Q3_END + datetime.timedelta(days=1)
     with at(day):
         notifications.plan_reminders(day)
-        notice = Notification.objects.get(recipient=person("secretariat-liaison"), key__startswith="practice:")
+        notice = Notification.objects.get(
+            recipient=person("secretariat-liaison"), key__startswith="practice:"
+        )
         client.force_login(person("secretariat-liaison"))
         page = client.get(notice.url)
     assert page.status_code == 200
@@ -101,11 +127,15 @@ def test_the_liaison_opens_the_reminder_link(person, version, client):
 def test_only_the_current_version_is_reminded(person, version):
     add_version(version, drop_keys=["2-1-1.1"])
     items = due_for_reminders([Q3_END])
-    assert sorted((i.key, i.what, i.case_number) for i in items) == sorted([
-        (f"practice:1-1-1.1:{unit('readers').pk}:115Q3", "115 年第 3 季 計畫推動作法季報", "1.1"),
-        *[(f"practice:1-2-2.1:{unit(c).pk}:115Q3", "115 年第 3 季 計畫推動作法季報", "2.1")
-          for c in ("readers", "acquisitions", "reference")],
-    ])
+    assert sorted((i.key, i.what, i.case_number) for i in items) == sorted(
+        [
+            (f"practice:1-1-1.1:{unit('readers').pk}:115Q3", "115 年第 3 季 計畫推動作法季報", "1.1"),
+            *[
+                (f"practice:1-2-2.1:{unit(c).pk}:115Q3", "115 年第 3 季 計畫推動作法季報", "2.1")
+                for c in ("readers", "acquisitions", "reference")
+            ],
+        ]
+    )
     current = practice(version.plan.versions.get(number=2), "1-1-1.1")
     [first] = [i for i in items if i.case_number == "1.1"]
     assert first.unit_id == unit("readers").pk and first.due_date == Q3_END

@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from plan_factory import QUARTERLY, add_version, make_plan, practice, unit
 
+from governance.rocdate import TAIPEI
 from plan.practice_reports import (
     confirm_practice_report,
     missing_reports,
@@ -16,29 +18,50 @@ from plan.practice_reports import (
     submit_practice_report,
     unit_duties,
 )
-from governance.rocdate import TAIPEI
-from plan_factory import QUARTERLY, add_version, make_plan, practice, unit
 
 pytestmark = pytest.mark.django_db
 
 
 def at(day):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=TAIPEI), tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=TAIPEI), tick=False
+    )
 
 
 def many_practices(n):
     codes = ["readers", "acquisitions", "reference", "planning", "secretariat", "accounting"]
-    return [(f"k{i}", ("一", "服務流程"), "", (f"{i // 5}.", f"項目 {i // 5}"), f"{i // 5}.{i % 5}",
-             f"推動作法 {i}", codes[i % 5:i % 5 + 2], QUARTERLY) for i in range(n)]
+    return [
+        (
+            f"k{i}",
+            ("一", "服務流程"),
+            "",
+            (f"{i // 5}.", f"項目 {i // 5}"),
+            f"{i // 5}.{i % 5}",
+            f"推動作法 {i}",
+            codes[i % 5 : i % 5 + 2],
+            QUARTERLY,
+        )
+        for i in range(n)
+    ]
 
 
 def report(person, version, key, code, period="115Q3", confirm=None):
     with at(datetime.date(2026, 8, 15)):
-        written = submit_practice_report(actor=person(f"{code}-liaison"), practice=practice(version, key),
-                                         unit=unit(code), period=period, status="on_track", text="辦理中")
+        written = submit_practice_report(
+            actor=person(f"{code}-liaison"),
+            practice=practice(version, key),
+            unit=unit(code),
+            period=period,
+            status="on_track",
+            text="辦理中",
+        )
         if confirm is not None:
-            confirm_practice_report(actor=person(f"{code}-head"), report=written, approve=confirm,
-                                    comment="" if confirm else "請補充")
+            confirm_practice_report(
+                actor=person(f"{code}-head"),
+                report=written,
+                approve=confirm,
+                comment="" if confirm else "請補充",
+            )
     return written
 
 
@@ -62,12 +85,25 @@ def test_overview_lists_every_responsible_unit_with_its_report_or_none(person, o
         ("3-1-1.1", "readers", None),
     ]
     assert [(d.practice.key, d.unit.code) for d in missing_reports(version, "115Q3")] == [
-        ("1-2-2.1", "readers"), ("2-1-1.1", "secretariat"), ("3-1-1.1", "planning"), ("3-1-1.1", "readers")]
-    assert [(d.practice.key, d.unit.code) for d in missing_reports(version, "115Q2")][0] == ("1-1-1.1", "readers")
+        ("1-2-2.1", "readers"),
+        ("2-1-1.1", "secretariat"),
+        ("3-1-1.1", "planning"),
+        ("3-1-1.1", "readers"),
+    ]
+    assert [(d.practice.key, d.unit.code) for d in missing_reports(version, "115Q2")][0] == (
+        "1-1-1.1",
+        "readers",
+    )
     assert len(missing_reports(version, "115Q2")) == 6
 
     table = overview_table(quarter_overview(version, "115Q3"))
-    assert [u.code for u in table.units] == ["planning", "acquisitions", "readers", "reference", "secretariat"]
+    assert [u.code for u in table.units] == [
+        "planning",
+        "acquisitions",
+        "readers",
+        "reference",
+        "secretariat",
+    ]
     assert [p.key for p, _cells in table.rows] == ["1-1-1.1", "1-2-2.1", "2-1-1.1", "3-1-1.1"]
     first_cells = table.rows[0][1]
     assert [c.unit.code if c else None for c in first_cells] == [None, None, "readers", None, None]
@@ -79,8 +115,11 @@ def test_a_unit_sees_the_practices_it_answers_for(person, org):
     version = make_plan(115)
     report(person, version, "1-2-2.1", "readers")
     duties = unit_duties(version, "115Q3", [unit("readers")])
-    assert pairs(duties) == [("1-1-1.1", "readers", None), ("1-2-2.1", "readers", "submitted"),
-                             ("3-1-1.1", "readers", None)]
+    assert pairs(duties) == [
+        ("1-1-1.1", "readers", None),
+        ("1-2-2.1", "readers", "submitted"),
+        ("3-1-1.1", "readers", None),
+    ]
     assert pairs(unit_duties(version, "115Q3", [unit("personnel")])) == []
 
 
@@ -88,8 +127,10 @@ def test_late_when_a_deadline_of_the_quarter_passed_without_confirmation(person,
     version = make_plan(115)
     report(person, version, "1-1-1.1", "readers", confirm=True)
     report(person, version, "1-2-2.1", "readers")
-    late = {(d.practice.key, d.unit.code): d.late
-            for d in quarter_overview(version, "115Q3", today=datetime.date(2026, 10, 1))}
+    late = {
+        (d.practice.key, d.unit.code): d.late
+        for d in quarter_overview(version, "115Q3", today=datetime.date(2026, 10, 1))
+    }
     assert late[("1-1-1.1", "readers")] is False  # confirmed
     assert late[("1-2-2.1", "readers")] is True  # submitted but not confirmed
     assert late[("2-1-1.1", "secretariat")] is True
@@ -111,7 +152,9 @@ def test_a_constant_number_of_queries_whatever_the_size(person, org, own_units):
 
     def count(version):
         with CaptureQueriesContext(connection) as queries:
-            duties = quarter_overview(version, "115Q3") if units is None else unit_duties(version, "115Q3", units)
+            duties = (
+                quarter_overview(version, "115Q3") if units is None else unit_duties(version, "115Q3", units)
+            )
             for duty in duties:  # what the pages show of each row
                 duty.practice.item.area.title, list(duty.practice.deadlines.all()), duty.late
                 if duty.report:

@@ -11,15 +11,15 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from plan_factory import add_version, make_plan, practice, unit
 
 from governance.models import Membership, TrailEvent
 from governance.permissions import sync_unit_permissions
+from governance.rocdate import TAIPEI
+from governance.roles import UnitRole
+from governance.trail import verify_case
 from plan.models import PracticeReport, PracticeReportAttachment
 from plan.practice_reports import CASE_KIND, confirm_practice_report, quarter_overview, submit_practice_report
-from governance.roles import UnitRole
-from governance.rocdate import TAIPEI
-from governance.trail import verify_case
-from plan_factory import add_version, make_plan, practice, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ Q3_DAY = datetime.date(2026, 8, 15)  # 115Q3
 
 
 def at(day):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=TAIPEI), tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=TAIPEI), tick=False
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -46,10 +48,26 @@ def pdf(name="佐證.pdf", content=b"%PDF-1.4 evidence"):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def submit(person, version, login="readers-liaison", key="1-1-1.1", code="readers", period="115Q3",
-           status="on_track", text="已完成網路辦證功能", uploads=()):
-    return submit_practice_report(actor=person(login), practice=practice(version, key), unit=unit(code),
-                                  period=period, status=status, text=text, uploads=uploads)
+def submit(
+    person,
+    version,
+    login="readers-liaison",
+    key="1-1-1.1",
+    code="readers",
+    period="115Q3",
+    status="on_track",
+    text="已完成網路辦證功能",
+    uploads=(),
+):
+    return submit_practice_report(
+        actor=person(login),
+        practice=practice(version, key),
+        unit=unit(code),
+        period=period,
+        status=status,
+        text=text,
+        uploads=uploads,
+    )
 
 
 def events(report):
@@ -94,11 +112,19 @@ def test_submit_edit_return_resubmit_confirm_then_final(person, version):
 
     trail = events(report)
     assert [e.action for e in trail] == [
-        "115 年第 3 季 填報季報", "115 年第 3 季 修改季報", "115 年第 3 季 主管退回季報", "115 年第 3 季 重新填報季報（退回後）",
-        "115 年第 3 季 主管確認季報"]
+        "115 年第 3 季 填報季報",
+        "115 年第 3 季 修改季報",
+        "115 年第 3 季 主管退回季報",
+        "115 年第 3 季 重新填報季報（退回後）",
+        "115 年第 3 季 主管確認季報",
+    ]
     assert [(e.from_state, e.to_state) for e in trail] == [
-        ("", "submitted"), ("submitted", "submitted"), ("submitted", "returned"),
-        ("returned", "submitted"), ("submitted", "confirmed")]
+        ("", "submitted"),
+        ("submitted", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "submitted"),
+        ("submitted", "confirmed"),
+    ]
     assert trail[0].attachments == [{"name": "辦證統計.pdf", "sha256": hashlib.sha256(content).hexdigest()}]
     assert trail[2].comment == "請補上線日期" and trail[2].actor == head
     assert verify_case(CASE_KIND, str(report.pk)).ok
@@ -127,8 +153,9 @@ def test_wrong_unit_or_role_is_refused_and_nothing_is_written(person, version):
 def test_each_responsible_unit_reports_its_own(person, version):
     shared = "1-2-2.1"  # 閱覽組、採編組、參考組
     readers = submit(person, version, key=shared, text="閱覽組辦理情形")
-    acquisitions = submit(person, version, login="acquisitions-liaison", key=shared, code="acquisitions",
-                          text="採編組辦理情形")
+    acquisitions = submit(
+        person, version, login="acquisitions-liaison", key=shared, code="acquisitions", text="採編組辦理情形"
+    )
     assert readers.pk != acquisitions.pk
     with pytest.raises(PermissionDenied):  # the readers' head does not confirm the acquisitions' report
         confirm_practice_report(actor=person("readers-head"), report=acquisitions, approve=True, comment="")
@@ -151,10 +178,16 @@ def test_only_the_current_version_is_reported_and_reports_follow_the_key(person,
     assert PracticeReport.objects.count() == 1
 
 
-@pytest.mark.parametrize("period, message", [
-    ("115Q5", "格式不正確"), ("第三季", "格式不正確"), ("", "格式不正確"),
-    ("114Q4", "不在 115 年度計畫的期間內"), ("115Q4", "尚未開始"),
-])
+@pytest.mark.parametrize(
+    "period, message",
+    [
+        ("115Q5", "格式不正確"),
+        ("第三季", "格式不正確"),
+        ("", "格式不正確"),
+        ("114Q4", "不在 115 年度計畫的期間內"),
+        ("115Q4", "尚未開始"),
+    ],
+)
 def test_the_period_must_be_a_begun_quarter_of_the_plan(person, version, period, message):
     with pytest.raises(ValidationError, match=message):
         submit(person, version, period=period)
@@ -171,16 +204,20 @@ def test_status_and_text_are_required(person, version):
 
 def test_file_limits_refuse_the_whole_report(person, version, settings):
     settings.ATTACHMENT_MAX_BYTES = 1024
-    for bad, message in ((pdf("大檔.pdf", b"x" * 1025), "超過上限"),
-                         (SimpleUploadedFile("script.exe", b"MZ"), "檔案類型不接受"),
-                         (pdf("空白.pdf", b""), "空檔案"),
-                         (pdf("偽裝.pdf", b"MZ\x90\x00"), "執行檔")):
+    for bad, message in (
+        (pdf("大檔.pdf", b"x" * 1025), "超過上限"),
+        (SimpleUploadedFile("script.exe", b"MZ"), "檔案類型不接受"),
+        (pdf("空白.pdf", b""), "空檔案"),
+        (pdf("偽裝.pdf", b"MZ\x90\x00"), "執行檔"),
+    ):
         with pytest.raises(ValidationError, match=message):
             submit(person, version, uploads=[pdf(), bad])
     assert not PracticeReport.objects.exists() and not PracticeReportAttachment.objects.exists()
     report = submit(person, version, uploads=[pdf("剛好.pdf", b"%PDF-" + b"y" * 1019)])
     # An edit adds evidence; earlier files stay.
-    submit(person, version, text="補充照片", uploads=[SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n photo")])
+    submit(
+        person, version, text="補充照片", uploads=[SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n photo")]
+    )
     assert list(report.attachments.values_list("name", flat=True)) == ["剛好.pdf", "照片.png"]
     with pytest.raises(ValidationError, match="超過上限"):
         submit(person, version, text="不會存入", uploads=[pdf("大檔.pdf", b"x" * 2000)])
@@ -197,13 +234,16 @@ def test_two_liaisons_reporting_at_once_write_one_report(org, person):
 
     version = make_plan(115)
     second = person("readers-staff2")
-    Membership.objects.create(user=second, unit=unit("readers"), role=UnitRole.LIAISON,
-                              valid_from=datetime.date(2013, 1, 1))
+    Membership.objects.create(
+        user=second, unit=unit("readers"), role=UnitRole.LIAISON, valid_from=datetime.date(2013, 1, 1)
+    )
     sync_unit_permissions(second)
-    results, errors = at_once([
-        lambda login=login: submit(person, version, login=login, text=f"{login} 的辦理情形")
-        for login in ("readers-liaison", "readers-staff2")
-    ])
+    results, errors = at_once(
+        [
+            lambda login=login: submit(person, version, login=login, text=f"{login} 的辦理情形")
+            for login in ("readers-liaison", "readers-staff2")
+        ]
+    )
     assert errors == []
     [report] = PracticeReport.objects.all()
     assert {r.pk for r in results} == {report.pk}
@@ -213,7 +253,8 @@ def test_two_liaisons_reporting_at_once_write_one_report(org, person):
 
 
 def test_the_heads_hear_of_a_report_and_the_liaison_of_its_return(
-        person, version, mailoutbox, django_capture_on_commit_callbacks):
+    person, version, mailoutbox, django_capture_on_commit_callbacks
+):
     from governance.models import Notification
     from governance.notifications import set_preferences
 

@@ -7,10 +7,10 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-
-from plan.models import PracticeReport
-from governance.rocdate import TAIPEI
 from plan_factory import add_version, make_plan, practice, unit
+
+from governance.rocdate import TAIPEI
+from plan.models import PracticeReport
 
 pytestmark = pytest.mark.django_db
 URL = "/plan/reports/"
@@ -47,11 +47,14 @@ def test_liaison_sees_the_units_practices_and_reports_from_the_page(login_as, ve
     assert page.count('class="gov-overdue">未填報</strong>') == 3 and "送出季報" in page
     assert "115/09/30" in page  # deadlines in ROC form
     back = f"{URL}?plan={version.plan_id}&period=115Q3"
-    response = client.post(submit_url(version, "1-2-2.1", "readers"),
-                           {"status": "behind", "text": "系統測試延宕", "next": back})
+    response = client.post(
+        submit_url(version, "1-2-2.1", "readers"), {"status": "behind", "text": "系統測試延宕", "next": back}
+    )
     assert response.status_code == 302 and response.url == back
     page = html(client.get(back))
-    assert "待主管確認" in page and "進度落後" in page and page.count('class="gov-overdue">未填報</strong>') == 2
+    assert (
+        "待主管確認" in page and "進度落後" in page and page.count('class="gov-overdue">未填報</strong>') == 2
+    )
     assert "修改季報" in page
     assert "各單位季報總覽" not in page  # the 管考 link is for the office
 
@@ -64,24 +67,32 @@ def test_head_confirms_and_returns_from_the_page(client, person, version):
     page = html(client.get(URL))
     assert page.count('value="confirm"') == 2 and "送出季報" not in page
     first, second = PracticeReport.objects.order_by("practice__sort_order")
-    response = client.post(reverse("plan:report_review", args=[first.pk]),
-                           {"decision": "confirm", "comment": "", "next": URL})
+    response = client.post(
+        reverse("plan:report_review", args=[first.pk]), {"decision": "confirm", "comment": "", "next": URL}
+    )
     assert response.status_code == 302 and response.url == URL
-    client.post(reverse("plan:report_review", args=[second.pk]),
-                {"decision": "return", "comment": "請補數據", "next": URL})
+    client.post(
+        reverse("plan:report_review", args=[second.pk]),
+        {"decision": "return", "comment": "請補數據", "next": URL},
+    )
     assert [r.state for r in PracticeReport.objects.order_by("practice__sort_order")] == [
-        State.CONFIRMED, State.RETURNED]
+        State.CONFIRMED,
+        State.RETURNED,
+    ]
     page = html(client.get(URL))
     assert 'value="confirm"' not in page and "主管已確認" in page and "請補數據" in page
 
 
 def test_a_next_address_elsewhere_is_ignored(login_as, version):
     client = login_as("readers-liaison")
-    response = client.post(submit_url(version, "1-1-1.1", "readers"),
-                           {"status": "on_track", "text": "辦理中", "next": "https://evil.example/"})
+    response = client.post(
+        submit_url(version, "1-1-1.1", "readers"),
+        {"status": "on_track", "text": "辦理中", "next": "https://evil.example/"},
+    )
     assert response.status_code == 302
-    assert response.url == reverse("plan:report_practice",
-                                   args=[practice(version, "1-1-1.1").pk, unit("readers").pk, "115Q3"])
+    assert response.url == reverse(
+        "plan:report_practice", args=[practice(version, "1-1-1.1").pk, unit("readers").pk, "115Q3"]
+    )
 
 
 def test_staff_read_only_and_other_units_do_not_show(login_as, version, person, client):

@@ -2,11 +2,11 @@
 
 import pytest
 from django.db import connection
+from proposal_http import open_task
+from threads import at_once
 
 from proposals import services
 from proposals.models import Proposal, ScopeCategory
-from proposal_http import open_task
-from threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,15 @@ def draft(person, login, title):
 
 
 def test_simultaneous_submissions_get_distinct_consecutive_numbers(org, person):
-    logins = [f"{code}-staff{n}" for code in ("readers", "planning", "reference", "acquisitions") for n in (1, 2)]
+    logins = [
+        f"{code}-staff{n}" for code in ("readers", "planning", "reference", "acquisitions") for n in (1, 2)
+    ]
     drafts = [draft(person, login, f"同時送出 {i}") for i, login in enumerate(logins)]
     results, errors = at_once(
-        [lambda d=d, login=login: services.submit_proposal(actor=person(login), proposal=d)
-         for d, login in zip(drafts, logins)]
+        [
+            lambda d=d, login=login: services.submit_proposal(actor=person(login), proposal=d)
+            for d, login in zip(drafts, logins, strict=False)
+        ]
     )
     assert errors == []
     numbers = sorted(Proposal.objects.values_list("sequence", flat=True))

@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import pytest
 from django.core.exceptions import ValidationError
+from proposal_http import Driver, proposal_form
 
 from plan.models import PlanPractice
 from plan.selectors import practice_label, version_tree
 from plan.services import load_seed_plan, revise_plan
 from proposals import services
 from proposals.models import ScopeCategory
-from proposal_http import Driver, proposal_form
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,11 @@ def drive(client, person):
 
 def practice(version, area, number):
     """The first practice so numbered in the area (numbers repeat under its dimensions)."""
-    return PlanPractice.objects.filter(
-        item__area__version=version, item__area__number=area, number=number
-    ).order_by("item__sort_order", "sort_order").first()
+    return (
+        PlanPractice.objects.filter(item__area__version=version, item__area__number=area, number=number)
+        .order_by("item__sort_order", "sort_order")
+        .first()
+    )
 
 
 def test_the_form_offers_the_current_plans_practices_by_area_and_item(drive, plan):
@@ -37,10 +39,12 @@ def test_the_form_offers_the_current_plans_practices_by_area_and_item(drive, pla
     import re
 
     page = drive.as_("readers-staff1").get("/proposals/new/").content.decode()
-    select = page[page.index('name="plan_practice"'):]
-    select = select[:select.index("</select>")]
+    select = page[page.index('name="plan_practice"') :]
+    select = select[: select.index("</select>")]
     groups = {
-        html_lib.unescape(label): [html_lib.unescape(o) for o in re.findall(r"<option[^>]*>([^<]*)</option>", body)]
+        html_lib.unescape(label): [
+            html_lib.unescape(o) for o in re.findall(r"<option[^>]*>([^<]*)</option>", body)
+        ]
         for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S)
     }
     # Numbers repeat across areas, dimensions and items: each practice is under its item,
@@ -48,8 +52,10 @@ def test_the_form_offers_the_current_plans_practices_by_area_and_item(drive, pla
     assert "1.2 分齡分眾全功能服務臺" in groups["一（一）1. 服務流程／單一窗口服務全功能程度"]
     same_number = [label for label, options in groups.items() if any(o.startswith("1.2 ") for o in options)]
     assert len(same_number) >= 3 and len(set(same_number)) == len(same_number)
-    assert sum(len(options) for options in groups.values()) == PlanPractice.objects.filter(
-        item__area__version=plan).count()
+    assert (
+        sum(len(options) for options in groups.values())
+        == PlanPractice.objects.filter(item__area__version=plan).count()
+    )
 
 
 def test_a_proposal_links_the_chosen_practice_and_shows_it(drive, plan):
@@ -79,8 +85,9 @@ def test_a_practice_of_a_replaced_version_is_refused_for_new_proposals(drive, pl
     with pytest.raises(ValidationError, match="現行服務品質計畫"):
         services.save_draft(
             actor=person("readers-staff1"),
-            content=services.ProposalContent("標題", "現況", "作法", "效益",
-                                             ScopeCategory.objects.first(), old),
+            content=services.ProposalContent(
+                "標題", "現況", "作法", "效益", ScopeCategory.objects.first(), old
+            ),
         )
 
 
@@ -89,7 +96,9 @@ def test_a_draft_keeps_its_link_when_the_plan_is_revised(drive, plan, person):
     linked = practice(plan, "一", "1.3")
     draft = services.save_draft(
         actor=staff,
-        content=services.ProposalContent("標題", "現況", "作法", "效益", ScopeCategory.objects.first(), linked),
+        content=services.ProposalContent(
+            "標題", "現況", "作法", "效益", ScopeCategory.objects.first(), linked
+        ),
     )
     rows = version_tree(plan).rows()
     rows[2] = replace(rows[2], practice_text="線上整合服務（含行動裝置）")

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from proposal_http import Driver, proposal_form
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,9 @@ def scored_proposal(drive):
     proposal = drive.submit("readers-staff1")
     drive.first_review("readers-head", proposal, "accepted")
     drive.assign_reviewers(proposal, ["committee1"])
-    drive.score("committee1", proposal, {"創意性": 91, "可行性": 87, "效益性": 83, "完整性": 79}, comment="具體可行")
+    drive.score(
+        "committee1", proposal, {"創意性": 91, "可行性": 87, "效益性": 83, "完整性": 79}, comment="具體可行"
+    )
     return proposal
 
 
@@ -77,12 +78,18 @@ def test_bad_attachments_are_refused_with_a_clear_message(drive, settings):
 
 def test_co_proposer_shares_are_checked(drive):
     client = drive.as_("readers-staff1")
-    for co, message in (("readers-staff2 100", "合計須小於 100%"), ("nobody 10", "找不到姓名或帳號 nobody"),
-                        ("readers-staff2", "格式應為"), ("readers-staff1 10", "不可包含提案人本人")):
+    for co, message in (
+        ("readers-staff2 100", "合計須小於 100%"),
+        ("nobody 10", "找不到姓名或帳號 nobody"),
+        ("readers-staff2", "格式應為"),
+        ("readers-staff1 10", "不可包含提案人本人"),
+    ):
         response = client.post("/proposals/new/", {**proposal_form(co_proposers=co), "submit": "1"})
         assert response.status_code == 200, co
         assert message in response.content.decode(), co
-    response = client.post("/proposals/new/", {**proposal_form(co_proposers="readers-staff2 30\nreaders-head 20"), "submit": "1"})
+    response = client.post(
+        "/proposals/new/", {**proposal_form(co_proposers="readers-staff2 30\nreaders-head 20"), "submit": "1"}
+    )
     assert response.status_code == 302
     from proposals.models import Proposal
 
@@ -99,11 +106,14 @@ def test_co_proposers_may_be_named_by_their_name(drive, person):
     response = client.post("/proposals/new/", {**proposal_form(co_proposers=f"{name} 30"), "submit": "1"})
     assert response.status_code == 302
     assert [(p.person.username, p.share) for p in Proposal.objects.get().proposers.all()] == [
-        ("readers-staff1", 70), ("readers-staff2", 30)]
+        ("readers-staff1", 70),
+        ("readers-staff2", 30),
+    ]
     # Two people of that name: the login is asked for.
     User.objects.create(username="namesake", full_name=name)
-    response = client.post("/proposals/new/", {**proposal_form(co_proposers=f"{name} 30", title="另一案"),
-                                               "submit": "1"})
+    response = client.post(
+        "/proposals/new/", {**proposal_form(co_proposers=f"{name} 30", title="另一案"), "submit": "1"}
+    )
     assert response.status_code == 200
     assert f"有不只一位同仁名為 {name}，請改填帳號" in response.content.decode()
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from proposal_http import Driver, open_task
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -13,8 +14,6 @@ from governance.models import TrailEvent, Unit
 from governance.trail import verify_case
 from proposals.models import Proposal, ReviewRound, Reward
 from proposals.services import CASE_KIND
-
-from proposal_http import Driver, open_task
 
 pytestmark = pytest.mark.django_db
 State = Proposal.State
@@ -36,8 +35,11 @@ def scored(drive, proposal, members=("committee1", "committee2", "external1"), v
         drive.score(member, proposal, values)
         if done < len(members):  # the flow waits for every member's score
             proposal.refresh_from_db()
-            open_scores = Task.objects.filter(process_id=proposal.process_id, flow_task_type="HUMAN",
-                                              status__in=[STATUS.NEW, STATUS.ASSIGNED])
+            open_scores = Task.objects.filter(
+                process_id=proposal.process_id,
+                flow_task_type="HUMAN",
+                status__in=[STATUS.NEW, STATUS.ASSIGNED],
+            )
             assert proposal.state == Proposal.State.SECOND_REVIEW
             assert [t.flow_task.name for t in open_scores] == ["score"] * (len(members) - done)
     return proposal
@@ -51,8 +53,12 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     # Returned once, revised, then accepted: both rounds are kept.
     drive.first_review("readers-head", proposal, "returned", reasons="請補充語音內容與經費來源")
     assert proposal.state == State.RETURNED
-    drive.revise("readers-staff1", proposal, co_proposers="readers-staff2 40",
-                 improvement="加入中文與台語語音導引，經費由年度預算支應。")
+    drive.revise(
+        "readers-staff1",
+        proposal,
+        co_proposers="readers-staff2 40",
+        improvement="加入中文與台語語音導引，經費由年度預算支應。",
+    )
     assert proposal.state == State.FIRST_REVIEW
     drive.first_review("readers-head", proposal, "accepted")
     assert proposal.state == State.SECOND_REVIEW
@@ -67,20 +73,33 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     assert proposal.grade == "優等"
 
     readers = Unit.objects.get(code="readers")
-    drive.decide(proposal, "adopt", lead_unit=readers, supporting=[Unit.objects.get(code="planning")],
-                 due=due_in(200))
+    drive.decide(
+        proposal, "adopt", lead_unit=readers, supporting=[Unit.objects.get(code="planning")], due=due_in(200)
+    )
     assert proposal.state == State.EXECUTING
     assert (proposal.reward_amount, proposal.reward_commendations) == (3000, 2)
 
     # A milestone must fall between the decision and the due date.
-    for milestones, error in ((f"{due_in(-400)} 過去的日期", "早於採行決定日"),
-                              (f"{due_in(201)} 太晚的日期", "晚於預定完成日")):
-        response = drive.execute("readers-liaison", proposal, "execution_plan",
-                                 {"plan": "計畫", "milestones": milestones}, expect=200, claim=True)
+    for milestones, error in (
+        (f"{due_in(-400)} 過去的日期", "早於採行決定日"),
+        (f"{due_in(201)} 太晚的日期", "晚於預定完成日"),
+    ):
+        response = drive.execute(
+            "readers-liaison",
+            proposal,
+            "execution_plan",
+            {"plan": "計畫", "milestones": milestones},
+            expect=200,
+            claim=True,
+        )
         assert error in response.content.decode()
     assert proposal.milestones.count() == 0
-    drive.execution_plan("readers-liaison", proposal, "分三階段建置語音導引。",
-                         f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線")
+    drive.execution_plan(
+        "readers-liaison",
+        proposal,
+        "分三階段建置語音導引。",
+        f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線",
+    )
     assert proposal.milestones.count() == 2
     # The report form says which quarter it reports on.
     task = open_task(proposal, "progress_report")
@@ -120,9 +139,14 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     officer.save(update_fields=["language"])
     drive.evaluate(proposal)
     assert proposal.state == State.CLOSED
-    rewards = {r.person.username: (r.role, r.share, r.amount, r.commendations)
-               for r in Reward.objects.filter(proposal=proposal)}
-    assert rewards == {"readers-staff1": ("提案人", 60, 1800, 2), "readers-staff2": ("共同提案人", 40, 1200, 2)}
+    rewards = {
+        r.person.username: (r.role, r.share, r.amount, r.commendations)
+        for r in Reward.objects.filter(proposal=proposal)
+    }
+    assert rewards == {
+        "readers-staff1": ("提案人", 60, 1800, 2),
+        "readers-staff2": ("共同提案人", 40, 1200, 2),
+    }
     closing = TrailEvent.objects.filter(case_kind=CASE_KIND, case_ref=proposal.trail_ref).latest("sequence")
     assert "60% 獎金 1,800 元" in closing.comment
     process = proposal.process
@@ -132,8 +156,16 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     check = verify_case(CASE_KIND, proposal.trail_ref)
     assert check.ok and check.events >= 15
     actions = list(TrailEvent.objects.filter(case_ref=proposal.trail_ref).values_list("action", flat=True))
-    for expected in ["送出提案", "初審退回修正", "初審受理", "指派複審委員", "採行決定：採行",
-                     "提報執行計畫", "成效評估：優良", "結案並登錄獎勵"]:
+    for expected in [
+        "送出提案",
+        "初審退回修正",
+        "初審受理",
+        "指派複審委員",
+        "採行決定：採行",
+        "提報執行計畫",
+        "成效評估：優良",
+        "結案並登錄獎勵",
+    ]:
         assert any(a.startswith(expected) for a in actions), expected
     # The evidence file's fingerprint is on the trail.
     assert any(e.attachments for e in TrailEvent.objects.filter(case_ref=proposal.trail_ref))
@@ -143,8 +175,9 @@ def test_not_accepted_is_final_and_not_counted(drive, person):
     from proposals.selectors import statistics
 
     proposal = drive.submit("planning-staff1")
-    drive.first_review("planning-head", proposal, "not_accepted", reason_code="complaint_only",
-                       reasons="僅陳述問題")
+    drive.first_review(
+        "planning-head", proposal, "not_accepted", reason_code="complaint_only", reasons="僅陳述問題"
+    )
     assert proposal.state == State.NOT_ACCEPTED
     assert proposal.not_accepted_reason.code == "complaint_only"
     assert proposal.review_rounds.get().outcome == ReviewRound.Outcome.NOT_ACCEPTED
@@ -157,7 +190,12 @@ def test_rejected_and_reference_proposals_end_after_the_decision(drive):
     for decision, state in (("reject", State.REJECTED), ("reference", State.REFERENCE)):
         proposal = drive.submit("acquisitions-staff1", title=f"編目流程改善（{decision}）")
         drive.first_review("acquisitions-head", proposal, "accepted")
-        scored(drive, proposal, members=("committee1",), values={"創意性": 70, "可行性": 70, "效益性": 70, "完整性": 70})
+        scored(
+            drive,
+            proposal,
+            members=("committee1",),
+            values={"創意性": 70, "可行性": 70, "效益性": 70, "完整性": 70},
+        )
         assert proposal.grade == ""
         drive.decide(proposal, decision, reason="效益有限")
         assert proposal.state == state
@@ -169,7 +207,9 @@ def test_not_accepted_needs_a_listed_reason(drive):
     proposal = drive.submit("planning-staff1")
     task = open_task(proposal, "first_review")
     client = drive.as_("planning-head")
-    response = client.post(task.reverse("execute"), {"outcome": "not_accepted", "reasons": "", "reason_code": ""})
+    response = client.post(
+        task.reverse("execute"), {"outcome": "not_accepted", "reasons": "", "reason_code": ""}
+    )
     assert response.status_code == 200
     assert "不予受理須選擇理由" in response.content.decode()
     proposal.refresh_from_db()
@@ -183,7 +223,9 @@ def test_adoption_needs_lead_unit_and_due_date(drive):
     task = open_task(proposal, "decide")
     client = drive.as_("director")
     client.post(task.reverse("assign"))
-    response = client.post(task.reverse("execute"), {"decision": "adopt", "reason": "好", "lead_unit": "", "due_date": ""})
+    response = client.post(
+        task.reverse("execute"), {"decision": "adopt", "reason": "好", "lead_unit": "", "due_date": ""}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "採行須指定主辦單位" in html and "採行須指定預定完成日" in html

@@ -1,7 +1,6 @@
 """My proposals, my unit's, all of them with filters and search, and statistics."""
 
 import pytest
-
 from proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +87,15 @@ def test_my_proposals_in_english(drive, cases, person):
     assert 'lang="en"' in html
     assert "<h1>My proposals</h1>" in html
     assert "New innovation proposal" in html
-    for label in ("Case no.", "Proposal title", "Proposing unit", "Proposer", "Status", "Grade",
-                  "Submission date"):
+    for label in (
+        "Case no.",
+        "Proposal title",
+        "Proposing unit",
+        "Proposer",
+        "Status",
+        "Grade",
+        "Submission date",
+    ):
         assert f'<th scope="col">{label}</th>' in html, label
     # a was accepted at the first review; b, co-proposed, still waits for it.
     assert a.title in html and b.title in html

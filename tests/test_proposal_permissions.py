@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from proposal_http import Driver, open_task
 
 from governance.models import TrailEvent, Unit
 from proposals import services
 from proposals.models import Proposal, ReviewerAssignment
-from proposal_http import Driver, open_task
 
 pytestmark = pytest.mark.django_db
 State = Proposal.State
@@ -95,8 +95,12 @@ def test_a_proposer_cannot_score_even_when_handed_the_task(drive, person):
     proposal.proposers.create(person=person("committee2"), share=1, position=5)
     task = open_task(proposal, "score", owner=person("committee2"))
     with pytest.raises(Exception, match="提案人不能評審"):
-        services.run_task(person("committee2"), task, services.score_proposal,
-                          values={"創意性": 90, "可行性": 90, "效益性": 90, "完整性": 90})
+        services.run_task(
+            person("committee2"),
+            task,
+            services.score_proposal,
+            values={"創意性": 90, "可行性": 90, "效益性": 90, "完整性": 90},
+        )
     assert not ReviewerAssignment.objects.filter(member=person("committee2")).exclude(scored_at=None).exists()
 
 
@@ -165,8 +169,12 @@ def test_with_two_heads_the_review_waits_in_their_queue_and_one_claims_it(drive,
     from governance.services import add_membership
 
     # 閱覽典藏組 gets an acting second head (e.g. a 代理主管).
-    add_membership(actor=person("admin"), user=person("reference-head"),
-                   unit=Unit.objects.get(code="readers"), role=UnitRole.HEAD)
+    add_membership(
+        actor=person("admin"),
+        user=person("reference-head"),
+        unit=Unit.objects.get(code="readers"),
+        role=UnitRole.HEAD,
+    )
     proposal = drive.submit("readers-staff1")
     task = open_task(proposal, "first_review")
     assert task.owner_id is None

@@ -11,16 +11,16 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.core import mail
-
 from audit_http import AuditDriver, finding_fields
+from django.core import mail
+from proposal_http import Driver
+from test_proposal_lifecycle import scored
+
 from audits.models import Finding
-from governance import notifications, tasks
+from governance import tasks
 from governance.models import FailedTask, Notification, NotificationPreference, ReminderOffset
 from governance.rocdate import TAIPEI
-from proposal_http import Driver
 from proposals.models import Proposal, Unit
-from test_proposal_lifecycle import scored
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +67,11 @@ def test_each_offset_reaches_its_level_once(finding, person):
     run_job(on(1))
     assert who(on(1)) == [("readers-head", "escalation"), ("readers-liaison", "reminder")]
     run_job(on(7))
-    assert who(on(7)) == [("director", "escalation"), ("readers-head", "escalation"),
-                          ("readers-liaison", "reminder")]
+    assert who(on(7)) == [
+        ("director", "escalation"),
+        ("readers-head", "escalation"),
+        ("readers-liaison", "reminder"),
+    ]
     # Not on other days, and never twice: the whole run again changes nothing.
     run_job(on(-2))
     run_job(on(0))
@@ -110,7 +113,9 @@ def test_preferences_silence_reminders_but_not_escalations(finding, person):
     assert who() == [("readers-head", "escalation")]
     [message] = mail.outbox  # an escalation is e-mailed even to someone who turned e-mail off
     assert message.to == [person("readers-head").email]
-    NotificationPreference.objects.filter(person=person("readers-liaison")).update(reminders=True, email=False)
+    NotificationPreference.objects.filter(person=person("readers-liaison")).update(
+        reminders=True, email=False
+    )
     run_job(on(7))
     assert ("readers-liaison", "reminder") in who(on(7))
     assert person("readers-liaison").email not in [m.to[0] for m in mail.outbox]
@@ -143,7 +148,9 @@ def test_quarterly_reports_and_scores_are_reminded(client, person, org, settings
     # The lead unit's 115Q4 report is due at the end of the quarter.
     run_job(on(-7))
     assert who(on(-7)) == [("acquisitions-liaison", "reminder")]
-    assert "115 年第 4 季進度報告" in Notification.objects.get(recipient=person("acquisitions-liaison")).subject
+    assert (
+        "115 年第 4 季進度報告" in Notification.objects.get(recipient=person("acquisitions-liaison")).subject
+    )
     # Once the quarter's report is approved, no more reminders for it.
     with at(on(-5)):
         drive.report("acquisitions-liaison", executing, 40, "進行中")
@@ -153,8 +160,10 @@ def test_quarterly_reports_and_scores_are_reminded(client, person, org, settings
 
 
 def test_a_mail_error_is_retried_then_recorded(finding, person, settings):
-    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages",
-                    side_effect=ConnectionRefusedError("smtp down")):
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=ConnectionRefusedError("smtp down"),
+    ):
         run_job(on(1))
     # In-app notifications are there even though the mail server was down.
     assert len(who()) == 2

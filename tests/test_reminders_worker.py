@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
-
 from background import VISIBILITY_TIMEOUT, wait_for
 from conftest import default_configuration
+from django.utils import timezone
+
 from governance import tasks
 from governance.demo import seed_organisation
 from governance.models import FailedTask, Notification
@@ -35,6 +35,7 @@ def _person(login):
 def open_findings(celery_worker, client):
     """Ten findings of four units due on DUE, registered over HTTP, then the due date set."""
     from audit_http import AuditDriver, finding_fields
+
     from audits.models import Finding
 
     default_configuration()
@@ -52,8 +53,11 @@ def expected_count(found):
 
 
 def wait_until_sent(worker, total, timeout):
-    wait_for(lambda: Notification.objects.filter(emailed_at__isnull=False).count() >= total,
-             timeout, f"{total} e-mails sent")
+    wait_for(
+        lambda: Notification.objects.filter(emailed_at__isnull=False).count() >= total,
+        timeout,
+        f"{total} e-mails sent",
+    )
 
 
 @pytest.mark.parametrize("worker_env", [{"TEST_MAIL_DELAY": "0.05"}])
@@ -108,8 +112,11 @@ def test_a_mail_error_is_retried_then_recorded(open_findings, celery_worker):
     # Down for good: two retries, then the failure is kept for the administrator.
     (mail_dir / "fail-next").write_text("-1")
     tasks.send_due_reminders.delay((DUE + datetime.timedelta(days=1)).isoformat())
-    failure = wait_for(lambda: FailedTask.objects.filter(task_name="governance.send_due_reminders").first(),
-                       120, "the failure record")
+    failure = wait_for(
+        lambda: FailedTask.objects.filter(task_name="governance.send_due_reminders").first(),
+        120,
+        "the failure record",
+    )
     assert failure.retries == 2 and "MailDeliveryError" in failure.error
     unsent = Notification.objects.filter(emailed_at__isnull=True)
     assert unsent.count() == 10 * 2 and all(n.email_attempts == 3 for n in unsent)
@@ -117,9 +124,10 @@ def test_a_mail_error_is_retried_then_recorded(open_findings, celery_worker):
 
 
 def test_viewflow_timers_fire_from_the_beat_task(celery_worker):
-    from bench.benchflow.flows import TimerBareFlow
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
+
+    from bench.benchflow.flows import TimerBareFlow
 
     default_configuration()
     process = TimerBareFlow.start.run(wait_seconds=1)

@@ -13,9 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def test_default_criteria_and_bands_come_from_the_domain_defaults():
     criteria = selectors.criteria_for_year(114)
-    assert [(c.name, c.weight) for c in criteria] == [("創意性", 30), ("可行性", 25), ("效益性", 30), ("完整性", 15)]
+    assert [(c.name, c.weight) for c in criteria] == [
+        ("創意性", 30),
+        ("可行性", 25),
+        ("效益性", 30),
+        ("完整性", 15),
+    ]
     assert [(b.name, b.min_score) for b in selectors.grade_bands_for_year(114)] == [
-        ("特優", 90), ("優等", 85), ("甲等", 80)
+        ("特優", 90),
+        ("優等", 85),
+        ("甲等", 80),
     ]
 
 
@@ -35,8 +42,15 @@ def test_weights_need_not_sum_to_100_and_results_round_half_up():
 
 @pytest.mark.parametrize(
     "total, grade",
-    [(Decimal("100"), "特優"), (Decimal("90.00"), "特優"), (Decimal("89.99"), "優等"),
-     (Decimal("85"), "優等"), (Decimal("84.99"), "甲等"), (Decimal("80"), "甲等"), (Decimal("79.99"), None)],
+    [
+        (Decimal("100"), "特優"),
+        (Decimal("90.00"), "特優"),
+        (Decimal("89.99"), "優等"),
+        (Decimal("85"), "優等"),
+        (Decimal("84.99"), "甲等"),
+        (Decimal("80"), "甲等"),
+        (Decimal("79.99"), None),
+    ],
 )
 def test_grade_bands_boundaries(total, grade):
     band = selectors.grade_for(total, 114)

@@ -16,10 +16,23 @@ def snapshot():
     User = get_user_model()
     return {
         "units": list(Unit.objects.values_list("code", "name", "short_name", "kind", "valid_from")),
-        "users": list(User.objects.order_by("username").values_list("username", "full_name", "password", "is_staff", "is_superuser")),
-        "memberships": list(Membership.objects.order_by("pk").values_list("user__username", "unit__code", "role", "valid_from")),
-        "groups": sorted((g.name, sorted(g.user_set.values_list("username", flat=True)), g.permissions.count()) for g in Group.objects.all()),
-        "object_perms": sorted(UserObjectPermission.objects.values_list("user__username", "permission__codename", "object_pk")),
+        "users": list(
+            User.objects.order_by("username").values_list(
+                "username", "full_name", "password", "is_staff", "is_superuser"
+            )
+        ),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list(
+                "user__username", "unit__code", "role", "valid_from"
+            )
+        ),
+        "groups": sorted(
+            (g.name, sorted(g.user_set.values_list("username", flat=True)), g.permissions.count())
+            for g in Group.objects.all()
+        ),
+        "object_perms": sorted(
+            UserObjectPermission.objects.values_list("user__username", "permission__codename", "object_pk")
+        ),
     }
 
 
@@ -35,15 +48,35 @@ def test_seed_is_idempotent(capsys):
 def test_seed_has_the_eight_units_and_the_people(capsys):
     call_command("seed_demo", "--quiet")
     assert list(Unit.objects.values_list("name", flat=True)) == [
-        "企劃推廣組", "採訪編目組", "閱覽典藏組", "參考特藏組",
-        "秘書室", "會計室", "人事室", "陽明山中山樓管理所",
+        "企劃推廣組",
+        "採訪編目組",
+        "閱覽典藏組",
+        "參考特藏組",
+        "秘書室",
+        "會計室",
+        "人事室",
+        "陽明山中山樓管理所",
     ]
     for unit in Unit.objects.all():
-        roles = sorted(Membership.objects.filter(unit=unit, user__username__startswith=unit.code).values_list("role", flat=True))
+        roles = sorted(
+            Membership.objects.filter(unit=unit, user__username__startswith=unit.code).values_list(
+                "role", flat=True
+            )
+        )
         assert roles == ["head", "liaison", "staff", "staff"], unit
     logins = {login for login, _, _ in demo_logins()}
     assert logins == set(get_user_model().objects.values_list("username", flat=True))
-    assert {"director", "deputy", "tracking", "hr", "committee1", "committee2", "external1", "auditor", "admin"} <= logins
+    assert {
+        "director",
+        "deputy",
+        "tracking",
+        "hr",
+        "committee1",
+        "committee2",
+        "external1",
+        "auditor",
+        "admin",
+    } <= logins
     assert not get_user_model().objects.filter(is_superuser=True).exists()
 
 
@@ -105,9 +138,11 @@ def test_demo_proposals_cover_every_state_with_real_flows_and_trails(capsys):
     executing = Proposal.objects.filter(state=State.EXECUTING)
     assert executing.exclude(execution_plan="").filter(milestones__isnull=False).exists()
     assert ProgressReport.objects.filter(
-        proposal__state=State.EXECUTING, approval=ProgressReport.Approval.APPROVED).exists()
+        proposal__state=State.EXECUTING, approval=ProgressReport.Approval.APPROVED
+    ).exists()
     assert ProgressReport.objects.filter(
-        proposal__state=State.EXECUTING, approval=ProgressReport.Approval.PENDING).exists()
+        proposal__state=State.EXECUTING, approval=ProgressReport.Approval.PENDING
+    ).exists()
     # Closed with rewards, shared among co-proposers.
     for proposal in Proposal.objects.filter(state=State.CLOSED):
         rewards = list(Reward.objects.filter(proposal=proposal))
@@ -137,14 +172,22 @@ def audit_snapshot():
     from viewflow.workflow.models import Process, Task
 
     from audits.models import (
-        Audit, Contribution, Finding, ProgressRound, RemediationPlan, RemovalRequest, ReviewMeeting,
+        Audit,
+        Contribution,
+        Finding,
+        ProgressRound,
+        RemediationPlan,
+        RemovalRequest,
+        ReviewMeeting,
         TrackingDecision,
     )
     from governance.models import TrailEvent
 
     return {
         "audits": Audit.objects.count(),
-        "findings": list(Finding.objects.order_by("pk").values_list("tracking_number", "state", "round", "due_date")),
+        "findings": list(
+            Finding.objects.order_by("pk").values_list("tracking_number", "state", "round", "due_date")
+        ),
         "meetings": ReviewMeeting.objects.count(),
         "plans": RemediationPlan.objects.count(),
         "reports": ProgressRound.objects.count(),
@@ -184,14 +227,16 @@ def test_demo_audits_cover_every_finding_state_with_real_flows_and_trails(capsys
 
     # Continued twice (繼續列管), then removed or still being worked on.
     twice = [
-        f for f in Finding.objects.all()
+        f
+        for f in Finding.objects.all()
         if f.decisions.filter(outcome=TrackingDecision.Outcome.CONTINUE).count() == 2
     ]
     assert twice and all(f.state in (State.IN_PROGRESS, State.CLOSED) and f.round == 3 for f in twice)
     # A returned plan, a self-tracked recommendation or observation, overdue findings.
     assert RemediationPlan.objects.filter(approval=RemediationPlan.Approval.RETURNED).exists()
     assert Finding.objects.filter(
-        self_tracked=True, kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.OBSERVATION]).exists()
+        self_tracked=True, kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.OBSERVATION]
+    ).exists()
     assert sum(is_overdue(f) for f in Finding.objects.all()) >= 2
     # One audit closed: every finding closed and its reply recorded.
     closed = Audit.objects.exclude(replied_on=None)
@@ -199,8 +244,11 @@ def test_demo_audits_cover_every_finding_state_with_real_flows_and_trails(capsys
     for audit in closed:
         assert audit.reply_document_number
         assert not audit.findings.exclude(state=State.CLOSED).exists()
-    assert Audit.objects.filter(replied_on=None).filter(findings__state__in=[
-        s for s in State.values if s != State.CLOSED]).exists()
+    assert (
+        Audit.objects.filter(replied_on=None)
+        .filter(findings__state__in=[s for s in State.values if s != State.CLOSED])
+        .exists()
+    )
 
     # The 管考 office finds the meeting, review, decision and reply steps waiting in its queue.
     User = get_user_model()

@@ -51,7 +51,12 @@ def test_settings_read_the_environment():
     )
     result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "False", "False", "True", "Asia/Taipei", "zh-hant"
+        "django.db.backends.postgresql",
+        "False",
+        "False",
+        "True",
+        "Asia/Taipei",
+        "zh-hant",
     ], result.stderr
     result = manage("shell", "--no-imports", "-c", code, env={})
     assert result.stdout.split()[:3] == ["django.db.backends.sqlite3", "True", "True"], result.stderr

@@ -1,9 +1,9 @@
 """Duplicate detection on Chinese text, and what the first reviewer is shown."""
 
 import pytest
+from proposal_http import Driver, open_task
 
 from proposals.similarity import bigrams, rank_similar, similarity
-from proposal_http import Driver, open_task
 
 EARLIER = "增設自助借書機中文語音導引，協助高齡讀者自行借書"
 
@@ -36,10 +36,17 @@ def test_rank_orders_by_similarity_and_applies_the_threshold():
 @pytest.mark.django_db
 def test_first_reviewer_sees_the_earlier_similar_proposal(client, person, org):
     drive = Driver(client, person)
-    earlier = drive.submit("acquisitions-staff1", title="自助借書機增設中文語音導引",
-                           improvement="於自助借書機加入中文語音導引，協助高齡讀者自行借書。")
+    earlier = drive.submit(
+        "acquisitions-staff1",
+        title="自助借書機增設中文語音導引",
+        improvement="於自助借書機加入中文語音導引，協助高齡讀者自行借書。",
+    )
     drive.submit("planning-staff1", title="會計核銷電子化", improvement="核銷流程改為線上簽核，減少紙本。")
-    later = drive.submit("readers-staff1", title="借書機中文語音導引", improvement="自助借書機加入中文語音導引，讓高齡讀者自行借書。")
+    later = drive.submit(
+        "readers-staff1",
+        title="借書機中文語音導引",
+        improvement="自助借書機加入中文語音導引，讓高齡讀者自行借書。",
+    )
     task = open_task(later, "first_review")
     html = drive.as_("readers-head").get(task.reverse("execute")).content.decode()
     assert "相似的先前提案" in html

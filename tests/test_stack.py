@@ -70,8 +70,14 @@ class StackProcess:
         self.output_file = data_dir / "stack-output.txt"
         self.proc = subprocess.Popen(
             [sys.executable, str(ROOT / "scripts" / "stack.py")],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            start_new_session=True,
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -110,7 +116,7 @@ def processes():
         except OSError:
             continue
         # pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if fields[0] != "Z":
             command = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
             found.append((int(entry.name), int(fields[1]), int(fields[2]), command))
@@ -127,9 +133,9 @@ def leftovers(pids, data_dir):
     the stack's data folder on their command line."""
     started = set(pids.values())
     return [
-        (pid, command) for pid, parent, group, command in processes()
-        if pid != os.getpid()
-        and (group in started or parent in started or str(data_dir) in command)
+        (pid, command)
+        for pid, parent, group, command in processes()
+        if pid != os.getpid() and (group in started or parent in started or str(data_dir) in command)
     ]
 
 
@@ -159,9 +165,15 @@ def fetch(opener, url, data=None, timeout=60):
 def login(base, username):
     opener, jar = loopback_opener()
     _, _, page = fetch(opener, f"{base}accounts/login/")
-    status, final, page = fetch(opener, f"{base}accounts/login/", {
-        "username": username, "password": "demo-2026", "csrfmiddlewaretoken": csrf_token(page, jar),
-    })
+    status, final, page = fetch(
+        opener,
+        f"{base}accounts/login/",
+        {
+            "username": username,
+            "password": "demo-2026",
+            "csrfmiddlewaretoken": csrf_token(page, jar),
+        },
+    )
     assert status == 200
     assert "/accounts/login/" not in final, f"login as {username} failed: {final}"
     assert "sessionid" in {cookie.name for cookie in jar}
@@ -196,9 +208,15 @@ def check_inbox(base):
 def check_batch_through_worker(base, data_dir):
     opener, jar = login(base, "hr")
     _, _, page = fetch(opener, f"{base}evidence/")
-    status, final, page = fetch(opener, f"{base}evidence/batches/", {
-        "year": "114", "unit": "readers", "csrfmiddlewaretoken": csrf_token(page, jar),
-    })
+    status, final, page = fetch(
+        opener,
+        f"{base}evidence/batches/",
+        {
+            "year": "114",
+            "unit": "readers",
+            "csrfmiddlewaretoken": csrf_token(page, jar),
+        },
+    )
     found = re.search(r"/evidence/batches/(\d+)/$", final)
     assert status == 200 and found, f"no redirect to the batch's page: {final}"
     progress_url = f"{base}evidence/batches/{found.group(1)}/progress"
@@ -268,14 +286,23 @@ def test_stack_serves_runs_tasks_and_stops_cleanly():
     data_dir = Path(tempfile.mkdtemp(prefix="governance-stack-"))
     data_dir.chmod(0o755)  # as root, the postgres user must reach data_dir/stack/pg
     web, pg_port, redis_port = free_ports(3)
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL",
-                          "STATIC_ROOT", "MEDIA_ROOT"}}
-    env.update({
-        "DATA_DIR": str(data_dir), "STACK_PORT": str(web), "STACK_PG_PORT": str(pg_port),
-        "STACK_REDIS_PORT": str(redis_port), "STACK_START_TIMEOUT": "300",
-        "STATIC_ROOT": str(STATIC_CACHE), "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL", "STATIC_ROOT", "MEDIA_ROOT"}
+    }
+    env.update(
+        {
+            "DATA_DIR": str(data_dir),
+            "STACK_PORT": str(web),
+            "STACK_PG_PORT": str(pg_port),
+            "STACK_REDIS_PORT": str(redis_port),
+            "STACK_START_TIMEOUT": "300",
+            "STATIC_ROOT": str(STATIC_CACHE),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     base = f"http://127.0.0.1:{web}/"
     stack = None
     STATIC_CACHE.parent.mkdir(exist_ok=True)

@@ -7,17 +7,17 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from audit_http import AuditDriver, finding_fields
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from proposal_http import Driver
 from pypdf import PdfReader
 
-from audit_http import AuditDriver, finding_fields
 from audits import selectors as audit_selectors
 from audits.models import Finding
+from dashboard.tracking_report import tracking_report, tracking_report_pdf
 from governance.models import Unit
 from governance.rocdate import TAIPEI
-from dashboard.tracking_report import tracking_report, tracking_report_pdf
-from proposal_http import Driver
 from proposals import selectors as proposal_selectors
 from proposals.models import Proposal
 
@@ -64,11 +64,13 @@ def data(client, person, org):
         drive.evaluate(closed)
 
         audits = AuditDriver(client, person)
-        audit = audits.register([
-            finding_fields(0, lead="readers", due=90),  # 2026-12-30
-            finding_fields(1, lead="planning", due=30),  # 2026-10-31: overdue on NOW
-            finding_fields(2, lead="readers", due=60),
-        ])
+        audit = audits.register(
+            [
+                finding_fields(0, lead="readers", due=90),  # 2026-12-30
+                finding_fields(1, lead="planning", due=30),  # 2026-10-31: overdue on NOW
+                finding_fields(2, lead="readers", due=60),
+            ]
+        )
         on_time, overdue, gone = audits.findings(audit)
         for finding in (on_time, overdue, gone):
             audits.meeting(finding)
@@ -77,8 +79,14 @@ def data(client, person, org):
     executing.refresh_from_db()
     closed.refresh_from_db()
     assert executing.state == Proposal.State.EXECUTING and closed.state == Proposal.State.CLOSED
-    return {"executing": executing, "closed": closed, "on_time": on_time, "overdue": overdue,
-            "gone": gone, "audit": audit}
+    return {
+        "executing": executing,
+        "closed": closed,
+        "on_time": on_time,
+        "overdue": overdue,
+        "gone": gone,
+        "audit": audit,
+    }
 
 
 def test_selectors_return_plain_rows_in_few_queries(data):
@@ -93,10 +101,16 @@ def test_selectors_return_plain_rows_in_few_queries(data):
     with CaptureQueriesContext(connection) as queries:
         findings = audit_selectors.open_findings_for_report()
     assert len(queries) == 1
-    assert {r["tracking_number"] for r in findings} == {data["on_time"].tracking_number,
-                                                         data["overdue"].tracking_number}
+    assert {r["tracking_number"] for r in findings} == {
+        data["on_time"].tracking_number,
+        data["overdue"].tracking_number,
+    }
     [planning] = [r for r in findings if r["unit_name"] == "企劃推廣組"]
-    assert (planning["agency"], planning["audit_title"], planning["kind_label"]) == ("教育部", "115 年度服務品質考核", "缺失")
+    assert (planning["agency"], planning["audit_title"], planning["kind_label"]) == (
+        "教育部",
+        "115 年度服務品質考核",
+        "缺失",
+    )
     assert (planning["round"], planning["state_label"]) == (1, "研擬改善措施")
 
 
@@ -122,9 +136,13 @@ def test_report_groups_by_unit_in_sort_order_with_counts(data):
 
 def test_overdue_is_counted_in_taipei_days(data):
     # 2026-10-31 23:30 in Taipei is still the due date; 00:30 on 11-01 is past it (UTC: 10-31).
-    with time_machine.travel(datetime.datetime(2026, 10, 31, 15, 30, tzinfo=datetime.timezone.utc), tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 10, 31, 15, 30, tzinfo=datetime.timezone.utc), tick=False
+    ):
         assert tracking_report()["totals"]["all"]["overdue"] == 0
-    with time_machine.travel(datetime.datetime(2026, 10, 31, 16, 30, tzinfo=datetime.timezone.utc), tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 10, 31, 16, 30, tzinfo=datetime.timezone.utc), tick=False
+    ):
         assert tracking_report()["totals"]["all"]["overdue"] == 1
 
 
@@ -143,14 +161,19 @@ def test_pdf_lists_both_units_and_marks_the_overdue_item(data):
     assert "自助借書機增設中文語音導引" in joined and "115 年第 4 季" in joined and "40%" in joined
     # 「逾期」 right next to the overdue finding's due date, in its own row, and nowhere else.
     overdue, on_time = data["overdue"], data["on_time"]
-    row = joined[joined.index(overdue.tracking_number):]
-    assert re.match(rf"{re.escape(overdue.tracking_number)}\s*教育部／115 年度服務品質考核\s*缺失\s*115/10/31\s*逾期", row), row[:80]
-    row = joined[joined.index(on_time.tracking_number):]
-    assert "逾期" not in row[:row.index("研擬改善措施")]
+    row = joined[joined.index(overdue.tracking_number) :]
+    assert re.match(
+        rf"{re.escape(overdue.tracking_number)}\s*教育部／115 年度服務品質考核\s*缺失\s*115/10/31\s*逾期", row
+    ), row[:80]
+    row = joined[joined.index(on_time.tracking_number) :]
+    assert "逾期" not in row[: row.index("研擬改善措施")]
     # Closed items are left out.
     # (Proposal case numbers and finding tracking numbers share the 115-NNNN form.)
     assert "館藏查詢系統改版" not in joined and "已結案" not in joined
-    assert data["closed"].case_number not in joined.split("創意提案（執行中／成效評估中）", 2)[2].split("上級機關考核意見")[0]
+    assert (
+        data["closed"].case_number
+        not in joined.split("創意提案（執行中／成效評估中）", 2)[2].split("上級機關考核意見")[0]
+    )
     assert data["gone"].tracking_number not in joined and "已解除列管" not in joined
 
 
@@ -178,4 +201,6 @@ def test_anonymous_is_sent_to_login(org, client):
 def test_finding_list_links_to_it_for_those_allowed(org, login_as):
     assert "下載季列管報告（PDF）" in login_as("tracking").get("/audits/findings/").content.decode()
     assert URL in login_as("auditor").get("/audits/findings/").content.decode()
-    assert "下載季列管報告（PDF）" not in login_as("readers-head").get("/audits/findings/unit/").content.decode()
+    assert (
+        "下載季列管報告（PDF）" not in login_as("readers-head").get("/audits/findings/unit/").content.decode()
+    )

@@ -14,18 +14,37 @@ pytestmark = pytest.mark.django_db
 def case(person):
     staff, head = person("planning-staff1"), person("planning-head")
     events = [
-        trail.record_event(case_kind="proposal", case_ref="114-0001", actor=staff,
-                           action="submit", from_state="draft", to_state="submitted"),
-        trail.record_event(case_kind="proposal", case_ref="114-0001", actor=head,
-                           action="return", from_state="submitted", to_state="returned",
-                           comment="請補充具體作法"),
-        trail.record_event(case_kind="proposal", case_ref="114-0001", actor=staff,
-                           action="resubmit", from_state="returned", to_state="submitted",
-                           attachments=[{"name": "方案.pdf", "sha256": "ab" * 32}]),
+        trail.record_event(
+            case_kind="proposal",
+            case_ref="114-0001",
+            actor=staff,
+            action="submit",
+            from_state="draft",
+            to_state="submitted",
+        ),
+        trail.record_event(
+            case_kind="proposal",
+            case_ref="114-0001",
+            actor=head,
+            action="return",
+            from_state="submitted",
+            to_state="returned",
+            comment="請補充具體作法",
+        ),
+        trail.record_event(
+            case_kind="proposal",
+            case_ref="114-0001",
+            actor=staff,
+            action="resubmit",
+            from_state="returned",
+            to_state="submitted",
+            attachments=[{"name": "方案.pdf", "sha256": "ab" * 32}],
+        ),
     ]
     # A second case, to show chains are per case.
-    trail.record_event(case_kind="finding", case_ref="114-F001", actor=head,
-                       action="register", to_state="registered")
+    trail.record_event(
+        case_kind="finding", case_ref="114-F001", actor=head, action="register", to_state="registered"
+    )
     return events
 
 
@@ -133,15 +152,21 @@ def test_events_of_the_first_hash_scheme_still_verify_and_chain_on(person):
 
     staff = person("readers-staff1")
     old = TrailEvent(
-        case_kind="proposal", case_ref="113-0001", sequence=1,
-        occurred_at=timezone.now().replace(microsecond=0), actor=staff,
-        actor_name=staff.get_full_name(), action="送出提案", previous_hash=trail.GENESIS_HASH,
+        case_kind="proposal",
+        case_ref="113-0001",
+        sequence=1,
+        occurred_at=timezone.now().replace(microsecond=0),
+        actor=staff,
+        actor_name=staff.get_full_name(),
+        action="送出提案",
+        previous_hash=trail.GENESIS_HASH,
         scheme=1,
     )
     old.content_hash = trail.compute_hash(old)
     old.save()
-    TrailHead.objects.create(case_kind="proposal", case_ref="113-0001", last_sequence=1,
-                             last_hash=old.content_hash)
+    TrailHead.objects.create(
+        case_kind="proposal", case_ref="113-0001", last_sequence=1, last_hash=old.content_hash
+    )
     new = trail.record_event(case_kind="proposal", case_ref="113-0001", actor=staff, action="撤回提案")
     assert (new.sequence, new.previous_hash, new.scheme) == (2, old.content_hash, 2)
     assert trail.verify_case("proposal", "113-0001").ok
@@ -177,9 +202,7 @@ def test_concurrent_appends_on_postgresql_keep_one_chain(person):
         try:
             barrier.wait()
             for i in range(10):
-                trail.record_event(
-                    case_kind="proposal", case_ref="114-0100", actor=staff, action=f"w{n}-{i}"
-                )
+                trail.record_event(case_kind="proposal", case_ref="114-0100", actor=staff, action=f"w{n}-{i}")
         except Exception as exc:  # collected and asserted below
             errors.append(exc)
         finally:

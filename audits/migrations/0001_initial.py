@@ -2,245 +2,562 @@
 
 import django.core.validators
 import django.db.models.deletion
-import governance.docnumber
 from django.conf import settings
 from django.db import migrations, models
 
+import governance.docnumber
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0002_workflow_indexes'),
-        ('viewflow', '0015_task_scheduled'),
+        ("governance", "0002_workflow_indexes"),
+        ("viewflow", "0015_task_scheduled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RemediationProcess',
-            fields=[
-            ],
+            name="RemediationProcess",
+            fields=[],
             options={
-                'verbose_name': '缺失改善流程',
-                'verbose_name_plural': '缺失改善流程',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "缺失改善流程",
+                "verbose_name_plural": "缺失改善流程",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('viewflow.process',),
+            bases=("viewflow.process",),
         ),
         migrations.CreateModel(
-            name='ReplyProcess',
-            fields=[
-            ],
+            name="ReplyProcess",
+            fields=[],
             options={
-                'verbose_name': '函復上級機關流程',
-                'verbose_name_plural': '函復上級機關流程',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "函復上級機關流程",
+                "verbose_name_plural": "函復上級機關流程",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('viewflow.process',),
+            bases=("viewflow.process",),
         ),
         migrations.CreateModel(
-            name='Audit',
+            name="Audit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.CharField(max_length=100, verbose_name='上級機關')),
-                ('kind', models.CharField(choices=[('appraisal', '考核'), ('site_visit', '實地訪視'), ('inspection', '查核'), ('other', '其他')], max_length=20, verbose_name='類別')),
-                ('title', models.CharField(max_length=200, verbose_name='名稱')),
-                ('held_on', models.DateField(verbose_name='考核日期')),
-                ('document_number', governance.docnumber.DocumentNumberModelField(verbose_name='來文文號')),
-                ('registered_at', models.DateTimeField(auto_now_add=True)),
-                ('replied_on', models.DateField(blank=True, null=True, verbose_name='回復日期')),
-                ('reply_document_number', governance.docnumber.DocumentNumberModelField(blank=True, verbose_name='回復文號')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agency", models.CharField(max_length=100, verbose_name="上級機關")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("appraisal", "考核"),
+                            ("site_visit", "實地訪視"),
+                            ("inspection", "查核"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="類別",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="名稱")),
+                ("held_on", models.DateField(verbose_name="考核日期")),
+                ("document_number", governance.docnumber.DocumentNumberModelField(verbose_name="來文文號")),
+                ("registered_at", models.DateTimeField(auto_now_add=True)),
+                ("replied_on", models.DateField(blank=True, null=True, verbose_name="回復日期")),
+                (
+                    "reply_document_number",
+                    governance.docnumber.DocumentNumberModelField(blank=True, verbose_name="回復文號"),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '上級機關考核',
-                'verbose_name_plural': '上級機關考核',
-                'ordering': ['-held_on', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='AuditAttachment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='audits/%Y/')),
-                ('name', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('content_type', models.CharField(max_length=100)),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='audits.audit')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Finding',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_number', models.CharField(max_length=20, unique=True, verbose_name='列管編號')),
-                ('roc_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('sequence', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('deficiency', '缺失'), ('recommendation', '建議'), ('observation', '觀察')], max_length=20, verbose_name='類別')),
-                ('text', models.TextField(verbose_name='內容')),
-                ('severity', models.CharField(choices=[('high', '高'), ('medium', '中'), ('low', '低')], max_length=10, verbose_name='嚴重程度')),
-                ('root_cause', models.TextField(blank=True, verbose_name='原因分析')),
-                ('due_date', models.DateField(verbose_name='改善期限')),
-                ('self_tracked', models.BooleanField(default=False, verbose_name='單位自行列管')),
-                ('state', models.CharField(choices=[('awaiting_meeting', '待檢討會議'), ('planning', '研擬改善措施'), ('plan_review', '改善措施待核定'), ('in_progress', '改善中'), ('removal_requested', '申請解除列管'), ('awaiting_decision', '待館務會議決定'), ('closed', '已解除列管')], db_index=True, default='awaiting_meeting', max_length=20, verbose_name='狀態')),
-                ('round', models.PositiveSmallIntegerField(default=1, verbose_name='列管輪次')),
-                ('registered_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='解除列管日期')),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='audits.audit')),
-                ('lead_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_findings', to='governance.unit', verbose_name='主辦單位')),
-                ('process', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='finding', to='viewflow.process')),
-                ('supporting_units', models.ManyToManyField(blank=True, related_name='supported_findings', to='governance.unit', verbose_name='協辦單位')),
-            ],
-            options={
-                'verbose_name': '考核意見',
-                'verbose_name_plural': '考核意見',
-                'ordering': ['-roc_year', '-sequence'],
+                "verbose_name": "上級機關考核",
+                "verbose_name_plural": "上級機關考核",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="AuditAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('text', models.TextField(verbose_name='協辦辦理情形')),
-                ('written_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.unit')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='audits.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="audits/%Y/")),
+                ("name", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("content_type", models.CharField(max_length=100)),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="Finding",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tracking_number", models.CharField(max_length=20, unique=True, verbose_name="列管編號")),
+                ("roc_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("sequence", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("deficiency", "缺失"), ("recommendation", "建議"), ("observation", "觀察")],
+                        max_length=20,
+                        verbose_name="類別",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="內容")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("high", "高"), ("medium", "中"), ("low", "低")],
+                        max_length=10,
+                        verbose_name="嚴重程度",
+                    ),
+                ),
+                ("root_cause", models.TextField(blank=True, verbose_name="原因分析")),
+                ("due_date", models.DateField(verbose_name="改善期限")),
+                ("self_tracked", models.BooleanField(default=False, verbose_name="單位自行列管")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_meeting", "待檢討會議"),
+                            ("planning", "研擬改善措施"),
+                            ("plan_review", "改善措施待核定"),
+                            ("in_progress", "改善中"),
+                            ("removal_requested", "申請解除列管"),
+                            ("awaiting_decision", "待館務會議決定"),
+                            ("closed", "已解除列管"),
+                        ],
+                        db_index=True,
+                        default="awaiting_meeting",
+                        max_length=20,
+                        verbose_name="狀態",
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1, verbose_name="列管輪次")),
+                ("registered_at", models.DateTimeField(auto_now_add=True)),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="解除列管日期")),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_findings",
+                        to="governance.unit",
+                        verbose_name="主辦單位",
+                    ),
+                ),
+                (
+                    "process",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="finding",
+                        to="viewflow.process",
+                    ),
+                ),
+                (
+                    "supporting_units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="supported_findings",
+                        to="governance.unit",
+                        verbose_name="協辦單位",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['written_at', 'pk'],
+                "verbose_name": "考核意見",
+                "verbose_name_plural": "考核意見",
+                "ordering": ["-roc_year", "-sequence"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressRound',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('percent_complete', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='完成百分比')),
-                ('text', models.TextField(verbose_name='辦理情形')),
-                ('reported_at', models.DateTimeField(auto_now_add=True)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_rounds', to='audits.finding')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                ("text", models.TextField(verbose_name="協辦辦理情形")),
+                ("written_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="governance.unit"
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="audits.finding",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reported_at', 'pk'],
+                "ordering": ["written_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FindingAttachment',
+            name="ProgressRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='findings/%Y/')),
-                ('name', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('content_type', models.CharField(max_length=100)),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('contribution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='audits.contribution')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='audits.finding')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('progress_round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='audits.progressround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="完成百分比"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="辦理情形")),
+                ("reported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_rounds",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["reported_at", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="FindingAttachment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="findings/%Y/")),
+                ("name", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("content_type", models.CharField(max_length=100)),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contribution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="audits.contribution",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "progress_round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="audits.progressround",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='contribution',
-            name='progress_round',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='audits.progressround'),
+            model_name="contribution",
+            name="progress_round",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="contributions",
+                to="audits.progressround",
+            ),
         ),
         migrations.CreateModel(
-            name='RemediationPlan',
+            name="RemediationPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('text', models.TextField(verbose_name='改善措施')),
-                ('written_at', models.DateTimeField(auto_now_add=True)),
-                ('approval', models.CharField(choices=[('pending', '待主管核定'), ('approved', '主管核定'), ('returned', '主管退回')], default='pending', max_length=20)),
-                ('approval_comment', models.TextField(blank=True, verbose_name='主管意見')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='audits.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                ("text", models.TextField(verbose_name="改善措施")),
+                ("written_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approval",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待主管核定"),
+                            ("approved", "主管核定"),
+                            ("returned", "主管退回"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("approval_comment", models.TextField(blank=True, verbose_name="主管意見")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="plans", to="audits.finding"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['written_at', 'pk'],
+                "ordering": ["written_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RemovalRequest',
+            name="RemovalRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('reason', models.TextField(verbose_name='申請理由')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('opinion', models.TextField(blank=True, verbose_name='審查意見')),
-                ('recommends_removal', models.BooleanField(null=True, verbose_name='建議解除列管')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='removal_requests', to='audits.finding')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                ("reason", models.TextField(verbose_name="申請理由")),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("opinion", models.TextField(blank=True, verbose_name="審查意見")),
+                ("recommends_removal", models.BooleanField(null=True, verbose_name="建議解除列管")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="removal_requests",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'pk'],
+                "ordering": ["requested_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewMeeting',
+            name="ReviewMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='會議日期')),
-                ('attendees', models.TextField(verbose_name='出席人員')),
-                ('decisions', models.TextField(verbose_name='會議決議')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('findings', models.ManyToManyField(related_name='review_meetings', to='audits.finding')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="會議日期")),
+                ("attendees", models.TextField(verbose_name="出席人員")),
+                ("decisions", models.TextField(verbose_name="會議決議")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("findings", models.ManyToManyField(related_name="review_meetings", to="audits.finding")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrackingDecision',
+            name="TrackingDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('outcome', models.CharField(choices=[('remove', '解除列管'), ('continue', '繼續列管')], max_length=20, verbose_name='決定')),
-                ('meeting_date', models.DateField(verbose_name='會議日期')),
-                ('minutes_reference', models.CharField(blank=True, max_length=200, verbose_name='會議紀錄')),
-                ('new_due_date', models.DateField(blank=True, null=True, verbose_name='新改善期限')),
-                ('note', models.TextField(blank=True, verbose_name='說明')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='audits.finding')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("remove", "解除列管"), ("continue", "繼續列管")],
+                        max_length=20,
+                        verbose_name="決定",
+                    ),
+                ),
+                ("meeting_date", models.DateField(verbose_name="會議日期")),
+                ("minutes_reference", models.CharField(blank=True, max_length=200, verbose_name="會議紀錄")),
+                ("new_due_date", models.DateField(blank=True, null=True, verbose_name="新改善期限")),
+                ("note", models.TextField(blank=True, verbose_name="說明")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'pk'],
+                "ordering": ["recorded_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['state', 'due_date'], name='audits_find_state_23447c_idx'),
+            model_name="finding",
+            index=models.Index(fields=["state", "due_date"], name="audits_find_state_23447c_idx"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['lead_unit', 'state'], name='audits_find_lead_un_27cfd9_idx'),
+            model_name="finding",
+            index=models.Index(fields=["lead_unit", "state"], name="audits_find_lead_un_27cfd9_idx"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['audit', 'state'], name='audits_find_audit_i_bad80b_idx'),
+            model_name="finding",
+            index=models.Index(fields=["audit", "state"], name="audits_find_audit_i_bad80b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('roc_year', 'sequence'), name='finding_number_per_year'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(
+                fields=("roc_year", "sequence"), name="finding_number_per_year"
+            ),
         ),
     ]

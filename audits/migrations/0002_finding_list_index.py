@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0001_initial'),
-        ('governance', '0002_workflow_indexes'),
-        ('viewflow', '0015_task_scheduled'),
+        ("audits", "0001_initial"),
+        ("governance", "0002_workflow_indexes"),
+        ("viewflow", "0015_task_scheduled"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['due_date', 'id'], name='audits_finding_due_id'),
+            model_name="finding",
+            index=models.Index(fields=["due_date", "id"], name="audits_finding_due_id"),
         ),
     ]

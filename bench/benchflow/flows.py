@@ -64,10 +64,7 @@ class BenchFlow(flow.Flow):
 
     @classmethod
     def inbox_summaries(cls, processes):
-        return {
-            p.pk: {"case_number": f"B-{p.pk}", "title": p.data.get("title", "")}
-            for p in processes
-        }
+        return {p.pk: {"case_number": f"B-{p.pk}", "title": p.data.get("title", "")} for p in processes}
 
 
 class LifecycleBareFlow(flow.Flow):
@@ -101,7 +98,9 @@ class LifecycleBareFlow(flow.Flow):
 
     def start_process(self, activation, unit_id, title, owner_id, assigned_steps=()):
         activation.process.data = {
-            "unit_id": unit_id, "title": title, "owner_id": owner_id,
+            "unit_id": unit_id,
+            "title": title,
+            "owner_id": owner_id,
             "assigned_steps": list(assigned_steps),
         }
         return activation.process

@@ -7,11 +7,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0013_notification_unread_event_index'),
+        ("governance", "0013_notification_unread_event_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -21,65 +20,143 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='EvidenceBatch',
+                    name="EvidenceBatch",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='申請時間')),
-                        ('start', models.DateField(verbose_name='期間起日')),
-                        ('end', models.DateField(verbose_name='期間迄日')),
-                        ('with_items', models.BooleanField(default=False, verbose_name='只含有紀錄者')),
-                        ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申請人')),
-                        ('unit', models.ForeignKey(blank=True, help_text='空白表示全部人員。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.unit', verbose_name='單位')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "requested_at",
+                            models.DateTimeField(default=django.utils.timezone.now, verbose_name="申請時間"),
+                        ),
+                        ("start", models.DateField(verbose_name="期間起日")),
+                        ("end", models.DateField(verbose_name="期間迄日")),
+                        ("with_items", models.BooleanField(default=False, verbose_name="只含有紀錄者")),
+                        (
+                            "requested_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="申請人",
+                            ),
+                        ),
+                        (
+                            "unit",
+                            models.ForeignKey(
+                                blank=True,
+                                help_text="空白表示全部人員。",
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="governance.unit",
+                                verbose_name="單位",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '考績佐證批次',
-                        'verbose_name_plural': '考績佐證批次',
-                        'db_table': 'governance_evidencebatch',
-                        'ordering': ['-requested_at', '-pk'],
+                        "verbose_name": "考績佐證批次",
+                        "verbose_name_plural": "考績佐證批次",
+                        "db_table": "governance_evidencebatch",
+                        "ordering": ["-requested_at", "-pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='EvidenceDocument',
+                    name="EvidenceDocument",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('start', models.DateField(verbose_name='期間起日')),
-                        ('end', models.DateField(verbose_name='期間迄日')),
-                        ('fingerprint', models.CharField(db_index=True, max_length=64, verbose_name='資料指紋（SHA-256）')),
-                        ('generated_at', models.DateTimeField(verbose_name='產製時間')),
-                        ('generated_by', models.ForeignKey(blank=True, help_text='空白表示由系統指令產製。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='產製人')),
-                        ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_documents', to=settings.AUTH_USER_MODEL, verbose_name='人員')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("start", models.DateField(verbose_name="期間起日")),
+                        ("end", models.DateField(verbose_name="期間迄日")),
+                        (
+                            "fingerprint",
+                            models.CharField(
+                                db_index=True, max_length=64, verbose_name="資料指紋（SHA-256）"
+                            ),
+                        ),
+                        ("generated_at", models.DateTimeField(verbose_name="產製時間")),
+                        (
+                            "generated_by",
+                            models.ForeignKey(
+                                blank=True,
+                                help_text="空白表示由系統指令產製。",
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="產製人",
+                            ),
+                        ),
+                        (
+                            "person",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="evidence_documents",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="人員",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '考績佐證產製紀錄',
-                        'verbose_name_plural': '考績佐證產製紀錄',
-                        'db_table': 'governance_evidencedocument',
-                        'ordering': ['-generated_at', '-pk'],
-                        'default_permissions': ('view',),
+                        "verbose_name": "考績佐證產製紀錄",
+                        "verbose_name_plural": "考績佐證產製紀錄",
+                        "db_table": "governance_evidencedocument",
+                        "ordering": ["-generated_at", "-pk"],
+                        "default_permissions": ("view",),
                     },
                 ),
                 migrations.CreateModel(
-                    name='EvidenceBatchItem',
+                    name="EvidenceBatchItem",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('position', models.PositiveIntegerField()),
-                        ('filename', models.CharField(blank=True, max_length=200)),
-                        ('fingerprint', models.CharField(blank=True, max_length=64)),
-                        ('content', models.BinaryField(null=True)),
-                        ('done_at', models.DateTimeField(blank=True, null=True)),
-                        ('skipped', models.BooleanField(default=False)),
-                        ('failed_at', models.DateTimeField(blank=True, null=True)),
-                        ('error', models.TextField(blank=True)),
-                        ('queued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                        ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='evidence.evidencebatch')),
-                        ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("position", models.PositiveIntegerField()),
+                        ("filename", models.CharField(blank=True, max_length=200)),
+                        ("fingerprint", models.CharField(blank=True, max_length=64)),
+                        ("content", models.BinaryField(null=True)),
+                        ("done_at", models.DateTimeField(blank=True, null=True)),
+                        ("skipped", models.BooleanField(default=False)),
+                        ("failed_at", models.DateTimeField(blank=True, null=True)),
+                        ("error", models.TextField(blank=True)),
+                        ("queued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                        (
+                            "batch",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="items",
+                                to="evidence.evidencebatch",
+                            ),
+                        ),
+                        (
+                            "person",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'governance_evidencebatchitem',
-                        'ordering': ['batch', 'position'],
-                        'constraints': [models.UniqueConstraint(fields=('batch', 'person'), name='evidence_batch_item_once')],
+                        "db_table": "governance_evidencebatchitem",
+                        "ordering": ["batch", "position"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("batch", "person"), name="evidence_batch_item_once"
+                            )
+                        ],
                     },
                 ),
-    
             ],
             database_operations=[],
         ),

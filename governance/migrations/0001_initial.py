@@ -9,118 +9,290 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=100, verbose_name='姓名')),
-                ('job_title', models.CharField(blank=True, max_length=100, verbose_name='職稱')),
-                ('language', models.CharField(choices=[('zh-hant', '正體中文'), ('en', 'English')], default='zh-hant', max_length=10, verbose_name='介面語言')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=100, verbose_name="姓名")),
+                ("job_title", models.CharField(blank=True, max_length=100, verbose_name="職稱")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("zh-hant", "正體中文"), ("en", "English")],
+                        default="zh-hant",
+                        max_length=10,
+                        verbose_name="介面語言",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人員',
-                'verbose_name_plural': '人員',
+                "verbose_name": "人員",
+                "verbose_name_plural": "人員",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='TrailHead',
+            name="TrailHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_kind', models.CharField(max_length=30)),
-                ('case_ref', models.CharField(max_length=60)),
-                ('last_sequence', models.PositiveIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_kind", models.CharField(max_length=30)),
+                ("case_ref", models.CharField(max_length=60)),
+                ("last_sequence", models.PositiveIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
             options={
-                'default_permissions': (),
-                'constraints': [models.UniqueConstraint(fields=('case_kind', 'case_ref'), name='trail_head_case')],
+                "default_permissions": (),
+                "constraints": [
+                    models.UniqueConstraint(fields=("case_kind", "case_ref"), name="trail_head_case")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='代碼')),
-                ('name', models.CharField(max_length=100, verbose_name='名稱')),
-                ('short_name', models.CharField(blank=True, max_length=30, verbose_name='簡稱')),
-                ('kind', models.CharField(choices=[('division', '組'), ('office', '室'), ('branch', '所')], max_length=20, verbose_name='類型')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('valid_from', models.DateField(default=django.utils.timezone.localdate, verbose_name='生效日')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='失效日')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="代碼")),
+                ("name", models.CharField(max_length=100, verbose_name="名稱")),
+                ("short_name", models.CharField(blank=True, max_length=30, verbose_name="簡稱")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("division", "組"), ("office", "室"), ("branch", "所")],
+                        max_length=20,
+                        verbose_name="類型",
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "valid_from",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="生效日"),
+                ),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="失效日")),
             ],
             options={
-                'verbose_name': '組室',
-                'verbose_name_plural': '組室',
-                'ordering': ['sort_order', 'code'],
-                'permissions': [('view_unit_cases', '檢視單位案件'), ('submit_for_unit', '以單位名義提案'), ('report_unit_progress', '填報單位辦理情形'), ('review_unit_cases', '單位主管審核'), ('decide_for_agency', '館長決行'), ('manage_tracking', '管考作業'), ('score_proposals', '評審評分'), ('score_assigned_only', '僅評審受指派案件（外部委員）'), ('read_appraisal_evidence', '調閱考績佐證'), ('record_rewards', '登錄獎勵'), ('read_trails', '調閱案件軌跡'), ('administer', '系統管理')],
-                'default_permissions': ('add', 'change', 'delete', 'view'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='unit_valid_range')],
+                "verbose_name": "組室",
+                "verbose_name_plural": "組室",
+                "ordering": ["sort_order", "code"],
+                "permissions": [
+                    ("view_unit_cases", "檢視單位案件"),
+                    ("submit_for_unit", "以單位名義提案"),
+                    ("report_unit_progress", "填報單位辦理情形"),
+                    ("review_unit_cases", "單位主管審核"),
+                    ("decide_for_agency", "館長決行"),
+                    ("manage_tracking", "管考作業"),
+                    ("score_proposals", "評審評分"),
+                    ("score_assigned_only", "僅評審受指派案件（外部委員）"),
+                    ("read_appraisal_evidence", "調閱考績佐證"),
+                    ("record_rewards", "登錄獎勵"),
+                    ("read_trails", "調閱案件軌跡"),
+                    ("administer", "系統管理"),
+                ],
+                "default_permissions": ("add", "change", "delete", "view"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True),
+                            ("valid_until__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="unit_valid_range",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrailEvent',
+            name="TrailEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_kind', models.CharField(max_length=30, verbose_name='案件類別')),
-                ('case_ref', models.CharField(max_length=60, verbose_name='案號')),
-                ('sequence', models.PositiveIntegerField(verbose_name='序號')),
-                ('occurred_at', models.DateTimeField(verbose_name='時間')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='執行人姓名')),
-                ('action', models.CharField(max_length=60, verbose_name='動作')),
-                ('from_state', models.CharField(blank=True, max_length=60, verbose_name='原狀態')),
-                ('to_state', models.CharField(blank=True, max_length=60, verbose_name='新狀態')),
-                ('comment', models.TextField(blank=True, verbose_name='意見')),
-                ('attachments', models.JSONField(blank=True, default=list, verbose_name='附件指紋')),
-                ('previous_hash', models.CharField(max_length=64, verbose_name='前一事件雜湊')),
-                ('content_hash', models.CharField(max_length=64, verbose_name='本事件雜湊')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='執行人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_kind", models.CharField(max_length=30, verbose_name="案件類別")),
+                ("case_ref", models.CharField(max_length=60, verbose_name="案號")),
+                ("sequence", models.PositiveIntegerField(verbose_name="序號")),
+                ("occurred_at", models.DateTimeField(verbose_name="時間")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="執行人姓名")),
+                ("action", models.CharField(max_length=60, verbose_name="動作")),
+                ("from_state", models.CharField(blank=True, max_length=60, verbose_name="原狀態")),
+                ("to_state", models.CharField(blank=True, max_length=60, verbose_name="新狀態")),
+                ("comment", models.TextField(blank=True, verbose_name="意見")),
+                ("attachments", models.JSONField(blank=True, default=list, verbose_name="附件指紋")),
+                ("previous_hash", models.CharField(max_length=64, verbose_name="前一事件雜湊")),
+                ("content_hash", models.CharField(max_length=64, verbose_name="本事件雜湊")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="執行人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事件軌跡',
-                'verbose_name_plural': '事件軌跡',
-                'ordering': ['case_kind', 'case_ref', 'sequence'],
-                'default_permissions': ('view',),
-                'constraints': [models.UniqueConstraint(fields=('case_kind', 'case_ref', 'sequence'), name='trail_event_sequence')],
+                "verbose_name": "事件軌跡",
+                "verbose_name_plural": "事件軌跡",
+                "ordering": ["case_kind", "case_ref", "sequence"],
+                "default_permissions": ("view",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case_kind", "case_ref", "sequence"), name="trail_event_sequence"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('staff', '同仁'), ('liaison', '連絡窗口'), ('head', '組室主管')], max_length=20, verbose_name='單位角色')),
-                ('valid_from', models.DateField(default=django.utils.timezone.localdate, verbose_name='生效日')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='失效日')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='人員')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='governance.unit', verbose_name='組室')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("staff", "同仁"), ("liaison", "連絡窗口"), ("head", "組室主管")],
+                        max_length=20,
+                        verbose_name="單位角色",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="生效日"),
+                ),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="失效日")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人員",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="governance.unit",
+                        verbose_name="組室",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '單位成員',
-                'verbose_name_plural': '單位成員',
-                'ordering': ['unit__sort_order', 'role', 'user__username'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'unit', 'role', 'valid_from'), name='membership_unique'), models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='membership_valid_range')],
+                "verbose_name": "單位成員",
+                "verbose_name_plural": "單位成員",
+                "ordering": ["unit__sort_order", "role", "user__username"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "unit", "role", "valid_from"), name="membership_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True),
+                            ("valid_until__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="membership_valid_range",
+                    ),
+                ],
             },
         ),
     ]

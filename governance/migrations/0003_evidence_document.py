@@ -6,28 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0002_workflow_indexes'),
+        ("governance", "0002_workflow_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceDocument',
+            name="EvidenceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(verbose_name='期間起日')),
-                ('end', models.DateField(verbose_name='期間迄日')),
-                ('fingerprint', models.CharField(db_index=True, max_length=64, verbose_name='資料指紋（SHA-256）')),
-                ('generated_at', models.DateTimeField(verbose_name='產製時間')),
-                ('generated_by', models.ForeignKey(blank=True, help_text='空白表示由系統指令產製。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='產製人')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_documents', to=settings.AUTH_USER_MODEL, verbose_name='人員')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="期間起日")),
+                ("end", models.DateField(verbose_name="期間迄日")),
+                (
+                    "fingerprint",
+                    models.CharField(db_index=True, max_length=64, verbose_name="資料指紋（SHA-256）"),
+                ),
+                ("generated_at", models.DateTimeField(verbose_name="產製時間")),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空白表示由系統指令產製。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="產製人",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_documents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人員",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考績佐證產製紀錄',
-                'verbose_name_plural': '考績佐證產製紀錄',
-                'ordering': ['-generated_at', '-pk'],
-                'default_permissions': ('view',),
+                "verbose_name": "考績佐證產製紀錄",
+                "verbose_name_plural": "考績佐證產製紀錄",
+                "ordering": ["-generated_at", "-pk"],
+                "default_permissions": ("view",),
             },
         ),
     ]

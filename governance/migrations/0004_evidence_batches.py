@@ -7,66 +7,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0003_evidence_document'),
+        ("governance", "0003_evidence_document"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FailedTask',
+            name="FailedTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_name', models.CharField(max_length=200, verbose_name='工作')),
-                ('task_id', models.CharField(blank=True, max_length=100, verbose_name='工作代號')),
-                ('arguments', models.TextField(blank=True, verbose_name='參數')),
-                ('error', models.TextField(verbose_name='錯誤')),
-                ('traceback', models.TextField(blank=True, verbose_name='追蹤資訊')),
-                ('failed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='失敗時間')),
-                ('retries', models.PositiveIntegerField(default=0, verbose_name='已重試次數')),
-                ('resolved', models.BooleanField(default=False, verbose_name='已處理')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task_name", models.CharField(max_length=200, verbose_name="工作")),
+                ("task_id", models.CharField(blank=True, max_length=100, verbose_name="工作代號")),
+                ("arguments", models.TextField(blank=True, verbose_name="參數")),
+                ("error", models.TextField(verbose_name="錯誤")),
+                ("traceback", models.TextField(blank=True, verbose_name="追蹤資訊")),
+                (
+                    "failed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="失敗時間"),
+                ),
+                ("retries", models.PositiveIntegerField(default=0, verbose_name="已重試次數")),
+                ("resolved", models.BooleanField(default=False, verbose_name="已處理")),
             ],
             options={
-                'verbose_name': '失敗的背景工作',
-                'verbose_name_plural': '失敗的背景工作',
-                'ordering': ['-failed_at', '-pk'],
+                "verbose_name": "失敗的背景工作",
+                "verbose_name_plural": "失敗的背景工作",
+                "ordering": ["-failed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceBatch',
+            name="EvidenceBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='申請時間')),
-                ('start', models.DateField(verbose_name='期間起日')),
-                ('end', models.DateField(verbose_name='期間迄日')),
-                ('with_items', models.BooleanField(default=False, verbose_name='只含有紀錄者')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申請人')),
-                ('unit', models.ForeignKey(blank=True, help_text='空白表示全部人員。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.unit', verbose_name='單位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="申請時間"),
+                ),
+                ("start", models.DateField(verbose_name="期間起日")),
+                ("end", models.DateField(verbose_name="期間迄日")),
+                ("with_items", models.BooleanField(default=False, verbose_name="只含有紀錄者")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申請人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空白表示全部人員。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.unit",
+                        verbose_name="單位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考績佐證批次',
-                'verbose_name_plural': '考績佐證批次',
-                'ordering': ['-requested_at', '-pk'],
+                "verbose_name": "考績佐證批次",
+                "verbose_name_plural": "考績佐證批次",
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceBatchItem',
+            name="EvidenceBatchItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('filename', models.CharField(blank=True, max_length=200)),
-                ('fingerprint', models.CharField(blank=True, max_length=64)),
-                ('content', models.BinaryField(null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('skipped', models.BooleanField(default=False)),
-                ('failed_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='governance.evidencebatch')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("filename", models.CharField(blank=True, max_length=200)),
+                ("fingerprint", models.CharField(blank=True, max_length=64)),
+                ("content", models.BinaryField(null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("skipped", models.BooleanField(default=False)),
+                ("failed_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="governance.evidencebatch",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['batch', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('batch', 'person'), name='evidence_batch_item_once')],
+                "ordering": ["batch", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("batch", "person"), name="evidence_batch_item_once")
+                ],
             },
         ),
     ]

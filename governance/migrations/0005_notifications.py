@@ -7,63 +7,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0004_evidence_batches'),
+        ("governance", "0004_evidence_batches"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReminderOffset',
+            name="ReminderOffset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days', models.SmallIntegerField(help_text='負數為期限前，正數為逾期後，0 為當天。', unique=True, verbose_name='相對期限日數')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, '承辦人（連絡窗口）'), (1, '加送組室主管'), (2, '加送館長')], default=0, verbose_name='通知層級')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "days",
+                    models.SmallIntegerField(
+                        help_text="負數為期限前，正數為逾期後，0 為當天。",
+                        unique=True,
+                        verbose_name="相對期限日數",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "承辦人（連絡窗口）"), (1, "加送組室主管"), (2, "加送館長")],
+                        default=0,
+                        verbose_name="通知層級",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒時點',
-                'verbose_name_plural': '提醒時點',
-                'ordering': ['days'],
+                "verbose_name": "提醒時點",
+                "verbose_name_plural": "提醒時點",
+                "ordering": ["days"],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reminders', models.BooleanField(default=True, verbose_name='到期提醒')),
-                ('digest', models.BooleanField(default=True, verbose_name='每週待辦摘要')),
-                ('email', models.BooleanField(default=True, verbose_name='同時寄送電子郵件')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reminders", models.BooleanField(default=True, verbose_name="到期提醒")),
+                ("digest", models.BooleanField(default=True, verbose_name="每週待辦摘要")),
+                ("email", models.BooleanField(default=True, verbose_name="同時寄送電子郵件")),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知設定',
-                'verbose_name_plural': '通知設定',
+                "verbose_name": "通知設定",
+                "verbose_name_plural": "通知設定",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reminder', '到期提醒'), ('escalation', '逾期陳報'), ('digest', '每週待辦摘要')], max_length=20, verbose_name='類別')),
-                ('key', models.CharField(max_length=200)),
-                ('subject', models.CharField(max_length=300, verbose_name='主旨')),
-                ('body', models.TextField(verbose_name='內容')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='連結')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='期限')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='通知時間')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已讀時間')),
-                ('email_wanted', models.BooleanField(default=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='寄出時間')),
-                ('email_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('email_error', models.TextField(blank=True, verbose_name='寄送錯誤')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='收件人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reminder", "到期提醒"),
+                            ("escalation", "逾期陳報"),
+                            ("digest", "每週待辦摘要"),
+                        ],
+                        max_length=20,
+                        verbose_name="類別",
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("subject", models.CharField(max_length=300, verbose_name="主旨")),
+                ("body", models.TextField(verbose_name="內容")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="連結")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="期限")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="通知時間"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已讀時間")),
+                ("email_wanted", models.BooleanField(default=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="寄出時間")),
+                ("email_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("email_error", models.TextField(blank=True, verbose_name="寄送錯誤")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="收件人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notification_unread'), models.Index(fields=['emailed_at', 'email_wanted'], name='notification_outbox')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'key'), name='notification_once')],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+                    models.Index(fields=["emailed_at", "email_wanted"], name="notification_outbox"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("recipient", "key"), name="notification_once")
+                ],
             },
         ),
     ]

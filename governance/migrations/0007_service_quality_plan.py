@@ -7,215 +7,476 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0006_default_reminder_offsets'),
+        ("governance", "0006_default_reminder_offsets"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('roc_year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='計畫名稱')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='建立時間')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("roc_year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="計畫名稱")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="建立時間"),
+                ),
             ],
             options={
-                'verbose_name': '服務品質執行計畫',
-                'verbose_name_plural': '服務品質執行計畫',
-                'ordering': ['-roc_year'],
+                "verbose_name": "服務品質執行計畫",
+                "verbose_name_plural": "服務品質執行計畫",
+                "ordering": ["-roc_year"],
             },
         ),
         migrations.CreateModel(
-            name='PlanArea',
+            name="PlanArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=10, verbose_name='編號')),
-                ('title', models.CharField(max_length=200, verbose_name='實施要項')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=10, verbose_name="編號")),
+                ("title", models.CharField(max_length=200, verbose_name="實施要項")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '實施要項',
-                'verbose_name_plural': '實施要項',
-                'ordering': ['version', 'sort_order', 'pk'],
+                "verbose_name": "實施要項",
+                "verbose_name_plural": "實施要項",
+                "ordering": ["version", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMeeting',
+            name="GroupMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('roc_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='次別')),
-                ('scheduled_for', models.DateTimeField(verbose_name='開會時間')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='地點')),
-                ('state', models.CharField(choices=[('scheduled', '已排定'), ('held', '已召開'), ('cancelled', '已取消')], default='scheduled', max_length=20, verbose_name='狀態')),
-                ('minutes', models.TextField(blank=True, verbose_name='會議紀錄')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('attendees', models.ManyToManyField(blank=True, related_name='group_meetings', to=settings.AUTH_USER_MODEL, verbose_name='出席人員')),
-                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='主席')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("roc_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="次別")),
+                ("scheduled_for", models.DateTimeField(verbose_name="開會時間")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="地點")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("scheduled", "已排定"), ("held", "已召開"), ("cancelled", "已取消")],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="狀態",
+                    ),
+                ),
+                ("minutes", models.TextField(blank=True, verbose_name="會議紀錄")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="group_meetings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="出席人員",
+                    ),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="主席",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '執行小組會議',
-                'verbose_name_plural': '執行小組會議',
-                'ordering': ['-scheduled_for', '-pk'],
+                "verbose_name": "執行小組會議",
+                "verbose_name_plural": "執行小組會議",
+                "ordering": ["-scheduled_for", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('practice', '計畫推動作法'), ('proposal', '創意提案'), ('finding', '考核意見列管事項'), ('other', '其他')], max_length=20, verbose_name='類別')),
-                ('ref_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('reference', models.CharField(blank=True, max_length=50, verbose_name='案號')),
-                ('title', models.TextField(verbose_name='案由')),
-                ('reason', models.CharField(blank=True, max_length=100, verbose_name='列入原因')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='governance.groupmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("practice", "計畫推動作法"),
+                            ("proposal", "創意提案"),
+                            ("finding", "考核意見列管事項"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="類別",
+                    ),
+                ),
+                ("ref_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("reference", models.CharField(blank=True, max_length=50, verbose_name="案號")),
+                ("title", models.TextField(verbose_name="案由")),
+                ("reason", models.CharField(blank=True, max_length=100, verbose_name="列入原因")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda",
+                        to="governance.groupmeeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'sort_order', 'pk'],
+                "ordering": ["meeting", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingDecision',
+            name="MeetingDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='決議')),
-                ('action_due', models.DateField(blank=True, null=True, verbose_name='追蹤期限')),
-                ('action_done_at', models.DateTimeField(blank=True, null=True, verbose_name='辦結時間')),
-                ('action_done_note', models.TextField(blank=True, verbose_name='辦理情形')),
-                ('action_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meeting_actions', to='governance.unit', verbose_name='追蹤單位')),
-                ('agenda_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='governance.agendaitem')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='governance.groupmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="決議")),
+                ("action_due", models.DateField(blank=True, null=True, verbose_name="追蹤期限")),
+                ("action_done_at", models.DateTimeField(blank=True, null=True, verbose_name="辦結時間")),
+                ("action_done_note", models.TextField(blank=True, verbose_name="辦理情形")),
+                (
+                    "action_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meeting_actions",
+                        to="governance.unit",
+                        verbose_name="追蹤單位",
+                    ),
+                ),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="governance.agendaitem",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="governance.groupmeeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '會議決議',
-                'verbose_name_plural': '會議決議',
-                'ordering': ['meeting', 'pk'],
+                "verbose_name": "會議決議",
+                "verbose_name_plural": "會議決議",
+                "ordering": ["meeting", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(blank=True, max_length=200, verbose_name='構面')),
-                ('number', models.CharField(blank=True, max_length=10, verbose_name='編號')),
-                ('title', models.TextField(verbose_name='執行項目')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='governance.planarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("dimension", models.CharField(blank=True, max_length=200, verbose_name="構面")),
+                ("number", models.CharField(blank=True, max_length=10, verbose_name="編號")),
+                ("title", models.TextField(verbose_name="執行項目")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="governance.planarea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '執行項目',
-                'verbose_name_plural': '執行項目',
-                'ordering': ['area', 'sort_order', 'pk'],
+                "verbose_name": "執行項目",
+                "verbose_name_plural": "執行項目",
+                "ordering": ["area", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanPractice',
+            name="PlanPractice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=40)),
-                ('number', models.CharField(max_length=10, verbose_name='編號')),
-                ('text', models.TextField(verbose_name='推動作法')),
-                ('deadline_text', models.CharField(blank=True, max_length=200, verbose_name='完成期限（原文）')),
-                ('unit_text', models.CharField(blank=True, max_length=200, verbose_name='承辦單位（原文）')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='practices', to='governance.planitem')),
-                ('units', models.ManyToManyField(related_name='plan_practices', to='governance.unit', verbose_name='承辦單位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=40)),
+                ("number", models.CharField(max_length=10, verbose_name="編號")),
+                ("text", models.TextField(verbose_name="推動作法")),
+                (
+                    "deadline_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="完成期限（原文）"),
+                ),
+                ("unit_text", models.CharField(blank=True, max_length=200, verbose_name="承辦單位（原文）")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="practices",
+                        to="governance.planitem",
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        related_name="plan_practices", to="governance.unit", verbose_name="承辦單位"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推動作法',
-                'verbose_name_plural': '推動作法',
-                'ordering': ['item', 'sort_order', 'pk'],
+                "verbose_name": "推動作法",
+                "verbose_name_plural": "推動作法",
+                "ordering": ["item", "sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanDeadline',
+            name="PlanDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_date', models.DateField(verbose_name='完成期限')),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='governance.planpractice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="完成期限")),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="governance.planpractice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['practice', 'due_date'],
+                "ordering": ["practice", "due_date"],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='版次')),
-                ('note', models.TextField(blank=True, verbose_name='修正說明')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='通過日期')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='建立時間')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='建立人')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='governance.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="版次")),
+                ("note", models.TextField(blank=True, verbose_name="修正說明")),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="通過日期")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="建立時間"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="建立人",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="governance.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '計畫版次',
-                'verbose_name_plural': '計畫版次',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "計畫版次",
+                "verbose_name_plural": "計畫版次",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.AddField(
-            model_name='planarea',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='governance.planversion'),
+            model_name="planarea",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="areas", to="governance.planversion"
+            ),
         ),
         migrations.CreateModel(
-            name='PracticeReport',
+            name="PracticeReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='季別')),
-                ('status', models.CharField(choices=[('not_started', '尚未開始'), ('on_track', '依進度辦理'), ('done', '已完成'), ('behind', '進度落後')], max_length=20, verbose_name='執行狀況')),
-                ('text', models.TextField(verbose_name='辦理情形')),
-                ('state', models.CharField(choices=[('submitted', '待主管確認'), ('confirmed', '主管已確認'), ('returned', '主管退回')], default='submitted', max_length=20, verbose_name='狀態')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='填報時間')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='確認時間')),
-                ('head_comment', models.TextField(blank=True, verbose_name='主管意見')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='governance.planpractice')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='practice_reports', to='governance.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="季別")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "尚未開始"),
+                            ("on_track", "依進度辦理"),
+                            ("done", "已完成"),
+                            ("behind", "進度落後"),
+                        ],
+                        max_length=20,
+                        verbose_name="執行狀況",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="辦理情形")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待主管確認"),
+                            ("confirmed", "主管已確認"),
+                            ("returned", "主管退回"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="狀態",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="填報時間"),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="確認時間")),
+                ("head_comment", models.TextField(blank=True, verbose_name="主管意見")),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="governance.planpractice",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="practice_reports",
+                        to="governance.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推動作法季報',
-                'verbose_name_plural': '推動作法季報',
-                'ordering': ['period', 'practice', 'unit'],
+                "verbose_name": "推動作法季報",
+                "verbose_name_plural": "推動作法季報",
+                "ordering": ["period", "practice", "unit"],
             },
         ),
         migrations.CreateModel(
-            name='PracticeReportAttachment',
+            name="PracticeReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='plan/%Y/')),
-                ('name', models.CharField(max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='governance.practicereport')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="plan/%Y/")),
+                ("name", models.CharField(max_length=255)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="governance.practicereport",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='groupmeeting',
-            constraint=models.UniqueConstraint(fields=('roc_year', 'number'), name='group_meeting_number_once'),
+            model_name="groupmeeting",
+            constraint=models.UniqueConstraint(
+                fields=("roc_year", "number"), name="group_meeting_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plandeadline',
-            constraint=models.UniqueConstraint(fields=('practice', 'due_date'), name='plan_deadline_once'),
+            model_name="plandeadline",
+            constraint=models.UniqueConstraint(fields=("practice", "due_date"), name="plan_deadline_once"),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_version_once'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="plan_version_once"),
         ),
         migrations.AddConstraint(
-            model_name='practicereport',
-            constraint=models.UniqueConstraint(fields=('practice', 'unit', 'period'), name='practice_report_once'),
+            model_name="practicereport",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "unit", "period"), name="practice_report_once"
+            ),
         ),
     ]

@@ -4,18 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0007_service_quality_plan'),
+        ("governance", "0007_service_quality_plan"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='notification',
-            name='notification_outbox',
+            model_name="notification",
+            name="notification_outbox",
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('email_wanted', True), ('emailed_at__isnull', True)), fields=['id'], name='notification_outbox'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("email_wanted", True), ("emailed_at__isnull", True)),
+                fields=["id"],
+                name="notification_outbox",
+            ),
         ),
     ]

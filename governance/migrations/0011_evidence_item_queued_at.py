@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0010_trail_scheme'),
+        ("governance", "0010_trail_scheme"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidencebatchitem',
-            name='queued_at',
+            model_name="evidencebatchitem",
+            name="queued_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]

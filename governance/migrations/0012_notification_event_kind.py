@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0011_evidence_item_queued_at'),
+        ("governance", "0011_evidence_item_queued_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('reminder', '到期提醒'), ('escalation', '逾期陳報'), ('digest', '每週待辦摘要'), ('event', '案件動態')], max_length=20, verbose_name='類別'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reminder", "到期提醒"),
+                    ("escalation", "逾期陳報"),
+                    ("digest", "每週待辦摘要"),
+                    ("event", "案件動態"),
+                ],
+                max_length=20,
+                verbose_name="類別",
+            ),
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0012_notification_event_kind'),
+        ("governance", "0012_notification_event_kind"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('kind', 'event'), ('read_at__isnull', True)), fields=['key'], name='notification_unread_event'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("kind", "event"), ("read_at__isnull", True)),
+                fields=["key"],
+                name="notification_unread_event",
+            ),
         ),
     ]

@@ -7,11 +7,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0013_notification_unread_event_index'),
+        ("governance", "0013_notification_unread_event_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -21,68 +20,169 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='GroupMeeting',
+                    name="GroupMeeting",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('roc_year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                        ('number', models.PositiveSmallIntegerField(verbose_name='次別')),
-                        ('scheduled_for', models.DateTimeField(verbose_name='開會時間')),
-                        ('location', models.CharField(blank=True, max_length=200, verbose_name='地點')),
-                        ('state', models.CharField(choices=[('scheduled', '已排定'), ('held', '已召開'), ('cancelled', '已取消')], default='scheduled', max_length=20, verbose_name='狀態')),
-                        ('minutes', models.TextField(blank=True, verbose_name='會議紀錄')),
-                        ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                        ('attendees', models.ManyToManyField(blank=True, related_name='group_meetings', to=settings.AUTH_USER_MODEL, verbose_name='出席人員')),
-                        ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='主席')),
-                        ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("roc_year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                        ("number", models.PositiveSmallIntegerField(verbose_name="次別")),
+                        ("scheduled_for", models.DateTimeField(verbose_name="開會時間")),
+                        ("location", models.CharField(blank=True, max_length=200, verbose_name="地點")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("scheduled", "已排定"),
+                                    ("held", "已召開"),
+                                    ("cancelled", "已取消"),
+                                ],
+                                default="scheduled",
+                                max_length=20,
+                                verbose_name="狀態",
+                            ),
+                        ),
+                        ("minutes", models.TextField(blank=True, verbose_name="會議紀錄")),
+                        ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                        (
+                            "attendees",
+                            models.ManyToManyField(
+                                blank=True,
+                                related_name="group_meetings",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="出席人員",
+                            ),
+                        ),
+                        (
+                            "chair",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="主席",
+                            ),
+                        ),
+                        (
+                            "created_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '執行小組會議',
-                        'verbose_name_plural': '執行小組會議',
-                        'db_table': 'governance_groupmeeting',
-                        'ordering': ['-scheduled_for', '-pk'],
+                        "verbose_name": "執行小組會議",
+                        "verbose_name_plural": "執行小組會議",
+                        "db_table": "governance_groupmeeting",
+                        "ordering": ["-scheduled_for", "-pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='AgendaItem',
+                    name="AgendaItem",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(choices=[('practice', '計畫推動作法'), ('proposal', '創意提案'), ('finding', '考核意見列管事項'), ('other', '其他')], max_length=20, verbose_name='類別')),
-                        ('ref_id', models.PositiveIntegerField(blank=True, null=True)),
-                        ('reference', models.CharField(blank=True, max_length=50, verbose_name='案號')),
-                        ('title', models.TextField(verbose_name='案由')),
-                        ('reason', models.CharField(blank=True, max_length=100, verbose_name='列入原因')),
-                        ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                        ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='meetings.groupmeeting')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[
+                                    ("practice", "計畫推動作法"),
+                                    ("proposal", "創意提案"),
+                                    ("finding", "考核意見列管事項"),
+                                    ("other", "其他"),
+                                ],
+                                max_length=20,
+                                verbose_name="類別",
+                            ),
+                        ),
+                        ("ref_id", models.PositiveIntegerField(blank=True, null=True)),
+                        ("reference", models.CharField(blank=True, max_length=50, verbose_name="案號")),
+                        ("title", models.TextField(verbose_name="案由")),
+                        ("reason", models.CharField(blank=True, max_length=100, verbose_name="列入原因")),
+                        ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                        (
+                            "meeting",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="agenda",
+                                to="meetings.groupmeeting",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'governance_agendaitem',
-                        'ordering': ['meeting', 'sort_order', 'pk'],
+                        "db_table": "governance_agendaitem",
+                        "ordering": ["meeting", "sort_order", "pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='MeetingDecision',
+                    name="MeetingDecision",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('text', models.TextField(verbose_name='決議')),
-                        ('action_due', models.DateField(blank=True, null=True, verbose_name='追蹤期限')),
-                        ('action_done_at', models.DateTimeField(blank=True, null=True, verbose_name='辦結時間')),
-                        ('action_done_note', models.TextField(blank=True, verbose_name='辦理情形')),
-                        ('action_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meeting_actions', to='governance.unit', verbose_name='追蹤單位')),
-                        ('agenda_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='meetings.agendaitem')),
-                        ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='meetings.groupmeeting')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("text", models.TextField(verbose_name="決議")),
+                        ("action_due", models.DateField(blank=True, null=True, verbose_name="追蹤期限")),
+                        (
+                            "action_done_at",
+                            models.DateTimeField(blank=True, null=True, verbose_name="辦結時間"),
+                        ),
+                        ("action_done_note", models.TextField(blank=True, verbose_name="辦理情形")),
+                        (
+                            "action_unit",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="meeting_actions",
+                                to="governance.unit",
+                                verbose_name="追蹤單位",
+                            ),
+                        ),
+                        (
+                            "agenda_item",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="decisions",
+                                to="meetings.agendaitem",
+                            ),
+                        ),
+                        (
+                            "meeting",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="decisions",
+                                to="meetings.groupmeeting",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '會議決議',
-                        'verbose_name_plural': '會議決議',
-                        'db_table': 'governance_meetingdecision',
-                        'ordering': ['meeting', 'pk'],
+                        "verbose_name": "會議決議",
+                        "verbose_name_plural": "會議決議",
+                        "db_table": "governance_meetingdecision",
+                        "ordering": ["meeting", "pk"],
                     },
                 ),
                 migrations.AddConstraint(
-                    model_name='groupmeeting',
-                    constraint=models.UniqueConstraint(fields=('roc_year', 'number'), name='group_meeting_number_once'),
+                    model_name="groupmeeting",
+                    constraint=models.UniqueConstraint(
+                        fields=("roc_year", "number"), name="group_meeting_number_once"
+                    ),
                 ),
-    
             ],
             database_operations=[],
         ),

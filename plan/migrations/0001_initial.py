@@ -7,11 +7,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0013_notification_unread_event_index'),
+        ("governance", "0013_notification_unread_event_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -21,157 +20,335 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='Plan',
+                    name="Plan",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('roc_year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                        ('title', models.CharField(max_length=200, verbose_name='計畫名稱')),
-                        ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='建立時間')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("roc_year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                        ("title", models.CharField(max_length=200, verbose_name="計畫名稱")),
+                        (
+                            "created_at",
+                            models.DateTimeField(default=django.utils.timezone.now, verbose_name="建立時間"),
+                        ),
                     ],
                     options={
-                        'verbose_name': '服務品質執行計畫',
-                        'verbose_name_plural': '服務品質執行計畫',
-                        'db_table': 'governance_plan',
-                        'ordering': ['-roc_year'],
+                        "verbose_name": "服務品質執行計畫",
+                        "verbose_name_plural": "服務品質執行計畫",
+                        "db_table": "governance_plan",
+                        "ordering": ["-roc_year"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PlanArea',
+                    name="PlanArea",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('number', models.CharField(max_length=10, verbose_name='編號')),
-                        ('title', models.CharField(max_length=200, verbose_name='實施要項')),
-                        ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("number", models.CharField(max_length=10, verbose_name="編號")),
+                        ("title", models.CharField(max_length=200, verbose_name="實施要項")),
+                        ("sort_order", models.PositiveSmallIntegerField(default=0)),
                     ],
                     options={
-                        'verbose_name': '實施要項',
-                        'verbose_name_plural': '實施要項',
-                        'db_table': 'governance_planarea',
-                        'ordering': ['version', 'sort_order', 'pk'],
+                        "verbose_name": "實施要項",
+                        "verbose_name_plural": "實施要項",
+                        "db_table": "governance_planarea",
+                        "ordering": ["version", "sort_order", "pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PlanItem',
+                    name="PlanItem",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('dimension', models.CharField(blank=True, max_length=200, verbose_name='構面')),
-                        ('number', models.CharField(blank=True, max_length=10, verbose_name='編號')),
-                        ('title', models.TextField(verbose_name='執行項目')),
-                        ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                        ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='plan.planarea')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("dimension", models.CharField(blank=True, max_length=200, verbose_name="構面")),
+                        ("number", models.CharField(blank=True, max_length=10, verbose_name="編號")),
+                        ("title", models.TextField(verbose_name="執行項目")),
+                        ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                        (
+                            "area",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="items",
+                                to="plan.planarea",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '執行項目',
-                        'verbose_name_plural': '執行項目',
-                        'db_table': 'governance_planitem',
-                        'ordering': ['area', 'sort_order', 'pk'],
+                        "verbose_name": "執行項目",
+                        "verbose_name_plural": "執行項目",
+                        "db_table": "governance_planitem",
+                        "ordering": ["area", "sort_order", "pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PlanPractice',
+                    name="PlanPractice",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('key', models.CharField(db_index=True, max_length=40)),
-                        ('number', models.CharField(max_length=10, verbose_name='編號')),
-                        ('text', models.TextField(verbose_name='推動作法')),
-                        ('deadline_text', models.CharField(blank=True, max_length=200, verbose_name='完成期限（原文）')),
-                        ('unit_text', models.CharField(blank=True, max_length=200, verbose_name='承辦單位（原文）')),
-                        ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                        ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='practices', to='plan.planitem')),
-                        ('units', models.ManyToManyField(related_name='plan_practices', to='governance.unit', verbose_name='承辦單位')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("key", models.CharField(db_index=True, max_length=40)),
+                        ("number", models.CharField(max_length=10, verbose_name="編號")),
+                        ("text", models.TextField(verbose_name="推動作法")),
+                        (
+                            "deadline_text",
+                            models.CharField(blank=True, max_length=200, verbose_name="完成期限（原文）"),
+                        ),
+                        (
+                            "unit_text",
+                            models.CharField(blank=True, max_length=200, verbose_name="承辦單位（原文）"),
+                        ),
+                        ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                        (
+                            "item",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="practices",
+                                to="plan.planitem",
+                            ),
+                        ),
+                        (
+                            "units",
+                            models.ManyToManyField(
+                                related_name="plan_practices", to="governance.unit", verbose_name="承辦單位"
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '推動作法',
-                        'verbose_name_plural': '推動作法',
-                        'db_table': 'governance_planpractice',
-                        'ordering': ['item', 'sort_order', 'pk'],
+                        "verbose_name": "推動作法",
+                        "verbose_name_plural": "推動作法",
+                        "db_table": "governance_planpractice",
+                        "ordering": ["item", "sort_order", "pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PlanVersion',
+                    name="PlanVersion",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('number', models.PositiveSmallIntegerField(verbose_name='版次')),
-                        ('note', models.TextField(blank=True, verbose_name='修正說明')),
-                        ('approved_on', models.DateField(blank=True, null=True, verbose_name='通過日期')),
-                        ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='建立時間')),
-                        ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='建立人')),
-                        ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='plan.plan')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("number", models.PositiveSmallIntegerField(verbose_name="版次")),
+                        ("note", models.TextField(blank=True, verbose_name="修正說明")),
+                        ("approved_on", models.DateField(blank=True, null=True, verbose_name="通過日期")),
+                        (
+                            "created_at",
+                            models.DateTimeField(default=django.utils.timezone.now, verbose_name="建立時間"),
+                        ),
+                        (
+                            "created_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                                verbose_name="建立人",
+                            ),
+                        ),
+                        (
+                            "plan",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="versions",
+                                to="plan.plan",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '計畫版次',
-                        'verbose_name_plural': '計畫版次',
-                        'db_table': 'governance_planversion',
-                        'ordering': ['plan', 'number'],
+                        "verbose_name": "計畫版次",
+                        "verbose_name_plural": "計畫版次",
+                        "db_table": "governance_planversion",
+                        "ordering": ["plan", "number"],
                     },
                 ),
                 migrations.AddField(
-                    model_name='planarea',
-                    name='version',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='plan.planversion'),
+                    model_name="planarea",
+                    name="version",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="plan.planversion",
+                    ),
                 ),
                 migrations.CreateModel(
-                    name='PracticeReport',
+                    name="PracticeReport",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('period', models.CharField(max_length=10, verbose_name='季別')),
-                        ('status', models.CharField(choices=[('not_started', '尚未開始'), ('on_track', '依進度辦理'), ('done', '已完成'), ('behind', '進度落後')], max_length=20, verbose_name='執行狀況')),
-                        ('text', models.TextField(verbose_name='辦理情形')),
-                        ('state', models.CharField(choices=[('submitted', '待主管確認'), ('confirmed', '主管已確認'), ('returned', '主管退回')], default='submitted', max_length=20, verbose_name='狀態')),
-                        ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='填報時間')),
-                        ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='確認時間')),
-                        ('head_comment', models.TextField(blank=True, verbose_name='主管意見')),
-                        ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plan.planpractice')),
-                        ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                        ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='practice_reports', to='governance.unit')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("period", models.CharField(max_length=10, verbose_name="季別")),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("not_started", "尚未開始"),
+                                    ("on_track", "依進度辦理"),
+                                    ("done", "已完成"),
+                                    ("behind", "進度落後"),
+                                ],
+                                max_length=20,
+                                verbose_name="執行狀況",
+                            ),
+                        ),
+                        ("text", models.TextField(verbose_name="辦理情形")),
+                        (
+                            "state",
+                            models.CharField(
+                                choices=[
+                                    ("submitted", "待主管確認"),
+                                    ("confirmed", "主管已確認"),
+                                    ("returned", "主管退回"),
+                                ],
+                                default="submitted",
+                                max_length=20,
+                                verbose_name="狀態",
+                            ),
+                        ),
+                        (
+                            "submitted_at",
+                            models.DateTimeField(default=django.utils.timezone.now, verbose_name="填報時間"),
+                        ),
+                        (
+                            "confirmed_at",
+                            models.DateTimeField(blank=True, null=True, verbose_name="確認時間"),
+                        ),
+                        ("head_comment", models.TextField(blank=True, verbose_name="主管意見")),
+                        (
+                            "confirmed_by",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "practice",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="reports",
+                                to="plan.planpractice",
+                            ),
+                        ),
+                        (
+                            "submitted_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                        (
+                            "unit",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="practice_reports",
+                                to="governance.unit",
+                            ),
+                        ),
                     ],
                     options={
-                        'verbose_name': '推動作法季報',
-                        'verbose_name_plural': '推動作法季報',
-                        'db_table': 'governance_practicereport',
-                        'ordering': ['period', 'practice', 'unit'],
+                        "verbose_name": "推動作法季報",
+                        "verbose_name_plural": "推動作法季報",
+                        "db_table": "governance_practicereport",
+                        "ordering": ["period", "practice", "unit"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PracticeReportAttachment',
+                    name="PracticeReportAttachment",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('file', models.FileField(upload_to='plan/%Y/')),
-                        ('name', models.CharField(max_length=255)),
-                        ('size', models.PositiveBigIntegerField()),
-                        ('sha256', models.CharField(max_length=64)),
-                        ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                        ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='plan.practicereport')),
-                        ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("file", models.FileField(upload_to="plan/%Y/")),
+                        ("name", models.CharField(max_length=255)),
+                        ("size", models.PositiveBigIntegerField()),
+                        ("sha256", models.CharField(max_length=64)),
+                        ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                        (
+                            "report",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="attachments",
+                                to="plan.practicereport",
+                            ),
+                        ),
+                        (
+                            "uploaded_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'governance_practicereportattachment',
-                        'ordering': ['pk'],
+                        "db_table": "governance_practicereportattachment",
+                        "ordering": ["pk"],
                     },
                 ),
                 migrations.CreateModel(
-                    name='PlanDeadline',
+                    name="PlanDeadline",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('due_date', models.DateField(verbose_name='完成期限')),
-                        ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='plan.planpractice')),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("due_date", models.DateField(verbose_name="完成期限")),
+                        (
+                            "practice",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="deadlines",
+                                to="plan.planpractice",
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'governance_plandeadline',
-                        'ordering': ['practice', 'due_date'],
-                        'constraints': [models.UniqueConstraint(fields=('practice', 'due_date'), name='plan_deadline_once')],
+                        "db_table": "governance_plandeadline",
+                        "ordering": ["practice", "due_date"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("practice", "due_date"), name="plan_deadline_once"
+                            )
+                        ],
                     },
                 ),
                 migrations.AddConstraint(
-                    model_name='planversion',
-                    constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_version_once'),
+                    model_name="planversion",
+                    constraint=models.UniqueConstraint(fields=("plan", "number"), name="plan_version_once"),
                 ),
                 migrations.AddConstraint(
-                    model_name='practicereport',
-                    constraint=models.UniqueConstraint(fields=('practice', 'unit', 'period'), name='practice_report_once'),
+                    model_name="practicereport",
+                    constraint=models.UniqueConstraint(
+                        fields=("practice", "unit", "period"), name="practice_report_once"
+                    ),
                 ),
-    
             ],
             database_operations=[],
         ),

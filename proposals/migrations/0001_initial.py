@@ -7,286 +7,676 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0002_workflow_indexes'),
-        ('viewflow', '0015_task_scheduled'),
+        ("governance", "0002_workflow_indexes"),
+        ("viewflow", "0015_task_scheduled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NotAcceptedReason',
+            name="NotAcceptedReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='代碼')),
-                ('label', models.CharField(max_length=100, verbose_name='理由')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='使用中')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="代碼")),
+                ("label", models.CharField(max_length=100, verbose_name="理由")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="使用中")),
             ],
             options={
-                'verbose_name': '不予受理理由',
-                'verbose_name_plural': '不予受理理由',
-                'ordering': ['sort_order', 'pk'],
+                "verbose_name": "不予受理理由",
+                "verbose_name_plural": "不予受理理由",
+                "ordering": ["sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScopeCategory',
+            name="ScopeCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名稱')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('active', models.BooleanField(default=True, verbose_name='使用中')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名稱")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("active", models.BooleanField(default=True, verbose_name="使用中")),
             ],
             options={
-                'verbose_name': '提案類別',
-                'verbose_name_plural': '提案類別',
-                'ordering': ['sort_order', 'pk'],
+                "verbose_name": "提案類別",
+                "verbose_name_plural": "提案類別",
+                "ordering": ["sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalProcess',
-            fields=[
-            ],
+            name="ProposalProcess",
+            fields=[],
             options={
-                'verbose_name': '創意提案流程',
-                'verbose_name_plural': '創意提案流程',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "創意提案流程",
+                "verbose_name_plural": "創意提案流程",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('viewflow.process',),
+            bases=("viewflow.process",),
         ),
         migrations.CreateModel(
-            name='GradeBand',
+            name="GradeBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('roc_year', models.PositiveSmallIntegerField(help_text='0 表示預設值', verbose_name='民國年度')),
-                ('name', models.CharField(max_length=20, verbose_name='等第')),
-                ('min_score', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='最低分')),
-                ('reward_amount', models.PositiveIntegerField(default=0, verbose_name='獎金（元）')),
-                ('commendations', models.PositiveSmallIntegerField(default=0, help_text='3 次嘉獎 = 記功 1 次', verbose_name='建議敘獎（嘉獎次數）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "roc_year",
+                    models.PositiveSmallIntegerField(help_text="0 表示預設值", verbose_name="民國年度"),
+                ),
+                ("name", models.CharField(max_length=20, verbose_name="等第")),
+                ("min_score", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="最低分")),
+                ("reward_amount", models.PositiveIntegerField(default=0, verbose_name="獎金（元）")),
+                (
+                    "commendations",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="3 次嘉獎 = 記功 1 次", verbose_name="建議敘獎（嘉獎次數）"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '等第級距',
-                'verbose_name_plural': '等第級距',
-                'ordering': ['roc_year', '-min_score'],
-                'constraints': [models.UniqueConstraint(fields=('roc_year', 'name'), name='grade_unique_per_year')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Proposal',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_number', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='案號')),
-                ('roc_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年度')),
-                ('sequence', models.PositiveIntegerField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('first_review', '初審中'), ('returned', '退回修正'), ('withdrawn', '已撤回'), ('not_accepted', '不予受理'), ('second_review', '複審中'), ('awaiting_decision', '待採行決定'), ('reference', '列為參考'), ('rejected', '不採行'), ('executing', '執行中'), ('evaluating', '成效評估中'), ('closed', '已結案')], db_index=True, default='draft', max_length=20, verbose_name='狀態')),
-                ('title', models.CharField(max_length=200, verbose_name='提案名稱')),
-                ('situation', models.TextField(verbose_name='現況說明／問題分析')),
-                ('improvement', models.TextField(verbose_name='改進意見／具體作法')),
-                ('benefit', models.TextField(verbose_name='預期效益')),
-                ('plan_item', models.CharField(blank=True, help_text='例如 1.2（推動作法編號）', max_length=20, verbose_name='對應服務品質計畫項目')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建立時間')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='送出時間')),
-                ('not_accepted_text', models.TextField(blank=True, verbose_name='不予受理說明')),
-                ('weighted_total', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='加權總分')),
-                ('grade', models.CharField(blank=True, max_length=20, verbose_name='等第')),
-                ('decision', models.CharField(blank=True, choices=[('adopt', '採行'), ('reference', '參考'), ('reject', '不採行')], max_length=20, verbose_name='採行決定')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='決定理由')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='決定時間')),
-                ('reward_amount', models.PositiveIntegerField(blank=True, null=True, verbose_name='獎金（元）')),
-                ('reward_commendations', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='建議敘獎（嘉獎次數）')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='預定完成日')),
-                ('execution_plan', models.TextField(blank=True, verbose_name='執行計畫')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='完成時間')),
-                ('evaluation', models.TextField(blank=True, verbose_name='成效評估')),
-                ('evaluation_rating', models.CharField(blank=True, max_length=20, verbose_name='成效評等')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='結案時間')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='決定人')),
-                ('lead_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_proposals', to='governance.unit', verbose_name='主辦單位')),
-                ('not_accepted_reason', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='proposals.notacceptedreason', verbose_name='不予受理理由')),
-                ('process', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposal', to='viewflow.process')),
-                ('submitter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submitted_proposals', to=settings.AUTH_USER_MODEL, verbose_name='提案人')),
-                ('supporting_units', models.ManyToManyField(blank=True, related_name='supported_proposals', to='governance.unit', verbose_name='協辦單位')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='governance.unit', verbose_name='提案單位')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='proposals.scopecategory', verbose_name='提案類別')),
-            ],
-            options={
-                'verbose_name': '創意提案',
-                'verbose_name_plural': '創意提案',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "等第級距",
+                "verbose_name_plural": "等第級距",
+                "ordering": ["roc_year", "-min_score"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("roc_year", "name"), name="grade_unique_per_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=20, verbose_name='季別')),
-                ('percent_complete', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='完成百分比')),
-                ('text', models.TextField(verbose_name='辦理情形')),
-                ('declares_complete', models.BooleanField(default=False, verbose_name='宣告完成')),
-                ('reported_at', models.DateTimeField(auto_now_add=True)),
-                ('approval', models.CharField(choices=[('pending', '待主管核定'), ('approved', '主管核定'), ('returned', '主管退回')], default='pending', max_length=20)),
-                ('approval_comment', models.TextField(blank=True, verbose_name='主管意見')),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "case_number",
+                    models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name="案號"),
+                ),
+                ("roc_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年度")),
+                ("sequence", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("first_review", "初審中"),
+                            ("returned", "退回修正"),
+                            ("withdrawn", "已撤回"),
+                            ("not_accepted", "不予受理"),
+                            ("second_review", "複審中"),
+                            ("awaiting_decision", "待採行決定"),
+                            ("reference", "列為參考"),
+                            ("rejected", "不採行"),
+                            ("executing", "執行中"),
+                            ("evaluating", "成效評估中"),
+                            ("closed", "已結案"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="狀態",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="提案名稱")),
+                ("situation", models.TextField(verbose_name="現況說明／問題分析")),
+                ("improvement", models.TextField(verbose_name="改進意見／具體作法")),
+                ("benefit", models.TextField(verbose_name="預期效益")),
+                (
+                    "plan_item",
+                    models.CharField(
+                        blank=True,
+                        help_text="例如 1.2（推動作法編號）",
+                        max_length=20,
+                        verbose_name="對應服務品質計畫項目",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建立時間")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="送出時間")),
+                ("not_accepted_text", models.TextField(blank=True, verbose_name="不予受理說明")),
+                (
+                    "weighted_total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="加權總分"
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, max_length=20, verbose_name="等第")),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("adopt", "採行"), ("reference", "參考"), ("reject", "不採行")],
+                        max_length=20,
+                        verbose_name="採行決定",
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True, verbose_name="決定理由")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="決定時間")),
+                (
+                    "reward_amount",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="獎金（元）"),
+                ),
+                (
+                    "reward_commendations",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="建議敘獎（嘉獎次數）"
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="預定完成日")),
+                ("execution_plan", models.TextField(blank=True, verbose_name="執行計畫")),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="完成時間")),
+                ("evaluation", models.TextField(blank=True, verbose_name="成效評估")),
+                ("evaluation_rating", models.CharField(blank=True, max_length=20, verbose_name="成效評等")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="結案時間")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="決定人",
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_proposals",
+                        to="governance.unit",
+                        verbose_name="主辦單位",
+                    ),
+                ),
+                (
+                    "not_accepted_reason",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="proposals.notacceptedreason",
+                        verbose_name="不予受理理由",
+                    ),
+                ),
+                (
+                    "process",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposal",
+                        to="viewflow.process",
+                    ),
+                ),
+                (
+                    "submitter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submitted_proposals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提案人",
+                    ),
+                ),
+                (
+                    "supporting_units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="supported_proposals",
+                        to="governance.unit",
+                        verbose_name="協辦單位",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="governance.unit",
+                        verbose_name="提案單位",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="proposals.scopecategory",
+                        verbose_name="提案類別",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reported_at', 'pk'],
+                "verbose_name": "創意提案",
+                "verbose_name_plural": "創意提案",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='查核點')),
-                ('due_date', models.DateField(verbose_name='預定完成日')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=20, verbose_name="季別")),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="完成百分比"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="辦理情形")),
+                ("declares_complete", models.BooleanField(default=False, verbose_name="宣告完成")),
+                ("reported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approval",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待主管核定"),
+                            ("approved", "主管核定"),
+                            ("returned", "主管退回"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("approval_comment", models.TextField(blank=True, verbose_name="主管意見")),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_reports",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'pk'],
+                "ordering": ["reported_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('proposal', '提案附件'), ('progress', '進度佐證'), ('evaluation', '成效佐證')], default='proposal', max_length=20)),
-                ('file', models.FileField(upload_to='proposals/%Y/')),
-                ('name', models.CharField(max_length=200, verbose_name='檔名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（位元組）')),
-                ('content_type', models.CharField(max_length=100)),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('progress_report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='proposals.progressreport')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="查核點")),
+                ("due_date", models.DateField(verbose_name="預定完成日")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewerAssignment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external', models.BooleanField(default=False, verbose_name='外部委員')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True)),
-                ('weighted_total', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('comment', models.TextField(blank=True, verbose_name='評語')),
-                ('scored_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_assignments', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewer_assignments', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("proposal", "提案附件"),
+                            ("progress", "進度佐證"),
+                            ("evaluation", "成效佐證"),
+                        ],
+                        default="proposal",
+                        max_length=20,
+                    ),
+                ),
+                ("file", models.FileField(upload_to="proposals/%Y/")),
+                ("name", models.CharField(max_length=200, verbose_name="檔名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（位元組）")),
+                ("content_type", models.CharField(max_length=100)),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "progress_report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="proposals.progressreport",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewRound',
+            name="ReviewerAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='輪次')),
-                ('submitted_content', models.JSONField(verbose_name='送審內容')),
-                ('submitted_at', models.DateTimeField()),
-                ('outcome', models.CharField(blank=True, choices=[('accepted', '受理'), ('returned', '退回修正'), ('not_accepted', '不予受理')], max_length=20, verbose_name='結果')),
-                ('reasons', models.TextField(blank=True, verbose_name='理由')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_rounds', to='proposals.proposal')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external", models.BooleanField(default=False, verbose_name="外部委員")),
+                ("assigned_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "weighted_total",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="評語")),
+                ("scored_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviewer_assignments",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Reward',
+            name="ReviewRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=20, verbose_name='角色')),
-                ('share', models.PositiveSmallIntegerField(verbose_name='貢獻比例（%）')),
-                ('amount', models.PositiveIntegerField(verbose_name='獎金（元）')),
-                ('commendations', models.PositiveSmallIntegerField(verbose_name='建議敘獎（嘉獎次數）')),
-                ('grade', models.CharField(max_length=20, verbose_name='等第')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposal_rewards', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rewards', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="輪次")),
+                ("submitted_content", models.JSONField(verbose_name="送審內容")),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("accepted", "受理"),
+                            ("returned", "退回修正"),
+                            ("not_accepted", "不予受理"),
+                        ],
+                        max_length=20,
+                        verbose_name="結果",
+                    ),
+                ),
+                ("reasons", models.TextField(blank=True, verbose_name="理由")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_rounds",
+                        to="proposals.proposal",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposal', 'pk'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Reward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(max_length=50)),
-                ('weight', models.PositiveSmallIntegerField()),
-                ('value', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)])),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='proposals.reviewerassignment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=20, verbose_name="角色")),
+                ("share", models.PositiveSmallIntegerField(verbose_name="貢獻比例（%）")),
+                ("amount", models.PositiveIntegerField(verbose_name="獎金（元）")),
+                ("commendations", models.PositiveSmallIntegerField(verbose_name="建議敘獎（嘉獎次數）")),
+                ("grade", models.CharField(max_length=20, verbose_name="等第")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposal_rewards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rewards",
+                        to="proposals.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["proposal", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScoringCriterion',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('roc_year', models.PositiveSmallIntegerField(help_text='0 表示預設值', verbose_name='民國年度')),
-                ('name', models.CharField(max_length=50, verbose_name='評分項目')),
-                ('weight', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='權重（%）')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("criterion", models.CharField(max_length=50)),
+                ("weight", models.PositiveSmallIntegerField()),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)]
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="proposals.reviewerassignment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '評分項目',
-                'verbose_name_plural': '評分項目',
-                'ordering': ['roc_year', 'sort_order', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('roc_year', 'name'), name='criterion_unique_per_year')],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Proposer',
+            name="ScoringCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('share', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='貢獻比例（%）')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposer_roles', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposers', to='proposals.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "roc_year",
+                    models.PositiveSmallIntegerField(help_text="0 表示預設值", verbose_name="民國年度"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="評分項目")),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="權重（%）"
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'ordering': ['position'],
-                'constraints': [models.UniqueConstraint(fields=('proposal', 'person'), name='proposer_once')],
+                "verbose_name": "評分項目",
+                "verbose_name_plural": "評分項目",
+                "ordering": ["roc_year", "sort_order", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("roc_year", "name"), name="criterion_unique_per_year")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Proposer",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "share",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="貢獻比例（%）",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposer_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposers",
+                        to="proposals.proposal",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["position"],
+                "constraints": [models.UniqueConstraint(fields=("proposal", "person"), name="proposer_once")],
             },
         ),
         migrations.AddConstraint(
-            model_name='reviewerassignment',
-            constraint=models.UniqueConstraint(fields=('proposal', 'member'), name='reviewer_once'),
+            model_name="reviewerassignment",
+            constraint=models.UniqueConstraint(fields=("proposal", "member"), name="reviewer_once"),
         ),
         migrations.AddConstraint(
-            model_name='reviewround',
-            constraint=models.UniqueConstraint(fields=('proposal', 'number'), name='review_round_once'),
+            model_name="reviewround",
+            constraint=models.UniqueConstraint(fields=("proposal", "number"), name="review_round_once"),
         ),
         migrations.AddConstraint(
-            model_name='reward',
-            constraint=models.UniqueConstraint(fields=('proposal', 'person'), name='reward_once'),
+            model_name="reward",
+            constraint=models.UniqueConstraint(fields=("proposal", "person"), name="reward_once"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['unit', 'state'], name='proposals_p_unit_id_1e0b54_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["unit", "state"], name="proposals_p_unit_id_1e0b54_idx"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['roc_year', 'state'], name='proposals_p_roc_yea_f74b2a_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["roc_year", "state"], name="proposals_p_roc_yea_f74b2a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('roc_year', 'sequence'), name='proposal_number_per_year'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                fields=("roc_year", "sequence"), name="proposal_number_per_year"
+            ),
         ),
     ]

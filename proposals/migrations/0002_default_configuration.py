@@ -33,7 +33,8 @@ def load(apps, schema_editor):
         )
     for name, minimum, amount, commendations in GRADES:
         GradeBand.objects.get_or_create(
-            roc_year=0, name=name,
+            roc_year=0,
+            name=name,
             defaults={"min_score": minimum, "reward_amount": amount, "commendations": commendations},
         )
 

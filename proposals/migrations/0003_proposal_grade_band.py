@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0002_default_configuration'),
+        ("proposals", "0002_default_configuration"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposal',
-            name='grade_band',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='proposals.gradeband', verbose_name='等第級距'),
+            model_name="proposal",
+            name="grade_band",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="proposals.gradeband",
+                verbose_name="等第級距",
+            ),
         ),
     ]

@@ -24,7 +24,6 @@ def link_practices(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("governance", "0010_trail_scheme"),
         ("proposals", "0003_proposal_grade_band"),
@@ -34,7 +33,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="proposal",
             name="plan_practice",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="proposals", to="governance.planpractice", verbose_name="對應服務品質計畫推動作法"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="proposals",
+                to="governance.planpractice",
+                verbose_name="對應服務品質計畫推動作法",
+            ),
         ),
         migrations.RunPython(link_practices, migrations.RunPython.noop),
         migrations.RemoveField(

@@ -5,10 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plan', '0001_initial'),
-        ('proposals', '0004_proposal_plan_practice'),
+        ("plan", "0001_initial"),
+        ("proposals", "0004_proposal_plan_practice"),
     ]
 
     # PlanPractice moved to plan/ with its table: the foreign key is unchanged in the database.
@@ -16,11 +15,17 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name='proposal',
-                    name='plan_practice',
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='plan.planpractice', verbose_name='對應服務品質計畫推動作法'),
+                    model_name="proposal",
+                    name="plan_practice",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="plan.planpractice",
+                        verbose_name="對應服務品質計畫推動作法",
+                    ),
                 ),
-    
             ],
             database_operations=[],
         ),

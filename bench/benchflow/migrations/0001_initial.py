@@ -4,23 +4,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('viewflow', '0015_task_scheduled'),
+        ("viewflow", "0015_task_scheduled"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BenchProcess',
-            fields=[
-            ],
+            name="BenchProcess",
+            fields=[],
             options={
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('viewflow.process',),
+            bases=("viewflow.process",),
         ),
     ]

@@ -17,11 +17,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", required=True, metavar="YEAR",
-                            help="年度：民國年（如 114）或西元年（1912 以後，如 2025）")
+        parser.add_argument(
+            "--year",
+            required=True,
+            metavar="YEAR",
+            help="年度：民國年（如 114）或西元年（1912 以後，如 2025）",
+        )
         parser.add_argument("--unit", metavar="CODE", help="只產製這個單位的人員（單位代碼，如 readers）")
         parser.add_argument("--user", metavar="LOGIN", help="只產製這一個人（帳號）")
-        parser.add_argument("--out", required=True, metavar="DIR", help="PDF 寫入的資料夾（不存在時自動建立）")
+        parser.add_argument(
+            "--out", required=True, metavar="DIR", help="PDF 寫入的資料夾（不存在時自動建立）"
+        )
 
     def handle(self, *args, year, out, unit=None, user=None, **options):
         try:
@@ -62,9 +68,9 @@ class Command(BaseCommand):
                 f"{path}　{person.get_full_name()}（{person.username}）"
                 f"{document.evidence.totals['items']} 件　{len(document.content):,} 位元組"
             )
-        self.stdout.write(self.style.SUCCESS(
-            f"已產製民國 {roc} 年考績佐證 PDF {len(people)} 份：{directory}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"已產製民國 {roc} 年考績佐證 PDF {len(people)} 份：{directory}")
+        )
 
     @staticmethod
     def _writable(directory):

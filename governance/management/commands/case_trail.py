@@ -14,8 +14,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("case_number", metavar="CASE_NUMBER", help="提案案號或列管編號，如 115-0001")
         parser.add_argument("--out", required=True, metavar="FILE", help="PDF 寫入的檔案")
-        parser.add_argument("--kind", choices=tuple(settings.CASE_TRAILS),
-                            help="案件類別：proposal（創意提案）或 finding（列管事項）")
+        parser.add_argument(
+            "--kind",
+            choices=tuple(settings.CASE_TRAILS),
+            help="案件類別：proposal（創意提案）或 finding（列管事項）",
+        )
 
     def handle(self, *args, case_number, out, kind=None, **options):
         number = case_number.strip()
@@ -39,6 +42,6 @@ class Command(BaseCommand):
             path.write_bytes(document.content)
         except OSError as error:
             raise CommandError(f"無法寫入 {path}：{error.strerror or error}") from error
-        self.stdout.write(self.style.SUCCESS(
-            f"已產製 {number} 的案件軌跡 PDF：{path}（{len(document.content):,} 位元組）"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"已產製 {number} 的案件軌跡 PDF：{path}（{len(document.content):,} 位元組）")
+        )
