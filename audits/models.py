@@ -15,6 +15,10 @@ from viewflow.workflow.models import Process
 from governance.docnumber import DocumentNumberModelField
 from governance.models import KeptRecord, Unit
 
+# The trail and notices name an audit or a finding by its kind and its trail_ref.
+AUDIT_KIND = "audit"
+FINDING_KIND = "finding"
+
 
 class Audit(KeptRecord):
     class Kind(models.TextChoices):

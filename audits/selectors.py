@@ -1,17 +1,31 @@
 """Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from viewflow.workflow.models import Process
 
 from governance import exports
+from governance.docnumber import DocumentNumberError, parse_document_number
+from governance.models import Unit
+from governance.notifications import DueItem
 from governance.permissions import can, units_where
 from governance.rocdate import today_taipei
 from governance.roles import Capability
 from governance.trail import case_events
 
-from .models import Audit, Finding
+from .models import (
+    AUDIT_KIND,
+    FINDING_KIND,
+    Audit,
+    Contribution,
+    Finding,
+    ProgressRound,
+    RemediationPlan,
+    TrackingDecision,
+)
 
 State = Finding.State
 
@@ -44,9 +58,6 @@ def last_plan_text(finding):
 def due_for_reminders(due_dates):
     """Open findings due on one of `due_dates`, as reminders (governance.notifications):
     the lead unit's liaisons answer for them, its heads and then the director hear when late."""
-    from django.urls import reverse
-
-    from governance.notifications import DueItem
 
     rows = (
         Finding.objects.filter(due_date__in=due_dates)
@@ -172,8 +183,6 @@ def summary_by_audit(queryset, today=None, limit=None):
 
 
 def summary_by_unit(queryset, today=None):
-    from governance.models import Unit
-
     today = today or today_taipei()
     names = dict(Unit.objects.values_list("pk", "name"))
     rows = _summary(queryset, "lead_unit_id", today)
@@ -196,7 +205,6 @@ def audits_for(user):
 def same_document_number(audit):
     """Other audits registered under the same 來文文號 (written alike: full- or half-width,
     spaces): most likely the same letter registered twice."""
-    from governance.docnumber import DocumentNumberError, parse_document_number
 
     def normalised(text):
         try:
@@ -219,14 +227,10 @@ def awaiting_reply(audit):
 
 
 def finding_history(finding):
-    from .services import FINDING_KIND
-
     return case_events(FINDING_KIND, finding.trail_ref)
 
 
 def audit_history(audit):
-    from .services import AUDIT_KIND
-
     return case_events(AUDIT_KIND, audit.trail_ref)
 
 
@@ -257,7 +261,6 @@ def rounds_of(finding):
 
 def audit_process_ids(audit):
     """The processes of an audit: one per finding, and the reply's once it exists."""
-    from viewflow.workflow.models import Process
 
     ids = list(audit.findings.exclude(process=None).values_list("process_id", flat=True))
     ids += list(Process.objects.filter(data__audit_id=audit.pk).values_list("pk", flat=True))
@@ -303,7 +306,6 @@ def contributions_of(person, start, end):
     The role is 主辦 when the person wrote for the lead unit, 協辦 for a supporting unit.
     Findings carry no reward of their own; their outcome is the removal from tracking.
     """
-    from .models import Contribution, ProgressRound, RemediationPlan, TrackingDecision
 
     lead = set(
         RemediationPlan.objects.filter(author=person, written_at__date__range=(start, end)).values_list(

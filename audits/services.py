@@ -25,6 +25,8 @@ from governance.roles import Capability
 from governance.trail import record_event
 
 from .models import (
+    AUDIT_KIND,
+    FINDING_KIND,
     Audit,
     AuditAttachment,
     Contribution,
@@ -32,13 +34,13 @@ from .models import (
     FindingAttachment,
     ProgressRound,
     RemediationPlan,
+    RemediationProcess,
     RemovalRequest,
+    ReplyProcess,
     ReviewMeeting,
     TrackingDecision,
 )
 
-AUDIT_KIND = "audit"
-FINDING_KIND = "finding"
 State = Finding.State
 SYSTEM = None
 
@@ -128,8 +130,7 @@ def _next_sequences(year, count):
 @transaction.atomic
 def register_audit(*, actor, agency, kind, title, held_on, document_number, findings, uploads=()):
     """The 管考 office enters an audit once with all its findings; each starts its own process."""
-    from .flows import RemediationFlow
-
+    RemediationFlow = workflow.flow_of(RemediationProcess)
     require(actor, Capability.MANAGE_TRACKING)
     if not findings:
         raise ValidationError(_("請至少登錄一項考核意見。"))
@@ -483,8 +484,7 @@ def record_tracking_decision(
 
 def close_finding(activation):
     """The finding leaves tracking; with the audit's last one, the reply task opens."""
-    from .flows import ReplyFlow
-
+    ReplyFlow = workflow.flow_of(ReplyProcess)
     finding = _finding_of(activation)
     # The date of the decision (館務會議, or the head's for a self-tracked finding), not of its entry.
     finding.closed_on = (

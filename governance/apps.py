@@ -3,6 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_role_groups(sender, **kwargs):
+    # Imported when the signal fires: models cannot be imported while apps are being loaded.
     from .permissions import sync_agency_role_groups
 
     sync_agency_role_groups()

@@ -108,7 +108,7 @@ def _check_archive(upload, name):
 
 
 def _check_image(upload, name):
-    from PIL import Image
+    from PIL import Image  # Pillow loads only when an image is uploaded
 
     upload.seek(0)
     try:

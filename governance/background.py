@@ -15,6 +15,8 @@ from celery import Task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from .models import FailedTask
+
 logger = logging.getLogger(__name__)
 
 RETRYABLE = (OperationalError, InterfaceError, smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -37,7 +39,6 @@ class RecordedTask(Task):
 
 def record_failure(task, exc, task_id, args, kwargs, einfo=None):
     """Keep a task's final failure; never raise from here (the database may be what failed)."""
-    from .models import FailedTask
 
     try:
         FailedTask.objects.create(
@@ -51,3 +52,7 @@ def record_failure(task, exc, task_id, args, kwargs, einfo=None):
     except Exception:  # the record is best effort; the log line below always happens
         logger.exception("could not record the failure of %s", task.name)
     logger.error("background task %s (%s) failed for good: %r", task.name, task_id, exc)
+
+
+class MailDeliveryError(Exception):
+    """Some e-mails could not be sent this time; the task retries them with back-off."""

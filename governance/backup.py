@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from .models import TrailEvent
 from .trail import verify_all
 
 DUMP = "database.json.gz"
@@ -146,7 +147,6 @@ def check_backup(source):
 def _database_is_empty():
     """No people and no trail yet: what migrate alone leaves (configuration rows, guardian's
     anonymous user) does not count."""
-    from .models import TrailEvent
 
     tables = connection.introspection.table_names()
     User = django.contrib.auth.get_user_model()

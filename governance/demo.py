@@ -6,6 +6,7 @@
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Membership, Unit
@@ -96,8 +97,6 @@ def seed_organisation():
             user = _person(f"{code}-{suffix}", person, TITLES[role])
             _membership(user, units[code], role)
             sync_unit_permissions(user)
-
-    from django.contrib.auth.models import Group
 
     for login, name, title, roles, unit_code in AGENCY_PEOPLE:
         is_admin = AgencyRole.ADMINISTRATOR in roles

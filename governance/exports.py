@@ -132,6 +132,7 @@ def _xlsx_text(value):
 
 def xlsx_bytes(columns, rows, sheet_name):
     """One sheet: a bold header row that stays in view and filters, then the rows."""
+    # openpyxl loads only when a sheet is written: CSV downloads and other pages never pay for it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

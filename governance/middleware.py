@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
 
 
@@ -57,8 +58,6 @@ class MethodNotAllowedPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.template.loader import render_to_string
-
         response = self.get_response(request)
         if response.status_code == 405 and not response.content:
             response.content = render_to_string("405.html", request=request)

@@ -22,10 +22,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
+from . import inbox
+from .background import MailDeliveryError
 from .models import Membership, Notification, NotificationPreference, ReminderOffset
 from .rocdate import format_roc, today_taipei
 from .roles import AgencyRole, UnitRole, group_name
+from .tasks import deliver_notification_emails
 
 Level = ReminderOffset.Level
 
@@ -194,10 +199,6 @@ def plan_reminders(today=None):
     return len(notifications)
 
 
-class MailDeliveryError(Exception):
-    """Some e-mails could not be sent this time; the task retries them with back-off."""
-
-
 def deliver_emails(limit=None, max_attempts=None):
     """Send the e-mails of notifications not yet sent, one per transaction.
 
@@ -253,8 +254,6 @@ def deliver_emails(limit=None, max_attempts=None):
 
 def send_weekly_digest(today=None):
     """One notification per person with tasks in their inbox, once per ISO week."""
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
 
     today = today or today_taipei()
     year, week, _day = today.isocalendar()
@@ -326,7 +325,6 @@ def notify(*, recipient_ids, key, subject, text, url):
     their confirmation, theirs was returned): in the app, and by e-mail to those who take
     e-mail. Once per person and `key`. Call inside the transaction that made it happen:
     the e-mails go out when it commits."""
-    from .tasks import deliver_notification_emails
 
     recipient_ids = tuple(sorted({pk for pk in recipient_ids if pk}))
     if not recipient_ids:
@@ -354,10 +352,6 @@ def notify_assigned_tasks(now=None):
     to those who take e-mail. Run by beat every minute; it looks back
     settings.NOTICE_LOOKBACK_MINUTES, so a beat that was down a while misses nothing recent.
     Returns how many tasks were looked at."""
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
-
-    from . import inbox
 
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
@@ -408,8 +402,6 @@ def settle(key_prefix):
 
 def settle_done_task_notices():
     """Mark read the notices of assigned tasks that are done (or cancelled) since."""
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
 
     unread = list(
         Notification.objects.filter(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 ROC_OFFSET = 1911
 FIRST_AD_YEAR = ROC_OFFSET + 1
@@ -226,8 +227,6 @@ def quarter_name(period, *, translate=False) -> str:
         return text
     year, quarter = int(match["year"]), match["quarter"]
     if translate:
-        from django.utils.translation import gettext
-
         return gettext("%(year)s 年第 %(quarter)s 季") % {"year": year, "quarter": quarter}
     return f"{year} 年第 {quarter} 季"
 

@@ -1,5 +1,6 @@
 """Organisation services: memberships and roles change only through here."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +54,6 @@ def set_agency_roles(*, actor, user, roles):
 
 def sync_all_unit_permissions(day=None):
     """Daily: memberships that start or end today take effect."""
-    from django.contrib.auth import get_user_model
 
     for user in get_user_model().objects.filter(memberships__isnull=False).distinct():
         sync_unit_permissions(user, day=day)

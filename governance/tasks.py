@@ -4,16 +4,17 @@ import datetime
 import logging
 
 from celery import shared_task
+from viewflow.workflow.timers import fire_due_timers as fire
 
 from . import notifications, services
-from .background import RecordedTask
+from .background import MailDeliveryError, RecordedTask
 
 logger = logging.getLogger(__name__)
 
 
 class NotificationTask(RecordedTask):
     # A failed e-mail is retried with the rest of the job; the sent ones are not sent again.
-    autoretry_for = (*RecordedTask.autoretry_for, notifications.MailDeliveryError)
+    autoretry_for = (*RecordedTask.autoretry_for, MailDeliveryError)
 
 
 @shared_task(base=NotificationTask, name="governance.send_due_reminders")
@@ -51,7 +52,6 @@ def send_weekly_digest(today=None):
 @shared_task(base=RecordedTask, name="governance.fire_due_timers")
 def fire_due_timers():
     """viewflow's open-source edition leaves its flow.Timer nodes to be fired by a scheduler."""
-    from viewflow.workflow.timers import fire_due_timers as fire
 
     return fire()
 

@@ -6,11 +6,14 @@ person owns it, and start it. The step function then changes the case and
 executes the task, all in one transaction.
 """
 
+import functools
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from viewflow.workflow import lock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -86,3 +89,16 @@ def claim_task(actor, task):
             raise TaskNotOpen(task) if task.status not in OPEN else PermissionDenied("此任務已由他人認領。")
         _claim(actor, task, task.flow_task.activation_class(task))
         return task
+
+
+@functools.cache
+def flow_of(process_model):
+    """The flow class (from settings.WORKFLOW_FLOWS) whose process model is `process_model`.
+
+    A service starts or locks its process through this registry: the flow module names the
+    services as its handlers, so the services cannot import the flow module in turn."""
+    for dotted in settings.WORKFLOW_FLOWS:
+        flow_class = import_string(dotted)
+        if flow_class.process_class is process_model:
+            return flow_class
+    raise LookupError(f"no flow in WORKFLOW_FLOWS runs {process_model.__name__}")

@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.documents import Document
+from governance.documents import Document, roc_timestamp
 from governance.permissions import can
 from governance.rocdate import ROC_OFFSET, format_roc, format_roc_short, today_taipei
 from governance.roles import Capability
-from plan.models import PlanPractice, PracticeReport
+from plan.models import PlanPractice, PlanVersion, PracticeReport
 
 from .models import GroupMeeting
 
@@ -200,7 +200,6 @@ def plan_document_filename(kind, version):
 
 def plan_document_pdf(kind, version, *, today=None, now=None, fetcher=None):
     """The document as PDF bytes. The execution report raises TooEarly before the third quarter."""
-    from governance.documents import roc_timestamp
     from governance.pdf import render_pdf  # loads WeasyPrint: only when a document is made
 
     today = today or today_taipei()
@@ -233,7 +232,6 @@ def plan_document(kind, version, **options):
 
 def current_versions():
     """The current (highest-numbered) version of each plan, newest year first."""
-    from plan.models import PlanVersion
 
     current = {}
     for version in PlanVersion.objects.select_related("plan").order_by("plan__roc_year", "number"):

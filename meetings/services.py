@@ -22,7 +22,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from audits.models import Finding
+from audits.selectors import overdue_q
 from governance.models import Unit
+from governance.notifications import DueItem
 from governance.permissions import can, require, units_where
 from governance.rocdate import (
     TAIPEI,
@@ -35,6 +38,9 @@ from governance.rocdate import (
 from governance.rocdate import roc_year as roc_year_of
 from governance.roles import Capability
 from governance.trail import case_events, record_event
+from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
+from proposals.models import Proposal
+from proposals.selectors import open_executions
 
 from .models import AgendaItem, GroupMeeting, MeetingDecision
 
@@ -429,7 +435,6 @@ def _rank(item):
 
 def _current_versions(years):
     """{plan id: version id} of the highest-numbered version of each plan of `years`."""
-    from plan.models import PlanVersion
 
     current = {}
     for plan_id, version_id, _number in (
@@ -447,7 +452,6 @@ def _practice_items(day, horizon):
 
     One item per practice, for its earliest such deadline. Four queries.
     """
-    from plan.models import PlanDeadline, PlanPractice, PracticeReport
 
     versions = _current_versions({roc_year_of(day), roc_year_of(horizon)})
     if not versions:
@@ -512,9 +516,6 @@ def _practice_items(day, horizon):
 
 
 def _proposal_items(day, horizon):
-    from proposals.models import Proposal
-    from proposals.selectors import open_executions
-
     items = [
         AgendaInput(
             kind=Kind.PROPOSAL,
@@ -534,9 +535,6 @@ def _proposal_items(day, horizon):
 
 
 def _finding_items(day, horizon):
-    from audits.models import Finding
-    from audits.selectors import overdue_q
-
     rows = (
         Finding.objects.filter(overdue_q(day) | Q(due_date__gte=day, due_date__lte=horizon))
         .exclude(state=Finding.State.CLOSED)
@@ -669,7 +667,6 @@ def agenda_of(meeting):
 def due_for_reminders(due_dates):
     """Open follow-up actions due on one of `due_dates`: the action unit's liaisons answer
     for them, its heads and then the director hear when late. One query."""
-    from governance.notifications import DueItem
 
     rows = MeetingDecision.objects.filter(
         action_due__in=due_dates,

@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from governance import notifications
 from governance.attachments import describe_upload
 from governance.models import Membership, Unit
+from governance.notifications import DueItem
 from governance.permissions import can, require, units_where
 from governance.rocdate import PERIOD_CODE, ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
 from governance.roles import Capability, UnitRole
@@ -473,7 +474,6 @@ def due_for_reminders(due_dates):
     of a current version's practice, each responsible unit without a confirmed report for the
     deadline's quarter. Its liaisons answer for it; its heads and then the director hear when
     late. Two queries whatever the number of deadlines."""
-    from governance.notifications import DueItem
 
     rows = list(
         PlanDeadline.objects.filter(

@@ -12,7 +12,6 @@ import datetime
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +25,8 @@ from governance.roles import Capability
 from governance.trail import record_event
 
 from .models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from .rows import PlanRow
+from .seed import plan_102
 
 PLAN_KIND = "plan"
 
@@ -40,31 +41,6 @@ LIMITS = {
     "unit_text": (gettext_lazy("承辦單位"), PlanPractice._meta.get_field("unit_text").max_length),
 }
 PLAN_TITLE_MAX = Plan._meta.get_field("title").max_length
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """One row of the plan's table: a practice with its area and item, or an item alone.
-
-    `line` is where the row came from (the sheet's row number), for error messages.
-    """
-
-    area_number: str
-    area_title: str
-    dimension: str = ""
-    item_number: str = ""
-    item_title: str = ""
-    practice_number: str = ""
-    practice_text: str = ""
-    deadline_text: str = ""
-    deadlines: tuple = ()
-    unit_text: str = ""
-    unit_codes: tuple = ()
-    line: int | None = field(default=None, compare=False)
-
-    @property
-    def has_practice(self):
-        return bool(self.practice_number or self.practice_text)
 
 
 class PlanImportError(ValidationError):
@@ -360,8 +336,6 @@ def revise_plan(*, actor, plan, rows, note, approved_on=None):
 def load_seed_plan(actor=None):
     """The 102 plan of the seed document (plan/seed/plan_102.py), once: if the year
     already has a plan (seeded or imported), nothing is loaded. Returns the new version or None."""
-    from .seed import plan_102
-
     if Plan.objects.filter(roc_year=plan_102.ROC_YEAR).exists():
         return None
     return _import(

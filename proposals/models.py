@@ -15,6 +15,9 @@ from viewflow.workflow.models import Process
 
 from governance.models import KeptRecord, Unit
 
+# The trail and notices name a proposal by this kind and its trail_ref.
+CASE_KIND = "proposal"
+
 
 class ScopeCategory(models.Model):
     name = models.CharField(_("名稱"), max_length=50, unique=True)

@@ -1,19 +1,35 @@
 """Reads of proposals: configuration by year, who sees what, lists, statistics, similarity."""
 
-from django.db.models import Count, Prefetch, Q, Subquery, Value
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance import exports
+from governance.notifications import CaseNews, DueItem
 from governance.permissions import can, units_where
+from governance.rocdate import format_roc, quarter_end, quarter_label, quarter_name
 from governance.roles import Capability
 from governance.selectors import primary_unit
+from governance.text import commendation_label
 from governance.trail import case_events
 from plan.selectors import practice_label
 
-from .models import GradeBand, Proposal, Proposer, ReviewerAssignment, ScoringCriterion
+from .models import (
+    CASE_KIND,
+    GradeBand,
+    ProgressReport,
+    Proposal,
+    Proposer,
+    ReviewerAssignment,
+    ReviewRound,
+    ScoringCriterion,
+)
 from .similarity import rank_similar
 
 State = Proposal.State
@@ -168,8 +184,6 @@ def may_propose(user):
 
 
 def history(proposal):
-    from .services import CASE_KIND
-
     return case_events(CASE_KIND, proposal.trail_ref)
 
 
@@ -218,9 +232,6 @@ def contributions_of(person, start, end):
 
     Drafts, withdrawn and not-accepted proposals are left out, as in the statistics.
     """
-    from governance.text import commendation_label
-
-    from .models import Proposer
 
     in_period = (
         Q(proposal__submitted_at__date__range=(start, end))
@@ -275,9 +286,6 @@ def open_executions():
     proposing unit) and the latest progress report that the unit head has not returned
     (its period and percent complete, None when there is none yet).
     """
-    from django.db.models import F, OuterRef
-
-    from .models import ProgressReport
 
     latest = (
         ProgressReport.objects.filter(proposal=OuterRef("pk"))
@@ -340,15 +348,6 @@ def due_for_reminders(due_dates):
     - a committee member's score (評分), due settings.SCORING_DAYS after the assignment;
       late scores are reported to the 管考 office that assigned them, then the director.
     """
-    import datetime
-
-    from django.conf import settings
-    from django.urls import reverse
-
-    from governance.notifications import DueItem
-    from governance.rocdate import quarter_end, quarter_label, quarter_name
-
-    from .models import ProgressReport
 
     items = []
     for due in sorted(d for d in due_dates if quarter_end(d) == d):
@@ -386,7 +385,6 @@ def due_for_reminders(due_dates):
         "assigned_by_id",
         "assigned_at",
     )
-    from django.utils import timezone
 
     for pk, proposal_id, number, title, member_id, assigned_by_id, assigned_at in rows:
         items.append(
@@ -454,12 +452,6 @@ def news_for_proposers(since):
     """What a proposal's people hear of that gives them no task, decided since `since`: the
     first review's refusal (不予受理), the adoption decision, the closing with rewards. A return
     for revision needs no notice here: it gives the submitter a task, which is announced."""
-    from django.urls import reverse
-
-    from governance.notifications import CaseNews
-    from governance.rocdate import format_roc
-
-    from .models import ReviewRound
 
     refused = list(
         ReviewRound.objects.filter(

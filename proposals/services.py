@@ -32,11 +32,13 @@ from plan.selectors import practice_label, practices_to_link
 
 from . import selectors
 from .models import (
+    CASE_KIND,
     Attachment,
     Milestone,
     NotAcceptedReason,
     ProgressReport,
     Proposal,
+    ProposalProcess,
     Proposer,
     ReviewerAssignment,
     ReviewRound,
@@ -44,7 +46,6 @@ from .models import (
     Score,
 )
 
-CASE_KIND = "proposal"
 State = Proposal.State
 SYSTEM = None  # trail actor for steps the flow runs by itself
 
@@ -238,8 +239,7 @@ def _new_round(proposal, number=None):
 @transaction.atomic
 def submit_proposal(*, actor, proposal):
     """Send a draft to its unit head: it gets its case number and its process."""
-    from .flows import ProposalFlow
-
+    ProposalFlow = workflow.flow_of(ProposalProcess)
     proposal = (
         Proposal.objects.select_related("category", "plan_practice")
         .select_for_update(of=("self",))
@@ -276,8 +276,7 @@ def can_withdraw(user, proposal):
 def withdraw_proposal(*, actor, proposal, confirmed, reason=""):
     """The submitter takes the proposal back before first review; it cannot be undone, so the
     person must have said they mean it (`confirmed`)."""
-    from .flows import ProposalFlow
-
+    ProposalFlow = workflow.flow_of(ProposalProcess)
     if proposal.submitter_id != actor.pk:
         raise PermissionDenied(_("只有提案人可以撤回提案"))
     if proposal.state == State.DRAFT:

@@ -27,6 +27,8 @@ plain text, so that the next reader can check them:
 
 from datetime import date
 
+from plan.rows import PlanRow
+
 ROC_YEAR = 102
 TITLE = "102 年度提升服務品質執行計畫"
 NOTE = "計畫經 102 年 3 月 8 日執行小組第一次會議修正通過"
@@ -418,10 +420,8 @@ AREAS = [
 
 
 def rows():
-    """The table as import rows (plan.services.PlanRow), one per practice, and one
+    """The table as import rows (plan.rows.PlanRow), one per practice, and one
     for an item without practices."""
-    from plan.services import PlanRow
-
     result = []
     for area_number, area_title, dimensions in AREAS:
         for dimension, items in dimensions:
