@@ -10,8 +10,11 @@ run: setup-run
 	@echo "開啟 http://127.0.0.1:8000 ，以上列示範帳號登入。"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Lint and format first (seconds), then the four runs; the duration is printed at the end.
 test: setup-test
-	$(PY) scripts/run_tests.py
+	@start=$$(date +%s); \
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) scripts/run_tests.py; \
+	status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 stack: setup-stack
 	$(PY) scripts/stack.py
