@@ -2,20 +2,16 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application
+
+from governance.site import SiteApplication
 
 from . import views
 
 
-class AuditsApp(Application):
+class AuditsApp(SiteApplication):
     app_name = "audits"
     title = _("缺失改善")
     icon = "fact_check"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # Each view checks its own rules; anonymous people are sent to the login page.
-        return True
 
     @property
     def index_path(self):

@@ -2,22 +2,18 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application
+
+from governance.site import SiteApplication
 
 from . import views
 
 
-class HomeApp(Application):
+class HomeApp(SiteApplication):
     """The landing page: what this person has to do, by role."""
 
     app_name = "home"
     title = _("首頁")
     icon = "home"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # Views require login themselves, so anonymous people are sent to the login page.
-        return True
 
     @property
     def index_path(self):
@@ -28,17 +24,12 @@ class HomeApp(Application):
         return path("tracking-report.pdf", views.tracking_report_pdf_view, name="tracking_report")
 
 
-class DashboardApp(Application):
+class DashboardApp(SiteApplication):
     """The 管考 dashboard: figures of every process, each one click from its list."""
 
     app_name = "dashboard"
     title = _("管考儀表板")
     icon = "insights"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # The view checks its own rules; anonymous people go to the login page.
-        return True
 
     @property
     def index_path(self):

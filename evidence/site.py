@@ -2,24 +2,18 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application
+
+from governance.site import SiteApplication
 
 from . import views as evidence_views
 
 
-class EvidenceApp(Application):
+class EvidenceApp(SiteApplication):
     """Appraisal evidence (考績佐證): HR's list of people and PDFs, everyone's own."""
 
     app_name = "evidence"
     title = _("考績佐證")
     icon = "workspace_premium"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # viewflow's SiteMiddleware asks this for every page of the app, so it lets everyone
-        # in: each view checks its own rules (HR for anyone's, a person for their own; the
-        # index sends non-HR people to their own), and anonymous people go to the login page.
-        return True
 
     @property
     def index_path(self):

@@ -15,16 +15,24 @@ from viewflow.workflow.flow.viewset import FlowViewset, NestedFlowsApp, Workflow
 from . import notification_views, views
 
 
-class NotificationsApp(Application):
+class SiteApplication(Application):
+    """An app's pages in the site: the site's own menu, and every view checks its own rules.
+
+    viewflow's SiteMiddleware asks has_view_permission for every page of the app, so it lets
+    everyone in: each view decides (and anonymous people are sent to the login page)."""
+
+    menu_template_name = "governance/home_menu.html"
+
+    def has_view_permission(self, user, obj=None):
+        return True
+
+
+class NotificationsApp(SiteApplication):
     """A person's own notifications and preferences: every page is about the person asking."""
 
     app_name = "notifications"
     title = _("通知")
     icon = "notifications"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        return True
 
     @property
     def index_path(self):

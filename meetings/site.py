@@ -2,20 +2,16 @@
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application
+
+from governance.site import SiteApplication
 
 from . import views
 
 
-class MeetingsApp(Application):
+class MeetingsApp(SiteApplication):
     app_name = "meetings"
     title = _("執行小組會議")
     icon = "groups_2"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # Each view checks its own rules; anonymous people go to the login page.
-        return True
 
     @property
     def index_path(self):

@@ -3,18 +3,14 @@ quarterly tracking of its practices. Each part keeps its own URL module."""
 
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application
+
+from governance.site import SiteApplication
 
 
-class PlanApp(Application):
+class PlanApp(SiteApplication):
     app_name = "plan"
     title = _("服務品質計畫")
     icon = "event_note"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # Each view checks its own rules; anonymous people go to the login page.
-        return True
 
     @property
     def plan_path(self):

@@ -2,20 +2,16 @@
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application
+
+from governance.site import SiteApplication
 
 from . import reward_export, views
 
 
-class ProposalsApp(Application):
+class ProposalsApp(SiteApplication):
     app_name = "proposals"
     title = _("創意提案")
     icon = "lightbulb"
-    menu_template_name = "governance/home_menu.html"
-
-    def has_view_permission(self, user, obj=None):
-        # Each view checks its own rules; anonymous people are sent to the login page.
-        return True
 
     @property
     def index_path(self):
