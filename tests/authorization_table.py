@@ -1,5 +1,5 @@
 """The authorization matrix: for every page of the site, who may open it (GET) and who may act on
-it (POST), as the one table that tests/test_authorization_matrix.py checks and that
+it (POST), as the one table that tests/governance/test_authorization_matrix.py checks and that
 scripts/permissions_doc.py renders as docs/permissions.md.
 
 Each page (keyed by its URL name, "namespace:name") names a rule per method. A rule says, for a
@@ -8,7 +8,7 @@ unit), what the answer must be: 200, a redirect, 403, 404, 405, or the login pag
 people get the login page everywhere except on the pages marked public.
 
 A page added to the site without a row here fails the test, which names the row to add.
-Rules are written in the domain's terms (DOMAIN.md), with the role sets spelt out below, and not
+Rules are written in the domain's terms (docs/domain.md, 「組室與角色」, 「誰看得到什麼」), with the role sets spelt out below, and not
 derived from the application's own permission code: the point is to check that code.
 """
 
@@ -91,7 +91,7 @@ ROLES = [
     Role("admin", "系統管理者", "administrator", agency=frozenset({"admin"})),
 ]
 
-# Agency roles that read every unit's cases (DOMAIN.md: the director decides, the 管考 office
+# Agency roles that read every unit's cases (docs/domain.md, 「角色」: the director decides, the 管考 office
 # tracks, the auditor reads everything needed to audit).
 SEES_ALL_CASES = frozenset({"director", "tracking", "auditor"})
 

@@ -1,18 +1,18 @@
+"""The fixtures shared by the tests of every app; plain helpers are in tests/helpers.py."""
+
 import pytest
-from background import celery_worker, redis_url, worker_env  # noqa: F401 (fixtures: a real Redis and worker)
-from django.contrib.auth import get_user_model
 
-from governance.demo import DEMO_PASSWORD, seed_organisation
+# The shared modules' asserts explain themselves as the tests' own do.
+pytest.register_assert_rewrite("tests.helpers", "tests.support")
 
-
-def default_configuration():
-    """The rows of the data migrations: a transactional test's flush removes them."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("proposals.migrations.0002_default_configuration").load(apps, None)
-    importlib.import_module("governance.migrations.0006_default_reminder_offsets").load(apps, None)
+from governance.demo import DEMO_PASSWORD, seed_organisation  # noqa: E402
+from tests.background import (  # noqa: E402, F401 (fixtures: a real Redis and worker)
+    celery_worker,
+    redis_url,
+    worker_env,
+)
+from tests.helpers import default_configuration, frozen_at, log_in, user  # noqa: E402
+from tests.support.proposal_http import Driver, run_to_closure  # noqa: E402
 
 
 @pytest.fixture
@@ -24,25 +24,40 @@ def org(db):
 
 @pytest.fixture
 def person(org):
-    def get(login):
-        return get_user_model().objects.get(username=login)
-
-    return get
+    """A person of the demo organisation by login."""
+    return user
 
 
 @pytest.fixture
 def login_as(client, person):
-    def log_in(login):
-        client.force_login(person(login))
-        return client
+    """The test client logged in as the person of that login: login_as("readers-head").get(…)."""
 
-    return log_in
+    return lambda login: log_in(client, person(login))
 
 
 @pytest.fixture
 def demo_password():
     return DEMO_PASSWORD
 
+
+@pytest.fixture
+def frozen(request):
+    """Time standing still at the test module's NOW (a module freezing every test lists the
+    fixture in its pytestmark: pytest.mark.usefixtures("frozen"))."""
+    moment = getattr(request.module, "NOW", None)
+    assert moment is not None, f"{request.module.__name__} uses the frozen fixture: give it a NOW"
+    with frozen_at(moment):
+        yield
+
+
+@pytest.fixture
+def closed_proposal(client, person, org):
+    """Adopted and run to closure: readers-staff1 with readers-staff2 (40 %)."""
+    drive = Driver(client, person)
+    return run_to_closure(drive, drive.submit("readers-staff1", co_proposers="readers-staff2 40"))
+
+
+# ---------------------------------------------------------------- browsers
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # needed as root
@@ -65,6 +80,12 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Browsers as people here have them: Traditional Chinese (Taiwan)."""
+    return {**browser_context_args, "locale": "zh-TW"}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from governance.rocdate import format_roc_short, today_taipei
+from tests.helpers import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,21 +46,6 @@ ROOT_CAUSE = "指標系統多年未更新，空間調整後未同步修正。"
 TRACKING_NUMBER = re.compile(r"\d{3}-\d{4}")
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """Browsers as people here have them: Traditional Chinese (Taiwan)."""
-    return {**browser_context_args, "locale": "zh-TW"}
-
-
-def log_in(page, base_url, login, password):
-    page.goto(f"{base_url}/")
-    # viewflow's login fields are web components that render their <input> in the page.
-    page.locator("input[name=username]").fill(login)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="登入").click()
-    expect(page).to_have_url(f"{base_url}/home/")
-
-
 def roc_in_days(days):
     return format_roc_short(today_taipei() + datetime.timedelta(days=days))
 
@@ -78,7 +64,7 @@ def test_audit_registered_reviewed_at_one_meeting_and_lead_unit_plans(
     base_url = live_org.url
 
     # ---- the 管考 officer registers the audit and its two findings
-    log_in(page, base_url, "tracking", demo_password)
+    log_in_browser(page, base_url, "tracking", demo_password)
     page.get_by_role("link", name="缺失改善").first.click()
     expect(page).to_have_url(f"{base_url}/audits/")
     expect(page.get_by_role("heading", name="上級機關考核", level=1)).to_be_visible()
@@ -165,7 +151,7 @@ def test_audit_registered_reviewed_at_one_meeting_and_lead_unit_plans(
 
     # ---- the lead unit's liaison, in a browser of their own, writes the plan from the inbox
     liaison = new_context().new_page()
-    log_in(liaison, base_url, "readers-liaison", demo_password)
+    log_in_browser(liaison, base_url, "readers-liaison", demo_password)
     liaison.get_by_role("link", name="收件匣").first.click()
     expect(liaison).to_have_url(f"{base_url}/workflow/inbox/")
     expect(liaison.get_by_role("heading", name="收件匣", level=1)).to_be_visible()

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.db import connection
-from threads import at_once
 
 from audits import services
 from audits.models import Finding
 from governance.models import Unit
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

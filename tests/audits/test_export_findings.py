@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 import time_machine
-from audit_http import AuditDriver, finding_fields, unit
-from test_export_writer import ROC_SHORT, download_name, read_csv, read_xlsx
 
 from audits.models import Finding
+from tests.helpers import ROC_SHORT, download_name, read_csv, read_xlsx, unit
+from tests.support.audit_http import finding_fields
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.timezone.utc
@@ -26,11 +26,6 @@ HEADERS = [
     "逾期",
     "解除列管日期",
 ]
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return AuditDriver(client, person)
 
 
 @pytest.fixture

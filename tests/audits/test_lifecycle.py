@@ -4,21 +4,17 @@ import datetime
 import re
 
 import pytest
-from audit_http import AuditDriver, days, finding_fields, open_task
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audits.models import Finding, RemediationPlan, TrackingDecision
 from audits.services import AUDIT_KIND, FINDING_KIND
 from governance.models import TrailEvent
 from governance.trail import verify_case
+from tests.helpers import days, open_task
+from tests.support.audit_http import finding_fields
 
 pytestmark = pytest.mark.django_db
 State = Finding.State
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return AuditDriver(client, person)
 
 
 def test_registration_enters_the_audit_once_and_starts_a_process_per_finding(drive):
@@ -240,7 +236,7 @@ def test_reply_is_refused_while_a_finding_is_open(drive, person):
 
 def test_registration_errors_are_clear(drive):
     client = drive.as_("tracking")
-    from audit_http import audit_form
+    from tests.support.audit_http import audit_form
 
     response = client.post(
         "/audits/new/", audit_form([finding_fields(0, self_tracked=True)], document_number="沒有文號")
@@ -262,10 +258,10 @@ def test_registration_errors_are_clear(drive):
 def test_dates_that_cannot_be_are_refused(drive, person):
     import datetime
 
-    from audit_http import unit
     from django.core.exceptions import ValidationError
 
     from audits import services
+    from tests.helpers import unit
 
     today = datetime.date.today()
     with pytest.raises(ValidationError, match="考核日期不可晚於今天"):
@@ -378,7 +374,7 @@ def test_audit_page_links_the_officer_to_the_meetings_waiting(drive):
 
 
 def test_registration_page_ignores_untouched_fieldsets(drive):
-    from audit_http import audit_form
+    from tests.support.audit_http import audit_form
 
     data = audit_form([finding_fields(0)])
     data["findings-TOTAL_FORMS"] = "4"

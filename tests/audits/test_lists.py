@@ -4,17 +4,13 @@ import datetime
 
 import pytest
 import time_machine
-from audit_http import AuditDriver, finding_fields, unit
 
 from audits.models import Finding
+from tests.helpers import unit
+from tests.support.audit_http import finding_fields
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.timezone.utc
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return AuditDriver(client, person)
 
 
 @pytest.fixture

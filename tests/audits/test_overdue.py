@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 import time_machine
-from audit_http import AuditDriver, finding_fields
 
 from audits import selectors
 from audits.models import Finding
 from governance import inbox
+from tests.support.audit_http import AuditDriver, finding_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,14 @@
 """Refusals: the wrong unit, a liaison deciding removal, anonymous, an auditor changing anything."""
 
 import pytest
-from audit_http import AuditDriver, audit_form, days, finding_fields, open_task
 
 from audits.models import Audit, Finding
 from governance.models import TrailEvent
+from tests.helpers import days, open_task
+from tests.support.audit_http import audit_form, finding_fields
 
 pytestmark = pytest.mark.django_db
 State = Finding.State
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return AuditDriver(client, person)
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ Chinese. The data is made over HTTP as the real roles do (the test client), the 
 import datetime
 
 import pytest
-from audit_http import AuditDriver, finding_fields
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
-from proposal_http import Driver
 
 from audits.models import Finding
 from governance.models import Unit
 from governance.rocdate import roc_year, today_taipei
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from tests.helpers import log_in_browser, user
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,12 +30,8 @@ CHARTS = [
 ]
 
 
-def person(login):
-    return get_user_model().objects.get(username=login)
-
-
 def make_data(client):
-    drive = Driver(client, person)
+    drive = Driver(client, user)
     readers = Unit.objects.get(code="readers")
     adopted = drive.submit("readers-staff1", title="自助借書機中文語音導引")
     drive.first_review("readers-head", adopted, "accepted")
@@ -45,7 +41,7 @@ def make_data(client):
     drive.decide(adopted, "adopt", lead_unit=readers, due=due)
     drive.submit("acquisitions-staff1", title="編目作業抽檢機制")
 
-    audits = AuditDriver(client, person)
+    audits = AuditDriver(client, user)
     audit = audits.register(
         [
             finding_fields(0, lead="readers", due=5),
@@ -53,7 +49,7 @@ def make_data(client):
         ]
     )
     late, light = audits.findings(audit)
-    # Due yesterday, so overdue today (the way tests/test_audit_overdue.py moves a due date).
+    # Due yesterday, so overdue today (the way tests/audits/test_overdue.py moves a due date).
     Finding.objects.filter(pk=late.pk).update(due_date=today_taipei() - datetime.timedelta(days=1))
     audits.plan(light)
     audits.approve_plan(light)
@@ -76,17 +72,9 @@ def make_data(client):
     client.logout()
 
 
-def log_in(page, base_url, login, password):
-    page.goto(f"{base_url}/")
-    page.locator("input[name=username]").fill(login)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="登入").click()
-    expect(page).to_have_url(f"{base_url}/home/")
-
-
 def test_director_sees_the_charts_and_their_tables(page, live_org, client, demo_password, tmp_path):
     make_data(client)
-    log_in(page, live_org.url, "director", demo_password)
+    log_in_browser(page, live_org.url, "director", demo_password)
     page.goto(f"{live_org.url}/dashboard/")
     expect(page.get_by_role("heading", name="管考儀表板", exact=True).first).to_be_visible()
 

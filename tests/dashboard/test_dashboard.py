@@ -13,45 +13,29 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
-import time_machine
-from audit_http import AuditDriver, finding_fields
-from conftest import default_configuration
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from proposal_http import Driver
 
 from audits.models import Finding
 from dashboard import selectors as dashboard
 from governance.demo import seed_organisation
 from governance.models import Membership, Unit
 from governance.permissions import sync_unit_permissions
-from governance.rocdate import quarter_label
+from governance.rocdate import TAIPEI, quarter_label
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
 from proposals.models import Proposal
+from tests.helpers import default_configuration, frozen_at, unit, user
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver, scored
 
-TAIPEI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 5, 10, 10, 0, tzinfo=TAIPEI)  # 115/05/10, second quarter
 TODAY = NOW.date()
 HIGH = {"創意性": 92, "可行性": 88, "效益性": 90, "完整性": 85}  # 89.35: 優等
 TOP = {"創意性": 95, "可行性": 95, "效益性": 95, "完整性": 95}  # 特優
 LOW = {"創意性": 70, "可行性": 70, "效益性": 70, "完整性": 70}  # no grade
+PANEL = ("committee1", "committee2")
 URL = "/dashboard/"
-
-
-def at(year, month, day, hour=10):
-    return time_machine.travel(datetime.datetime(year, month, day, hour, 0, tzinfo=TAIPEI), tick=False)
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
-
-
-def scored(drive, proposal, values, members=("committee1", "committee2")):
-    drive.assign_reviewers(proposal, members)
-    for member in members:
-        drive.score(member, proposal, values)
 
 
 def close_self_tracked(drive, finding):
@@ -63,27 +47,27 @@ def close_self_tracked(drive, finding):
 
 
 def build_proposals(drive):
-    with at(2025, 12, 20):  # 114: submitted then, decided in 115
+    with frozen_at(datetime.date(2025, 12, 20)):  # 114: submitted then, decided in 115
         p0 = drive.submit("reference-staff1", title="特藏文獻線上預約調閱")
         drive.first_review("reference-head", p0, "accepted")
-        scored(drive, p0, HIGH)
-    with at(2026, 1, 10):
+        scored(drive, p0, members=PANEL, values=HIGH)
+    with frozen_at(datetime.date(2026, 1, 10)):
         drive.decide(p0, "adopt", lead_unit=unit("reference"), due="2026-12-31")
-    with at(2026, 1, 20):  # 115 Q1
+    with frozen_at(datetime.date(2026, 1, 20)):  # 115 Q1
         p6 = drive.submit("readers-staff1", title="自修室座位線上登記")
         drive.first_review("readers-head", p6, "accepted")
-    with at(2026, 4, 15):  # 115 Q2
+    with frozen_at(datetime.date(2026, 4, 15)):  # 115 Q2
         p1 = drive.submit("readers-staff1", title="自助借書機中文語音導引")
         drive.first_review("readers-head", p1, "accepted")
-        scored(drive, p1, HIGH)
+        scored(drive, p1, members=PANEL, values=HIGH)
         drive.decide(p1, "adopt", lead_unit=unit("readers"), due="2026-12-31")
         p2 = drive.submit("readers-staff2", title="期刊架位標示改善")
         drive.first_review("readers-head", p2, "accepted")
-        scored(drive, p2, LOW)
+        scored(drive, p2, members=PANEL, values=LOW)
         drive.decide(p2, "reject", reason="效益有限")
         p3 = drive.submit("acquisitions-staff1", title="編目作業抽檢機制")
         drive.first_review("acquisitions-head", p3, "accepted")
-        scored(drive, p3, TOP)
+        scored(drive, p3, members=PANEL, values=TOP)
         drive.decide(p3, "reference", reason="列為參考")
         p4 = drive.submit("acquisitions-staff2", title="新書通報電子報")
         p5 = drive.submit("planning-staff1", title="只是抱怨冷氣太冷")
@@ -101,7 +85,9 @@ def build_proposals(drive):
 
 
 def build_findings(drive):
-    with at(2025, 11, 3):  # 114: one still open (overdue since 115/01/02), one closed in 114
+    with frozen_at(
+        datetime.date(2025, 11, 3)
+    ):  # 114: one still open (overdue since 115/01/02), one closed in 114
         audit = drive.register(
             [
                 finding_fields(0, lead="readers", due=60),
@@ -110,9 +96,9 @@ def build_findings(drive):
             title="114 年度服務品質考核",
         )
         _old_open, old_closed = drive.findings(audit)
-    with at(2025, 11, 13):
+    with frozen_at(datetime.date(2025, 11, 13)):
         close_self_tracked(drive, old_closed)
-    with at(2026, 2, 2):  # 115 Q1
+    with frozen_at(datetime.date(2026, 2, 2)):  # 115 Q1
         audit = drive.register(
             [
                 finding_fields(0, lead="readers", due=30),  # overdue since 115/03/04
@@ -122,15 +108,15 @@ def build_findings(drive):
             ]
         )
         _f1, f2, _f3, f4 = drive.findings(audit)
-    with at(2026, 2, 14):
+    with frozen_at(datetime.date(2026, 2, 14)):
         close_self_tracked(drive, f2)  # 22 days after the audit (held ten days before 2/2)
-    with at(2026, 2, 22):
+    with frozen_at(datetime.date(2026, 2, 22)):
         close_self_tracked(drive, f4)  # 30 days
 
 
-def build_plan(person):
+def build_plan():
     """The 115 plan, revised once; reports follow a practice across versions by its key."""
-    officer = person("tracking")
+    officer = user("tracking")
     plan = Plan.objects.create(roc_year=115, title="115 年提升服務品質執行計畫")
     practices = {}
     for number in (1, 2):
@@ -162,7 +148,7 @@ def build_plan(person):
             text="依進度辦理",
             status=PracticeReport.Status.ON_TRACK,
             state=state,
-            submitted_by=person(f"{code}-liaison"),
+            submitted_by=user(f"{code}-liaison"),
         )
 
     confirmed, submitted = PracticeReport.State.CONFIRMED, PracticeReport.State.SUBMITTED
@@ -180,10 +166,6 @@ def build_plan(person):
     report(old, "planning", "115Q1", confirmed)
 
 
-def person(login):
-    return get_user_model().objects.get(username=login)
-
-
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
     """The world, built once for the module (it takes a while over HTTP) in a transaction
@@ -192,17 +174,16 @@ def built(django_db_setup, django_db_blocker):
         default_configuration()
         seed_organisation()
         client = Client()
-        build_proposals(Driver(client, person))
-        build_findings(AuditDriver(client, person))
-        build_plan(person)
+        build_proposals(Driver(client, user))
+        build_findings(AuditDriver(client, user))
+        build_plan()
         yield
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world(built, db):
-    with time_machine.travel(NOW, tick=False):
-        yield
+def world(built, db, frozen):
+    """The world on its day (NOW), each test in a savepoint."""
 
 
 # ---------------------------------------------------------------- counted here, case by case
@@ -412,11 +393,11 @@ def test_queries_do_not_grow_with_units_or_cases(world, client):
     period = dashboard.period_of(115)
     with CaptureQueriesContext(connection) as before:
         dashboard.figures(period)
-    drive = Driver(client, person)
+    drive = Driver(client, user)
     for code in ("secretariat", "accounting", "personnel"):
         p = drive.submit(f"{code}-staff1", title=f"{code} 流程改善")
         drive.first_review(f"{code}-head", p, "accepted")
-    AuditDriver(client, person).register(
+    AuditDriver(client, user).register(
         [
             finding_fields(i, lead=c)
             for i, c in enumerate(("secretariat", "accounting", "personnel", "chungshan"))
@@ -469,7 +450,7 @@ class Tables(HTMLParser):
 
 
 def page(client, login, **query):
-    client.force_login(person(login))
+    client.force_login(user(login))
     response = client.get(URL, query)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
@@ -563,7 +544,7 @@ def test_a_unit_head_sees_only_the_units_figures(world, client):
 
 
 def test_a_head_of_two_units_chooses_between_them_but_no_other(world, client):
-    head = person("readers-head")
+    head = user("readers-head")
     Membership.objects.create(
         user=head, unit=unit("reference"), role="head", valid_from=datetime.date(2013, 1, 1)
     )
@@ -586,7 +567,7 @@ def test_a_head_of_two_units_chooses_between_them_but_no_other(world, client):
     "login", ["readers-staff1", "readers-liaison", "committee1", "external1", "hr", "auditor"]
 )
 def test_everyone_else_is_refused(world, client, login):
-    client.force_login(person(login))
+    client.force_login(user(login))
     assert client.get(URL).status_code == 403
 
 

@@ -171,10 +171,11 @@ def test_a_head_sees_the_plan_reports_waiting_for_them(org, client, person):
     import datetime
 
     import time_machine
-    from plan_factory import make_plan, practice, unit
 
     from governance.rocdate import TAIPEI
     from plan.practice_reports import confirm_practice_report, submit_practice_report
+    from tests.helpers import unit
+    from tests.support.plan_factory import make_plan, practice
 
     with time_machine.travel(datetime.datetime(2026, 8, 15, 10, tzinfo=TAIPEI), tick=False):
         version = make_plan(115)

@@ -1,17 +1,13 @@
 """The quarterly tracking report (季列管報告): its rows, its PDF, who may download it."""
 
 import datetime
-import io
 import re
 from urllib.parse import quote
 
 import pytest
 import time_machine
-from audit_http import AuditDriver, finding_fields
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from proposal_http import Driver
-from pypdf import PdfReader
 
 from audits import selectors as audit_selectors
 from audits.models import Finding
@@ -20,6 +16,9 @@ from governance.models import Unit
 from governance.rocdate import TAIPEI
 from proposals import selectors as proposal_selectors
 from proposals.models import Proposal
+from tests.helpers import flat, pdf_text
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver, scored
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +27,7 @@ NOW = datetime.datetime(2026, 11, 25, 10, 30, tzinfo=TAIPEI)  # 115 年第 4 季
 URL = "/home/tracking-report.pdf"
 
 
-def pdf_text(data):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def flat(text):
-    """Text with the line breaks of narrow table cells taken out."""
-    return re.sub(r"\s*\n\s*", "", text)
-
-
 def adopted(drive, unit_code, due, title):
-    from test_proposal_lifecycle import scored
-
     proposal = drive.submit(f"{unit_code}-staff1", title=title)
     drive.first_review(f"{unit_code}-head", proposal, "accepted")
     scored(drive, proposal, members=("committee1",))

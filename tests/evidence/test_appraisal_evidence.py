@@ -40,26 +40,6 @@ def test_period_of_year_takes_roc_or_ad():
     assert period_of_year(2025) == period_of_year(114)
 
 
-@pytest.fixture
-def closed_proposal(client, person, org):
-    from proposal_http import Driver
-    from test_proposal_lifecycle import scored
-
-    drive = Driver(client, person)
-    proposal = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
-    drive.first_review("readers-head", proposal, "accepted")
-    scored(drive, proposal, members=("committee1",))
-    from governance.models import Unit
-
-    due = (timezone.localdate() + datetime.timedelta(days=100)).isoformat()
-    drive.decide(proposal, "adopt", lead_unit=Unit.objects.get(code="readers"), due=due)
-    drive.execution_plan("readers-liaison", proposal, "計畫", f"{due} 完成")
-    drive.report("readers-liaison", proposal, 100, "完成", complete=True)
-    drive.approve("readers-head", proposal)
-    drive.evaluate(proposal)
-    return proposal
-
-
 def this_year():
     return period_of_year(roc_year(timezone.localdate()))
 
@@ -104,7 +84,7 @@ def test_another_period_is_empty(closed_proposal, person):
 
 
 def test_findings_worked_on_appear_as_lead_or_supporting(client, person, org):
-    from audit_http import AuditDriver, finding_fields
+    from tests.support.audit_http import AuditDriver, finding_fields
 
     drive = AuditDriver(client, person)
     audit = drive.register([finding_fields(0, lead="readers", supporting=["planning"])])
@@ -125,10 +105,9 @@ def test_findings_worked_on_appear_as_lead_or_supporting(client, person, org):
 
 def test_dates_are_taipei_days_even_in_the_small_hours(client, person, org):
     import time_machine
-    from proposal_http import Driver
-    from test_evidence_pdf import run_to_closure
 
     from governance.rocdate import TAIPEI
+    from tests.support.proposal_http import Driver, run_to_closure
 
     # 03:59 on 5 December in Taipei is still 4 December in UTC.
     with time_machine.travel(datetime.datetime(2026, 12, 5, 3, 59, tzinfo=TAIPEI), tick=False):

@@ -1,9 +1,10 @@
 """HR's evidence batches: one PDF per person made in the background, progress, the ZIP.
 
-Here Celery runs eagerly in the test process; tests/test_background_worker.py runs the
+Here Celery runs eagerly in the test process; tests/evidence/test_batch_worker.py runs the
 same batch through a real worker and Redis.
 """
 
+import datetime
 import io
 import zipfile
 from unittest import mock
@@ -12,14 +13,16 @@ from urllib.parse import quote
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
-from test_case_trail_pdf import flat, pdf_text
-from test_evidence_views import READERS, frozen, proposal  # noqa: F401 (fixtures)
 
 from evidence import batches as evidence_batches
 from evidence.models import EvidenceBatch, EvidenceBatchItem, EvidenceDocument
 from governance.models import FailedTask
+from governance.rocdate import TAIPEI
+from tests.helpers import READERS, flat, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 25, 10, 30, tzinfo=TAIPEI)  # 民國 115 年: `proposal` is closed then
 
 
 def start(client, capture, **fields):

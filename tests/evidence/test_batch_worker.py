@@ -9,14 +9,13 @@ import datetime
 import time
 
 import pytest
-from background import VISIBILITY_TIMEOUT, wait_for
-from conftest import default_configuration
-from test_case_trail_pdf import flat, pdf_text
 
 from evidence import batches as evidence_batches
 from evidence.models import EvidenceBatchItem, EvidenceDocument
 from governance.demo import seed_organisation
 from governance.models import FailedTask
+from tests.background import VISIBILITY_TIMEOUT, wait_for
+from tests.helpers import default_configuration, flat, pdf_text
 
 pytestmark = [pytest.mark.postgres]
 

@@ -4,21 +4,18 @@ import datetime
 import time
 
 import pytest
-import time_machine
-from audit_http import AuditDriver, finding_fields
 from django.core.management import CommandError, call_command
 from django.db import connection
-from proposal_http import Driver
-from test_case_trail_pdf import flat, pdf_fonts, pdf_pages, pdf_text
-from test_proposal_lifecycle import scored
 
 from bench.samples import synthetic_evidence
 from evidence import documents
 from evidence.models import EvidenceDocument
 from evidence.selectors import appraisal_evidence
-from governance.models import Unit
 from governance.periods import period_of_year
 from governance.rocdate import TAIPEI
+from tests.helpers import flat, pdf_fonts, pdf_pages, pdf_text
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver, run_to_closure
 
 pytestmark = pytest.mark.django_db
 
@@ -28,31 +25,11 @@ PERIOD = "115 年度（115年1月1日至115年12月31日）"
 
 
 @pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def run_to_closure(drive, proposal):
-    """Accepted, scored 優等 (NT$3,000, 嘉獎二次), adopted, executed, evaluated, closed."""
-    drive.first_review("readers-head", proposal, "accepted")
-    scored(drive, proposal, members=("committee1",))
-    due = (NOW.date() + datetime.timedelta(days=100)).isoformat()
-    drive.decide(proposal, "adopt", lead_unit=Unit.objects.get(code="readers"), due=due)
-    drive.execution_plan("readers-liaison", proposal, "計畫", f"{due} 完成")
-    drive.report("readers-liaison", proposal, 100, "完成", complete=True)
-    drive.approve("readers-head", proposal)
-    drive.evaluate(proposal)
-    return proposal
-
-
-@pytest.fixture
-def proposals(frozen, client, person, org):
+def proposals(frozen, closed_proposal, client, person):
     """Two closed proposals of readers-staff1: one with readers-staff2 (40 %), one alone."""
     drive = Driver(client, person)
-    shared = run_to_closure(drive, drive.submit("readers-staff1", co_proposers="readers-staff2 40"))
     alone = run_to_closure(drive, drive.submit("readers-staff1", title="閱覽區增設自助預約取書櫃"))
-    return shared, alone
+    return closed_proposal, alone
 
 
 @pytest.fixture

@@ -1,42 +1,23 @@
 """Appraisal evidence pages: HR's list and PDFs; everyone's own; nobody else's.
 
-The ZIP of a whole list is a background batch: tests/test_evidence_batch.py."""
+The ZIP of a whole list is a background batch: tests/evidence/test_batch.py."""
 
 import datetime
 from urllib.parse import quote
 
 import pytest
-import time_machine
 from django.db import connection
 from django.urls import reverse
-from proposal_http import Driver
-from test_case_trail_pdf import flat, pdf_text
-from test_evidence_pdf import run_to_closure
 
 from evidence.models import EvidenceDocument
 from evidence.selectors import appraisal_evidence
 from governance.periods import period_of_year
 from governance.rocdate import TAIPEI
+from tests.helpers import READERS, flat, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime.datetime(2026, 11, 25, 10, 30, tzinfo=TAIPEI)  # 民國 115 年
-READERS = ["readers-head", "readers-liaison", "readers-staff1", "readers-staff2"]
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def proposal(frozen, client, person, org):
-    """Closed: readers-staff1 with readers-staff2 (40 %)."""
-    drive = Driver(client, person)
-    proposal = run_to_closure(drive, drive.submit("readers-staff1", co_proposers="readers-staff2 40"))
-    client.logout()
-    return proposal
+NOW = datetime.datetime(2026, 11, 25, 10, 30, tzinfo=TAIPEI)  # 民國 115 年: `proposal` is closed then
 
 
 def pdf_url(login_person, **query):

@@ -20,11 +20,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-import authorization_table as table
 import pytest
 import time_machine
-from conftest import default_configuration
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -33,6 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch, Resolver404
 
 from governance.demo import seed_organisation
+from tests import authorization_table as table
+from tests.helpers import ROOT, default_configuration, user
 
 TAIPEI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 8, 20, 10, 0, tzinfo=TAIPEI)  # 115/08/20: third quarter of 115
@@ -84,10 +83,6 @@ CHECKED = [p for p in PATTERNS if not table.skip_reason(p.key) and p.key not in 
 # ---------------------------------------------------------------- the data
 
 
-def user(login):
-    return get_user_model().objects.get(username=login)
-
-
 def upload(name="說明.txt", text="佐證資料：辦理情形說明。"):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
 
@@ -96,8 +91,6 @@ def build_extras():
     """What the demo lacks for some pages: proposals with attachments, a draft, attachments of
     audits and findings, the 115 plan with two versions and quarterly reports, a held and a
     scheduled meeting with follow-up actions, and HR's evidence batches."""
-    from plan_factory import add_version, make_plan, practice
-
     from audits.models import Audit, AuditAttachment, Finding, FindingAttachment
     from evidence import batches as evidence_batches
     from governance.attachments import describe_upload
@@ -106,6 +99,7 @@ def build_extras():
     from plan import practice_reports
     from proposals import services as proposal_services
     from proposals.models import ScopeCategory
+    from tests.support.plan_factory import add_version, make_plan, practice
 
     category = ScopeCategory.objects.first()
 
@@ -778,11 +772,9 @@ def test_shadowed_patterns_stay_unreachable(key):
 
 def test_permissions_doc_is_up_to_date():
     import importlib.util
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("permissions_doc", root / "scripts" / "permissions_doc.py")
+    spec = importlib.util.spec_from_file_location("permissions_doc", ROOT / "scripts" / "permissions_doc.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    current = (root / "docs" / "permissions.md").read_text(encoding="utf-8")
+    current = (ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
     assert current == module.render(), "docs/permissions.md is out of date: run `make permissions-doc`"

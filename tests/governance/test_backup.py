@@ -10,18 +10,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from audit_http import AuditDriver, finding_fields
-from background import database_url
-from conftest import default_configuration
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from proposal_http import Driver
 
 from governance.backup import BackupError, check_backup
 from governance.demo import seed_organisation
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.background import database_url
+from tests.helpers import ROOT, default_configuration
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver
 
 # What the restored database must give back, printed as JSON by a separate process.
 SNAPSHOT = r"""

@@ -3,7 +3,8 @@ style is blocked, the Material components render, Turbo navigates, forms submit.
 
 import pytest
 from playwright.sync_api import expect
-from test_browser_proposal import browser_context_args, log_in  # noqa: F401 (fixture)
+
+from tests.helpers import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def test_pages_work_under_the_policy(page, live_org, proposal_in_first_review, d
     response = page.goto(f"{base_url}/accounts/login/")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
-    log_in(page, base_url, "readers-head", demo_password)
+    log_in_browser(page, base_url, "readers-head", demo_password)
     page.get_by_role("link", name="收件匣").first.click()
     expect(page).to_have_url(f"{base_url}/workflow/inbox/")
     number = proposal_in_first_review.case_number

@@ -3,19 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import log_in_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, base_url, login, password):
-    page.goto(f"{base_url}/")
-    # viewflow's form fields are web components that render their <input> in the page.
-    page.locator("input[name=username]").fill(login)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="登入").click()
-
-
 def test_staff_member_logs_in_and_sees_home_in_traditional_chinese(page, live_org, demo_password, tmp_path):
-    log_in(page, live_org.url, "readers-staff1", demo_password)
+    log_in_browser(page, live_org.url, "readers-staff1", demo_password)
     page.wait_for_url(f"{live_org.url}/home/")
     assert page.locator("html").get_attribute("lang") == "zh-hant"
     assert page.get_by_role("heading", name="許志偉，您好").is_visible()
@@ -29,7 +23,7 @@ def test_staff_member_logs_in_and_sees_home_in_traditional_chinese(page, live_or
 
 
 def test_wrong_password_stays_on_login_page(page, live_org):
-    log_in(page, live_org.url, "readers-staff1", "not-the-password")
+    log_in_browser(page, live_org.url, "readers-staff1", "not-the-password", home=False)
     # expect() waits for the response to the POST: the form comes back with Django's error.
     expect(page.get_by_text("請輸入正確的使用者名稱和密碼（英文大小寫有別）。")).to_be_visible()
     assert "/accounts/login/" in page.url
@@ -37,7 +31,7 @@ def test_wrong_password_stays_on_login_page(page, live_org):
 
 
 def test_the_first_tab_offers_to_skip_to_the_main_content(page, live_org, demo_password):
-    log_in(page, live_org.url, "readers-staff1", demo_password)
+    log_in_browser(page, live_org.url, "readers-staff1", demo_password)
     page.wait_for_url(f"{live_org.url}/home/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="跳至主要內容")

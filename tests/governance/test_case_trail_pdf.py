@@ -1,7 +1,6 @@
 """The trail PDF of a case: its content, its fonts, who may download it, and the command."""
 
 import datetime
-import io
 import logging
 import re
 import shutil
@@ -10,14 +9,10 @@ import time
 from urllib.parse import quote
 
 import pytest
-import time_machine
-from audit_http import AuditDriver, finding_fields
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
-from proposal_http import Driver, proposal_form
-from pypdf import PdfReader
 
 from audits import documents as finding_documents
 from governance import pdf, trail
@@ -25,6 +20,9 @@ from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from proposals import documents as proposal_documents
 from proposals.models import Proposal
+from tests.helpers import flat, pdf_fonts, pdf_pages, pdf_text
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver, proposal_form
 
 pytestmark = pytest.mark.django_db
 
@@ -35,51 +33,9 @@ NUMBER = "115-0001"
 # ---------------------------------------------------------------- helpers
 
 
-def pdf_text(data):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def flat(text):
-    """Text with the line breaks of narrow table cells taken out."""
-    return re.sub(r"\s*\n\s*", "", text)
-
-
-def pdf_pages(data):
-    return len(PdfReader(io.BytesIO(data)).pages)
-
-
-def pdf_fonts(data):
-    """Every /BaseFont used by any page, margin boxes and form XObjects included."""
-    names = set()
-
-    def walk(resources, seen):
-        resources = resources.get_object() if resources is not None else None
-        if not resources or id(resources) in seen:
-            return
-        seen.add(id(resources))
-        for font in (resources.get("/Font") or {}).values():
-            font = font.get_object()
-            names.add(str(font["/BaseFont"]))
-            for descendant in font.get("/DescendantFonts") or []:
-                names.add(str(descendant.get_object()["/BaseFont"]))
-        for xobject in (resources.get("/XObject") or {}).values():
-            walk(xobject.get_object().get("/Resources"), seen)
-
-    for page in PdfReader(io.BytesIO(data)).pages:
-        walk(page.get("/Resources"), set())
-    # Subset fonts are named ABCDEF+Family.
-    return {name.lstrip("/").split("+", 1)[-1] for name in names}
-
-
 def tamper(event_pk, comment):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE governance_trailevent SET comment = %s WHERE id = %s", [comment, event_pk])
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

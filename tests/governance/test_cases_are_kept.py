@@ -1,12 +1,12 @@
 """Cases are never hard-deleted: not one by one, not in bulk, not from the admin."""
 
 import pytest
-from audit_http import AuditDriver, finding_fields
-from proposal_http import Driver
 
 from audits.models import Audit, Finding
 from governance.models import CaseDeletionError
 from proposals.models import Proposal
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,8 @@ case, its process and its trail stay consistent; nothing deadlocks.
 import datetime
 
 import pytest
-from audit_http import AuditDriver, finding_fields
 from django.db import connection
 from django.test import Client
-from proposal_http import Driver, open_task
-from threads import at_once
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -20,6 +17,10 @@ from governance.trail import verify_case
 from governance.workflow import TaskNotOpen
 from proposals import services
 from proposals.models import Proposal
+from tests.helpers import open_task
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -105,11 +106,9 @@ def test_two_heads_approving_one_plan(org, client, person):
     finding = drive.findings(audit)[0]
     drive.meeting(finding)
     drive.plan(finding)
-    from audit_http import open_task as open_finding_task
-
     from audits import services as audit_services
 
-    task = open_finding_task(finding, "approve_plan")
+    task = open_task(finding, "approve_plan")
     assert task.owner_id is None  # queued for both heads
 
     def approve(login):

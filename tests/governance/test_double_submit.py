@@ -4,16 +4,16 @@ record; the second post is sent to what the first made. At the same moment too (
 import threading
 
 import pytest
-from audit_http import audit_form, finding_fields
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from proposal_http import proposal_form
 
 from audits.models import Audit
 from evidence.models import EvidenceBatch
 from meetings.models import GroupMeeting
 from proposals.models import Proposal
+from tests.support.audit_http import audit_form, finding_fields
+from tests.support.proposal_http import proposal_form
 
 TOKEN = "3f1c0a9e2b7d4c58a6e1f0b9c8d7e6f5"
 

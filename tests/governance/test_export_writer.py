@@ -1,14 +1,12 @@
 """The generic export writer (governance.exports): cells, xlsx, CSV with BOM, the response.
 
-The other test_export_* modules read their downloads back with read_xlsx and read_csv.
+Every test of an export reads its download back with tests.helpers' read_xlsx and read_csv.
 """
 
-import csv
 import datetime
 import io
-import re
 from decimal import Decimal
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -17,43 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from governance import exports
-
-BOM = b"\xef\xbb\xbf"
-ROC_SHORT = re.compile(r"^\d{2,3}/\d{2}/\d{2}$")
-
-
-# ---------------------------------------------------------------- reading a download back
-
-
-def read_xlsx(response):
-    """The rows of the download's only sheet, as values (the header row first)."""
-    assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(workbook.worksheets) == 1
-    sheet = workbook.worksheets[0]
-    # No formula anywhere: every cell is text, a number or empty.
-    for row in sheet.iter_rows():
-        for c in row:
-            assert c.data_type in ("s", "n"), (c.coordinate, c.value, c.data_type)
-    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-
-
-def read_csv(response):
-    """The rows of the CSV download, decoded as Excel does (UTF-8 with its BOM)."""
-    assert response.status_code == 200, response.content[:500]
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(BOM)
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
-
-
-def download_name(response):
-    """The file name of Content-Disposition (filename*=utf-8''… for Chinese names)."""
-    header = response["Content-Disposition"]
-    assert header.startswith("attachment;"), header
-    match = re.search(r"filename\*=utf-8''(\S+)", header)
-    return unquote(match[1]) if match else re.search(r'filename="([^"]+)"', header)[1]
-
+from tests.helpers import BOM, download_name, read_csv, read_xlsx
 
 # ---------------------------------------------------------------- cells
 

@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from proposal_http import Driver, proposal_form
 
 from governance import notifications
 from proposals.models import Proposal
+from tests.support.proposal_http import Driver, proposal_form
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_markup_in_a_proposal_is_text_on_pages_in_the_trail_pdf_and_in_mail(org, client, person, settings):
-    from test_case_trail_pdf import flat, pdf_text
+    from tests.helpers import flat, pdf_text
 
     drive = Driver(client, person)
     proposal = drive.submit("readers-staff1", title="標題" + SCRIPT, benefit="效益" + SCRIPT)

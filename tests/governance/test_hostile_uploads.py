@@ -6,10 +6,10 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from proposal_http import Driver
 
 from governance.attachments import check_upload, describe_upload, safe_name
 from proposals.models import Attachment, Proposal
+from tests.support.proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,8 @@ def test_a_forged_upload_stores_nothing(org, client, person):
     drive = Driver(client, person)
     client.force_login(person("readers-staff1"))
     from django.urls import reverse
-    from proposal_http import proposal_form
+
+    from tests.support.proposal_http import proposal_form
 
     forged = upload("成果.pdf", b"MZ\x90\x00 pretend")
     response = client.post(reverse("proposals:create"), proposal_form(submit="1", attachments=[forged]))

@@ -134,7 +134,8 @@ def test_a_score_task_shows_when_it_is_due_and_when_it_is_late(client, person, s
 
     import time_machine
     from django.utils import timezone
-    from proposal_http import Driver
+
+    from tests.support.proposal_http import Driver
 
     drive = Driver(client, person)
     proposal = drive.submit("readers-staff1")
@@ -151,7 +152,7 @@ def test_a_score_task_shows_when_it_is_due_and_when_it_is_late(client, person, s
 
 
 def test_the_archive_leads_to_the_case_each_task_was_part_of(client, person):
-    from proposal_http import Driver
+    from tests.support.proposal_http import Driver
 
     drive = Driver(client, person)
     proposal = drive.submit("readers-staff1")

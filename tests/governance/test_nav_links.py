@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from authorization_table import ANONYMOUS, ROLES
+
+from tests.authorization_table import ANONYMOUS, ROLES
 
 pytestmark = pytest.mark.django_db
 

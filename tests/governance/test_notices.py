@@ -7,12 +7,13 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from proposal_http import Driver, open_task
 
 from governance import tasks
 from governance.models import Notification
 from governance.notifications import notify_assigned_tasks, set_preferences
 from governance.rocdate import TAIPEI
+from tests.helpers import open_task
+from tests.support.proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +88,8 @@ def test_nobody_hears_of_a_task_they_claimed(client, person, org):
 
 
 def test_proposers_hear_of_a_refusal_the_decision_and_the_closing(client, person, org):
-    from test_evidence_pdf import run_to_closure
-
     from proposals.models import Unit
+    from tests.support.proposal_http import run_to_closure
 
     with time_machine.travel(MORNING, tick=False):
         drive = Driver(client, person)

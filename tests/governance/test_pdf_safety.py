@@ -5,7 +5,6 @@ template ever lets a URL through, the fetcher refuses it and the document still 
 """
 
 import base64
-import io
 import socket
 import urllib.request
 from pathlib import Path
@@ -14,12 +13,12 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import override_settings
-from proposal_http import Driver
-from pypdf import PdfReader
 
 from governance import pdf
 from governance.pdf import RefusedURL, SafeURLFetcher
 from proposals import documents as proposal_documents
+from tests.helpers import pdf_text
+from tests.support.proposal_http import Driver
 
 FILE = '<img src="file:///etc/passwd">'
 METADATA = '<img src="http://169.254.169.254/x">'
@@ -32,10 +31,6 @@ SMALL_PNG = base64.b64decode(
 SMALL_PNG_URL = "data:image/png;base64," + base64.b64encode(SMALL_PNG).decode()
 BIG_PNG_URL = "data:image/png;base64," + base64.b64encode(SMALL_PNG + b"\0" * (70 * 1024)).decode()
 STATIC_SVG = "admin/img/icon-yes.svg"  # shipped by django.contrib.admin
-
-
-def pdf_text(data):
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.fixture

@@ -10,12 +10,9 @@ from django.utils import timezone
 from governance import permissions, services
 from governance.models import Membership, Unit
 from governance.roles import Capability, UnitRole
+from tests.helpers import unit
 
 pytestmark = pytest.mark.django_db
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
 
 
 def test_staff_acts_for_own_unit_only(person):

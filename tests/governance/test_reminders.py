@@ -3,32 +3,26 @@
 Offsets (−30, −7, −1 to the liaison; +1 also to the unit head; +7 also to the director),
 each sent once however often the job runs; people's choices respected, escalations not
 optional; e-mails in Chinese with the case number, what is due, the ROC date and a link.
-The same jobs through a real worker and Redis: tests/test_reminders_worker.py.
+The same jobs through a real worker and Redis: tests/governance/test_reminders_worker.py.
 """
 
 import datetime
 from unittest import mock
 
 import pytest
-import time_machine
-from audit_http import AuditDriver, finding_fields
 from django.core import mail
-from proposal_http import Driver
-from test_proposal_lifecycle import scored
 
 from audits.models import Finding
 from governance import tasks
 from governance.models import FailedTask, Notification, NotificationPreference, ReminderOffset
-from governance.rocdate import TAIPEI
 from proposals.models import Proposal, Unit
+from tests.helpers import frozen_at
+from tests.support.audit_http import AuditDriver, finding_fields
+from tests.support.proposal_http import Driver, scored
 
 pytestmark = pytest.mark.django_db
 
 DUE = datetime.date(2026, 12, 31)  # also the end of 115Q4
-
-
-def at(day):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(7, 0), tzinfo=TAIPEI), tick=False)
 
 
 def on(offset):
@@ -37,7 +31,7 @@ def on(offset):
 
 @pytest.fixture
 def finding(client, person, org):
-    with at(datetime.date(2026, 11, 2)):
+    with frozen_at(datetime.date(2026, 11, 2), hour=7):
         drive = AuditDriver(client, person)
         audit = drive.register([finding_fields(0, lead="readers")], held_on="2026-10-20")
         found = drive.findings(audit)[0]
@@ -49,7 +43,7 @@ def finding(client, person, org):
 
 
 def run_job(day):
-    with at(day):
+    with frozen_at(day, hour=7):
         return tasks.send_due_reminders.delay().get(propagate=False)
 
 
@@ -129,7 +123,7 @@ def test_a_closed_finding_is_not_reminded(finding):
 
 def test_quarterly_reports_and_scores_are_reminded(client, person, org, settings):
     settings.SCORING_DAYS = 10
-    with at(datetime.date(2026, 10, 5)):
+    with frozen_at(datetime.date(2026, 10, 5), hour=7):
         drive = Driver(client, person)
         executing = drive.submit("readers-staff1")
         drive.first_review("readers-head", executing, "accepted")
@@ -152,7 +146,7 @@ def test_quarterly_reports_and_scores_are_reminded(client, person, org, settings
         "115 年第 4 季進度報告" in Notification.objects.get(recipient=person("acquisitions-liaison")).subject
     )
     # Once the quarter's report is approved, no more reminders for it.
-    with at(on(-5)):
+    with frozen_at(on(-5), hour=7):
         drive.report("acquisitions-liaison", executing, 40, "進行中")
         drive.approve("acquisitions-head", executing)
     run_job(on(-1))
@@ -179,7 +173,7 @@ def test_a_mail_error_is_retried_then_recorded(finding, person, settings):
 
 
 def test_weekly_digest_once_a_week_for_people_with_tasks(finding, person):
-    with at(datetime.date(2026, 11, 30)):  # a Monday
+    with frozen_at(datetime.date(2026, 11, 30), hour=7):  # a Monday
         tasks.send_weekly_digest.delay().get()
         tasks.send_weekly_digest.delay().get()
     digests = Notification.objects.filter(kind=Notification.Kind.DIGEST)
@@ -187,7 +181,7 @@ def test_weekly_digest_once_a_week_for_people_with_tasks(finding, person):
     liaison = digests.get(recipient=person("readers-liaison"))
     assert "待辦" in liaison.subject and "115年11月30日" in liaison.body
     NotificationPreference.objects.create(person=person("readers-liaison"), digest=False)
-    with at(datetime.date(2026, 12, 7)):
+    with frozen_at(datetime.date(2026, 12, 7), hour=7):
         tasks.send_weekly_digest.delay().get()
     assert not digests.filter(recipient=person("readers-liaison"), key__endswith="W50").exists()
 

@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from background import VISIBILITY_TIMEOUT, wait_for
-from conftest import default_configuration
 from django.utils import timezone
 
 from governance import tasks
 from governance.demo import seed_organisation
 from governance.models import FailedTask, Notification
+from tests.background import VISIBILITY_TIMEOUT, wait_for
+from tests.helpers import default_configuration, user
 
 pytestmark = [pytest.mark.postgres]
 
@@ -25,22 +25,15 @@ DUE = datetime.date(2026, 12, 31)
 LATE = (DUE + datetime.timedelta(days=7)).isoformat()  # +7: liaison, head and director
 
 
-def _person(login):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=login)
-
-
 @pytest.fixture
 def open_findings(celery_worker, client):
     """Ten findings of four units due on DUE, registered over HTTP, then the due date set."""
-    from audit_http import AuditDriver, finding_fields
-
     from audits.models import Finding
+    from tests.support.audit_http import AuditDriver, finding_fields
 
     default_configuration()
     seed_organisation()
-    drive = AuditDriver(client, _person)
+    drive = AuditDriver(client, user)
     units = ["readers", "planning", "acquisitions", "reference"]
     audit = drive.register([finding_fields(i, lead=units[i % 4]) for i in range(10)])
     Finding.objects.filter(audit=audit).update(due_date=DUE)

@@ -8,6 +8,7 @@ from guardian.models import UserObjectPermission
 
 from governance.demo import DEMO_PASSWORD, demo_logins
 from governance.models import Membership, Unit
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +82,7 @@ def test_seed_has_the_eight_units_and_the_people(capsys):
 
 
 def test_readme_lists_every_demo_login():
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for login, name, _ in demo_logins():
         assert f"`{login}`" in readme and name in readme, login
 

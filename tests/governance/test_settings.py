@@ -3,14 +3,13 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from viewflow.workflow import flow, lock
 
 from governance.site import workflow_flows
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-" + "x9Qz" * 12,

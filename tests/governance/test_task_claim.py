@@ -1,7 +1,9 @@
 """The claim page of a queued task: 認領 puts it in one's inbox, 認領並辦理 opens it."""
 
 import pytest
-from proposal_http import Driver, open_task
+
+from tests.helpers import open_task
+from tests.support.proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
 

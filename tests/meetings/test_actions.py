@@ -4,9 +4,7 @@ reminded through settings.REMINDER_SOURCES until done."""
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from meeting_factory import held, user
 
 from governance import notifications
 from governance.models import Notification, TrailEvent
@@ -14,15 +12,13 @@ from governance.notifications import DueItem
 from governance.rocdate import TAIPEI
 from meetings import services as meetings
 from meetings.models import MeetingDecision
+from tests.helpers import frozen_at, user
+from tests.support.meeting_factory import held
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 DUE = D(2026, 6, 30)
 SOURCE = "meetings.services.due_for_reminders"
-
-
-def on(day):
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(7, 0), tzinfo=TAIPEI), tick=False)
 
 
 @pytest.fixture
@@ -48,7 +44,7 @@ def complete(action, login, note="已完成動線調整並公告"):
 
 @pytest.mark.parametrize("login", ["readers-liaison", "readers-head"])
 def test_the_units_liaison_or_head_completes(action, login):
-    with on(D(2026, 6, 20)):
+    with frozen_at(D(2026, 6, 20), hour=7):
         done = complete(action, login)
     assert done.action_done_at == datetime.datetime(2026, 6, 20, 7, 0, tzinfo=TAIPEI)
     assert done.action_done_note == "已完成動線調整並公告"
@@ -118,7 +114,7 @@ def test_completing_through_the_page(login_as, meeting, action):
 
 
 def test_the_list_shows_open_actions_and_where_to_complete(login_as, meeting, action):
-    with on(D(2026, 7, 2)):
+    with frozen_at(D(2026, 7, 2), hour=7):
         liaison = login_as("readers-liaison").get("/meetings/").content.decode()
         other = login_as("planning-staff1").get("/meetings/").content.decode()
     assert "請閱覽組完成讀者動線調整" in liaison and "逾期" in liaison and "填報辦結" in liaison

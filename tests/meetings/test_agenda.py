@@ -4,21 +4,9 @@ the 管考 office removes and adds items, then saves it."""
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from meeting_factory import (
-    finding,
-    held,
-    meeting,
-    plan_version,
-    practice,
-    practice_spec,
-    proposal,
-    report,
-    user,
-)
 
 from audits.models import Finding
 from governance.models import TrailEvent
@@ -27,18 +15,24 @@ from meetings import services as meetings
 from meetings.models import AgendaItem, GroupMeeting
 from plan.models import PracticeReport
 from proposals.models import Proposal
+from tests.helpers import user
+from tests.support.meeting_factory import (
+    finding,
+    held,
+    meeting,
+    plan_version,
+    practice_spec,
+    proposal,
+    report,
+)
+from tests.support.plan_factory import practice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+NOW = datetime.datetime(2026, 5, 10, 9, 0, tzinfo=TAIPEI)
 D = datetime.date
 Q = [D(2026, 3, 31), D(2026, 6, 30), D(2026, 9, 30), D(2026, 12, 31)]  # 115 年每季
 DAY = D(2026, 5, 15)  # the meeting: two months ahead is 115/07/15
 Status = PracticeReport.Status
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 5, 10, 9, 0, tzinfo=TAIPEI), tick=False):
-        yield
 
 
 @pytest.fixture
@@ -117,7 +111,7 @@ def test_a_confirmed_report_settles_the_deadline_of_its_quarter(plan):
 
 
 def test_reports_follow_a_practice_into_the_next_version(plan):
-    from meeting_factory import plan_version as make
+    from tests.support.meeting_factory import plan_version as make
 
     version2 = make(
         115,

@@ -3,20 +3,15 @@
 import datetime
 
 import pytest
-import time_machine
-from meeting_factory import at, finding, held, meeting, user
 
 from governance.rocdate import TAIPEI
 from meetings import services as meetings
+from tests.helpers import taipei, user
+from tests.support.meeting_factory import finding, held, meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+NOW = datetime.datetime(2026, 5, 20, 9, 0, tzinfo=TAIPEI)
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 5, 20, 9, 0, tzinfo=TAIPEI), tick=False):
-        yield
 
 
 @pytest.fixture
@@ -25,7 +20,7 @@ def recorded(org):
     late = finding("reference", "參考服務台動線不佳", due=D(2026, 5, 1))
     first = meetings.schedule_meeting(
         actor=user("tracking"),
-        scheduled_for=at(D(2026, 5, 15)),
+        scheduled_for=taipei(D(2026, 5, 15), 14),
         location="第一會議室",
         chair=user("director"),
     )

@@ -3,24 +3,19 @@
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from meeting_factory import meeting, unit, user
 
 from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from meetings import services as meetings
 from meetings.models import GroupMeeting, MeetingDecision
+from tests.helpers import unit, user
+from tests.support.meeting_factory import meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+NOW = datetime.datetime(2026, 5, 15, 17, 0, tzinfo=TAIPEI)
 D = datetime.date
 DAY = D(2026, 5, 15)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 5, 15, 17, 0, tzinfo=TAIPEI), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -3,30 +3,24 @@
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from meeting_factory import at, user
 
 from governance.models import TrailEvent
 from governance.rocdate import TAIPEI
 from meetings import services as meetings
 from meetings.models import GroupMeeting
+from tests.helpers import taipei, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=TAIPEI)
 
 URL = "/meetings/new/"
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=TAIPEI), tick=False):
-        yield
 
 
 def schedule(day, hour=14, chair="director", location="第一會議室"):
     return meetings.schedule_meeting(
         actor=user("tracking"),
-        scheduled_for=at(day, hour),
+        scheduled_for=taipei(day, hour),
         location=location,
         chair=user(chair) if chair else None,
     )
@@ -92,7 +86,10 @@ def test_only_the_tracking_office_schedules(org):
     for login in ("director", "readers-head", "readers-liaison", "auditor"):
         with pytest.raises(PermissionDenied):
             meetings.schedule_meeting(
-                actor=user(login), scheduled_for=at(datetime.date(2026, 3, 8)), location="", chair=None
+                actor=user(login),
+                scheduled_for=taipei(datetime.date(2026, 3, 8), 14),
+                location="",
+                chair=None,
             )
     assert not GroupMeeting.objects.exists()
 
@@ -103,7 +100,10 @@ def test_an_inactive_chair_is_refused(org):
     director.save()
     with pytest.raises(ValidationError):
         meetings.schedule_meeting(
-            actor=user("tracking"), scheduled_for=at(datetime.date(2026, 3, 8)), location="", chair=director
+            actor=user("tracking"),
+            scheduled_for=taipei(datetime.date(2026, 3, 8), 14),
+            location="",
+            chair=director,
         )
     assert not GroupMeeting.objects.exists()
 

@@ -4,24 +4,18 @@ import datetime
 
 import pytest
 import time_machine
-from meeting_factory import held, meeting
 
-from governance.rocdate import TAIPEI
 from meetings import services as meetings
 from meetings.models import GroupMeeting
+from tests.helpers import frozen_at
+from tests.support.meeting_factory import held, meeting
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def on(day, hour=9):
-    return time_machine.travel(
-        datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=TAIPEI), tick=False
-    )
-
-
 def warning_on(day):
-    with on(day):
+    with frozen_at(day, hour=9):
         return meetings.next_meeting_warning()
 
 
@@ -112,12 +106,12 @@ def test_the_interval_is_configuration(org, settings):
 
 def test_the_meetings_page_shows_the_warning_and_the_date(login_as):
     held(D(2026, 3, 8))
-    with on(D(2026, 5, 20)):
+    with frozen_at(D(2026, 5, 20), hour=9):
         tracking = login_as("tracking").get("/meetings/").content.decode()
     assert "執行小組會議已逾期未召開" in tracking
     assert "下次會議最遲召開日期：115年5月8日" in tracking and "已逾期 12 天" in tracking
     assert 'href="/meetings/new/"' in tracking
-    with on(D(2026, 5, 20)):
+    with frozen_at(D(2026, 5, 20), hour=9):
         staff = login_as("readers-staff1").get("/meetings/").content.decode()
     assert "下次會議最遲召開日期：115年5月8日" in staff
     assert 'href="/meetings/new/"' not in staff  # only the 管考 office schedules
@@ -126,7 +120,7 @@ def test_the_meetings_page_shows_the_warning_and_the_date(login_as):
 def test_no_warning_when_the_next_meeting_is_scheduled(login_as):
     held(D(2026, 3, 8))
     meeting(D(2026, 5, 6))
-    with on(D(2026, 4, 1)):
+    with frozen_at(D(2026, 4, 1), hour=9):
         page = login_as("tracking").get("/meetings/").content.decode()
     assert "最遲召開日期" not in page
     assert "115 年第 2 次" in page and "已排定" in page

@@ -9,13 +9,14 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from meeting_factory import held, meeting, plan_version, practice, practice_spec, report
-from test_case_trail_pdf import flat, pdf_pages, pdf_text
 
 from governance.rocdate import TAIPEI
 from meetings import documents as plan_documents
 from meetings.models import GroupMeeting
 from plan.models import PracticeReport
+from tests.helpers import flat, pdf_pages, pdf_text
+from tests.support.meeting_factory import held, meeting, plan_version, practice_spec, report
+from tests.support.plan_factory import practice
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

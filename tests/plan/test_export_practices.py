@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from test_export_writer import download_name, read_csv, read_xlsx
 
 from governance.models import Unit
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from tests.helpers import download_name, read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 

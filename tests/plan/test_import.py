@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
-from plan_factory import a_year_later
 
 from governance.models import TrailEvent
 from plan.models import Plan, PlanDeadline, PlanPractice, PlanVersion
 from plan.selectors import version_changes, version_tree
 from plan.services import PlanImportError, import_plan, load_seed_plan, revise_plan
 from plan.xlsx import HEADERS, export_version, import_xlsx, read_rows
+from tests.support.plan_factory import a_year_later
 
 pytestmark = pytest.mark.django_db
 
@@ -333,7 +333,8 @@ def test_only_the_tracking_office_may_import(seeded, person, login):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_imports_number_versions_one_after_the_other(org, person):
     from django.db import connection
-    from threads import at_once
+
+    from tests.threads import at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")

@@ -6,12 +6,12 @@ Headless Debian chromium via Playwright, against Django's live server, in Tradit
 """
 
 import pytest
-from plan_factory import make_plan
 from playwright.sync_api import expect
-from test_browser_audit import browser_context_args, log_in  # noqa: F401 (fixture: zh-TW browser)
 
 from governance.rocdate import quarter_label, quarter_name, roc_year, today_taipei
 from plan.models import PracticeReport
+from tests.helpers import log_in_browser
+from tests.support.plan_factory import make_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_liaison_reports_head_confirms_office_sees_the_quarter(page, live_org, d
     evidence = tmp_path / "辦證統計.pdf"
     evidence.write_bytes(b"%PDF-1.4 statistics")
 
-    log_in(page, base, "readers-liaison", demo_password)
+    log_in_browser(page, base, "readers-liaison", demo_password)
     page.goto(f"{base}/plan/reports/")
     expect(page.get_by_role("heading", name=f"本單位計畫季報 {period}")).to_be_visible()
     row = page.locator("tr", has_text=PRACTICE)
@@ -41,13 +41,13 @@ def test_liaison_reports_head_confirms_office_sees_the_quarter(page, live_org, d
     assert report.attachments.get().name == "辦證統計.pdf"
 
     page.context.clear_cookies()
-    log_in(page, base, "readers-head", demo_password)
+    log_in_browser(page, base, "readers-head", demo_password)
     page.goto(f"{base}/plan/reports/")
     page.locator("tr", has_text=PRACTICE).get_by_role("button", name="確認").click()
     expect(page.locator("tr", has_text=PRACTICE)).to_contain_text("主管已確認")
 
     page.context.clear_cookies()
-    log_in(page, base, "tracking", demo_password)
+    log_in_browser(page, base, "tracking", demo_password)
     page.goto(f"{base}/plan/reports/quarter/")
     expect(page.get_by_role("heading", name=f"各單位計畫季報總覽 {period}")).to_be_visible()
     expect(page.get_by_text("未填報 6 件")).to_be_visible()

@@ -6,23 +6,18 @@ import datetime
 import re
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from plan_factory import make_plan, practice, unit
 
 from governance.rocdate import TAIPEI
 from plan.models import PlanDeadline, PlanPractice
 from plan.practice_reports import confirm_practice_report, submit_practice_report
+from tests.helpers import unit
+from tests.support.plan_factory import make_plan, practice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+NOW = datetime.datetime(2026, 10, 5, 10, 0, tzinfo=TAIPEI)
 URL = "/plan/reports/quarter/"
-
-
-@pytest.fixture(autouse=True)
-def early_115q4():
-    with time_machine.travel(datetime.datetime(2026, 10, 5, 10, 0, tzinfo=TAIPEI), tick=False):
-        yield
 
 
 @pytest.fixture

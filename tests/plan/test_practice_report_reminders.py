@@ -8,17 +8,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from plan_factory import add_version, make_plan, practice, unit
-from test_practice_report_selectors import at, many_practices
 
 from governance import notifications
 from governance.models import Notification
-from plan.practice_reports import confirm_practice_report, due_for_reminders, submit_practice_report
+from plan.practice_reports import due_for_reminders
+from tests.helpers import frozen_at, unit
+from tests.support.plan_factory import add_version, make_plan, many_practices, practice, report
 
 pytestmark = pytest.mark.django_db
 
 SOURCE = "plan.practice_reports.due_for_reminders"
 Q3_END = datetime.date(2026, 9, 30)
+REPORTED = datetime.date(2026, 9, 20)  # the reports written by `report`
 
 
 @pytest.fixture(autouse=True)
@@ -31,37 +32,18 @@ def version(org):
     return make_plan(115)
 
 
-def report(person, version, key, code, confirm=None):
-    with at(datetime.date(2026, 9, 20)):
-        written = submit_practice_report(
-            actor=person(f"{code}-liaison"),
-            practice=practice(version, key),
-            unit=unit(code),
-            period="115Q3",
-            status="on_track",
-            text="辦理中",
-        )
-        if confirm is not None:
-            confirm_practice_report(
-                actor=person(f"{code}-head"),
-                report=written,
-                approve=confirm,
-                comment="" if confirm else "請補充",
-            )
-
-
 def who(day):
     rows = Notification.objects.filter(key__startswith="practice:", key__endswith=f"{(day - Q3_END).days:+d}")
     return sorted(rows.values_list("key", "recipient__username", "kind"))
 
 
 def test_a_late_report_is_reminded_then_escalated(person, version):
-    report(person, version, "1-1-1.1", "readers", confirm=True)  # done: never reminded
-    report(person, version, "1-2-2.1", "acquisitions")  # written, not yet confirmed: still owed
-    report(person, version, "1-2-2.1", "reference", confirm=False)  # returned: still owed
+    report(version, "1-1-1.1", "readers", confirm=True, day=REPORTED)  # done: never reminded
+    report(version, "1-2-2.1", "acquisitions", day=REPORTED)  # written, not yet confirmed: still owed
+    report(version, "1-2-2.1", "reference", confirm=False, day=REPORTED)  # returned: still owed
 
     day = Q3_END - datetime.timedelta(days=7)
-    with at(day):
+    with frozen_at(day):
         notifications.plan_reminders(day)
     shared = practice(version, "1-2-2.1")
     secretariat = practice(version, "2-1-1.1")
@@ -80,7 +62,7 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
     )
 
     day = Q3_END + datetime.timedelta(days=1)
-    with at(day):
+    with frozen_at(day):
         notifications.plan_reminders(day)
     late = who(day)
     assert {(login, kind) for _key, login, kind in late} == {
@@ -98,9 +80,9 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
     assert readers_url == f"/plan/reports/practices/{shared.pk}/units/{unit('readers').pk}/115Q3/"
 
     # Once the head confirms the readers' report, their reminders stop.
-    report(person, version, "1-2-2.1", "readers", confirm=True)
+    report(version, "1-2-2.1", "readers", confirm=True, day=REPORTED)
     day = Q3_END + datetime.timedelta(days=7)
-    with at(day):
+    with frozen_at(day):
         notifications.plan_reminders(day)
         notifications.plan_reminders(day)  # a second run writes nothing more
     keys = {key.split(":due")[0] for key, _login, _kind in who(day)}
@@ -112,7 +94,7 @@ def test_a_late_report_is_reminded_then_escalated(person, version):
 
 def test_the_liaison_opens_the_reminder_link(person, version, client):
     day = Q3_END + datetime.timedelta(days=1)
-    with at(day):
+    with frozen_at(day):
         notifications.plan_reminders(day)
         notice = Notification.objects.get(
             recipient=person("secretariat-liaison"), key__startswith="practice:"
@@ -148,7 +130,7 @@ def test_only_the_current_version_is_reminded(person, version):
 
 
 def test_a_confirmed_report_of_an_earlier_version_counts(person, version):
-    report(person, version, "1-1-1.1", "readers", confirm=True)
+    report(version, "1-1-1.1", "readers", confirm=True, day=REPORTED)
     add_version(version)
     keys = {i.key for i in due_for_reminders([Q3_END])}
     assert f"practice:1-1-1.1:{unit('readers').pk}:115Q3" not in keys

@@ -4,65 +4,19 @@ report or None, what is missing, a unit's own list, lateness; a constant number 
 import datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from plan_factory import QUARTERLY, add_version, make_plan, practice, unit
 
-from governance.rocdate import TAIPEI
 from plan.practice_reports import (
-    confirm_practice_report,
     missing_reports,
     overview_table,
     quarter_overview,
-    submit_practice_report,
     unit_duties,
 )
+from tests.helpers import unit
+from tests.support.plan_factory import add_version, make_plan, many_practices, report
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day):
-    return time_machine.travel(
-        datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=TAIPEI), tick=False
-    )
-
-
-def many_practices(n):
-    codes = ["readers", "acquisitions", "reference", "planning", "secretariat", "accounting"]
-    return [
-        (
-            f"k{i}",
-            ("一", "服務流程"),
-            "",
-            (f"{i // 5}.", f"項目 {i // 5}"),
-            f"{i // 5}.{i % 5}",
-            f"推動作法 {i}",
-            codes[i % 5 : i % 5 + 2],
-            QUARTERLY,
-        )
-        for i in range(n)
-    ]
-
-
-def report(person, version, key, code, period="115Q3", confirm=None):
-    with at(datetime.date(2026, 8, 15)):
-        written = submit_practice_report(
-            actor=person(f"{code}-liaison"),
-            practice=practice(version, key),
-            unit=unit(code),
-            period=period,
-            status="on_track",
-            text="辦理中",
-        )
-        if confirm is not None:
-            confirm_practice_report(
-                actor=person(f"{code}-head"),
-                report=written,
-                approve=confirm,
-                comment="" if confirm else "請補充",
-            )
-    return written
 
 
 def pairs(duties):
@@ -71,10 +25,10 @@ def pairs(duties):
 
 def test_overview_lists_every_responsible_unit_with_its_report_or_none(person, org):
     version = make_plan(115)
-    report(person, version, "1-1-1.1", "readers", confirm=True)
-    report(person, version, "1-2-2.1", "acquisitions", confirm=False)
-    report(person, version, "1-2-2.1", "reference")
-    report(person, version, "2-1-1.1", "secretariat", period="115Q2")  # another quarter
+    report(version, "1-1-1.1", "readers", confirm=True)
+    report(version, "1-2-2.1", "acquisitions", confirm=False)
+    report(version, "1-2-2.1", "reference")
+    report(version, "2-1-1.1", "secretariat", period="115Q2")  # another quarter
     assert pairs(quarter_overview(version, "115Q3")) == [
         ("1-1-1.1", "readers", "confirmed"),
         ("1-2-2.1", "acquisitions", "returned"),
@@ -113,7 +67,7 @@ def test_overview_lists_every_responsible_unit_with_its_report_or_none(person, o
 
 def test_a_unit_sees_the_practices_it_answers_for(person, org):
     version = make_plan(115)
-    report(person, version, "1-2-2.1", "readers")
+    report(version, "1-2-2.1", "readers")
     duties = unit_duties(version, "115Q3", [unit("readers")])
     assert pairs(duties) == [
         ("1-1-1.1", "readers", None),
@@ -125,8 +79,8 @@ def test_a_unit_sees_the_practices_it_answers_for(person, org):
 
 def test_late_when_a_deadline_of_the_quarter_passed_without_confirmation(person, org):
     version = make_plan(115)
-    report(person, version, "1-1-1.1", "readers", confirm=True)
-    report(person, version, "1-2-2.1", "readers")
+    report(version, "1-1-1.1", "readers", confirm=True)
+    report(version, "1-2-2.1", "readers")
     late = {
         (d.practice.key, d.unit.code): d.late
         for d in quarter_overview(version, "115Q3", today=datetime.date(2026, 10, 1))
@@ -164,8 +118,8 @@ def test_a_constant_number_of_queries_whatever_the_size(person, org, own_units):
     small = make_plan(114, practices=many_practices(3))
     large = make_plan(115, practices=many_practices(60))
     for key in ("k0", "k5", "k30"):  # practices readers and acquisitions answer for
-        report(person, large, key, "readers")
-        report(person, large, key, "acquisitions")
+        report(large, key, "readers")
+        report(large, key, "acquisitions")
     small_queries, small_rows = count(small)
     large_queries, large_rows = count(large)
     assert large_rows > 10 * small_rows > 0

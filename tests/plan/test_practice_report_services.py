@@ -7,36 +7,24 @@ import datetime
 import hashlib
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from plan_factory import add_version, make_plan, practice, unit
 
 from governance.models import Membership, TrailEvent
 from governance.permissions import sync_unit_permissions
-from governance.rocdate import TAIPEI
 from governance.roles import UnitRole
 from governance.trail import verify_case
 from plan.models import PracticeReport, PracticeReportAttachment
 from plan.practice_reports import CASE_KIND, confirm_practice_report, quarter_overview, submit_practice_report
+from tests.helpers import taipei, unit
+from tests.support.plan_factory import add_version, make_plan, practice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 State = PracticeReport.State
 Q3_DAY = datetime.date(2026, 8, 15)  # 115Q3
-
-
-def at(day):
-    return time_machine.travel(
-        datetime.datetime.combine(day, datetime.time(10, 0), tzinfo=TAIPEI), tick=False
-    )
-
-
-@pytest.fixture(autouse=True)
-def in_115q3():
-    with at(Q3_DAY):
-        yield
+NOW = taipei(Q3_DAY, 10)
 
 
 @pytest.fixture
@@ -230,7 +218,7 @@ def test_file_limits_refuse_the_whole_report(person, version, settings):
 def test_two_liaisons_reporting_at_once_write_one_report(org, person):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
-    from threads import at_once
+    from tests.threads import at_once
 
     version = make_plan(115)
     second = person("readers-staff2")

@@ -5,22 +5,17 @@ returns from it, staff read it."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
-from plan_factory import add_version, make_plan, practice, unit
 
 from governance.rocdate import TAIPEI
 from plan.models import PracticeReport
+from tests.helpers import unit
+from tests.support.plan_factory import add_version, make_plan, practice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+NOW = datetime.datetime(2026, 8, 15, 10, 0, tzinfo=TAIPEI)
 URL = "/plan/reports/"
 State = PracticeReport.State
-
-
-@pytest.fixture(autouse=True)
-def in_115q3():
-    with time_machine.travel(datetime.datetime(2026, 8, 15, 10, 0, tzinfo=TAIPEI), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from plan_factory import a_year_later, make_plan
 
 from plan.models import Plan, PlanPractice, PlanVersion
 from plan.selectors import version_tree
 from plan.services import load_seed_plan, revise_plan
 from plan.xlsx import export_version
+from tests.support.plan_factory import a_year_later, make_plan
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import log_in_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "自助借書機增設中文語音導引"
@@ -16,21 +18,6 @@ SITUATION = "高齡讀者使用自助借書機時常不知道下一步，需請�
 IMPROVEMENT = "於自助借書機加入中文語音導引與放大字體模式，並於機台旁張貼圖解步驟。"
 BENEFIT = "預估可減少三成櫃檯協助量，提高高齡讀者自行借書的比例。"
 CATEGORY = "讀者服務"
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """Browsers as people here have them: Traditional Chinese (Taiwan)."""
-    return {**browser_context_args, "locale": "zh-TW"}
-
-
-def log_in(page, base_url, login, password):
-    page.goto(f"{base_url}/")
-    # viewflow's login fields are web components that render their <input> in the page.
-    page.locator("input[name=username]").fill(login)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="登入").click()
-    expect(page).to_have_url(f"{base_url}/home/")
 
 
 def open_new_proposal_form(page, base_url):
@@ -51,7 +38,7 @@ def test_staff_proposes_and_unit_head_accepts_at_first_review(
     attachment.write_text("自助借書機操作步驟與尖峰時段排隊情形紀錄。\n", encoding="utf-8")
 
     # ---- the staff member writes and sends the proposal
-    log_in(page, base_url, "readers-staff1", demo_password)
+    log_in_browser(page, base_url, "readers-staff1", demo_password)
     open_new_proposal_form(page, base_url)
 
     page.get_by_label("提案名稱").fill(TITLE)
@@ -76,7 +63,7 @@ def test_staff_proposes_and_unit_head_accepts_at_first_review(
     # ---- the unit head, in a browser of their own, accepts it at first review
     # new_context: a second browser context, with the same arguments, closed after the test.
     head = new_context().new_page()
-    log_in(head, base_url, "readers-head", demo_password)
+    log_in_browser(head, base_url, "readers-head", demo_password)
     head.get_by_role("link", name="收件匣").first.click()
     expect(head).to_have_url(f"{base_url}/workflow/inbox/")
     row = head.get_by_role("row").filter(has_text=case_number)
@@ -113,7 +100,7 @@ def test_form_with_a_missing_field_says_what_to_fix_and_to_attach_again(
     attachment = tmp_path / "說明.pdf"
     attachment.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
-    log_in(page, base_url, "readers-staff1", demo_password)
+    log_in_browser(page, base_url, "readers-staff1", demo_password)
     open_new_proposal_form(page, base_url)
     expect(page.get_by_text("標示 * 者為必填欄位。")).to_be_visible()
     page.get_by_label("提案名稱").fill(TITLE)

@@ -2,11 +2,11 @@
 
 import pytest
 from django.db import connection
-from proposal_http import open_task
-from threads import at_once
 
 from proposals import services
 from proposals.models import Proposal, ScopeCategory
+from tests.helpers import open_task
+from tests.threads import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

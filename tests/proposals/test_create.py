@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import pytest
 from django.core.exceptions import ValidationError
-from proposal_http import Driver, proposal_form
 
 from plan.models import PlanPractice
 from plan.selectors import practice_label, version_tree
 from plan.services import load_seed_plan, revise_plan
 from proposals import services
 from proposals.models import ScopeCategory
+from tests.support.proposal_http import proposal_form
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plan(org):
     return load_seed_plan()
-
-
-@pytest.fixture
-def drive(client, person):
-    return Driver(client, person)
 
 
 def practice(version, area, number):

@@ -2,24 +2,17 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from proposal_http import Driver, proposal_form
+
+from tests.support.proposal_http import proposal_form, scored
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return Driver(client, person)
 
 
 def scored_proposal(drive):
     proposal = drive.submit("readers-staff1")
     drive.first_review("readers-head", proposal, "accepted")
-    drive.assign_reviewers(proposal, ["committee1"])
-    drive.score(
-        "committee1", proposal, {"創意性": 91, "可行性": 87, "效益性": 83, "完整性": 79}, comment="具體可行"
-    )
-    return proposal
+    values = {"創意性": 91, "可行性": 87, "效益性": 83, "完整性": 79}
+    return scored(drive, proposal, members=("committee1",), values=values, comment="具體可行")
 
 
 def test_history_lists_every_event_in_order(drive):

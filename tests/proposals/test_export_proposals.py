@@ -4,11 +4,11 @@ with its filters, only what the person may see, ROC dates, formula text neutrali
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from proposal_http import Driver, proposal_form
-from test_export_writer import ROC_SHORT, download_name, read_csv, read_xlsx
 
 from governance.models import Unit
 from governance.rocdate import format_roc_short
+from tests.helpers import ROC_SHORT, download_name, read_csv, read_xlsx
+from tests.support.proposal_http import proposal_form
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,6 @@ HEADERS = [
 ]
 EVIL = '=HYPERLINK("http://evil","點我")'
 SCRIPT = "<script>alert('x')</script>閱覽室公告"
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return Driver(client, person)
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from proposal_http import Driver
-from test_appraisal_evidence import closed_proposal  # noqa: F401 (fixture: adopted, run to closure)
-from test_export_writer import download_name, read_csv, read_xlsx
 
 from governance.rocdate import format_roc_short, roc_year
 from proposals.models import Proposal, Reward
+from tests.helpers import download_name, read_csv, read_xlsx
+from tests.support.proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from proposal_http import Driver, open_task
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -14,35 +13,11 @@ from governance.models import TrailEvent, Unit
 from governance.trail import verify_case
 from proposals.models import Proposal, ReviewRound, Reward
 from proposals.services import CASE_KIND
+from tests.helpers import days, open_task
+from tests.support.proposal_http import scored
 
 pytestmark = pytest.mark.django_db
 State = Proposal.State
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return Driver(client, person)
-
-
-def due_in(days):
-    return (timezone.localdate() + datetime.timedelta(days=days)).strftime("%Y-%m-%d")
-
-
-def scored(drive, proposal, members=("committee1", "committee2", "external1"), values=None):
-    values = values or {"創意性": 92, "可行性": 88, "效益性": 90, "完整性": 85}
-    drive.assign_reviewers(proposal, members)
-    for done, member in enumerate(members, start=1):
-        drive.score(member, proposal, values)
-        if done < len(members):  # the flow waits for every member's score
-            proposal.refresh_from_db()
-            open_scores = Task.objects.filter(
-                process_id=proposal.process_id,
-                flow_task_type="HUMAN",
-                status__in=[STATUS.NEW, STATUS.ASSIGNED],
-            )
-            assert proposal.state == Proposal.State.SECOND_REVIEW
-            assert [t.flow_task.name for t in open_scores] == ["score"] * (len(members) - done)
-    return proposal
 
 
 def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
@@ -74,15 +49,15 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
 
     readers = Unit.objects.get(code="readers")
     drive.decide(
-        proposal, "adopt", lead_unit=readers, supporting=[Unit.objects.get(code="planning")], due=due_in(200)
+        proposal, "adopt", lead_unit=readers, supporting=[Unit.objects.get(code="planning")], due=days(200)
     )
     assert proposal.state == State.EXECUTING
     assert (proposal.reward_amount, proposal.reward_commendations) == (3000, 2)
 
     # A milestone must fall between the decision and the due date.
     for milestones, error in (
-        (f"{due_in(-400)} 過去的日期", "早於採行決定日"),
-        (f"{due_in(201)} 太晚的日期", "晚於預定完成日"),
+        (f"{days(-400)} 過去的日期", "早於採行決定日"),
+        (f"{days(201)} 太晚的日期", "晚於預定完成日"),
     ):
         response = drive.execute(
             "readers-liaison",
@@ -98,7 +73,7 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
         "readers-liaison",
         proposal,
         "分三階段建置語音導引。",
-        f"{due_in(60)} 完成語音腳本\n{due_in(150)} 全館上線",
+        f"{days(60)} 完成語音腳本\n{days(150)} 全館上線",
     )
     assert proposal.milestones.count() == 2
     # The report form says which quarter it reports on.
@@ -267,7 +242,7 @@ def test_withdraw_refused_once_first_review_decided(drive):
 
 def test_draft_is_saved_edited_then_submitted(drive):
     client = drive.as_("chungshan-staff1")
-    from proposal_http import proposal_form
+    from tests.support.proposal_http import proposal_form
 
     response = client.post("/proposals/new/", proposal_form(save="1"))
     assert response.status_code == 302

@@ -1,14 +1,8 @@
 """My proposals, my unit's, all of them with filters and search, and statistics."""
 
 import pytest
-from proposal_http import Driver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return Driver(client, person)
 
 
 @pytest.fixture

@@ -5,19 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from proposal_http import Driver, open_task
 
 from governance.models import TrailEvent, Unit
 from proposals import services
 from proposals.models import Proposal, ReviewerAssignment
+from tests.helpers import open_task
 
 pytestmark = pytest.mark.django_db
 State = Proposal.State
-
-
-@pytest.fixture
-def drive(client, person, org):
-    return Driver(client, person)
 
 
 def snapshot(proposal):

@@ -78,9 +78,8 @@ def test_zero_total_weight_is_a_clear_error():
 
 
 def test_proposal_total_is_the_mean_of_members_and_waits_for_all(client, person, org):
-    from proposal_http import Driver
-
     from proposals.models import Proposal
+    from tests.support.proposal_http import Driver
 
     drive = Driver(client, person)
     proposal = drive.submit("reference-staff1")

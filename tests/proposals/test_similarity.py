@@ -1,9 +1,10 @@
 """Duplicate detection on Chinese text, and what the first reviewer is shown."""
 
 import pytest
-from proposal_http import Driver, open_task
 
 from proposals.similarity import bigrams, rank_similar, similarity
+from tests.helpers import open_task
+from tests.support.proposal_http import Driver
 
 EARLIER = "增設自助借書機中文語音導引，協助高齡讀者自行借書"
 

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT
+
 pytestmark = pytest.mark.stack
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # The first start on a fresh machine compresses every static file (a minute or two on two
 # idle cores, several when they are busy) before gunicorn starts. The collected files are

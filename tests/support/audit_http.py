@@ -1,21 +1,10 @@
 """Drive audits and findings through their process over HTTP, as the real roles do."""
 
-import datetime
-
-from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import Audit, Finding
-from governance.models import Unit
-
-
-def days(n):
-    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
+from tests.helpers import FlowDriver, days, unit
 
 
 def finding_fields(
@@ -60,43 +49,16 @@ def audit_form(findings, **overrides):
     return data
 
 
-def open_task(finding_or_process_id, node_name):
-    process_id = getattr(finding_or_process_id, "process_id", finding_or_process_id)
-    tasks = [
-        t
-        for t in Task.objects.filter(process_id=process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED])
-        if t.flow_task.name == node_name
-    ]
-    assert len(tasks) == 1, (node_name, tasks)
-    return tasks[0]
-
-
-class AuditDriver:
-    def __init__(self, client, person):
-        self.client = client
-        self.person = person
-
-    def as_(self, login):
-        self.client.force_login(self.person(login))
-        return self.client
+class AuditDriver(FlowDriver):
+    """Each method logs in as someone and does one step, claiming it first when it is queued."""
 
     def register(self, findings, login="tracking", **overrides):
         response = self.as_(login).post("/audits/new/", audit_form(findings, **overrides))
         assert response.status_code == 302, response.content.decode()[:3000]
         return Audit.objects.latest("pk")
 
-    def execute(self, login, process_id, node_name, data, expect=302):
-        task = open_task(process_id, node_name)
-        client = self.as_(login)
-        if task.owner_id is None:
-            response = client.post(task.reverse("assign"))
-            assert response.status_code == 302, (login, node_name, response.status_code)
-        response = client.post(task.reverse("execute"), data)
-        assert response.status_code == expect, (response.status_code, response.content.decode()[:3000])
-        return response
-
     def step(self, login, finding, node_name, data, expect=302):
-        response = self.execute(login, finding.process_id, node_name, data, expect)
+        response = self.run(login, finding.process_id, node_name, data, expect)
         finding.refresh_from_db()
         return response
 
@@ -166,7 +128,7 @@ class AuditDriver:
             .values_list("process_id", flat=True)
             .get()
         )
-        response = self.execute(
+        response = self.run(
             login,
             process_id,
             "reply",

@@ -7,31 +7,17 @@ through the xlsx import, which is tested on its own.
 import datetime
 import itertools
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audits.models import Audit, Finding
 from governance.models import Unit
-from governance.rocdate import TAIPEI, quarter_label
+from governance.rocdate import quarter_label
 from meetings.models import GroupMeeting, MeetingDecision
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
 from proposals.models import Proposal, ScopeCategory
+from tests.helpers import taipei, unit, user
 
 _numbers = itertools.count(1)
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
-
-
-def user(login):
-    return get_user_model().objects.get(username=login)
-
-
-def at(day, hour=14):
-    """A Taipei datetime on `day`."""
-    return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=TAIPEI)
-
 
 # ---------------------------------------------------------------- plans
 
@@ -95,10 +81,6 @@ def plan_version(roc_year, practices, *, number=1, plan=None, approved_on=None, 
             [PlanDeadline(practice=practice, due_date=d) for d in spec["deadlines"]]
         )
     return version
-
-
-def practice(version, key):
-    return PlanPractice.objects.get(item__area__version=version, key=key)
 
 
 def report(practice_, unit_code, due, status, text, *, confirmed=True, confirmed_at=None):
@@ -176,7 +158,7 @@ def meeting(day, *, state=GroupMeeting.State.SCHEDULED, number=None, minutes="",
     return GroupMeeting.objects.create(
         roc_year=year,
         number=number,
-        scheduled_for=at(day),
+        scheduled_for=taipei(day, 14),
         location=location,
         chair=user("director"),
         state=state,

@@ -7,10 +7,17 @@ key, as a rolling revision does.
 """
 
 import datetime
+import io
+import re
+
+from openpyxl import load_workbook
 
 from governance.models import Unit
 from governance.rocdate import ROC_OFFSET
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
+from plan.practice_reports import confirm_practice_report, submit_practice_report
+from plan.xlsx import HEADERS
+from tests.helpers import frozen_at, unit, user
 
 QUARTERLY = (3, 6, 9, 12)
 
@@ -57,10 +64,6 @@ PRACTICES = [
         (12,),
     ),
 ]
-
-
-def unit(code):
-    return Unit.objects.get(code=code)
 
 
 def month_end(roc_year, month):
@@ -135,16 +138,50 @@ def practice(version, key):
     return PlanPractice.objects.get(item__area__version=version, key=key)
 
 
+def many_practices(n):
+    """`n` practices (as PRACTICES gives them) of one area, five to an item, each answered for by
+    one or two units."""
+    codes = ["readers", "acquisitions", "reference", "planning", "secretariat", "accounting"]
+    return [
+        (
+            f"k{i}",
+            ("一", "服務流程"),
+            "",
+            (f"{i // 5}.", f"項目 {i // 5}"),
+            f"{i // 5}.{i % 5}",
+            f"推動作法 {i}",
+            codes[i % 5 : i % 5 + 2],
+            QUARTERLY,
+        )
+        for i in range(n)
+    ]
+
+
+def report(version, key, code, period="115Q3", confirm=None, day=datetime.date(2026, 8, 15)):
+    """The unit's liaison reports the practice for `period` on `day`; its head confirms
+    (confirm=True) or returns it (False) unless `confirm` is None."""
+    with frozen_at(day):
+        written = submit_practice_report(
+            actor=user(f"{code}-liaison"),
+            practice=practice(version, key),
+            unit=unit(code),
+            period=period,
+            status="on_track",
+            text="辦理中",
+        )
+        if confirm is not None:
+            confirm_practice_report(
+                actor=user(f"{code}-head"),
+                report=written,
+                approve=confirm,
+                comment="" if confirm else "請補充",
+            )
+    return written
+
+
 def a_year_later(xlsx, year):
     """A plan's xlsx (bytes) with its deadlines moved from `year` to the next: last year's
     table reused as this year's, as the 管考 office does."""
-    import io
-    import re
-
-    from openpyxl import load_workbook
-
-    from plan.xlsx import HEADERS
-
     book = load_workbook(io.BytesIO(xlsx))
     sheet = book.active
     columns = [HEADERS.index(name) for name in ("完成期限", "完成期限日期")]

@@ -1,0 +1,222 @@
+"""Plain helpers shared by the tests of every app (the fixtures are in tests/conftest.py).
+
+People and units of the demo organisation, frozen time, flow tasks found and run over HTTP,
+logging in (test client and browser), PDFs and exports read back.
+"""
+
+import csv
+import datetime
+import importlib
+import io
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import openpyxl
+import time_machine
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from pypdf import PdfReader
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from governance import exports
+from governance.models import Unit
+from governance.rocdate import TAIPEI
+
+ROOT = Path(__file__).resolve().parent.parent  # the project
+
+
+# ---------------------------------------------------------------- the demo organisation
+
+
+def default_configuration():
+    """The rows of the data migrations: a transactional test's flush removes them."""
+    importlib.import_module("proposals.migrations.0002_default_configuration").load(apps, None)
+    importlib.import_module("governance.migrations.0006_default_reminder_offsets").load(apps, None)
+
+
+# The people of the readers unit (閱覽典藏組), in the order of their logins.
+READERS = ["readers-head", "readers-liaison", "readers-staff1", "readers-staff2"]
+
+
+def user(login):
+    return get_user_model().objects.get(username=login)
+
+
+def unit(code):
+    return Unit.objects.get(code=code)
+
+
+# ---------------------------------------------------------------- time
+
+
+def taipei(day, hour=0, minute=0):
+    """A Taipei datetime on `day` at hour:minute."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TAIPEI)
+
+
+def frozen_at(moment, hour=10):
+    """Time standing still at `moment`, a datetime or a day (then at `hour` in Taipei):
+    a context manager. The `frozen` fixture holds it at the test module's NOW."""
+    if not isinstance(moment, datetime.datetime):
+        moment = taipei(moment, hour)
+    return time_machine.travel(moment, tick=False)
+
+
+def days(n):
+    """The date `n` days from today, as a form field takes it (2026-05-10)."""
+    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
+
+
+# ---------------------------------------------------------------- logging in
+
+
+def log_in(client, person):
+    """The test client logged in as `person` (a user), returned."""
+    client.force_login(person)
+    return client
+
+
+def log_in_browser(page, base_url, login, password, home=True):
+    """Through the login form of a real browser; waits for the home page unless `home` is False
+    (a refused login stays on the form)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/")
+    # viewflow's login fields are web components that render their <input> in the page.
+    page.locator("input[name=username]").fill(login)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="登入").click()
+    if home:
+        expect(page).to_have_url(f"{base_url}/home/")
+
+
+# ---------------------------------------------------------------- flow tasks
+
+
+def open_task(case, node_name, owner=None):
+    """The one open task of node `node_name` in a case's process (`case`: a proposal, a finding
+    or anything with a process_id, refreshed first; or the process id itself), optionally the
+    one owned by `owner` (a user)."""
+    if hasattr(case, "refresh_from_db"):
+        case.refresh_from_db()
+    process_id = getattr(case, "process_id", case)
+    tasks = Task.objects.filter(process_id=process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    tasks = [t for t in tasks if t.flow_task.name == node_name]
+    if owner is not None:
+        tasks = [t for t in tasks if t.owner_id == owner.pk]
+    assert len(tasks) == 1, (node_name, tasks)
+    return tasks[0]
+
+
+def run_task(client, person, case, node_name, data, expect=302, claim=True, owner=None):
+    """As `person` (a user), over HTTP: open_task(case, node_name, owner), claimed first when it
+    is still queued (unless `claim` is False), then its form posted with `data`. Asserts the
+    answer's status is `expect`; returns the response."""
+    task = open_task(case, node_name, owner=owner)
+    log_in(client, person)
+    if claim and task.owner_id is None:
+        response = client.post(task.reverse("assign"))
+        assert response.status_code == 302, (person.username, node_name, response.status_code)
+    response = client.post(task.reverse("execute"), data)
+    assert response.status_code == expect, (response.status_code, response.content.decode()[:3000])
+    return response
+
+
+class FlowDriver:
+    """Each method logs in as someone and does one step of a flow, asserting the answer.
+    `person` finds a user by login (the `person` fixture, or `user`)."""
+
+    claim = True  # claim a queued task before running it
+
+    def __init__(self, client, person):
+        self.client = client
+        self.person = person
+
+    def as_(self, login):
+        return log_in(self.client, self.person(login))
+
+    def run(self, login, case, node_name, data, expect=302, claim=None, owner=None):
+        claim = self.claim if claim is None else claim
+        return run_task(self.client, self.person(login), case, node_name, data, expect, claim, owner)
+
+
+# ---------------------------------------------------------------- PDFs
+
+
+def _pdf(data):
+    return PdfReader(io.BytesIO(data))
+
+
+def pdf_text(data):
+    return "\n".join(page.extract_text() for page in _pdf(data).pages)
+
+
+def flat(text):
+    """Text with the line breaks of narrow table cells taken out."""
+    return re.sub(r"\s*\n\s*", "", text)
+
+
+def pdf_pages(data):
+    return len(_pdf(data).pages)
+
+
+def pdf_fonts(data):
+    """Every /BaseFont used by any page, margin boxes and form XObjects included."""
+    names = set()
+
+    def walk(resources, seen):
+        resources = resources.get_object() if resources is not None else None
+        if not resources or id(resources) in seen:
+            return
+        seen.add(id(resources))
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            names.add(str(font["/BaseFont"]))
+            for descendant in font.get("/DescendantFonts") or []:
+                names.add(str(descendant.get_object()["/BaseFont"]))
+        for xobject in (resources.get("/XObject") or {}).values():
+            walk(xobject.get_object().get("/Resources"), seen)
+
+    for page in _pdf(data).pages:
+        walk(page.get("/Resources"), set())
+    # Subset fonts are named ABCDEF+Family.
+    return {name.lstrip("/").split("+", 1)[-1] for name in names}
+
+
+# ---------------------------------------------------------------- exports read back
+
+BOM = b"\xef\xbb\xbf"
+ROC_SHORT = re.compile(r"^\d{2,3}/\d{2}/\d{2}$")
+
+
+def read_xlsx(response):
+    """The rows of the download's only sheet, as values (the header row first)."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(workbook.worksheets) == 1
+    sheet = workbook.worksheets[0]
+    # No formula anywhere: every cell is text, a number or empty.
+    for row in sheet.iter_rows():
+        for c in row:
+            assert c.data_type in ("s", "n"), (c.coordinate, c.value, c.data_type)
+    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def read_csv(response):
+    """The rows of the CSV download, decoded as Excel does (UTF-8 with its BOM)."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(BOM)
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+
+
+def download_name(response):
+    """The file name of Content-Disposition (filename*=utf-8''… for Chinese names)."""
+    header = response["Content-Disposition"]
+    assert header.startswith("attachment;"), header
+    match = re.search(r"filename\*=utf-8''(\S+)", header)
+    return unquote(match[1]) if match else re.search(r'filename="([^"]+)"', header)[1]
