@@ -23,7 +23,7 @@ from viewflow.workflow import flow
 from governance import workflow
 from governance.models import Unit
 from governance.nodes import HumanTask, outcome_is
-from governance.roles import UnitRole
+from governance.roles import Capability, UnitRole, permission_name
 from governance.selectors import sole_person
 
 from . import selectors, services, views
@@ -48,20 +48,20 @@ class RemediationFlow(flow.Flow):
     review_meeting = (
         HumanTask(views.review_meeting_task)
         .Annotation(title=_("召開檢討會議"))
-        .Permission("governance.manage_tracking")
+        .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.plan)
     )
     plan = (
         HumanTask(views.plan_task)
         .Annotation(title=_("研擬改善措施"))
-        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_plan)
     )
     approve_plan = (
         HumanTask(views.approve_plan_task)
         .Annotation(title=_("核定改善措施"))
-        .Permission("governance.review_unit_cases", obj=lead_unit)
+        .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.plan, outcome_is("returned"))
         .Default(this.progress)
@@ -69,7 +69,7 @@ class RemediationFlow(flow.Flow):
     progress = (
         HumanTask(views.progress_task)
         .Annotation(title=_("填報辦理情形"))
-        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Case(this.request_removal, outcome_is("removal_proposed"))
         .Default(this.progress)
@@ -77,7 +77,7 @@ class RemediationFlow(flow.Flow):
     request_removal = (
         HumanTask(views.request_removal_task)
         .Annotation(title=_("申請解除列管"))
-        .Permission("governance.review_unit_cases", obj=lead_unit)
+        .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.progress, outcome_is("declined"))
         .Case(this.close, lambda a: a.process.self_tracked)
@@ -86,13 +86,13 @@ class RemediationFlow(flow.Flow):
     review_removal = (
         HumanTask(views.review_removal_task)
         .Annotation(title=_("管考審查"))
-        .Permission("governance.manage_tracking")
+        .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.council_decision)
     )
     council_decision = (
         HumanTask(views.council_decision_task)
         .Annotation(title=_("館務會議決定"))
-        .Permission("governance.manage_tracking")
+        .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Case(this.progress, outcome_is("continue"))
         .Default(this.close)
     )
@@ -127,7 +127,7 @@ class ReplyFlow(flow.Flow):
     reply = (
         HumanTask(views.reply_task)
         .Annotation(title=_("函復上級機關"))
-        .Permission("governance.manage_tracking")
+        .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.end)
     )
     end = flow.End()

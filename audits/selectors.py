@@ -1,6 +1,10 @@
 """Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -9,7 +13,7 @@ from viewflow.workflow.models import Process
 
 from governance import exports
 from governance.docnumber import DocumentNumberError, parse_document_number
-from governance.models import Unit
+from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, units_where
 from governance.rocdate import today_taipei
@@ -33,29 +37,29 @@ State = Finding.State
 # ---------------------------------------------------------------- overdue
 
 
-def is_overdue(finding, today=None):
+def is_overdue(finding: Finding, today: datetime.date | None = None) -> bool:
     """Past its due date and not closed, counting days in Asia/Taipei."""
     today = today or today_taipei()
     return finding.state != State.CLOSED and finding.due_date < today
 
 
-def overdue_q(today=None):
+def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(due_date__lt=today or today_taipei()) & ~Q(state=State.CLOSED)
 
 
-def days_to_close():
+def days_to_close() -> ExpressionWrapper:
     """A closed finding's days from its audit to the decision that closed it: both dates of
     the business, not of their entry (an audit is often registered weeks after it was held,
     and a decision recorded after its meeting)."""
     return ExpressionWrapper(F("closed_on") - F("audit__held_on"), output_field=DurationField())
 
 
-def last_plan_text(finding):
+def last_plan_text(finding: Finding) -> str:
     """The finding's latest remediation plan's words ("" before its first)."""
     return finding.plans.order_by("-written_at", "-pk").values_list("text", flat=True).first() or ""
 
 
-def due_for_reminders(due_dates):
+def due_for_reminders(due_dates: Iterable[datetime.date]) -> list[DueItem]:
     """Open findings due on one of `due_dates`, as reminders (governance.notifications):
     the lead unit's liaisons answer for them, its heads and then the director hear when late."""
 
@@ -82,11 +86,11 @@ def due_for_reminders(due_dates):
 # ---------------------------------------------------------------- who sees what
 
 
-def may_list_all(user):
+def may_list_all(user: User) -> bool:
     return can(user, Capability.VIEW_UNIT_CASES) or can(user, Capability.MANAGE_TRACKING)
 
 
-def visible_findings(user):
+def visible_findings(user: User | AnonymousUser) -> QuerySet[Finding]:
     if not user.is_authenticated:
         return Finding.objects.none()
     if may_list_all(user):
@@ -95,15 +99,15 @@ def visible_findings(user):
     return Finding.objects.filter(Q(lead_unit__in=units) | Q(supporting_units__in=units)).distinct()
 
 
-def can_view_finding(user, finding):
+def can_view_finding(user: User | AnonymousUser, finding: Finding) -> bool:
     return visible_findings(user).filter(pk=finding.pk).exists()
 
 
-def can_view_audit(user, audit):
+def can_view_audit(user: User, audit: Audit) -> bool:
     return may_list_all(user) or visible_findings(user).filter(audit=audit).exists()
 
 
-def contribution_units(user, finding):
+def contribution_units(user: User, finding: Finding) -> list[Unit]:
     """The supporting units of the finding for which this person may report."""
     if finding.state not in (State.PLANNING, State.PLAN_REVIEW, State.IN_PROGRESS):
         return []
@@ -114,8 +118,16 @@ def contribution_units(user, finding):
 
 
 def filter_findings(
-    queryset, *, audit=None, unit=None, state=None, overdue=False, year=None, text=None, today=None
-):
+    queryset: QuerySet[Finding],
+    *,
+    audit: Audit | None = None,
+    unit: Unit | None = None,
+    state: str | None = None,
+    overdue: bool | None = False,
+    year: int | None = None,
+    text: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Finding]:
     if audit:
         queryset = queryset.filter(audit=audit)
     if text:
@@ -136,7 +148,7 @@ def filter_findings(
     return queryset.select_related("audit", "lead_unit").order_by("due_date", "pk")
 
 
-def unit_findings(user):
+def unit_findings(user: User) -> QuerySet[Finding]:
     units = units_where(user, Capability.VIEW_UNIT_CASES)
     return Finding.objects.filter(Q(lead_unit__in=units) | Q(supporting_units__in=units)).distinct()
 
@@ -170,7 +182,9 @@ def _summary(queryset, group_field, today):
     return result
 
 
-def summary_by_audit(queryset, today=None, limit=None):
+def summary_by_audit(
+    queryset: QuerySet[Finding], today: datetime.date | None = None, limit: int | None = None
+) -> list[dict]:
     """Per audit, most overdue and open first; `limit` keeps a page's table short."""
     today = today or today_taipei()
     rows = sorted(_summary(queryset, "audit_id", today), key=lambda r: (-r["overdue"], -r["open"], -r["key"]))
@@ -182,7 +196,7 @@ def summary_by_audit(queryset, today=None, limit=None):
     return rows
 
 
-def summary_by_unit(queryset, today=None):
+def summary_by_unit(queryset: QuerySet[Finding], today: datetime.date | None = None) -> list[dict]:
     today = today or today_taipei()
     names = dict(Unit.objects.values_list("pk", "name"))
     rows = _summary(queryset, "lead_unit_id", today)
@@ -191,7 +205,7 @@ def summary_by_unit(queryset, today=None):
     return sorted(rows, key=lambda r: r["label"])
 
 
-def audits_for(user):
+def audits_for(user: User) -> QuerySet[Audit]:
     if may_list_all(user):
         audits = Audit.objects.all()
     else:
@@ -202,7 +216,7 @@ def audits_for(user):
     ).order_by("-held_on", "-pk")
 
 
-def same_document_number(audit):
+def same_document_number(audit: Audit) -> list[Audit]:
     """Other audits registered under the same 來文文號 (written alike: full- or half-width,
     spaces): most likely the same letter registered twice."""
 
@@ -217,7 +231,7 @@ def same_document_number(audit):
     return [other for other in candidates if normalised(other.document_number) == mine.normalised]
 
 
-def awaiting_reply(audit):
+def awaiting_reply(audit: Audit) -> bool:
     """Every finding of the audit is closed, and the reply to the superior agency is not yet
     recorded (the list says 待函復 from its counts; a page asks this)."""
     return not audit.closed and not audit.findings.exclude(state=State.CLOSED).exists()
@@ -226,15 +240,15 @@ def awaiting_reply(audit):
 # ---------------------------------------------------------------- one finding
 
 
-def finding_history(finding):
+def finding_history(finding: Finding) -> list[TrailEvent]:
     return case_events(FINDING_KIND, finding.trail_ref)
 
 
-def audit_history(audit):
+def audit_history(audit: Audit) -> list[TrailEvent]:
     return case_events(AUDIT_KIND, audit.trail_ref)
 
 
-def rounds_of(finding):
+def rounds_of(finding: Finding) -> list[dict]:
     """The record round by round: plans, progress, contributions, requests, decisions."""
     rounds = {}
 
@@ -259,7 +273,7 @@ def rounds_of(finding):
     return [rounds[n] for n in sorted(rounds)]
 
 
-def audit_process_ids(audit):
+def audit_process_ids(audit: Audit) -> list[int]:
     """The processes of an audit: one per finding, and the reply's once it exists."""
 
     ids = list(audit.findings.exclude(process=None).values_list("process_id", flat=True))
@@ -267,7 +281,7 @@ def audit_process_ids(audit):
     return ids
 
 
-def inbox_summaries(processes):
+def inbox_summaries(processes: Iterable[Process]) -> dict[int, dict]:
     ids = [p.pk for p in processes]
     today = today_taipei()
     rows = Finding.objects.filter(process_id__in=ids).values_list(
@@ -285,7 +299,7 @@ def inbox_summaries(processes):
     }
 
 
-def reply_inbox_summaries(processes):
+def reply_inbox_summaries(processes: Iterable[Process]) -> dict[int, dict]:
     audit_ids = {p.pk: p.data.get("audit_id") for p in processes}
     audits = Audit.objects.in_bulk([a for a in audit_ids.values() if a])
     return {
@@ -299,7 +313,7 @@ def reply_inbox_summaries(processes):
     }
 
 
-def contributions_of(person, start, end):
+def contributions_of(person: User, start: datetime.date, end: datetime.date) -> list[dict]:
     """Findings the person worked on in [start, end] (dates): plans, progress reports and
     supporting units' parts they wrote. Plain rows for appraisal evidence.
 
@@ -363,7 +377,7 @@ def contributions_of(person, start, end):
 # ---------------------------------------------------------------- quarterly tracking report
 
 
-def open_findings_for_report():
+def open_findings_for_report() -> list[dict]:
     """Findings under tracking (not closed), for the quarterly tracking report (季列管報告).
 
     Plain rows in one query, ordered by lead unit (unit sort order) then due date:
@@ -429,7 +443,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(queryset):
+def export_rows(queryset: QuerySet[Finding]) -> Iterator[list]:
     """One row per finding; the audit and lead unit come with it (filter_findings joins them)."""
     today = today_taipei()
     for f in queryset.iterator(chunk_size=1000):

@@ -6,23 +6,26 @@ receive the started activation of their viewflow task and end by executing it.
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance import workflow
-from governance.attachments import describe_upload
+from governance.cases import move_case, record_case_event, store_attachments
+from governance.models import Unit, User
 from governance.nodes import record_outcome
 from governance.permissions import can, require
 from governance.rocdate import format_roc, roc_year, today_taipei
 from governance.roles import Capability
-from governance.trail import record_event
 
 from .models import (
     AUDIT_KIND,
@@ -48,28 +51,41 @@ SYSTEM = None
 # ---------------------------------------------------------------- helpers
 
 
-def _trail(kind, ref, actor, action, from_state="", to_state="", comment="", attachments=()):
-    record_event(
-        case_kind=kind,
-        case_ref=ref,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
-    )
+# A finding's steps go through governance.cases, as every case's do; these only name the kind.
 
 
 def _move(finding, actor, action, to_state, comment="", attachments=(), fields=()):
-    from_state = finding.state
-    finding.state = to_state
-    finding.save(update_fields=["state", *fields])
-    _trail(FINDING_KIND, finding.trail_ref, actor, action, from_state, to_state, comment, attachments)
+    move_case(
+        finding,
+        kind=FINDING_KIND,
+        actor=actor,
+        action=action,
+        to_state=to_state,
+        fields=fields,
+        comment=comment,
+        attachments=attachments,
+    )
 
 
 def _note(finding, actor, action, comment="", attachments=()):
-    _trail(FINDING_KIND, finding.trail_ref, actor, action, finding.state, finding.state, comment, attachments)
+    """An event that leaves the finding in its state."""
+    record_case_event(
+        finding, kind=FINDING_KIND, actor=actor, action=action, comment=comment, attachments=attachments
+    )
+
+
+def _audit_event(audit, actor, action, comment="", attachments=()):
+    """An event of the audit itself, which has no state."""
+    record_case_event(
+        audit,
+        kind=AUDIT_KIND,
+        actor=actor,
+        action=action,
+        from_state="",
+        to_state="",
+        comment=comment,
+        attachments=attachments,
+    )
 
 
 def _finding_of(activation):
@@ -81,24 +97,6 @@ def _finding_of(activation):
 run_task = workflow.run_task
 claim_task = workflow.claim_task
 _require_task_owner = workflow.require_task_owner
-
-
-def _store(model, uploads, actor, **links):
-    stored = []
-    for upload in uploads:
-        described = describe_upload(upload)
-        stored.append(
-            model.objects.create(
-                file=upload,
-                name=described.name,
-                size=described.size,
-                content_type=described.content_type,
-                sha256=described.sha256,
-                uploaded_by=actor,
-                **links,
-            )
-        )
-    return stored
 
 
 def _unit_names(units):
@@ -128,7 +126,17 @@ def _next_sequences(year, count):
 
 
 @transaction.atomic
-def register_audit(*, actor, agency, kind, title, held_on, document_number, findings, uploads=()):
+def register_audit(
+    *,
+    actor: User,
+    agency: str,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    document_number: str,
+    findings: Sequence[FindingInput],
+    uploads: Iterable[UploadedFile] = (),
+) -> Audit:
     """The 管考 office enters an audit once with all its findings; each starts its own process."""
     RemediationFlow = workflow.flow_of(RemediationProcess)
     require(actor, Capability.MANAGE_TRACKING)
@@ -154,10 +162,9 @@ def register_audit(*, actor, agency, kind, title, held_on, document_number, find
     )
     audit.full_clean()
     audit.save()
-    stored = _store(AuditAttachment, uploads, actor, audit=audit)
-    _trail(
-        AUDIT_KIND,
-        audit.trail_ref,
+    stored = store_attachments(AuditAttachment, uploads, actor=actor, audit=audit)
+    _audit_event(
+        audit,
         actor,
         "登錄考核",
         comment=f"{audit.agency} {audit.get_kind_display()}（{format_roc(held_on)}，{audit.document_number}），"
@@ -209,12 +216,12 @@ def _create_findings(audit, findings, year, actor):
     for row, f in zip(rows, findings, strict=False):
         path = "單位自行列管" if f.self_tracked else "管考列管"
         supporting = [u for u in f.supporting_units if u.pk != f.lead_unit.pk]
-        _trail(
-            FINDING_KIND,
-            row.trail_ref,
-            actor,
-            f"登錄列管（{path}）",
-            to_state=row.state,
+        record_case_event(
+            row,
+            kind=FINDING_KIND,
+            actor=actor,
+            action=f"登錄列管（{path}）",
+            from_state="",
             comment=f"主辦：{f.lead_unit.name}"
             + (f"；協辦：{_unit_names(supporting)}" if supporting else "")
             + f"；改善期限：{format_roc(f.due_date)}",
@@ -226,8 +233,16 @@ def _create_findings(audit, findings, year, actor):
 
 
 def record_review_meeting(
-    *, actor, activation, held_on, attendees, decisions, lead_unit=None, due_date=None, also=()
-):
+    *,
+    actor: User,
+    activation: Activation,
+    held_on: datetime.date,
+    attendees: str,
+    decisions: str,
+    lead_unit: Unit | None = None,
+    due_date: datetime.date | None = None,
+    also: Iterable[Finding] = (),
+) -> ReviewMeeting:
     """The execution group's meeting; it may cover other findings waiting for one (`also`)."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -286,7 +301,7 @@ def _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date):
 # ---------------------------------------------------------------- plan and progress
 
 
-def write_plan(*, actor, activation, text, root_cause=""):
+def write_plan(*, actor: User, activation: Activation, text: str, root_cause: str = "") -> None:
     _require_task_owner(actor, activation)
     finding = _finding_of(activation)
     require(actor, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit)
@@ -299,7 +314,7 @@ def write_plan(*, actor, activation, text, root_cause=""):
     activation.execute()
 
 
-def review_plan(*, actor, activation, approve, comment=""):
+def review_plan(*, actor: User, activation: Activation, approve: bool, comment: str = "") -> None:
     _require_task_owner(actor, activation)
     finding = _finding_of(activation)
     require(actor, Capability.REVIEW_UNIT_CASES, finding.lead_unit)
@@ -321,7 +336,9 @@ def review_plan(*, actor, activation, approve, comment=""):
     activation.execute()
 
 
-def contribute(*, actor, finding, unit, text, uploads=()):
+def contribute(
+    *, actor: User, finding: Finding, unit: Unit, text: str, uploads: Iterable[UploadedFile] = ()
+) -> Contribution:
     """A supporting unit's part of the current round; the lead unit's next report gathers it."""
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
@@ -335,12 +352,22 @@ def contribute(*, actor, finding, unit, text, uploads=()):
         contribution = Contribution.objects.create(
             finding=finding, round=finding.round, unit=unit, text=text.strip(), author=actor
         )
-        stored = _store(FindingAttachment, uploads, actor, finding=finding, contribution=contribution)
+        stored = store_attachments(
+            FindingAttachment, uploads, actor=actor, finding=finding, contribution=contribution
+        )
         _note(finding, actor, f"協辦單位填報（{unit.name}）", text.strip(), stored)
         return contribution
 
 
-def report_progress(*, actor, activation, percent_complete, text, propose_removal=False, uploads=()):
+def report_progress(
+    *,
+    actor: User,
+    activation: Activation,
+    percent_complete: int,
+    text: str,
+    propose_removal: bool = False,
+    uploads: Iterable[UploadedFile] = (),
+) -> ProgressRound:
     """The lead unit's 辦理情形 for this round, gathering the supporting units' parts so far."""
     _require_task_owner(actor, activation)
     finding = _finding_of(activation)
@@ -359,7 +386,9 @@ def report_progress(*, actor, activation, percent_complete, text, propose_remova
         reporter=actor,
     )
     gathered = finding.contributions.filter(progress_round=None).update(progress_round=report)
-    stored = _store(FindingAttachment, uploads, actor, finding=finding, progress_round=report)
+    stored = store_attachments(
+        FindingAttachment, uploads, actor=actor, finding=finding, progress_round=report
+    )
     action = f"第 {finding.round} 輪辦理情形：{percent_complete}%"
     if gathered:
         action += f"（含協辦單位填報 {gathered} 則）"
@@ -371,7 +400,7 @@ def report_progress(*, actor, activation, percent_complete, text, propose_remova
     return report
 
 
-def request_removal(*, actor, activation, confirm, reason):
+def request_removal(*, actor: User, activation: Activation, confirm: bool, reason: str) -> None:
     """The lead unit's head asks for removal from tracking, or sends the unit back to work.
 
     A self-tracked finding is closed by the head's request itself (the lighter path).
@@ -403,7 +432,7 @@ def request_removal(*, actor, activation, confirm, reason):
     activation.execute()
 
 
-def review_removal(*, actor, activation, recommends_removal, opinion):
+def review_removal(*, actor: User, activation: Activation, recommends_removal: bool, opinion: str) -> None:
     """The 管考 office's review opinion (審查意見) for the 館務會議."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -433,8 +462,15 @@ def _last_meeting_or_audit(finding):
 
 
 def record_tracking_decision(
-    *, actor, activation, outcome, meeting_date, minutes_reference, new_due_date=None, note=""
-):
+    *,
+    actor: User,
+    activation: Activation,
+    outcome: str,
+    meeting_date: datetime.date,
+    minutes_reference: str,
+    new_due_date: datetime.date | None = None,
+    note: str = "",
+) -> None:
     """The 館務會議 decides: 解除列管 closes the finding, 繼續列管 opens a new round."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -482,7 +518,7 @@ def record_tracking_decision(
     activation.execute()
 
 
-def close_finding(activation):
+def close_finding(activation: Activation) -> None:
     """The finding leaves tracking; with the audit's last one, the reply task opens."""
     ReplyFlow = workflow.flow_of(ReplyProcess)
     finding = _finding_of(activation)
@@ -493,11 +529,13 @@ def close_finding(activation):
     _move(finding, SYSTEM, "解除列管", State.CLOSED, fields=["closed_on"])
     audit = Audit.objects.select_for_update().get(pk=finding.audit_id)
     if not audit.findings.exclude(state=State.CLOSED).exists():
-        _trail(AUDIT_KIND, audit.trail_ref, SYSTEM, "全部考核意見已解除列管，待函復上級機關")
+        _audit_event(audit, SYSTEM, "全部考核意見已解除列管，待函復上級機關")
         ReplyFlow.start.run(audit=audit)
 
 
-def record_reply(*, actor, activation, replied_on, document_number):
+def record_reply(
+    *, actor: User, activation: Activation, replied_on: datetime.date, document_number: str
+) -> Audit:
     """The reply to the superior agency closes the audit; only once every finding is closed."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -522,9 +560,8 @@ def record_reply(*, actor, activation, replied_on, document_number):
     )
     audit.full_clean()
     audit.save(update_fields=["replied_on", "reply_document_number", "replied_by"])
-    _trail(
-        AUDIT_KIND,
-        audit.trail_ref,
+    _audit_event(
+        audit,
         actor,
         "函復上級機關，結案",
         comment=f"{format_roc(replied_on)} {audit.reply_document_number}",
@@ -533,5 +570,5 @@ def record_reply(*, actor, activation, replied_on, document_number):
     return audit
 
 
-def may_register(user):
+def may_register(user: User) -> bool:
     return can(user, Capability.MANAGE_TRACKING)

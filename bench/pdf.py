@@ -3,7 +3,7 @@
 On SQLite in a temporary folder with the demo organisation (seed_organisation, no demo
 proposals), two documents:
 - the appraisal evidence (考績佐證) of one person: an Evidence of 30 made-up items, built
-  as tests/test_evidence_pdf.py's 30-item timing test builds it (about 3 pages);
+  as tests/evidence/test_pdf.py's 30-item timing test builds it (about 3 pages);
 - the trail of one proposal case of 200 events, appended with governance.trail.record_event
   (case_kind "proposal", no Proposal row: case_trail_pdf takes kind, ref, number and title).
 
@@ -82,7 +82,7 @@ def evidence_input():
 
 
 def seed_trail():
-    """200 events of one proposal case, as tests/test_case_trail_pdf.py's 200-event test writes them."""
+    """200 events of one proposal case, as tests/governance/test_case_trail_pdf.py's 200-event test writes them."""
     from governance import trail
     from governance.models import User
 

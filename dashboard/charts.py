@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 FONT = "'Noto Sans CJK TC', sans-serif"
 TEXT = "#1a1a1a"
 MUTED = "#4d4d4d"
 GRID = "#d6d6d6"
 
-# Distinct hues, each at least 3:1 against white (tests/test_charts.py checks).
+# Distinct hues, each at least 3:1 against white (tests/dashboard/test_charts.py checks).
 PALETTE = (
     "#1f5fa8",  # blue
     "#b45309",  # amber
@@ -178,7 +179,8 @@ def bar_chart(*, title, labels, values, value_labels=None, top=None, suffix="", 
     for index, (label, value, text) in enumerate(zip(labels, values, shown, strict=False)):
         y = y0 + index * ROW + (ROW - BAR) / 2
         length = 0 if value is None else plot_width * min(value, top) / top
-        body.append(f"<g><title>{_e(f'{label}：{text}')}</title>")
+        tooltip = _("%(label)s：%(value)s") % {"label": label, "value": text}
+        body.append(f"<g><title>{_e(tooltip)}</title>")
         body.append(_row_label(label, y, label_width))
         if length > 0:
             body.append(
@@ -188,7 +190,7 @@ def bar_chart(*, title, labels, values, value_labels=None, top=None, suffix="", 
             f'<text x="{label_width + length + 6:.1f}" y="{y + BAR / 2 + 4.5:.1f}" fill="{TEXT}">{_e(text)}</text></g>'
         )
         words.append(f"{label} {text}")
-    return _svg(WIDTH, height, title, "；".join(words), "".join(body))
+    return _svg(WIDTH, height, title, _("；").join(words), "".join(body))
 
 
 def _legend(series, fills, y, width):
@@ -228,7 +230,12 @@ def stacked_bar_chart(*, chart_id, title, labels, series):
     for index, (label, total) in enumerate(zip(labels, totals, strict=False)):
         y = y0 + index * ROW + (ROW - BAR) / 2
         parts = [f"{s.name} {_number(s.values[index] or 0)}" for s in series]
-        body.append(f"<g><title>{_e(f'{label}：' + '、'.join(parts) + f'，合計 {_number(total)}')}</title>")
+        tooltip = _("%(label)s：%(parts)s，合計 %(total)s") % {
+            "label": label,
+            "parts": _("、").join(parts),
+            "total": _number(total),
+        }
+        body.append(f"<g><title>{_e(tooltip)}</title>")
         body.append(_row_label(label, y, label_width))
         x = label_width
         for s, fill in zip(series, fills, strict=False):
@@ -236,17 +243,18 @@ def stacked_bar_chart(*, chart_id, title, labels, series):
             if value <= 0:
                 continue
             length = plot_width * value / top
+            slice_tip = _("%(label)s：%(value)s") % {"label": f"{label} · {s.name}", "value": _number(value)}
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="{BAR}" fill="{fill}" '
-                f'stroke="#ffffff" stroke-width="1"><title>{_e(f"{label} · {s.name}：{_number(value)}")}</title></rect>'
+                f'stroke="#ffffff" stroke-width="1"><title>{_e(slice_tip)}</title></rect>'
             )
             x += length
         body.append(
             f'<text x="{x + 6:.1f}" y="{y + BAR / 2 + 4.5:.1f}" fill="{TEXT}">{_e(_number(total))}</text></g>'
         )
-        words.append(f"{label}：{'、'.join(parts)}")
+        words.append(_("%(label)s：%(value)s") % {"label": label, "value": _("、").join(parts)})
     body.append(legend)
-    return _svg(WIDTH, height, title, "；".join(words), "".join(body), defs)
+    return _svg(WIDTH, height, title, _("；").join(words), "".join(body), defs)
 
 
 def donut_chart(*, chart_id, title, series, centre=""):
@@ -265,7 +273,11 @@ def donut_chart(*, chart_id, title, series, centre=""):
     for index, (s, fill) in enumerate(zip(series, fills, strict=False)):
         value = s.values[0] or 0
         share = value / total * 100 if total else 0
-        text = f"{s.name}：{_number(value)}（{share:.1f}%）"
+        text = _("%(name)s：%(value)s（%(share).1f%%）") % {
+            "name": s.name,
+            "value": _number(value),
+            "share": share,
+        }
         words.append(text)
         if value > 0:
             length = circumference * value / total
@@ -301,4 +313,4 @@ def donut_chart(*, chart_id, title, series, centre=""):
     if centre:
         body.append(f'<text x="{cx}" y="{cy + 5}" text-anchor="middle" fill="{TEXT}">{_e(centre)}</text>')
     height = max(200, 30 + len(series) * 24 + 10)
-    return _svg(WIDTH, height, title, "；".join(words), "".join(body + legend), defs)
+    return _svg(WIDTH, height, title, _("；").join(words), "".join(body + legend), defs)

@@ -10,7 +10,7 @@ filtered in the database, so another unit's numbers never leave it.
 
 What each figure counts (the page says it too):
 - proposals: submitted in the period, by their current state; drafts, withdrawn and
-  not-accepted ones do not count (DOMAIN.md), the not-accepted are shown apart;
+  not-accepted ones do not count (docs/domain.md, 「統計」), the not-accepted are shown apart;
 - adoption rate: of the decisions made in the period, the share of 採行;
 - grades: proposals submitted in the period whose second review is complete;
 - findings: those under tracking during the period (registered by its end and not closed
@@ -23,15 +23,17 @@ What each figure counts (the page says it too):
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
 from audits.models import Finding
 from audits.selectors import days_to_close, overdue_q
-from governance.models import Unit
-from governance.permissions import can, can_anywhere, units_where
+from governance.models import Unit, User
+from governance.permissions import can_anywhere, is_overseer, units_where
 from governance.rocdate import ROC_OFFSET, quarter_end, quarter_label, roc_year_range, today_taipei
 from governance.roles import Capability
 from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
@@ -62,7 +64,7 @@ class Period:
         return _("%(year)s 年度") % {"year": self.year}
 
 
-def period_of(year, quarter=None):
+def period_of(year: int, quarter: int | None = None) -> Period:
     """The ROC year, or one quarter (1–4) of it, as dates."""
     start, end = roc_year_range(year)
     if quarter:
@@ -79,18 +81,14 @@ class Scope:
     units: tuple
 
 
-def may_view_dashboard(user):
+def may_view_dashboard(user: User) -> bool:
     """The director, the deputy and the 管考 office (the agency), and unit heads (their units)."""
-    return (
-        can(user, Capability.DECIDE_FOR_AGENCY)
-        or can(user, Capability.MANAGE_TRACKING)
-        or can_anywhere(user, Capability.REVIEW_UNIT_CASES)
-    )
+    return is_overseer(user) or can_anywhere(user, Capability.REVIEW_UNIT_CASES)
 
 
-def scope_of(user):
+def scope_of(user: User) -> Scope | None:
     """The person's dashboard scope, or None when they may not see the dashboard."""
-    if can(user, Capability.DECIDE_FOR_AGENCY) or can(user, Capability.MANAGE_TRACKING):
+    if is_overseer(user):
         return Scope(agency=True, units=tuple(Unit.objects.order_by("sort_order", "code")))
     units = tuple(units_where(user, Capability.REVIEW_UNIT_CASES).order_by("sort_order", "code"))
     if not units:
@@ -105,7 +103,9 @@ def _active_in(unit, period):
 # ---------------------------------------------------------------- the figures
 
 
-def figures(period, unit_ids=None, today=None):
+def figures(
+    period: Period, unit_ids: Sequence[int] | None = None, today: datetime.date | None = None
+) -> dict[str, Any]:
     """Every figure of the period; `unit_ids` limits them to those units (None: all).
 
     Rows come one per unit, in the units' order: the given units, or (for the whole
@@ -161,7 +161,7 @@ def _rate(part, whole):
     return round(part / whole * 100, 1) if whole else None
 
 
-def proposals_by_unit_and_state(period, unit_ids=None):
+def proposals_by_unit_and_state(period: Period, unit_ids: Sequence[int] | None = None) -> dict[str, Any]:
     """Proposals submitted in the period, per proposing unit and current state."""
     submitted = Proposal.objects.filter(
         _in_units("unit_id", unit_ids), submitted_at__date__range=(period.start, period.end)
@@ -187,7 +187,7 @@ def proposals_by_unit_and_state(period, unit_ids=None):
     }
 
 
-def adoption_by_unit(period, unit_ids=None):
+def adoption_by_unit(period: Period, unit_ids: Sequence[int] | None = None) -> dict[str, Any]:
     """Adoption decisions made in the period, per proposing unit: decided, adopted, rate (%)."""
     rows = (
         Proposal.objects.filter(
@@ -211,7 +211,7 @@ def adoption_by_unit(period, unit_ids=None):
     return {"by_unit": by_unit, "decided": decided, "adopted": adopted, "rate": _rate(adopted, decided)}
 
 
-def grade_distribution(period, unit_ids=None):
+def grade_distribution(period: Period, unit_ids: Sequence[int] | None = None) -> dict[str, Any]:
     """Proposals submitted in the period with their second review done, per grade.
 
     Grades in the order of the year's bands (an administrator's rows), then any other
@@ -239,7 +239,7 @@ def grade_distribution(period, unit_ids=None):
     }
 
 
-def findings_by_unit(period, unit_ids, today):
+def findings_by_unit(period: Period, unit_ids: Sequence[int] | None, today: datetime.date) -> dict[str, Any]:
     """Findings under tracking during the period, per lead unit, by their state today."""
     tracked = Finding.objects.filter(
         _in_units("lead_unit_id", unit_ids),
@@ -281,12 +281,12 @@ def findings_by_unit(period, unit_ids, today):
     return {"by_unit": by_unit, "totals": totals}
 
 
-def current_version(year):
+def current_version(year: int) -> PlanVersion | None:
     """The year's plan at its latest version, or None when the year has no plan."""
     return PlanVersion.objects.filter(plan__roc_year=year).select_related("plan").order_by("-number").first()
 
 
-def practices_by_unit(period, unit_ids, today):
+def practices_by_unit(period: Period, unit_ids: Sequence[int] | None, today: datetime.date) -> dict[str, Any]:
     """Practice–unit pairs of the year's current plan version with a deadline in the period.
 
     Reports follow a practice across versions by its key (within the year's plan), so a

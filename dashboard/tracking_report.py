@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audits.selectors import open_findings_for_report
 from governance.documents import Document, roc_timestamp
-from governance.permissions import can
+from governance.permissions import can, is_overseer
 from governance.rocdate import format_roc_short, quarter_of, today_taipei
 from governance.roles import Capability
 from proposals.models import Proposal
@@ -21,13 +21,8 @@ TITLE = "提升服務品質執行小組 季列管報告"
 
 
 def may_download_tracking_report(user):
-    """The 管考 office (MANAGE_TRACKING), the director or deputy (DECIDE_FOR_AGENCY), auditors
-    (READ_TRAILS)."""
-    return (
-        can(user, Capability.MANAGE_TRACKING)
-        or can(user, Capability.DECIDE_FOR_AGENCY)
-        or can(user, Capability.READ_TRAILS)
-    )
+    """The 管考 office, the director or deputy (is_overseer), auditors (READ_TRAILS)."""
+    return is_overseer(user) or can(user, Capability.READ_TRAILS)
 
 
 def _proposal_overdue(row, today):

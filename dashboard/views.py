@@ -21,7 +21,7 @@ from governance import inbox as inbox_selectors
 from governance.documents import pdf_response
 from governance.models import Unit
 from governance.periods import YearField
-from governance.permissions import can, can_anywhere
+from governance.permissions import can, can_anywhere, is_overseer
 from governance.rocdate import format_roc_short, quarter_label, roc_year, today_taipei
 from governance.roles import UNIT_SCOPED, Capability
 from governance.selectors import person_profile
@@ -244,7 +244,11 @@ def _proposals_section(data, links):
 def _rate_label(rate, adopted, decided):
     if not decided:
         return _("—（無決定）")
-    return f"{rate:g}%（{adopted}/{decided}）"
+    return _("%(rate)s%%（%(adopted)s/%(decided)s）") % {
+        "rate": f"{rate:g}",
+        "adopted": adopted,
+        "decided": decided,
+    }
 
 
 def _adoption_section(data, links):
@@ -452,7 +456,7 @@ def _practices_section(data):
         "late": [
             {
                 **item,
-                "missed": "、".join(format_roc_short(d) for d in item["missed"]),
+                "missed": _("、").join(format_roc_short(d) for d in item["missed"]),
                 # The report owed for the earliest missed deadline, where the unit writes it.
                 "url": reverse(
                     "plan:report_practice",
@@ -489,7 +493,7 @@ def home(request):
         "reports_awaiting": practice_reports.reports_awaiting_confirmation(request.user),
     }
     # The 管考 office and the director are warned when the execution group must meet.
-    if can(request.user, Capability.MANAGE_TRACKING) or can(request.user, Capability.DECIDE_FOR_AGENCY):
+    if is_overseer(request.user):
         ctx["warning"] = meetings.next_meeting_warning()
         ctx["may_manage"] = can(request.user, Capability.MANAGE_TRACKING)
     return render(request, "dashboard/home.html", ctx)

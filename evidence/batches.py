@@ -18,7 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from governance.models import Unit, User
 from governance.periods import period_label
 
 from . import documents
@@ -29,13 +31,20 @@ from .selectors import appraisal_evidence, people_in_period
 
 def _require_hr(actor):
     if not documents.may_read_all_evidence(actor):
-        raise PermissionDenied("只有人事室可以產製全部人員的考績佐證。")
+        raise PermissionDenied(_("只有人事室可以產製全部人員的考績佐證。"))
 
 
 # ---------------------------------------------------------------- services
 
 
-def start_evidence_batch(*, actor, start, end, unit=None, with_items=False):
+def start_evidence_batch(
+    *,
+    actor: User,
+    start: datetime.date,
+    end: datetime.date,
+    unit: Unit | None = None,
+    with_items: bool = False,
+) -> EvidenceBatch:
     """Create the batch with one item per person, and queue their rendering once committed."""
     _require_hr(actor)
     if start > end:
@@ -63,7 +72,7 @@ def _queue(item_ids):
         evidence_tasks.render_evidence_item.delay(item_id)
 
 
-def render_item(item_id):
+def render_item(item_id: int) -> None:
     """Render one person's PDF of a batch, unless it is already done."""
     with transaction.atomic():
         item = (
@@ -88,7 +97,7 @@ def render_item(item_id):
         item.save(update_fields=["fingerprint", "skipped", "content", "done_at", "failed_at", "error"])
 
 
-def requeue_stalled_items(now=None):
+def requeue_stalled_items(now: datetime.datetime | None = None) -> int:
     """Queue again every item neither done nor failed long after it was queued.
 
     The broker may lose a task (see EVIDENCE_REQUEUE_AFTER_SECONDS); rendering is idempotent,
@@ -108,7 +117,7 @@ def requeue_stalled_items(now=None):
     return len(item_ids)
 
 
-def mark_item_failed(item_id, error):
+def mark_item_failed(item_id: int, error: BaseException | str) -> None:
     """A task that failed for good: the batch shows it, so HR sees who is missing."""
     EvidenceBatchItem.objects.filter(pk=item_id, done_at__isnull=True).update(
         failed_at=timezone.now(), error=str(error)[:2000]
@@ -134,7 +143,7 @@ class BatchProgress:
         return self.done - self.skipped
 
 
-def progress(batch):
+def progress(batch: EvidenceBatch) -> BatchProgress:
     """Counts of the batch's items, in one query."""
     counts = batch.items.aggregate(
         total=Count("pk"),
@@ -145,13 +154,13 @@ def progress(batch):
     return BatchProgress(**counts)
 
 
-def batch_for(actor, pk):
+def batch_for(actor: User, pk: int) -> EvidenceBatch:
     """A batch HR may read; anyone else is refused."""
     _require_hr(actor)
     return EvidenceBatch.objects.select_related("unit", "requested_by").get(pk=pk)
 
 
-def recent_batches(actor, limit=10):
+def recent_batches(actor: User, limit: int = 10) -> list[EvidenceBatch]:
     _require_hr(actor)
     batches = list(
         EvidenceBatch.objects.select_related("unit", "requested_by").annotate(
@@ -165,7 +174,7 @@ def recent_batches(actor, limit=10):
     return batches
 
 
-def failed_items(batch):
+def failed_items(batch: EvidenceBatch) -> list[EvidenceBatchItem]:
     return list(
         batch.items.filter(done_at__isnull=True, failed_at__isnull=False)
         .select_related("person")
@@ -173,12 +182,12 @@ def failed_items(batch):
     )
 
 
-def zip_filename(batch):
+def zip_filename(batch: EvidenceBatch) -> str:
     who = batch.unit.name if batch.unit else "全部人員"
     return f"考績佐證-{period_label(batch.start, batch.end)}-{who}.zip"
 
 
-def write_zip(batch):
+def write_zip(batch: EvidenceBatch) -> tempfile.SpooledTemporaryFile:
     """The finished items' PDFs as a ZIP in a temporary file (in memory while small)."""
     archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
     rows = (

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from governance.documents import CASE_KIND_LABELS, PROPOSAL_KIND, roc_timestamp
 from governance.periods import period_label
@@ -36,45 +38,50 @@ def may_read_evidence(user, person):
 
 def roc_period(start, end):
     """114 年度（114年1月1日至114年12月31日） for a whole year, else the two dates."""
-    dates = f"{format_roc(start)}至{format_roc(end)}"
+    dates = _("%(start)s至%(end)s") % {"start": format_roc(start), "end": format_roc(end)}
     label = period_label(start, end)
-    return f"{label} 年度（{dates}）" if "-" not in label else dates
+    return _("%(year)s 年度（%(dates)s）") % {"year": label, "dates": dates} if "-" not in label else dates
 
 
 def money(amount):
-    return f"{amount:,} 元"
+    return _("%(amount)s 元") % {"amount": f"{amount:,}"}
 
 
 def commendations_text(count):
     """嘉獎 4 次，折合記功一次嘉獎一次 (or 嘉獎二次 when nothing converts)."""
     if not count:
-        return "無"
+        return _("無")
     label = commendation_label(count)
-    return label if count < 3 else f"嘉獎 {count} 次，折合{label}"
+    return label if count < 3 else _("嘉獎 %(count)s 次，折合%(label)s") % {"count": count, "label": label}
 
 
 def evidence_row(item):
     """One item of the evidence as printed: role with share, outcome lines, reward lines."""
     role = item["role"] if item["share"] is None else f"{item['role']} {item['share']}%"
+    outcome = [_("狀態：%(state)s") % {"state": item["state"]}]
     if item["kind"] == PROPOSAL_KIND:
-        outcome = [f"狀態：{item['state']}"]
         if item["grade"]:
-            outcome.append(f"等第：{item['grade']}")
+            outcome.append(_("等第：%(grade)s") % {"grade": item["grade"]})
         if item["decision"]:
-            decided = f"（{format_roc_short(item['decided_on'])}）" if item["decided_on"] else ""
-            outcome.append(f"決定：{item['decision']}{decided}")
+            decided = (
+                _("（%(date)s）") % {"date": format_roc_short(item["decided_on"])}
+                if item["decided_on"]
+                else ""
+            )
+            outcome.append(_("決定：%(decision)s%(date)s") % {"decision": item["decision"], "date": decided})
         if item["effectiveness"]:
-            outcome.append(f"成效：{item['effectiveness']}")
+            outcome.append(_("成效：%(rating)s") % {"rating": item["effectiveness"]})
         if item["closed_on"]:
-            outcome.append(f"結案：{format_roc_short(item['closed_on'])}")
-    else:
-        outcome = [f"狀態：{item['state']}"]
-        if item["closed_on"]:
-            reference = f"（{item['reference']}）" if item["reference"] else ""
-            outcome.append(f"解除列管：{format_roc_short(item['closed_on'])}{reference}")
+            outcome.append(_("結案：%(date)s") % {"date": format_roc_short(item["closed_on"])})
+    elif item["closed_on"]:
+        reference = _("（%(reference)s）") % {"reference": item["reference"]} if item["reference"] else ""
+        outcome.append(
+            _("解除列管：%(date)s%(reference)s")
+            % {"date": format_roc_short(item["closed_on"]), "reference": reference}
+        )
     reward = []
     if item["rewarded"]:
-        reward.append(f"獎金 {money(item['reward_amount'])}")
+        reward.append(_("獎金 %(amount)s") % {"amount": money(item["reward_amount"])})
         if item["commendation_label"]:
             reward.append(item["commendation_label"])
     return {
@@ -92,7 +99,13 @@ def evidence_rows(evidence):
 
 
 def appraisal_evidence_context(evidence):
-    """What templates/pdf/appraisal_evidence.html prints, all of it from `evidence`."""
+    """What templates/pdf/appraisal_evidence.html prints, all of it from `evidence`: an
+    official document, so in the agency's language whatever the reader's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _pdf_context(evidence)
+
+
+def _pdf_context(evidence):
     return {
         "agency_name": settings.AGENCY_NAME,
         "full_name": evidence.full_name,

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from audits.selectors import contributions_of as finding_rows
-from governance.models import Membership
+from governance.models import Membership, Unit, User
 from governance.selectors import primary_unit
 from governance.text import commendation_label
 from proposals.selectors import contributions_of as proposal_rows
@@ -55,7 +55,7 @@ class Evidence:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def appraisal_evidence(person, start, end):
+def appraisal_evidence(person: User, start: datetime.date, end: datetime.date) -> Evidence:
     if start > end:
         raise ValueError("期間起日晚於迄日")
     # The document is an official one, in Chinese whatever the reader's interface language;
@@ -89,7 +89,9 @@ def appraisal_evidence(person, start, end):
 # ---------------------------------------------------------------- people
 
 
-def people_in_period(start, end, unit=None):
+def people_in_period(
+    start: datetime.date, end: datetime.date, unit: Unit | None = None
+) -> list[tuple[User, Unit | None]]:
     """The people with a unit membership during [start, end] (of `unit` when given).
 
     (person, unit) pairs ordered by unit and login; a person with several memberships

@@ -86,7 +86,7 @@ def _listed(form):
 
 
 def _bad_period(form):
-    errors = "；".join(e for field_errors in form.errors.values() for e in field_errors)
+    errors = _("；").join(e for field_errors in form.errors.values() for e in field_errors)
     return HttpResponseBadRequest(
         _("期間有誤：%(errors)s") % {"errors": errors}, content_type="text/plain; charset=utf-8"
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import FailedTask, Membership, Notification, ReminderOffset, TrailEvent, Unit, User
 from .permissions import sync_unit_permissions
@@ -10,7 +11,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "full_name", "job_title", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
     fieldsets = DjangoUserAdmin.fieldsets + (
-        ("機關資料", {"fields": ("full_name", "job_title", "language")}),
+        (_("機關資料"), {"fields": ("full_name", "job_title", "language")}),
     )
 
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_role_groups(sender, **kwargs):
@@ -12,7 +13,7 @@ def _sync_role_groups(sender, **kwargs):
 class GovernanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "governance"
-    verbose_name = "組織與管考"
+    verbose_name = _("組織與管考")
 
     def ready(self):
         # After migrate (when permissions exist), role groups hold exactly their capabilities.

@@ -79,12 +79,15 @@ def _head(upload, size=16):
 def _check_content(upload, name, extension):
     head = _head(upload, 8192)
     if head.startswith(EXECUTABLES):
-        raise ValidationError(f"「{name}」是執行檔，不接受。")
+        raise ValidationError(_("「%(name)s」是執行檔，不接受。") % {"name": name})
     expected = SIGNATURES.get(extension)
     if expected and not head.startswith(expected):
-        raise ValidationError(f"「{name}」的內容不是 {extension.upper()} 檔（副檔名與內容不符）。")
+        raise ValidationError(
+            _("「%(name)s」的內容不是 %(kind)s 檔（副檔名與內容不符）。")
+            % {"name": name, "kind": extension.upper()}
+        )
     if extension in ("txt", "csv") and b"\x00" in head:
-        raise ValidationError(f"「{name}」不是文字檔（內容含二進位資料）。")
+        raise ValidationError(_("「%(name)s」不是文字檔（內容含二進位資料）。") % {"name": name})
     if expected == (ZIP,):
         _check_archive(upload, name)
     if extension in ("png", "jpg", "jpeg"):
@@ -98,13 +101,13 @@ def _check_archive(upload, name):
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise ValidationError(f"「{name}」檔案已損毀，無法開啟。") from None
+        raise ValidationError(_("「%(name)s」檔案已損毀，無法開啟。") % {"name": name}) from None
     finally:
         upload.seek(0)
     unpacked = sum(entry.file_size for entry in entries)
     packed = max(1, sum(entry.compress_size for entry in entries))
     if len(entries) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        raise ValidationError(f"「{name}」解壓縮後異常龐大（壓縮炸彈），不接受。")
+        raise ValidationError(_("「%(name)s」解壓縮後異常龐大（壓縮炸彈），不接受。") % {"name": name})
 
 
 def _check_image(upload, name):
@@ -115,13 +118,16 @@ def _check_image(upload, name):
         with Image.open(upload) as image:
             width, height = image.size
     except Image.DecompressionBombError:
-        raise ValidationError(f"「{name}」圖片尺寸過大（壓縮炸彈），不接受。") from None
+        raise ValidationError(_("「%(name)s」圖片尺寸過大（壓縮炸彈），不接受。") % {"name": name}) from None
     except Exception:  # its signature matched: an unreadable header is harmless, only huge sizes are not
         return
     finally:
         upload.seek(0)
     if width * height > MAX_IMAGE_PIXELS:
-        raise ValidationError(f"「{name}」圖片尺寸 {width}×{height} 過大，不接受。")
+        raise ValidationError(
+            _("「%(name)s」圖片尺寸 %(width)s×%(height)s 過大，不接受。")
+            % {"name": name, "width": width, "height": height}
+        )
 
 
 def check_upload(upload):
@@ -131,15 +137,19 @@ def check_upload(upload):
     max_bytes = settings.ATTACHMENT_MAX_BYTES
     name = safe_name(upload.name)
     if not name or name.startswith("."):
-        raise ValidationError("檔名無效。")
+        raise ValidationError(_("檔名無效。"))
     extension = Path(name).suffix.lower().lstrip(".")
     if extension not in extensions:
-        raise ValidationError(f"「{name}」的檔案類型不接受；可上傳：{'、'.join(sorted(extensions))}。")
+        raise ValidationError(
+            _("「%(name)s」的檔案類型不接受；可上傳：%(extensions)s。")
+            % {"name": name, "extensions": "、".join(sorted(extensions))}
+        )
     if upload.size == 0:
-        raise ValidationError(f"「{name}」是空檔案。")
+        raise ValidationError(_("「%(name)s」是空檔案。") % {"name": name})
     if upload.size > max_bytes:
         raise ValidationError(
-            f"「{name}」大小 {upload.size / 1048576:.1f} MB，超過上限 {max_bytes / 1048576:.0f} MB。"
+            _("「%(name)s」大小 %(size).1f MB，超過上限 %(limit).0f MB。")
+            % {"name": name, "size": upload.size / 1048576, "limit": max_bytes / 1048576}
         )
     _check_content(upload, name, extension)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 EXAMPLE = "臺教綜（一）字第1020019490A號"
 MAX_LENGTH = 100
@@ -49,43 +50,43 @@ class DocumentNumber:
 
 
 def _error(reason: str) -> DocumentNumberError:
-    return DocumentNumberError(f"{reason}（範例：{EXAMPLE}）")
+    return DocumentNumberError(_("%(reason)s（範例：%(example)s）") % {"reason": reason, "example": EXAMPLE})
 
 
 def _shape_error(compact: str) -> DocumentNumberError:
     """Explain the first structural problem in a compacted, NFKC-normalised text."""
     if "字第" not in compact:
-        return _error("文號須包含「字第」。")
+        return _error(_("文號須包含「字第」。"))
     if not compact.endswith("號"):
-        return _error("文號須以「號」結尾。")
+        return _error(_("文號須以「號」結尾。"))
     between = compact.rsplit("字第", 1)[1][:-1]
     if not any(ch.isdigit() for ch in between):
-        return _error("「字第」與「號」之間須有數字。")
-    return _error("文號格式無法辨識，「字第」與「號」之間只能有數字及一個英文字母。")
+        return _error(_("「字第」與「號」之間須有數字。"))
+    return _error(_("文號格式無法辨識，「字第」與「號」之間只能有數字及一個英文字母。"))
 
 
 def _check_prefix(prefix: str) -> None:
     if not prefix:
-        raise _error("文號缺少機關代字（「字第」之前的部分）。")
+        raise _error(_("文號缺少機關代字（「字第」之前的部分）。"))
     compact = _compact(prefix)
     if any(ch in compact for ch in _FORBIDDEN_PREFIX_CHARS):
-        raise _error("機關代字含有不允許的字元「<」或「>」。")
+        raise _error(_("機關代字含有不允許的字元「<」或「>」。"))
     if not any(ch.isalpha() for ch in compact):
-        raise _error("機關代字須包含文字。")
+        raise _error(_("機關代字須包含文字。"))
 
 
 def _check_serial(serial: str) -> int:
     if len(serial) < 4:
-        raise _error("文號數字至少須有 4 碼（前 3 碼為民國年份，其後為流水號）。")
+        raise _error(_("文號數字至少須有 4 碼（前 3 碼為民國年份，其後為流水號）。"))
     year = int(serial[:3])
     if year == 0:
-        raise _error("文號前 3 碼為民國年份，不可為 000。")
+        raise _error(_("文號前 3 碼為民國年份，不可為 000。"))
     return year
 
 
 def parse_document_number(text) -> DocumentNumber:
     if text is None or not str(text).strip():
-        raise DocumentNumberError("請輸入文號。")
+        raise DocumentNumberError(_("請輸入文號。"))
     text = str(text).strip()
     match = _PATTERN.fullmatch(text)
     if match is None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 from .permissions import can
 from .rocdate import TAIPEI, format_roc_short
@@ -20,11 +21,12 @@ from .trail import case_events, verify_case
 PROPOSAL_KIND = "proposal"  # proposals.services.CASE_KIND
 FINDING_KIND = "finding"  # audits.services.FINDING_KIND
 
+# Lazy: a PDF prints them in the agency's language (governance.pdf.render_pdf), a page in the reader's.
 CASE_KIND_LABELS = {
-    PROPOSAL_KIND: "創意提案",
-    FINDING_KIND: "考核意見列管事項",
-    "audit": "上級機關考核",
-    "meeting": "執行小組會議",
+    PROPOSAL_KIND: _("創意提案"),
+    FINDING_KIND: _("考核意見列管事項"),
+    "audit": _("上級機關考核"),
+    "meeting": _("執行小組會議"),
 }
 
 

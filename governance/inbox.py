@@ -81,7 +81,7 @@ def user_grants(user):
     for codename, object_pk in UserObjectPermission.objects.filter(
         user=user, content_type=unit_type
     ).values_list("permission__codename", "object_pk"):
-        unit_perms.setdefault(f"governance.{codename}", []).append(object_pk)
+        unit_perms.setdefault(f"{unit_type.app_label}.{codename}", []).append(object_pk)
     grants = Grants(global_perms, unit_perms)
     user._inbox_grants = grants
     return grants
@@ -172,8 +172,9 @@ def _attach_case_data(rows):
     """Each flow summarises its cases from the loaded processes, in at most one query.
 
     A flow class may define `inbox_summaries(processes) -> {process pk: {...}}`
-    with keys case_number, title, unit, due and overdue, and `inbox_task_due(task)`, a
-    date by which that task itself is due (before the case's own), read from the task alone.
+    with keys case_number, title, unit, due and overdue, and `inbox_task_dues(tasks) ->
+    {task pk: date}`, the dates by which those tasks themselves are due (before the case's
+    own), in at most one query.
     """
     by_flow = {}
     for row in rows:
@@ -183,7 +184,8 @@ def _attach_case_data(rows):
     for flow_class, flow_rows in by_flow.items():
         summarise = getattr(flow_class, "inbox_summaries", None)
         summaries = summarise([r.task.process for r in flow_rows]) if summarise else {}
-        task_due = getattr(flow_class, "inbox_task_due", None)
+        task_dues = getattr(flow_class, "inbox_task_dues", None)
+        dues = task_dues([r.task for r in flow_rows]) if task_dues else {}
         for row in flow_rows:
             summary = summaries.get(row.task.process_id, {})
             row.case_number = summary.get("case_number", f"#{row.task.process_id}")
@@ -191,7 +193,7 @@ def _attach_case_data(rows):
             row.unit_name = summary.get("unit", "")
             row.due = summary.get("due")
             row.overdue = summary.get("overdue", False)
-            due = task_due(row.task) if task_due else None
+            due = dues.get(row.task.pk)
             if due is not None:
                 row.due, row.overdue = due, due < today_taipei()
             row.url = _task_url(row.task)

@@ -231,7 +231,7 @@ class FailedTask(models.Model):
 
 class ReminderOffset(models.Model):
     """When reminders go out, in days from the due date (−7: a week before; +1: a day
-    late), and how far up they reach. The defaults are DOMAIN.md's; an administrator edits
+    late), and how far up they reach. The defaults are docs/domain.md's (「到期提醒與逾期陳報」); an administrator edits
     them. Reminders after the due date escalate: liaison, then unit head, then director."""
 
     class Level(models.IntegerChoices):

@@ -32,7 +32,7 @@ from viewflow.workflow.status import STATUS
 
 from .inbox import case_page
 from .permissions import can
-from .roles import Capability
+from .roles import capability_of_permission
 
 UNFINISHED = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -152,13 +152,13 @@ class HumanTask(flow.View):
         """viewflow's check, answered from the person's capabilities (one query, cached for
         the request) when the task's permission is one of ours: Django's has_perm asks the
         user's and the groups' permissions separately, then guardian's."""
-        app_label, _dot, codename = (task.owner_permission or "").partition(".")
-        if app_label != "governance" or codename not in Capability.values:
+        capability = capability_of_permission(task.owner_permission)
+        if capability is None:
             return super().can_assign(user, task)
         if task.owner_id or user is None or not user.is_authenticated:
             return False
         unit = self._owner_permission_obj
-        return can(user, codename, unit(task.process) if callable(unit) else unit)
+        return can(user, capability, unit(task.process) if callable(unit) else unit)
 
     def can_unassign(self, user, task):
         """Only a claimed task not yet done is given back (viewflow's check asks only who

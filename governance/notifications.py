@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -121,10 +122,10 @@ def recipients(item, level, people, directors):
 def _days_text(due, today):
     days = (due - today).days
     if days > 0:
-        return f"尚有 {days} 天"
+        return _("尚有 %(days)s 天") % {"days": days}
     if days == 0:
-        return "今天到期"
-    return f"已逾期 {-days} 天"
+        return _("今天到期")
+    return _("已逾期 %(days)s 天") % {"days": -days}
 
 
 def _absolute(url):
@@ -373,19 +374,22 @@ def notify_assigned_tasks(now=None):
         return 0
     preferences = _preferences({task.owner_id for task in tasks})
     notices = []
-    for row in inbox.task_rows(tasks):
-        case = f"{row.case_number} {row.case_title}".strip()
-        due = f"，期限 {format_roc(row.due)}" if row.due else ""
-        news = CaseNews(
-            key=f"task:{row.task.pk}:assigned",
-            recipient_ids=(row.task.owner_id,),
-            subject=f"【新任務】{row.task_title}：{case}",
-            text=f"{row.flow_title}「{case}」的「{row.task_title}」已指派給您{due}。",
-            url=row.url,
-        )
-        notices += _event_notices(
-            news, preferences, due_date=row.due if isinstance(row.due, datetime.date) else None
-        )
+    # Kept texts: in the agency's language, as the reminders are, whoever's request runs this.
+    with translation.override("zh-hant"):
+        for row in inbox.task_rows(tasks):
+            case = f"{row.case_number} {row.case_title}".strip()
+            due = _("，期限 %(date)s") % {"date": format_roc(row.due)} if row.due else ""
+            news = CaseNews(
+                key=f"task:{row.task.pk}:assigned",
+                recipient_ids=(row.task.owner_id,),
+                subject=_("【新任務】%(task)s：%(case)s") % {"task": row.task_title, "case": case},
+                text=_("%(flow)s「%(case)s」的「%(task)s」已指派給您%(due)s。")
+                % {"flow": row.flow_title, "case": case, "task": row.task_title, "due": due},
+                url=row.url,
+            )
+            notices += _event_notices(
+                news, preferences, due_date=row.due if isinstance(row.due, datetime.date) else None
+            )
     Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
     return len(tasks)
 

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
 from .models import Membership, Unit, User
@@ -22,10 +23,6 @@ from .roles import (
     Capability,
     group_name,
 )
-
-
-def perm_name(capability):
-    return f"governance.{Capability(capability).value}"
 
 
 def can(user, capability, unit=None):
@@ -42,6 +39,16 @@ def can(user, capability, unit=None):
         return True
     unit_pk = getattr(unit, "pk", unit)
     return capability in UNIT_SCOPED and unit_pk is not None and (capability.value, str(unit_pk)) in held
+
+
+def is_overseer(user) -> bool:
+    """The director, the deputy (DECIDE_FOR_AGENCY) or the 管考 office (MANAGE_TRACKING): those
+    who oversee every unit's work, agency-wide (docs/domain.md: 「角色」, 「誰看得到什麼」; the
+    dashboard in 「統計」; the self-assessment and execution report in 「內部自評與執行報告」).
+
+    The one home of this rule: a page that also admits others (auditors through READ_TRAILS,
+    unit heads for their units) asks this and adds its own part."""
+    return can(user, Capability.DECIDE_FOR_AGENCY) or can(user, Capability.MANAGE_TRACKING)
 
 
 def can_anywhere(user, capability):
@@ -113,7 +120,7 @@ def load_capabilities(users):
 def require(user, capability, unit=None):
     """Raise PermissionDenied unless `can(...)`; services call this first."""
     if not can(user, capability, unit):
-        raise PermissionDenied(f"{Capability(capability).label}：權限不足")
+        raise PermissionDenied(_("%(capability)s：權限不足") % {"capability": Capability(capability).label})
 
 
 def units_where(user, capability):

@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 ROC_OFFSET = 1911
 FIRST_AD_YEAR = ROC_OFFSET + 1
 TAIPEI = ZoneInfo("Asia/Taipei")
 
-ACCEPTED_FORMATS_HINT = "請輸入民國日期（如 114/3/8、114年3月8日、1140308）或西元日期（如 2025-03-08）。"
+ACCEPTED_FORMATS_HINT = gettext_lazy(
+    "請輸入民國日期（如 114/3/8、114年3月8日、1140308）或西元日期（如 2025-03-08）。"
+)
 
 # Echoed user input is cut short so a pasted paragraph cannot flood the message.
 _ECHO_LIMIT = 30
@@ -48,7 +50,9 @@ def _local_date(value):
 def roc_year(d) -> int:
     year = _local_date(d).year
     if year < FIRST_AD_YEAR:
-        raise ROCDateError(f"西元 {year} 年早於民國元年（1912 年），無法以民國紀年表示。")
+        raise ROCDateError(
+            gettext("西元 %(year)s 年早於民國元年（1912 年），無法以民國紀年表示。") % {"year": year}
+        )
     return year - ROC_OFFSET
 
 
@@ -56,7 +60,10 @@ def roc_year_range(year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day (AD dates) of the given ROC year."""
     ad_year = year + ROC_OFFSET
     if year < 1 or ad_year > datetime.MAXYEAR:
-        raise ROCDateError(f"民國年份須介於 1 到 {datetime.MAXYEAR - ROC_OFFSET}，輸入的是 {year}。")
+        raise ROCDateError(
+            gettext("民國年份須介於 1 到 %(last)s，輸入的是 %(year)s。")
+            % {"last": datetime.MAXYEAR - ROC_OFFSET, "year": year}
+        )
     return datetime.date(ad_year, 1, 1), datetime.date(ad_year, 12, 31)
 
 
@@ -126,33 +133,43 @@ def _ad_year(year_digits: str, original: str) -> int:
     year = int(year_digits)
     if _is_ad(year_digits):
         if year < FIRST_AD_YEAR:
-            raise ROCDateError(f"日期「{_echo(original)}」有誤：西元年份須為 1912 年（民國元年）以後。")
+            raise ROCDateError(
+                gettext("日期「%(text)s」有誤：西元年份須為 1912 年（民國元年）以後。")
+                % {"text": _echo(original)}
+            )
         return year
     if year < 1:
-        raise ROCDateError(f"日期「{_echo(original)}」有誤：民國年份須大於 0。")
+        raise ROCDateError(gettext("日期「%(text)s」有誤：民國年份須大於 0。") % {"text": _echo(original)})
     return year + ROC_OFFSET
 
 
 def parse_date(text) -> datetime.date:
     """Parse a ROC or AD date typed by a person; raise ROCDateError if impossible."""
     if text is None or not str(text).strip():
-        raise ROCDateError("請輸入日期。")
+        raise ROCDateError(gettext("請輸入日期。"))
     text = str(text)
     fields = _split_fields(_normalise(text))
     if fields is None:
-        raise ROCDateError(f"日期格式無法辨識：「{_echo(text)}」。{ACCEPTED_FORMATS_HINT}")
+        raise ROCDateError(
+            gettext("日期格式無法辨識：「%(text)s」。%(hint)s")
+            % {"text": _echo(text), "hint": ACCEPTED_FORMATS_HINT}
+        )
 
     year_digits, month_digits, day_digits = fields
     year = _ad_year(year_digits, text)
     month, day = int(month_digits), int(day_digits)
     # The year as the user wrote it; an AD year says so ("2026年" alone reads as ROC here).
-    shown_year = f"西元{year}" if _is_ad(year_digits) else year - ROC_OFFSET
+    shown_year = gettext("西元%(year)s") % {"year": year} if _is_ad(year_digits) else year - ROC_OFFSET
     if not 1 <= month <= 12:
-        raise ROCDateError(f"日期「{_echo(text)}」有誤：月份須介於 1 到 12，輸入的是 {month} 月。")
+        raise ROCDateError(
+            gettext("日期「%(text)s」有誤：月份須介於 1 到 12，輸入的是 %(month)s 月。")
+            % {"text": _echo(text), "month": month}
+        )
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         raise ROCDateError(
-            f"日期「{_echo(text)}」有誤：{shown_year}年{month}月沒有{day}日（該月只有 {last_day} 天）。"
+            gettext("日期「%(text)s」有誤：%(year)s年%(month)s月沒有%(day)s日（該月只有 %(last_day)s 天）。")
+            % {"text": _echo(text), "year": shown_year, "month": month, "day": day, "last_day": last_day}
         )
     return datetime.date(year, month, day)
 
@@ -175,7 +192,7 @@ class ROCDateInput(forms.TextInput):
     """Text input that shows dates in ROC short form (114/03/08)."""
 
     def __init__(self, attrs=None):
-        super().__init__({"placeholder": "例：114/3/8", **(attrs or {})})
+        super().__init__({"placeholder": gettext_lazy("例：114/3/8"), **(attrs or {})})
 
     def format_value(self, value):
         return super().format_value(_display_value(value))

@@ -27,6 +27,25 @@ class Capability(models.TextChoices):
     ADMINISTER = "administer", _("系統管理")
 
 
+# The app of the Unit model, whose permissions the capabilities are (governance.models.Unit.Meta).
+CAPABILITY_APP_LABEL = "governance"
+
+
+def permission_name(capability: Capability | str) -> str:
+    """The full permission name of a capability ("governance.<codename>"), as Django's has_perm
+    and a flow's `.Permission(...)` take it: flows name their owners from the same Capability
+    the services `require`, so a renamed capability cannot drift apart."""
+    return f"{CAPABILITY_APP_LABEL}.{Capability(capability).value}"
+
+
+def capability_of_permission(name: str | None) -> Capability | None:
+    """The capability a full permission name is (`permission_name`'s inverse), else None."""
+    app_label, _dot, codename = (name or "").partition(".")
+    if app_label != CAPABILITY_APP_LABEL or codename not in Capability.values:
+        return None
+    return Capability(codename)
+
+
 UNIT_SCOPED = frozenset(
     {
         Capability.VIEW_UNIT_CASES,

@@ -1,5 +1,8 @@
 """Organisation reads."""
 
+import datetime
+
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Membership, Unit, User
@@ -7,11 +10,11 @@ from .permissions import agency_roles_of
 from .roles import UnitRole
 
 
-def active_units(day=None):
+def active_units(day: datetime.date | None = None) -> QuerySet[Unit]:
     return Unit.objects.active_on(day or timezone.localdate())
 
 
-def memberships_of(user, day=None):
+def memberships_of(user: User, day: datetime.date | None = None) -> list[Membership]:
     return list(
         Membership.objects.active_on(day or timezone.localdate())
         .filter(user=user)
@@ -20,20 +23,20 @@ def memberships_of(user, day=None):
     )
 
 
-def primary_unit(user, day=None):
+def primary_unit(user: User, day: datetime.date | None = None) -> Unit | None:
     """The unit a person belongs to: the first of their active memberships."""
     memberships = memberships_of(user, day)
     return memberships[0].unit if memberships else None
 
 
-def unit_people(unit, role=None, day=None):
+def unit_people(unit: Unit, role: str | None = None, day: datetime.date | None = None) -> list[User]:
     memberships = Membership.objects.active_on(day or timezone.localdate()).filter(unit=unit)
     if role is not None:
         memberships = memberships.filter(role=UnitRole(role))
     return [m.user for m in memberships.select_related("user").order_by("user__username")]
 
 
-def person_profile(user):
+def person_profile(user: User) -> dict[str, list]:
     """What the home page and the header say about a person."""
     return {
         "memberships": memberships_of(user),
@@ -41,7 +44,7 @@ def person_profile(user):
     }
 
 
-def sole_person(unit_id, role, day=None):
+def sole_person(unit_id: int, role: str, day: datetime.date | None = None) -> User | None:
     """The unit's only holder of the role, or None when there are several (or none).
 
     Flows assign a step to that person directly; with several, the step waits in

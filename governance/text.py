@@ -30,7 +30,7 @@ def chinese_numeral(n):
 
 
 def commendation_label(count):
-    """嘉獎 counts as HR writes them: 3 嘉獎 = 1 記功, 3 記功 = 1 記大功 (DOMAIN.md)."""
+    """嘉獎 counts as HR writes them: 3 嘉獎 = 1 記功, 3 記功 = 1 記大功 (docs/domain.md, 「敘獎」)."""
     if not count:
         return ""
     major, rest = divmod(count, 9)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from viewflow.workflow import lock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -32,13 +33,13 @@ class TaskNotOpen(PermissionDenied):
     def __init__(self, task):
         who = task.owner.get_full_name() if task.owner_id else ""
         when = timezone.localtime(task.finished).strftime("%H:%M:%S") if task.finished else ""
-        detail = f"（{who} {when}）" if who or when else ""
-        super().__init__(f"此任務已完成，不需再處理{detail}。")
+        detail = _("（%(who)s %(when)s）") % {"who": who, "when": when} if who or when else ""
+        super().__init__(_("此任務已完成，不需再處理%(detail)s。") % {"detail": detail})
 
 
 def _claim(actor, task, activation):
     if not task.flow_task.can_assign(actor, task):
-        raise PermissionDenied("您無法認領此任務")
+        raise PermissionDenied(_("您無法認領此任務"))
     task.assigned = timezone.now()  # viewflow's open-source code never sets it
     activation.assign(actor)  # saves the task
 
@@ -46,7 +47,7 @@ def _claim(actor, task, activation):
 def require_task_owner(actor, activation):
     # viewflow's can_execute loads the owner row to compare; the ids are enough.
     if actor is None or not actor.is_authenticated or activation.task.owner_id != actor.pk:
-        raise PermissionDenied("此任務未指派給您")
+        raise PermissionDenied(_("此任務未指派給您"))
 
 
 def _open_under_lock(task):
@@ -86,7 +87,9 @@ def claim_task(actor, task):
     with task.process.flow_class.lock(task.process_id), transaction.atomic(savepoint=False):
         task = _open_under_lock(task)
         if task.status not in OPEN or task.owner_id is not None:
-            raise TaskNotOpen(task) if task.status not in OPEN else PermissionDenied("此任務已由他人認領。")
+            raise (
+                TaskNotOpen(task) if task.status not in OPEN else PermissionDenied(_("此任務已由他人認領。"))
+            )
         _claim(actor, task, task.flow_task.activation_class(task))
         return task
 

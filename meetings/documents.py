@@ -13,13 +13,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from governance.documents import Document, roc_timestamp
-from governance.permissions import can
+from governance.permissions import is_overseer
 from governance.rocdate import ROC_OFFSET, format_roc, format_roc_short, today_taipei
-from governance.roles import Capability
 from plan.models import PlanPractice, PlanVersion, PracticeReport
 
 from .models import GroupMeeting
@@ -33,8 +32,8 @@ Status = PracticeReport.Status
 
 
 def may_download_plan_documents(user):
-    """The 管考 office (MANAGE_TRACKING) and the director or deputy (DECIDE_FOR_AGENCY)."""
-    return can(user, Capability.MANAGE_TRACKING) or can(user, Capability.DECIDE_FOR_AGENCY)
+    """The 管考 office and the director or deputy (governance.permissions.is_overseer)."""
+    return is_overseer(user)
 
 
 def execution_report_opens_on(plan):
@@ -209,7 +208,9 @@ def plan_document_pdf(kind, version, *, today=None, now=None, fetcher=None):
             _("執行報告自計畫年度第 3 季起（%(d)s起）才能產製；在此之前請產製內部自評。")
             % {"d": format_roc(execution_report_opens_on(plan))}
         )
-    data = plan_document_data(version, today)
+    # An official document: its labels (the statuses) in the agency's language, whatever the reader's.
+    with translation.override(settings.LANGUAGE_CODE):
+        data = plan_document_data(version, today)
     title = f"{plan.title} {TITLES[kind]}"
     year_start = datetime.date(plan.roc_year + ROC_OFFSET, 1, 1)
     context = {

@@ -11,12 +11,13 @@ meetings. Every change writes an event on the meeting's trail (case kind "meetin
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import Finding
 from audits.selectors import overdue_q
-from governance.models import Unit
+from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, require, units_where
 from governance.rocdate import (
@@ -53,24 +54,24 @@ OVERDUE = "逾期"
 FOLLOW_UP = "決議追蹤"
 
 
-def interval_months():
+def interval_months() -> int:
     """How often the group must meet at least, in months (also the agenda's horizon)."""
     return int(getattr(settings, "GROUP_MEETING_INTERVAL_MONTHS", 2))
 
 
-def due_soon_reason():
+def due_soon_reason() -> str:
     months = interval_months()
     return "兩個月內到期" if months == 2 else f"{months} 個月內到期"
 
 
-def add_months(day, months):
+def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, or the month's last day when it has no such day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def meeting_day(meeting):
+def meeting_day(meeting: GroupMeeting) -> datetime.date:
     return timezone.localtime(meeting.scheduled_for, TAIPEI).date()
 
 
@@ -78,24 +79,27 @@ def _start_of(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=TAIPEI)
 
 
-def meeting_label(meeting):
-    """115 年第 3 次會議: as stored in trails, reminders and agenda items."""
+def meeting_label(meeting: GroupMeeting, *, translate: bool = False) -> str:
+    """115 年第 3 次會議: as stored in trails, reminders and agenda items; `translate` gives
+    the reader's language (for a message on a page)."""
+    if translate:
+        return _("%(year)s 年第 %(number)s 次會議") % {"year": meeting.roc_year, "number": meeting.number}
     return f"{meeting.roc_year} 年第 {meeting.number} 次會議"
 
 
 # ---------------------------------------------------------------- who may do what
 
 
-def may_view_meetings(user):
+def may_view_meetings(user: User) -> bool:
     """Everyone who reads unit cases (on any unit), and the 管考 office."""
     return can(user, Capability.MANAGE_TRACKING) or units_where(user, Capability.VIEW_UNIT_CASES).exists()
 
 
-def may_manage_meetings(user):
+def may_manage_meetings(user: User) -> bool:
     return can(user, Capability.MANAGE_TRACKING)
 
 
-def may_complete_action(user, decision):
+def may_complete_action(user: User, decision: MeetingDecision) -> bool:
     """The action unit's liaison (REPORT_UNIT_PROGRESS) or head (REVIEW_UNIT_CASES)."""
     if decision.action_unit_id is None or decision.action_done_at is not None:
         return False
@@ -134,7 +138,9 @@ class DecisionInput:
 # ---------------------------------------------------------------- services
 
 
-def schedule_meeting(*, actor, scheduled_for, location, chair):
+def schedule_meeting(
+    *, actor: User, scheduled_for: datetime.datetime, location: str | None, chair: User | None
+) -> GroupMeeting:
     """Schedule the next meeting: 第 N 次 of the ROC year of `scheduled_for` (Taipei time)."""
     require(actor, Capability.MANAGE_TRACKING)
     if timezone.is_naive(scheduled_for):
@@ -150,7 +156,10 @@ def schedule_meeting(*, actor, scheduled_for, location, chair):
     if same_time is not None:
         raise ValidationError(
             _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
-            % {"time": format_roc_datetime(scheduled_for), "meeting": meeting_label(same_time)}
+            % {
+                "time": format_roc_datetime(scheduled_for),
+                "meeting": meeting_label(same_time, translate=True),
+            }
         )
     year = roc_year_of(scheduled_for)
     # Two people scheduling at once may pick the same number: the unique key refuses the
@@ -191,7 +200,7 @@ def _locked_meeting(meeting):
     return GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
 
 
-def set_agenda(*, actor, meeting, items):
+def set_agenda(*, actor: User, meeting: GroupMeeting, items: Iterable[AgendaInput]) -> GroupMeeting:
     """Replace the agenda of a scheduled meeting with `items` (AgendaInput), in that order."""
     require(actor, Capability.MANAGE_TRACKING)
     items = list(items)
@@ -238,7 +247,14 @@ def set_agenda(*, actor, meeting, items):
     return locked
 
 
-def record_meeting(*, actor, meeting, attendees, minutes, decisions):
+def record_meeting(
+    *,
+    actor: User,
+    meeting: GroupMeeting,
+    attendees: Iterable[User],
+    minutes: str | None,
+    decisions: Iterable[DecisionInput],
+) -> GroupMeeting:
     """Record a meeting that took place: attendees, minutes, decisions (DecisionInput).
 
     A decision with a unit and a due date opens a follow-up action; one without either is
@@ -306,7 +322,7 @@ def record_meeting(*, actor, meeting, attendees, minutes, decisions):
     return locked
 
 
-def complete_action(*, actor, decision, note):
+def complete_action(*, actor: User, decision: MeetingDecision, note: str | None) -> MeetingDecision:
     """The action unit reports its follow-up action done (辦結), with what was done."""
     if decision.action_unit_id is None:
         raise ValidationError(_("這項決議沒有追蹤事項。"))
@@ -400,7 +416,7 @@ class MeetingWarning:
         return "".join(parts)
 
 
-def next_meeting_warning(today=None):
+def next_meeting_warning(today: datetime.date | None = None) -> MeetingWarning | None:
     """A MeetingWarning when no meeting is held or scheduled within the interval after the
     last held one (or, none ever held, within the interval from 1 January), else None.
 
@@ -577,7 +593,7 @@ def _follow_up_items(meeting):
     ]
 
 
-def propose_agenda(meeting):
+def propose_agenda(meeting: GroupMeeting) -> list[AgendaInput]:
     """What the meeting should discuss, counted from its date (Taipei), as AgendaInputs:
 
     the open follow-up actions of earlier meetings (決議追蹤); plan practices whose deadline is
@@ -599,7 +615,7 @@ def propose_agenda(meeting):
 # ---------------------------------------------------------------- reads for pages
 
 
-def meetings_for_list():
+def meetings_for_list() -> QuerySet[GroupMeeting]:
     open_actions = Q(decisions__action_unit__isnull=False, decisions__action_done_at__isnull=True)
     return (
         GroupMeeting.objects.select_related("chair")
@@ -612,7 +628,7 @@ def meetings_for_list():
     )
 
 
-def open_actions(today=None):
+def open_actions(today: datetime.date | None = None) -> list[MeetingDecision]:
     """Follow-up actions not yet done, earliest due first, each with `overdue`."""
     today = today or today_taipei()
     actions = list(
@@ -627,7 +643,7 @@ def open_actions(today=None):
     return actions
 
 
-def decisions_of(meeting, today=None):
+def decisions_of(meeting: GroupMeeting, today: datetime.date | None = None) -> list[MeetingDecision]:
     today = today or today_taipei()
     decisions = list(meeting.decisions.select_related("action_unit", "agenda_item").order_by("pk"))
     for decision in decisions:
@@ -639,15 +655,15 @@ def decisions_of(meeting, today=None):
     return decisions
 
 
-def attendees_of(meeting):
+def attendees_of(meeting: GroupMeeting) -> list[User]:
     return list(meeting.attendees.order_by("username"))
 
 
-def meeting_history(meeting):
+def meeting_history(meeting: GroupMeeting) -> list[TrailEvent]:
     return case_events(CASE_KIND, str(meeting.pk))
 
 
-def agenda_of(meeting):
+def agenda_of(meeting: GroupMeeting) -> list[AgendaItem]:
     """The meeting's agenda items, each with `url` (the page of the proposal or finding it is
     about, None for the others) and `overdue`."""
     items = list(meeting.agenda.all())
@@ -664,7 +680,7 @@ def agenda_of(meeting):
 # ---------------------------------------------------------------- reminders (governance.notifications)
 
 
-def due_for_reminders(due_dates):
+def due_for_reminders(due_dates: Iterable[datetime.date]) -> list[DueItem]:
     """Open follow-up actions due on one of `due_dates`: the action unit's liaisons answer
     for them, its heads and then the director hear when late. One query."""
 
@@ -679,8 +695,8 @@ def due_for_reminders(due_dates):
     return [
         DueItem(
             key=f"meeting_action:{pk}",
-            what="執行小組會議決議追蹤事項",
-            case_number=f"{year} 年第 {number} 次會議",
+            what=_("執行小組會議決議追蹤事項"),
+            case_number=_("%(year)s 年第 %(number)s 次會議") % {"year": year, "number": number},
             title=text[:100],
             due_date=due,
             url=reverse("meetings:detail", args=[meeting_id]),

@@ -66,7 +66,12 @@ def _members(day):
 
 
 def _person_label(person):
-    return f"{person.get_full_name()}（{person.job_title}）" if person.job_title else person.get_full_name()
+    if person.job_title:
+        return _("%(name)s（%(job_title)s）") % {
+            "name": person.get_full_name(),
+            "job_title": person.job_title,
+        }
+    return person.get_full_name()
 
 
 class ScheduleForm(forms.Form):
@@ -213,7 +218,7 @@ def _require_manage(request):
 
 
 def _errors_text(form):
-    return "；".join(str(m) for errors in form.errors.values() for m in errors)
+    return _("；").join(str(m) for errors in form.errors.values() for m in errors)
 
 
 # ---------------------------------------------------------------- pages

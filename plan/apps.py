@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plan"
-    verbose_name = "服務品質計畫"
+    verbose_name = _("服務品質計畫")

@@ -55,7 +55,7 @@ class PlanVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_once")]
 
     def __str__(self):
-        return f"{self.plan} 第 {self.number} 版"
+        return _("%(plan)s 第 %(number)s 版") % {"plan": self.plan, "number": self.number}
 
 
 class PlanArea(models.Model):
@@ -161,6 +161,11 @@ class PracticeReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["practice", "unit", "period"], name="practice_report_once"),
         ]
+
+    @property
+    def trail_ref(self):
+        """The report's trail is named by its pk (plan.practice_reports.CASE_KIND)."""
+        return str(self.pk)
 
 
 class PracticeReportAttachment(models.Model):

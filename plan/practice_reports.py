@@ -10,24 +10,30 @@ practice of the current one (and moves to the current practice row when it is ed
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from governance import notifications
 from governance.attachments import describe_upload
-from governance.models import Membership, Unit
+from governance.cases import move_case, record_case_event, store_attachments
+from governance.models import Membership, TrailEvent, Unit, User
 from governance.notifications import DueItem
-from governance.permissions import can, require, units_where
+from governance.permissions import can, is_overseer, require, units_where
 from governance.rocdate import PERIOD_CODE, ROC_OFFSET, quarter_label, quarter_name, roc_year, today_taipei
 from governance.roles import Capability, UnitRole
 from governance.selectors import unit_people
-from governance.trail import case_events, record_event
+from governance.trail import case_events
 
 from .models import Plan, PlanDeadline, PlanPractice, PlanVersion, PracticeReport, PracticeReportAttachment
 
@@ -39,30 +45,32 @@ Status = PracticeReport.Status
 # ---------------------------------------------------------------- periods and versions
 
 
-def parse_period(period):
+def parse_period(period: str | None) -> tuple[int, int]:
     """(ROC year, quarter) of a label such as 115Q3; a clear error otherwise."""
     match = PERIOD_CODE.fullmatch(str(period or "").strip())
     if not match:
-        raise ValidationError(f"季別「{str(period)[:20]}」格式不正確，應如 115Q3（民國年＋Q＋季）。")
+        raise ValidationError(
+            _("季別「%(period)s」格式不正確，應如 115Q3（民國年＋Q＋季）。") % {"period": str(period)[:20]}
+        )
     return int(match["year"]), int(match["quarter"])
 
 
-def period_start(period):
+def period_start(period: str) -> datetime.date:
     year, quarter = parse_period(period)
     return datetime.date(year + ROC_OFFSET, 3 * quarter - 2, 1)
 
 
-def plan_periods(plan):
+def plan_periods(plan: Plan) -> list[str]:
     return [f"{plan.roc_year}Q{q}" for q in range(1, 5)]
 
 
-def open_periods(plan, today=None):
+def open_periods(plan: Plan, today: datetime.date | None = None) -> list[str]:
     """The plan's quarters that have begun: the ones a unit may report."""
     today = today or today_taipei()
     return [p for p in plan_periods(plan) if period_start(p) <= today]
 
 
-def default_period(plan, today=None):
+def default_period(plan: Plan, today: datetime.date | None = None) -> str:
     """This quarter for this year's plan; the last quarter of a past plan, the first of a future one."""
     today = today or today_taipei()
     this_quarter = quarter_label(today)
@@ -71,18 +79,18 @@ def default_period(plan, today=None):
     return plan_periods(plan)[3 if plan.roc_year < roc_year(today) else 0]
 
 
-def current_version(plan):
+def current_version(plan: Plan) -> PlanVersion | None:
     """The plan's version with the highest number (None before the first one)."""
     return plan.versions.order_by("-number").first()
 
 
-def current_versions():
+def current_versions() -> QuerySet[PlanVersion]:
     """Each plan's current version, as a queryset (one subquery, for filters)."""
     latest = PlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("pk")[:1]
     return PlanVersion.objects.filter(pk=Subquery(latest))
 
 
-def plan_for(plan_id=None, today=None):
+def plan_for(plan_id: int | str | None = None, today: datetime.date | None = None) -> Plan | None:
     """The plan asked for; else this year's; else the latest."""
     if plan_id:
         try:
@@ -96,25 +104,17 @@ def plan_for(plan_id=None, today=None):
 def _check_period(plan, period, today):
     parse_period(period)
     if period not in plan_periods(plan):
-        raise ValidationError(f"季別 {quarter_name(period)} 不在 {plan.roc_year} 年度計畫的期間內。")
+        raise ValidationError(
+            _("季別 %(period)s 不在 %(year)s 年度計畫的期間內。")
+            % {"period": quarter_name(period, translate=True), "year": plan.roc_year}
+        )
     if period_start(period) > today:
-        raise ValidationError(f"{quarter_name(period)} 尚未開始，不能預先填報。")
+        raise ValidationError(
+            _("%(period)s 尚未開始，不能預先填報。") % {"period": quarter_name(period, translate=True)}
+        )
 
 
 # ---------------------------------------------------------------- services
-
-
-def _trail(report, actor, action, from_state, comment="", attachments=()):
-    return record_event(
-        case_kind=CASE_KIND,
-        case_ref=str(report.pk),
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=report.state,
-        comment=comment,
-        attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
-    )
 
 
 def _locked_report(plan_id, key, unit, period):
@@ -125,7 +125,16 @@ def _locked_report(plan_id, key, unit, period):
     )
 
 
-def submit_practice_report(*, actor, practice, unit, period, status, text, uploads=()):
+def submit_practice_report(
+    *,
+    actor: User,
+    practice: PlanPractice,
+    unit: Unit,
+    period: str,
+    status: str,
+    text: str | None,
+    uploads: Iterable[UploadedFile] = (),
+) -> PracticeReport:
     """The liaison's report of a practice for a quarter: written, edited until confirmed, or
     written again after the head returned it."""
     require(actor, Capability.REPORT_UNIT_PROGRESS, unit)
@@ -133,19 +142,21 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
     version = practice.item.area.version
     plan = version.plan
     if not practice.units.filter(pk=unit.pk).exists():
-        raise PermissionDenied(f"{unit.name}不是推動作法 {practice.number} 的承辦單位。")
+        raise PermissionDenied(
+            _("%(unit)s不是推動作法 %(number)s 的承辦單位。") % {"unit": unit.name, "number": practice.number}
+        )
     current = current_version(plan)
     if current.pk != version.pk:
         raise ValidationError(
-            f"推動作法 {practice.number} 屬於計畫第 {version.number} 版，已由第 {current.number} 版取代；"
-            f"請就現行版次填報。"
+            _("推動作法 %(number)s 屬於計畫第 %(version)s 版，已由第 %(current)s 版取代；請就現行版次填報。")
+            % {"number": practice.number, "version": version.number, "current": current.number}
         )
     _check_period(plan, period, today_taipei())
     if status not in Status.values:
-        raise ValidationError("請選擇執行狀況。")
+        raise ValidationError(_("請選擇執行狀況。"))
     text = (text or "").strip()
     if not text:
-        raise ValidationError("請填寫辦理情形。")
+        raise ValidationError(_("請填寫辦理情形。"))
     # Every file is checked before anything is written: a bad one refuses the whole report.
     files = [(upload, describe_upload(upload)) for upload in uploads]
 
@@ -168,93 +179,133 @@ def submit_practice_report(*, actor, practice, unit, period, status, text, uploa
                 # Another liaison of the unit wrote it a moment ago: this becomes an edit of theirs.
                 report = _locked_report(plan.pk, practice.key, unit, period)
         if created:
-            from_state, action = "", f"{quarter_name(period)} 填報季報"
+            action = f"{quarter_name(period)} 填報季報"
         else:
             if report.state == State.CONFIRMED:
-                raise ValidationError(f"{quarter_name(period)} 的季報已經主管確認，不能再修改。")
-            from_state = report.state
+                raise ValidationError(
+                    _("%(period)s 的季報已經主管確認，不能再修改。")
+                    % {"period": quarter_name(period, translate=True)}
+                )
             name = quarter_name(period)
             action = (
                 f"{name} 重新填報季報（退回後）" if report.state == State.RETURNED else f"{name} 修改季報"
             )
             report.practice = practice  # an older version's report now answers for the current text
-            report.status, report.text, report.state = status, text, State.SUBMITTED
+            report.status, report.text = status, text
             report.submitted_by, report.submitted_at = actor, timezone.now()
-            report.save(update_fields=["practice", "status", "text", "state", "submitted_by", "submitted_at"])
-        stored = [
-            PracticeReportAttachment.objects.create(
-                report=report,
-                file=upload,
-                name=described.name,
-                size=described.size,
-                sha256=described.sha256,
-                uploaded_by=actor,
+        stored = store_attachments(PracticeReportAttachment, files, actor=actor, report=report)
+        # Kept texts (the trail, the heads' notice): in the agency's language, whatever the
+        # liaison's interface is in.
+        with translation.override(settings.LANGUAGE_CODE):
+            status_label = str(report.get_status_display())
+        step = {
+            "kind": CASE_KIND,
+            "actor": actor,
+            "action": action,
+            "comment": f"{status_label}：{text}",
+            "attachments": stored,
+        }
+        if created:
+            event = record_case_event(report, from_state="", **step)
+        else:
+            event = move_case(
+                report,
+                to_state=State.SUBMITTED,
+                fields=["practice", "status", "text", "submitted_by", "submitted_at"],
+                **step,
             )
-            for upload, described in files
-        ]
-        event = _trail(
-            report,
-            actor,
-            action,
-            from_state,
-            comment=f"{report.get_status_display()}：{text}",
-            attachments=stored,
-        )
         # The heads have no inbox task for a report: they hear of it here. What was said of
         # its earlier version (a return, an earlier 【待確認】) is settled.
         notifications.settle(f"practice-report:{report.pk}:")
         heads = [head.pk for head in unit_people(unit, UnitRole.HEAD) if head.pk != actor.pk]
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("【待確認】%(period)s 計畫推動作法季報：%(number)s %(unit)s") % {
+                "period": quarter_name(period),
+                "number": practice.number,
+                "unit": unit.name,
+            }
+            notice = _(
+                "%(actor)s（%(unit)s）%(action)s：推動作法 %(number)s「%(practice)s」，"
+                "執行狀況「%(status)s」。請確認，或退回補正。"
+            ) % {
+                "actor": actor.get_full_name(),
+                "unit": unit.name,
+                "action": action,
+                "number": practice.number,
+                "practice": Truncator(practice.text).chars(60),
+                "status": status_label,
+            }
         notifications.notify(
             recipient_ids=heads,
             key=f"practice-report:{report.pk}:{event.pk}",
-            subject=f"【待確認】{quarter_name(period)} 計畫推動作法季報：{practice.number} {unit.name}",
-            text=(
-                f"{actor.get_full_name()}（{unit.name}）{action}：推動作法 {practice.number}"
-                f"「{Truncator(practice.text).chars(60)}」，執行狀況「{report.get_status_display()}」。請確認，或退回補正。"
-            ),
+            subject=subject,
+            text=notice,
             url=reverse("plan:report_practice", args=[practice.pk, unit.pk, period]),
         )
     return report
 
 
-def confirm_practice_report(*, actor, report, approve, comment=""):
+def confirm_practice_report(
+    *, actor: User, report: PracticeReport, approve: bool, comment: str | None = ""
+) -> PracticeReport:
     """The unit head confirms the report (final) or returns it to the liaison with a comment."""
     require(actor, Capability.REVIEW_UNIT_CASES, report.unit)
     comment = (comment or "").strip()
     if not approve and not comment:
-        raise ValidationError("退回時請填寫意見，說明需補正之處。")
+        raise ValidationError(_("退回時請填寫意見，說明需補正之處。"))
     with transaction.atomic():
         report = PracticeReport.objects.select_for_update().get(pk=report.pk)
         if report.state == State.CONFIRMED:
-            raise ValidationError(f"{quarter_name(report.period)} 的季報已經確認，不能再變更。")
+            raise ValidationError(
+                _("%(period)s 的季報已經確認，不能再變更。")
+                % {"period": quarter_name(report.period, translate=True)}
+            )
         if report.state == State.RETURNED:
             raise ValidationError(
-                f"{quarter_name(report.period)} 的季報已退回，待連絡窗口重新填報後才能確認。"
+                _("%(period)s 的季報已退回，待連絡窗口重新填報後才能確認。")
+                % {"period": quarter_name(report.period, translate=True)}
             )
-        from_state = report.state
         report.head_comment = comment
         if approve:
-            report.state, report.confirmed_by, report.confirmed_at = State.CONFIRMED, actor, timezone.now()
+            to_state, report.confirmed_by, report.confirmed_at = State.CONFIRMED, actor, timezone.now()
             action = f"{quarter_name(report.period)} 主管確認季報"
         else:
-            report.state, report.confirmed_by, report.confirmed_at = State.RETURNED, None, None
+            to_state, report.confirmed_by, report.confirmed_at = State.RETURNED, None, None
             action = f"{quarter_name(report.period)} 主管退回季報"
-        report.save(update_fields=["state", "head_comment", "confirmed_by", "confirmed_at"])
-        event = _trail(report, actor, action, from_state, comment=comment)
+        event = move_case(
+            report,
+            kind=CASE_KIND,
+            actor=actor,
+            action=action,
+            to_state=to_state,
+            fields=["head_comment", "confirmed_by", "confirmed_at"],
+            comment=comment,
+        )
         notifications.settle(f"practice-report:{report.pk}:")  # every head's 【待確認】 of it
-        said = f"意見：{comment.rstrip('。')}。" if comment else ""
+        # Kept texts: in the agency's language, whatever the head's interface is in.
+        with translation.override(settings.LANGUAGE_CODE):
+            said = _("意見：%(comment)s。") % {"comment": comment.rstrip("。")} if comment else ""
+            subject = _("%(verdict)s%(period)s 計畫推動作法季報：%(number)s %(unit)s") % {
+                "verdict": _("【已確認】") if approve else _("【退回】"),
+                "period": quarter_name(report.period),
+                "number": report.practice.number,
+                "unit": report.unit.name,
+            }
+            notice = _(
+                "%(actor)s（%(unit)s主管）%(action)s：推動作法 %(number)s「%(practice)s」。%(said)s"
+            ) % {
+                "actor": actor.get_full_name(),
+                "unit": report.unit.name,
+                "action": action,
+                "number": report.practice.number,
+                "practice": Truncator(report.practice.text).chars(60),
+                "said": said,
+            } + ("" if approve else _("請修正後重新填報。"))
         notifications.notify(
             recipient_ids=[report.submitted_by_id],
             key=f"practice-report:{report.pk}:{event.pk}",
-            subject=(
-                f"{'【已確認】' if approve else '【退回】'}{quarter_name(report.period)} 計畫推動作法季報："
-                f"{report.practice.number} {report.unit.name}"
-            ),
-            text=(
-                f"{actor.get_full_name()}（{report.unit.name}主管）{action}：推動作法 "
-                f"{report.practice.number}「{Truncator(report.practice.text).chars(60)}」。{said}"
-                + ("" if approve else "請修正後重新填報。")
-            ),
+            subject=subject,
+            text=notice,
             url=reverse("plan:report_practice", args=[report.practice_id, report.unit_id, report.period]),
         )
     return report
@@ -263,17 +314,13 @@ def confirm_practice_report(*, actor, report, approve, comment=""):
 # ---------------------------------------------------------------- who sees what
 
 
-def may_see_all(user):
+def may_see_all(user: User) -> bool:
     """The 管考 office and the director see every unit's reports; so do auditors (agency-wide
     readers of unit cases), who read everything needed to audit."""
-    return (
-        can(user, Capability.MANAGE_TRACKING)
-        or can(user, Capability.DECIDE_FOR_AGENCY)
-        or can(user, Capability.VIEW_UNIT_CASES)
-    )
+    return is_overseer(user) or can(user, Capability.VIEW_UNIT_CASES)
 
 
-def may_view_unit(user, unit):
+def may_view_unit(user: User, unit: Unit) -> bool:
     """Everyone of the unit (liaison, head, staff) reads its reports; other units' people do not."""
     return may_see_all(user) or can(user, Capability.VIEW_UNIT_CASES, unit)
 
@@ -285,7 +332,7 @@ class Awaiting:
     period: str = ""
 
 
-def reports_awaiting_confirmation(user):
+def reports_awaiting_confirmation(user: User) -> Awaiting:
     """The reports of the units this person heads that wait for their confirmation."""
     units = units_where(user, Capability.REVIEW_UNIT_CASES)
     waiting = PracticeReport.objects.filter(state=State.SUBMITTED, unit__in=units)
@@ -298,13 +345,13 @@ def reports_awaiting_confirmation(user):
     return Awaiting(count, plan_id, period)
 
 
-def may_report(user, unit, report):
+def may_report(user: User, unit: Unit, report: PracticeReport | None) -> bool:
     return can(user, Capability.REPORT_UNIT_PROGRESS, unit) and (
         report is None or report.state != State.CONFIRMED
     )
 
 
-def may_review(user, unit, report):
+def may_review(user: User, unit: Unit, report: PracticeReport | None) -> bool:
     return (
         report is not None
         and report.state == State.SUBMITTED
@@ -312,7 +359,7 @@ def may_review(user, unit, report):
     )
 
 
-def own_units(user, today=None):
+def own_units(user: User | AnonymousUser, today: datetime.date | None = None) -> QuerySet[Unit]:
     """The units the person belongs to today: the unit page lists their practices."""
     if not user.is_authenticated:
         return Unit.objects.none()
@@ -342,7 +389,9 @@ class PracticeDuty:
         return self.report is not None and self.report.state == State.CONFIRMED
 
 
-def is_late(practice, period, report, today=None):
+def is_late(
+    practice: PlanPractice, period: str, report: PracticeReport | None, today: datetime.date | None = None
+) -> bool:
     """A deadline of the practice in `period` has passed and the report is not confirmed.
     Reads practice.deadlines.all(): prefetch it for lists."""
     today = today or today_taipei()
@@ -391,17 +440,23 @@ def _duties(version, period, units=None, today=None):
     return duties
 
 
-def quarter_overview(plan_version, period, today=None):
+def quarter_overview(
+    plan_version: PlanVersion, period: str, today: datetime.date | None = None
+) -> list[PracticeDuty]:
     """Every (practice, responsible unit) of the version with its report of `period` or None,
     in plan order, in four queries whatever the size of the plan."""
     return _duties(plan_version, period, today=today)
 
 
-def missing_reports(plan_version, period, today=None):
+def missing_reports(
+    plan_version: PlanVersion, period: str, today: datetime.date | None = None
+) -> list[PracticeDuty]:
     return [duty for duty in quarter_overview(plan_version, period, today) if duty.missing]
 
 
-def unit_duties(plan_version, period, units, today=None):
+def unit_duties(
+    plan_version: PlanVersion, period: str, units: Iterable[Unit], today: datetime.date | None = None
+) -> list[PracticeDuty]:
     """The practices `units` answer for in the version, each with that unit's report of `period`."""
     return _duties(plan_version, period, list(units), today)
 
@@ -418,7 +473,7 @@ class OverviewTable:
     counts: dict  # state → number of reports, "missing" → pairs without one
 
 
-def overview_table(duties):
+def overview_table(duties: Sequence[PracticeDuty]) -> OverviewTable:
     units = sorted({d.unit.pk: d.unit for d in duties}.values(), key=lambda u: (u.sort_order, u.code))
     column = {u.pk: i for i, u in enumerate(units)}
     rows, by_practice = [], {}
@@ -438,7 +493,7 @@ def overview_table(duties):
     return OverviewTable(units, rows, missing_by_unit, counts["missing"], counts)
 
 
-def report_of(practice, unit, period):
+def report_of(practice: PlanPractice, unit: Unit, period: str) -> PracticeReport | None:
     """The unit's report on the practice (by key, in any version of its plan) for `period`."""
     return (
         PracticeReport.objects.filter(
@@ -452,7 +507,7 @@ def report_of(practice, unit, period):
     )
 
 
-def unit_history(practice, unit):
+def unit_history(practice: PlanPractice, unit: Unit) -> list[PracticeReport]:
     """The unit's reports on the practice, every quarter of the plan, in order."""
     return list(
         PracticeReport.objects.filter(
@@ -465,11 +520,11 @@ def unit_history(practice, unit):
     )
 
 
-def report_events(report):
+def report_events(report: PracticeReport) -> list[TrailEvent]:
     return case_events(CASE_KIND, str(report.pk))
 
 
-def due_for_reminders(due_dates):
+def due_for_reminders(due_dates: Iterable[datetime.date]) -> list[DueItem]:
     """Practice reports owed on one of `due_dates` (governance.notifications): for each deadline
     of a current version's practice, each responsible unit without a confirmed report for the
     deadline's quarter. Its liaisons answer for it; its heads and then the director hear when
@@ -509,7 +564,7 @@ def due_for_reminders(due_dates):
         items.append(
             DueItem(
                 key=f"practice:{key}:{unit_id}:{period}",
-                what=f"{quarter_name(period)} 計畫推動作法季報",
+                what=_("%(period)s 計畫推動作法季報") % {"period": quarter_name(period)},
                 case_number=number,
                 title=text[:100],
                 due_date=due,

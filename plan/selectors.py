@@ -3,7 +3,7 @@ versions. Each function runs a fixed number of queries, whatever the plan's size
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Unit
@@ -12,21 +12,21 @@ from .models import Plan, PlanArea, PlanItem, PlanPractice, PlanVersion
 from .services import PlanRow, path_label
 
 
-def plans():
+def plans() -> QuerySet[Plan]:
     """Every plan, newest year first, with its current version number and its number of
     versions."""
     return Plan.objects.annotate(current_number=Max("versions__number"), version_count=Count("versions"))
 
 
-def versions_of(plan):
+def versions_of(plan: Plan) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(plan=plan).select_related("created_by").order_by("number")
 
 
-def current_version(plan):
+def current_version(plan: Plan) -> PlanVersion | None:
     return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
 
 
-def practices_to_link():
+def practices_to_link() -> QuerySet[PlanPractice]:
     """The practices a proposal may name: the newest plan's current version's, in the
     plan's order, with their area for the label."""
     plan = Plan.objects.order_by("-roc_year").first()
@@ -38,7 +38,7 @@ def practices_to_link():
     )
 
 
-def practice_numbered(number):
+def practice_numbered(number: str | None) -> PlanPractice | None:
     """The first practice with that number (e.g. 1.2) in practices_to_link(), or None:
     numbers repeat across areas, so only demo data and old text links are read this way."""
     return practices_to_link().filter(number=number).first() if number else None
@@ -48,14 +48,14 @@ def _shortened(text, limit):
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-def practice_label(practice):
+def practice_label(practice: PlanPractice) -> str:
     """Where the practice sits (一（一）1. 1.1: numbers repeat across areas, dimensions and
     items) and its words."""
     item = practice.item
     return f"{path_label(item.area.number, item.dimension, item.number, practice.number)} {practice.text}"
 
 
-def item_label(item):
+def item_label(item: PlanItem) -> str:
     """A plan item with its area, as the heading of its practices in a list to choose from."""
     where = path_label(item.area.number, item.dimension, item.number)
     return f"{where} {item.area.title}／{_shortened(item.title, 40)}"
@@ -136,7 +136,7 @@ class PlanTree:
         return rows
 
 
-def version_tree(version):
+def version_tree(version: PlanVersion) -> PlanTree:
     """Areas → items → practices with their units and deadlines, in five queries."""
     practices = PlanPractice.objects.order_by("sort_order", "pk").prefetch_related(
         Prefetch("units", queryset=Unit.objects.order_by("sort_order", "code")), "deadlines"
@@ -188,7 +188,7 @@ class TableRow:
     practice: PracticeNode | None
 
 
-def table_rows(tree):
+def table_rows(tree: PlanTree) -> list[TableRow]:
     """The tree as the document's table: one row per practice (or per item without practices),
     with the area, dimension and item cells merged over their rows."""
     rows = []
@@ -265,7 +265,7 @@ def _changed_fields(old, new):
     return fields
 
 
-def version_changes(old, new):
+def version_changes(old: PlanVersion, new: PlanVersion) -> VersionChanges:
     """Practices added, removed and changed (text, deadlines or units) from `old` to `new`,
     matched by their key; added and changed in `new`'s order, removed in `old`'s."""
     before = {p.key: p for p in version_tree(old).practices()}

@@ -12,13 +12,14 @@ import datetime
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.models import Unit
+from governance.models import Unit, User
 from governance.permissions import require
 from governance.rocdate import format_roc, roc_year_range
 from governance.roles import Capability
@@ -57,18 +58,20 @@ def _folded(text):
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
-def dimension_ordinal(dimension):
+def dimension_ordinal(dimension: str | None) -> str:
     """「（一）服務流程便捷性」→「一」; a heading without an ordinal stands for itself."""
     match = _ORDINAL.match(dimension or "")
     return match.group(1) if match else _folded(dimension)
 
 
-def plain_number(number):
+def plain_number(number: str | None) -> str:
     """「1.」「1、」「１．」→「1」: how a number is compared, whatever its punctuation."""
     return _NUMBER_END.sub("", _folded(number))
 
 
-def number_path(area_number, dimension, item_number, practice_number):
+def number_path(
+    area_number: str | None, dimension: str | None, item_number: str | None, practice_number: str | None
+) -> tuple[str, str, str, str]:
     """What identifies a practice within a version: 一 / 一 / 1 / 1.1."""
     return (
         _folded(area_number),
@@ -78,14 +81,14 @@ def number_path(area_number, dimension, item_number, practice_number):
     )
 
 
-def path_label(area_number, dimension, item_number, practice_number=""):
+def path_label(area_number: str, dimension: str | None, item_number: str, practice_number: str = "") -> str:
     """How a practice is named in messages: 一（一）1. 1.1."""
     ordinal = _ORDINAL.match(dimension or "")
     label = f"{area_number}{f'（{ordinal.group(1)}）' if ordinal else ''}{item_number}"
     return f"{label} {practice_number}".strip()
 
 
-def row_path(row):
+def row_path(row: PlanRow) -> tuple[str, str, str, str]:
     return number_path(row.area_number, row.dimension, row.item_number, row.practice_number)
 
 
@@ -96,7 +99,13 @@ def _where(row, index):
     return row.line if row.line is not None else index + 1
 
 
-def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
+def check_rows(
+    rows: Sequence[PlanRow],
+    *,
+    roc_year: int | None = None,
+    units_by_code: dict[str, Unit] | None = None,
+    first_errors: Iterable[tuple[int, str]] = (),
+) -> list[str]:
     """Every problem of `rows` as "第 N 列：…" messages (an empty list if they can be imported).
 
     `roc_year`: the plan's year, which every deadline falls in (an annual plan; a file of
@@ -174,11 +183,11 @@ def check_rows(rows, *, roc_year=None, units_by_code=None, first_errors=()):
     return [at_line(line, message) for line, message in errors]
 
 
-def at_line(line, message):
+def at_line(line: int, message: str) -> str:
     return _("第 %(line)s 列：%(message)s") % {"line": line, "message": message}
 
 
-def unknown_unit(name):
+def unknown_unit(name: str) -> str:
     return _("承辦單位「%(name)s」不存在。") % {"name": name[:30]}
 
 
@@ -316,13 +325,28 @@ def _import(*, actor, roc_year, title, rows, note, approved_on, only_if_new=Fals
         return _new_version(plan, created, rows, actor=actor, note=note, approved_on=approved_on)
 
 
-def import_plan(*, actor, roc_year, title, rows, note, approved_on=None):
+def import_plan(
+    *,
+    actor: User | None,
+    roc_year: int,
+    title: str | None,
+    rows: Iterable[PlanRow | dict],
+    note: str | None,
+    approved_on: datetime.date | None = None,
+) -> PlanVersion:
     """A plan of `roc_year` with version 1 from `rows`, or the plan's next version if it exists
     (its title then stays). Only the 管考 office; `actor=None` is the seed command."""
     return _import(actor=actor, roc_year=roc_year, title=title, rows=rows, note=note, approved_on=approved_on)
 
 
-def revise_plan(*, actor, plan, rows, note, approved_on=None):
+def revise_plan(
+    *,
+    actor: User | None,
+    plan: Plan,
+    rows: Iterable[PlanRow | dict],
+    note: str | None,
+    approved_on: datetime.date | None = None,
+) -> PlanVersion:
     """The plan's next version from `rows`; earlier versions stay as they are."""
     if actor is not None:
         require(actor, Capability.MANAGE_TRACKING)
@@ -333,7 +357,7 @@ def revise_plan(*, actor, plan, rows, note, approved_on=None):
         return _new_version(plan, False, rows, actor=actor, note=note, approved_on=approved_on)
 
 
-def load_seed_plan(actor=None):
+def load_seed_plan(actor: User | None = None) -> PlanVersion | None:
     """The 102 plan of the seed document (plan/seed/plan_102.py), once: if the year
     already has a plan (seeded or imported), nothing is loaded. Returns the new version or None."""
     if Plan.objects.filter(roc_year=plan_102.ROC_YEAR).exists():
@@ -349,7 +373,7 @@ def load_seed_plan(actor=None):
     )
 
 
-def load_demo():
+def load_demo() -> list[str]:
     """seed_demo's loader (settings.DEMO_LOADERS): the 102 plan of the seed document."""
     version = load_seed_plan()
     return [f"已載入 {version.plan.title}（原始計畫書）。"] if version else []

@@ -1,4 +1,4 @@
-"""The innovation proposal lifecycle (創意提案), as DOMAIN.md draws it.
+"""The innovation proposal lifecycle (創意提案), as docs/domain.md draws it (「創意提案」).
 
 submit ─▶ first review ─┬─ returned ─▶ revise ─▶ first review …
                         ├─ not accepted ─▶ end
@@ -13,11 +13,7 @@ A decision step routes on the outcome its service records (`.Case`); scoring is
 one node with a task per member (`.ForEach`), left when the last is done.
 """
 
-import datetime
-
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -25,7 +21,7 @@ from viewflow.workflow import flow
 from governance import workflow
 from governance.models import Unit, User
 from governance.nodes import HumanTask, outcome_is
-from governance.roles import UnitRole
+from governance.roles import Capability, UnitRole, permission_name
 from governance.selectors import sole_person
 
 from . import selectors, services, views
@@ -54,7 +50,7 @@ class ProposalFlow(flow.Flow):
     first_review = (
         HumanTask(views.first_review_task)
         .Annotation(title=_("初審（受理審查）"))
-        .Permission("governance.review_unit_cases", obj=proposer_unit)
+        .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=proposer_unit)
         .Assign(lambda activation: sole_person(activation.process.unit_id, UnitRole.HEAD))
         .Case(this.assign_reviewers, outcome_is("accepted"))
         .Case(this.revise, outcome_is("returned"))
@@ -63,7 +59,7 @@ class ProposalFlow(flow.Flow):
     revise = (
         HumanTask(views.revise_task)
         .Annotation(title=_("修正提案"))
-        .Permission("governance.submit_for_unit", obj=proposer_unit)
+        .Permission(permission_name(Capability.SUBMIT_FOR_UNIT), obj=proposer_unit)
         .Assign(lambda activation: services.submitter_of(activation.process))
         .Next(this.first_review)
     )
@@ -72,7 +68,7 @@ class ProposalFlow(flow.Flow):
     assign_reviewers = (
         HumanTask(views.assign_reviewers_task)
         .Annotation(title=_("指派複審委員"))
-        .Permission("governance.manage_tracking")
+        .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.score)
     )
     # One task per assigned member; the last score in computes the grade (its service).
@@ -89,7 +85,7 @@ class ProposalFlow(flow.Flow):
     decide = (
         HumanTask(views.decide_task)
         .Annotation(title=_("採行決定"))
-        .Permission("governance.decide_for_agency")
+        .Permission(permission_name(Capability.DECIDE_FOR_AGENCY))
         .Case(this.execution_plan, outcome_is("adopt"))
         .Default(this.not_adopted)
     )
@@ -98,21 +94,21 @@ class ProposalFlow(flow.Flow):
     execution_plan = (
         HumanTask(views.execution_plan_task)
         .Annotation(title=_("提報執行計畫"))
-        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.progress_report)
     )
     progress_report = (
         HumanTask(views.progress_report_task)
         .Annotation(title=_("季進度回報"))
-        .Permission("governance.report_unit_progress", obj=lead_unit)
+        .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_progress)
     )
     approve_progress = (
         HumanTask(views.approve_progress_task)
         .Annotation(title=_("主管核定進度"))
-        .Permission("governance.review_unit_cases", obj=lead_unit)
+        .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.evaluate, outcome_is("completed"))
         .Default(this.progress_report)
@@ -121,7 +117,7 @@ class ProposalFlow(flow.Flow):
     evaluate = (
         HumanTask(views.evaluate_task)
         .Annotation(title=_("成效評估"))
-        .Permission("governance.manage_tracking")
+        .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.end)
     )
     end = flow.End()
@@ -136,12 +132,16 @@ class ProposalFlow(flow.Flow):
         return selectors.inbox_summaries(processes)
 
     @classmethod
-    def inbox_task_due(cls, task):
-        """A committee member's score is due SCORING_DAYS after it was asked for (the
-        reminders say so too: proposals.selectors.due_for_reminders)."""
-        if task.flow_task == cls.score:
-            return timezone.localdate(task.created) + datetime.timedelta(days=settings.SCORING_DAYS)
-        return None
+    def inbox_task_dues(cls, tasks):
+        """A committee member's score task is due when their score is (selectors.score_due_date,
+        from their assignment, as the reminders count it)."""
+        assignment_of = {
+            task.pk: task.data.get("assignment_id") for task in tasks if task.flow_task == cls.score
+        }
+        if not assignment_of:
+            return {}
+        due_on = selectors.score_due_dates(assignment_of.values())
+        return {pk: due_on[a] for pk, a in assignment_of.items() if a in due_on}
 
     @classmethod
     def case_url(cls, process):
@@ -151,4 +151,4 @@ class ProposalFlow(flow.Flow):
 
 def _scoring_permission(activation):
     external = activation.task.data.get("external")
-    return "governance.score_assigned_only" if external else "governance.score_proposals"
+    return permission_name(Capability.SCORE_ASSIGNED_ONLY if external else Capability.SCORE_PROPOSALS)

@@ -16,6 +16,7 @@ from governance.text import LongTextField
 from plan.models import PlanPractice
 from plan.selectors import item_label, practices_to_link
 
+from . import selectors
 from .models import NotAcceptedReason, Proposal, ReviewRound, ScopeCategory
 from .services import ProposalContent
 
@@ -170,7 +171,7 @@ class AssignReviewersForm(forms.Form):
         codenames = [Capability.SCORE_PROPOSALS.value, Capability.SCORE_ASSIGNED_ONLY.value]
         self.fields["members"].queryset = (
             User.objects.filter(is_active=True, groups__permissions__codename__in=codenames)
-            .exclude(pk__in=proposal.proposers.values("person"))
+            .exclude(pk__in=selectors.conflicted_reviewer_ids(proposal))
             .distinct()
             .order_by("username")
         )

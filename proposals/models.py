@@ -2,7 +2,7 @@
 
 Numbers and lists an administrator may change (criteria and weights, grade
 bands and their rewards, not-accepted reasons, scope categories) are rows, not
-constants: a data migration loads the defaults of ../shared/DOMAIN.md as the
+constants: a data migration loads the defaults of docs/domain.md (「設定而非常數」) as the
 rows of ROC year 0, used for any year that has none of its own.
 """
 

@@ -1,18 +1,23 @@
 """Reads of proposals: configuration by year, who sees what, lists, statistics, similarity."""
 
 import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from viewflow.workflow.models import Process
 
 from governance import exports
+from governance.models import TrailEvent, Unit, User
 from governance.notifications import CaseNews, DueItem
-from governance.permissions import can, units_where
+from governance.permissions import can, is_overseer, units_where
 from governance.rocdate import format_roc, quarter_end, quarter_label, quarter_name
 from governance.roles import Capability
 from governance.selectors import primary_unit
@@ -34,7 +39,7 @@ from .similarity import rank_similar
 
 State = Proposal.State
 
-# Not-accepted and withdrawn proposals do not count in statistics (DOMAIN.md).
+# Not-accepted and withdrawn proposals do not count in statistics (docs/domain.md, 「統計」).
 UNCOUNTED_STATES = (State.DRAFT, State.WITHDRAWN, State.NOT_ACCEPTED)
 
 
@@ -44,15 +49,15 @@ def _rows_for_year(model, year):
     return list(model.objects.filter(roc_year=Coalesce(Subquery(chosen), Value(0))))
 
 
-def criteria_for_year(year):
+def criteria_for_year(year: int | None) -> list[ScoringCriterion]:
     return _rows_for_year(ScoringCriterion, year)
 
 
-def grade_bands_for_year(year):
+def grade_bands_for_year(year: int | None) -> list[GradeBand]:
     return sorted(_rows_for_year(GradeBand, year), key=lambda b: b.min_score, reverse=True)
 
 
-def grade_for(total, year):
+def grade_for(total: Decimal | None, year: int | None) -> GradeBand | None:
     """The highest band whose minimum the total reaches, or None (below every band)."""
     if total is None:
         return None
@@ -62,10 +67,54 @@ def grade_for(total, year):
     return None
 
 
+# ---------------------------------------------------------------- second review (複審)
+
+
+def conflicted_reviewer_ids(proposal: Proposal) -> QuerySet:
+    """The ids of the people who may not review or score `proposal`: its proposers, the
+    submitter (position 0) and every co-proposer (docs/domain.md, 「複審」: a proposer is never
+    assigned to, and can never score, their own proposal). No unit rule: a member of the
+    proposing unit who is not a proposer may review.
+
+    The one home of the conflict-of-interest rule: the assignment form leaves these people
+    out, the assignment service refuses them, and the score step refuses them
+    (`has_conflict_of_interest`). A queryset, usable as a subquery (`pk__in=`)."""
+    return Proposer.objects.filter(proposal_id=proposal.pk).values_list("person_id", flat=True)
+
+
+def has_conflict_of_interest(user: User, proposal: Proposal) -> bool:
+    """True if `user` may not review or score `proposal` (`conflicted_reviewer_ids`)."""
+    return user.pk in set(conflicted_reviewer_ids(proposal))
+
+
+def score_due_date(assigned_at: datetime.datetime) -> datetime.date:
+    """The day a committee member's score is due: settings.SCORING_DAYS after the day (Asia/Taipei)
+    they were assigned (docs/domain.md, 「複審」: "14 days from the assignment"). The one home of
+    this date: the inbox and the new-task notice (the flow's `inbox_task_dues`) and the reminders
+    (`due_for_reminders`) all ask here, from ReviewerAssignment.assigned_at."""
+    return timezone.localdate(assigned_at) + _time_to_score()
+
+
+def assigned_on_for_score_due(due: datetime.date) -> datetime.date:
+    """The assignment day whose scores are due on `due` (`score_due_date`'s inverse)."""
+    return due - _time_to_score()
+
+
+def _time_to_score():
+    return datetime.timedelta(days=settings.SCORING_DAYS)
+
+
+def score_due_dates(assignment_ids: Iterable[int | None]) -> dict[int, datetime.date]:
+    """{assignment id: the day its score is due}, in one query."""
+    ids = [pk for pk in assignment_ids if pk is not None]
+    rows = ReviewerAssignment.objects.filter(pk__in=ids).values_list("pk", "assigned_at")
+    return {pk: score_due_date(assigned_at) for pk, assigned_at in rows}
+
+
 # ---------------------------------------------------------------- who sees what
 
 
-def can_view(user, proposal):
+def can_view(user: User | AnonymousUser, proposal: Proposal) -> bool:
     if not user.is_authenticated:
         return False
     if proposal.submitter_id == user.pk or proposal.proposers.filter(person=user).exists():
@@ -79,16 +128,16 @@ def can_view(user, proposal):
     return proposal.reviewer_assignments.filter(member=user).exists()
 
 
-def can_see_scores(user, proposal):
+def can_see_scores(user: User, proposal: Proposal) -> bool:
     """Scores: the 管考 office, the director, auditors; proposers once decided."""
-    if can(user, Capability.MANAGE_TRACKING) or can(user, Capability.DECIDE_FOR_AGENCY):
+    if is_overseer(user):
         return True
     if can(user, Capability.READ_TRAILS):
         return True
     return bool(proposal.decision) and proposal.proposers.filter(person=user).exists()
 
 
-def visible_proposals(user):
+def visible_proposals(user: User | AnonymousUser) -> QuerySet[Proposal]:
     """Every proposal the person may open (drafts only their own)."""
     if not user.is_authenticated:
         return Proposal.objects.none()
@@ -105,7 +154,7 @@ def visible_proposals(user):
     return Proposal.objects.filter(own | shared).distinct()
 
 
-def my_proposals(user):
+def my_proposals(user: User) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(Q(submitter=user) | Q(proposers__person=user))
         .distinct()
@@ -113,7 +162,7 @@ def my_proposals(user):
     )
 
 
-def unit_proposals(user):
+def unit_proposals(user: User) -> QuerySet[Proposal]:
     units = units_where(user, Capability.VIEW_UNIT_CASES)
     return (
         Proposal.objects.filter(Q(unit__in=units) | Q(lead_unit__in=units))
@@ -123,11 +172,19 @@ def unit_proposals(user):
     )
 
 
-def may_list_all(user):
+def may_list_all(user: User) -> bool:
     return can(user, Capability.VIEW_UNIT_CASES) or can(user, Capability.MANAGE_TRACKING)
 
 
-def filter_proposals(queryset, *, year=None, unit=None, state=None, grade=None, text=None):
+def filter_proposals(
+    queryset: QuerySet[Proposal],
+    *,
+    year: int | None = None,
+    unit: Unit | None = None,
+    state: str | None = None,
+    grade: str | None = None,
+    text: str | None = None,
+) -> QuerySet[Proposal]:
     if year:
         queryset = queryset.filter(roc_year=year)
     if unit:
@@ -158,7 +215,7 @@ def filter_proposals(queryset, *, year=None, unit=None, state=None, grade=None, 
     )
 
 
-def statistics(queryset):
+def statistics(queryset: QuerySet[Proposal]) -> dict[str, int | list[dict]]:
     """Counts by state, unit and grade, without drafts, withdrawn and not-accepted proposals.
 
     `queryset` may carry joins and annotations (a list's score counts): the counts are taken
@@ -178,16 +235,16 @@ def statistics(queryset):
 # ---------------------------------------------------------------- one proposal
 
 
-def may_propose(user):
+def may_propose(user: User) -> bool:
     unit = primary_unit(user)
     return unit is not None and can(user, Capability.SUBMIT_FOR_UNIT, unit)
 
 
-def history(proposal):
+def history(proposal: Proposal) -> list[TrailEvent]:
     return case_events(CASE_KIND, proposal.trail_ref)
 
 
-def reviewer_assignments(proposal):
+def reviewer_assignments(proposal: Proposal) -> list[ReviewerAssignment]:
     return list(
         ReviewerAssignment.objects.filter(proposal=proposal)
         .select_related("member")
@@ -195,7 +252,7 @@ def reviewer_assignments(proposal):
     )
 
 
-def similar_proposals(proposal, limit=5):
+def similar_proposals(proposal: Proposal, limit: int = 5) -> list[tuple[Proposal, float]]:
     """Earlier proposals whose text is close to this one's (Chinese character n-grams)."""
     candidates = (
         Proposal.objects.exclude(pk=proposal.pk)
@@ -214,7 +271,7 @@ def similar_proposals(proposal, limit=5):
     return [(by_pk[pk], score) for pk, score in ranked if pk in by_pk]
 
 
-def inbox_summaries(processes):
+def inbox_summaries(processes: Iterable[Process]) -> dict[int, dict]:
     """For the shared inbox: the case number, title and unit of each process, in one query."""
     ids = [p.pk for p in processes]
     rows = Proposal.objects.filter(process_id__in=ids).values_list(
@@ -226,7 +283,7 @@ def inbox_summaries(processes):
     }
 
 
-def contributions_of(person, start, end):
+def contributions_of(person: User, start: datetime.date, end: datetime.date) -> list[dict]:
     """The person's proposals with something decided or done in [start, end] (dates), for
     appraisal evidence: plain rows, ordered by case number.
 
@@ -278,7 +335,7 @@ def contributions_of(person, start, end):
 # ---------------------------------------------------------------- quarterly tracking report
 
 
-def open_executions():
+def open_executions() -> list[dict]:
     """Proposals in execution or evaluation, for the quarterly tracking report (季列管報告).
 
     Plain rows in one query, ordered by lead unit (unit sort order) then due date: case
@@ -339,13 +396,14 @@ def open_executions():
 # ---------------------------------------------------------------- reminders (governance.notifications)
 
 
-def due_for_reminders(due_dates):
+def due_for_reminders(due_dates: Sequence[datetime.date]) -> list[DueItem]:
     """What proposals owe on one of `due_dates`, as reminders:
 
     - the quarterly progress report (季進度報告) of a proposal in execution, due at the end
       of each quarter after its adoption, until a report for that quarter is approved; the
       lead unit's liaisons answer for it;
-    - a committee member's score (評分), due settings.SCORING_DAYS after the assignment;
+    - a committee member's score (評分), due settings.SCORING_DAYS after the assignment
+      (`score_due_date`);
       late scores are reported to the 管考 office that assigned them, then the director.
     """
 
@@ -372,10 +430,9 @@ def due_for_reminders(due_dates):
             )
             for pk, number, title, unit_id in rows
         ]
-    days = datetime.timedelta(days=settings.SCORING_DAYS)
-    assigned_on = {due - days: due for due in due_dates}
+    assigned_on = [assigned_on_for_score_due(due) for due in due_dates]
     rows = ReviewerAssignment.objects.filter(
-        scored_at__isnull=True, proposal__state=State.SECOND_REVIEW, assigned_at__date__in=list(assigned_on)
+        scored_at__isnull=True, proposal__state=State.SECOND_REVIEW, assigned_at__date__in=assigned_on
     ).values_list(
         "pk",
         "proposal_id",
@@ -393,7 +450,7 @@ def due_for_reminders(due_dates):
                 what=_("複審評分"),
                 case_number=number or "",
                 title=title,
-                due_date=assigned_on[timezone.localdate(assigned_at)],
+                due_date=score_due_date(assigned_at),
                 url=reverse("proposals:detail", args=[proposal_id]),
                 responsible_ids=(member_id,),
                 escalation_ids=(assigned_by_id,),
@@ -422,7 +479,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(queryset):
+def export_rows(queryset: QuerySet[Proposal]) -> Iterator[list]:
     """One row per proposal of a list's queryset (EXPORT_COLUMNS), its proposers in one more
     query per chunk (no N+1)."""
     proposers = Prefetch("proposers", queryset=Proposer.objects.select_related("person").order_by("position"))
@@ -448,7 +505,7 @@ def export_rows(queryset):
 # ---------------------------------------------------------------- notices (governance.notifications)
 
 
-def news_for_proposers(since):
+def news_for_proposers(since: datetime.datetime) -> list[CaseNews]:
     """What a proposal's people hear of that gives them no task, decided since `since`: the
     first review's refusal (不予受理), the adoption decision, the closing with rewards. A return
     for revision needs no notice here: it gives the submitter a task, which is announced."""

@@ -8,26 +8,29 @@ does: lock the process, check the owner, start the task) and end by executing
 it, so the flow moves on in the same transaction.
 """
 
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance import workflow
-from governance.attachments import describe_upload
+from governance.cases import move_case, record_case_event, store_attachments
+from governance.models import Unit, User
 from governance.nodes import record_outcome
 from governance.permissions import can, load_capabilities, require
 from governance.rocdate import format_roc, quarter_label, quarter_name, roc_year
 from governance.roles import Capability
 from governance.selectors import primary_unit
-from governance.trail import record_event
 from plan.selectors import practice_label, practices_to_link
 
 from . import selectors
@@ -44,6 +47,7 @@ from .models import (
     ReviewRound,
     Reward,
     Score,
+    ScoringCriterion,
 )
 
 State = Proposal.State
@@ -53,24 +57,33 @@ SYSTEM = None  # trail actor for steps the flow runs by itself
 # ---------------------------------------------------------------- helpers
 
 
+# A proposal's steps go through governance.cases, as every case's do; these only name the kind.
+
+
 def _trail(proposal, actor, action, from_state="", to_state="", comment="", attachments=()):
-    record_event(
-        case_kind=CASE_KIND,
-        case_ref=proposal.trail_ref,
+    record_case_event(
+        proposal,
+        kind=CASE_KIND,
         actor=actor,
         action=action,
         from_state=from_state,
         to_state=to_state,
         comment=comment,
-        attachments=[{"name": a.name, "sha256": a.sha256} for a in attachments],
+        attachments=attachments,
     )
 
 
 def _move(proposal, actor, action, to_state, comment="", attachments=(), fields=()):
-    from_state = proposal.state
-    proposal.state = to_state
-    proposal.save(update_fields=["state", *fields])
-    _trail(proposal, actor, action, from_state, to_state, comment, attachments)
+    move_case(
+        proposal,
+        kind=CASE_KIND,
+        actor=actor,
+        action=action,
+        to_state=to_state,
+        fields=fields,
+        comment=comment,
+        attachments=attachments,
+    )
 
 
 def _proposal_of(activation, *related):
@@ -89,23 +102,9 @@ _require_task_owner = workflow.require_task_owner
 
 
 def _store_attachments(proposal, uploads, actor, purpose, progress_report=None):
-    stored = []
-    for upload in uploads:
-        described = describe_upload(upload)
-        stored.append(
-            Attachment.objects.create(
-                proposal=proposal,
-                purpose=purpose,
-                progress_report=progress_report,
-                file=upload,
-                name=described.name,
-                size=described.size,
-                content_type=described.content_type,
-                sha256=described.sha256,
-                uploaded_by=actor,
-            )
-        )
-    return stored
+    return store_attachments(
+        Attachment, uploads, actor=actor, proposal=proposal, purpose=purpose, progress_report=progress_report
+    )
 
 
 # ---------------------------------------------------------------- drafts and submission
@@ -165,7 +164,14 @@ def _set_content(proposal, content):
 
 
 @transaction.atomic
-def save_draft(*, actor, content, co_proposers=(), uploads=(), proposal=None):
+def save_draft(
+    *,
+    actor: User,
+    content: ProposalContent,
+    co_proposers: Iterable[tuple[User, int]] = (),
+    uploads: Iterable[UploadedFile] = (),
+    proposal: Proposal | None = None,
+) -> Proposal:
     """Create or edit a draft; only its submitter edits it."""
     new = proposal is None
     if new:
@@ -237,7 +243,7 @@ def _new_round(proposal, number=None):
 
 
 @transaction.atomic
-def submit_proposal(*, actor, proposal):
+def submit_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     """Send a draft to its unit head: it gets its case number and its process."""
     ProposalFlow = workflow.flow_of(ProposalProcess)
     proposal = (
@@ -265,7 +271,7 @@ def _open_tasks(proposal):
     )
 
 
-def can_withdraw(user, proposal):
+def can_withdraw(user: User, proposal: Proposal) -> bool:
     if proposal.submitter_id != user.pk or proposal.state not in (State.FIRST_REVIEW, State.RETURNED):
         return False
     # Before the head has decided anything on this round: the review task is untouched.
@@ -273,7 +279,7 @@ def can_withdraw(user, proposal):
 
 
 @transaction.atomic
-def withdraw_proposal(*, actor, proposal, confirmed, reason=""):
+def withdraw_proposal(*, actor: User, proposal: Proposal, confirmed: bool, reason: str = "") -> Proposal:
     """The submitter takes the proposal back before first review; it cannot be undone, so the
     person must have said they mean it (`confirmed`)."""
     ProposalFlow = workflow.flow_of(ProposalProcess)
@@ -300,7 +306,14 @@ def withdraw_proposal(*, actor, proposal, confirmed, reason=""):
 # ---------------------------------------------------------------- first review
 
 
-def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
+def first_review(
+    *,
+    actor: User,
+    activation: Activation,
+    outcome: str,
+    reasons: str = "",
+    reason_code: str | None = None,
+) -> Proposal:
     """The unit head accepts, returns for revision, or does not accept (with a listed reason)."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
@@ -339,7 +352,14 @@ def first_review(*, actor, activation, outcome, reasons="", reason_code=None):
     return proposal
 
 
-def resubmit(*, actor, activation, content, co_proposers=(), uploads=()):
+def resubmit(
+    *,
+    actor: User,
+    activation: Activation,
+    content: ProposalContent,
+    co_proposers: Iterable[tuple[User, int]] = (),
+    uploads: Iterable[UploadedFile] = (),
+) -> Proposal:
     """The proposer revises a returned proposal and sends it back for another round."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
@@ -360,7 +380,7 @@ def resubmit(*, actor, activation, content, co_proposers=(), uploads=()):
 # ---------------------------------------------------------------- second review
 
 
-def assign_reviewers(*, actor, activation, members):
+def assign_reviewers(*, actor: User, activation: Activation, members: Iterable[User]) -> Proposal:
     """The 管考 office names the committee members who score this proposal."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)
@@ -368,11 +388,11 @@ def assign_reviewers(*, actor, activation, members):
     members = list(dict.fromkeys(members))
     if not members:
         raise ValidationError(_("請至少指派一位評審委員。"))
-    proposer_ids = set(proposal.proposers.values_list("person_id", flat=True))
+    conflicted = set(selectors.conflicted_reviewer_ids(proposal))
     names, assignments = [], []
     load_capabilities(members)
     for member in members:
-        if member.pk in proposer_ids:
+        if member.pk in conflicted:
             raise ValidationError(
                 _("%(name)s 是本案提案人，不能評審本案。") % {"name": member.get_full_name()}
             )
@@ -393,16 +413,16 @@ def assign_reviewers(*, actor, activation, members):
     return proposal
 
 
-def scoring_tasks_data(activation):
+def scoring_tasks_data(activation: Activation) -> list[dict]:
     """One score task per member the assignment step assigned (the flow's score node)."""
     return activation.task.data["scoring"]
 
 
-def submitter_of(process):
+def submitter_of(process: ProposalProcess) -> User:
     return Proposal.objects.select_related("submitter").get(pk=process.proposal_id).submitter
 
 
-def weighted_total(values, criteria):
+def weighted_total(values: Mapping[str, int], criteria: Sequence[ScoringCriterion]) -> Decimal:
     """The weighted mean of a member's scores: sum(value × weight) / sum(weight), 2 decimals."""
     total_weight = sum(c.weight for c in criteria)
     if total_weight == 0:
@@ -411,22 +431,16 @@ def weighted_total(values, criteria):
     return raw.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def score_proposal(*, actor, activation, values, comment=""):
+def score_proposal(
+    *, actor: User, activation: Activation, values: Mapping[str, int], comment: str = ""
+) -> ReviewerAssignment:
     """A member scores each criterion (0–100) of the year's criteria."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    assignment = (
-        ReviewerAssignment.objects.select_for_update()
-        .annotate(
-            own_proposal=Exists(
-                Proposer.objects.filter(proposal_id=OuterRef("proposal_id"), person_id=actor.pk)
-            )
-        )
-        .get(pk=activation.task.data["assignment_id"])
-    )
+    assignment = ReviewerAssignment.objects.select_for_update().get(pk=activation.task.data["assignment_id"])
     if assignment.member_id != actor.pk:
         raise PermissionDenied(_("此評分任務不是您的"))
-    if assignment.own_proposal:
+    if selectors.has_conflict_of_interest(actor, proposal):
         raise PermissionDenied(_("提案人不能評審自己的提案"))
     if assignment.scored_at is not None:
         raise ValidationError(_("您已評分。"))
@@ -476,8 +490,15 @@ def _grade(proposal, totals):
 
 
 def decide_adoption(
-    *, actor, activation, decision, reason, lead_unit=None, supporting_units=(), due_date=None
-):
+    *,
+    actor: User,
+    activation: Activation,
+    decision: str,
+    reason: str,
+    lead_unit: Unit | None = None,
+    supporting_units: Iterable[Unit] = (),
+    due_date: datetime.date | None = None,
+) -> Proposal:
     """The director (or deputy) adopts, keeps for reference, or rejects."""
     _require_task_owner(actor, activation)
     require(actor, Capability.DECIDE_FOR_AGENCY)
@@ -521,7 +542,9 @@ def decide_adoption(
     return proposal
 
 
-def write_execution_plan(*, actor, activation, plan, milestones):
+def write_execution_plan(
+    *, actor: User, activation: Activation, plan: str, milestones: Sequence[tuple[str, datetime.date]]
+) -> Proposal:
     """The lead unit's liaison plans the work: text and dated milestones."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
@@ -560,12 +583,20 @@ def write_execution_plan(*, actor, activation, plan, milestones):
     return proposal
 
 
-def report_period():
+def report_period() -> str:
     """The quarter a progress report written today reports on (115Q4)."""
     return quarter_label(timezone.localdate())
 
 
-def report_progress(*, actor, activation, percent_complete, text, declares_complete=False, uploads=()):
+def report_progress(
+    *,
+    actor: User,
+    activation: Activation,
+    percent_complete: int,
+    text: str,
+    declares_complete: bool = False,
+    uploads: Iterable[UploadedFile] = (),
+) -> ProgressReport:
     """The quarterly report of the lead unit's liaison."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
@@ -606,7 +637,9 @@ def report_progress(*, actor, activation, percent_complete, text, declares_compl
     return report
 
 
-def review_progress(*, actor, activation, approve, comment=""):
+def review_progress(
+    *, actor: User, activation: Activation, approve: bool, comment: str = ""
+) -> ProgressReport:
     """The lead unit's head approves the report, or returns it to the liaison."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
@@ -657,7 +690,7 @@ def review_progress(*, actor, activation, approve, comment=""):
     return report
 
 
-def evaluate_effectiveness(*, actor, activation, evaluation, rating):
+def evaluate_effectiveness(*, actor: User, activation: Activation, evaluation: str, rating: str) -> Proposal:
     """成效評估 by the 管考 office: a case cannot close without it."""
     _require_task_owner(actor, activation)
     require(actor, Capability.MANAGE_TRACKING)

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/permissions_doc.py      (or: make permissions-doc)
 
 The table is the one the authorization matrix test checks every page against, so the document
-says what the tests prove. tests/test_authorization_matrix.py fails when the document is not
+says what the tests prove. tests/governance/test_authorization_matrix.py fails when the document is not
 what this script writes from the current table.
 """
 
@@ -90,12 +90,12 @@ def render(routes=None):
         "# 權限對照表 Permissions matrix",
         "",
         "本文件由 `scripts/permissions_doc.py` 依 `tests/authorization_table.py` 產生，請勿手動編輯；"
-        "修改該表後執行 `make permissions-doc`。表中每一列都由 `tests/test_authorization_matrix.py` "
+        "修改該表後執行 `make permissions-doc`。表中每一列都由 `tests/governance/test_authorization_matrix.py` "
         "以示範資料實際請求驗證（閱覽典藏組的物件與他組的物件各一）。",
         "",
         "Generated from `tests/authorization_table.py` by `scripts/permissions_doc.py`; do not edit by hand, "
         "run `make permissions-doc` after changing the table. Every row is checked by "
-        "`tests/test_authorization_matrix.py`, which requests each page as each role on an object of the "
+        "`tests/governance/test_authorization_matrix.py`, which requests each page as each role on an object of the "
         "readers unit and one of another unit.",
         "",
         "## 圖例 Legend",

@@ -11,6 +11,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.flow.views import UpdateProcessView
 
 from governance.models import Unit, User
+from governance.roles import Capability, permission_name
 
 from .models import BenchProcess
 
@@ -33,7 +34,7 @@ def owner_if_listed(activation):
 
 def _step(next_node, owner=None):
     node = flow.View(UpdateProcessView.as_view(fields=[])).Permission(
-        "governance.review_unit_cases", obj=unit_of
+        permission_name(Capability.REVIEW_UNIT_CASES), obj=unit_of
     )
     if owner is not None:
         node = node.Assign(owner)

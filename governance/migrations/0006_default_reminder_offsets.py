@@ -1,4 +1,4 @@
-"""DOMAIN.md's reminder offsets: −30, −7, −1 days to the liaison; +1 day also to the unit
+"""The reminder offsets of docs/domain.md (「到期提醒與逾期陳報」): −30, −7, −1 days to the liaison; +1 day also to the unit
 head; +7 days also to the director. Administrators edit them afterwards."""
 
 from django.db import migrations

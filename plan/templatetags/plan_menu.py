@@ -1,6 +1,6 @@
 from django import template
 
-from governance.permissions import can, can_anywhere
+from governance.permissions import can_anywhere, is_overseer
 from governance.roles import Capability
 
 register = template.Library()
@@ -13,7 +13,7 @@ def plan_menu(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    agency = can(user, Capability.DECIDE_FOR_AGENCY) or can(user, Capability.MANAGE_TRACKING)
+    agency = is_overseer(user)
     heads = can_anywhere(user, Capability.REVIEW_UNIT_CASES)
     return {
         "reports": can_anywhere(user, Capability.REPORT_UNIT_PROGRESS) or heads,

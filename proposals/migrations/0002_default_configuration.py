@@ -1,4 +1,4 @@
-"""The defaults of ../shared/DOMAIN.md as rows (ROC year 0), editable in the admin site."""
+"""The defaults of docs/domain.md (「設定而非常數」) as rows (ROC year 0), editable in the admin site."""
 
 from django.db import migrations
 
