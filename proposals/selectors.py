@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -82,9 +82,19 @@ def conflicted_reviewer_ids(proposal: Proposal) -> QuerySet:
     return Proposer.objects.filter(proposal_id=proposal.pk).values_list("person_id", flat=True)
 
 
+def _conflicted(user: User, proposal: Proposal) -> QuerySet:
+    return User.objects.filter(pk=user.pk).filter(pk__in=conflicted_reviewer_ids(proposal))
+
+
 def has_conflict_of_interest(user: User, proposal: Proposal) -> bool:
     """True if `user` may not review or score `proposal` (`conflicted_reviewer_ids`)."""
-    return user.pk in set(conflicted_reviewer_ids(proposal))
+    return _conflicted(user, proposal).exists()
+
+
+def conflict_of_interest(user: User, proposal: Proposal) -> Exists:
+    """`has_conflict_of_interest` as an expression, asked within another query: the score
+    step reads it with the assignment it locks, at no extra query."""
+    return Exists(_conflicted(user, proposal))
 
 
 def score_due_date(assigned_at: datetime.datetime) -> datetime.date:

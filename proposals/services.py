@@ -437,10 +437,14 @@ def score_proposal(
     """A member scores each criterion (0–100) of the year's criteria."""
     _require_task_owner(actor, activation)
     proposal = _proposal_of(activation)
-    assignment = ReviewerAssignment.objects.select_for_update().get(pk=activation.task.data["assignment_id"])
+    assignment = (
+        ReviewerAssignment.objects.select_for_update()
+        .annotate(conflicted=selectors.conflict_of_interest(actor, proposal))
+        .get(pk=activation.task.data["assignment_id"])
+    )
     if assignment.member_id != actor.pk:
         raise PermissionDenied(_("此評分任務不是您的"))
-    if selectors.has_conflict_of_interest(actor, proposal):
+    if assignment.conflicted:
         raise PermissionDenied(_("提案人不能評審自己的提案"))
     if assignment.scored_at is not None:
         raise ValidationError(_("您已評分。"))
