@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from audits import selectors as audit_selectors
 from audits import services as audit_services
 from governance import inbox as inbox_selectors
+from governance import todo
 from governance.documents import pdf_response
 from governance.models import Unit
 from governance.periods import YearField
@@ -475,11 +476,11 @@ def _practices_section(data):
 def home(request):
     profile = person_profile(request.user)
     counts = inbox_selectors.task_counts(request.user)
-    first_tasks = inbox_selectors.inbox_page(request.user, size=5).rows
     ctx = {
         "profile": profile,
         "counts": counts,
-        "first_tasks": first_tasks,
+        # The first rows of the to-do list (governance.todo), every source merged by due date.
+        "todo": todo.todo_page(request.user, size=todo.HOME_ROWS),
         "may": {cap.value: can(request.user, cap) for cap in Capability},
         # Unit-scoped duties held in some unit (the head's review, the liaison's reports).
         "may_in_unit": {cap.value: can_anywhere(request.user, cap) for cap in UNIT_SCOPED},

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from . import inbox
+from . import inbox, todo
 from .background import MailDeliveryError
 from .models import Membership, Notification, NotificationPreference, ReminderOffset
 from .rocdate import format_roc, today_taipei
@@ -120,12 +120,7 @@ def recipients(item, level, people, directors):
 
 
 def _days_text(due, today):
-    days = (due - today).days
-    if days > 0:
-        return _("尚有 %(days)s 天") % {"days": days}
-    if days == 0:
-        return _("今天到期")
-    return _("已逾期 %(days)s 天") % {"days": -days}
+    return todo.days_text(due, today)
 
 
 def _absolute(url):
@@ -253,30 +248,41 @@ def deliver_emails(limit=None, max_attempts=None):
     return sent
 
 
+DIGEST_ROWS = 10
+
+
 def send_weekly_digest(today=None):
-    """One notification per person with tasks in their inbox, once per ISO week."""
+    """One notification per person with something to do, once per ISO week: the first rows of
+    their to-do list (governance.todo, the list the home page shows) and how many there are."""
 
     today = today or today_taipei()
     year, week, _day = today.isocalendar()
-    counts = dict(
-        Task.objects.filter(
-            status__in=[STATUS.ASSIGNED, STATUS.STARTED], owner__isnull=False, owner__is_active=True
-        )
-        .values_list("owner_id")
-        .annotate(n=Count("pk"))
-        .values_list("owner_id", "n")
-    )
-    preferences = _preferences(counts.keys())
+    people = list(get_user_model().objects.filter(is_active=True).order_by("pk"))
+    preferences = _preferences([person.pk for person in people])
     notifications = []
-    inbox_url = reverse("workflow:inbox")
-    link = _absolute(inbox_url)
-    for user_id, n in counts.items():
-        _reminders, wants_digest, wants_email = preferences.get(user_id, DEFAULT_PREFERENCE)
+    todo_url = reverse("todo:index")
+    link = _absolute(todo_url)
+    for person in people:
+        _reminders, wants_digest, wants_email = preferences.get(person.pk, DEFAULT_PREFERENCE)
         if not wants_digest:
             continue
         with translation.override("zh-hant"):
+            page = todo.todo_page(person, size=DIGEST_ROWS, today=today)
+            if not page.count:
+                continue
+            rows = [
+                {
+                    "item": item,
+                    "due": format_roc(item.due) if item.due else "",
+                    "days": todo.days_text(item.due, today) if item.due else "",
+                    "link": _absolute(item.url) if item.url else "",
+                }
+                for item in page.items
+            ]
             context = {
-                "count": n,
+                "count": page.count,
+                "rows": rows,
+                "more": page.count - len(rows),
                 "link": link,
                 "week": f"{year}-W{week:02d}",
                 "today": format_roc(today),
@@ -286,12 +292,12 @@ def send_weekly_digest(today=None):
             body = render_to_string("governance/email/digest.txt", context)
         notifications.append(
             Notification(
-                recipient_id=user_id,
+                recipient_id=person.pk,
                 kind=Notification.Kind.DIGEST,
                 key=f"digest:{year}-W{week:02d}",
                 subject=subject,
                 body=body,
-                url=inbox_url,
+                url=todo_url,
                 email_wanted=wants_email,
             )
         )

@@ -317,6 +317,16 @@ REMINDER_SOURCES = [
     "meetings.services.due_for_reminders",
     "plan.practice_reports.due_for_reminders",
 ]
+# The to-do list (governance.todo): each kind of duty and the source that lists a person's
+# (`source(user, *, limit, today) -> TodoSection`), in the order of its filter.
+TODO_SOURCES = {
+    "inbox": "governance.todo.inbox_todos",
+    "queue": "governance.todo.queue_todos",
+    "score": "proposals.todo.score_todos",
+    "contribution": "audits.todo.contribution_todos",
+    "meeting_action": "meetings.todo.action_todos",
+    "practice_report": "plan.todo.report_todos",
+}
 GROUP_MEETING_INTERVAL_MONTHS = int(os.environ.get("GROUP_MEETING_INTERVAL_MONTHS", "2"))
 SCORING_DAYS = int(os.environ.get("SCORING_DAYS", "14"))  # a committee member's time to score
 # Tries per e-mail over all runs (each run retries TASK_MAX_RETRIES times), then left

@@ -47,6 +47,18 @@ class NotificationsApp(SiteApplication):
         return path("settings/", notification_views.notification_settings, name="settings")
 
 
+class TodoApp(SiteApplication):
+    """待辦事項: the person's own duties from every source (governance.todo)."""
+
+    app_name = "todo"
+    title = _("待辦事項")
+    icon = "checklist"
+
+    @property
+    def index_path(self):
+        return path("", views.todo_list, name="index")
+
+
 class WorkflowApp(WorkflowAppViewset):
     """viewflow's workflow app with our own scalable inbox, queue and archive pages.
 
@@ -129,6 +141,7 @@ def build_site():
         viewsets=[
             import_string(settings.HOME_APPLICATION)(),
             NotificationsApp(),
+            TodoApp(),
             WorkflowApp(flow_viewsets=[FlowPages(flow) for flow in workflow_flows()]),
             *(import_string(dotted)() for dotted in settings.SITE_APPLICATIONS),
         ],

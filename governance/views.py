@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import inbox as inbox_selectors
+from . import todo
 
 
 def _task_list(request, page_function, template_title, empty_text, list_name):
@@ -74,3 +75,22 @@ def set_language(request):
     response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+@login_required
+def todo_list(request):
+    """待辦事項: everything the person owes, by due date, one kind or all, page by page."""
+    try:
+        page_number = int(request.GET.get("page") or 1)
+    except ValueError:
+        page_number = 1
+    kind = request.GET.get("kind") or None
+    page = todo.todo_page(request.user, kind=kind, page=page_number)
+    ctx = {
+        "page": page,
+        "kind": kind if kind in settings.TODO_SOURCES else None,
+        "all_kinds": todo.todo_page(request.user, size=0).kinds if kind else page.kinds,
+        "today": todo.today_taipei(),
+        "counts": inbox_selectors.task_counts(request.user),
+    }
+    return render(request, "governance/todo_list.html", ctx)

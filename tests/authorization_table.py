@@ -472,6 +472,10 @@ SHADOWED = {
 page("home:index", "home", "首頁（待辦與角色）", "home page (to-dos by role)", ANYONE)
 page("home:tracking_report", "home", "季列管報告 PDF", "quarterly tracking report (PDF)", AGENCY_READERS)
 
+# -- the to-do list
+
+page("todo:index", "todo", "待辦事項（本人應辦的全部事項）", "to-do list (all the person owes)", ANYONE)
+
 # -- notifications
 
 page("notifications:index", "notifications", "我的通知", "my notifications", ANYONE)
@@ -1158,6 +1162,7 @@ SKIPPED = {
 APPS = {
     "site": ("網站", "site"),
     "home": ("首頁", "home"),
+    "todo": ("待辦事項", "to-do list"),
     "notifications": ("通知", "notifications"),
     "workflow": ("工作流程", "workflow"),
     "proposals": ("創意提案", "proposals"),

@@ -1,0 +1,170 @@
+"""One to-do list (待辦事項): everything a person owes, from every source.
+
+Each process lists its duties through a source named in settings.TODO_SOURCES
+({kind: dotted path}); a source is `source(user, *, limit, today) -> TodoSection`: at most
+`limit` rows ordered by due date (rows without a date last), read with a bounded number of
+queries whatever the number of duties, and a count capped as the inbox's are
+(`inbox.bounded_count`). The list merges the sections, sorts them by due date and cuts the
+page; its query count depends on the number of sources, not on the rows nor the page size.
+
+The core gives two sources itself: the person's inbox tasks and the queue tasks they may
+claim. A source that lists some inbox tasks itself (a committee member's scores) says which
+with `lists_tasks(node, ...)`, and the inbox leaves them out.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import inbox
+from .rocdate import today_taipei
+
+PAGE_SIZE = 25
+HOME_ROWS = 5
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str  # the source's key in settings.TODO_SOURCES
+    kind_label: str
+    reference: str  # a case number, a tracking number, a meeting, a practice number
+    title: str  # what is asked
+    asked_by: str  # the unit or person asking, where known
+    due: datetime.date | None
+    url: str
+    claim_url: str | None = None  # a queue task: POST here to claim and open it
+    key: str = ""
+
+
+@dataclass
+class TodoSection:
+    label: str  # the kind's name, for the filter
+    items: list
+    count: int
+
+
+@dataclass
+class TodoPage:
+    items: list
+    page: int
+    has_next: bool
+    count: int
+    kinds: list = field(default_factory=list)  # [(kind, label, count)] of the sources with rows
+
+
+def lists_tasks(*nodes):
+    """Mark a source that lists these flow nodes' inbox tasks itself: the inbox leaves them out."""
+
+    def mark(source):
+        source.todo_task_nodes = nodes
+        return source
+
+    return mark
+
+
+def days_text(due, today):
+    """尚有 n 天, 今天到期, 已逾期 n 天: the wording of the reminders."""
+    days = (due - today).days
+    if days > 0:
+        return _("尚有 %(days)s 天") % {"days": days}
+    if days == 0:
+        return _("今天到期")
+    return _("已逾期 %(days)s 天") % {"days": -days}
+
+
+def sources():
+    return {kind: import_string(path) for kind, path in settings.TODO_SOURCES.items()}
+
+
+def _sort_key(item):
+    return (item.due is None, item.due or datetime.date.min, item.reference, item.key)
+
+
+def todo_page(user, *, kind=None, page=1, size=PAGE_SIZE, today=None):
+    """A page of the person's to-do list, every source merged by due date, or one kind's."""
+    today = today or today_taipei()
+    page = max(1, page)
+    chosen = sources()
+    if kind in chosen:
+        chosen = {kind: chosen[kind]}
+    limit = page * size
+    sections = {k: source(user, limit=limit, today=today) for k, source in chosen.items()}
+    items = sorted((item for section in sections.values() for item in section.items), key=_sort_key)
+    count = sum(section.count for section in sections.values())
+    start = (page - 1) * size
+    kinds = [(k, section.label, section.count) for k, section in sections.items() if section.count]
+    return TodoPage(
+        items=items[start : start + size],
+        page=page,
+        has_next=count > start + size,
+        count=count,
+        kinds=kinds,
+    )
+
+
+def todo_count(user, today=None):
+    """The menu's badge: every source's capped count, read without rows (cached per request)."""
+    cached = getattr(user, "_todo_count", None)
+    if cached is not None:
+        return cached
+    today = today or today_taipei()
+    total = sum(source(user, limit=0, today=today).count for source in sources().values())
+    user._todo_count = inbox.format_count(total)
+    return user._todo_count
+
+
+# ---------------------------------------------------------------- the core's sources
+
+
+def _elsewhere_nodes():
+    return [node for source in sources().values() for node in getattr(source, "todo_task_nodes", ())]
+
+
+def _task_items(kind, label, tasks, *, claim):
+    rows = inbox.task_rows(tasks)
+    return [
+        TodoItem(
+            kind=kind,
+            kind_label=label,
+            reference=row.case_number,
+            title=f"{row.task_title}：{row.case_title}" if row.case_title else row.task_title,
+            asked_by=row.unit_name,
+            due=row.due,
+            url=row.url,
+            claim_url=row.task.reverse("assign") if claim else None,
+            key=f"task:{row.task.pk}",
+        )
+        for row in rows
+    ]
+
+
+INBOX_LABEL = gettext_lazy("收件匣任務")
+QUEUE_LABEL = gettext_lazy("待認領任務")
+
+
+def inbox_todos(user, *, limit, today):
+    """The person's inbox tasks (those another source lists left out), oldest first: a task's
+    due date is its case's, read per page by its flow; the oldest are the first due."""
+    tasks = inbox.inbox_tasks(user)
+    elsewhere = _elsewhere_nodes()
+    if elsewhere:
+        tasks = tasks.exclude(flow_task__in=elsewhere)
+    count = inbox.bounded_count(tasks)
+    if not limit or not count:
+        return TodoSection(str(INBOX_LABEL), [], count)
+    page = list(tasks.select_related("process").order_by("created", "pk")[:limit])
+    return TodoSection(str(INBOX_LABEL), _task_items("inbox", str(INBOX_LABEL), page, claim=False), count)
+
+
+def queue_todos(user, *, limit, today):
+    """Queue tasks the person may claim, oldest first, each with its claim form's address."""
+    tasks = inbox.queue_tasks(user)
+    count = inbox.bounded_count(tasks)
+    if not limit or not count:
+        return TodoSection(str(QUEUE_LABEL), [], count)
+    page = list(tasks.select_related("process").order_by("created", "pk")[:limit])
+    return TodoSection(str(QUEUE_LABEL), _task_items("queue", str(QUEUE_LABEL), page, claim=True), count)
