@@ -106,17 +106,6 @@ def todo_page(user, *, kind=None, page=1, size=PAGE_SIZE, today=None):
     )
 
 
-def todo_count(user, today=None):
-    """The menu's badge: every source's capped count, read without rows (cached per request)."""
-    cached = getattr(user, "_todo_count", None)
-    if cached is not None:
-        return cached
-    today = today or today_taipei()
-    total = sum(source(user, limit=0, today=today).count for source in sources().values())
-    user._todo_count = inbox.format_count(total)
-    return user._todo_count
-
-
 # ---------------------------------------------------------------- the core's sources
 
 
