@@ -4,11 +4,9 @@ PY := .venv/bin/python
 
 .PHONY: run test stack setup-run setup-test setup-stack bench
 
+# Migrate, load the demo, then serve with the quick start's scheduler (Celery beat, no broker).
 run: setup-run
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo "開啟 http://127.0.0.1:8000 ，以上列示範帳號登入。"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) scripts/run.py
 
 # Lint and format first (seconds), then the four runs; the duration is printed at the end.
 test: setup-test

@@ -27,7 +27,7 @@ from governance.roles import Capability, UnitRole, permission_name
 from governance.selectors import sole_person
 
 from . import selectors, services, views
-from .models import RemediationProcess, ReplyProcess
+from .models import AUDIT_KIND, FINDING_KIND, RemediationProcess, ReplyProcess
 
 
 # viewflow passes the base Process to this in its assign check: read the JSON data.
@@ -117,6 +117,12 @@ class RemediationFlow(flow.Flow):
         finding_id = process.data.get("finding_id")
         return reverse("audits:finding", args=[finding_id]) if finding_id else None
 
+    @classmethod
+    def case_trail(cls, process):
+        """The finding's trail, whose last event a task's notice quotes (a return's reasons)."""
+        finding_id = process.data.get("finding_id")
+        return (FINDING_KIND, str(finding_id)) if finding_id else None
+
 
 class ReplyFlow(flow.Flow):
     process_class = ReplyProcess
@@ -144,3 +150,8 @@ class ReplyFlow(flow.Flow):
     def case_url(cls, process):
         audit_id = process.data.get("audit_id")
         return reverse("audits:audit", args=[audit_id]) if audit_id else None
+
+    @classmethod
+    def case_trail(cls, process):
+        audit_id = process.data.get("audit_id")
+        return (AUDIT_KIND, str(audit_id)) if audit_id else None

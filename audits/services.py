@@ -9,23 +9,27 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from governance import workflow
+from governance import notifications, workflow
 from governance.cases import move_case, record_case_event, store_attachments
 from governance.models import Unit, User
 from governance.nodes import record_outcome
 from governance.permissions import can, require
 from governance.rocdate import format_roc, roc_year, today_taipei
-from governance.roles import Capability
+from governance.roles import Capability, UnitRole
+from governance.selectors import unit_people_ids
 
 from .models import (
     AUDIT_KIND,
@@ -52,6 +56,49 @@ SYSTEM = None
 
 
 # A finding's steps go through governance.cases, as every case's do; these only name the kind.
+
+
+def _tell_units(finding, unit_ids, key, subject, text, roles=(UnitRole.LIAISON, UnitRole.HEAD)):
+    """The units' liaisons and heads hear of a step that concerns them once it commits
+    (governance.notifications.notify). Kept texts, in the agency's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipient_ids=unit_people_ids(unit_ids, roles),
+            key=f"finding:{finding.pk}:{key}",
+            subject=_("%(subject)s：%(number)s") % {"subject": subject, "number": finding.tracking_number},
+            text=text,
+            url=reverse("audits:finding", args=[finding.pk]),
+            due_date=finding.due_date,
+        )
+
+
+def _ask_supporting_units(finding, unit_ids):
+    """Contributions open (a finding enters its planning, or a new round): each supporting
+    unit's liaison and head are told what their unit owes, and by when."""
+    if not unit_ids:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_units(
+            finding,
+            unit_ids,
+            f"contribution:{finding.round}",
+            _("【協辦請求】請填報協辦辦理情形"),
+            _(
+                "考核意見 %(number)s（主辦：%(lead)s）第 %(round)s 輪請貴單位協辦，"
+                "請於 %(date)s 前填報協辦辦理情形：%(text)s"
+            )
+            % {
+                "number": finding.tracking_number,
+                "lead": finding.lead_unit.name,
+                "round": finding.round,
+                "date": format_roc(finding.due_date),
+                "text": Truncator(finding.text).chars(120),
+            },
+        )
+
+
+def _supporting_ids(finding):
+    return list(finding.supporting_units.values_list("pk", flat=True))
 
 
 def _move(finding, actor, action, to_state, comment="", attachments=(), fields=()):
@@ -180,9 +227,11 @@ def register_audit(
         except IntegrityError:  # another registration took the same numbers: take the next ones
             if attempt == 4:
                 raise
-    for finding, _supporting in created:
+    for finding, supporting in created:
         process = RemediationFlow.start.run(finding=finding)
         Finding.objects.filter(pk=finding.pk).update(process=process)
+        if finding.self_tracked:  # others open for contributions at their review meeting
+            _ask_supporting_units(finding, [u.pk for u in supporting if u.pk != finding.lead_unit_id])
     return audit
 
 
@@ -295,6 +344,7 @@ def _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date):
         comment=f"{summary}。決議：{meeting.decisions}",
         fields=["lead_unit", "due_date"],
     )
+    _ask_supporting_units(finding, _supporting_ids(finding))
     activation.execute()
 
 
@@ -330,7 +380,17 @@ def review_plan(*, actor: User, activation: Activation, approve: bool, comment: 
     plan.save()
     if approve:
         _move(finding, actor, "主管核定改善措施", State.IN_PROGRESS, comment=comment)
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_units(
+                finding,
+                [finding.lead_unit_id, *_supporting_ids(finding)],
+                f"plan:{plan.pk}:approved",
+                _("【改善措施核定】"),
+                _("考核意見 %(number)s 的改善措施已由主管核定，請依措施辦理，於 %(date)s 前完成。")
+                % {"number": finding.tracking_number, "date": format_roc(finding.due_date)},
+            )
     else:
+        # The liaison's task to rewrite it is announced with these reasons (its trail event).
         _move(finding, actor, "主管退回改善措施", State.PLANNING, comment=comment)
     record_outcome(activation, "approved" if approve else "returned")
     activation.execute()
@@ -512,8 +572,32 @@ def record_tracking_decision(
             comment=comment,
             fields=["round", "due_date"],
         )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_units(
+                finding,
+                [finding.lead_unit_id],
+                f"decision:{finding.round - 1}",
+                _("【繼續列管】新期限 %(date)s") % {"date": format_roc(new_due_date)},
+                _("考核意見 %(number)s 經%(meeting)s決定繼續列管，進入第 %(round)s 輪，新改善期限 %(date)s。")
+                % {
+                    "number": finding.tracking_number,
+                    "meeting": comment,
+                    "round": finding.round,
+                    "date": format_roc(new_due_date),
+                },
+            )
+        _ask_supporting_units(finding, _supporting_ids(finding))
     else:
         _note(finding, actor, "館務會議決定解除列管", comment)
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_units(
+                finding,
+                [finding.lead_unit_id, *_supporting_ids(finding)],
+                f"decision:{finding.round}",
+                _("【解除列管】"),
+                _("考核意見 %(number)s 經%(meeting)s決定解除列管。")
+                % {"number": finding.tracking_number, "meeting": comment},
+            )
     record_outcome(activation, outcome)
     activation.execute()
 
@@ -566,8 +650,36 @@ def record_reply(
         "函復上級機關，結案",
         comment=f"{format_roc(replied_on)} {audit.reply_document_number}",
     )
+    _tell_reply(audit)
     activation.execute()
     return audit
+
+
+def _tell_reply(audit):
+    """Every unit that led or supported one of the audit's findings hears it is replied and closed."""
+    findings = list(audit.findings.order_by("sequence"))
+    unit_ids = {f.lead_unit_id for f in findings} | set(
+        Finding.supporting_units.through.objects.filter(finding__audit=audit).values_list(
+            "unit_id", flat=True
+        )
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipient_ids=unit_people_ids(unit_ids, (UnitRole.LIAISON, UnitRole.HEAD)),
+            key=f"audit:{audit.pk}:replied",
+            subject=_("【函復結案】%(agency)s %(title)s") % {"agency": audit.agency, "title": audit.title},
+            text=_(
+                "%(agency)s「%(title)s」的考核意見（%(numbers)s）已全數解除列管，並已於 %(date)s 以 %(document)s 函復，本案結案。"
+            )
+            % {
+                "agency": audit.agency,
+                "title": audit.title,
+                "numbers": "、".join(f.tracking_number for f in findings),
+                "date": format_roc(audit.replied_on),
+                "document": audit.reply_document_number,
+            },
+            url=reverse("audits:audit", args=[audit.pk]),
+        )
 
 
 def may_register(user: User) -> bool:

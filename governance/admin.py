@@ -6,9 +6,28 @@ from .models import FailedTask, Membership, Notification, ReminderOffset, TrailE
 from .permissions import sync_unit_permissions
 
 
+class EmailAddressFilter(admin.SimpleListFilter):
+    """People without an e-mail address get their notices in the app only: the administrator
+    lists them here to fill the address in."""
+
+    title = _("電子郵件")
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("未填電子郵件（只收系統內通知）")), ("present", _("已填"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(email="")
+        if self.value() == "present":
+            return queryset.exclude(email="")
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "full_name", "job_title", "is_active", "is_staff")
+    list_display = ("username", "full_name", "job_title", "email", "is_active", "is_staff")
+    list_filter = (EmailAddressFilter, *DjangoUserAdmin.list_filter)
     search_fields = ("username", "full_name", "email")
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("機關資料"), {"fields": ("full_name", "job_title", "language")}),

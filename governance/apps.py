@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +10,16 @@ def _sync_role_groups(sender, **kwargs):
     sync_agency_role_groups()
 
 
+def _task_saved(sender, instance, **kwargs):
+    # Every human task's people hear of it as the change commits (governance.notifications).
+    if instance.flow_task_type == "HUMAN":
+        from .notifications import announce_task
+
+        announce_task(instance.pk)
+
+
 class GovernanceConfig(AppConfig):
+    default = True  # this module holds two configs: this is the app's own
     default_auto_field = "django.db.models.BigAutoField"
     name = "governance"
     verbose_name = _("組織與管考")
@@ -18,6 +27,9 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         # After migrate (when permissions exist), role groups hold exactly their capabilities.
         post_migrate.connect(_sync_role_groups, sender=self)
+        from viewflow.workflow.models import Task
+
+        post_save.connect(_task_saved, sender=Task, dispatch_uid="governance.task_notice")
 
 
 class StaticFilesConfig(AppConfig):

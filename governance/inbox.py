@@ -15,6 +15,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -110,6 +111,33 @@ def queue_tasks(user):
             owner_permission_obj_pk__in=sorted(unit_pks),
         )
     return _human_tasks().filter(condition, status=STATUS.NEW, owner__isnull=True)
+
+
+def claimers(task) -> list[int]:
+    """The active people whose queue holds this task (the queue rule above, read the other way):
+    those holding its owner permission globally, or on its unit. An administrator sees every
+    queue but is not told of each task; they are not counted unless they hold the permission."""
+    if not task.owner_permission or "." not in task.owner_permission:
+        return []
+    app_label, codename = task.owner_permission.split(".", 1)
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if permission is None:
+        return []
+    holders = Q(user_permissions=permission) | Q(groups__permissions=permission)
+    unit_type = ContentType.objects.get_for_model(Unit)
+    if task.owner_permission_obj_pk and task.owner_permission_content_type_id == unit_type.pk:
+        holders |= Q(
+            pk__in=UserObjectPermission.objects.filter(
+                permission=permission, content_type=unit_type, object_pk=str(task.owner_permission_obj_pk)
+            ).values("user_id")
+        )
+    return list(
+        get_user_model()
+        .objects.filter(holders, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def archive_tasks(user):

@@ -265,6 +265,7 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("逾期陳報")
         DIGEST = "digest", _("每週待辦摘要")
         EVENT = "event", _("案件動態")
+        TASK = "task", _("新任務")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -303,12 +304,12 @@ class Notification(models.Model):
                 name="notification_outbox",
                 condition=models.Q(emailed_at__isnull=True, email_wanted=True),
             ),
-            # Case notices still unread, which settle() and the minute job look through: as
-            # small as what people have not read yet.
+            # Case and task notices still unread, which settle() looks through: as small as
+            # what people have not read yet.
             models.Index(
                 fields=["key"],
                 name="notification_unread_event",
-                condition=models.Q(read_at__isnull=True, kind="event"),
+                condition=models.Q(read_at__isnull=True, kind__in=["event", "task"]),
             ),
         ]
 
@@ -322,6 +323,8 @@ class NotificationPreference(models.Model):
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
+    tasks = models.BooleanField(_("新任務"), default=True)
+    events = models.BooleanField(_("案件動態"), default=True)
     reminders = models.BooleanField(_("到期提醒"), default=True)
     digest = models.BooleanField(_("每週待辦摘要"), default=True)
     email = models.BooleanField(_("同時寄送電子郵件"), default=True)

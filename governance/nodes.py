@@ -79,9 +79,9 @@ def record_outcome(activation, outcome):
     activation.task.data["outcome"] = str(outcome)
 
 
-def outcome_is(outcome):
-    """A `.Case(...)` condition: the step's recorded outcome is `outcome`."""
-    return lambda activation: activation.task.data.get("outcome") == outcome
+def outcome_is(*outcomes):
+    """A `.Case(...)` condition: the step's recorded outcome is one of `outcomes`."""
+    return lambda activation: activation.task.data.get("outcome") in outcomes
 
 
 class HumanTaskActivation(ViewActivation):

@@ -45,10 +45,14 @@ def notification_read(request):
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
-        fields = ["reminders", "digest", "email"]
+        fields = ["tasks", "events", "reminders", "digest", "email"]
         help_texts = {
+            "tasks": gettext_lazy("交給您的任務，以及您可以認領的任務，一到就通知。"),
+            "events": gettext_lazy(
+                "與您有關的決定：初審結果、採行決定、結案與獎勵、列管決定、開會通知、會議追蹤事項。"
+            ),
             "reminders": gettext_lazy("期限前後的提醒（逾期陳報一律通知，無法關閉）。"),
-            "digest": gettext_lazy("每週一早上，收件匣待辦件數。"),
+            "digest": gettext_lazy("每週一早上，待辦事項的前幾項與件數。"),
             "email": gettext_lazy("除了系統內通知，也寄到您的電子郵件信箱。"),
         }
 

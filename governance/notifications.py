@@ -10,7 +10,8 @@ notification at a time, each marked sent in the transaction that sends it.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,15 +24,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from . import inbox, todo
+from . import inbox, tasks, todo
 from .background import MailDeliveryError
-from .models import Membership, Notification, NotificationPreference, ReminderOffset
+from .models import Membership, Notification, NotificationPreference, ReminderOffset, TrailEvent
 from .rocdate import format_roc, today_taipei
 from .roles import AgencyRole, UnitRole, group_name
-from .tasks import deliver_notification_emails
 
 Level = ReminderOffset.Level
 
@@ -58,14 +59,16 @@ class DueItem:
 
 @dataclass(frozen=True)
 class CaseNews:
-    """Something decided about a case that its people should hear of, though it gives them no
-    task (a proposal refused, adopted, closed). Sources list them (settings.NEWS_SOURCES)."""
+    """Something that happened to a case that its people should hear of: a task for them, a
+    decision that concerns them (a proposal refused, adopted, closed; a new due date)."""
 
     key: str  # what it is, unique for its people: "proposal:5:decision"
     recipient_ids: tuple
     subject: str
     text: str
     url: str
+    due_date: datetime.date | None = None
+    kind: str = "event"  # Notification.Kind: EVENT, or TASK for a task's notice
 
 
 def sources():
@@ -142,15 +145,23 @@ def _message(item, today, escalated):
     return subject, body
 
 
+class Preference(NamedTuple):
+    tasks: bool
+    events: bool
+    reminders: bool
+    digest: bool
+    email: bool
+
+
+DEFAULT_PREFERENCE = Preference(True, True, True, True, True)
+
+
 def _preferences(user_ids):
-    """{user id: (reminders, digest, email)}; people without a row take the defaults."""
+    """{user id: Preference}; people without a row take the defaults."""
     rows = NotificationPreference.objects.filter(person_id__in=user_ids).values_list(
-        "person_id", "reminders", "digest", "email"
+        "person_id", *Preference._fields
     )
-    return {pk: (reminders, digest, email) for pk, reminders, digest, email in rows}
-
-
-DEFAULT_PREFERENCE = (True, True, True)
+    return {pk: Preference(*values) for pk, *values in rows}
 
 
 # ---------------------------------------------------------------- services
@@ -174,8 +185,9 @@ def plan_reminders(today=None):
     preferences = _preferences({user_id for _i, _d, user_id, _e in planned})
     notifications = []
     for item, days, user_id, escalated in planned:
-        wants_reminders, _digest, wants_email = preferences.get(user_id, DEFAULT_PREFERENCE)
-        if not escalated and not wants_reminders:
+        preference = preferences.get(user_id, DEFAULT_PREFERENCE)
+        wants_email = preference.email
+        if not escalated and not preference.reminders:
             continue
         subject, body = _message(item, today, escalated)
         notifications.append(
@@ -263,8 +275,9 @@ def send_weekly_digest(today=None):
     todo_url = reverse("todo:index")
     link = _absolute(todo_url)
     for person in people:
-        _reminders, wants_digest, wants_email = preferences.get(person.pk, DEFAULT_PREFERENCE)
-        if not wants_digest:
+        preference = preferences.get(person.pk, DEFAULT_PREFERENCE)
+        wants_email = preference.email
+        if not preference.digest:
             continue
         with translation.override("zh-hant"):
             page = todo.todo_page(person, size=DIGEST_ROWS, today=today)
@@ -305,125 +318,171 @@ def send_weekly_digest(today=None):
     return len(notifications)
 
 
-def _event_notices(news, preferences, due_date=None):
-    """The notices of one CaseNews, one per recipient; e-mailed to those who take e-mail."""
+def _event_notices(news, preferences):
+    """The notices of one CaseNews, one per recipient who takes its kind; e-mailed to those who
+    take e-mail."""
+    kind = news.kind
     with translation.override("zh-hant"):
         body = render_to_string(
             "governance/email/event.txt",
             {"text": news.text, "link": _absolute(news.url), "agency_name": settings.AGENCY_NAME},
         )
-    return [
-        Notification(
-            recipient_id=pk,
-            kind=Notification.Kind.EVENT,
-            key=news.key,
-            subject=news.subject[:300],
-            body=body,
-            url=news.url,
-            due_date=due_date,
-            email_wanted=preferences.get(pk, DEFAULT_PREFERENCE)[2],
+    notices = []
+    for pk in news.recipient_ids:
+        preference = preferences.get(pk, DEFAULT_PREFERENCE)
+        if not (preference.tasks if kind == Notification.Kind.TASK else preference.events):
+            continue
+        notices.append(
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                key=news.key,
+                subject=news.subject[:300],
+                body=body,
+                url=news.url,
+                due_date=news.due_date,
+                email_wanted=preference.email,
+            )
         )
-        for pk in news.recipient_ids
-    ]
+    return notices
 
 
-def notify(*, recipient_ids, key, subject, text, url):
-    """Tell people that something happened to a case they must act on (a report awaits
-    their confirmation, theirs was returned): in the app, and by e-mail to those who take
-    e-mail. Once per person and `key`. Call inside the transaction that made it happen:
-    the e-mails go out when it commits."""
+def notify(*, recipient_ids, key, subject, text, url, due_date=None) -> None:
+    """Tell people what was decided about a case that concerns them (a refusal with its reason,
+    an adoption, a new due date, a meeting): once the change commits, through Celery (eager in
+    the quick start), in the app and by e-mail as each person chose. Call it inside the
+    transaction that makes the change: a rolled-back change tells nobody. Once per person and
+    `key`, so a form posted twice or a task retried adds nothing."""
 
-    recipient_ids = tuple(sorted({pk for pk in recipient_ids if pk}))
+    recipient_ids = sorted({pk for pk in recipient_ids if pk})
     if not recipient_ids:
         return
-    news = CaseNews(key=key, recipient_ids=recipient_ids, subject=subject, text=text, url=url)
-    Notification.objects.bulk_create(_event_notices(news, _preferences(recipient_ids)), ignore_conflicts=True)
-    transaction.on_commit(deliver_notification_emails.delay)
+    payload = {
+        "key": key,
+        "recipient_ids": recipient_ids,
+        "subject": str(subject),
+        "text": str(text),
+        "url": url,
+        "due_date": due_date.isoformat() if due_date else None,
+    }
+    transaction.on_commit(lambda: tasks.send_notice.delay(payload))
 
 
-def notify_case_news(now=None):
-    """Notices of what each source (settings.NEWS_SOURCES) says was decided lately, once per
-    person and item; run by beat with the task notices. Returns how many items were seen."""
-    now = now or timezone.now()
-    since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
-    items = [item for path in settings.NEWS_SOURCES for item in import_string(path)(since)]
-    preferences = _preferences({pk for item in items for pk in item.recipient_ids})
-    notices = [notice for item in items for notice in _event_notices(item, preferences)]
-    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
-    return len(items)
-
-
-def notify_assigned_tasks(now=None):
-    """Tell each person of the tasks the flows assigned to them lately (a committee member of
-    the proposals to score, a head of a first review): once per task, in the app and by e-mail
-    to those who take e-mail. Run by beat every minute; it looks back
-    settings.NOTICE_LOOKBACK_MINUTES, so a beat that was down a while misses nothing recent.
-    Returns how many tasks were looked at."""
-
-    now = now or timezone.now()
-    since = now - datetime.timedelta(minutes=settings.NOTICE_LOOKBACK_MINUTES)
-    tasks = list(
-        Task.objects.filter(
-            flow_task_type="HUMAN",
-            status=STATUS.ASSIGNED,
-            created__gte=since,
-            owner__isnull=False,
-            owner__is_active=True,
-            # A claim stamps `assigned` (governance.workflow._claim); viewflow's own assignment
-            # does not. So this leaves out what people took from a queue themselves.
-            assigned__isnull=True,
-        )
-        .select_related("process")
-        .order_by("created", "pk")
+def send_notice(payload: dict) -> int:
+    """Write one CaseNews's notices (nothing twice). Returns how many were new."""
+    due = payload.get("due_date")
+    news = CaseNews(
+        key=payload["key"],
+        recipient_ids=tuple(payload["recipient_ids"]),
+        subject=payload["subject"],
+        text=payload["text"],
+        url=payload["url"],
+        due_date=datetime.date.fromisoformat(due) if due else None,
     )
-    if not tasks:
+    return _write(news)
+
+
+def _write(news):
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in=news.recipient_ids, is_active=True)
+        .exclude(notifications__key=news.key)  # told already: a retry, a form posted twice
+        .values_list("pk", flat=True)
+    )
+    news = replace(news, recipient_ids=tuple(pk for pk in news.recipient_ids if pk in active))
+    if not news.recipient_ids:
         return 0
-    preferences = _preferences({task.owner_id for task in tasks})
-    notices = []
+    notices = _event_notices(news, _preferences(news.recipient_ids))
+    # Two workers at once: the unique key keeps one.
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    return len(notices)
+
+
+def announce_task(task_id: int) -> None:
+    """A human task was saved: once the change commits, its people hear of it (see
+    task_notice). Called for every save; the notice's key makes the repeats add nothing."""
+    transaction.on_commit(lambda: tasks.send_task_notice.delay(task_id))
+
+
+def _trail_note(task):
+    """What happened on the case just before this task came: the last event of its trail, with
+    its comment (a head's reasons for a return)."""
+    trail_of = getattr(task.process.flow_class, "case_trail", None)
+    trail = trail_of(task.process) if trail_of else None
+    if trail is None:
+        return ""
+    kind, ref = trail
+    event = TrailEvent.objects.filter(case_kind=kind, case_ref=ref).order_by("-sequence").first()
+    if event is None:
+        return ""
+    note = _("前一步：%(actor)s「%(action)s」") % {"actor": event.actor_name, "action": event.action}
+    if event.comment:
+        comment = event.comment if len(event.comment) <= 500 else event.comment[:500] + "…"
+        note += _("。意見：%(comment)s") % {"comment": comment}
+    return note
+
+
+def task_notice(task_id: int) -> int:
+    """Tell people of a human task in its state now, once per task and state:
+    - assigned to someone by the flow: its owner (nobody, of a task they claimed themselves);
+    - waiting in a queue: everyone who may claim it (governance.inbox.claimers);
+    - claimed, done or cancelled: the notices nobody needs any more are marked read.
+    Returns how many notices were written."""
+
+    task = Task.objects.select_related("process").filter(pk=task_id, flow_task_type="HUMAN").first()
+    if task is None:
+        return 0
+    if task.status in (STATUS.DONE, STATUS.CANCELED):
+        settle(f"task:{task.pk}:")
+        return 0
+    if task.status == STATUS.ASSIGNED and task.owner_id:
+        settle(f"task:{task.pk}:queued")  # taken: the others' 【待認領】 is not theirs to do
+        if task.assigned is not None:  # governance.workflow._claim stamps a claim
+            return 0
+        recipients, key, template = (task.owner_id,), f"task:{task.pk}:assigned", ASSIGNED_TEXT
+    elif task.status == STATUS.NEW and task.owner_id is None:
+        recipients, key, template = tuple(inbox.claimers(task)), f"task:{task.pk}:queued", QUEUED_TEXT
+    else:
+        return 0
+    if not recipients:
+        return 0
     # Kept texts: in the agency's language, as the reminders are, whoever's request runs this.
     with translation.override("zh-hant"):
-        for row in inbox.task_rows(tasks):
-            case = f"{row.case_number} {row.case_title}".strip()
-            due = _("，期限 %(date)s") % {"date": format_roc(row.due)} if row.due else ""
-            news = CaseNews(
-                key=f"task:{row.task.pk}:assigned",
-                recipient_ids=(row.task.owner_id,),
-                subject=_("【新任務】%(task)s：%(case)s") % {"task": row.task_title, "case": case},
-                text=_("%(flow)s「%(case)s」的「%(task)s」已指派給您%(due)s。")
-                % {"flow": row.flow_title, "case": case, "task": row.task_title, "due": due},
-                url=row.url,
-            )
-            notices += _event_notices(
-                news, preferences, due_date=row.due if isinstance(row.due, datetime.date) else None
-            )
-    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
-    return len(tasks)
+        [row] = inbox.task_rows([task])
+        case = f"{row.case_number} {row.case_title}".strip()
+        due = _("，期限 %(date)s") % {"date": format_roc(row.due)} if row.due else ""
+        text = str(template[1]) % {"flow": row.flow_title, "case": case, "task": row.task_title, "due": due}
+        note = _trail_note(task)
+        news = CaseNews(
+            key=key,
+            recipient_ids=recipients,
+            subject=str(template[0]) % {"task": row.task_title, "case": case},
+            text=f"{text}\n{note}" if note else text,
+            url=row.url if key.endswith("assigned") else reverse("todo:index") + "?kind=queue",
+            due_date=row.due if isinstance(row.due, datetime.date) else None,
+            kind=Notification.Kind.TASK,
+        )
+        return _write(news)
+
+
+ASSIGNED_TEXT = (
+    gettext_lazy("【新任務】%(task)s：%(case)s"),
+    gettext_lazy("%(flow)s「%(case)s」的「%(task)s」已指派給您%(due)s。"),
+)
+QUEUED_TEXT = (
+    gettext_lazy("【待認領】%(task)s：%(case)s"),
+    gettext_lazy("%(flow)s「%(case)s」的「%(task)s」待認領%(due)s；您可以在待辦事項按「認領並開啟」辦理。"),
+)
 
 
 def settle(key_prefix):
     """Mark read, for everyone, the notices about something now handled (keys starting with
     `key_prefix`): a report confirmed leaves no head with a 【待確認】 to clear by hand."""
     return Notification.objects.filter(
-        kind=Notification.Kind.EVENT,
+        kind__in=[Notification.Kind.EVENT, Notification.Kind.TASK],
         read_at__isnull=True,
         key__startswith=key_prefix,
     ).update(read_at=timezone.now())
-
-
-def settle_done_task_notices():
-    """Mark read the notices of assigned tasks that are done (or cancelled) since."""
-
-    unread = list(
-        Notification.objects.filter(
-            kind=Notification.Kind.EVENT, key__startswith="task:", read_at__isnull=True
-        ).values_list("pk", "key")
-    )
-    task_of = {pk: int(key.split(":")[1]) for pk, key in unread}
-    still_open = set(
-        Task.objects.filter(pk__in=set(task_of.values()), status=STATUS.ASSIGNED).values_list("pk", flat=True)
-    )
-    done = [pk for pk, task_id in task_of.items() if task_id not in still_open]
-    return Notification.objects.filter(pk__in=done).update(read_at=timezone.now())
 
 
 def mark_read(*, actor, notification_ids=None):
@@ -436,11 +495,12 @@ def mark_read(*, actor, notification_ids=None):
     return unread.update(read_at=timezone.now())
 
 
-def set_preferences(*, actor, reminders, digest, email):
+def set_preferences(*, actor, reminders, digest, email, tasks=True, events=True):
     if not actor.is_authenticated:
         raise PermissionDenied
     preference, _created = NotificationPreference.objects.update_or_create(
-        person=actor, defaults={"reminders": reminders, "digest": digest, "email": email}
+        person=actor,
+        defaults={"tasks": tasks, "events": events, "reminders": reminders, "digest": digest, "email": email},
     )
     return preference
 

@@ -1,6 +1,7 @@
 """Organisation reads."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -34,6 +35,19 @@ def unit_people(unit: Unit, role: str | None = None, day: datetime.date | None =
     if role is not None:
         memberships = memberships.filter(role=UnitRole(role))
     return [m.user for m in memberships.select_related("user").order_by("user__username")]
+
+
+def unit_people_ids(
+    unit_ids: Iterable[int], roles: Iterable[str], day: datetime.date | None = None
+) -> list[int]:
+    """The ids of the people holding any of `roles` in any of the units, in one query."""
+    return list(
+        Membership.objects.active_on(day or timezone.localdate())
+        .filter(unit_id__in=list(unit_ids), role__in=[UnitRole(r) for r in roles])
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def person_profile(user: User) -> dict[str, list]:

@@ -220,10 +220,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.fire_due_timers",
         "schedule": float(os.environ.get("TIMER_INTERVAL_SECONDS", "60")),
     },
-    "notices": {
-        "task": "governance.send_notices",
-        "schedule": float(os.environ.get("NOTICE_INTERVAL_SECONDS", "60")),
-    },
     "evidence-requeue": {
         "task": "governance.requeue_stalled_evidence_items",
         "schedule": float(os.environ.get("EVIDENCE_REQUEUE_INTERVAL_SECONDS", "300")),
@@ -242,11 +238,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
-
-# Notices of newly assigned tasks and of decisions look back this far (beat runs them every
-# minute); NEWS_SOURCES say what each process's people hear of without a task.
-NOTICE_LOOKBACK_MINUTES = int(os.environ.get("NOTICE_LOOKBACK_MINUTES", "60"))
-NEWS_SOURCES = ["proposals.selectors.news_for_proposers"]
 
 # Redis hands a task over with BRPOP before the worker records it as unacknowledged, so a
 # worker killed in between loses it. An evidence item still not done this many seconds

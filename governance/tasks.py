@@ -26,20 +26,18 @@ def send_due_reminders(today=None):
     return {"planned": planned, "sent": sent}
 
 
-@shared_task(base=NotificationTask, name="governance.deliver_notification_emails")
-def deliver_notification_emails():
-    """Right after a case event: its e-mails (and any others still waiting) go out now."""
-    return {"sent": notifications.deliver_emails()}
+@shared_task(base=NotificationTask, name="governance.send_notice")
+def send_notice(payload):
+    """Right after a decision commits: its notices, then their e-mails (and any still waiting)."""
+    written = notifications.send_notice(payload)
+    return {"written": written, "sent": notifications.deliver_emails()}
 
 
-@shared_task(base=NotificationTask, name="governance.send_notices")
-def send_notices():
-    """Every minute: notices of newly assigned tasks (those of tasks since done are marked read)
-    and of decisions on people's cases, then their e-mails."""
-    assigned = notifications.notify_assigned_tasks()
-    notifications.settle_done_task_notices()
-    news = notifications.notify_case_news()
-    return {"tasks": assigned, "news": news, "sent": notifications.deliver_emails()}
+@shared_task(base=NotificationTask, name="governance.send_task_notice")
+def send_task_notice(task_id):
+    """Right after a human task is saved: its owner, or those who may claim it, hear of it."""
+    written = notifications.task_notice(task_id)
+    return {"written": written, "sent": notifications.deliver_emails() if written else 0}
 
 
 @shared_task(base=NotificationTask, name="governance.send_weekly_digest")

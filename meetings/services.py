@@ -19,12 +19,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from audits.models import Finding
 from audits.selectors import overdue_q
+from governance import notifications
 from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, require, units_where
@@ -37,7 +38,8 @@ from governance.rocdate import (
     today_taipei,
 )
 from governance.rocdate import roc_year as roc_year_of
-from governance.roles import Capability
+from governance.roles import AgencyRole, Capability, UnitRole, group_name
+from governance.selectors import unit_people_ids
 from governance.trail import case_events, record_event
 from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
 from proposals.models import Proposal
@@ -189,11 +191,72 @@ def schedule_meeting(
                     to_state=State.SCHEDULED,
                     comment="；".join(details),
                 )
+                _tell_group(
+                    meeting,
+                    "scheduled",
+                    _("【開會通知】"),
+                    _("%(meeting)s訂於 %(time)s 召開%(details)s，請準時出席。")
+                    % {
+                        "meeting": meeting_label(meeting),
+                        "time": format_roc_datetime(scheduled_for),
+                        "details": f"（{'；'.join(details[1:])}）" if details[1:] else "",
+                    },
+                )
                 return meeting
         except IntegrityError:
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")
+
+
+def group_member_ids(meeting: GroupMeeting) -> list[int]:
+    """Who a meeting is called for (docs/domain.md, 執行小組): the director who convenes it,
+    the unit heads and liaisons, and its chair."""
+    directors = User.objects.filter(is_active=True, groups__name=group_name(AgencyRole.DIRECTOR))
+    people = set(directors.values_list("pk", flat=True))
+    people |= set(
+        unit_people_ids(Unit.objects.values_list("pk", flat=True), (UnitRole.HEAD, UnitRole.LIAISON))
+    )
+    if meeting.chair_id:
+        people.add(meeting.chair_id)
+    return sorted(people)
+
+
+def _tell_group(meeting, key, subject, text):
+    """The group's members hear of their meeting once the change commits
+    (governance.notifications.notify). Kept texts, in the agency's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipient_ids=group_member_ids(meeting),
+            key=f"meeting:{meeting.pk}:{key}",
+            subject=_("%(subject)s%(meeting)s") % {"subject": subject, "meeting": meeting_label(meeting)},
+            text=text,
+            url=reverse("meetings:detail", args=[meeting.pk]),
+            due_date=meeting_day(meeting),
+        )
+
+
+def _tell_action_units(meeting, decisions):
+    """Each follow-up action's unit (its liaison and head) hears what it must do, and by when."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for decision in decisions:
+            if decision.action_unit_id is None:
+                continue
+            notifications.notify(
+                recipient_ids=unit_people_ids([decision.action_unit_id], (UnitRole.LIAISON, UnitRole.HEAD)),
+                key=f"meeting-action:{decision.pk}",
+                subject=_("【會議追蹤事項】%(meeting)s，期限 %(date)s")
+                % {"meeting": meeting_label(meeting), "date": format_roc(decision.action_due)},
+                text=_("%(meeting)s決議請貴單位（%(unit)s）辦理，於 %(date)s 前辦結：%(text)s")
+                % {
+                    "meeting": meeting_label(meeting),
+                    "unit": decision.action_unit.name,
+                    "date": format_roc(decision.action_due),
+                    "text": decision.text,
+                },
+                url=reverse("meetings:detail", args=[meeting.pk]),
+                due_date=decision.action_due,
+            )
 
 
 def _locked_meeting(meeting):
@@ -297,7 +360,7 @@ def record_meeting(
         locked.minutes = minutes
         locked.save(update_fields=["state", "minutes"])
         locked.attendees.set(attendees)
-        MeetingDecision.objects.bulk_create(
+        created = MeetingDecision.objects.bulk_create(
             [
                 MeetingDecision(
                     meeting=locked,
@@ -309,6 +372,9 @@ def record_meeting(
                 for d in decisions
             ]
         )
+        if any(d.pk is None for d in created):  # a database that does not return ids (none of ours)
+            created = list(locked.decisions.select_related("action_unit").order_by("pk"))
+        _tell_action_units(locked, created)
         actions = sum(1 for d in decisions if d.action_unit is not None)
         record_event(
             case_kind=CASE_KIND,

@@ -5,7 +5,8 @@ submit ─▶ first review ─┬─ returned ─▶ revise ─▶ first review 
                         └─ accepted ─▶ assign reviewers ─▶ one score task per member (the last
   computes the grade) ─▶ adoption decision ─┬─ reference / reject ─▶ end
                                             └─ adopt ─▶ execution plan ─▶ quarterly report ─▶
-  head approves ─┬─ returned / not yet complete ─▶ next report …
+  head approves ─┬─ returned ─▶ the report again, at once …
+                 ├─ approved, not yet complete ─▶ wait for the next quarter (a timer) ─▶ next report …
                  └─ complete ─▶ effectiveness evaluation (closes with rewards) ─▶ end
 
 Each node's handler is a service of proposals/services.py; the flow only routes.
@@ -25,7 +26,7 @@ from governance.roles import Capability, UnitRole, permission_name
 from governance.selectors import sole_person
 
 from . import selectors, services, views
-from .models import ProposalProcess
+from .models import CASE_KIND, ProposalProcess
 
 
 # viewflow passes the base Process to these in its assign check: read the JSON data,
@@ -111,7 +112,15 @@ class ProposalFlow(flow.Flow):
         .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.evaluate, outcome_is("completed"))
-        .Default(this.progress_report)
+        .Case(this.progress_report, outcome_is("returned", "approved_next_due"))
+        .Default(this.progress_wait)
+    )
+    # After an approved report the next is due at the next quarter: no task until it opens
+    # (fired by Celery beat's governance.fire_due_timers).
+    progress_wait = (
+        flow.Timer(services.progress_report_opens)
+        .Annotation(title=_("等待下一季回報"))
+        .Next(this.progress_report)
     )
     # Its service closes the case and records the rewards.
     evaluate = (
@@ -147,6 +156,12 @@ class ProposalFlow(flow.Flow):
     def case_url(cls, process):
         proposal_id = process.data.get("proposal_id")
         return reverse("proposals:detail", args=[proposal_id]) if proposal_id else None
+
+    @classmethod
+    def case_trail(cls, process):
+        """The proposal's trail, whose last event a task's notice quotes (a return's reasons)."""
+        proposal_id = process.data.get("proposal_id")
+        return (CASE_KIND, str(proposal_id)) if proposal_id else None
 
 
 def _scoring_permission(activation):

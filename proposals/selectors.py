@@ -16,9 +16,9 @@ from viewflow.workflow.models import Process
 
 from governance import exports
 from governance.models import TrailEvent, Unit, User
-from governance.notifications import CaseNews, DueItem
+from governance.notifications import DueItem
 from governance.permissions import can, is_overseer, units_where
-from governance.rocdate import format_roc, quarter_end, quarter_label, quarter_name
+from governance.rocdate import quarter_end, quarter_label, quarter_name
 from governance.roles import Capability
 from governance.selectors import primary_unit
 from governance.text import commendation_label
@@ -32,7 +32,6 @@ from .models import (
     Proposal,
     Proposer,
     ReviewerAssignment,
-    ReviewRound,
     ScoringCriterion,
 )
 from .similarity import rank_similar
@@ -510,80 +509,3 @@ def export_rows(queryset: QuerySet[Proposal]) -> Iterator[list]:
             p.closed_at,
             practice_label(p.plan_practice) if p.plan_practice else "",
         ]
-
-
-# ---------------------------------------------------------------- notices (governance.notifications)
-
-
-def news_for_proposers(since: datetime.datetime) -> list[CaseNews]:
-    """What a proposal's people hear of that gives them no task, decided since `since`: the
-    first review's refusal (不予受理), the adoption decision, the closing with rewards. A return
-    for revision needs no notice here: it gives the submitter a task, which is announced."""
-
-    refused = list(
-        ReviewRound.objects.filter(
-            outcome=ReviewRound.Outcome.NOT_ACCEPTED, decided_at__gte=since
-        ).select_related("proposal")
-    )
-    decided = list(Proposal.objects.filter(decided_at__gte=since).select_related("lead_unit"))
-    closed = list(Proposal.objects.filter(closed_at__gte=since))
-    proposal_ids = {r.proposal_id for r in refused} | {p.pk for p in decided} | {p.pk for p in closed}
-    if not proposal_ids:
-        return []
-    people = {}
-    for proposal_id, person_id in Proposer.objects.filter(proposal_id__in=proposal_ids).values_list(
-        "proposal_id", "person_id"
-    ):
-        people.setdefault(proposal_id, []).append(person_id)
-
-    def news(proposal, key, subject, text):
-        return CaseNews(
-            key=f"proposal:{proposal.pk}:{key}",
-            recipient_ids=tuple(people.get(proposal.pk, ())),
-            subject=(
-                _("%(subject)s：%(case_number)s %(title)s")
-                % {"subject": subject, "case_number": proposal.case_number, "title": proposal.title}
-            )[:300],
-            text=_("您的創意提案 %(case_number)s「%(title)s」%(text)s")
-            % {"case_number": proposal.case_number, "title": proposal.title, "text": text},
-            url=reverse("proposals:detail", args=[proposal.pk]),
-        )
-
-    items = [
-        news(
-            r.proposal,
-            f"not_accepted:{r.number}",
-            _("【初審結果】不予受理"),
-            _("經初審不予受理。理由：%(reasons)s") % {"reasons": r.reasons},
-        )
-        for r in refused
-    ]
-    for p in decided:
-        decision = p.get_decision_display()
-        if p.decision == Proposal.Decision.ADOPT:
-            unit = p.lead_unit.name if p.lead_unit else _("主辦單位")
-            if p.due_date:
-                text = _("經決定採行，由%(unit)s執行，預定 %(date)s 完成。") % {
-                    "unit": unit,
-                    "date": format_roc(p.due_date),
-                }
-            else:
-                text = _("經決定採行，由%(unit)s執行。") % {"unit": unit}
-        elif p.decision_reason:
-            text = _("經決定「%(decision)s」。理由：%(reason)s") % {
-                "decision": decision,
-                "reason": p.decision_reason,
-            }
-        else:
-            text = _("經決定「%(decision)s」。") % {"decision": decision}
-        items.append(news(p, "decision", _("【採行決定】%(decision)s") % {"decision": decision}, text))
-    for p in closed:
-        if p.evaluation_rating:
-            text = _(
-                "已完成成效評估並結案（成效評等：%(rating)s）；各提案人的獎勵已依分配比例登錄，"
-                "請至提案頁面檢視。"
-            ) % {"rating": p.evaluation_rating}
-        else:
-            text = _("已完成成效評估並結案；各提案人的獎勵已依分配比例登錄，請至提案頁面檢視。")
-        items.append(news(p, "closed", _("【結案】已結案"), text))
-    return items

@@ -17,20 +17,22 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from governance import workflow
+from governance import notifications, workflow
 from governance.cases import move_case, record_case_event, store_attachments
 from governance.models import Unit, User
 from governance.nodes import record_outcome
 from governance.permissions import can, load_capabilities, require
-from governance.rocdate import format_roc, quarter_label, quarter_name, roc_year
+from governance.rocdate import PERIOD_CODE, format_roc, quarter_end, quarter_label, quarter_name, roc_year
 from governance.roles import Capability
 from governance.selectors import primary_unit
+from governance.text import commendation_label
 from plan.selectors import practice_label, practices_to_link
 
 from . import selectors
@@ -58,6 +60,34 @@ SYSTEM = None  # trail actor for steps the flow runs by itself
 
 
 # A proposal's steps go through governance.cases, as every case's do; these only name the kind.
+
+
+def _tell_proposers(proposal, key, subject, text, person_ids=None):
+    """A decision that gives the proposers no task: they hear of it once the step commits
+    (governance.notifications.notify). Kept texts, in the agency's language."""
+    if person_ids is None:
+        person_ids = list(proposal.proposers.values_list("person_id", flat=True))
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipient_ids=person_ids,
+            key=f"proposal:{proposal.pk}:{key}",
+            subject=(
+                _("%(subject)s：%(case_number)s %(title)s")
+                % {"subject": subject, "case_number": proposal.case_number, "title": proposal.title}
+            ),
+            text=_("您的創意提案 %(case_number)s「%(title)s」%(text)s")
+            % {"case_number": proposal.case_number, "title": proposal.title, "text": text},
+            url=reverse("proposals:detail", args=[proposal.pk]),
+        )
+
+
+def _reward_text(amount, commendations):
+    parts = []
+    if amount:
+        parts.append(_("獎金 %(amount)s 元") % {"amount": f"{amount:,}"})
+    if commendations:
+        parts.append(commendation_label(commendations))
+    return "、".join(parts)
 
 
 def _trail(proposal, actor, action, from_state="", to_state="", comment="", attachments=()):
@@ -347,6 +377,18 @@ def first_review(
         comment=comment,
         fields=["not_accepted_reason", "not_accepted_text"],
     )
+    round_number = proposal.review_rounds.count()
+    with translation.override(settings.LANGUAGE_CODE):
+        if outcome == ReviewRound.Outcome.ACCEPTED:
+            _tell_proposers(proposal, "accepted", _("【初審結果】受理"), _("經初審受理，送複審委員評分。"))
+        elif outcome == ReviewRound.Outcome.NOT_ACCEPTED:
+            _tell_proposers(
+                proposal,
+                f"not_accepted:{round_number}",
+                _("【初審結果】不予受理"),
+                _("經初審不予受理。理由：%(reasons)s") % {"reasons": comment},
+            )
+        # A return needs no notice here: the submitter's revision task is announced, quoting it.
     record_outcome(activation, outcome)
     activation.execute()
     return proposal
@@ -488,6 +530,13 @@ def _grade(proposal, totals):
         State.AWAITING_DECISION,
         fields=["weighted_total", "grade", "grade_band"],
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_proposers(
+            proposal,
+            "scored",
+            _("【複審完成】待採行決定"),
+            _("複審委員已全數評分（%(grade)s），待館長採行決定。") % {"grade": grade_text},
+        )
 
 
 # ---------------------------------------------------------------- decision and execution
@@ -541,9 +590,29 @@ def decide_adoption(
     _move(proposal, actor, f"採行決定：{decision.label}", to_state, comment=comment, fields=fields)
     if decision == Proposal.Decision.ADOPT and supporting_units:
         proposal.supporting_units.add(*supporting_units)  # decided once: none to replace
+    _tell_decision(proposal)
     record_outcome(activation, decision)
     activation.execute()
     return proposal
+
+
+def _tell_decision(proposal):
+    with translation.override(settings.LANGUAGE_CODE):
+        decision = proposal.get_decision_display()
+        if proposal.decision == Proposal.Decision.ADOPT:
+            text = _("經決定採行，由%(unit)s執行，預定 %(date)s 完成。") % {
+                "unit": proposal.lead_unit.name,
+                "date": format_roc(proposal.due_date),
+            }
+            reward = _reward_text(proposal.reward_amount, proposal.reward_commendations)
+            if reward:
+                text += _("結案後依分配比例核給獎勵：%(reward)s。") % {"reward": reward}
+        else:
+            text = _("經決定「%(decision)s」。理由：%(reason)s") % {
+                "decision": decision,
+                "reason": proposal.decision_reason,
+            }
+        _tell_proposers(proposal, "decision", _("【採行決定】%(decision)s") % {"decision": decision}, text)
 
 
 def write_execution_plan(
@@ -590,6 +659,32 @@ def write_execution_plan(
 def report_period() -> str:
     """The quarter a progress report written today reports on (115Q4)."""
     return quarter_label(timezone.localdate())
+
+
+def next_report_opens(report: ProgressReport) -> datetime.datetime:
+    """When the report after `report`, once approved, may be written: the first moment (local
+    midnight) of the quarter after the one it reported on. Until then report_progress would
+    refuse an ordinary report for that quarter, so the flow waits for it (its progress_wait)."""
+    period = PERIOD_CODE.fullmatch(report.period or "")
+    if period:
+        in_quarter = datetime.date(int(period["year"]) + 1911, 3 * int(period["quarter"]) - 2, 1)
+    else:
+        in_quarter = timezone.localdate(report.reported_at)
+    opens = quarter_end(in_quarter) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(opens, datetime.time.min))
+
+
+def progress_report_opens(activation: Activation) -> datetime.datetime:
+    """The moment the progress-report task of a proposal waiting after an approved report
+    appears (the delay of the flow's progress_wait timer)."""
+    report = (
+        ProgressReport.objects.filter(
+            proposal_id=activation.process.proposal_id, approval=ProgressReport.Approval.APPROVED
+        )
+        .only("reported_at")
+        .latest("reported_at")
+    )
+    return next_report_opens(report)
 
 
 def report_progress(
@@ -678,7 +773,9 @@ def review_progress(
             proposal.state,
             comment=comment,
         )
-        outcome = "approved"
+        # The next report is due at the next quarter: the flow waits for it, unless that quarter
+        # has already begun (a report approved after its quarter ended).
+        outcome = "approved" if next_report_opens(report) > timezone.now() else "approved_next_due"
     else:
         _trail(
             proposal,
@@ -733,4 +830,21 @@ def _close_with_rewards(proposal, fields=()):
     proposal.closed_at = timezone.now()
     summary = "；".join(f"{r.person.get_full_name()} {r.share}% 獎金 {r.amount:,} 元" for r in rewards)
     _move(proposal, SYSTEM, "結案並登錄獎勵", State.CLOSED, comment=summary, fields=["closed_at", *fields])
+    with translation.override(settings.LANGUAGE_CODE):
+        rating = (
+            _("（成效評等：%(rating)s）") % {"rating": proposal.evaluation_rating}
+            if proposal.evaluation_rating
+            else ""
+        )
+        # Each hears of their own reward only: rewards are personal data.
+        for reward in rewards:
+            mine = _reward_text(reward.amount, reward.commendations)
+            _tell_proposers(
+                proposal,
+                "closed",
+                _("【結案】已結案"),
+                _("已完成成效評估並結案%(rating)s；您的獎勵：%(reward)s。")
+                % {"rating": rating, "reward": mine or _("無")},
+                person_ids=[reward.person_id],
+            )
     return rewards

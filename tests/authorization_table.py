@@ -518,6 +518,7 @@ NODE_ACTIONS = {
     "end": ["index", "detail", "revive", "undo"],
     "switch": ["index", "detail", "revive", "undo", "cancel"],
     "function": ["index", "detail", "revive", "undo", "cancel"],
+    "timer": ["index", "detail", "revive", "cancel"],
 }
 
 # flow → node → (kind, title, who claims it: tracking, director, head, liaison, committee)
@@ -536,6 +537,7 @@ FLOWS = {
             "execution_plan": ("human", "提報執行計畫", "liaison"),
             "progress_report": ("human", "季進度回報", "liaison"),
             "approve_progress": ("human", "主管核定進度", "head"),
+            "progress_wait": ("timer", "等待下一季回報", None),
             "evaluate": ("human", "成效評估", "tracking"),
             "end": ("end", "結案", None),
         },

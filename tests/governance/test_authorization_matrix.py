@@ -25,7 +25,7 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch, Resolver404
 
@@ -280,7 +280,7 @@ def flow_class_of(flow):
     )
 
 
-OTHER_UNITS = ["planning", "acquisitions", "accounting", "chungshan"]  # preferred in this order
+OTHER_UNITS = ["planning", "acquisitions", "accounting", "chungshan", "reference"]  # preferred in this order
 
 
 def task_targets(flow, node):
@@ -564,10 +564,12 @@ def world(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False), transaction.atomic():
         default_configuration()
-        seed_organisation()
-        seed_proposals()
-        seed_audits()
-        made = build_extras()
+        # The notices each step sends as it commits are part of the demo (the notification pages).
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            seed_organisation()
+            seed_proposals()
+            seed_audits()
+            made = build_extras()
         targets = build_targets(made)
         clients = {}
         for role in table.ROLES:

@@ -1,6 +1,7 @@
-"""Notices (governance.notifications, run by beat every minute): each person hears once of each
-task a flow assigned to them, with what it is, the case and a link, and nobody of a task they
-claimed themselves; a proposal's people hear of the decisions that give them no task."""
+"""Task notices (governance.notifications.task_notice): as the step commits, through Celery
+(eager here), each person hears once of a task the flow gave them, everyone who may claim a
+queued task hears of it, nobody of a task they claimed themselves, and a return's reasons come
+with the task it gives back."""
 
 import datetime
 
@@ -8,9 +9,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from governance import tasks
 from governance.models import Notification
-from governance.notifications import notify_assigned_tasks, set_preferences
+from governance.notifications import set_preferences, task_notice
 from governance.rocdate import TAIPEI
 from tests.helpers import open_task
 from tests.support.proposal_http import Driver
@@ -20,106 +20,145 @@ pytestmark = pytest.mark.django_db
 MORNING = datetime.datetime(2026, 10, 5, 9, 0, tzinfo=TAIPEI)
 
 
-def test_members_hear_of_their_scores_once_and_claimers_hear_nothing(client, person, org, settings):
+def notices(**filters):
+    return sorted(
+        Notification.objects.filter(**filters).values_list("recipient__username", "key"),
+    )
+
+
+def test_a_task_given_to_a_person_is_told_once_as_it_commits(
+    client, person, org, settings, django_capture_on_commit_callbacks
+):
     settings.SCORING_DAYS = 10
     set_preferences(actor=person("committee2"), reminders=True, digest=True, email=False)
     with time_machine.travel(MORNING, tick=False):
         drive = Driver(client, person)
-        proposal = drive.submit("readers-staff1")
-        drive.first_review("readers-head", proposal, "accepted")
-        drive.assign_reviewers(proposal, ["committee1", "committee2"])
-        proposal.refresh_from_db()
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
-        result = tasks.send_notices.delay().get()
+        with django_capture_on_commit_callbacks(execute=True):
+            proposal = drive.submit("readers-staff1")
+            drive.first_review("readers-head", proposal, "accepted")
+        mail.outbox.clear()
+        Notification.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            drive.assign_reviewers(proposal, ["committee1", "committee2"])
 
-    notices = {n.recipient.username: n for n in Notification.objects.select_related("recipient")}
-    # readers-head's first review and the tracking office's assignment are done already.
-    assert set(notices) == {"committee1", "committee2"}
-    notice = notices["committee1"]
-    assert notice.kind == Notification.Kind.EVENT
-    assert notice.subject.startswith("【新任務】") and proposal.case_number in notice.subject
+    scores = {n.recipient.username: n for n in Notification.objects.filter(kind="task")}
+    assert set(scores) == {"committee1", "committee2"}
+    notice = scores["committee1"]
+    assert notice.subject.startswith("【新任務】複審評分：") and proposal.case_number in notice.subject
     assert "已指派給您，期限 115年10月15日" in notice.body  # SCORING_DAYS after it was asked
     assert notice.url and notice.url in notice.body and notice.due_date == datetime.date(2026, 10, 15)
-    # E-mailed by the same job to those who take e-mail; committee2 turned e-mail off.
+    # The step before it, quoted: who did what.
+    assert "前一步：孫立群「指派複審委員" in notice.body
+    # E-mailed at once to those who take e-mail; committee2 turned e-mail off.
     assert [m.to for m in mail.outbox] == [[person("committee1").email]]
-    assert result["sent"] == 1 and not notices["committee2"].email_wanted
+    assert not scores["committee2"].email_wanted
 
-    # Beat runs again: nothing twice.
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=2), tick=False):
-        notify_assigned_tasks()
-    assert Notification.objects.count() == 2 and len(mail.outbox) == 1
-    # Once committee1 has scored, the next run marks their notice read; committee2's waits.
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=3), tick=False):
+    # A task retried, or its notice job run again: nothing twice.
+    for task_id in [n.key.split(":")[1] for n in scores.values()]:
+        assert task_notice(int(task_id)) == 0
+    assert Notification.objects.filter(kind="task").count() == 2 and len(mail.outbox) == 1
+
+    # Once committee1 has scored, their notice is marked read; committee2's waits.
+    with django_capture_on_commit_callbacks(execute=True):
         drive.score("committee1", proposal, {"創意性": 90, "可行性": 90, "效益性": 90, "完整性": 90})
-        tasks.send_notices.delay().get()
-    notices["committee1"].refresh_from_db()
-    notices["committee2"].refresh_from_db()
-    assert notices["committee1"].read_at is not None and notices["committee2"].read_at is None
+    scores["committee1"].refresh_from_db()
+    scores["committee2"].refresh_from_db()
+    assert scores["committee1"].read_at is not None and scores["committee2"].read_at is None
 
 
-def test_tasks_older_than_the_lookback_are_left_to_the_inbox(client, person, org, settings):
-    settings.NOTICE_LOOKBACK_MINUTES = 60
-    with time_machine.travel(MORNING, tick=False):
-        drive = Driver(client, person)
+def test_a_queued_task_is_told_to_everyone_who_may_claim_it_and_settled_when_claimed(
+    client, person, org, django_capture_on_commit_callbacks
+):
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
         proposal = drive.submit("readers-staff1")
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=61), tick=False):
-        assert notify_assigned_tasks() == 0
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=59), tick=False):
-        assert notify_assigned_tasks() == 1
-    [notice] = Notification.objects.all()
-    assert notice.recipient == person("readers-head") and "初審" in notice.subject
-    assert proposal.case_number in notice.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        drive.first_review("readers-head", proposal, "accepted")
+    task = open_task(proposal, "assign_reviewers")
+    [queued] = Notification.objects.filter(key=f"task:{task.pk}:queued")
+    assert queued.recipient == person("tracking")  # the only one who holds MANAGE_TRACKING
+    assert queued.subject.startswith("【待認領】指派複審委員：")
+    assert "待認領" in queued.body and "認領並開啟" in queued.body
+    assert queued.url == "/todo/?kind=queue"
+
+    # The tracking office takes it from the queue: no 【新任務】 for a task they took, and the
+    # 【待認領】 is settled for everyone.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drive.as_("tracking").post(task.reverse("assign")).status_code == 302
+    task.refresh_from_db()
+    assert task.owner == person("tracking")
+    assert not Notification.objects.filter(key=f"task:{task.pk}:assigned").exists()
+    queued.refresh_from_db()
+    assert queued.read_at is not None
 
 
-def test_nobody_hears_of_a_task_they_claimed(client, person, org):
-    with time_machine.travel(MORNING, tick=False):
-        drive = Driver(client, person)
+def test_the_decision_queue_reaches_the_director_and_deputy(
+    client, person, org, django_capture_on_commit_callbacks
+):
+    from tests.support.proposal_http import scored
+
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
         proposal = drive.submit("readers-staff1")
         drive.first_review("readers-head", proposal, "accepted")
-        # The assignment of reviewers waits in the tracking office's queue; one of them takes it.
-        task = open_task(proposal, "assign_reviewers")
-        assert task.owner_id is None
-        assert drive.as_("tracking").post(task.reverse("assign")).status_code == 302
-        task.refresh_from_db()
-        assert task.owner == person("tracking") and task.status == "ASSIGNED"
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
-        notify_assigned_tasks()
-    assert not Notification.objects.filter(recipient=person("tracking")).exists()
-
-
-def test_proposers_hear_of_a_refusal_the_decision_and_the_closing(client, person, org):
-    from proposals.models import Unit
-    from tests.support.proposal_http import run_to_closure
-
-    with time_machine.travel(MORNING, tick=False):
-        drive = Driver(client, person)
-        refused = drive.submit("readers-staff1", title="增設夜間還書箱")
-        drive.first_review(
-            "readers-head", refused, "not_accepted", reasons="屬陳情事項", reason_code="complaint_only"
-        )
-        shared = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=1), tick=False):
-        tasks.send_notices.delay().get()
-    [notice] = Notification.objects.filter(key__startswith="proposal:")
-    assert notice.recipient == person("readers-staff1")
-    assert notice.subject == f"【初審結果】不予受理：{refused.case_number} 增設夜間還書箱"
-    assert "經初審不予受理。理由：" in notice.body and "屬陳情事項" in notice.body
-    assert notice.url == f"/proposals/{refused.pk}/"
-
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=2), tick=False):
-        run_to_closure(drive, shared)
-    with time_machine.travel(MORNING + datetime.timedelta(minutes=3), tick=False):
-        tasks.send_notices.delay().get()
-        tasks.send_notices.delay().get()  # beat again: nothing twice
-    news = Notification.objects.filter(key__startswith=f"proposal:{shared.pk}:")
-    assert sorted(news.values_list("recipient__username", "key")) == [
-        ("readers-staff1", f"proposal:{shared.pk}:closed"),
-        ("readers-staff1", f"proposal:{shared.pk}:decision"),
-        ("readers-staff2", f"proposal:{shared.pk}:closed"),
-        ("readers-staff2", f"proposal:{shared.pk}:decision"),
+        scored(drive, proposal, members=("committee1",))
+    task = open_task(proposal, "decide")
+    assert notices(key=f"task:{task.pk}:queued") == [
+        ("deputy", f"task:{task.pk}:queued"),
+        ("director", f"task:{task.pk}:queued"),
     ]
-    decision = news.get(recipient=person("readers-staff2"), key__endswith="decision")
-    assert decision.subject.startswith("【採行決定】採行：")
-    assert f"經決定採行，由{Unit.objects.get(code='readers').name}執行，預定" in decision.body
-    closed = news.get(recipient=person("readers-staff2"), key__endswith="closed")
-    assert "已完成成效評估並結案（成效評等：優良）" in closed.body
+
+
+def test_a_return_comes_with_its_reasons(client, person, org, django_capture_on_commit_callbacks):
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = drive.submit("readers-staff1")
+        drive.first_review("readers-head", proposal, "returned", reasons="請補充預估效益的計算方式")
+    task = open_task(proposal, "revise")
+    [notice] = Notification.objects.filter(key=f"task:{task.pk}:assigned")
+    assert notice.recipient == person("readers-staff1")
+    assert notice.subject.startswith("【新任務】修正提案：")
+    assert "前一步：蔡明哲「初審退回修正」。意見：請補充預估效益的計算方式" in notice.body
+
+
+def test_people_who_turned_task_notices_off_hear_nothing(
+    client, person, org, django_capture_on_commit_callbacks
+):
+    set_preferences(actor=person("readers-head"), reminders=True, digest=True, email=True, tasks=False)
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        drive.submit("readers-staff1")
+    assert not Notification.objects.filter(recipient=person("readers-head")).exists()
+    assert mail.outbox == []
+
+
+def test_nothing_is_told_of_a_step_that_rolled_back(client, person, org, django_capture_on_commit_callbacks):
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = drive.submit("readers-staff1")
+    Notification.objects.all().delete()
+    # A return without reasons is refused: its transaction rolls back, nobody hears of it.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        drive.execute(
+            "readers-head", proposal, "first_review", {"outcome": "returned", "reasons": ""}, expect=200
+        )  # the form comes back with its error
+    assert callbacks == [] and not Notification.objects.exists()
+
+
+def test_a_person_without_an_email_address_gets_the_notice_in_the_app_and_the_admin_lists_them(
+    client, person, org, django_capture_on_commit_callbacks
+):
+    head = person("readers-head")
+    head.email = ""
+    head.save(update_fields=["email"])
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        drive.submit("readers-staff1")
+    [notice] = Notification.objects.filter(recipient=head)
+    assert notice.subject.startswith("【新任務】初審")
+    assert mail.outbox == [] and notice.emailed_at is None
+
+    listed = drive.as_("admin").get("/admin/governance/user/?email=missing")
+    assert listed.status_code == 200
+    page = listed.content.decode()
+    assert "readers-head" in page and "readers-staff1" not in page

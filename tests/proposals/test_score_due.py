@@ -8,7 +8,7 @@ import pytest
 
 from governance import inbox
 from governance.models import Notification
-from governance.notifications import notify_assigned_tasks
+from governance.notifications import task_notice
 from proposals import selectors
 from proposals.models import ReviewerAssignment
 from tests.helpers import frozen_at, taipei
@@ -43,7 +43,7 @@ def test_the_inbox_the_notice_and_the_reminders_count_from_the_assignment(drive,
     with frozen_at(DAY, hour=11):
         [row] = inbox.inbox_page(person("committee1")).rows
         assert (row.due, row.overdue) == (due, False)
-        notify_assigned_tasks()
+        assert task_notice(row.task.pk) == 1
     notice = Notification.objects.get(recipient=person("committee1"))
     assert notice.due_date == due and "期限 115年10月13日" in notice.body
 

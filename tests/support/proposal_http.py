@@ -120,6 +120,14 @@ def scored(drive, proposal, members=("committee1", "committee2", "external1"), v
     return proposal
 
 
+def fire_timers():
+    """What Celery beat does every minute: fire viewflow's due timers (a proposal waiting for
+    its next quarter's report among them). Returns how many fired."""
+    from governance.tasks import fire_due_timers
+
+    return fire_due_timers()
+
+
 def run_to_closure(drive, proposal):
     """Accepted, scored 優等 (NT$3,000, 嘉獎二次), adopted by the readers unit, executed,
     evaluated, closed."""
