@@ -471,7 +471,7 @@ ASSIGNED_TEXT = (
 )
 QUEUED_TEXT = (
     gettext_lazy("【待認領】%(task)s：%(case)s"),
-    gettext_lazy("%(flow)s「%(case)s」的「%(task)s」待認領%(due)s；您可以在待辦事項按「認領並開啟」辦理。"),
+    gettext_lazy("%(flow)s「%(case)s」的「%(task)s」待認領%(due)s；您可以在待辦事項按「認領並辦理」。"),
 )
 
 

@@ -58,6 +58,10 @@ class TodoApp(SiteApplication):
     def index_path(self):
         return path("", views.todo_list, name="index")
 
+    @property
+    def count_path(self):
+        return path("count/", views.todo_count, name="count")
+
 
 class WorkflowApp(WorkflowAppViewset):
     """viewflow's workflow app with our own scalable inbox, queue and archive pages.

@@ -106,6 +106,13 @@ def todo_page(user, *, kind=None, page=1, size=PAGE_SIZE, today=None):
     )
 
 
+def todo_count(user, today=None) -> int:
+    """How many things the person owes, every source counted (each count capped as the inbox's
+    are): one bounded count per source."""
+    today = today or today_taipei()
+    return sum(source(user, limit=0, today=today).count for source in sources().values())
+
+
 # ---------------------------------------------------------------- the core's sources
 
 

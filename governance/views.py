@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import inbox as inbox_selectors
@@ -78,6 +79,16 @@ def set_language(request):
 
 
 @login_required
+def todo_count(request):
+    """How many things the person owes, for the menu's badge (fetched by the menu's script, so
+    no page pays for the count of every source)."""
+    count = todo.todo_count(request.user)
+    return JsonResponse(
+        {"count": count, "label": ngettext("%(n)s 項待辦", "%(n)s 項待辦", count) % {"n": count}},
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
 def todo_list(request):
     """待辦事項: everything the person owes, by due date, one kind or all, page by page."""
     try:

@@ -475,6 +475,7 @@ page("home:tracking_report", "home", "季列管報告 PDF", "quarterly tracking 
 # -- the to-do list
 
 page("todo:index", "todo", "待辦事項（本人應辦的全部事項）", "to-do list (all the person owes)", ANYONE)
+page("todo:count", "todo", "待辦事項件數（選單）", "to-do count (menu)", ANYONE)
 
 # -- notifications
 

@@ -78,7 +78,7 @@ def test_a_queued_task_is_told_to_everyone_who_may_claim_it_and_settled_when_cla
     [queued] = Notification.objects.filter(key=f"task:{task.pk}:queued")
     assert queued.recipient == person("tracking")  # the only one who holds MANAGE_TRACKING
     assert queued.subject.startswith("【待認領】指派複審委員：")
-    assert "待認領" in queued.body and "認領並開啟" in queued.body
+    assert "待認領" in queued.body and "認領並辦理" in queued.body
     assert queued.url == "/todo/?kind=queue"
 
     # The tracking office takes it from the queue: no 【新任務】 for a task they took, and the

@@ -17,7 +17,13 @@ def test_defaults_then_saved_choices(org, client, person):
     response = client.post(reverse("notifications:settings"), {"digest": "on", "tasks": "on"}, follow=True)
     assert "通知設定已儲存" in response.content.decode()
     preference = NotificationPreference.objects.get(person=liaison)
-    assert (preference.tasks, preference.events, preference.reminders, preference.digest, preference.email) == (
+    assert (
+        preference.tasks,
+        preference.events,
+        preference.reminders,
+        preference.digest,
+        preference.email,
+    ) == (
         True,
         False,
         False,

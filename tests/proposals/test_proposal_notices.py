@@ -77,3 +77,20 @@ def test_no_case_news_for_those_who_turned_it_off(client, person, org, django_ca
         drive.first_review("readers-head", shared, "accepted")
     assert news(shared) == [("readers-staff1", f"proposal:{shared.pk}:accepted")]
     assert not [m for m in mail.outbox if m.to == [person("readers-staff2").email]]
+
+
+def test_a_decision_posted_twice_is_told_once(client, person, org, django_capture_on_commit_callbacks):
+    from tests.helpers import log_in, open_task
+
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = drive.submit("readers-staff1")
+    task = open_task(proposal, "first_review")
+    log_in(client, person("readers-head"))
+    data = {"outcome": "accepted", "reasons": "可行", "reason_code": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(task.reverse("execute"), data)
+        again = client.post(task.reverse("execute"), data)  # a double click, a resent form
+    assert first.status_code == 302 and again.status_code in (302, 403)
+    assert news(proposal) == [("readers-staff1", f"proposal:{proposal.pk}:accepted")]
+    assert len([m for m in mail.outbox if "【初審結果】受理" in m.subject]) == 1
