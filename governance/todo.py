@@ -139,12 +139,17 @@ def _task_items(kind, label, tasks, *, claim):
 
 
 INBOX_LABEL = gettext_lazy("收件匣任務")
+# A task's due date is its case's (or its own, a score's), read per page by its flow, not a
+# column to sort on: the oldest TASK_WINDOW tasks are read and sorted by due date. For anyone
+# with fewer open tasks of a kind (nearly everyone) the order is exact; past it, a task made
+# late but due early may come after older ones.
+TASK_WINDOW = 200
 QUEUE_LABEL = gettext_lazy("待認領任務")
 
 
 def inbox_todos(user, *, limit, today):
-    """The person's inbox tasks (those another source lists left out), oldest first: a task's
-    due date is its case's, read per page by its flow; the oldest are the first due."""
+    """The person's inbox tasks (those another source lists left out), by due date (see
+    TASK_WINDOW)."""
     tasks = inbox.inbox_tasks(user)
     elsewhere = _elsewhere_nodes()
     if elsewhere:
@@ -152,15 +157,18 @@ def inbox_todos(user, *, limit, today):
     count = inbox.bounded_count(tasks)
     if not limit or not count:
         return TodoSection(str(INBOX_LABEL), [], count)
-    page = list(tasks.select_related("process").order_by("created", "pk")[:limit])
-    return TodoSection(str(INBOX_LABEL), _task_items("inbox", str(INBOX_LABEL), page, claim=False), count)
+    page = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
+    items = sorted(_task_items("inbox", str(INBOX_LABEL), page, claim=False), key=_sort_key)
+    return TodoSection(str(INBOX_LABEL), items[:limit], count)
 
 
 def queue_todos(user, *, limit, today):
-    """Queue tasks the person may claim, oldest first, each with its claim form's address."""
+    """Queue tasks the person may claim, by due date (see TASK_WINDOW), each with its claim
+    form's address."""
     tasks = inbox.queue_tasks(user)
     count = inbox.bounded_count(tasks)
     if not limit or not count:
         return TodoSection(str(QUEUE_LABEL), [], count)
-    page = list(tasks.select_related("process").order_by("created", "pk")[:limit])
-    return TodoSection(str(QUEUE_LABEL), _task_items("queue", str(QUEUE_LABEL), page, claim=True), count)
+    page = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
+    items = sorted(_task_items("queue", str(QUEUE_LABEL), page, claim=True), key=_sort_key)
+    return TodoSection(str(QUEUE_LABEL), items[:limit], count)

@@ -148,3 +148,20 @@ def test_the_weekly_digest_is_built_from_the_list(duties):
     assert not Notification.objects.filter(
         recipient=user("readers-staff1"), kind=Notification.Kind.DIGEST
     ).exists()
+
+
+def test_inbox_tasks_are_in_due_date_order_not_in_the_order_they_came(client, person, org):
+    from tests.support.audit_http import AuditDriver, finding_fields
+
+    drive = AuditDriver(client, person)
+    later = drive.register(
+        [finding_fields(0, kind="recommendation", self_tracked=True, due=90, text="晚到期的建議")],
+        document_number="臺教綜（一）字第1150000001號",
+    )
+    sooner = drive.register(
+        [finding_fields(0, kind="recommendation", self_tracked=True, due=30, text="早到期的建議")],
+        document_number="臺教綜（一）字第1150000002號",
+    )
+    page = todo.todo_page(user("readers-liaison"), kind="inbox")
+    numbers = [item.reference for item in page.items]
+    assert numbers == [sooner.findings.get().tracking_number, later.findings.get().tracking_number]
