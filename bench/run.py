@@ -11,8 +11,13 @@ measured in the same run on the same data, and reported as ratios.
 
     .venv/bin/python bench/run.py [--sizes 10000,100000,1000000] [--repeat 40]
 
+The to-do list (issue step 9) is measured on the same data, with 100,000 open duties of
+the other kinds beside the tasks (bench/duties.py: contributions owed to findings, meeting
+follow-up actions): its page and the menu's count, for both users.
+
 Budget: p95 <= 100 ms at 1,000,000 on PostgreSQL for both users, <= 12 queries
-per page whatever N and the page size, HTML < 200 KB.
+per page whatever N and the page size (the to-do list: the same number of queries at every N
+and page size), HTML < 200 KB.
 """
 
 import argparse
@@ -133,6 +138,20 @@ def measure(server, url, cookie, repeat, warmup=2):
     }
 
 
+def todo_queries(username, size):
+    """Queries and rows of the to-do list's selector alone at a given page size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance import todo
+    from governance.models import User
+
+    user = User.objects.get(username=username)  # no cached grants
+    with CaptureQueriesContext(connection) as ctx:
+        page = todo.todo_page(user, size=size)
+    return {"queries": len(ctx.captured_queries), "rows": len(page.items), "count": page.count}
+
+
 def open_task_counts(heads):
     from viewflow.workflow.models import Task
 
@@ -152,12 +171,17 @@ def inbox_benchmark(database_url, sizes, repeat, stock_repeat):
     from django.urls import reverse
 
     sys.path.insert(0, str(ROOT / "bench"))
+    import duties
     import load
 
     from governance.demo import seed_organisation
+    from governance.rocdate import today_taipei
 
     call_command("migrate", verbosity=0)
     seed_organisation()  # the people only: demo proposals would add rows of another flow
+    started = time.perf_counter()
+    other_duties = duties.load(today_taipei(), USERS.values())
+    other_duties["load_s"] = round(time.perf_counter() - started, 1)
     units, heads, params = load_params()
     grant_stock_view(heads)
     with connection.cursor() as cur:
@@ -165,6 +189,7 @@ def inbox_benchmark(database_url, sizes, repeat, stock_repeat):
     connection.commit() if not connection.get_autocommit() else None
 
     ours = {"inbox": reverse("workflow:inbox"), "queue": reverse("workflow:queue")}
+    todo_pages = {"todo": reverse("todo:index"), "todo_count": reverse("todo:count")}
     stock = {"inbox": "/stock/workflow/inbox/", "queue": "/stock/workflow/queue/"}
     server = Server(database_url, SETTINGS)
     results = []
@@ -180,6 +205,7 @@ def inbox_benchmark(database_url, sizes, repeat, stock_repeat):
                 "open_tasks": n,
                 "load_s": round(time.perf_counter() - started, 1),
                 "load_phases_s": {k: round(v, 1) for k, v in phases.items()},
+                "other_duties": other_duties,
                 "users": {},
             }
             entry["open_tasks_check"] = open_task_counts(heads)
@@ -195,6 +221,12 @@ def inbox_benchmark(database_url, sizes, repeat, stock_repeat):
                     )
                 figures["selector_queries_by_page_size"] = {
                     size: selector_queries(username, size) for size in (10, 25, 100)
+                }
+                for page, url in todo_pages.items():
+                    figures[page] = measure(server, url, cookies[kind], repeat)
+                    figures[page]["queries"] = count_queries(username, url)
+                figures["todo_queries_by_page_size"] = {
+                    size: todo_queries(username, size) for size in (10, 25, 100)
                 }
                 entry["users"][f"{kind} ({username})"] = figures
             print(json.dumps(entry, ensure_ascii=False), flush=True)
@@ -221,23 +253,46 @@ def verdict(results):
         user[page]["html_bytes"]
         for entry in results
         for user in entry["users"].values()
-        for page in ("inbox", "queue")
+        for page in ("inbox", "queue", "todo")
     )
     at_million = [e for e in results if e["open_tasks"] >= 1_000_000]
     worst_p95 = (
-        max(user[p]["p95_ms"] for e in at_million for user in e["users"].values() for p in ("inbox", "queue"))
+        max(
+            user[p]["p95_ms"]
+            for e in at_million
+            for user in e["users"].values()
+            for p in ("inbox", "queue", "todo", "todo_count")
+        )
         if at_million
         else None
+    )
+    # The to-do list: one number of queries per user, whatever N and the page size.
+    names = sorted({name for entry in results for name in entry["users"]})
+    todo_page_counts = {
+        name: sorted({e["users"][name]["todo"]["queries"] for e in results}) for name in names
+    }
+    todo_selector_counts = {
+        name: sorted(
+            {f["queries"] for e in results for f in e["users"][name]["todo_queries_by_page_size"].values()}
+        )
+        for name in names
+    }
+    todo_constant = all(len(v) == 1 for v in todo_page_counts.values()) and all(
+        len(v) == 1 for v in todo_selector_counts.values()
     )
     return {
         "worst_p95_ms_at_1m": worst_p95,
         "worst_queries_per_page": max(worst_queries, worst_selector),
         "largest_html_bytes": largest_html,
+        "todo_page_queries": todo_page_counts,
+        "todo_selector_queries": todo_selector_counts,
+        "todo_queries_constant": todo_constant,
         "budget": BUDGET,
         "within_budget": (
             (worst_p95 is None or worst_p95 <= BUDGET["p95_ms_at_1m"])
             and max(worst_queries, worst_selector) <= BUDGET["queries_per_page"]
             and largest_html < BUDGET["html_bytes"]
+            and todo_constant
         ),
     }
 

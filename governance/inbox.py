@@ -196,7 +196,7 @@ def _row(task):
     )
 
 
-def _attach_case_data(rows):
+def _attach_case_data(rows, with_urls=True):
     """Each flow summarises its cases from the loaded processes, in at most one query.
 
     A flow class may define `inbox_summaries(processes) -> {process pk: {...}}`
@@ -224,14 +224,16 @@ def _attach_case_data(rows):
             due = dues.get(row.task.pk)
             if due is not None:
                 row.due, row.overdue = due, due < today_taipei()
-            row.url = _task_url(row.task)
+            if with_urls:
+                row.url = task_url(row.task)
 
 
-def task_rows(tasks):
+def task_rows(tasks, with_urls=True):
     """Rows (title, case number and title, due date, link) for these tasks, as the inbox shows
-    them; their processes must be loaded with them (select_related("process"))."""
+    them; their processes must be loaded with them (select_related("process")). Without URLs
+    (each is a reverse): for rows sorted and cut first, whose links `task_url` gives after."""
     rows = [_row(task) for task in tasks]
-    _attach_case_data(rows)
+    _attach_case_data(rows, with_urls=with_urls)
     return rows
 
 
@@ -241,7 +243,7 @@ def case_page(process):
     return flow_case_url(process) if flow_case_url else None
 
 
-def _task_url(task):
+def task_url(task):
     if task.status == STATUS.DONE:
         # A finished task's own page is closed to its doer (viewflow shows it to administrators):
         # the archive leads to the case it was part of.

@@ -136,6 +136,20 @@ def units_where(user, capability):
     return Unit.objects.filter(pk__in=[int(pk) for code, pk in held if code == capability.value and pk])
 
 
+def unit_ids_where(user, capability) -> list[int] | None:
+    """The ids of `units_where(user, capability)` with no query (the capabilities are cached
+    on the user), for a filter the planner can match to an index; None for every unit."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    capability = Capability(capability)
+    held = _capabilities(user)
+    if user.is_superuser or (capability.value, "") in held:
+        return None
+    if capability not in UNIT_SCOPED:
+        return []
+    return sorted({int(pk) for code, pk in held if code == capability.value and pk})
+
+
 def agency_roles_of(user):
     prefix = group_name("")
     return [

@@ -120,8 +120,13 @@ def _elsewhere_nodes():
     return [node for source in sources().values() for node in getattr(source, "todo_task_nodes", ())]
 
 
-def _task_items(kind, label, tasks, *, claim):
-    rows = inbox.task_rows(tasks)
+def _row_sort_key(row):
+    return (row.due is None, row.due or datetime.date.min, row.case_number, row.task.pk)
+
+
+def _task_items(kind, label, tasks, *, claim, limit):
+    """The first `limit` of these tasks by due date, as to-do rows; only those are linked."""
+    rows = sorted(inbox.task_rows(tasks, with_urls=False), key=_row_sort_key)[:limit]
     return [
         TodoItem(
             kind=kind,
@@ -130,7 +135,7 @@ def _task_items(kind, label, tasks, *, claim):
             title=f"{row.task_title}：{row.case_title}" if row.case_title else row.task_title,
             asked_by=row.unit_name,
             due=row.due,
-            url=row.url,
+            url=inbox.task_url(row.task),
             claim_url=row.task.reverse("assign") if claim else None,
             key=f"task:{row.task.pk}",
         )
@@ -157,9 +162,10 @@ def inbox_todos(user, *, limit, today):
     count = inbox.bounded_count(tasks)
     if not limit or not count:
         return TodoSection(str(INBOX_LABEL), [], count)
-    page = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
-    items = sorted(_task_items("inbox", str(INBOX_LABEL), page, claim=False), key=_sort_key)
-    return TodoSection(str(INBOX_LABEL), items[:limit], count)
+    window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
+    return TodoSection(
+        str(INBOX_LABEL), _task_items("inbox", str(INBOX_LABEL), window, claim=False, limit=limit), count
+    )
 
 
 def queue_todos(user, *, limit, today):
@@ -169,6 +175,7 @@ def queue_todos(user, *, limit, today):
     count = inbox.bounded_count(tasks)
     if not limit or not count:
         return TodoSection(str(QUEUE_LABEL), [], count)
-    page = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
-    items = sorted(_task_items("queue", str(QUEUE_LABEL), page, claim=True), key=_sort_key)
-    return TodoSection(str(QUEUE_LABEL), items[:limit], count)
+    window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
+    return TodoSection(
+        str(QUEUE_LABEL), _task_items("queue", str(QUEUE_LABEL), window, claim=True, limit=limit), count
+    )

@@ -89,5 +89,14 @@ class MeetingDecision(models.Model):
     class Meta:
         db_table = "governance_meetingdecision"  # kept from before the move to meetings/
         ordering = ["meeting", "pk"]
+        indexes = [
+            # The open actions of a unit by due date (the to-do list, meetings.todo): as small
+            # as what is still open.
+            models.Index(
+                fields=["action_unit", "action_due", "id"],
+                name="meeting_action_open",
+                condition=models.Q(action_done_at__isnull=True, action_unit__isnull=False),
+            )
+        ]
         verbose_name = _("會議決議")
         verbose_name_plural = _("會議決議")

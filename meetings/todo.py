@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from governance import inbox
 from governance.models import User
-from governance.permissions import units_where
+from governance.permissions import unit_ids_where
 from governance.roles import Capability
 from governance.todo import TodoItem, TodoSection
 
@@ -20,10 +20,16 @@ def action_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection
     """Open follow-up actions of held meetings given to a unit whose liaison or head the person
     is (who may complete them: meetings.services.may_complete_action), by their due date."""
 
-    reporting = units_where(user, Capability.REPORT_UNIT_PROGRESS).values("pk")
-    heading = units_where(user, Capability.REVIEW_UNIT_CASES).values("pk")
+    reporting = unit_ids_where(user, Capability.REPORT_UNIT_PROGRESS)
+    heading = unit_ids_where(user, Capability.REVIEW_UNIT_CASES)
+    # The units as a list of ids: the open actions' index (action_unit, action_due) then
+    # gives a unit's rows in due order.
+    units = (
+        Q() if reporting is None or heading is None else Q(action_unit_id__in=sorted({*reporting, *heading}))
+    )
     owed = MeetingDecision.objects.filter(
-        Q(action_unit_id__in=reporting) | Q(action_unit_id__in=heading),
+        units,
+        action_unit__isnull=False,
         action_done_at__isnull=True,
         meeting__state=GroupMeeting.State.HELD,
     )
