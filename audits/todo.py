@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from governance import inbox
 from governance.models import User
-from governance.permissions import units_where
+from governance.permissions import unit_ids_where
 from governance.roles import Capability
 from governance.todo import TodoItem, TodoSection
 
@@ -22,8 +22,9 @@ def contribution_todos(user: User, *, limit: int, today: datetime.date) -> TodoS
     """The findings on which a unit the person reports for (its liaison) supports the lead unit
     and has not written its part of the current round; due by the finding's due date."""
 
+    units = unit_ids_where(user, Capability.REPORT_UNIT_PROGRESS)
     owed = Finding.supporting_units.through.objects.filter(
-        unit_id__in=units_where(user, Capability.REPORT_UNIT_PROGRESS).values("pk"),
+        Q() if units is None else Q(unit_id__in=units),  # a list of ids: the planner sees the unit
         finding__state__in=OPEN_FOR_CONTRIBUTIONS,
     ).exclude(
         Exists(

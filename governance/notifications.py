@@ -1,4 +1,9 @@
-"""Reminders, escalations, digests: notifications in the app and by e-mail.
+"""Notices, reminders, escalations, digests: notifications in the app and by e-mail.
+
+Notices of events go out as the change commits (transaction.on_commit, then a Celery task:
+eager in the quick start): every human task saved tells its owner, or those who may claim it
+(`announce_task`, from a post_save signal, then `task_notice`); services tell the people a
+decision concerns (`notify`). Each is written once per person and key.
 
 Each process says what is due through a selector listed in settings.REMINDER_SOURCES:
 `due_for_reminders(due_dates)` returns DueItems whose due date is one of `due_dates`.

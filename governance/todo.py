@@ -54,6 +54,11 @@ class TodoPage:
     has_next: bool
     count: int
     kinds: list = field(default_factory=list)  # [(kind, label, count)] of the sources with rows
+    capped: bool = False  # a source counted no further than its cap: `count` is at least that
+
+    @property
+    def count_text(self):
+        return f"{self.count}+" if self.capped else str(self.count)
 
 
 def lists_tasks(*nodes):
@@ -103,14 +108,16 @@ def todo_page(user, *, kind=None, page=1, size=PAGE_SIZE, today=None):
         has_next=count > start + size,
         count=count,
         kinds=kinds,
+        capped=any(section.count > inbox.COUNT_CAP for section in sections.values()),
     )
 
 
-def todo_count(user, today=None) -> int:
-    """How many things the person owes, every source counted (each count capped as the inbox's
-    are): one bounded count per source."""
+def todo_count(user, today=None) -> tuple[int, bool]:
+    """How many things the person owes, every source counted, and whether a source stopped at
+    its cap (the inbox's): one bounded count per source."""
     today = today or today_taipei()
-    return sum(source(user, limit=0, today=today).count for source in sources().values())
+    counts = [source(user, limit=0, today=today).count for source in sources().values()]
+    return sum(counts), any(count > inbox.COUNT_CAP for count in counts)
 
 
 # ---------------------------------------------------------------- the core's sources
@@ -148,7 +155,7 @@ INBOX_LABEL = gettext_lazy("收件匣任務")
 # column to sort on: the oldest TASK_WINDOW tasks are read and sorted by due date. For anyone
 # with fewer open tasks of a kind (nearly everyone) the order is exact; past it, a task made
 # late but due early may come after older ones.
-TASK_WINDOW = 200
+TASK_WINDOW = 50
 QUEUE_LABEL = gettext_lazy("待認領任務")
 
 

@@ -82,9 +82,14 @@ def set_language(request):
 def todo_count(request):
     """How many things the person owes, for the menu's badge (fetched by the menu's script, so
     no page pays for the count of every source)."""
-    count = todo.todo_count(request.user)
+    count, capped = todo.todo_count(request.user)
+    text = f"{count}+" if capped else str(count)
     return JsonResponse(
-        {"count": count, "label": ngettext("%(n)s 項待辦", "%(n)s 項待辦", count) % {"n": count}},
+        {
+            "count": count,
+            "text": text,
+            "label": ngettext("%(n)s 項待辦", "%(n)s 項待辦", count) % {"n": text},
+        },
         headers={"Cache-Control": "private, no-store"},
     )
 
@@ -102,6 +107,5 @@ def todo_list(request):
         "kind": kind if kind in settings.TODO_SOURCES else None,
         "all_kinds": todo.todo_page(request.user, size=0).kinds if kind else page.kinds,
         "today": todo.today_taipei(),
-        "counts": inbox_selectors.task_counts(request.user),
     }
     return render(request, "governance/todo_list.html", ctx)

@@ -8,8 +8,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from governance import inbox
-from governance.models import User
-from governance.permissions import units_where
+from governance.models import Unit, User
+from governance.permissions import unit_ids_where
 from governance.rocdate import quarter_end, quarter_label, quarter_name
 from governance.roles import Capability
 from governance.todo import TodoItem, TodoSection
@@ -29,7 +29,9 @@ def report_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection
 
     label = _("計畫季報")
     items = []
-    reporting = list(units_where(user, Capability.REPORT_UNIT_PROGRESS).values_list("pk", flat=True))
+    reporting = unit_ids_where(user, Capability.REPORT_UNIT_PROGRESS)
+    if reporting is None:  # agency-wide: every unit's
+        reporting = list(Unit.objects.values_list("pk", flat=True))
     if reporting:
         end = quarter_end(today)
         rows = list(
@@ -79,8 +81,10 @@ def report_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection
                 )
             )
     owed_count = len(items)
-    heading = units_where(user, Capability.REVIEW_UNIT_CASES).values("pk")
-    waiting = PracticeReport.objects.filter(state=State.SUBMITTED, unit_id__in=heading)
+    heading = unit_ids_where(user, Capability.REVIEW_UNIT_CASES)
+    waiting = PracticeReport.objects.filter(state=State.SUBMITTED)
+    if heading is not None:
+        waiting = waiting.filter(unit_id__in=heading)
     waiting_count = inbox.bounded_count(waiting)
     if limit and waiting_count:
         for pk, practice_id, unit_id, period, number, text, by_first, by_last in waiting.order_by(

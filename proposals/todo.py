@@ -1,41 +1,56 @@
 """The proposals' duties in the to-do list (settings.TODO_SOURCES): a committee member's scores.
 
-Score tasks are inbox tasks: this source lists them, with the day each score is due
-(selectors.score_due_date, through the flow's `inbox_task_dues`), and the inbox source
-leaves them out (`lists_tasks`), so none is listed twice.
+Score tasks are inbox tasks: this source lists them from the member's open assignments (a
+member's own rows, indexed, however many tasks the inbox holds), each due on
+selectors.score_due_date, and the inbox source leaves them out (`lists_tasks`), so none is
+listed twice.
 """
 
 import datetime
 
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from governance import inbox
 from governance.models import User
 from governance.todo import TodoItem, TodoSection, lists_tasks
 
 from .flows import ProposalFlow
-from .models import ReviewerAssignment
-
-
-def _score_tasks(user):
-    return inbox.inbox_tasks(user).filter(flow_task=ProposalFlow.score)
+from .models import Proposal, ReviewerAssignment
+from .selectors import score_due_date
 
 
 @lists_tasks(ProposalFlow.score)
 def score_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection:
-    """The person's score tasks, first assigned (so first due) first, with who assigned them."""
-    tasks = _score_tasks(user)
+    """The person's scores still to give, first assigned (so first due) first, with who
+    assigned them and a link to the score task."""
+    owed = ReviewerAssignment.objects.filter(
+        member_id=user.pk, scored_at__isnull=True, proposal__state=Proposal.State.SECOND_REVIEW
+    )
     label = _("複審評分")
-    count = inbox.bounded_count(tasks)
+    count = inbox.bounded_count(owed)
     if not limit or not count:
         return TodoSection(label, [], count)
-    page = list(tasks.select_related("process").order_by("created", "pk")[:limit])
-    rows = inbox.task_rows(page)
-    assigners = {
-        pk: f"{last}{first}"
-        for pk, first, last in ReviewerAssignment.objects.filter(
-            pk__in=[task.data.get("assignment_id") for task in page if task.data.get("assignment_id")]
-        ).values_list("pk", "assigned_by__first_name", "assigned_by__last_name")
+    rows = list(
+        owed.order_by("assigned_at", "pk").values_list(
+            "pk",
+            "assigned_at",
+            "proposal__process_id",
+            "proposal__case_number",
+            "proposal__title",
+            "assigned_by__first_name",
+            "assigned_by__last_name",
+        )[:limit]
+    )
+    tasks = {
+        task.data.get("assignment_id"): task
+        for task in Task.objects.filter(
+            process_id__in=[row[2] for row in rows],
+            owner_id=user.pk,
+            status=STATUS.ASSIGNED,
+            flow_task=ProposalFlow.score,
+        )
     }
     return TodoSection(
         label,
@@ -43,14 +58,14 @@ def score_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection:
             TodoItem(
                 kind="score",
                 kind_label=label,
-                reference=row.case_number,
-                title=_("評分：%(title)s") % {"title": row.case_title},
-                asked_by=assigners.get(row.task.data.get("assignment_id"), ""),
-                due=row.due,
-                url=row.url,
-                key=f"task:{row.task.pk}",
+                reference=number,
+                title=_("評分：%(title)s") % {"title": title},
+                asked_by=f"{last}{first}",
+                due=score_due_date(assigned_at),
+                url=inbox.task_url(tasks[pk]) if pk in tasks else "",
+                key=f"task:{tasks[pk].pk}" if pk in tasks else f"score:{pk}",
             )
-            for row in rows
+            for pk, assigned_at, _process, number, title, first, last in rows
         ],
         count,
     )

@@ -1,6 +1,6 @@
 from django import template
 
-from governance import todo
+from governance import inbox, todo
 from governance.rocdate import today_taipei
 
 register = template.Library()
@@ -15,3 +15,9 @@ def due_text(due):
 @register.filter
 def is_overdue(due):
     return bool(due) and due < today_taipei()
+
+
+@register.filter
+def capped(count):
+    """A count as the inbox shows it: past the cap, "999+" (the sources count no further)."""
+    return inbox.format_count(count)

@@ -22,7 +22,7 @@ def test_the_count_is_every_source_and_the_menu_carries_the_badge(client, org):
     with frozen_at(D(2026, 6, 1)):
         with CaptureQueriesContext(connection) as counted:
             response = client.get(reverse("todo:count"))
-        assert response.json() == {"count": 2, "label": "2 項待辦"}
+        assert response.json() == {"count": 2, "text": "2", "label": "2 項待辦"}
         assert response["Cache-Control"] == "private, no-store"
         # One bounded count per source, and the session's own: not one per duty.
         assert len(counted) <= 12, [q["sql"] for q in counted.captured_queries]

@@ -10,7 +10,7 @@
       .then(function (data) {
         delete badge.dataset.loading;
         if (!data) return;
-        badge.textContent = data.count > 999 ? "999+" : String(data.count);
+        badge.textContent = data.text;
         badge.setAttribute("aria-label", data.label);
         badge.hidden = data.count === 0;
       })
