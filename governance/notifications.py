@@ -298,7 +298,7 @@ def send_weekly_digest(today=None):
                 for item in page.items
             ]
             context = {
-                "count": page.count,
+                "count": page.count_text,
                 "rows": rows,
                 "more": page.count - len(rows),
                 "link": link,

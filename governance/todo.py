@@ -4,7 +4,7 @@ Each process lists its duties through a source named in settings.TODO_SOURCES
 ({kind: dotted path}); a source is `source(user, *, limit, today) -> TodoSection`: at most
 `limit` rows ordered by due date (rows without a date last), read with a bounded number of
 queries whatever the number of duties, and a count capped as the inbox's are
-(`inbox.bounded_count`). The list merges the sections, sorts them by due date and cuts the
+(`bounded_count`, capped at COUNT_CAP). The list merges the sections, sorts them by due date and cuts the
 page; its query count depends on the number of sources, not on the rows nor the page size.
 
 The core gives two sources itself: the person's inbox tasks and the queue tasks they may
@@ -25,6 +25,18 @@ from .rocdate import today_taipei
 
 PAGE_SIZE = 25
 HOME_ROWS = 5
+# A person's count of one kind stops here ("99+"): nobody needs an exact count past it, and
+# the heaviest users' counts stay cheap (each scans at most this many rows).
+COUNT_CAP = 99
+
+
+def bounded_count(queryset) -> int:
+    """A source's count, capped at COUNT_CAP + 1 (see inbox.bounded_count)."""
+    return inbox.bounded_count(queryset, cap=COUNT_CAP)
+
+
+def format_count(count) -> str:
+    return inbox.format_count(count, cap=COUNT_CAP)
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,7 @@ def todo_page(user, *, kind=None, page=1, size=PAGE_SIZE, today=None):
         has_next=count > start + size,
         count=count,
         kinds=kinds,
-        capped=any(section.count > inbox.COUNT_CAP for section in sections.values()),
+        capped=any(section.count > COUNT_CAP for section in sections.values()),
     )
 
 
@@ -117,7 +129,7 @@ def todo_count(user, today=None) -> tuple[int, bool]:
     its cap (the inbox's): one bounded count per source."""
     today = today or today_taipei()
     counts = [source(user, limit=0, today=today).count for source in sources().values()]
-    return sum(counts), any(count > inbox.COUNT_CAP for count in counts)
+    return sum(counts), any(count > COUNT_CAP for count in counts)
 
 
 # ---------------------------------------------------------------- the core's sources
@@ -166,7 +178,7 @@ def inbox_todos(user, *, limit, today):
     elsewhere = _elsewhere_nodes()
     if elsewhere:
         tasks = tasks.exclude(flow_task__in=elsewhere)
-    count = inbox.bounded_count(tasks)
+    count = bounded_count(tasks)
     if not limit or not count:
         return TodoSection(str(INBOX_LABEL), [], count)
     window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
@@ -179,7 +191,7 @@ def queue_todos(user, *, limit, today):
     """Queue tasks the person may claim, by due date (see TASK_WINDOW), each with its claim
     form's address."""
     tasks = inbox.queue_tasks(user)
-    count = inbox.bounded_count(tasks)
+    count = bounded_count(tasks)
     if not limit or not count:
         return TodoSection(str(QUEUE_LABEL), [], count)
     window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])

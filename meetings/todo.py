@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from governance import inbox
+from governance import todo
 from governance.models import User
 from governance.permissions import unit_ids_where
 from governance.roles import Capability
@@ -34,7 +34,7 @@ def action_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection
         meeting__state=GroupMeeting.State.HELD,
     )
     label = _("會議追蹤事項")
-    count = inbox.bounded_count(owed)
+    count = todo.bounded_count(owed)
     if not limit or not count:
         return TodoSection(label, [], count)
     rows = owed.order_by("action_due", "pk").values_list(

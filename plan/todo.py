@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from governance import inbox
+from governance import todo
 from governance.models import Unit, User
 from governance.permissions import unit_ids_where
 from governance.rocdate import quarter_end, quarter_label, quarter_name
@@ -85,7 +85,7 @@ def report_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection
     waiting = PracticeReport.objects.filter(state=State.SUBMITTED)
     if heading is not None:
         waiting = waiting.filter(unit_id__in=heading)
-    waiting_count = inbox.bounded_count(waiting)
+    waiting_count = todo.bounded_count(waiting)
     if limit and waiting_count:
         for pk, practice_id, unit_id, period, number, text, by_first, by_last in waiting.order_by(
             F("submitted_at").asc(), "pk"

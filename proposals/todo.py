@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from governance import inbox
+from governance import inbox, todo
 from governance.models import User
 from governance.todo import TodoItem, TodoSection, lists_tasks
 
@@ -29,7 +29,7 @@ def score_todos(user: User, *, limit: int, today: datetime.date) -> TodoSection:
         member_id=user.pk, scored_at__isnull=True, proposal__state=Proposal.State.SECOND_REVIEW
     )
     label = _("複審評分")
-    count = inbox.bounded_count(owed)
+    count = todo.bounded_count(owed)
     if not limit or not count:
         return TodoSection(label, [], count)
     rows = list(

@@ -1,6 +1,6 @@
 from django import template
 
-from governance import inbox, todo
+from governance import todo
 from governance.rocdate import today_taipei
 
 register = template.Library()
@@ -19,5 +19,5 @@ def is_overdue(due):
 
 @register.filter
 def capped(count):
-    """A count as the inbox shows it: past the cap, "999+" (the sources count no further)."""
-    return inbox.format_count(count)
+    """A count of one kind: past the cap, "99+" (the sources count no further)."""
+    return todo.format_count(count)
