@@ -222,7 +222,7 @@ def group_member_ids(meeting: GroupMeeting) -> list[int]:
     return sorted(people)
 
 
-def _tell_group(meeting, key, subject, text):
+def _tell_group(meeting, key, subject, text, dated=True):
     """The group's members hear of their meeting once the change commits
     (governance.notifications.notify). Kept texts, in the agency's language."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -232,7 +232,7 @@ def _tell_group(meeting, key, subject, text):
             subject=_("%(subject)s%(meeting)s") % {"subject": subject, "meeting": meeting_label(meeting)},
             text=text,
             url=reverse("meetings:detail", args=[meeting.pk]),
-            due_date=meeting_day(meeting),
+            due_date=meeting_day(meeting) if dated else None,
         )
 
 
@@ -261,6 +261,127 @@ def _tell_action_units(meeting, decisions):
 
 def _locked_meeting(meeting):
     return GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _still_to_hold(meeting):
+    """A meeting is changed or cancelled only before it is held: say why not, otherwise."""
+    if meeting.state == State.HELD:
+        raise ValidationError(_("本次會議已召開並登錄會議紀錄，不能再變更或取消。"))
+    if meeting.state == State.CANCELLED:
+        raise ValidationError(_("本次會議已取消。"))
+
+
+def change_meeting(
+    *,
+    actor: User,
+    meeting: GroupMeeting,
+    scheduled_for: datetime.datetime,
+    location: str | None,
+    chair: User | None,
+    reason: str | None,
+) -> GroupMeeting:
+    """Change the time, place or chair of a meeting not yet held, with the reason: on its
+    trail, and told to the group. It keeps its number, so it stays in its ROC year."""
+    require(actor, Capability.MANAGE_TRACKING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("請說明變更的理由。"))
+    if timezone.is_naive(scheduled_for):
+        scheduled_for = scheduled_for.replace(tzinfo=TAIPEI)
+    location = (location or "").strip()
+    if len(location) > 200:
+        raise ValidationError(_("地點不可超過 200 字。"))
+    if chair is not None and not chair.is_active:
+        raise ValidationError(_("主席須為在職人員。"))
+    with transaction.atomic():
+        locked = _locked_meeting(meeting)
+        _still_to_hold(locked)
+        if roc_year_of(scheduled_for) != locked.roc_year:
+            raise ValidationError(
+                _("會議不能改到其他年度（本次為 %(year)s 年的會議）；請取消本次會議，再排定新的會議。")
+                % {"year": locked.roc_year}
+            )
+        same_time = (
+            GroupMeeting.objects.filter(scheduled_for=scheduled_for)
+            .exclude(state=State.CANCELLED)
+            .exclude(pk=locked.pk)
+            .first()
+        )
+        if same_time is not None:
+            raise ValidationError(
+                _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
+                % {
+                    "time": format_roc_datetime(scheduled_for),
+                    "meeting": meeting_label(same_time, translate=True),
+                }
+            )
+        changes = []
+        if scheduled_for != locked.scheduled_for:
+            changes.append(
+                f"開會時間 {format_roc_datetime(locked.scheduled_for)} → {format_roc_datetime(scheduled_for)}"
+            )
+        if location != locked.location:
+            changes.append(f"地點 {locked.location or '（未定）'} → {location or '（未定）'}")
+        if (chair.pk if chair else None) != locked.chair_id:
+            before = locked.chair.get_full_name() if locked.chair_id else "（未定）"
+            changes.append(f"主席 {before} → {chair.get_full_name() if chair else '（未定）'}")
+        if not changes:
+            raise ValidationError(_("開會時間、地點與主席都沒有變更。"))
+        locked.scheduled_for, locked.location, locked.chair = scheduled_for, location, chair
+        locked.save(update_fields=["scheduled_for", "location", "chair"])
+        event = record_event(
+            case_kind=CASE_KIND,
+            case_ref=str(locked.pk),
+            actor=actor,
+            action=f"變更 {meeting_label(locked)}",
+            from_state=State.SCHEDULED,
+            to_state=State.SCHEDULED,
+            comment="；".join(changes) + f"。理由：{reason}",
+        )
+        _tell_group(
+            locked,
+            f"changed:{event.pk}",
+            _("【會議變更】"),
+            _("%(meeting)s有所變更：%(changes)s。理由：%(reason)s")
+            % {"meeting": meeting_label(locked), "changes": "；".join(changes), "reason": reason},
+        )
+    return locked
+
+
+def cancel_meeting(*, actor: User, meeting: GroupMeeting, reason: str | None) -> GroupMeeting:
+    """Cancel a meeting not yet held, with the reason: on its trail, and told to the group.
+    It stays in the list as 已取消 and keeps its number."""
+    require(actor, Capability.MANAGE_TRACKING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("請說明取消的理由。"))
+    with transaction.atomic():
+        locked = _locked_meeting(meeting)
+        _still_to_hold(locked)
+        locked.state = State.CANCELLED
+        locked.save(update_fields=["state"])
+        record_event(
+            case_kind=CASE_KIND,
+            case_ref=str(locked.pk),
+            actor=actor,
+            action=f"取消 {meeting_label(locked)}",
+            from_state=State.SCHEDULED,
+            to_state=State.CANCELLED,
+            comment=f"理由：{reason}",
+        )
+        _tell_group(
+            locked,
+            "cancelled",
+            _("【會議取消】"),
+            _("原訂 %(time)s 召開的%(meeting)s已取消。理由：%(reason)s")
+            % {
+                "time": format_roc_datetime(locked.scheduled_for),
+                "meeting": meeting_label(locked),
+                "reason": reason,
+            },
+            dated=False,
+        )
+    return locked
 
 
 def set_agenda(*, actor: User, meeting: GroupMeeting, items: Iterable[AgendaInput]) -> GroupMeeting:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/agenda/", views.meeting_agenda, name="agenda"),
     path("<int:pk>/record/", views.meeting_record, name="record"),
+    path("<int:pk>/change/", views.meeting_change, name="change"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
     # The plan's two documents, which the execution group writes.
     path(

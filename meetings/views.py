@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,6 +104,35 @@ class ScheduleForm(forms.Form):
     def scheduled_for(self):
         data = self.cleaned_data
         return datetime.datetime.combine(data["day"], data["time"], tzinfo=TAIPEI)
+
+
+class ChangeForm(ScheduleForm):
+    """The same fields as scheduling, filled with the meeting's, and the reason for the change."""
+
+    reason = LongTextField(
+        label=gettext_lazy("變更理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        local = timezone.localtime(meeting.scheduled_for, TAIPEI)
+        kwargs.setdefault(
+            "initial",
+            {
+                "day": local.date(),
+                "time": local.time(),
+                "location": meeting.location,
+                "chair": meeting.chair_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        del self.fields["submission_token"]
+        self.fields["chair"].initial = meeting.chair_id
+
+
+class CancelForm(forms.Form):
+    reason = LongTextField(
+        label=gettext_lazy("取消理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class OtherItemForm(forms.Form):
@@ -296,9 +326,58 @@ def meeting_detail(request, pk):
     return render(request, "meetings/detail.html", ctx)
 
 
+def meeting_change(request, pk):
+    """Change the time, place or chair of a meeting not yet held, or cancel it: each with a
+    reason; the group is told (meetings.services)."""
+    _require_manage(request)
+    meeting = get_object_or_404(GroupMeeting.objects.select_related("chair"), pk=pk)
+    refused = _scheduled_or_redirect(request, meeting)
+    if refused:
+        return refused
+    form = ChangeForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.change_meeting(
+                actor=request.user,
+                meeting=meeting,
+                scheduled_for=form.scheduled_for(),
+                location=form.cleaned_data["location"],
+                chair=form.cleaned_data["chair"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("會議已變更，已通知與會人員。"))
+            return redirect("meetings:detail", pk=meeting.pk)
+    ctx = {"meeting": meeting, "form": form, "cancel_form": CancelForm()}
+    return render(request, "meetings/change.html", ctx)
+
+
+@require_POST
+def meeting_cancel(request, pk):
+    _require_manage(request)
+    meeting = get_object_or_404(GroupMeeting.objects.select_related("chair"), pk=pk)
+    refused = _scheduled_or_redirect(request, meeting)
+    if refused:
+        return refused
+    cancel_form = CancelForm(request.POST)
+    try:
+        cancel_form.is_valid()
+        meetings.cancel_meeting(
+            actor=request.user, meeting=meeting, reason=cancel_form.cleaned_data.get("reason")
+        )
+    except ValidationError as e:
+        cancel_form.add_error(None, e)
+        ctx = {"meeting": meeting, "form": ChangeForm(meeting=meeting), "cancel_form": cancel_form}
+        return render(request, "meetings/change.html", ctx)
+    messages.success(request, _("會議已取消，已通知與會人員。"))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
 def _scheduled_or_redirect(request, meeting):
     if meeting.state != GroupMeeting.State.SCHEDULED:
-        messages.error(request, _("本次會議已召開或已取消，不能再修改議程或登錄紀錄。"))
+        messages.error(request, _("本次會議已召開或已取消，不能再修改議程、變更或登錄紀錄。"))
         return redirect("meetings:detail", pk=meeting.pk)
     return None
 

@@ -939,6 +939,24 @@ page("meetings:detail", "plan", "會議內容", "meeting", MEETING_READERS, targ
 page("meetings:agenda", "plan", "會議議程", "agenda", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
 page("meetings:record", "plan", "會議紀錄", "minutes", MEETING_MANAGER, post=TRACKING_ACTS, targets="meeting")
 page(
+    "meetings:change",
+    "plan",
+    "變更或取消會議",
+    "change or cancel a meeting",
+    MEETING_MANAGER,
+    post=TRACKING_ACTS,
+    targets="meeting",
+)
+page(
+    "meetings:cancel",
+    "plan",
+    "取消會議",
+    "cancel a meeting",
+    POST_ONLY,
+    post=TRACKING_ACTS,
+    targets="meeting",
+)
+page(
     "meetings:action_complete",
     "plan",
     "追蹤事項辦結",
