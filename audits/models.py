@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import jsonstore
 from viewflow.workflow.models import Process
 
-from governance.docnumber import DocumentNumberModelField
+from governance.docnumber import DocumentNumberModelField, document_key
 from governance.models import KeptRecord, Unit
 
 # The trail and notices name an audit or a finding by its kind and its trail_ref.
@@ -32,6 +32,9 @@ class Audit(KeptRecord):
     title = models.CharField(_("名稱"), max_length=200)
     held_on = models.DateField(_("考核日期"))
     document_number = DocumentNumberModelField(_("來文文號"))
+    # The number as compared for duplicates (governance.docnumber: full- and half-width, spaces,
+    # 台 and 臺 alike), kept so the check is one indexed lookup.
+    document_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
     replied_on = models.DateField(_("回復日期"), null=True, blank=True)
@@ -39,6 +42,13 @@ class Audit(KeptRecord):
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Registered by mistake (a duplicate, a wrong letter): withdrawn with the reason, kept and
+    # readable as 已撤銷, out of statistics, agendas and reminders.
+    withdrawn_at = models.DateTimeField(_("撤銷時間"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("撤銷理由"), blank=True)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -51,6 +61,16 @@ class Audit(KeptRecord):
     @property
     def trail_ref(self):
         return str(self.pk)
+
+    def save(self, *args, **kwargs):
+        self.document_key = document_key(self.document_number)
+        if kwargs.get("update_fields") is not None and "document_number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "document_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def withdrawn(self):
+        return self.withdrawn_at is not None
 
     @property
     def closed(self):
@@ -87,6 +107,10 @@ class Finding(KeptRecord):
         REMOVAL_REQUESTED = "removal_requested", _("申請解除列管")
         AWAITING_DECISION = "awaiting_decision", _("待館務會議決定")
         CLOSED = "closed", _("已解除列管")
+        WITHDRAWN = "withdrawn", _("已撤銷")  # its audit was registered by mistake
+
+    # No longer tracked: closed, or withdrawn with its audit.
+    ENDED = (State.CLOSED, State.WITHDRAWN)
 
     audit = models.ForeignKey(Audit, models.PROTECT, related_name="findings")
     tracking_number = models.CharField(_("列管編號"), max_length=20, unique=True)

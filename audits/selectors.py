@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Process
 
 from governance import exports
-from governance.docnumber import DocumentNumberError, parse_document_number
 from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, units_where
@@ -40,11 +39,11 @@ State = Finding.State
 def is_overdue(finding: Finding, today: datetime.date | None = None) -> bool:
     """Past its due date and not closed, counting days in Asia/Taipei."""
     today = today or today_taipei()
-    return finding.state != State.CLOSED and finding.due_date < today
+    return finding.state not in Finding.ENDED and finding.due_date < today
 
 
 def overdue_q(today: datetime.date | None = None) -> Q:
-    return Q(due_date__lt=today or today_taipei()) & ~Q(state=State.CLOSED)
+    return Q(due_date__lt=today or today_taipei()) & ~Q(state__in=Finding.ENDED)
 
 
 def days_to_close() -> ExpressionWrapper:
@@ -65,7 +64,7 @@ def due_for_reminders(due_dates: Iterable[datetime.date]) -> list[DueItem]:
 
     rows = (
         Finding.objects.filter(due_date__in=due_dates)
-        .exclude(state=State.CLOSED)
+        .exclude(state__in=Finding.ENDED)
         .values_list("pk", "tracking_number", "text", "due_date", "lead_unit_id")
     )
     what = _("缺失改善辦理情形")
@@ -155,7 +154,8 @@ def unit_findings(user: User) -> QuerySet[Finding]:
 
 def _summary(queryset, group_field, today):
     rows = (
-        queryset.order_by()
+        queryset.exclude(state=State.WITHDRAWN)  # registered by mistake: not counted
+        .order_by()
         .values(group_field)
         .annotate(
             total=Count("pk"),
@@ -212,29 +212,24 @@ def audits_for(user: User) -> QuerySet[Audit]:
         audits = Audit.objects.filter(findings__in=visible_findings(user)).distinct()
     return audits.annotate(
         finding_count=Count("findings", distinct=True),
-        open_count=Count("findings", filter=~Q(findings__state=State.CLOSED), distinct=True),
+        open_count=Count("findings", filter=~Q(findings__state__in=Finding.ENDED), distinct=True),
     ).order_by("-held_on", "-pk")
 
 
 def same_document_number(audit: Audit) -> list[Audit]:
     """Other audits registered under the same 來文文號 (written alike: full- or half-width,
-    spaces): most likely the same letter registered twice."""
-
-    def normalised(text):
-        try:
-            return parse_document_number(text).normalised
-        except DocumentNumberError:
-            return None
-
-    mine = parse_document_number(audit.document_number)
-    candidates = Audit.objects.exclude(pk=audit.pk).filter(document_number__contains=mine.serial)
-    return [other for other in candidates if normalised(other.document_number) == mine.normalised]
+    spaces, 台 or 臺): most likely the same letter registered twice. One indexed lookup."""
+    if not audit.document_key:
+        return []
+    return list(Audit.objects.exclude(pk=audit.pk).filter(document_key=audit.document_key).order_by("pk"))
 
 
 def awaiting_reply(audit: Audit) -> bool:
     """Every finding of the audit is closed, and the reply to the superior agency is not yet
     recorded (the list says 待函復 from its counts; a page asks this)."""
-    return not audit.closed and not audit.findings.exclude(state=State.CLOSED).exists()
+    return (
+        not audit.closed and not audit.withdrawn and not audit.findings.exclude(state=State.CLOSED).exists()
+    )
 
 
 # ---------------------------------------------------------------- one finding
@@ -293,7 +288,7 @@ def inbox_summaries(processes: Iterable[Process]) -> dict[int, dict]:
             "title": Truncator(text).chars(40),
             "unit": unit,
             "due": due,
-            "overdue": state != State.CLOSED and due < today,
+            "overdue": state not in Finding.ENDED and due < today,
         }
         for pid, number, text, unit, due, state in rows
     }
@@ -384,7 +379,7 @@ def open_findings_for_report() -> list[dict]:
     tracking number, the audit's agency and title, kind, due date, round and state.
     """
     rows = (
-        Finding.objects.exclude(state=State.CLOSED)
+        Finding.objects.exclude(state__in=Finding.ENDED)
         .order_by("lead_unit__sort_order", "lead_unit__code", "due_date", "tracking_number")
         .values(
             "pk",

@@ -682,5 +682,69 @@ def _tell_reply(audit):
         )
 
 
+def may_withdraw(user: User, audit: Audit) -> bool:
+    """The 管考 office, while the audit is still a mistake to undo: not replied, no finding
+    closed by a decision, not withdrawn already."""
+    return (
+        can(user, Capability.MANAGE_TRACKING)
+        and not audit.withdrawn
+        and not audit.closed
+        and not audit.findings.filter(state=State.CLOSED).exists()
+    )
+
+
+def withdraw_audit(*, actor: User, audit: Audit, reason: str) -> Audit:
+    """Withdraw an audit registered by mistake (a duplicate, a wrong letter), with the reason:
+    its findings' processes are cancelled and they leave statistics, agendas, reminders and
+    to-do lists; the audit and its findings stay readable as 已撤銷, with their trails."""
+    require(actor, Capability.MANAGE_TRACKING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("請說明撤銷的理由（例如重複登錄、登錄錯誤的來文）。"))
+    RemediationFlow = workflow.flow_of(RemediationProcess)
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().get(pk=audit.pk)
+        if audit.withdrawn:
+            raise ValidationError(_("這筆考核已經撤銷。"))
+        if audit.closed:
+            raise ValidationError(_("這筆考核已函復結案，不能撤銷。"))
+        decided = list(audit.findings.filter(state=State.CLOSED).values_list("tracking_number", flat=True))
+        if decided:
+            raise ValidationError(
+                _("考核意見 %(numbers)s 已經決定解除列管，不能撤銷這筆考核；請改以更正處理。")
+                % {"numbers": "、".join(decided)}
+            )
+        audit.withdrawn_at, audit.withdrawn_by, audit.withdrawal_reason = timezone.now(), actor, reason
+        audit.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        _audit_event(audit, actor, "撤銷考核登錄", comment=reason)
+        findings = list(audit.findings.select_related("process").order_by("sequence"))
+        units = set()
+        for finding in findings:
+            if finding.process_id:
+                with RemediationFlow.lock(finding.process_id):
+                    workflow.cancel_process(finding.process)
+            _move(finding, actor, "撤銷列管（考核登錄撤銷）", State.WITHDRAWN, comment=reason)
+            units.add(finding.lead_unit_id)
+            units.update(_supporting_ids(finding))
+        with translation.override(settings.LANGUAGE_CODE):
+            notifications.notify(
+                recipient_ids=unit_people_ids(units, (UnitRole.LIAISON, UnitRole.HEAD)),
+                key=f"audit:{audit.pk}:withdrawn",
+                subject=_("【撤銷列管】%(agency)s %(title)s")
+                % {"agency": audit.agency, "title": audit.title},
+                text=_(
+                    "%(agency)s「%(title)s」的考核登錄已撤銷，考核意見 %(numbers)s 不再列管，無須辦理。理由：%(reason)s"
+                )
+                % {
+                    "agency": audit.agency,
+                    "title": audit.title,
+                    "numbers": "、".join(f.tracking_number for f in findings),
+                    "reason": reason,
+                },
+                url=reverse("audits:audit", args=[audit.pk]),
+            )
+    return audit
+
+
 def may_register(user: User) -> bool:
     return can(user, Capability.MANAGE_TRACKING)

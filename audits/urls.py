@@ -26,6 +26,10 @@ class AuditsApp(SiteApplication):
         return path("<int:pk>/", views.audit_detail, name="audit")
 
     @property
+    def withdraw_path(self):
+        return path("<int:pk>/withdraw/", views.audit_withdraw, name="withdraw")
+
+    @property
     def audit_attachment_path(self):
         return path("<int:pk>/files/<int:attachment_pk>/", views.audit_attachment, name="audit_attachment")
 

@@ -139,8 +139,22 @@ def audit_detail(request, pk):
         "history": selectors.audit_history(audit),
         "attachments": audit.attachments.all(),
         "open_tasks": inbox.open_tasks_for(request.user, selectors.audit_process_ids(audit)),
+        "may_withdraw": services.may_withdraw(request.user, audit),
     }
     return render(request, "audits/audit_detail.html", ctx)
+
+
+@require_POST
+def audit_withdraw(request, pk):
+    """Withdraw an audit registered by mistake (services.withdraw_audit); refusals say why."""
+    audit = _viewable_audit(request, pk)
+    try:
+        services.withdraw_audit(actor=request.user, audit=audit, reason=request.POST.get("reason", ""))
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, _("已撤銷這筆考核登錄，各考核意見不再列管，已通知相關單位。"))
+    return redirect("audits:audit", pk=audit.pk)
 
 
 def audit_attachment(request, pk, attachment_pk):

@@ -241,11 +241,15 @@ def grade_distribution(period: Period, unit_ids: Sequence[int] | None = None) ->
 
 def findings_by_unit(period: Period, unit_ids: Sequence[int] | None, today: datetime.date) -> dict[str, Any]:
     """Findings under tracking during the period, per lead unit, by their state today."""
-    tracked = Finding.objects.filter(
-        _in_units("lead_unit_id", unit_ids),
-        Q(audit__held_on__lte=period.end),
-        ~Q(state=FindingState.CLOSED) | Q(closed_on__gte=period.start),
-    ).order_by()
+    tracked = (
+        Finding.objects.filter(
+            _in_units("lead_unit_id", unit_ids),
+            Q(audit__held_on__lte=period.end),
+            ~Q(state=FindingState.CLOSED) | Q(closed_on__gte=period.start),
+        )
+        .exclude(state=FindingState.WITHDRAWN)
+        .order_by()
+    )
     rows = tracked.values("lead_unit_id").annotate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(state=FindingState.CLOSED)),

@@ -10,6 +10,7 @@ import unicodedata
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -27,7 +28,8 @@ _ECHO_LIMIT = 30
 
 _SEPARATED = re.compile(r"(?P<y>\d{1,4})(?P<sep>[/\-.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})", re.ASCII)
 _CHINESE = re.compile(r"(?P<y>\d{1,4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日號]?", re.ASCII)
-_ERA_PREFIX = re.compile(r"^(民國|民国)")
+# An era written before the date: 中華民國 / 民國 say the year is ROC, 西元 / 公元 that it is AD.
+_ERA_PREFIX = re.compile(r"^(?:(?P<roc>中華民國|中华民国|民國|民国)|(?P<ad>西元|公元))")
 
 
 class ROCDateError(ValueError):
@@ -101,10 +103,14 @@ def today_taipei() -> datetime.date:
 # --- parsing ----------------------------------------------------------------
 
 
-def _normalise(text: str) -> str:
-    # NFKC folds full-width digits and punctuation (１１４／３／８) to ASCII.
+def _normalise(text: str) -> tuple[str, str | None]:
+    """The date's digits and separators, and the era written before it ("roc", "ad" or None).
+    NFKC folds full-width digits and punctuation (１１４／３／８) to ASCII."""
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return _ERA_PREFIX.sub("", compact)
+    era = _ERA_PREFIX.match(compact)
+    if era is None:
+        return compact, None
+    return compact[era.end() :], "roc" if era["roc"] else "ad"
 
 
 def _echo(text: str) -> str:
@@ -124,14 +130,42 @@ def _split_fields(compact: str):
     return None
 
 
-def _is_ad(year_digits: str) -> bool:
-    # Four digits are an AD year, unless padded with a zero: 0115 is 民國 115 年.
+def _is_ad(year_digits: str, era: str | None = None) -> bool:
+    # Four digits are an AD year, unless padded with a zero (0115 is 民國 115 年) or the era
+    # written before them says which.
+    if era is not None:
+        return era == "ad"
     return len(year_digits) == 4 and not year_digits.startswith("0")
 
 
-def _ad_year(year_digits: str, original: str) -> int:
+def input_years() -> tuple[int, int]:
+    """The ROC years a typed date may fall in (settings.DATE_INPUT_ROC_YEARS, "80-200" by
+    default: AD 1991–2111): "15/3/8" is refused, not read as 1926."""
+    first, _sep, last = str(settings.DATE_INPUT_ROC_YEARS).partition("-")
+    return int(first), int(last)
+
+
+def _check_window(year: int, original: str) -> None:
+    first, last = input_years()
+    if not first <= year - ROC_OFFSET <= last:
+        raise ROCDateError(
+            gettext(
+                "日期「%(text)s」的年份不在可接受的範圍（民國 %(first)s 至 %(last)s 年，即西元 %(ad_first)s 至 "
+                "%(ad_last)s 年）。請確認年份；民國年請寫 3 位數（如 115），西元年請寫 4 位數（如 2026）。"
+            )
+            % {
+                "text": _echo(original),
+                "first": first,
+                "last": last,
+                "ad_first": first + ROC_OFFSET,
+                "ad_last": last + ROC_OFFSET,
+            }
+        )
+
+
+def _ad_year(year_digits: str, original: str, era: str | None = None) -> int:
     year = int(year_digits)
-    if _is_ad(year_digits):
+    if _is_ad(year_digits, era):
         if year < FIRST_AD_YEAR:
             raise ROCDateError(
                 gettext("日期「%(text)s」有誤：西元年份須為 1912 年（民國元年）以後。")
@@ -148,7 +182,8 @@ def parse_date(text) -> datetime.date:
     if text is None or not str(text).strip():
         raise ROCDateError(gettext("請輸入日期。"))
     text = str(text)
-    fields = _split_fields(_normalise(text))
+    compact, era = _normalise(text)
+    fields = _split_fields(compact)
     if fields is None:
         raise ROCDateError(
             gettext("日期格式無法辨識：「%(text)s」。%(hint)s")
@@ -156,10 +191,11 @@ def parse_date(text) -> datetime.date:
         )
 
     year_digits, month_digits, day_digits = fields
-    year = _ad_year(year_digits, text)
+    year = _ad_year(year_digits, text, era)
+    _check_window(year, text)
     month, day = int(month_digits), int(day_digits)
     # The year as the user wrote it; an AD year says so ("2026年" alone reads as ROC here).
-    shown_year = gettext("西元%(year)s") % {"year": year} if _is_ad(year_digits) else year - ROC_OFFSET
+    shown_year = gettext("西元%(year)s") % {"year": year} if _is_ad(year_digits, era) else year - ROC_OFFSET
     if not 1 <= month <= 12:
         raise ROCDateError(
             gettext("日期「%(text)s」有誤：月份須介於 1 到 12，輸入的是 %(month)s 月。")
@@ -188,11 +224,18 @@ def _display_value(value):
         return value.isoformat()
 
 
+def _placeholder():
+    """An example date in this year: 例：115/3/8 in 2026."""
+    return gettext("例：%(year)s/3/8") % {"year": roc_year(today_taipei())}
+
+
 class ROCDateInput(forms.TextInput):
     """Text input that shows dates in ROC short form (114/03/08)."""
 
-    def __init__(self, attrs=None):
-        super().__init__({"placeholder": gettext_lazy("例：114/3/8"), **(attrs or {})})
+    def get_context(self, name, value, attrs):
+        # The example's year is this year's, read when the field is drawn (not at start-up).
+        attrs = {"placeholder": _placeholder(), **(attrs or {})}
+        return super().get_context(name, value, attrs)
 
     def format_value(self, value):
         return super().format_value(_display_value(value))

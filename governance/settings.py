@@ -318,6 +318,9 @@ TODO_SOURCES = {
     "meeting_action": "meetings.todo.action_todos",
     "practice_report": "plan.todo.report_todos",
 }
+# The ROC years a typed date may be in ("first-last"): outside them a date is refused as a slip
+# (15/3/8 is not 1926). 80-200 is AD 1991-2111.
+DATE_INPUT_ROC_YEARS = os.environ.get("DATE_INPUT_ROC_YEARS", "80-200")
 GROUP_MEETING_INTERVAL_MONTHS = int(os.environ.get("GROUP_MEETING_INTERVAL_MONTHS", "2"))
 SCORING_DAYS = int(os.environ.get("SCORING_DAYS", "14"))  # a committee member's time to score
 # Tries per e-mail over all runs (each run retries TASK_MAX_RETRIES times), then left

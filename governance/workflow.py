@@ -19,6 +19,8 @@ from viewflow.workflow import lock
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from . import notifications
+
 # Every flow's lock: SELECT … FOR UPDATE on the process row, waiting for the holder rather
 # than failing at once (viewflow's default NOWAIT gives up under a burst of clicks). One row
 # per process, taken first in every step, so waiting cannot deadlock.
@@ -105,3 +107,20 @@ def flow_of(process_model):
         if flow_class.process_class is process_model:
             return flow_class
     raise LookupError(f"no flow in WORKFLOW_FLOWS runs {process_model.__name__}")
+
+
+def cancel_process(process) -> int:
+    """Cancel a process and its open tasks, as a case is withdrawn: they leave every inbox and
+    queue, and the notices of them are marked read. Call inside the case's transaction, under
+    its flow's lock. Returns how many tasks were cancelled."""
+    now = timezone.now()
+    tasks = Task.objects.filter(
+        process_id=process.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED]
+    )
+    cancelled = list(tasks.values_list("pk", flat=True))
+    tasks.update(status=STATUS.CANCELED, finished=now)
+    process.status, process.finished = STATUS.CANCELED, now
+    process.save(update_fields=["status", "finished"])
+    for pk in cancelled:
+        notifications.settle(f"task:{pk}:")
+    return len(cancelled)

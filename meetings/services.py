@@ -740,7 +740,7 @@ def _proposal_items(day, horizon):
 def _finding_items(day, horizon):
     rows = (
         Finding.objects.filter(overdue_q(day) | Q(due_date__gte=day, due_date__lte=horizon))
-        .exclude(state=Finding.State.CLOSED)
+        .exclude(state__in=Finding.ENDED)
         .order_by("due_date", "tracking_number")
         .values_list("pk", "tracking_number", "text", "due_date", "lead_unit__name")
     )

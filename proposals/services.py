@@ -323,12 +323,7 @@ def withdraw_proposal(*, actor: User, proposal: Proposal, confirmed: bool, reaso
             raise PermissionDenied(_("初審開始後即不能撤回"))
         if not confirmed:
             raise ValidationError(_("撤回後不能恢復，請勾選「確定撤回本提案」後再送出。"))
-        now = timezone.now()
-        _open_tasks(proposal).update(status=STATUS.CANCELED, finished=now)
-        process = proposal.process
-        process.status = STATUS.CANCELED
-        process.finished = now
-        process.save(update_fields=["status", "finished"])
+        workflow.cancel_process(proposal.process)
         _move(proposal, actor, "撤回提案", State.WITHDRAWN, comment=reason)
     return proposal
 

@@ -760,6 +760,17 @@ page("audits:index", "audits", "上級機關考核", "audits", ANYONE)
 page("audits:register", "audits", "登錄考核", "register an audit", TRACKING_ONLY, post=TRACKING_ONLY)
 page("audits:audit", "audits", "考核內容", "audit", Case(), targets="audit")
 page(
+    "audits:withdraw",
+    "audits",
+    "撤銷考核登錄",
+    "withdraw an audit registered by mistake",
+    POST_ONLY,
+    post=Only(
+        frozenset({"tracking"}), "僅管考人員（回到考核頁）", "管考 only (back to the audit)", yes=REDIRECT
+    ),
+    targets="audit",
+)
+page(
     "audits:audit_attachment",
     "audits",
     "考核附件下載",

@@ -50,6 +50,9 @@ def test_a_document_number_registered_before_is_pointed_out(drive):
     second = drive.register([finding_fields(0)], document_number="臺教綜(一)字第 1150012345號")
     page = client.get(f"/audits/{second.pk}/").content.decode()
     assert "注意：來文文號 臺教綜(一)字第 1150012345號 也登錄於" in page and "請確認是否重複登錄" in page
+    # Full-width digits and 台 for 臺: the same letter too.
+    fourth = drive.register([finding_fields(0)], document_number="台教綜(一)字第１１５００１２３４５號")
+    assert "請確認是否重複登錄" in client.get(f"/audits/{fourth.pk}/").content.decode()
     # Another letter: nothing said.
     third = drive.register([finding_fields(0)], document_number="臺教綜（一）字第1150012346號")
     assert "請確認是否重複登錄" not in client.get(f"/audits/{third.pk}/").content.decode()

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -6,6 +8,7 @@ from governance.docnumber import (
     DocumentNumberError,
     DocumentNumberField,
     DocumentNumberModelField,
+    document_key,
     parse_document_number,
 )
 
@@ -107,3 +110,35 @@ def test_model_field_validator_rejects_bad_numbers():
     field.run_validators(FULL_WIDTH)
     with pytest.raises(ValidationError):
         field.run_validators("hello")
+
+
+def test_a_citation_gives_the_number_and_keeps_the_date_and_kind_apart():
+    number = parse_document_number("「教育部115年3月8日臺教社(四)字第1150012345號函」")
+    assert number.text == "臺教社(四)字第1150012345號"
+    assert (number.issuer, number.issued_on, number.kind) == ("教育部", datetime.date(2026, 3, 8), "函")
+    assert number.roc_year == 115
+    written_out = parse_document_number("教育部中華民國115年3月8日臺教社（四）字第1150012345號書函")
+    assert written_out.kind == "書函" and written_out.issued_on == datetime.date(2026, 3, 8)
+    assert written_out.normalised == number.normalised
+    # The form field gives the number alone.
+    assert (
+        DocumentNumberField().clean("教育部115年3月8日臺教社(四)字第1150012345號函")
+        == "臺教社(四)字第1150012345號"
+    )
+    # A number without a citation is kept exactly as typed.
+    assert parse_document_number("臺教社(四)字第1150012345號").issued_on is None
+
+
+def test_a_citation_with_an_impossible_date_says_so():
+    with pytest.raises(DocumentNumberError, match="引用的發文日期有誤"):
+        parse_document_number("教育部115年2月30日臺教社(四)字第1150012345號函")
+
+
+def test_full_and_half_width_and_tai_variants_are_one_number():
+    forms = [
+        "臺教綜（一）字第１１５００１２３４５號",
+        "臺教綜(一)字第1150012345號",
+        "台教綜(一)字第 1150012345 號",
+    ]
+    assert len({parse_document_number(text).normalised for text in forms}) == 1
+    assert document_key("not a number") == ""

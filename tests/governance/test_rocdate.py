@@ -1,11 +1,14 @@
 import datetime
+import re
 
 import pytest
+import time_machine
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine
 
 from governance.rocdate import (
+    TAIPEI,
     ROCDateError,
     ROCDateField,
     format_roc,
@@ -166,9 +169,48 @@ def test_field_error_carries_chinese_message():
     assert "114年2月沒有30日" in excinfo.value.messages[0]
 
 
-def test_widget_has_roc_placeholder():
-    html = str(EventForm()["held_on"])
-    assert 'placeholder="例：114/3/8"' in html
+def test_widget_placeholder_shows_this_roc_year():
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, 0, tzinfo=TAIPEI), tick=False):
+        assert 'placeholder="例：115/3/8"' in str(EventForm()["held_on"])
+    with time_machine.travel(datetime.datetime(2027, 1, 2, 9, 0, tzinfo=TAIPEI), tick=False):
+        assert 'placeholder="例：116/3/8"' in str(EventForm()["held_on"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("中華民國115年3月8日", datetime.date(2026, 3, 8)),
+        ("中華民國 115/3/8", datetime.date(2026, 3, 8)),
+        ("民國115年3月8日", datetime.date(2026, 3, 8)),
+        ("西元2026年3月8日", datetime.date(2026, 3, 8)),
+        ("西元 2026/3/8", datetime.date(2026, 3, 8)),
+        ("公元2026-03-08", datetime.date(2026, 3, 8)),
+    ],
+)
+def test_an_era_written_before_the_date_says_which_calendar(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("15/3/8", "年份不在可接受的範圍（民國 80 至 200 年，即西元 1991 至 2111 年）"),  # not 1926
+        ("民國2026年3月8日", "年份不在可接受的範圍"),  # an AD year under a ROC era
+        ("西元115年3月8日", "西元年份須為 1912 年"),  # a ROC year under an AD era
+        ("1990-12-31", "年份不在可接受的範圍"),
+        ("2112-01-01", "年份不在可接受的範圍"),
+        ("201/1/1", "年份不在可接受的範圍"),
+    ],
+)
+def test_a_year_outside_the_window_is_refused_not_guessed(text, message):
+    with pytest.raises(ROCDateError, match=re.escape(message)):
+        parse_date(text)
+
+
+def test_the_window_is_a_setting(settings):
+    settings.DATE_INPUT_ROC_YEARS = "1-300"
+    assert parse_date("15/3/8") == datetime.date(1926, 3, 8)
+    assert parse_date("80/1/1") == datetime.date(1991, 1, 1)
 
 
 def test_rendered_value_round_trips():
