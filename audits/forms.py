@@ -193,6 +193,30 @@ class CouncilDecisionForm(forms.Form):
         return data
 
 
+class CorrectAuditForm(forms.Form):
+    """What the 管考 office may put right on an audit, filled with what is recorded."""
+
+    document_number = DocumentNumberField(label=_("來文文號"))
+    held_on = ROCDateField(label=_("考核日期"))
+    reply_document_number = DocumentNumberField(label=_("回復文號"), required=False)
+    replied_on = ROCDateField(label=_("回復日期"), required=False)
+    reason = LongTextField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, audit, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "document_number": audit.document_number,
+                "held_on": audit.held_on,
+                "reply_document_number": audit.reply_document_number,
+                "replied_on": audit.replied_on,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if not audit.closed:
+            del self.fields["reply_document_number"], self.fields["replied_on"]
+
+
 class ReplyForm(forms.Form):
     replied_on = ROCDateField(label=_("回復日期"))
     document_number = DocumentNumberField(label=_("回復文號"))

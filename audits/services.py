@@ -682,6 +682,75 @@ def _tell_reply(audit):
         )
 
 
+def may_correct(user: User, audit: Audit) -> bool:
+    return can(user, Capability.MANAGE_TRACKING) and not audit.withdrawn
+
+
+def correct_audit(
+    *,
+    actor: User,
+    audit: Audit,
+    document_number: str,
+    held_on: datetime.date,
+    reason: str,
+    reply_document_number: str = "",
+    replied_on: datetime.date | None = None,
+) -> Audit:
+    """The 管考 office corrects an audit's 來文文號 or 考核日期 (and, once replied, the reply's),
+    with the reason, on the audit's trail: a slip put right, not a new decision. A date is
+    refused when the findings' own dates would then come before it."""
+    require(actor, Capability.MANAGE_TRACKING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("請說明更正的理由。"))
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().get(pk=audit.pk)
+        if audit.withdrawn:
+            raise ValidationError(_("這筆考核已經撤銷，不能更正。"))
+        if held_on > today_taipei():
+            raise ValidationError(_("考核日期不可晚於今天。"))
+        findings = audit.findings.all()
+        earliest = min(
+            [
+                *findings.values_list("due_date", flat=True),
+                *ReviewMeeting.objects.filter(findings__audit=audit).values_list("held_on", flat=True),
+                *TrackingDecision.objects.filter(finding__audit=audit).values_list("meeting_date", flat=True),
+            ],
+            default=None,
+        )
+        if earliest is not None and held_on > earliest:
+            raise ValidationError(
+                _("考核日期不可晚於其考核意見已有的日期（改善期限、會議或決定）%(date)s。")
+                % {"date": format_roc(earliest)}
+            )
+        changes = []
+        if document_number.strip() != audit.document_number:
+            changes.append(f"來文文號 {audit.document_number} → {document_number.strip()}")
+        if held_on != audit.held_on:
+            changes.append(f"考核日期 {format_roc(audit.held_on)} → {format_roc(held_on)}")
+        if audit.closed:
+            if replied_on is None or not reply_document_number.strip():
+                raise ValidationError(_("已函復的考核，請一併填寫回復日期與回復文號。"))
+            last_closed = audit.findings.aggregate(last=Max("closed_on"))["last"]
+            if replied_on > today_taipei() or (last_closed and replied_on < last_closed):
+                raise ValidationError(
+                    _("回復日期須介於最後一項解除列管日期 %(date)s 與今天之間。")
+                    % {"date": format_roc(last_closed or held_on)}
+                )
+            if reply_document_number.strip() != audit.reply_document_number:
+                changes.append(f"回復文號 {audit.reply_document_number} → {reply_document_number.strip()}")
+            if replied_on != audit.replied_on:
+                changes.append(f"回復日期 {format_roc(audit.replied_on)} → {format_roc(replied_on)}")
+            audit.reply_document_number, audit.replied_on = reply_document_number.strip(), replied_on
+        if not changes:
+            raise ValidationError(_("沒有任何更正。"))
+        audit.document_number, audit.held_on = document_number.strip(), held_on
+        audit.full_clean()
+        audit.save()
+        _audit_event(audit, actor, "更正考核資料", comment="；".join(changes) + f"。理由：{reason}")
+    return audit
+
+
 def may_withdraw(user: User, audit: Audit) -> bool:
     """The 管考 office, while the audit is still a mistake to undo: not replied, no finding
     closed by a decision, not withdrawn already."""

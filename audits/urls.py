@@ -26,6 +26,10 @@ class AuditsApp(SiteApplication):
         return path("<int:pk>/", views.audit_detail, name="audit")
 
     @property
+    def correct_path(self):
+        return path("<int:pk>/correct/", views.audit_correct, name="correct")
+
+    @property
     def withdraw_path(self):
         return path("<int:pk>/withdraw/", views.audit_withdraw, name="withdraw")
 

@@ -24,6 +24,7 @@ from .forms import (
     ApproveForm,
     AuditForm,
     ContributionForm,
+    CorrectAuditForm,
     CouncilDecisionForm,
     FindingFilterForm,
     PlanForm,
@@ -140,8 +141,26 @@ def audit_detail(request, pk):
         "attachments": audit.attachments.all(),
         "open_tasks": inbox.open_tasks_for(request.user, selectors.audit_process_ids(audit)),
         "may_withdraw": services.may_withdraw(request.user, audit),
+        "may_correct": services.may_correct(request.user, audit),
     }
     return render(request, "audits/audit_detail.html", ctx)
+
+
+def audit_correct(request, pk):
+    """The 管考 office corrects an audit's 文號 or dates, with the reason (services.correct_audit)."""
+    audit = _viewable_audit(request, pk)
+    if not services.may_correct(request.user, audit):
+        raise PermissionDenied
+    form = CorrectAuditForm(request.POST or None, audit=audit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_audit(actor=request.user, audit=audit, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("已更正，並記入考核歷程。"))
+            return redirect("audits:audit", pk=audit.pk)
+    return render(request, "audits/correct.html", {"audit": audit, "form": form})
 
 
 @require_POST

@@ -760,6 +760,15 @@ page("audits:index", "audits", "上級機關考核", "audits", ANYONE)
 page("audits:register", "audits", "登錄考核", "register an audit", TRACKING_ONLY, post=TRACKING_ONLY)
 page("audits:audit", "audits", "考核內容", "audit", Case(), targets="audit")
 page(
+    "audits:correct",
+    "audits",
+    "更正考核文號或日期",
+    "correct an audit's document number or dates",
+    Only(frozenset({"tracking"}), "僅管考人員", "管考 only"),
+    post=Only(frozenset({"tracking"}), "僅管考人員", "管考 only", yes=ACCESS),
+    targets="audit",
+)
+page(
     "audits:withdraw",
     "audits",
     "撤銷考核登錄",
