@@ -14,4 +14,9 @@ urlpatterns = [
     path(PRACTICE + "submit/", views.report_submit, name="report_submit"),
     path("<int:pk>/review/", views.report_review, name="report_review"),
     path("<int:pk>/files/<int:attachment_pk>/", views.report_attachment, name="report_attachment"),
+    path(
+        "<int:pk>/files/<int:attachment_pk>/remove/",
+        views.report_attachment_remove,
+        name="report_attachment_remove",
+    ),
 ]

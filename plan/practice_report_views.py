@@ -10,7 +10,7 @@ import mimetypes
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -230,6 +230,29 @@ def report_review(request, pk):
     return _practice_page(
         request, report.practice, report.unit, report.period, review_form=form, errors=errors
     )
+
+
+def report_attachment_remove(request, pk, attachment_pk):
+    # The file must be the report's (404 otherwise, whatever the method); then POST only.
+    attachment = get_object_or_404(
+        PracticeReportAttachment.objects.select_related("report__unit", "report__practice"),
+        pk=attachment_pk,
+        report_id=pk,
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    report = attachment.report
+    if not reports.may_view_unit(request.user, report.unit):
+        raise PermissionDenied
+    try:
+        reports.remove_report_file(
+            actor=request.user, attachment=attachment, reason=request.POST.get("reason")
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("已移除檔案「%(name)s」，並記入季報歷程。") % {"name": attachment.name})
+    return redirect("plan:report_practice", report.practice_id, report.unit_id, report.period)
 
 
 def report_attachment(request, pk, attachment_pk):

@@ -311,6 +311,35 @@ def confirm_practice_report(
     return report
 
 
+def remove_report_file(
+    *, actor: User, attachment: PracticeReportAttachment, reason: str | None
+) -> PracticeReport:
+    """The unit's liaison removes a file from its report before the head confirms it (a wrong
+    file, one with personal data): the file is deleted once the change commits; the trail keeps
+    its name and fingerprint, with the reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        report = PracticeReport.objects.select_for_update().get(pk=attachment.report_id)
+        require(actor, Capability.REPORT_UNIT_PROGRESS, report.unit)
+        if report.state == State.CONFIRMED:
+            raise ValidationError(_("季報已經主管確認，不能再移除檔案。"))
+        if not reason:
+            raise ValidationError(_("請說明移除檔案的理由。"))
+        attachment = PracticeReportAttachment.objects.select_for_update().get(pk=attachment.pk)
+        record_case_event(
+            report,
+            kind=CASE_KIND,
+            actor=actor,
+            action=f"{quarter_name(report.period)} 移除佐證檔案",
+            comment=f"{attachment.name}。理由：{reason}",
+            attachments=[attachment],
+        )
+        stored = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    return report
+
+
 # ---------------------------------------------------------------- who sees what
 
 

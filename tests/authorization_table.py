@@ -926,6 +926,20 @@ page(
     UNIT_OR_AGENCY_READERS,
     targets="report_attachment",
 )
+page(
+    "plan:report_attachment_remove",
+    "plan",
+    "移除季報附件（確認前）",
+    "remove a report's file (before it is confirmed)",
+    POST_ONLY,
+    post=UnitRoleOnly(
+        frozenset({"liaison"}),
+        "本組連絡窗口（回到季報頁）",
+        "the unit's liaison (back to the report)",
+        yes=REDIRECT,
+    ),
+    targets="report_attachment",
+)
 
 # -- plan: the execution group's meetings
 
