@@ -746,9 +746,32 @@ def seed_audits():
     if Audit.objects.exists():
         return 0
     seeder = _Seeder()
+    first = None
     for case in AUDITS:
-        seeder.seed(case)
-    return len(AUDITS)
+        audit = seeder.seed(case)
+        first = first or audit
+    # The first letter registered a second time by mistake (its number typed in half-width),
+    # found by the duplicate check and withdrawn: an audit 已撤銷 to read.
+    duplicate = services.register_audit(
+        actor=seeder.tracking,
+        agency=first.agency,
+        kind=first.kind,
+        title=first.title,
+        held_on=first.held_on,
+        document_number=first.document_number.replace("（", "(").replace("）", ")"),
+        findings=[
+            services.FindingInput(
+                kind=f.kind,
+                text=f.text,
+                severity=f.severity,
+                lead_unit=f.lead_unit,
+                due_date=max(f.due_date, seeder.today),
+            )
+            for f in first.findings.order_by("sequence")[:1]
+        ],
+    )
+    services.withdraw_audit(actor=seeder.tracking, audit=duplicate, reason="與同一來文重複登錄")
+    return len(AUDITS) + 1
 
 
 def load_demo():

@@ -201,6 +201,27 @@ class Proposal(KeptRecord):
         return str(self.pk)
 
 
+class ProposalGram(models.Model):
+    """One word piece (a character or a character bigram) of a submitted proposal's title and
+    body: the index the duplicate check (proposals.similarity) reads, so it looks only at the
+    proposals that share rarer words with the new one instead of reading every earlier text."""
+
+    proposal = models.ForeignKey("Proposal", models.CASCADE, related_name="grams")
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["gram", "proposal"], name="proposal_gram_lookup")]
+        constraints = [models.UniqueConstraint(fields=["proposal", "gram"], name="proposal_gram_once")]
+
+
+class GramFrequency(models.Model):
+    """In how many submitted proposals a word piece occurs: its weight in the duplicate check
+    (rarer, heavier), kept up to date as proposals are indexed."""
+
+    gram = models.CharField(max_length=2, primary_key=True)
+    proposals = models.PositiveIntegerField(default=0)
+
+
 class Proposer(models.Model):
     """One of the proposal's people; the submitter is position 0. Shares sum to 100."""
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,10 +40,12 @@ from . import selectors
 from .models import (
     CASE_KIND,
     Attachment,
+    GramFrequency,
     Milestone,
     NotAcceptedReason,
     ProgressReport,
     Proposal,
+    ProposalGram,
     ProposalProcess,
     Proposer,
     ReviewerAssignment,
@@ -51,6 +54,7 @@ from .models import (
     Score,
     ScoringCriterion,
 )
+from .similarity import words
 
 State = Proposal.State
 SYSTEM = None  # trail actor for steps the flow runs by itself
@@ -182,6 +186,19 @@ def _set_proposers(proposal, proposers, new=False):
     )
 
 
+def _index_words(proposal):
+    """The proposal's word pieces in the duplicate check's index (proposals.similarity), in
+    place of an earlier round's, and the pieces' frequencies kept up to date."""
+    pieces = words(proposal.title, proposal.improvement)
+    before = set(ProposalGram.objects.filter(proposal=proposal).values_list("gram", flat=True))
+    gone, added = sorted(before - pieces), sorted(pieces - before)
+    ProposalGram.objects.filter(proposal=proposal, gram__in=gone).delete()
+    ProposalGram.objects.bulk_create([ProposalGram(proposal=proposal, gram=g) for g in added])
+    GramFrequency.objects.filter(gram__in=gone).update(proposals=F("proposals") - 1)
+    GramFrequency.objects.bulk_create([GramFrequency(gram=g) for g in added], ignore_conflicts=True)
+    GramFrequency.objects.filter(gram__in=added).update(proposals=F("proposals") + 1)
+
+
 def _set_content(proposal, content):
     """The content onto the proposal; a practice it names is one of the current plan's, or
     the one it already named (drafts written before a plan revision keep theirs)."""
@@ -292,6 +309,7 @@ def submit_proposal(*, actor: User, proposal: Proposal) -> Proposal:
     _new_round(proposal, number=1)  # a draft has had no round: rounds begin at submission
     proposal.process = ProposalFlow.start.run(proposal=proposal)
     _move(proposal, actor, "送出提案", State.FIRST_REVIEW, fields=["submitted_at", "process"])
+    _index_words(proposal)
     return proposal
 
 
@@ -410,6 +428,7 @@ def resubmit(
     stored = _store_attachments(proposal, uploads, actor, Attachment.Purpose.PROPOSAL)
     round_ = _new_round(proposal)
     _move(proposal, actor, f"修正後重新送出（第 {round_.number} 輪）", State.FIRST_REVIEW, attachments=stored)
+    _index_words(proposal)
     activation.execute()
     return proposal
 

@@ -40,6 +40,16 @@ def open_findings(celery_worker, client):
     return list(Finding.objects.filter(audit=audit))
 
 
+def reminders():
+    """The reminders and escalations: the registration's own task notices (a 【待認領】 for
+    each finding's review meeting, sent by the worker too) are not what is measured here."""
+    return Notification.objects.filter(kind__in=[Notification.Kind.REMINDER, Notification.Kind.ESCALATION])
+
+
+def mailed_reminders(worker):
+    return [key for key in worker.mailed_keys() if key.startswith("finding:")]
+
+
 def expected_count(found):
     # Each finding at +7: its unit's liaison and head, and the director.
     return len(found) * 3
@@ -47,7 +57,7 @@ def expected_count(found):
 
 def wait_until_sent(worker, total, timeout):
     wait_for(
-        lambda: Notification.objects.filter(emailed_at__isnull=False).count() >= total,
+        lambda: reminders().filter(emailed_at__isnull=False).count() >= total,
         timeout,
         f"{total} e-mails sent",
     )
@@ -60,13 +70,13 @@ def test_the_job_twice_at_once_sends_each_mail_once(open_findings, celery_worker
     second = tasks.send_due_reminders.delay(LATE)
     wait_until_sent(celery_worker, total, 120)
     time.sleep(1)  # a second job still running would show up now
-    keys = celery_worker.mailed_keys()
-    assert len(keys) == total == len(set(keys)) == Notification.objects.count()
+    keys = mailed_reminders(celery_worker)
+    assert len(keys) == total == len(set(keys)) == reminders().count()
     assert "succeeded" in celery_worker.logs() and second.id in celery_worker.logs()
     # And again the next day's run of the same offset: nothing new.
     tasks.send_due_reminders.delay(LATE)
     time.sleep(3)
-    assert len(celery_worker.mailed_keys()) == total and Notification.objects.count() == total
+    assert len(mailed_reminders(celery_worker)) == total and reminders().count() == total
 
 
 @pytest.mark.parametrize("worker_env", [{"TEST_MAIL_DELAY": "0.5"}])
@@ -77,18 +87,18 @@ def test_a_killed_worker_sends_nothing_twice_and_loses_nothing(open_findings, ce
 
     def sending_now():
         """Kill while a mail is being handed over (its marker is there, its row not yet sent)."""
-        sent = Notification.objects.filter(emailed_at__isnull=False).count()
+        sent = reminders().filter(emailed_at__isnull=False).count()
         markers = len(list(mail_dir.glob("*.sending")))
         return sent >= 3 and markers > sent
 
     wait_for(sending_now, 120, "the worker in the middle of sending")
     celery_worker.kill()
-    sent_at_kill = Notification.objects.filter(emailed_at__isnull=False).count()
+    sent_at_kill = reminders().filter(emailed_at__isnull=False).count()
     assert 0 < sent_at_kill < total
     celery_worker.start()  # the lost task comes back after the visibility timeout
     wait_until_sent(celery_worker, total, 120 + VISIBILITY_TIMEOUT)
     time.sleep(1)
-    keys = celery_worker.mailed_keys()
+    keys = mailed_reminders(celery_worker)
     assert len(keys) == len(set(keys)) == total, "an e-mail went out twice, or one is missing"
 
 
@@ -101,7 +111,7 @@ def test_a_mail_error_is_retried_then_recorded(open_findings, celery_worker):
     wait_until_sent(celery_worker, total, 120)
     assert celery_worker.logs().count("retry: Retry in") >= 1
     assert not FailedTask.objects.exists()
-    assert len(set(celery_worker.mailed_keys())) == total
+    assert len(set(mailed_reminders(celery_worker))) == total
     # Down for good: two retries, then the failure is kept for the administrator.
     (mail_dir / "fail-next").write_text("-1")
     tasks.send_due_reminders.delay((DUE + datetime.timedelta(days=1)).isoformat())
@@ -111,7 +121,7 @@ def test_a_mail_error_is_retried_then_recorded(open_findings, celery_worker):
         "the failure record",
     )
     assert failure.retries == 2 and "MailDeliveryError" in failure.error
-    unsent = Notification.objects.filter(emailed_at__isnull=True)
+    unsent = reminders().filter(emailed_at__isnull=True)
     assert unsent.count() == 10 * 2 and all(n.email_attempts == 3 for n in unsent)
     assert all("test mail server is down" in n.email_error for n in unsent)
 
