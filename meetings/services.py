@@ -140,11 +140,8 @@ class DecisionInput:
 # ---------------------------------------------------------------- services
 
 
-def schedule_meeting(
-    *, actor: User, scheduled_for: datetime.datetime, location: str | None, chair: User | None
-) -> GroupMeeting:
-    """Schedule the next meeting: 第 N 次 of the ROC year of `scheduled_for` (Taipei time)."""
-    require(actor, Capability.MANAGE_TRACKING)
+def _checked_details(scheduled_for, location, chair):
+    """A meeting's time (Taipei when naive) and place as kept, or the reason they cannot be."""
     if timezone.is_naive(scheduled_for):
         scheduled_for = scheduled_for.replace(tzinfo=TAIPEI)
     location = (location or "").strip()
@@ -152,9 +149,15 @@ def schedule_meeting(
         raise ValidationError(_("地點不可超過 200 字。"))
     if chair is not None and not chair.is_active:
         raise ValidationError(_("主席須為在職人員。"))
-    same_time = (
-        GroupMeeting.objects.filter(scheduled_for=scheduled_for).exclude(state=State.CANCELLED).first()
-    )
+    return scheduled_for, location
+
+
+def _refuse_same_time(scheduled_for, other_than=None):
+    """Two meetings never at the same time (a cancelled one leaves its time free)."""
+    same_time = GroupMeeting.objects.filter(scheduled_for=scheduled_for).exclude(state=State.CANCELLED)
+    if other_than is not None:
+        same_time = same_time.exclude(pk=other_than.pk)
+    same_time = same_time.first()
     if same_time is not None:
         raise ValidationError(
             _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
@@ -163,6 +166,15 @@ def schedule_meeting(
                 "meeting": meeting_label(same_time, translate=True),
             }
         )
+
+
+def schedule_meeting(
+    *, actor: User, scheduled_for: datetime.datetime, location: str | None, chair: User | None
+) -> GroupMeeting:
+    """Schedule the next meeting: 第 N 次 of the ROC year of `scheduled_for` (Taipei time)."""
+    require(actor, Capability.MANAGE_TRACKING)
+    scheduled_for, location = _checked_details(scheduled_for, location, chair)
+    _refuse_same_time(scheduled_for)
     year = roc_year_of(scheduled_for)
     # Two people scheduling at once may pick the same number: the unique key refuses the
     # second, which takes the next number.
@@ -286,13 +298,7 @@ def change_meeting(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("請說明變更的理由。"))
-    if timezone.is_naive(scheduled_for):
-        scheduled_for = scheduled_for.replace(tzinfo=TAIPEI)
-    location = (location or "").strip()
-    if len(location) > 200:
-        raise ValidationError(_("地點不可超過 200 字。"))
-    if chair is not None and not chair.is_active:
-        raise ValidationError(_("主席須為在職人員。"))
+    scheduled_for, location = _checked_details(scheduled_for, location, chair)
     with transaction.atomic():
         locked = _locked_meeting(meeting)
         _still_to_hold(locked)
@@ -301,20 +307,7 @@ def change_meeting(
                 _("會議不能改到其他年度（本次為 %(year)s 年的會議）；請取消本次會議，再排定新的會議。")
                 % {"year": locked.roc_year}
             )
-        same_time = (
-            GroupMeeting.objects.filter(scheduled_for=scheduled_for)
-            .exclude(state=State.CANCELLED)
-            .exclude(pk=locked.pk)
-            .first()
-        )
-        if same_time is not None:
-            raise ValidationError(
-                _("%(time)s 已排定 %(meeting)s，請勿重複排定。")
-                % {
-                    "time": format_roc_datetime(scheduled_for),
-                    "meeting": meeting_label(same_time, translate=True),
-                }
-            )
+        _refuse_same_time(scheduled_for, other_than=locked)
         changes = []
         if scheduled_for != locked.scheduled_for:
             changes.append(
