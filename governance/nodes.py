@@ -42,7 +42,7 @@ class ClaimTaskView(AssignTaskView):
 
     def form_valid(self, *args, **kwargs):
         # As services' claims do (governance.workflow._claim): a stamped `assigned` says the
-        # owner took the task themselves, so no notice tells them of it (notify_assigned_tasks).
+        # owner took the task themselves, so no notice tells them of it (notifications.task_notice).
         self.request.activation.task.assigned = timezone.now()
         return super().form_valid(*args, **kwargs)
 
