@@ -171,6 +171,15 @@ TASK_WINDOW = 50
 QUEUE_LABEL = gettext_lazy("待認領任務")
 
 
+def _task_section(kind, label, tasks, *, limit, claim):
+    """The first `limit` of these tasks by due date, read from the oldest TASK_WINDOW."""
+    count = bounded_count(tasks)
+    if not limit or not count:
+        return TodoSection(label, [], count)
+    window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
+    return TodoSection(label, _task_items(kind, label, window, claim=claim, limit=limit), count)
+
+
 def inbox_todos(user, *, limit, today):
     """The person's inbox tasks (those another source lists left out), by due date (see
     TASK_WINDOW)."""
@@ -178,23 +187,10 @@ def inbox_todos(user, *, limit, today):
     elsewhere = _elsewhere_nodes()
     if elsewhere:
         tasks = tasks.exclude(flow_task__in=elsewhere)
-    count = bounded_count(tasks)
-    if not limit or not count:
-        return TodoSection(str(INBOX_LABEL), [], count)
-    window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
-    return TodoSection(
-        str(INBOX_LABEL), _task_items("inbox", str(INBOX_LABEL), window, claim=False, limit=limit), count
-    )
+    return _task_section("inbox", str(INBOX_LABEL), tasks, limit=limit, claim=False)
 
 
 def queue_todos(user, *, limit, today):
     """Queue tasks the person may claim, by due date (see TASK_WINDOW), each with its claim
     form's address."""
-    tasks = inbox.queue_tasks(user)
-    count = bounded_count(tasks)
-    if not limit or not count:
-        return TodoSection(str(QUEUE_LABEL), [], count)
-    window = list(tasks.select_related("process").order_by("created", "pk")[: max(limit, TASK_WINDOW)])
-    return TodoSection(
-        str(QUEUE_LABEL), _task_items("queue", str(QUEUE_LABEL), window, claim=True, limit=limit), count
-    )
+    return _task_section("queue", str(QUEUE_LABEL), inbox.queue_tasks(user), limit=limit, claim=True)

@@ -162,3 +162,15 @@ def test_a_person_without_an_email_address_gets_the_notice_in_the_app_and_the_ad
     assert listed.status_code == 200
     page = listed.content.decode()
     assert "readers-head" in page and "readers-staff1" not in page
+
+
+def test_a_step_queues_one_notice_job_per_task_however_often_it_saves_it(
+    client, person, org, django_capture_on_commit_callbacks
+):
+    drive = Driver(client, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = drive.submit("readers-staff1")
+    with django_capture_on_commit_callbacks() as callbacks:
+        drive.first_review("readers-head", proposal, "accepted")  # the review done, the next made
+    task_jobs = [c.task_id for c in callbacks if hasattr(c, "task_id")]
+    assert len(task_jobs) == len(set(task_jobs)) == 2
