@@ -47,20 +47,35 @@ class RemediationFlow(flow.Flow):
     )
     review_meeting = (
         HumanTask(views.review_meeting_task)
-        .Annotation(title=_("召開檢討會議"))
+        .Annotation(
+            title=_("召開檢討會議"),
+            description=_(
+                "請召開檢討會議，記錄出席人員與決議，並指定主辦單位與改善期限；同一次會議檢討的其他意見可一併勾選。"
+            ),
+        )
         .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.plan)
     )
     plan = (
         HumanTask(views.plan_task)
-        .Annotation(title=_("研擬改善措施"))
+        .Annotation(
+            title=_("研擬改善措施"),
+            description=_(
+                "請分析缺失發生的原因，研擬具體可行的改善措施，送單位主管核定。措施曾被退回時，請依上方主管的意見修正。"
+            ),
+        )
         .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_plan)
     )
     approve_plan = (
         HumanTask(views.approve_plan_task)
-        .Annotation(title=_("核定改善措施"))
+        .Annotation(
+            title=_("核定改善措施"),
+            description=_(
+                "請審核改善措施能否改善缺失：核定後主辦單位開始填報辦理情形；退回時請寫明須修正之處。"
+            ),
+        )
         .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.plan, outcome_is("returned"))
@@ -68,7 +83,12 @@ class RemediationFlow(flow.Flow):
     )
     progress = (
         HumanTask(views.progress_task)
-        .Annotation(title=_("填報辦理情形"))
+        .Annotation(
+            title=_("填報辦理情形"),
+            description=_(
+                "請填報本輪的辦理情形與完成百分比，並上傳佐證資料；協辦單位的填報會併入本次辦理情形。已完成改善時，可建議解除列管。"
+            ),
+        )
         .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Case(this.request_removal, outcome_is("removal_proposed"))
@@ -76,7 +96,12 @@ class RemediationFlow(flow.Flow):
     )
     request_removal = (
         HumanTask(views.request_removal_task)
-        .Annotation(title=_("申請解除列管"))
+        .Annotation(
+            title=_("申請解除列管"),
+            description=_(
+                "承辦人建議解除列管。請確認改善已經完成並寫明理由後送出；不同意時請退回繼續填報辦理情形。"
+            ),
+        )
         .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.progress, outcome_is("declined"))
@@ -85,13 +110,21 @@ class RemediationFlow(flow.Flow):
     )
     review_removal = (
         HumanTask(views.review_removal_task)
-        .Annotation(title=_("管考審查"))
+        .Annotation(
+            title=_("管考審查"),
+            description=_("請審查解除列管的申請，提出建議解除列管或繼續列管的意見，提供館務會議決定。"),
+        )
         .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.council_decision)
     )
     council_decision = (
         HumanTask(views.council_decision_task)
-        .Annotation(title=_("館務會議決定"))
+        .Annotation(
+            title=_("館務會議決定"),
+            description=_(
+                "請記錄館務會議的決定（解除列管或繼續列管）、會議日期與會議紀錄；繼續列管時請訂定新的改善期限。"
+            ),
+        )
         .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Case(this.progress, outcome_is("continue"))
         .Default(this.close)
@@ -132,7 +165,10 @@ class ReplyFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.reply)
     reply = (
         HumanTask(views.reply_task)
-        .Annotation(title=_("函復上級機關"))
+        .Annotation(
+            title=_("函復上級機關"),
+            description=_("本次考核的各項意見都已有結果。請函復上級機關，並記錄函復日期與文號。"),
+        )
         .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.end)
     )

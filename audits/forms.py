@@ -249,3 +249,15 @@ class FindingFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units()
+
+
+class CorrectDueDateForm(forms.Form):
+    """The 管考 office's correction of a finding's 改善期限, filled with the one recorded."""
+
+    due_date = ROCDateField(label=_("改善期限"))
+    # Not required here: the service's refusal says what is missing (services.correct_due_date).
+    reason = LongTextField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, finding, **kwargs):
+        kwargs.setdefault("initial", {"due_date": finding.due_date})
+        super().__init__(*args, **kwargs)

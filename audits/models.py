@@ -18,6 +18,9 @@ from governance.models import KeptRecord, Unit
 # The trail and notices name an audit or a finding by its kind and its trail_ref.
 AUDIT_KIND = "audit"
 FINDING_KIND = "finding"
+# 列115-0019 (docs/domain.md, 案號與季別). Part of the number as stored, printed and searched, so
+# it is never translated.
+FINDING_NUMBER_PREFIX = "列"
 
 
 class Audit(KeptRecord):

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Process
 
-from governance import exports
+from governance import exports, taskbrief
+from governance.casenumber import number_q
 from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, units_where
@@ -22,6 +23,7 @@ from governance.trail import case_events
 from .models import (
     AUDIT_KIND,
     FINDING_KIND,
+    FINDING_NUMBER_PREFIX,
     Audit,
     Contribution,
     Finding,
@@ -56,6 +58,17 @@ def days_to_close() -> ExpressionWrapper:
 def last_plan_text(finding: Finding) -> str:
     """The finding's latest remediation plan's words ("" before its first)."""
     return finding.plans.order_by("-written_at", "-pk").values_list("text", flat=True).first() or ""
+
+
+def plan_revision(finding: Finding) -> dict:
+    """For the head approving a plan: whether it rewrites an earlier one and, if so, what changed."""
+    plans = list(finding.plans.select_related("approver").order_by("-written_at", "-pk")[:2])
+    if len(plans) < 2:
+        return {"revised": False, "changes": []}
+    latest, earlier = plans
+    changes = taskbrief.changes({"text": earlier.text}, {"text": latest.text}, {"text": _("改善措施")})
+    who = earlier.approver.get_full_name() if earlier.approver else ""
+    return {"revised": True, "changes": changes, "round_comment": (who, earlier.approval_comment)}
 
 
 def due_for_reminders(due_dates: Iterable[datetime.date]) -> list[DueItem]:
@@ -131,7 +144,7 @@ def filter_findings(
         queryset = queryset.filter(audit=audit)
     if text:
         queryset = queryset.filter(
-            Q(tracking_number__icontains=text)
+            number_q(text, prefix=FINDING_NUMBER_PREFIX, number_field="tracking_number")
             | Q(text__icontains=text)
             | Q(audit__title__icontains=text)
             | Q(audit__agency__icontains=text)
@@ -252,7 +265,13 @@ def rounds_of(finding: Finding) -> list[dict]:
             n, {"number": n, "plans": [], "reports": [], "contributions": [], "requests": [], "decisions": []}
         )
 
-    for plan in finding.plans.select_related("author", "approver"):
+    before = None
+    for plan in finding.plans.select_related("author", "approver").order_by("written_at", "pk"):
+        # Each version kept; what a rewrite changed is shown beside it.
+        plan.diff = (
+            taskbrief.text_diff(before, plan.text) if before is not None and before != plan.text else None
+        )
+        before = plan.text
         bucket(plan.round)["plans"].append(plan)
     for report in finding.progress_rounds.select_related("reporter").prefetch_related("attachments"):
         bucket(report.round)["reports"].append(report)

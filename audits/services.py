@@ -23,6 +23,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from governance import notifications, workflow
+from governance.casenumber import format_number
 from governance.cases import move_case, record_case_event, store_attachments
 from governance.models import Unit, User
 from governance.nodes import record_outcome
@@ -34,6 +35,7 @@ from governance.selectors import unit_people_ids
 from .models import (
     AUDIT_KIND,
     FINDING_KIND,
+    FINDING_NUMBER_PREFIX,
     Audit,
     AuditAttachment,
     Contribution,
@@ -241,7 +243,7 @@ def _create_findings(audit, findings, year, actor):
             audit=audit,
             roc_year=year,
             sequence=seq,
-            tracking_number=f"{year}-{seq:04d}",
+            tracking_number=format_number(FINDING_NUMBER_PREFIX, year, seq),
             kind=f.kind,
             text=f.text.strip(),
             severity=f.severity,
@@ -817,3 +819,138 @@ def withdraw_audit(*, actor: User, audit: Audit, reason: str) -> Audit:
 
 def may_register(user: User) -> bool:
     return can(user, Capability.MANAGE_TRACKING)
+
+
+# ---------------------------------------------------------------- corrections on a finding
+
+
+def _round_file_refusal(finding: Finding, progress_round: ProgressRound) -> str | None:
+    """Why the files of this progress report can no longer be removed, or None while it is
+    still safe: the finding is tracked, the report is its latest, and nothing was asked or
+    decided on it since (a removal request or a decision comes after the round's reports and
+    a 繼續列管 opens a new round, so the round numbers tell)."""
+    if finding.state == State.CLOSED:
+        return _("這項考核意見已經解除列管，不能再移除檔案。")
+    if finding.state == State.WITHDRAWN:
+        return _("這項考核意見已經撤銷，不能再移除檔案。")
+    latest = finding.progress_rounds.order_by("-reported_at", "-pk").values_list("pk", flat=True).first()
+    if latest != progress_round.pk:
+        return _("這份辦理情形之後已有新的填報，不能再移除檔案。")
+    if progress_round.round != finding.round or finding.decisions.filter(round=progress_round.round).exists():
+        return _("這份辦理情形之後已有列管決定，不能再移除檔案。")
+    if finding.removal_requests.filter(round=progress_round.round).exists():
+        return _("這份辦理情形之後已申請解除列管，不能再移除檔案。")
+    return None
+
+
+def removable_round_files(user: User, finding: Finding) -> set[int]:
+    """The ids of the progress files this person may remove now (remove_round_file): those of
+    the finding's latest progress report while it is safe, for the lead unit's liaison."""
+    if not can(user, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit_id):
+        return set()
+    latest = finding.progress_rounds.order_by("-reported_at", "-pk").first()
+    if latest is None or _round_file_refusal(finding, latest):
+        return set()
+    return set(latest.attachments.values_list("pk", flat=True))
+
+
+def remove_round_file(*, actor: User, attachment: FindingAttachment, reason: str | None) -> ProgressRound:
+    """The lead unit's liaison removes a wrong file (a wrong one, one with personal data) from
+    the finding's latest progress report while nothing has been asked or decided on it, with the
+    reason: the file is deleted once the change commits; the finding's trail keeps its name and
+    fingerprint, with the reason."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # The finding's row first, as every step of its flow locks it: one waits for the other.
+        finding = Finding.objects.select_for_update().get(pk=attachment.finding_id)
+        attachment = (
+            FindingAttachment.objects.select_for_update(of=("self",))
+            .select_related("progress_round")
+            .filter(pk=attachment.pk)
+            .first()
+        )
+        if attachment is None:
+            raise ValidationError(_("這個檔案已經移除。"))
+        require(actor, Capability.REPORT_UNIT_PROGRESS, finding.lead_unit_id)
+        progress_round = attachment.progress_round
+        if progress_round is None:
+            raise ValidationError(_("這個檔案不是辦理情形的佐證，不能在此移除。"))
+        refusal = _round_file_refusal(finding, progress_round)
+        if refusal:
+            raise ValidationError(refusal)
+        if not reason:
+            raise ValidationError(_("請說明移除檔案的理由。"))
+        _note(
+            finding,
+            actor,
+            f"第 {progress_round.round} 輪辦理情形移除佐證檔案",
+            comment=f"{attachment.name}。理由：{reason}",
+            attachments=[attachment],
+        )
+        stored = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    return progress_round
+
+
+def may_correct_due_date(user: User, finding: Finding) -> bool:
+    """The 管考 office, while the finding is tracked."""
+    return can(user, Capability.MANAGE_TRACKING) and finding.state not in Finding.ENDED
+
+
+def correct_due_date(*, actor: User, finding: Finding, due_date: datetime.date, reason: str) -> Finding:
+    """The 管考 office corrects an open finding's 改善期限, with the reason, on its trail (before
+    and after); the lead and supporting units' liaisons and heads are told. Reminders (keyed by
+    the due date), overdue flags, lists and agendas read the date as it is: nothing to
+    reschedule. The date cannot precede the audit, nor the 館務會議 that set the round's."""
+    require(actor, Capability.MANAGE_TRACKING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("請說明更正的理由。"))
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update(of=("self",)).select_related("audit").get(pk=finding.pk)
+        if finding.state == State.CLOSED:
+            raise ValidationError(_("這項考核意見已經解除列管，不能更正改善期限。"))
+        if finding.state == State.WITHDRAWN:
+            raise ValidationError(_("這項考核意見已經撤銷，不能更正改善期限。"))
+        if due_date == finding.due_date:
+            raise ValidationError(_("沒有任何更正。"))
+        if due_date < finding.audit.held_on:
+            raise ValidationError(
+                _("改善期限不可早於考核日期 %(date)s。") % {"date": format_roc(finding.audit.held_on)}
+            )
+        opened = (
+            finding.decisions.filter(outcome=TrackingDecision.Outcome.CONTINUE, round=finding.round - 1)
+            .order_by("-recorded_at", "-pk")
+            .first()
+        )
+        if opened is not None and due_date <= opened.meeting_date:
+            raise ValidationError(
+                _("改善期限須晚於決定繼續列管的館務會議日期 %(date)s。")
+                % {"date": format_roc(opened.meeting_date)}
+            )
+        before = finding.due_date
+        finding.due_date = due_date
+        finding.save(update_fields=["due_date"])
+        event = record_case_event(
+            finding,
+            kind=FINDING_KIND,
+            actor=actor,
+            action="更正改善期限",
+            comment=f"改善期限 {format_roc(before)} → {format_roc(due_date)}。理由：{reason}",
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_units(
+                finding,
+                [finding.lead_unit_id, *_supporting_ids(finding)],
+                f"due-date:{event.pk}",
+                _("【改善期限更正】%(date)s") % {"date": format_roc(due_date)},
+                _("考核意見 %(number)s 的改善期限由 %(before)s 更正為 %(after)s。理由：%(reason)s")
+                % {
+                    "number": finding.tracking_number,
+                    "before": format_roc(before),
+                    "after": format_roc(due_date),
+                    "reason": reason,
+                },
+            )
+    return finding

@@ -75,3 +75,17 @@ class AuditsApp(SiteApplication):
     @property
     def finding_trail_pdf_path(self):
         return path("findings/<int:pk>/trail.pdf", views.finding_trail_pdf, name="finding_trail_pdf")
+
+    @property
+    def finding_file_remove_path(self):
+        return path(
+            "findings/<int:pk>/files/<int:attachment_pk>/remove/",
+            views.finding_file_remove,
+            name="finding_file_remove",
+        )
+
+    @property
+    def finding_correct_due_date_path(self):
+        return path(
+            "findings/<int:pk>/due-date/", views.finding_correct_due_date, name="finding_correct_due_date"
+        )

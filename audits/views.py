@@ -8,14 +8,14 @@ service of its step.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, exports, inbox, submissions
+from governance import documents, exports, inbox, submissions, taskbrief
 from governance.rocdate import format_roc, today_taipei
 
 from . import documents as finding_documents
@@ -25,6 +25,7 @@ from .forms import (
     AuditForm,
     ContributionForm,
     CorrectAuditForm,
+    CorrectDueDateForm,
     CouncilDecisionForm,
     FindingFilterForm,
     PlanForm,
@@ -259,6 +260,9 @@ def finding_detail(request, pk):
         "history": selectors.finding_history(finding),
         "open_tasks": inbox.open_tasks_for(request.user, [finding.process_id]),
         "contribution_form": ContributionForm(units=units) if units else None,
+        "may_correct_due_date": services.may_correct_due_date(request.user, finding),
+        # The rounds' template is the task page's too: only this page offers the removal.
+        "removable_files": services.removable_round_files(request.user, finding),
     }
     return render(request, "audits/finding_detail.html", ctx)
 
@@ -329,6 +333,7 @@ def _task(request, form, step, step_kwargs, finding, template_extra=None):
         "form": form,
         "finding": finding,
         "task_title": request.activation.flow_task.task_title,
+        "brief": taskbrief.task_brief(request.activation.task),
         "rounds": selectors.rounds_of(finding) if finding else [],
         # What the review meeting decided is what the liaison plans and the head approves by.
         "meetings": finding.review_meetings.all() if finding else [],
@@ -384,11 +389,16 @@ def plan_task(request, **kwargs):
 
 def approve_plan_task(request, **kwargs):
     form = ApproveForm(request.POST or None)
+    finding = _finding_of_task(request)
     return _task(
         request,
         form,
         services.review_plan,
-        finding=_finding_of_task(request),
+        finding=finding,
+        template_extra={
+            "plan": finding.plans.order_by("-written_at", "-pk").first(),
+            **selectors.plan_revision(finding),
+        },
         step_kwargs=lambda: {
             "approve": form.cleaned_data["approve"],
             "comment": form.cleaned_data["comment"],
@@ -479,3 +489,41 @@ def reply_task(request, **kwargs):
     if response.status_code == 302:
         return redirect("audits:audit", pk=audit.pk)
     return response
+
+
+# ---------------------------------------------------------------- corrections on a finding
+
+
+def finding_file_remove(request, pk, attachment_pk):
+    """Remove a file from the latest progress report while it is safe (services.remove_round_file)."""
+    # The file must be the finding's (404 otherwise, whatever the method); then POST only.
+    attachment = get_object_or_404(FindingAttachment, pk=attachment_pk, finding_id=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    finding = _viewable_finding(request, pk)
+    try:
+        services.remove_round_file(
+            actor=request.user, attachment=attachment, reason=request.POST.get("reason")
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("已移除檔案「%(name)s」，並記入案件歷程。") % {"name": attachment.name})
+    return redirect("audits:finding", pk=finding.pk)
+
+
+def finding_correct_due_date(request, pk):
+    """The 管考 office corrects a finding's 改善期限, with the reason (services.correct_due_date)."""
+    finding = _viewable_finding(request, pk)
+    if not services.may_correct_due_date(request.user, finding):
+        raise PermissionDenied
+    form = CorrectDueDateForm(request.POST or None, finding=finding)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_due_date(actor=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("已更正改善期限，並記入案件歷程。"))
+            return redirect("audits:finding", pk=finding.pk)
+    return render(request, "audits/correct_due_date.html", {"finding": finding, "form": form})

@@ -17,7 +17,7 @@ def synthetic_evidence(person, count, **fields):
         items.append(
             {
                 "kind": "proposal" if proposal else "finding",
-                "case_number": f"115-{n + 1:04d}",
+                "case_number": f"{'提' if proposal else '列'}115-{n + 1:04d}",
                 "title": f"第 {n + 1} 案："
                 + (
                     "閱覽區自助借書機增設中文語音導引與放大字體模式"

@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import FailedTask, Membership, Notification, ReminderOffset, TrailEvent, Unit, User
+from . import taskbrief
+from .models import (
+    FailedTask,
+    Membership,
+    Notification,
+    ReminderOffset,
+    StepInstruction,
+    TrailEvent,
+    Unit,
+    User,
+)
 from .permissions import sync_unit_permissions
 
 
@@ -126,4 +136,32 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(StepInstruction)
+class StepInstructionAdmin(admin.ModelAdmin):
+    """Each flow step's instructions, shown at the top of its task page. The rows are the flows'
+    steps (made after migrate): the administrator rewords them, and adds or removes none."""
+
+    list_display = ("step_title", "text_or_default")
+    fields = ("step_title", "default_text", "text")
+    readonly_fields = ("step_title", "default_text")
+
+    @admin.display(description=_("步驟"))
+    def step_title(self, obj):
+        return taskbrief.step_titles().get(obj.step, obj.step)
+
+    @admin.display(description=_("系統預設說明"))
+    def default_text(self, obj):
+        return taskbrief.default_instructions(obj.step)
+
+    @admin.display(description=_("辦理說明"))
+    def text_or_default(self, obj):
+        return obj.text or _("（預設）%(text)s") % {"text": taskbrief.default_instructions(obj.step)}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -10,6 +10,13 @@ def _sync_role_groups(sender, **kwargs):
     sync_agency_role_groups()
 
 
+def _sync_step_instructions(sender, **kwargs):
+    # Every human step of the flows has its row for the administrator to reword.
+    from .taskbrief import sync_step_instructions
+
+    sync_step_instructions()
+
+
 def _task_saved(sender, instance, **kwargs):
     # Every human task's people hear of it as the change commits (governance.notifications).
     if instance.flow_task_type == "HUMAN":
@@ -27,6 +34,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         # After migrate (when permissions exist), role groups hold exactly their capabilities.
         post_migrate.connect(_sync_role_groups, sender=self)
+        post_migrate.connect(_sync_step_instructions, sender=self)
         from viewflow.workflow.models import Task
 
         post_save.connect(_task_saved, sender=Task, dispatch_uid="governance.task_notice")

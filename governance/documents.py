@@ -53,12 +53,33 @@ def _states(event, labels):
     return after or before
 
 
+@dataclass(frozen=True)
+class TrailSection:
+    """A part of the case's record printed with its trail: a round's full text, the scores.
+    `items` are (label, text) paragraphs; `columns` and `rows`, a table."""
+
+    heading: str
+    items: tuple = ()
+    columns: tuple = ()
+    rows: tuple = ()
+
+
 def case_trail_pdf(
-    case_kind, case_ref, number, title, *, details=(), state_labels=None, now=None, fetcher=None
+    case_kind,
+    case_ref,
+    number,
+    title,
+    *,
+    details=(),
+    sections=(),
+    state_labels=None,
+    now=None,
+    fetcher=None,
 ):
     """The trail of one case as PDF bytes.
 
-    `details` are extra (label, value) rows for the heading table, `state_labels`
+    `details` are extra (label, value) rows for the heading table, `sections` the case's
+    record the events point to (TrailSection: each round's text, the scores), `state_labels`
     maps the case's state codes to their names.
     """
     from .pdf import render_pdf  # loads WeasyPrint: only when a document is made
@@ -85,6 +106,7 @@ def case_trail_pdf(
         "number": number,
         "title": title,
         "details": list(details),
+        "sections": list(sections),
         "generated_at": roc_timestamp(now or timezone.now()),
         "chain": chain,
         "events": rows,
@@ -105,8 +127,8 @@ class Document:
 
 
 def trail_filename(kind_label, number):
-    # The kind first: a proposal and a finding may share a number (115-0001), and HR or an
-    # auditor downloads both into one folder.
+    # The kind first, in words: HR or an auditor downloads both kinds into one folder and
+    # sorts them by it.
     return f"{kind_label}軌跡-{number}.pdf"
 
 

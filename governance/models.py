@@ -366,3 +366,22 @@ class KeptRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise CaseDeletionError(_("案件不能刪除；請以撤回、結案等狀態處理，並留下事件軌跡。"))
+
+
+class StepInstruction(models.Model):
+    """What a flow step's task page tells the person doing it, as the administrator words it.
+
+    One row per human step of every flow (made after migrate); a blank text means the
+    step's own default (its node's description), so a wording improved in code reaches every
+    step the administrator has not reworded."""
+
+    step = models.CharField(_("步驟"), max_length=200, unique=True)
+    text = models.TextField(_("辦理說明"), blank=True, help_text=_("留空則使用系統預設說明。"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("步驟辦理說明")
+        verbose_name_plural = _("步驟辦理說明")
+
+    def __str__(self):
+        return self.step

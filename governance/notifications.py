@@ -33,9 +33,9 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from . import inbox, tasks, todo
+from . import inbox, taskbrief, tasks, todo
 from .background import MailDeliveryError
-from .models import Membership, Notification, NotificationPreference, ReminderOffset, TrailEvent
+from .models import Membership, Notification, NotificationPreference, ReminderOffset
 from .rocdate import format_roc, today_taipei
 from .roles import AgencyRole, UnitRole, group_name
 
@@ -425,13 +425,8 @@ def announce_task(task_id: int) -> None:
 
 def _trail_note(task):
     """What happened on the case just before this task came: the last event of its trail, with
-    its comment (a head's reasons for a return)."""
-    trail_of = getattr(task.process.flow_class, "case_trail", None)
-    trail = trail_of(task.process) if trail_of else None
-    if trail is None:
-        return ""
-    kind, ref = trail
-    event = TrailEvent.objects.filter(case_kind=kind, case_ref=ref).order_by("-sequence").first()
+    its comment (a head's reasons for a return), as the task page shows it above its form."""
+    event = taskbrief.last_case_event(task.process)
     if event is None:
         return ""
     note = _("前一步：%(actor)s「%(action)s」") % {"actor": event.actor_name, "action": event.action}

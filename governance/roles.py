@@ -130,6 +130,8 @@ AGENCY_ROLE_MODEL_PERMISSIONS = {
         "governance.change_membership",
         "governance.view_membership",
         "governance.view_trailevent",
+        "governance.change_stepinstruction",
+        "governance.view_stepinstruction",
         "auth.view_group",
         *(
             f"proposals.{action}_{model}"

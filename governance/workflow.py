@@ -124,3 +124,20 @@ def cancel_process(process) -> int:
     for pk in cancelled:
         notifications.settle(f"task:{pk}:")
     return len(cancelled)
+
+
+def hand_over(task, *, owner, owner_permission: str, told: bool) -> None:
+    """Give an open task, unfinished, to someone else, under another permission (a member who
+    declares 迴避 hands their score task to the 管考 office, which hands it to the member who
+    replaces them). With no owner it waits in the queue of those holding the permission.
+    `told`: the service tells the new owner itself, so the task's own notice says nothing
+    (as of a claim, governance.notifications.task_notice). Call under the process lock."""
+    notifications.settle(f"task:{task.pk}:")  # the notices of the task as it was are handled
+    task.owner = owner
+    task.status = STATUS.ASSIGNED if owner else STATUS.NEW
+    task.assigned = timezone.now() if owner and told else None
+    task.started = None
+    task.owner_permission = owner_permission
+    task.owner_permission_content_type = None
+    task.owner_permission_obj_pk = None
+    task.save()

@@ -15,7 +15,9 @@ class GroupMeeting(models.Model):
         CANCELLED = "cancelled", _("已取消")
 
     roc_year = models.PositiveSmallIntegerField(_("年度"))
-    number = models.PositiveSmallIntegerField(_("次別"))  # 第 N 次
+    # 第 N 次 by date among the year's meetings not cancelled (meetings.services._renumber); a
+    # cancelled meeting keeps the number it had, which the next meeting may then take.
+    number = models.PositiveSmallIntegerField(_("次別"))
     scheduled_for = models.DateTimeField(_("開會時間"))
     location = models.CharField(_("地點"), max_length=200, blank=True)
     chair = models.ForeignKey(
@@ -40,7 +42,11 @@ class GroupMeeting(models.Model):
         verbose_name = _("執行小組會議")
         verbose_name_plural = _("執行小組會議")
         constraints = [
-            models.UniqueConstraint(fields=["roc_year", "number"], name="group_meeting_number_once")
+            models.UniqueConstraint(
+                fields=["roc_year", "number"],
+                condition=~models.Q(state="cancelled"),
+                name="group_meeting_number_counted",
+            )
         ]
 
 
@@ -56,7 +62,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(GroupMeeting, on_delete=models.CASCADE, related_name="agenda")
     kind = models.CharField(_("類別"), max_length=20, choices=Kind.choices)
     ref_id = models.PositiveIntegerField(null=True, blank=True)  # the practice, proposal or finding
-    reference = models.CharField(_("案號"), max_length=50, blank=True)  # as shown: 1.1, 115-0003
+    reference = models.CharField(_("案號"), max_length=50, blank=True)  # as shown: 1.1, 提115-0003
     title = models.TextField(_("案由"))
     reason = models.CharField(_("列入原因"), max_length=100, blank=True)  # 逾期, 本季到期, 決議追蹤
     sort_order = models.PositiveSmallIntegerField(default=0)

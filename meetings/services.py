@@ -2,10 +2,10 @@
 
 The group meets at least every two months (the interval is settings.
 GROUP_MEETING_INTERVAL_MONTHS, default 2). The 管考 office (MANAGE_TRACKING) schedules a
-meeting (numbered 第 N 次 within its ROC year), builds its agenda from what is due,
-overdue or decided (`propose_agenda`, then edits it), and records the minutes and the
-decisions; a decision may open a follow-up action (追蹤事項) on a unit with a due date,
-which that unit's liaison or head completes. Everyone who reads unit cases reads the
+meeting (numbered 第 N 次 by its date within its ROC year: `_renumber`), builds its agenda
+from what is due, overdue or decided (`propose_agenda`, then edits it), and records the
+minutes and the decisions; a decision may open a follow-up action (追蹤事項) on a unit with a
+due date, which that unit's liaison or head completes. Everyone who reads unit cases reads the
 meetings. Every change writes an event on the meeting's trail (case kind "meeting").
 """
 
@@ -168,27 +168,122 @@ def _refuse_same_time(scheduled_for, other_than=None):
         )
 
 
+def _refuse_before_held(scheduled_for, year):
+    """The number of a held meeting is printed on its minutes and never changes, so no meeting
+    is scheduled or moved before the last one held in its year (docs/domain.md, 執行小組)."""
+    last_held = (
+        GroupMeeting.objects.filter(roc_year=year, state=State.HELD).order_by("-scheduled_for").first()
+    )
+    if last_held is not None and scheduled_for <= last_held.scheduled_for:
+        raise ValidationError(
+            _(
+                "%(meeting)s已於 %(time)s 召開，次別已載於會議紀錄；會議依開會日期編次，"
+                "不能排在已召開的會議之前。"
+            )
+            % {
+                "meeting": meeting_label(last_held, translate=True),
+                "time": format_roc_datetime(last_held.scheduled_for),
+            }
+        )
+
+
+def _free_number(year):
+    """A number no counted meeting of the year has: the new meeting's until it takes its place."""
+    counted = GroupMeeting.objects.filter(roc_year=year).exclude(state=State.CANCELLED)
+    return (counted.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _renumber(year: int) -> list[tuple[GroupMeeting, int]]:
+    """Number the year's meetings by their date: the held ones keep the numbers on their minutes
+    (they come first: `_refuse_before_held`, `record_meeting`), the others follow in date order;
+    a cancelled meeting is not counted and keeps the number it had. Returns each meeting whose
+    number changed, with its new number, and its old one."""
+    counted = list(
+        GroupMeeting.objects.select_for_update()
+        .filter(roc_year=year)
+        .exclude(state=State.CANCELLED)
+        .order_by("scheduled_for", "pk")
+    )
+    first = max((m.number for m in counted if m.state == State.HELD), default=0) + 1
+    waiting = [m for m in counted if m.state == State.SCHEDULED]
+    wanted = {m.pk: number for number, m in enumerate(waiting, start=first)}
+    moved = [m for m in waiting if m.number != wanted[m.pk]]
+    if not moved:
+        return []
+    # The unique key is checked row by row: the moving meetings first step aside to numbers
+    # no meeting has or is about to take.
+    aside = max([m.number for m in counted] + list(wanted.values())) + 1
+    for offset, m in enumerate(moved):
+        GroupMeeting.objects.filter(pk=m.pk).update(number=aside + offset)
+    changed = []
+    for m in moved:
+        old = m.number
+        m.number = wanted[m.pk]
+        GroupMeeting.objects.filter(pk=m.pk).update(number=m.number)
+        changed.append((m, old))
+    return changed
+
+
+def _tell_renumbered(changed, *, actor, cause, besides=None):
+    """Each meeting whose number changed says so on its trail and to the group, but `besides`
+    (the meeting whose own change caused it, which says so itself)."""
+    for meeting, old in changed:
+        if besides is not None and meeting.pk == besides.pk:
+            continue
+        was = meeting_label(GroupMeeting(roc_year=meeting.roc_year, number=old))
+        event = record_event(
+            case_kind=CASE_KIND,
+            case_ref=str(meeting.pk),
+            actor=actor,
+            action=f"次別改為 {meeting_label(meeting)}",
+            from_state=meeting.state,
+            to_state=meeting.state,
+            comment=f"原 {was}；會議依開會日期編次，因{cause}",
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_group(
+                meeting,
+                f"renumbered:{event.pk}",
+                _("【會議次別變更】"),
+                _("原%(was)s（%(time)s）依開會日期改為%(meeting)s，開會時間與地點不變。")
+                % {
+                    "was": was,
+                    "time": format_roc_datetime(meeting.scheduled_for),
+                    "meeting": meeting_label(meeting),
+                },
+            )
+
+
 def schedule_meeting(
     *, actor: User, scheduled_for: datetime.datetime, location: str | None, chair: User | None
 ) -> GroupMeeting:
-    """Schedule the next meeting: 第 N 次 of the ROC year of `scheduled_for` (Taipei time)."""
+    """Schedule a meeting: 第 N 次 of the ROC year of `scheduled_for` (Taipei time) by its date,
+    so the year's later meetings not yet held move one number on."""
     require(actor, Capability.MANAGE_TRACKING)
     scheduled_for, location = _checked_details(scheduled_for, location, chair)
     _refuse_same_time(scheduled_for)
     year = roc_year_of(scheduled_for)
-    # Two people scheduling at once may pick the same number: the unique key refuses the
-    # second, which takes the next number.
+    _refuse_before_held(scheduled_for, year)
+    # Two people scheduling at once may pick the same free number: the unique key refuses the
+    # second, which tries again.
     for attempt in range(5):
         try:
             with transaction.atomic():
-                number = (GroupMeeting.objects.filter(roc_year=year).aggregate(n=Max("number"))["n"] or 0) + 1
                 meeting = GroupMeeting.objects.create(
                     roc_year=year,
-                    number=number,
+                    number=_free_number(year),
                     scheduled_for=scheduled_for,
                     location=location,
                     chair=chair,
                     created_by=actor,
+                )
+                changed = _renumber(year)
+                meeting.refresh_from_db(fields=["number"])
+                _tell_renumbered(
+                    changed,
+                    actor=actor,
+                    cause=f"排定 {meeting_label(meeting)}（{format_roc_datetime(scheduled_for)}）",
+                    besides=meeting,
                 )
                 details = [format_roc_datetime(scheduled_for)]
                 if location:
@@ -293,7 +388,8 @@ def change_meeting(
     reason: str | None,
 ) -> GroupMeeting:
     """Change the time, place or chair of a meeting not yet held, with the reason: on its
-    trail, and told to the group. It keeps its number, so it stays in its ROC year."""
+    trail, and told to the group. It stays in its ROC year; a new time renumbers the year's
+    meetings not yet held by their date (`_renumber`)."""
     require(actor, Capability.MANAGE_TRACKING)
     reason = (reason or "").strip()
     if not reason:
@@ -308,6 +404,7 @@ def change_meeting(
                 % {"year": locked.roc_year}
             )
         _refuse_same_time(scheduled_for, other_than=locked)
+        _refuse_before_held(scheduled_for, locked.roc_year)
         changes = []
         if scheduled_for != locked.scheduled_for:
             changes.append(
@@ -320,13 +417,21 @@ def change_meeting(
             changes.append(f"主席 {before} → {chair.get_full_name() if chair else '（未定）'}")
         if not changes:
             raise ValidationError(_("開會時間、地點與主席都沒有變更。"))
+        was = meeting_label(locked)
         locked.scheduled_for, locked.location, locked.chair = scheduled_for, location, chair
         locked.save(update_fields=["scheduled_for", "location", "chair"])
+        changed = _renumber(locked.roc_year)
+        locked.refresh_from_db(fields=["number"])
+        if meeting_label(locked) != was:
+            changes.append(f"次別 {was} → {meeting_label(locked)}")
+        _tell_renumbered(
+            changed, actor=actor, cause=f"{was}改於 {format_roc_datetime(scheduled_for)} 召開", besides=locked
+        )
         event = record_event(
             case_kind=CASE_KIND,
             case_ref=str(locked.pk),
             actor=actor,
-            action=f"變更 {meeting_label(locked)}",
+            action=f"變更 {was}",
             from_state=State.SCHEDULED,
             to_state=State.SCHEDULED,
             comment="；".join(changes) + f"。理由：{reason}",
@@ -336,14 +441,15 @@ def change_meeting(
             f"changed:{event.pk}",
             _("【會議變更】"),
             _("%(meeting)s有所變更：%(changes)s。理由：%(reason)s")
-            % {"meeting": meeting_label(locked), "changes": "；".join(changes), "reason": reason},
+            % {"meeting": was, "changes": "；".join(changes), "reason": reason},
         )
     return locked
 
 
 def cancel_meeting(*, actor: User, meeting: GroupMeeting, reason: str | None) -> GroupMeeting:
     """Cancel a meeting not yet held, with the reason: on its trail, and told to the group.
-    It stays in the list as 已取消 and keeps its number."""
+    It stays in the list as 已取消 with the number it had; it is no longer counted, so the
+    year's later meetings not yet held move one number back (`_renumber`)."""
     require(actor, Capability.MANAGE_TRACKING)
     reason = (reason or "").strip()
     if not reason:
@@ -374,6 +480,7 @@ def cancel_meeting(*, actor: User, meeting: GroupMeeting, reason: str | None) ->
             },
             dated=False,
         )
+        _tell_renumbered(_renumber(locked.roc_year), actor=actor, cause=f"取消 {meeting_label(locked)}")
     return locked
 
 
@@ -469,6 +576,26 @@ def record_meeting(
             raise ValidationError(
                 _("會議尚未召開（開會日期 %(d)s），召開後才能登錄會議紀錄。")
                 % {"d": format_roc(meeting_day(locked))}
+            )
+        # Its number goes on its minutes: only final once no earlier meeting of the year can
+        # still be cancelled (which would move it back).
+        earlier = (
+            GroupMeeting.objects.filter(
+                roc_year=locked.roc_year, state=State.SCHEDULED, scheduled_for__lt=locked.scheduled_for
+            )
+            .order_by("scheduled_for")
+            .first()
+        )
+        if earlier is not None:
+            raise ValidationError(
+                _(
+                    "%(meeting)s（%(time)s）尚未登錄會議紀錄或取消；會議依開會日期編次，"
+                    "請先登錄或取消該次會議。"
+                )
+                % {
+                    "meeting": meeting_label(earlier, translate=True),
+                    "time": format_roc_datetime(earlier.scheduled_for),
+                }
             )
         locked.state = State.HELD
         locked.minutes = minutes

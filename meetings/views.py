@@ -130,6 +130,7 @@ class ChangeForm(ScheduleForm):
 
 
 class CancelForm(forms.Form):
+    prefix = "cancel"  # on the change page beside ChangeForm: its own field names and ids
     reason = LongTextField(
         label=gettext_lazy("取消理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

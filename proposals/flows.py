@@ -50,7 +50,12 @@ class ProposalFlow(flow.Flow):
 
     first_review = (
         HumanTask(views.first_review_task)
-        .Annotation(title=_("初審（受理審查）"))
+        .Annotation(
+            title=_("初審（受理審查）"),
+            description=_(
+                "請判斷本提案是否受理：內容是否完整、是否屬創意提案範圍、是否與先前提案重複（請看下方相似的先前提案）。受理後由管考單位指派複審委員；內容須補正時請退回修正並寫明須補正之處；不予受理時請選擇理由並說明。"
+            ),
+        )
         .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=proposer_unit)
         .Assign(lambda activation: sole_person(activation.process.unit_id, UnitRole.HEAD))
         .Case(this.assign_reviewers, outcome_is("accepted"))
@@ -59,7 +64,12 @@ class ProposalFlow(flow.Flow):
     )
     revise = (
         HumanTask(views.revise_task)
-        .Annotation(title=_("修正提案"))
+        .Annotation(
+            title=_("修正提案"),
+            description=_(
+                "單位主管將提案退回修正。請依上方主管的意見修改提案內容後重新送出；主管審查時會看到本次修改前後的差異。"
+            ),
+        )
         .Permission(permission_name(Capability.SUBMIT_FOR_UNIT), obj=proposer_unit)
         .Assign(lambda activation: services.submitter_of(activation.process))
         .Next(this.first_review)
@@ -68,14 +78,24 @@ class ProposalFlow(flow.Flow):
 
     assign_reviewers = (
         HumanTask(views.assign_reviewers_task)
-        .Annotation(title=_("指派複審委員"))
+        .Annotation(
+            title=_("指派複審委員"),
+            description=_(
+                "請指派複審委員（可含外部委員）。提案人及共同提案人不得評審本案。每位委員會收到一件評分任務，評分期限自指派日起算。"
+            ),
+        )
         .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.score)
     )
     # One task per assigned member; the last score in computes the grade (its service).
     score = (
         HumanTask(views.score_task)
-        .Annotation(title=_("複審評分"))
+        .Annotation(
+            title=_("複審評分"),
+            description=_(
+                "請依各評分項目給 0 到 100 分，系統依權重計算加權總分，可先按「試算」確認再送出；評語供採行決定參考。與本案有利害關係時，請申請迴避並寫明理由，由管考單位改派其他委員。"
+            ),
+        )
         .ForEach(services.scoring_tasks_data)
         .Permission(lambda activation: _scoring_permission(activation))
         # The member's id is all the new task's owner column needs (as for the units above).
@@ -85,7 +105,12 @@ class ProposalFlow(flow.Flow):
 
     decide = (
         HumanTask(views.decide_task)
-        .Annotation(title=_("採行決定"))
+        .Annotation(
+            title=_("採行決定"),
+            description=_(
+                "請參考各委員的評分、加權總分與等第，決定採行、列為參考或不採行，並寫明理由。採行時請指定主辦單位、協辦單位與預定完成日。"
+            ),
+        )
         .Permission(permission_name(Capability.DECIDE_FOR_AGENCY))
         .Case(this.execution_plan, outcome_is("adopt"))
         .Default(this.not_adopted)
@@ -94,21 +119,36 @@ class ProposalFlow(flow.Flow):
 
     execution_plan = (
         HumanTask(views.execution_plan_task)
-        .Annotation(title=_("提報執行計畫"))
+        .Annotation(
+            title=_("提報執行計畫"),
+            description=_(
+                "本案已決定採行。請依上方的預定完成日擬訂執行計畫，並列出查核點；查核點的日期不得晚於預定完成日。"
+            ),
+        )
         .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.progress_report)
     )
     progress_report = (
         HumanTask(views.progress_report_task)
-        .Annotation(title=_("季進度回報"))
+        .Annotation(
+            title=_("季進度回報"),
+            description=_(
+                "請回報本季的執行進度：完成百分比與辦理情形，並上傳佐證資料；全部完成時請勾選「宣告完成」。"
+            ),
+        )
         .Permission(permission_name(Capability.REPORT_UNIT_PROGRESS), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.LIAISON))
         .Next(this.approve_progress)
     )
     approve_progress = (
         HumanTask(views.approve_progress_task)
-        .Annotation(title=_("主管核定進度"))
+        .Annotation(
+            title=_("主管核定進度"),
+            description=_(
+                "請審核本季進度回報：核定，或退回並寫明須補充之處。回報宣告完成而您核定時，本案進入成效評估。"
+            ),
+        )
         .Permission(permission_name(Capability.REVIEW_UNIT_CASES), obj=lead_unit)
         .Assign(lambda activation: sole_person(activation.process.lead_unit_id, UnitRole.HEAD))
         .Case(this.evaluate, outcome_is("completed"))
@@ -125,7 +165,12 @@ class ProposalFlow(flow.Flow):
     # Its service closes the case and records the rewards.
     evaluate = (
         HumanTask(views.evaluate_task)
-        .Annotation(title=_("成效評估"))
+        .Annotation(
+            title=_("成效評估"),
+            description=_(
+                "本案已執行完成。請評估執行成效並評定成效等第；送出後本案結案，並依各提案人的貢獻比例記錄獎勵。"
+            ),
+        )
         .Permission(permission_name(Capability.MANAGE_TRACKING))
         .Next(this.end)
     )

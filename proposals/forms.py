@@ -168,16 +168,15 @@ class AssignReviewersForm(forms.Form):
 
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        codenames = [Capability.SCORE_PROPOSALS.value, Capability.SCORE_ASSIGNED_ONLY.value]
-        self.fields["members"].queryset = (
-            User.objects.filter(is_active=True, groups__permissions__codename__in=codenames)
-            .exclude(pk__in=selectors.conflicted_reviewer_ids(proposal))
-            .distinct()
-            .order_by("username")
+        self.fields["members"].queryset = selectors.committee_members().exclude(
+            pk__in=selectors.conflicted_reviewer_ids(proposal)
         )
 
 
 class ScoreForm(forms.Form):
+    """One field per criterion, its scale and weight beside it; the weighted total is shown as
+    the member types (proposals/score_total.js) and, without JavaScript, by 試算 (preview)."""
+
     comment = LongTextField(label=_("評語"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, criteria, **kwargs):
@@ -185,14 +184,32 @@ class ScoreForm(forms.Form):
         self.criteria = criteria
         for c in criteria:
             self.fields[f"criterion_{c.pk}"] = forms.IntegerField(
-                label=_("%(criterion)s（%(weight)s%%）") % {"criterion": c.name, "weight": c.weight},
+                label=c.name,
                 min_value=0,
                 max_value=100,
+                help_text=_("0 到 100 分（整數），權重 %(weight)s%%") % {"weight": c.weight},
+                widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "data-weight": c.weight}),
             )
         self.order_fields([f"criterion_{c.pk}" for c in criteria] + ["comment"])
 
     def values(self):
         return {c.name: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class RecusalForm(forms.Form):
+    reason = LongTextField(
+        label=_("迴避理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：與提案人為配偶或三親等內親屬、曾參與本案構想。管考單位會改派其他委員。"),
+    )
+
+
+class ReplaceReviewerForm(forms.Form):
+    member = PersonChoiceField(label=_("改派委員"), queryset=User.objects.none())
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = selectors.replacement_candidates(proposal)
 
 
 class DecisionForm(forms.Form):
@@ -291,3 +308,15 @@ class ProposalFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_where(user, Capability.VIEW_UNIT_CASES).order_by("sort_order")
+
+
+class CorrectDueDateForm(forms.Form):
+    """The 管考 office's correction of a proposal's 預定完成日, filled with the one recorded."""
+
+    due_date = ROCDateField(label=_("預定完成日"))
+    # Not required here: the service's refusal says what is missing (services.correct_due_date).
+    reason = LongTextField(label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, proposal, **kwargs):
+        kwargs.setdefault("initial", {"due_date": proposal.due_date})
+        super().__init__(*args, **kwargs)

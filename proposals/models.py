@@ -17,6 +17,9 @@ from governance.models import KeptRecord, Unit
 
 # The trail and notices name a proposal by this kind and its trail_ref.
 CASE_KIND = "proposal"
+# 提115-0004 (docs/domain.md, 案號與季別). Part of the number as stored, printed and searched, so
+# it is never translated.
+CASE_NUMBER_PREFIX = "提"
 
 
 class ScopeCategory(models.Model):
@@ -297,6 +300,12 @@ class ReviewerAssignment(models.Model):
     weighted_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("評語"), blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
+    # A member who declares 迴避 scores nothing; the 管考 office assigns another in their place.
+    recused_at = models.DateTimeField(_("迴避時間"), null=True, blank=True)
+    recusal_reason = models.TextField(_("迴避理由"), blank=True)
+    replacement = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="replaces", verbose_name=_("改派委員")
+    )
 
     class Meta:
         ordering = ["pk"]

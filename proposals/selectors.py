@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Process
 
-from governance import exports
+from governance import exports, taskbrief
+from governance.casenumber import number_q
 from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, is_overseer, units_where
@@ -27,6 +29,7 @@ from plan.selectors import practice_label
 
 from .models import (
     CASE_KIND,
+    CASE_NUMBER_PREFIX,
     GradeBand,
     GramFrequency,
     ProgressReport,
@@ -34,6 +37,7 @@ from .models import (
     ProposalGram,
     Proposer,
     ReviewerAssignment,
+    ReviewRound,
     ScoringCriterion,
 )
 from .similarity import likeness, weight, words
@@ -96,6 +100,26 @@ def conflict_of_interest(user: User, proposal: Proposal) -> Exists:
     """`has_conflict_of_interest` as an expression, asked within another query: the score
     step reads it with the assignment it locks, at no extra query."""
     return Exists(_conflicted(user, proposal))
+
+
+def committee_members() -> QuerySet[User]:
+    """Everyone who may be assigned to score: internal and external committee members."""
+    codenames = [Capability.SCORE_PROPOSALS.value, Capability.SCORE_ASSIGNED_ONLY.value]
+    return (
+        User.objects.filter(is_active=True, groups__permissions__codename__in=codenames)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def replacement_candidates(proposal: Proposal) -> QuerySet[User]:
+    """Who may replace a member who declared 迴避: a committee member neither a proposer nor
+    already assigned to this proposal (one who declared 迴避 included)."""
+    return (
+        committee_members()
+        .exclude(pk__in=conflicted_reviewer_ids(proposal))
+        .exclude(pk__in=proposal.reviewer_assignments.values("member_id"))
+    )
 
 
 def score_due_date(assigned_at: datetime.datetime) -> datetime.date:
@@ -207,7 +231,7 @@ def filter_proposals(
     if text:
         queryset = queryset.filter(
             Q(title__icontains=text)
-            | Q(case_number__icontains=text)
+            | number_q(text, prefix=CASE_NUMBER_PREFIX, number_field="case_number")
             | Q(improvement__icontains=text)
             | Q(submitter__full_name__icontains=text)
         )
@@ -215,7 +239,11 @@ def filter_proposals(
     return (
         queryset.select_related("unit", "submitter")
         .annotate(
-            reviewers=Count("reviewer_assignments", distinct=True),
+            reviewers=Count(
+                "reviewer_assignments",
+                filter=Q(reviewer_assignments__recused_at__isnull=True),
+                distinct=True,
+            ),
             scores_in=Count(
                 "reviewer_assignments",
                 filter=Q(reviewer_assignments__scored_at__isnull=False),
@@ -258,8 +286,75 @@ def history(proposal: Proposal) -> list[TrailEvent]:
 def reviewer_assignments(proposal: Proposal) -> list[ReviewerAssignment]:
     return list(
         ReviewerAssignment.objects.filter(proposal=proposal)
-        .select_related("member")
+        .select_related("member", "replacement__member")
         .prefetch_related("scores")
+    )
+
+
+def score_context(proposal: Proposal, user: User) -> dict:
+    """What the score table (templates/proposals/_scores.html) shows this person: every
+    member's scores to those who may see them, and a member their own scores always."""
+    assignments = reviewer_assignments(proposal)
+    return {
+        "assignments": assignments,
+        "scoring_members": sum(1 for a in assignments if a.recused_at is None),
+        "see_scores": can_see_scores(user, proposal),
+        "my_assignment": next((a for a in assignments if a.member_id == user.pk), None),
+    }
+
+
+# What a review round's snapshot (ReviewRound.submitted_content) holds, in the proposal form's order.
+ROUND_FIELDS = {
+    "title": gettext_lazy("提案名稱"),
+    "category": gettext_lazy("提案類別"),
+    "plan_practice": gettext_lazy("對應服務品質計畫推動作法"),
+    "proposers": gettext_lazy("提案人及貢獻比例"),
+    "situation": gettext_lazy("現況說明／問題分析"),
+    "improvement": gettext_lazy("改進意見／具體作法"),
+    "benefit": gettext_lazy("預期效益"),
+}
+
+
+def _round_text(content: dict) -> dict[str, str]:
+    """A snapshot as the texts compared and shown: the proposers as one line."""
+    people = content.get("proposers") or []
+    return {
+        **{field: str(content.get(field) or "") for field in ROUND_FIELDS},
+        "proposers": "、".join(f"{p['name']} {p['share']}%" for p in people),
+    }
+
+
+@dataclass
+class RoundText:
+    round: ReviewRound
+    fields: list[tuple[str, str]]  # (label, text) of each field that has one
+    changes: list[taskbrief.Change]  # what changed since the round before (none for the first)
+
+
+def round_texts(proposal: Proposal) -> list[RoundText]:
+    """Each first-review round's text as it was submitted, and what changed since the last one."""
+    rounds = list(proposal.review_rounds.select_related("reviewer"))
+    shown, before = [], None
+    for r in rounds:
+        text = _round_text(r.submitted_content)
+        shown.append(
+            RoundText(
+                round=r,
+                fields=[(label, text[field]) for field, label in ROUND_FIELDS.items() if text[field]],
+                changes=taskbrief.changes(before, text, ROUND_FIELDS) if before is not None else [],
+            )
+        )
+        before = text
+    return shown
+
+
+def last_approved_report(proposal: Proposal) -> ProgressReport | None:
+    return (
+        proposal.progress_reports.filter(approval=ProgressReport.Approval.APPROVED)
+        .select_related("reporter", "approver")
+        .prefetch_related("attachments")
+        .order_by("-reported_at", "-pk")
+        .first()
     )
 
 
@@ -471,7 +566,10 @@ def due_for_reminders(due_dates: Sequence[datetime.date]) -> list[DueItem]:
         ]
     assigned_on = [assigned_on_for_score_due(due) for due in due_dates]
     rows = ReviewerAssignment.objects.filter(
-        scored_at__isnull=True, proposal__state=State.SECOND_REVIEW, assigned_at__date__in=assigned_on
+        scored_at__isnull=True,
+        recused_at__isnull=True,
+        proposal__state=State.SECOND_REVIEW,
+        assigned_at__date__in=assigned_on,
     ).values_list(
         "pk",
         "proposal_id",

@@ -25,20 +25,22 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from governance import notifications, workflow
+from governance import inbox, notifications, workflow
+from governance.casenumber import format_number
 from governance.cases import move_case, record_case_event, store_attachments
 from governance.models import Unit, User
 from governance.nodes import record_outcome
 from governance.permissions import can, load_capabilities, require
 from governance.rocdate import PERIOD_CODE, format_roc, quarter_end, quarter_label, quarter_name, roc_year
-from governance.roles import Capability
-from governance.selectors import primary_unit
+from governance.roles import Capability, UnitRole, permission_name
+from governance.selectors import primary_unit, unit_people_ids
 from governance.text import commendation_label
 from plan.selectors import practice_label, practices_to_link
 
 from . import selectors
 from .models import (
     CASE_KIND,
+    CASE_NUMBER_PREFIX,
     Attachment,
     GramFrequency,
     Milestone,
@@ -255,7 +257,7 @@ def _assign_case_number(proposal, today):
             .first()
         )
         proposal.roc_year, proposal.sequence = year, (last or 0) + 1
-        proposal.case_number = f"{year}-{proposal.sequence:04d}"
+        proposal.case_number = format_number(CASE_NUMBER_PREFIX, year, proposal.sequence)
         try:
             with transaction.atomic():
                 proposal.save(update_fields=["roc_year", "sequence", "case_number"])
@@ -522,11 +524,106 @@ def score_proposal(
     # The score itself stays out of the trail text: only those allowed see scores.
     _trail(proposal, actor, "複審評分完成", proposal.state, proposal.state)
     # Under the process lock: of two members scoring at once, the second sees the first's score.
-    totals = list(proposal.reviewer_assignments.values_list("weighted_total", flat=True))
-    if None not in totals:
+    # A member who declared 迴避 scores nothing; while nobody replaces them, scores are not all in.
+    members = proposal.reviewer_assignments.filter(recused_at__isnull=True)
+    totals = list(members.values_list("weighted_total", flat=True))
+    waiting = proposal.reviewer_assignments.filter(recused_at__isnull=False, replacement=None).exists()
+    if None not in totals and not waiting:
         _grade(proposal, totals)
     activation.execute()
     return assignment
+
+
+def declare_recusal(*, actor: User, activation: Activation, reason: str) -> ReviewerAssignment:
+    """A member declares 迴避 (a conflict of interest the proposers list does not show): they
+    score nothing, and their score task goes to the 管考 officer who assigned them (to the 管考
+    queue, if that officer no longer may), who is told and assigns another member in their place."""
+    _require_task_owner(actor, activation)
+    proposal = _proposal_of(activation)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("請寫明迴避的理由。"))
+    assignment = (
+        ReviewerAssignment.objects.select_for_update(of=("self",))
+        .select_related("assigned_by")
+        .get(pk=activation.task.data["assignment_id"])
+    )
+    if assignment.member_id != actor.pk:
+        raise PermissionDenied(_("此評分任務不是您的"))
+    if assignment.scored_at is not None:
+        raise ValidationError(_("您已評分，不能再申請迴避；評分有誤請洽管考單位。"))
+    assignment.recused_at = timezone.now()
+    assignment.recusal_reason = reason
+    assignment.save(update_fields=["recused_at", "recusal_reason"])
+    _trail(proposal, actor, "委員申請迴避", proposal.state, proposal.state, comment=reason)
+
+    task = activation.task
+    task.data["recused"] = True
+    officer = assignment.assigned_by
+    load_capabilities([officer])
+    keeps = officer.is_active and can(officer, Capability.MANAGE_TRACKING)
+    workflow.hand_over(
+        task,
+        owner=officer if keeps else None,
+        owner_permission=permission_name(Capability.MANAGE_TRACKING),
+        told=True,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipient_ids=[officer.pk] if keeps else inbox.claimers(task),
+            key=f"proposal:{proposal.pk}:recusal:{assignment.pk}",
+            subject=_("【委員迴避】請改派委員：%(case_number)s %(title)s")
+            % {"case_number": proposal.case_number, "title": proposal.title},
+            text=_("%(member)s 申請迴避「%(title)s」的複審評分，理由：%(reason)s。請指派其他委員。")
+            % {"member": actor.get_full_name(), "title": proposal.title, "reason": reason},
+            url=task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+        )
+    return assignment
+
+
+def replace_recused_reviewer(*, actor: User, activation: Activation, member: User) -> ReviewerAssignment:
+    """The 管考 office assigns another member in place of one who declared 迴避: the same score
+    task is theirs now, due SCORING_DAYS from today."""
+    _require_task_owner(actor, activation)
+    require(actor, Capability.MANAGE_TRACKING)
+    proposal = _proposal_of(activation)
+    task = activation.task
+    if not task.data.get("recused"):
+        raise ValidationError(_("這件評分任務沒有委員迴避，不需改派。"))
+    recused = ReviewerAssignment.objects.select_for_update(of=("self",)).get(pk=task.data["assignment_id"])
+    if not selectors.replacement_candidates(proposal).filter(pk=member.pk).exists():
+        raise ValidationError(
+            _("%(name)s 不能評審本案：不是評審委員、是提案人，或已指派（含已迴避）。")
+            % {"name": member.get_full_name()}
+        )
+    load_capabilities([member])
+    internal = can(member, Capability.SCORE_PROPOSALS)
+    replacement = ReviewerAssignment.objects.create(
+        proposal=proposal, member=member, external=not internal, assigned_by=actor
+    )
+    recused.replacement = replacement
+    recused.save(update_fields=["replacement"])
+    task.data.update(
+        {"assignment_id": replacement.pk, "member_id": member.pk, "external": not internal, "recused": False}
+    )
+    workflow.hand_over(
+        task,
+        owner=member,
+        owner_permission=permission_name(
+            Capability.SCORE_PROPOSALS if internal else Capability.SCORE_ASSIGNED_ONLY
+        ),
+        told=False,  # the task's own notice: 【新任務】 with its due date
+    )
+    _trail(
+        proposal,
+        actor,
+        "改派複審委員",
+        proposal.state,
+        proposal.state,
+        comment=_("%(old)s 迴避，改由 %(new)s 評審")
+        % {"old": recused.member.get_full_name(), "new": member.get_full_name()},
+    )
+    return replacement
 
 
 def _grade(proposal, totals):
@@ -862,3 +959,132 @@ def _close_with_rewards(proposal, fields=()):
                 person_ids=[reward.person_id],
             )
     return rewards
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def removable_progress_files(user: User, proposal: Proposal) -> set[int]:
+    """The ids of the progress files this person may remove now (remove_progress_file): the
+    files of a report still pending the head's approval, for whoever may report the lead
+    unit's progress."""
+    if not proposal.lead_unit_id or not can(user, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit_id):
+        return set()
+    return set(
+        Attachment.objects.filter(
+            proposal=proposal,
+            purpose=Attachment.Purpose.PROGRESS,
+            progress_report__approval=ProgressReport.Approval.PENDING,
+        ).values_list("pk", flat=True)
+    )
+
+
+def remove_progress_file(*, actor: User, attachment: Attachment, reason: str | None) -> ProgressReport:
+    """Whoever may report the lead unit's progress removes a wrong file (a wrong one, one with
+    personal data) from a quarterly report the head has not yet approved or returned, with the
+    reason: the file is deleted once the change commits; the trail keeps its name and
+    fingerprint, with the reason. A decided report stays as the head saw it."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # The proposal's row first, as the head's review_progress locks it: one waits for the other.
+        proposal = Proposal.objects.select_for_update().get(pk=attachment.proposal_id)
+        attachment = (
+            Attachment.objects.select_for_update(of=("self",))
+            .select_related("progress_report")
+            .filter(pk=attachment.pk)
+            .first()
+        )
+        if attachment is None:
+            raise ValidationError(_("這個檔案已經移除。"))
+        require(actor, Capability.REPORT_UNIT_PROGRESS, proposal.lead_unit_id)
+        report = attachment.progress_report
+        if report is None:
+            raise ValidationError(_("這個檔案不是季進度回報的佐證，不能在此移除。"))
+        if report.approval == ProgressReport.Approval.APPROVED:
+            raise ValidationError(_("進度已經主管核定，不能再移除檔案。"))
+        if report.approval == ProgressReport.Approval.RETURNED:
+            raise ValidationError(_("進度已經主管退回，不能再移除檔案；請於重新回報時附上正確的檔案。"))
+        if not reason:
+            raise ValidationError(_("請說明移除檔案的理由。"))
+        _trail(
+            proposal,
+            actor,
+            f"{quarter_name(report.period)} 進度回報移除佐證檔案",
+            proposal.state,
+            proposal.state,
+            comment=f"{attachment.name}。理由：{reason}",
+            attachments=[attachment],
+        )
+        stored = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    return report
+
+
+def may_correct_due_date(user: User, proposal: Proposal) -> bool:
+    """The 管考 office, while the proposal is being carried out."""
+    return can(user, Capability.MANAGE_TRACKING) and proposal.state == State.EXECUTING
+
+
+def correct_due_date(*, actor: User, proposal: Proposal, due_date: datetime.date, reason: str) -> Proposal:
+    """The 管考 office corrects the 預定完成日 of a proposal in execution, with the reason, on the
+    trail (before and after); the lead and supporting units' liaisons and heads are told.
+    Reminders, the inbox and the overdue flags read the date as it is, so nothing is
+    rescheduled: the quarterly reports and the flow's progress_wait timer follow the quarters,
+    not this date."""
+    require(actor, Capability.MANAGE_TRACKING)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("請說明更正的理由。"))
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.state != State.EXECUTING:
+            raise ValidationError(
+                _("提案目前為「%(state)s」，只有執行中的提案可以更正預定完成日。")
+                % {"state": proposal.get_state_display()}
+            )
+        if due_date == proposal.due_date:
+            raise ValidationError(_("沒有任何更正。"))
+        decided_on = timezone.localdate(proposal.decided_at)
+        if due_date <= decided_on:
+            raise ValidationError(
+                _("預定完成日須晚於採行決定日 %(date)s。") % {"date": format_roc(decided_on)}
+            )
+        # The execution plan's milestones lie before the due date (write_execution_plan).
+        last = proposal.milestones.order_by("-due_date", "-pk").first()
+        if last is not None and due_date < last.due_date:
+            raise ValidationError(
+                _("預定完成日不可早於查核點「%(milestone)s」的日期 %(date)s。")
+                % {"milestone": last.title, "date": format_roc(last.due_date)}
+            )
+        before = proposal.due_date
+        proposal.due_date = due_date
+        proposal.save(update_fields=["due_date"])
+        event = record_case_event(
+            proposal,
+            kind=CASE_KIND,
+            actor=actor,
+            action="更正預定完成日",
+            comment=f"預定完成日 {format_roc(before)} → {format_roc(due_date)}。理由：{reason}",
+        )
+        unit_ids = [proposal.lead_unit_id, *proposal.supporting_units.values_list("pk", flat=True)]
+        with translation.override(settings.LANGUAGE_CODE):
+            notifications.notify(
+                recipient_ids=unit_people_ids(unit_ids, (UnitRole.LIAISON, UnitRole.HEAD)),
+                key=f"proposal:{proposal.pk}:due-date:{event.pk}",
+                subject=_("【預定完成日更正】%(case_number)s %(title)s")
+                % {"case_number": proposal.case_number, "title": proposal.title},
+                text=_(
+                    "創意提案 %(case_number)s「%(title)s」的預定完成日由 %(before)s 更正為 %(after)s。理由：%(reason)s"
+                )
+                % {
+                    "case_number": proposal.case_number,
+                    "title": proposal.title,
+                    "before": format_roc(before),
+                    "after": format_roc(due_date),
+                    "reason": reason,
+                },
+                url=reverse("proposals:detail", args=[proposal.pk]),
+                due_date=due_date,
+            )
+    return proposal

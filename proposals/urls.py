@@ -70,3 +70,15 @@ class ProposalsApp(SiteApplication):
     @property
     def trail_pdf_path(self):
         return path("<int:pk>/trail.pdf", views.proposal_trail_pdf, name="trail_pdf")
+
+    @property
+    def progress_file_remove_path(self):
+        return path(
+            "<int:pk>/files/<int:attachment_pk>/remove/",
+            views.progress_file_remove,
+            name="progress_file_remove",
+        )
+
+    @property
+    def correct_due_date_path(self):
+        return path("<int:pk>/due-date/", views.proposal_correct_due_date, name="correct_due_date")

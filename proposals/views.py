@@ -9,20 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, exports, inbox, submissions
+from governance import documents, exports, inbox, submissions, taskbrief
 
 from . import documents as proposal_documents
 from . import selectors, services
 from .forms import (
     ApproveProgressForm,
     AssignReviewersForm,
+    CorrectDueDateForm,
     DecisionForm,
     EvaluationForm,
     ExecutionPlanForm,
@@ -30,6 +31,8 @@ from .forms import (
     ProgressReportForm,
     ProposalFilterForm,
     ProposalForm,
+    RecusalForm,
+    ReplaceReviewerForm,
     ScoreForm,
 )
 from .models import Attachment, Proposal
@@ -139,16 +142,20 @@ def proposal_detail(request, pk):
         "proposal": proposal,
         "proposers": proposal.proposers.select_related("person"),
         "rounds": proposal.review_rounds.select_related("reviewer"),
+        "round_texts": selectors.round_texts(proposal),
         "history": selectors.history(proposal),
         "attachments": proposal.attachments.select_related("uploaded_by"),
         "milestones": proposal.milestones.all(),
-        "reports": proposal.progress_reports.select_related("reporter", "approver"),
+        "reports": proposal.progress_reports.select_related("reporter", "approver").prefetch_related(
+            "attachments"
+        ),
         "rewards": proposal.rewards.select_related("person"),
         "supporting_units": proposal.supporting_units.all(),
-        "assignments": selectors.reviewer_assignments(proposal),
-        "see_scores": selectors.can_see_scores(request.user, proposal),
+        **selectors.score_context(proposal, request.user),
         "may_edit": proposal.state == Proposal.State.DRAFT and proposal.submitter_id == request.user.pk,
         "may_withdraw": services.can_withdraw(request.user, proposal),
+        "may_correct_due_date": services.may_correct_due_date(request.user, proposal),
+        "removable_files": services.removable_progress_files(request.user, proposal),
         "open_tasks": inbox.open_tasks_for(request.user, [proposal.process_id]),
     }
     return render(request, "proposals/proposal_detail.html", ctx)
@@ -272,28 +279,58 @@ def _proposal_of_task(request):
     return Proposal.objects.select_related(*SUMMARY_RELATED).get(pk=request.activation.process.proposal_id)
 
 
-def _task(request, form, step, step_kwargs, template_extra=None):
-    """Render the task page, or run the step on a valid POST and go to the proposal."""
+def _task(request, form, step, step_kwargs, template_extra=None, preview=None, done=None):
+    """Render the task page, or run the step on a valid POST and go to the proposal.
+
+    The page opens with what the person must decide (governance.taskbrief). `preview`: on a
+    valid POST of the form's 試算 button, the extra context it returns is shown, nothing
+    is done. `done`: the message after the step, if not 已完成 and the step's title."""
     proposal = _proposal_of_task(request)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                step(actor=request.user, activation=request.activation, **step_kwargs())
-        except ValidationError as e:
-            form.add_error(None, e)
+        if preview is not None and "preview" in request.POST:
+            template_extra = {**(template_extra or {}), **preview()}
         else:
-            messages.success(request, _("已完成：%(t)s") % {"t": request.activation.flow_task.task_title})
-            return redirect("proposals:detail", pk=proposal.pk)
+            try:
+                with transaction.atomic():
+                    step(actor=request.user, activation=request.activation, **step_kwargs())
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                title = request.activation.flow_task.task_title
+                messages.success(request, done or _("已完成：%(t)s") % {"t": title})
+                return redirect("proposals:detail", pk=proposal.pk)
     ctx = {
         "form": form,
         "proposal": proposal,
         "task": request.activation.task,
         "task_title": request.activation.flow_task.task_title,
+        "brief": taskbrief.task_brief(request.activation.task),
         "proposers": proposal.proposers.select_related("person"),
         "attachments": proposal.attachments.all(),
         **(template_extra or {}),
     }
     return render(request, "proposals/task.html", ctx)
+
+
+def _revision(proposal):
+    """What the proposer changed since the round before, for a second (or later) first review."""
+    rounds = selectors.round_texts(proposal)
+    if len(rounds) < 2:
+        return {"revised": False, "changes": []}
+    returned = rounds[-2].round
+    who = returned.reviewer.get_full_name() if returned.reviewer else ""
+    return {"revised": True, "changes": rounds[-1].changes, "round_comment": (who, returned.reasons)}
+
+
+def _execution(proposal):
+    """What every execution step decides by: the adopted due date, the plan, its milestones, and
+    the last report the head approved."""
+    return {
+        "execution": True,
+        "milestones": proposal.milestones.all(),
+        "supporting_units": proposal.supporting_units.all(),
+        "last_approved": selectors.last_approved_report(proposal),
+    }
 
 
 def first_review_task(request, **kwargs):
@@ -307,6 +344,7 @@ def first_review_task(request, **kwargs):
             "similar": selectors.similar_proposals(proposal),
             "rounds": proposal.review_rounds.select_related("reviewer"),
             "show_similar": True,
+            **_revision(proposal),
         },
         step_kwargs=lambda: {
             "outcome": form.cleaned_data["outcome"],
@@ -347,13 +385,47 @@ def assign_reviewers_task(request, **kwargs):
 
 def score_task(request, **kwargs):
     proposal = _proposal_of_task(request)
+    if request.activation.task.data.get("recused"):
+        return _replace_reviewer(request, proposal)
+    if request.method == "POST" and "recuse" in request.POST:
+        recusal = RecusalForm(request.POST)
+        return _task(
+            request,
+            recusal,
+            services.declare_recusal,
+            template_extra={"recusing": True},
+            step_kwargs=lambda: {"reason": recusal.cleaned_data["reason"]},
+            done=_("已申請迴避，管考單位會改派其他委員。"),
+        )
     criteria = selectors.criteria_for_year(proposal.roc_year)
     form = ScoreForm(request.POST or None, criteria=criteria)
     return _task(
         request,
         form,
         services.score_proposal,
+        template_extra={
+            "scoring": True,
+            "recusal_form": RecusalForm(),
+            "bands": selectors.grade_bands_for_year(proposal.roc_year),
+        },
+        preview=lambda: {"preview_total": services.weighted_total(form.values(), criteria)},
         step_kwargs=lambda: {"values": form.values(), "comment": form.cleaned_data["comment"]},
+    )
+
+
+def _replace_reviewer(request, proposal):
+    """The score task of a member who declared 迴避, now the 管考 office's: name another."""
+    form = ReplaceReviewerForm(request.POST or None, proposal=proposal)
+    return _task(
+        request,
+        form,
+        services.replace_recused_reviewer,
+        template_extra={
+            "replacing": True,
+            **selectors.score_context(proposal, request.user),
+        },
+        step_kwargs=lambda: {"member": form.cleaned_data["member"]},
+        done=_("已改派委員，評分任務已交給新委員。"),
     )
 
 
@@ -365,7 +437,7 @@ def decide_task(request, **kwargs):
         form,
         services.decide_adoption,
         template_extra={
-            "assignments": selectors.reviewer_assignments(proposal),
+            **selectors.score_context(proposal, request.user),
             "see_scores": True,
             "bands": selectors.grade_bands_for_year(proposal.roc_year),
         },
@@ -385,6 +457,7 @@ def execution_plan_task(request, **kwargs):
         request,
         form,
         services.write_execution_plan,
+        template_extra=_execution(_proposal_of_task(request)),
         step_kwargs=lambda: {
             "plan": form.cleaned_data["plan"],
             "milestones": form.cleaned_data["milestones"],
@@ -400,8 +473,8 @@ def progress_report_task(request, **kwargs):
         form,
         services.report_progress,
         template_extra={
-            "reports": proposal.progress_reports.all(),
-            "milestones": proposal.milestones.all(),
+            **_execution(proposal),
+            "reports": proposal.progress_reports.prefetch_related("attachments"),
             "multipart": True,
             "reporting_period": services.report_period(),
         },
@@ -421,7 +494,10 @@ def approve_progress_task(request, **kwargs):
         request,
         form,
         services.review_progress,
-        template_extra={"reports": proposal.progress_reports.prefetch_related("attachments")},
+        template_extra={
+            **_execution(proposal),
+            "reports": proposal.progress_reports.prefetch_related("attachments"),
+        },
         step_kwargs=lambda: {
             "approve": form.cleaned_data["approve"],
             "comment": form.cleaned_data["comment"],
@@ -436,9 +512,52 @@ def evaluate_task(request, **kwargs):
         request,
         form,
         services.evaluate_effectiveness,
-        template_extra={"reports": proposal.progress_reports.all()},
+        template_extra={
+            **_execution(proposal),
+            "reports": proposal.progress_reports.prefetch_related("attachments"),
+        },
         step_kwargs=lambda: {
             "evaluation": form.cleaned_data["evaluation"],
             "rating": form.cleaned_data["rating"],
         },
     )
+
+
+# ---------------------------------------------------------------- corrections
+
+
+@login_required
+def progress_file_remove(request, pk, attachment_pk):
+    """Remove a file from a progress report not yet decided (services.remove_progress_file)."""
+    # The file must be the proposal's (404 otherwise, whatever the method); then POST only.
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, proposal_id=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    proposal = _viewable(request, pk)
+    try:
+        services.remove_progress_file(
+            actor=request.user, attachment=attachment, reason=request.POST.get("reason")
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("已移除檔案「%(name)s」，並記入案件歷程。") % {"name": attachment.name})
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@login_required
+def proposal_correct_due_date(request, pk):
+    """The 管考 office corrects the 預定完成日, with the reason (services.correct_due_date)."""
+    proposal = _viewable(request, pk)
+    if not services.may_correct_due_date(request.user, proposal):
+        raise PermissionDenied
+    form = CorrectDueDateForm(request.POST or None, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_due_date(actor=request.user, proposal=proposal, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("已更正預定完成日，並記入案件歷程。"))
+            return redirect("proposals:detail", pk=proposal.pk)
+    return render(request, "proposals/correct_due_date.html", {"proposal": proposal, "form": form})

@@ -753,6 +753,29 @@ page(
 page(
     "proposals:trail_pdf", "proposals", "案件軌跡 PDF", "case trail (PDF)", AGENCY_READERS, targets="proposal"
 )
+page(
+    "proposals:progress_file_remove",
+    "proposals",
+    "移除季進度佐證檔案（主管核定前）",
+    "remove a progress report's file (before the head decides)",
+    POST_ONLY,
+    post=UnitRoleOnly(
+        frozenset({"liaison"}),
+        "主辦單位連絡窗口（回到提案頁）",
+        "the lead unit's liaison (back to the proposal)",
+        yes=REDIRECT,
+    ),
+    targets="progress_attachment",
+)
+page(
+    "proposals:correct_due_date",
+    "proposals",
+    "更正預定完成日（執行中）",
+    "correct the due date (while executing)",
+    TRACKING_ONLY,
+    post=Only(frozenset({"tracking"}), "僅管考人員", "管考 only", yes=ACCESS),
+    targets="executing",
+)
 
 # -- audits
 
@@ -838,6 +861,29 @@ page(
     "case trail (PDF)",
     AGENCY_READERS,
     targets="finding",
+)
+page(
+    "audits:finding_file_remove",
+    "audits",
+    "移除辦理情形佐證檔案（其後尚無填報、申請或決定）",
+    "remove a progress report's file (nothing reported, asked or decided since)",
+    POST_ONLY,
+    post=UnitRoleOnly(
+        frozenset({"liaison"}),
+        "主辦單位連絡窗口（回到列管事項頁）",
+        "the lead unit's liaison (back to the finding)",
+        yes=REDIRECT,
+    ),
+    targets="round_attachment",
+)
+page(
+    "audits:finding_correct_due_date",
+    "audits",
+    "更正改善期限（列管中）",
+    "correct a finding's due date (while tracked)",
+    TRACKING_ONLY,
+    post=Only(frozenset({"tracking"}), "僅管考人員", "管考 only", yes=ACCESS),
+    targets="open_finding",
 )
 
 # -- evidence
@@ -1065,6 +1111,7 @@ ADMIN_MODELS = {
     "governance_failedtask": set(),
     "governance_reminderoffset": set(),
     "governance_notification": set(),
+    "governance_stepinstruction": {"view", "change"},  # the rows are the flows' steps: none added
     "proposals_scopecategory": {"view", "change", "add"},
     "proposals_notacceptedreason": {"view", "change", "add"},
     "proposals_scoringcriterion": {"view", "change", "add"},

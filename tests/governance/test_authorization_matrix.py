@@ -98,7 +98,7 @@ def build_extras():
     from meetings import services as meetings
     from plan import practice_reports
     from proposals import services as proposal_services
-    from proposals.models import ScopeCategory
+    from proposals.models import Attachment, ProgressReport, Proposal, ScopeCategory
     from tests.support.plan_factory import add_version, make_plan, practice
 
     category = ScopeCategory.objects.first()
@@ -122,10 +122,11 @@ def build_extras():
 
     tracking = user("tracking")
 
-    def attach(model, owner_field, owner):
+    def attach(model, owner_field, owner, **links):
         described = describe_upload(upload())
         return model.objects.create(
             **{owner_field: owner},
+            **links,
             file=upload(),
             name=described.name,
             size=described.size,
@@ -138,6 +139,41 @@ def build_extras():
         attach(AuditAttachment, "audit", audit)
     for finding in Finding.objects.all():
         attach(FindingAttachment, "finding", finding)
+    # Files that may still be removed: of a pending progress report of a proposal in execution
+    # led by the readers unit and by the planning unit, and of the latest progress report of a
+    # readers finding and of another unit's, nothing asked or decided on them since.
+    for code in ("readers", "planning"):
+        report = (
+            ProgressReport.objects.filter(
+                proposal__lead_unit__code=code,
+                proposal__state=Proposal.State.EXECUTING,
+                approval=ProgressReport.Approval.PENDING,
+            )
+            .order_by("pk")
+            .first()
+        )
+        made[f"progress_file:{code}"] = attach(
+            Attachment,
+            "proposal",
+            report.proposal,
+            purpose=Attachment.Purpose.PROGRESS,
+            progress_report=report,
+        ).pk
+    open_findings = Finding.objects.filter(state=Finding.State.IN_PROGRESS, progress_rounds__isnull=False)
+    for label, finding in [
+        ("readers", Finding.objects.get(lead_unit__code="readers", supporting_units__code="acquisitions")),
+        (
+            "other",
+            next(
+                f
+                for code in OTHER_UNITS
+                for f in open_findings.filter(lead_unit__code=code).distinct().order_by("pk")
+                if not f.removal_requests.filter(round=f.round).exists()
+            ),
+        ),
+    ]:
+        latest = finding.progress_rounds.latest("reported_at", "pk")
+        made[f"round_file:{label}"] = attach(FindingAttachment, "finding", finding, progress_round=latest).pk
     # A finding being remedied with the readers unit supporting: its liaison reports (協辦填報).
     supported = (
         Finding.objects.filter(state=Finding.State.IN_PROGRESS, supporting_units=None)
@@ -357,10 +393,11 @@ def process_targets(flow):
 
 def build_targets(made):
     """kind → [Target]: the objects each kind of URL parameter is filled with."""
-    from audits.models import Audit, Finding
+    from audits.models import Audit, Finding, FindingAttachment
     from governance.models import Membership, TrailEvent, Unit
     from meetings.models import MeetingDecision
     from plan.models import PlanVersion, PracticeReport
+    from proposals.models import Attachment as ProposalAttachment
     from proposals.models import Proposal
 
     def proposal(**filters):
@@ -424,6 +461,8 @@ def build_targets(made):
             ]
         ],
         "proposal_attachment": [],
+        "executing": [],
+        "progress_attachment": [],
         "finding": [
             Target("閱覽組", {"pk": readers_f.pk}, finding_facts(readers_f)),
             Target("他組", {"pk": other_f.pk}, finding_facts(other_f)),
@@ -441,6 +480,8 @@ def build_targets(made):
             Target(label, {"pk": f.pk, "attachment_pk": f.attachments.first().pk}, finding_facts(f))
             for label, f in [("閱覽組", readers_f), ("他組", other_f)]
         ],
+        "open_finding": [],
+        "round_attachment": [],
         "audit": [
             Target("閱覽組", {"pk": readers_audit.pk}, audit_facts(readers_audit)),
             Target("他組", {"pk": other_audit.pk}, audit_facts(other_audit)),
@@ -502,8 +543,26 @@ def build_targets(made):
         targets["report_attachment"].append(
             Target(label, {"pk": report.pk, "attachment_pk": report.attachments.first().pk}, facts)
         )
+    # Files that may still be removed (build_extras), of a case in execution or still tracked.
+    for label, code, finding_label in [("閱覽組", "readers", "readers"), ("他組", "planning", "other")]:
+        attachment = ProposalAttachment.objects.get(pk=made[f"progress_file:{code}"])
+        p = proposal(pk=attachment.proposal_id)
+        targets["executing"].append(Target(label, {"pk": p.pk}, proposal_facts(p)))
+        # The lead unit's: its liaison reports the progress.
+        facts = {**proposal_facts(p), "units": {p.lead_unit.code}}
+        targets["progress_attachment"].append(
+            Target(label, {"pk": p.pk, "attachment_pk": attachment.pk}, facts)
+        )
+        attachment = FindingAttachment.objects.select_related("finding__lead_unit").get(
+            pk=made[f"round_file:{finding_label}"]
+        )
+        f = attachment.finding
+        targets["open_finding"].append(Target(label, {"pk": f.pk}, finding_facts(f)))
+        facts = {**finding_facts(f), "units": {f.lead_unit.code}}
+        targets["round_attachment"].append(Target(label, {"pk": f.pk, "attachment_pk": attachment.pk}, facts))
     # An attachment asked for under another case than its own: never served (IDOR).
-    for kind in ("proposal_attachment", "finding_attachment", "audit_attachment", "report_attachment"):
+    kinds = ("proposal_attachment", "finding_attachment", "audit_attachment", "report_attachment")
+    for kind in (*kinds, "progress_attachment", "round_attachment"):
         readers, other = targets[kind]
         targets[kind].append(
             Target(

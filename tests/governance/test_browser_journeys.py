@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from audits import services as audit_services
 from audits.models import Finding
-from governance.rocdate import format_roc_short, today_taipei
+from governance.rocdate import format_roc, format_roc_short, today_taipei
 from meetings import services as meeting_services
 from meetings.services import DecisionInput
 from proposals.models import Proposal
@@ -67,6 +67,21 @@ class Office:
         expect(page.get_by_role("status")).to_be_visible()
 
 
+def expect_brief(page, number, step, due=None, before=None):
+    """The task page opens with what the decision needs: the case (linked), the step and its
+    instructions, the due date with days left (`due`: the ROC date shown), the step before."""
+    brief = page.get_by_role("region", name="這一步要您做的事")
+    expect(brief).to_contain_text(number)
+    expect(brief).to_contain_text(step)
+    expect(brief.get_by_role("heading", name="辦理說明")).to_be_visible()
+    expect(brief.get_by_role("link", name=re.compile("檢視整個案件"))).to_be_visible()
+    if due:
+        expect(brief).to_contain_text(due)
+        expect(brief).to_contain_text(re.compile(r"尚有 \d+ 天|今天到期"))
+    if before:
+        expect(page.get_by_role("region", name="前一步")).to_contain_text(before)
+
+
 def test_a_proposal_from_submission_to_closure_from_each_persons_to_do_list(new_context, live_org, tmp_path):
     office = Office(new_context, live_org.url)
 
@@ -82,41 +97,113 @@ def test_a_proposal_from_submission_to_closure_from_each_persons_to_do_list(new_
     staff.get_by_role("button", name="送出提案").click()
     status = staff.get_by_role("status")
     expect(status).to_contain_text("提案已送出，案號")
-    number = re.search(r"\d{3}-\d{4}", status.inner_text()).group(0)
+    number = re.search(r"提\d{3}-\d{4}", status.inner_text()).group(0)
 
+    # The head returns it with reasons; the proposer sees them above the form and revises.
     head = office.open_duty("readers-head", number, "初審")
+    expect_brief(head, number, "初審（受理審查）", before="送出提案")
+    head.get_by_role("radio", name="退回修正", exact=True).check()
+    head.get_by_label("理由／說明").fill("請說明掃描器的經費來源。")
+    office.send(head)
+
+    staff = office.open_duty("readers-staff1", number, "修正提案")
+    expect_brief(staff, number, "修正提案", before="請說明掃描器的經費來源。")
+    staff.get_by_label("預期效益").fill("縮短讀者等候時間，減輕櫃檯人力；經費由年度設備費支應。")
+    office.send(staff)
+
+    # At the second round the head sees what changed, marked, above the form.
+    head = office.open_duty("readers-head", number, "初審")
+    changes = head.get_by_role("region", name="與上一輪相比的修改")
+    expect(changes).to_contain_text("預期效益")
+    expect(changes.locator("ins")).to_contain_text("經費由年度設備費支應")
     head.get_by_role("radio", name="受理", exact=True).check()
     head.get_by_label("理由／說明").fill("具體可行，送複審。")
     office.send(head)
 
     tracking = office.open_duty("tracking", number, "指派複審委員")
+    expect_brief(tracking, number, "指派複審委員")
     tracking.get_by_role("checkbox", name=re.compile("馬振宇")).check()
+    tracking.get_by_role("checkbox", name=re.compile("袁美君")).check()
     office.send(tracking)
 
-    member = office.open_duty("committee1", number, "評分")
-    for criterion in ("創意性", "可行性", "效益性", "完整性"):
-        member.get_by_label(re.compile(f"^{criterion}")).fill("90")
-    office.send(member)
+    # One member declares 迴避; the officer who assigned them names another.
+    other = office.open_duty("committee2", number, "評分")
+    recusal = other.get_by_role("region", name="申請迴避")
+    recusal.get_by_label("迴避理由").fill("提案人為本人三親等內親屬。")
+    recusal.get_by_role("button", name="申請迴避").click()
+    expect(other.get_by_role("status")).to_contain_text("已申請迴避")
+    tracking = office.open_duty("tracking", number, "評分")
+    expect_brief(tracking, number, "複審評分", before="提案人為本人三親等內親屬。")
+    tracking.get_by_label("改派委員").select_option(label="鍾文瀚（external1）")
+    office.send(tracking)
+
+    # The score page: scale and weight beside each field, the weighted total as one types.
+    score_due = format_roc(today_taipei() + datetime.timedelta(days=14))
+    for login in ("committee1", "external1"):
+        member = office.open_duty(login, number, "評分")
+        expect_brief(member, number, "複審評分", due=score_due)
+        expect(member.get_by_text("0 到 100 分（整數），權重 30%")).to_have_count(2)
+        for criterion, value in (("創意性", "92"), ("可行性", "88"), ("效益性", "90"), ("完整性", "85")):
+            member.get_by_label(re.compile(f"^{criterion}")).fill(value)
+        expect(member.locator("#score-total")).to_have_text("89.35")
+        office.send(member)
+    # Afterwards a member sees their own scores on the case, from their done tasks.
+    member = office.home("committee1")
+    member.get_by_role("link", name="已完成任務").first.click()
+    member.get_by_role("row").filter(has_text=number).get_by_role("link").first.click()
+    expect(member.get_by_role("region", name="您給本案的評分")).to_contain_text("89.35")
 
     director = office.open_duty("director", number, "採行決定")
+    expect_brief(director, number, "採行決定")
+    expect(director.get_by_role("region", name="複審評分")).to_contain_text("迴避")
     director.get_by_role("radio", name="採行", exact=True).check()
     director.get_by_label("理由").fill("效益明確，採行。")
     director.get_by_label("主辦單位").select_option(label="閱覽典藏組")
-    director.get_by_label("預定完成日").fill(roc_in(90))
+    due = roc_in(90)
+    director.get_by_label("預定完成日").fill(due)
     office.send(director)
 
+    # The execution plan page shows the due date the director set, with days left.
     liaison = office.open_duty("readers-liaison", number, "提報執行計畫")
+    expect_brief(liaison, number, "提報執行計畫")
+    execution = liaison.get_by_role("region", name="採行與執行")
+    expect(execution).to_contain_text("尚有 90 天")
+    expect(execution).to_contain_text("效益明確，採行。")
     liaison.get_by_label("執行計畫").fill("採購條碼掃描器兩台並設置於自助取書區。")
     liaison.get_by_label("查核點").fill(f"{roc_in(30)} 完成採購\n{roc_in(60)} 設置啟用")
     office.send(liaison)
 
     liaison = office.open_duty("readers-liaison", number, "季進度回報")
+    expect(liaison.get_by_role("region", name="採行與執行")).to_contain_text("完成採購")
     liaison.get_by_label("完成百分比").fill("100")
     liaison.get_by_label("辦理情形").fill("掃描器已設置啟用，讀者自行取書。")
     liaison.get_by_label("本案已執行完成").check()
+    wrong, right = tmp_path / "其他案件照片.jpg", tmp_path / "掃描器啟用照片.jpg"
+    wrong.write_bytes(b"\xff\xd8\xff\xe0 wrong photo")
+    right.write_bytes(b"\xff\xd8\xff\xe0 scanner photo")
+    liaison.get_by_label("佐證檔案").set_input_files([str(wrong), str(right)])
     office.send(liaison)
+    # Corrections: the liaison takes a wrong file off the report before the head approves it
+    # (on the case page the report led to) …
+    liaison.get_by_label(f"移除「{wrong.name}」的理由").fill("誤傳其他案件的照片。")
+    liaison.get_by_role("button", name="移除檔案").first.click()
+    expect(liaison.get_by_role("status")).to_contain_text(f"已移除檔案「{wrong.name}」")
+    expect(liaison.get_by_role("link", name=wrong.name)).to_have_count(0)
+    expect(liaison.get_by_role("link", name=right.name).first).to_be_visible()
+    # … and the 管考 office corrects the due date, from the list of all proposals.
+    tracking = office.home("tracking")
+    tracking.get_by_role("link", name="全部提案").first.click()
+    tracking.get_by_role("link", name=re.compile(re.escape(number))).first.click()
+    tracking.get_by_role("link", name="更正預定完成日").click()
+    tracking.get_by_label("預定完成日").fill(roc_in(120))
+    tracking.get_by_label("更正理由").fill("廠商交貨延後，館長同意展延。")
+    tracking.get_by_role("button", name="更正").click()
+    expect(tracking.get_by_role("status")).to_contain_text("已更正預定完成日")
+    history = tracking.get_by_role("region", name="歷程（案件軌跡）")
+    expect(history).to_contain_text("廠商交貨延後，館長同意展延。")
 
     head = office.open_duty("readers-head", number, "主管核定進度")
+    expect(head.get_by_role("region", name="採行與執行")).to_contain_text("尚有 120 天")
     head.get_by_role("radio", name="核定", exact=True).check()
     office.send(head)
 
@@ -160,6 +247,42 @@ def test_a_finding_from_review_meeting_to_reply_and_a_meetings_action_from_each_
     number = finding.tracking_number
     office = Office(new_context, live_org.url)
 
+    # Corrections, each with its reason: an audit registered twice by mistake is withdrawn …
+    audit_services.register_audit(
+        actor=user("tracking"),
+        agency="教育部",
+        kind="appraisal",
+        title="115 年度服務品質考核（重複登錄）",
+        held_on=today - datetime.timedelta(days=10),
+        document_number="臺教綜（一）字第1150012999號",
+        findings=[
+            audit_services.FindingInput(
+                kind=Finding.Kind.DEFICIENCY,
+                text="重複登錄的考核意見。",
+                severity=Finding.Severity.MEDIUM,
+                lead_unit=unit("readers"),
+                supporting_units=[],
+                due_date=today + datetime.timedelta(days=60),
+            )
+        ],
+    )
+    tracking = office.home("tracking")
+    tracking.get_by_role("link", name="缺失改善").first.click()
+    tracking.get_by_role("link", name="115 年度服務品質考核（重複登錄）").click()
+    tracking.get_by_label("撤銷理由").fill("同一來文重複登錄。")
+    tracking.get_by_role("button", name="撤銷這筆考核登錄").click()
+    expect(tracking.get_by_role("status")).to_contain_text("已撤銷這筆考核登錄")
+    expect(tracking.get_by_role("heading", level=1)).to_contain_text("已撤銷")
+    # … and the real one's 文號, mistyped, is put right.
+    tracking.get_by_role("link", name="缺失改善").first.click()
+    tracking.get_by_role("link", name="115 年度服務品質考核", exact=True).click()
+    tracking.get_by_role("link", name="更正文號或日期").click()
+    tracking.get_by_label("來文文號").fill("臺教綜（一）字第1150012346號")
+    tracking.get_by_label("更正理由").fill("登錄時文號誤植。")
+    tracking.get_by_role("button", name="更正").click()
+    expect(tracking.get_by_role("status")).to_contain_text("已更正")
+    expect(tracking.get_by_text("臺教綜（一）字第1150012346號").first).to_be_visible()
+
     tracking = office.open_duty("tracking", number, "召開檢討會議")
     tracking.get_by_label("會議日期").fill(roc_in(0))
     tracking.get_by_label("出席人員").fill("館長、各組室主管")
@@ -171,8 +294,21 @@ def test_a_finding_from_review_meeting_to_reply_and_a_meetings_action_from_each_
     office.send(liaison)
 
     head = office.open_duty("readers-head", number, "核定改善措施")
+    expect_brief(head, number, "核定改善措施", before="提報改善措施")
+    expect(head.get_by_role("region", name=re.compile("待核定的改善措施"))).to_contain_text("地面引導線")
     head.get_by_role("radio", name="核定", exact=True).check()
     office.send(head)
+
+    # The 管考 office moves the due date, from the finding's page.
+    tracking = office.home("tracking")
+    tracking.get_by_role("link", name="缺失改善").first.click()
+    tracking.get_by_role("link", name="115 年度服務品質考核", exact=True).click()
+    tracking.get_by_role("link", name=number).click()
+    tracking.get_by_role("link", name="更正改善期限").click()
+    tracking.get_by_label("改善期限").fill(roc_in(75))
+    tracking.get_by_label("更正理由").fill("館務會議同意延長改善期限。")
+    tracking.get_by_role("button", name="更正").click()
+    expect(tracking.get_by_role("status")).to_contain_text("已更正改善期限")
 
     # The supporting unit finds its part on its own to-do list.
     support = office.open_duty("reference-liaison", number, "協辦")
@@ -184,7 +320,16 @@ def test_a_finding_from_review_meeting_to_reply_and_a_meetings_action_from_each_
     liaison.get_by_label("完成百分比").fill("100")
     liaison.get_by_label("辦理情形").fill("指標與引導線已完成設置。")
     liaison.get_by_label("已改善完成，建議申請解除列管").check()
+    wrong, right = tmp_path / "他案照片.jpg", tmp_path / "引導線照片.jpg"
+    wrong.write_bytes(b"\xff\xd8\xff\xe0 wrong")
+    right.write_bytes(b"\xff\xd8\xff\xe0 guide lines")
+    liaison.get_by_label("佐證檔案").set_input_files([str(wrong), str(right)])
     office.send(liaison)
+    # A wrong file comes off the report while nothing has been asked or decided on it.
+    liaison.get_by_label(f"移除「{wrong.name}」的理由").fill("誤傳他案照片。")
+    liaison.get_by_role("button", name="移除檔案").first.click()
+    expect(liaison.get_by_role("status")).to_contain_text(f"已移除檔案「{wrong.name}」")
+    expect(liaison.get_by_role("link", name=f"[{wrong.name}]")).to_have_count(0)
 
     head = office.open_duty("readers-head", number, "申請解除列管")
     head.get_by_role("radio", name="申請解除列管", exact=True).check()
@@ -208,6 +353,29 @@ def test_a_finding_from_review_meeting_to_reply_and_a_meetings_action_from_each_
     office.send(tracking)
     audit.refresh_from_db()
     assert audit.replied_on == today
+
+    # Meetings not yet held are changed or cancelled, with the reason, and people are told.
+    for day, room in ((20, "本館第二會議室"), (40, "本館第五會議室")):
+        meeting_services.schedule_meeting(
+            actor=user("tracking"),
+            scheduled_for=datetime.datetime.combine(today + datetime.timedelta(days=day), datetime.time(14)),
+            location=room,
+            chair=user("director"),
+        )
+    tracking = office.home("tracking")
+    tracking.get_by_role("link", name="執行小組會議").first.click()
+    tracking.get_by_role("row").filter(has_text="本館第二會議室").get_by_role("link").first.click()
+    tracking.get_by_role("link", name="變更或取消會議").click()
+    tracking.get_by_label("地點").fill("本館第三會議室")
+    tracking.get_by_label("變更理由").fill("第二會議室當日施工。")
+    tracking.get_by_role("button", name="儲存變更").click()
+    expect(tracking.get_by_role("status")).to_contain_text("會議已變更")
+    tracking.get_by_role("link", name="執行小組會議").first.click()
+    tracking.get_by_role("row").filter(has_text="本館第五會議室").get_by_role("link").first.click()
+    tracking.get_by_role("link", name="變更或取消會議").click()
+    tracking.get_by_label("取消理由").fill("議題併入下次會議。")
+    tracking.get_by_role("button", name="取消本次會議").click()
+    expect(tracking.get_by_role("status")).to_contain_text("會議已取消")
 
     # A meeting's follow-up action reaches the acting unit's to-do list.
     meeting = meeting_services.schedule_meeting(

@@ -129,9 +129,13 @@ def test_the_page_changes_and_cancels(client, scheduled):
         assert response.status_code == 302
         scheduled.refresh_from_db()
         assert scheduled.scheduled_for == datetime.datetime(2026, 5, 20, 10, 0, tzinfo=TAIPEI)
-        refused = client.post(reverse("meetings:cancel", args=[scheduled.pk]), {"reason": ""})
+        # The cancel form sits beside the change form: its fields are its own (no duplicate id
+        # sends a label to the other form's field).
+        page = client.get(reverse("meetings:change", args=[scheduled.pk])).content.decode()
+        assert page.count('id="id_reason"') == 1 and page.count('id="id_cancel-reason"') == 1
+        refused = client.post(reverse("meetings:cancel", args=[scheduled.pk]), {"cancel-reason": ""})
         assert "請說明取消的理由" in refused.content.decode()
-        response = client.post(reverse("meetings:cancel", args=[scheduled.pk]), {"reason": "颱風停班"})
+        response = client.post(reverse("meetings:cancel", args=[scheduled.pk]), {"cancel-reason": "颱風停班"})
         assert response.status_code == 302
         scheduled.refresh_from_db()
         assert scheduled.state == GroupMeeting.State.CANCELLED

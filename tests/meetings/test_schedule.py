@@ -40,9 +40,9 @@ def test_a_second_meeting_at_the_same_time_is_refused(org):
     with pytest.raises(ValidationError, match="115/03/08 14:00 已排定 115 年第 1 次會議，請勿重複排定"):
         schedule(datetime.date(2026, 3, 8), location="另一間會議室")
     assert GroupMeeting.objects.count() == 1
-    # Once that one is cancelled, the time is free again.
+    # Once that one is cancelled, the time is free again, and its number: it is not counted.
     GroupMeeting.objects.filter(pk=first.pk).update(state=GroupMeeting.State.CANCELLED)
-    assert schedule(datetime.date(2026, 3, 8)).number == 2
+    assert schedule(datetime.date(2026, 3, 8)).number == 1
 
 
 def test_the_year_is_the_taipei_year(org):
@@ -58,17 +58,17 @@ def test_the_year_is_the_taipei_year(org):
 
 def test_a_number_taken_meanwhile_is_retried(org, monkeypatch):
     schedule(datetime.date(2026, 3, 8))
-    # Another scheduler took 第 1 次 after this one read the numbers: its first insert hits the
-    # unique key, and it takes the next number.
-    real_filter, reads = GroupMeeting.objects.filter, []
+    # Another scheduler took 第 1 次 after this one read the free number: its first insert hits
+    # the unique key, and it tries again.
+    real_free_number, reads = meetings._free_number, []
 
-    def stale_then_real(*args, **kwargs):
-        reads.append(kwargs)
-        return GroupMeeting.objects.none() if len(reads) == 1 else real_filter(*args, **kwargs)
+    def stale_then_real(year):
+        reads.append(year)
+        return 1 if len(reads) == 1 else real_free_number(year)
 
-    monkeypatch.setattr(GroupMeeting.objects, "filter", stale_then_real)
+    monkeypatch.setattr(meetings, "_free_number", stale_then_real)
     second = schedule(datetime.date(2026, 5, 6))
-    assert len(reads) == 2 and (second.roc_year, second.number) == (115, 2)
+    assert reads == [115, 115] and (second.roc_year, second.number) == (115, 2)
     monkeypatch.undo()
     assert list(GroupMeeting.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
     assert TrailEvent.objects.filter(case_kind="meeting").count() == 2

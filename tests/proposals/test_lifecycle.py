@@ -30,7 +30,7 @@ def test_adopted_proposal_runs_to_closure_with_rewards(drive, person):
     proposal = drive.submit("readers-staff1", co_proposers="readers-staff2 40")
     assert proposal.state == State.FIRST_REVIEW
     year = timezone.localdate().year - 1911
-    assert proposal.case_number == f"{year}-0001"
+    assert proposal.case_number == f"提{year}-0001"
     # Returned once, revised, then accepted: both rounds are kept.
     drive.first_review("readers-head", proposal, "returned", reasons="請補充語音內容與經費來源")
     assert proposal.state == State.RETURNED

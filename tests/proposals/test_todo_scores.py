@@ -32,7 +32,7 @@ def test_each_member_sees_their_score_with_its_due_date(assigned, person):
     assert item.kind == "score" and item.reference == assigned.case_number
     assert item.due == datetime.date(2026, 10, 15) and assigned.title in item.title
     tracking = person("tracking")
-    assert item.asked_by == f"{tracking.last_name}{tracking.first_name}"
+    assert item.asked_by == tracking.get_full_name() == "孫立群"
     assert item.url and item.claim_url is None
 
 

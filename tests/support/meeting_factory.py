@@ -9,12 +9,13 @@ import itertools
 
 from django.utils import timezone
 
-from audits.models import Audit, Finding
+from audits.models import FINDING_NUMBER_PREFIX, Audit, Finding
+from governance.casenumber import format_number
 from governance.models import Unit
 from governance.rocdate import quarter_label
 from meetings.models import GroupMeeting, MeetingDecision
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion, PracticeReport
-from proposals.models import Proposal, ScopeCategory
+from proposals.models import CASE_NUMBER_PREFIX, Proposal, ScopeCategory
 from tests.helpers import taipei, unit, user
 
 _numbers = itertools.count(1)
@@ -106,7 +107,7 @@ def proposal(unit_code, title, *, due, state=Proposal.State.EXECUTING, year=115)
     """A proposal in execution (or another state) led by the unit, due on `due`."""
     sequence = next(_numbers)
     return Proposal.objects.create(
-        case_number=f"{year}-{sequence:04d}",
+        case_number=format_number(CASE_NUMBER_PREFIX, year, sequence),
         roc_year=year,
         sequence=sequence,
         state=state,
@@ -135,7 +136,7 @@ def finding(unit_code, text, *, due, state=Finding.State.PLANNING, year=115):
     sequence = next(_numbers)
     return Finding.objects.create(
         audit=audit,
-        tracking_number=f"F{year}-{sequence:03d}",
+        tracking_number=format_number(FINDING_NUMBER_PREFIX, year, sequence),
         roc_year=year,
         sequence=sequence,
         kind=Finding.Kind.DEFICIENCY,

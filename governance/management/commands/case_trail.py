@@ -7,12 +7,12 @@ from django.utils.module_loading import import_string
 
 class Command(BaseCommand):
     help = (
-        "產製一件案件的事件軌跡 PDF。CASE_NUMBER 為提案案號或列管編號（如 115-0001）；"
-        "兩者都有此編號時，以 --kind proposal 或 --kind finding 指定。"
+        "產製一件案件的事件軌跡 PDF。CASE_NUMBER 為提案案號或列管編號（如 提115-0001、列115-0001）；"
+        "以未加字頭的舊式編號（115-0001）查詢而兩者都有此編號時，以 --kind proposal 或 --kind finding 指定。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("case_number", metavar="CASE_NUMBER", help="提案案號或列管編號，如 115-0001")
+        parser.add_argument("case_number", metavar="CASE_NUMBER", help="提案案號或列管編號，如 提115-0001")
         parser.add_argument("--out", required=True, metavar="FILE", help="PDF 寫入的檔案")
         parser.add_argument(
             "--kind",
