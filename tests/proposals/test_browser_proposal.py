@@ -51,8 +51,8 @@ def test_staff_proposes_and_unit_head_accepts_at_first_review(
     page.get_by_role("button", name="送出提案").click()
 
     status = page.get_by_role("status")
-    expect(status).to_contain_text(re.compile(r"提案已送出，案號 \d{3}-\d{4}。"))
-    case_number = re.search(r"\d{3}-\d{4}", status.inner_text()).group(0)
+    expect(status).to_contain_text(re.compile(r"提案已送出，案號 提\d{3}-\d{4}。"))
+    case_number = re.search(r"提\d{3}-\d{4}", status.inner_text()).group(0)
     expect(page).to_have_url(re.compile(rf"{re.escape(base_url)}/proposals/\d+/$"))
     detail_url = page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{case_number} {TITLE}")
