@@ -45,7 +45,7 @@ class AuditsApp(SiteApplication):
     def unit_findings_path(self):
         return path("findings/unit/", views.unit_findings, name="unit_findings")
 
-    # Each findings list as xlsx or CSV (?format=xlsx|csv), with the page's filters.
+    # Each findings list as xlsx, ODS or CSV (?format=xlsx|ods|csv), with the page's filters.
     @property
     def findings_export_path(self):
         return path("findings/export/", views.finding_export, {"list_name": "all"}, name="findings_export")

@@ -241,7 +241,7 @@ def all_findings(request):
 
 
 def finding_export(request, list_name):
-    """The list as xlsx or CSV (?format=), with the filters of its page."""
+    """The list as xlsx, ODS or CSV (?format=), with the filters of its page."""
     form, queryset = _listed_findings(request, list_name)
     return exports.export_response(
         request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS, selectors.export_rows(queryset)

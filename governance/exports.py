@@ -1,12 +1,13 @@
-"""Lists as spreadsheets: rows with Chinese headers to xlsx (openpyxl) or CSV, and the
-HTTP download of either.
+"""Lists as spreadsheets: rows with Chinese headers to xlsx (openpyxl), ODS (odfpy, through
+governance.ods) or CSV, and the HTTP download of each.
 
 Every list that offers an export builds its rows with the same selector and filter code
 as its page, then hands them here. What is written:
 
 - text cells that a spreadsheet would read as a formula (starting with =, +, -, @, a tab
-  or a carriage return) get a leading single quote, in both formats, so Excel shows them
-  as text and never evaluates them (CSV/formula injection);
+  or a carriage return) get a leading single quote, in every format, so Excel and
+  LibreOffice show them as text and never evaluate them (CSV/formula injection); xlsx and
+  ODS cells are typed text or number, never formulas;
 - dates as ROC dates (115/03/08; datetimes by their Taipei date), numbers as numbers;
 - CSV in UTF-8 with a byte-order mark, which Excel needs to read Chinese without mojibake.
 
@@ -27,12 +28,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from . import ods
 from .rocdate import ROCDateError, format_roc_short, today_taipei
 
 FORMAT_PARAM = "format"
 DEFAULT_FORMAT = "xlsx"
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": ods.MIMETYPE,
     "csv": "text/csv; charset=utf-8",
 }
 EXPORT_LANGUAGE = "zh-hant"
@@ -41,6 +44,7 @@ EXPORT_LANGUAGE = "zh-hant"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # Excel refuses a cell longer than this; openpyxl would write it and Excel call the file broken.
+# The ODS is cut at the same length: it holds what the xlsx holds, and may be saved as xlsx.
 XLSX_CELL_LIMIT = 32767
 # Control characters XML 1.0 cannot hold: openpyxl raises on them (a 500) if they are left in.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -60,18 +64,20 @@ class ExportFormatError(ValueError):
 
 
 def requested_format(query):
-    """The format asked for in the query string (?format=xlsx or csv); xlsx when absent."""
+    """The format asked for in the query string (?format=xlsx, ods or csv); xlsx when absent."""
     value = (query.get(FORMAT_PARAM) or DEFAULT_FORMAT).strip().lower()
     if value not in CONTENT_TYPES:
         shown = value if len(value) <= 20 else value[:20] + "…"
         raise ExportFormatError(
-            _("不支援的匯出格式「%(format)s」：請選擇 xlsx（Excel）或 csv。") % {"format": shown}
+            _("不支援的匯出格式「%(format)s」：請選擇 xlsx（Excel）、ods（ODF 試算表）或 csv。")
+            % {"format": shown}
         )
     return value
 
 
 def export_links(query, url):
-    """{"xlsx": href, "csv": href}: the list's export, carrying the list's current filters."""
+    """{"xlsx": href, "ods": href, "csv": href}: the list's export, carrying the list's current
+    filters."""
     links = {}
     for fmt in CONTENT_TYPES:
         params = query.copy()  # request.GET: a mutable copy
@@ -119,7 +125,8 @@ def _sheet_name(name):
     return cleaned[:SHEET_NAME_LIMIT]
 
 
-def _xlsx_text(value):
+def _sheet_text(value):
+    """A cell for xlsx and ODS: control characters out, cut at Excel's limit, "" empty."""
     if not isinstance(value, str):
         return value
     if not value:
@@ -147,19 +154,32 @@ def xlsx_bytes(columns, rows, sheet_name):
     bold = Font(bold=True)
     header = []
     for column in columns:
-        c = WriteOnlyCell(sheet, value=_xlsx_text(cell(column.header)))
+        c = WriteOnlyCell(sheet, value=_sheet_text(cell(column.header)))
         c.font = bold
         header.append(c)
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append([_xlsx_text(cell(value)) for value in row])
+        sheet.append([_sheet_text(cell(value)) for value in row])
         count += 1
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def ods_bytes(columns, rows, sheet_name):
+    """The same sheet as xlsx_bytes in OpenDocument: bold header row kept in view and
+    repeated on printed pages, filter buttons, the same column widths and cells."""
+    book = ods.Workbook()
+    bold = book.style("header", bold=True)
+    sheet = book.add_sheet(_sheet_name(sheet_name), [c.width for c in columns], freeze_header=True)
+    sheet.append([_sheet_text(cell(column.header)) for column in columns], style=bold, header=True)
+    for row in rows:
+        sheet.append([_sheet_text(cell(value)) for value in row])
+    sheet.auto_filter()
+    return book.bytes()
 
 
 def csv_bytes(columns, rows):
@@ -194,6 +214,8 @@ def export_response(query, name, columns, rows):
         name = name() if callable(name) else str(name)
         if fmt == "xlsx":
             content = xlsx_bytes(columns, rows, name)
+        elif fmt == "ods":
+            content = ods_bytes(columns, rows, name)
         else:
             content = csv_bytes(columns, rows)
         filename = file_name(name, fmt)

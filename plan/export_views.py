@@ -1,5 +1,5 @@
 """Exports of the plan app: the practices of a plan version (/plan/<year>/v<n>/practices/),
-?format=xlsx (default) or csv; the writing itself is governance.exports. The rewards of
+?format=xlsx (default), ods or csv; the writing itself is governance.exports. The rewards of
 closed proposals export from proposals.reward_export.
 
 Proposal and finding lists export from their own pages (proposals.views.proposal_export,

@@ -1,4 +1,4 @@
-"""The plan app (服務品質計畫): the plan and its versions, xlsx import and export, and the
+"""The plan app (服務品質計畫): the plan and its versions, xlsx and ODS import and export, and the
 quarterly tracking of its practices. Each part keeps its own URL module."""
 
 from django.urls import include, path
@@ -14,7 +14,7 @@ class PlanApp(SiteApplication):
 
     @property
     def plan_path(self):
-        # The plan, its versions and their differences, xlsx import and export.
+        # The plan, its versions and their differences, xlsx and ODS import and export.
         return path("", include("plan.urls"))
 
     @property

@@ -1,5 +1,5 @@
 """The plan's pages: the list of plans, a version's table, what changed from the previous
-version, the xlsx of a version, and the upload of an xlsx by the 管考 office.
+version, the xlsx or ODS of a version, and the upload of either by the 管考 office.
 
 Everyone logged in reads plans (the plan is an agency-wide document); only the 管考 office
 imports and revises them.
@@ -26,7 +26,10 @@ from governance.text import LongTextField
 from . import selectors
 from .models import Plan, PlanVersion
 from .services import PlanImportError
-from .xlsx import CONTENT_TYPE, export_version, filename, import_xlsx
+from .xlsx import CONTENT_TYPES, EXPORTERS, filename, import_spreadsheet
+
+# What the upload accepts by name; which of the two a file is, its content tells (plan.xlsx).
+UPLOAD_SUFFIXES = (".xlsx", ".ods")
 
 
 def _may_import(user):
@@ -92,10 +95,11 @@ def plan_changes(request, roc_year, number):
     return render(request, "plan/plan_changes.html", ctx)
 
 
-def plan_xlsx(request, roc_year, number):
+def plan_file(request, roc_year, number, fmt):
+    """The version as a workbook to edit and import again: plan.xlsx or plan.ods."""
     version = _version(roc_year, number)
-    response = HttpResponse(export_version(version), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename(version))
+    response = HttpResponse(EXPORTERS[fmt](version), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename(version, fmt))
     return response
 
 
@@ -120,19 +124,20 @@ class PlanUploadForm(forms.Form):
     )
     approved_on = ROCDateField(label=gettext_lazy("通過日期"), required=False)
     file = forms.FileField(
-        label=gettext_lazy("計畫檔（xlsx）"),
+        label=gettext_lazy("計畫檔（xlsx 或 ods）"),
         help_text=gettext_lazy(
             "欄位與下載的計畫檔相同：實施要項、構面、執行項目編號、執行項目、推動作法編號、"
             "推動作法、完成期限、完成期限日期、承辦單位。"
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != ".xlsx":
+        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise forms.ValidationError(
-                _("請上傳 Excel 活頁簿（.xlsx）；「%(name)s」不是。") % {"name": Path(upload.name).name[:60]},
+                _("請上傳 Excel 活頁簿（.xlsx）或 ODF 試算表（.ods）；「%(name)s」不是。")
+                % {"name": Path(upload.name).name[:60]},
                 code="type",
             )
         if upload.size > settings.ATTACHMENT_MAX_BYTES:
@@ -143,7 +148,8 @@ class PlanUploadForm(forms.Form):
 
 
 def plan_import(request):
-    """The 管考 office uploads an xlsx: a new plan for a year, or the next version of its plan."""
+    """The 管考 office uploads an xlsx or ODS: a new plan for a year, or the next version of
+    its plan."""
     if not _may_import(request.user):
         raise PermissionDenied
     form = PlanUploadForm(
@@ -153,7 +159,7 @@ def plan_import(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            version = import_xlsx(
+            version = import_spreadsheet(
                 actor=request.user,
                 fileobj=data["file"],
                 roc_year=data["year"],

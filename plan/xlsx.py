@@ -1,10 +1,12 @@
-"""A plan version as an xlsx workbook, and back.
+"""A plan version as a workbook, xlsx or ODS (OpenDocument), and back.
 
 The sheet has the plan table's columns (HEADERS), one row per practice (or per item without
-practices). Export writes every cell out; import also accepts what people do in Excel: a
-blank 實施要項, 構面 or 執行項目 cell repeats the row above (as merged cells read), dates in
-ROC or AD form, unit short names, full names or codes. Every row is checked before anything is
-written; one error lists every bad row, and then nothing is imported.
+practices). Export writes every cell out, the same cells in both formats; import also accepts
+what people do in Excel or LibreOffice: a blank 實施要項, 構面 or 執行項目 cell repeats the row
+above (as merged cells read), dates in ROC or AD form, unit short names, full names or codes.
+An upload is read as ODS or xlsx by its content, not its name (governance.ods.spreadsheet_kind),
+and both give the same rows, numbered as the spreadsheet numbers them. Every row is checked
+before anything is written; one error lists every bad row, and then nothing is imported.
 """
 
 import datetime
@@ -17,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from governance import ods
 from governance.exports import FORMULA_TRIGGERS, neutralise
 from governance.models import Unit
 from governance.permissions import require
@@ -41,9 +44,11 @@ HEADERS = [AREA, DIMENSION, ITEM_NUMBER, ITEM, PRACTICE_NUMBER, PRACTICE, DEADLI
 REQUIRED = [AREA, ITEM, PRACTICE_NUMBER, PRACTICE]
 WIDTHS = [18, 24, 8, 30, 8, 60, 24, 30, 20]
 SHEET_TITLE = "推動作法"
+ABOUT_TITLE = "說明"
+ABOUT_WIDTHS = [12, 80]
 MAX_ROWS = 3000  # a plan has about a hundred practices; more is not a plan
 HEADER_SEARCH_ROWS = 10  # a title line or two may come before the headers
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": ods.XLSX_MIMETYPE, "ods": ods.MIMETYPE}
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 # One rule for every spreadsheet we write (governance.exports).
@@ -77,44 +82,29 @@ def _unit_cell(row, lookup):
     return "、".join(by_code[c].short_name or by_code[c].name for c in row.unit_codes)
 
 
-def export_version(version):
-    """The version's table as xlsx bytes."""
+def _table_lines(version):
+    """The version's rows as written: every cell, formula-looking text neutralised."""
     tree = version_tree(version)
     units = _unit_lookup()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_TITLE
-    sheet.append(HEADERS)
     for row in tree.rows():
-        sheet.append(
-            [
-                escape_cell(value)
-                for value in (
-                    f"{row.area_number}、{row.area_title}",
-                    row.dimension,
-                    row.item_number,
-                    row.item_title,
-                    row.practice_number,
-                    row.practice_text,
-                    row.deadline_text,
-                    "、".join(format_roc_short(d) for d in row.deadlines),
-                    _unit_cell(row, units),
-                )
-            ]
-        )
-    header_fill = PatternFill("solid", fgColor="EEEEEE")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for line in sheet.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = wrap
-    for index, width in enumerate(WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
+        yield [
+            escape_cell(value)
+            for value in (
+                f"{row.area_number}、{row.area_title}",
+                row.dimension,
+                row.item_number,
+                row.item_title,
+                row.practice_number,
+                row.practice_text,
+                row.deadline_text,
+                "、".join(format_roc_short(d) for d in row.deadlines),
+                _unit_cell(row, units),
+            )
+        ]
 
-    about = book.create_sheet("說明")
+
+def _about_lines(version):
+    """The second sheet: what the file is, and how to fill it in for an import."""
     plan = version.plan
     for label, value in (
         ("計畫名稱", plan.title),
@@ -128,17 +118,60 @@ def export_version(version):
             "完成期限日期可填民國或西元日期，以「、」分隔；承辦單位填單位簡稱，以空白或「、」分隔。",
         ),
     ):
-        about.append([label, escape_cell(value)])
-    about.column_dimensions["A"].width = 12
-    about.column_dimensions["B"].width = 80
+        yield [label, escape_cell(value)]
+
+
+def export_version(version):
+    """The version's table as xlsx bytes."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET_TITLE
+    sheet.append(HEADERS)
+    for line in _table_lines(version):
+        sheet.append(line)
+    header_fill = PatternFill("solid", fgColor="EEEEEE")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = wrap
+    for index, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+
+    about = book.create_sheet(ABOUT_TITLE)
+    for line in _about_lines(version):
+        about.append(line)
+    for index, width in enumerate(ABOUT_WIDTHS):
+        about.column_dimensions[chr(ord("A") + index)].width = width
 
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def filename(version):
-    return f"{version.plan.title}-第{version.number}版.xlsx"
+def export_version_ods(version):
+    """The version's table as ODS bytes: the same sheets and cells as export_version."""
+    book = ods.Workbook()
+    header = book.style("header", bold=True, fill="#eeeeee")
+    wrap = book.style("wrap", wrap=True)
+    sheet = book.add_sheet(SHEET_TITLE, WIDTHS, freeze_header=True)
+    sheet.append(HEADERS, style=header, header=True)
+    for line in _table_lines(version):
+        sheet.append(line, style=wrap)
+    about = book.add_sheet(ABOUT_TITLE, ABOUT_WIDTHS)
+    for line in _about_lines(version):
+        about.append(line)
+    return book.bytes()
+
+
+EXPORTERS = {"xlsx": export_version, "ods": export_version_ods}
+
+
+def filename(version, fmt="xlsx"):
+    return f"{version.plan.title}-第{version.number}版.{fmt}"
 
 
 # ---------------------------------------------------------------- import
@@ -209,6 +242,12 @@ def _dates(value):
     return tuple(sorted(set(dates))), None
 
 
+def _unreadable():
+    return UnreadableWorkbook(
+        [_("檔案無法讀取：請上傳 Excel 活頁簿（.xlsx）或 ODF 試算表（.ods），例如由本系統下載的計畫檔。")]
+    )
+
+
 def _open(fileobj):
     try:
         book = load_workbook(fileobj, read_only=True, data_only=True)
@@ -216,9 +255,20 @@ def _open(fileobj):
     except Exception:
         # A bad upload fails in many ways inside openpyxl and zipfile; all mean the same to
         # the person who sent it.
-        raise UnreadableWorkbook(
-            [_("檔案無法讀取：請上傳 Excel 活頁簿（.xlsx），例如由本系統下載的計畫檔。")]
-        ) from None
+        raise _unreadable() from None
+
+
+def _ods_error(error):
+    if error.reason == "too_large":
+        message = _("檔案無法讀取：這個 ODF 試算表解壓縮後超過 %(mb)s MB，不是計畫表。") % {
+            "mb": ods.MAX_CONTENT_BYTES // (1024 * 1024)
+        }
+    else:
+        message = _(
+            "檔案無法讀取：這個 ODF 試算表（.ods）已損毀或設有密碼；"
+            "請以 LibreOffice 開啟、另存新檔（不設密碼）後再上傳。"
+        )
+    return UnreadableWorkbook([message])
 
 
 def _header_positions(values):
@@ -228,22 +278,34 @@ def _header_positions(values):
 
 
 def read_rows(fileobj):
-    """The plan rows of an xlsx file; raises PlanImportError listing every bad row."""
+    """The plan rows of an xlsx or ODS file, told apart by their content; raises
+    PlanImportError listing every bad row."""
+    kind = ods.spreadsheet_kind(fileobj)
+    if kind is None:
+        raise _unreadable()
+    if kind == "ods":
+        try:
+            return _read_sheet(ods.read_first_sheet(fileobj))
+        except ods.OdsReadError as error:
+            raise _ods_error(error) from None
     book, sheet = _open(fileobj)
     try:
-        return _read_sheet(sheet)
+        return _read_sheet(enumerate(sheet.iter_rows(values_only=True), start=1))
     finally:
         book.close()
 
 
-def _read_sheet(sheet):
+def _read_sheet(lines):
+    """The plan rows of (row number, cell values) pairs; rows left out are empty ones."""
     lookup = _unit_lookup()
     positions, header_line = None, None
     cell_errors, rows = [], []
     previous = None  # the last row read, for cells left blank as merged cells are
     data_lines = 0
-    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for line, values in lines:
         if positions is None:
+            if line > HEADER_SEARCH_ROWS:
+                break
             found = _header_positions(values)
             if AREA in found:
                 positions, header_line = found, line
@@ -258,8 +320,6 @@ def _read_sheet(sheet):
                             )
                         ]
                     )
-            elif line >= HEADER_SEARCH_ROWS:
-                break
             continue
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
@@ -343,8 +403,8 @@ def _read_row(line, cell, previous, lookup):
     return row, errors
 
 
-def import_xlsx(*, actor, fileobj, roc_year, title, note, approved_on=None):
-    """Import an xlsx as the plan of `roc_year` (version 1) or its next version."""
+def import_spreadsheet(*, actor, fileobj, roc_year, title, note, approved_on=None):
+    """Import an xlsx or ODS file as the plan of `roc_year` (version 1) or its next version."""
     require(actor, Capability.MANAGE_TRACKING)
     rows = read_rows(fileobj)
     return import_plan(

@@ -1,6 +1,6 @@
-"""The rewards of closed proposals as xlsx or CSV (獎勵清冊), for HR and the 管考 office.
+"""The rewards of closed proposals as xlsx, ODS or CSV (獎勵清冊), for HR and the 管考 office.
 
-?year=115 (or start/end dates) and ?unit=<code>; ?format=xlsx (default) or csv. The writing
+?year=115 (or start/end dates) and ?unit=<code>; ?format=xlsx (default), ods or csv. The writing
 itself is governance.exports.
 """
 

@@ -25,7 +25,7 @@ class ProposalsApp(SiteApplication):
     def all_path(self):
         return path("all/", views.all_proposals, name="all")
 
-    # Each list as xlsx or CSV (?format=xlsx|csv), with the page's filters.
+    # Each list as xlsx, ODS or CSV (?format=xlsx|ods|csv), with the page's filters.
     @property
     def export_path(self):
         return path("export/", views.proposal_export, {"list_name": "mine"}, name="export")
@@ -40,7 +40,7 @@ class ProposalsApp(SiteApplication):
 
     @property
     def rewards_export_path(self):
-        # 獎勵清冊 for HR and the 管考 office (?year=, ?unit=, ?format=xlsx|csv).
+        # 獎勵清冊 for HR and the 管考 office (?year=, ?unit=, ?format=xlsx|ods|csv).
         return path("rewards/export/", reward_export.rewards_export, name="rewards_export")
 
     @property

@@ -125,7 +125,7 @@ def all_proposals(request):
 
 @login_required
 def proposal_export(request, list_name):
-    """The list as xlsx or CSV (?format=), with the filters of its page."""
+    """The list as xlsx, ODS or CSV (?format=), with the filters of its page."""
     form, queryset = _listed(request, list_name)
     return exports.export_response(
         request.GET, LIST_TITLES[list_name], selectors.EXPORT_COLUMNS, selectors.export_rows(queryset)

@@ -926,6 +926,7 @@ page("plan:plan", "plan", "計畫（現行版）", "plan (current version)", ANY
 page("plan:version", "plan", "計畫版次", "plan version", ANYONE, targets="plan_version_number")
 page("plan:changes", "plan", "版次差異", "changes of a version", ANYONE, targets="plan_version_number")
 page("plan:xlsx", "plan", "計畫 xlsx", "plan (xlsx)", ANYONE, targets="plan_version_number")
+page("plan:ods", "plan", "計畫 ods", "plan (ods)", ANYONE, targets="plan_version_number")
 
 # -- plan: quarterly reports (a unit's people read its reports; the liaison writes, the head confirms)
 

@@ -1,7 +1,7 @@
 """Plain helpers shared by the tests of every app (the fixtures are in tests/conftest.py).
 
 People and units of the demo organisation, frozen time, flow tasks found and run over HTTP,
-logging in (test client and browser), PDFs and exports read back.
+logging in (test client and browser), PDFs and exports (xlsx, ODS, CSV) read back.
 """
 
 import csv
@@ -204,6 +204,55 @@ def read_xlsx(response):
         for c in row:
             assert c.data_type in ("s", "n"), (c.coordinate, c.value, c.data_type)
     return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def ods_sheets(data):
+    """{sheet name: rows of values} of an ODS file, read with odfpy's own loader (not the
+    reader the plan import uses). Every cell is checked as read_xlsx checks: typed text or
+    number, or empty, never a formula. Numbers as int or float, empty cells as ""."""
+    from odf import teletype
+    from odf.namespaces import OFFICENS, TABLENS
+    from odf.opendocument import load
+    from odf.table import Table, TableRow
+    from odf.text import P
+
+    document = load(io.BytesIO(data))
+    assert document.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
+    cells = ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell"))
+    sheets = {}
+    for table in document.spreadsheet.getElementsByType(Table):
+        rows = []
+        for row in table.getElementsByType(TableRow):
+            values = []
+            for c in row.childNodes:
+                if c.qname not in cells:
+                    continue
+                assert not c.getAttrNS(TABLENS, "formula"), c
+                kind = c.getAttrNS(OFFICENS, "value-type")
+                text = "\n".join(teletype.extractText(p) for p in c.getElementsByType(P))
+                if kind is None:
+                    assert text == "", text
+                    value = ""
+                elif kind == "string":
+                    value = text
+                elif kind == "float":
+                    number = c.getAttrNS(OFFICENS, "value")
+                    value = int(number) if re.fullmatch(r"-?\d+", number) else float(number)
+                else:
+                    raise AssertionError(f"a {kind} cell: exports write text or numbers")
+                values.extend([value] * int(c.getAttrNS(TABLENS, "number-columns-repeated") or 1))
+            rows.extend([values] * int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1))
+        sheets[table.getAttrNS(TABLENS, "name")] = rows
+    return sheets
+
+
+def read_ods(response):
+    """The rows of the ODS download's only sheet, as read_xlsx gives the xlsx's."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == exports.CONTENT_TYPES["ods"]
+    sheets = ods_sheets(response.content)
+    assert len(sheets) == 1, list(sheets)
+    return next(iter(sheets.values()))
 
 
 def read_csv(response):

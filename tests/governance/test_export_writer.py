@@ -1,10 +1,12 @@
-"""The generic export writer (governance.exports): cells, xlsx, CSV with BOM, the response.
+"""The generic export writer (governance.exports): cells, xlsx, ODS, CSV with BOM, the response.
 
-Every test of an export reads its download back with tests.helpers' read_xlsx and read_csv.
+Every test of an export reads its download back with tests.helpers' read_xlsx, read_ods and
+read_csv.
 """
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -15,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from governance import exports
-from tests.helpers import BOM, download_name, read_csv, read_xlsx
+from tests.helpers import BOM, download_name, read_csv, read_ods, read_xlsx
 
 # ---------------------------------------------------------------- cells
 
@@ -105,6 +107,42 @@ def test_xlsx_reads_back_with_chinese_headers_roc_dates_and_no_formula():
     assert sheet["A1"].font.b and sheet.column_dimensions["B"].width == 40
 
 
+def test_ods_holds_the_same_cells_typed_text_or_number_with_the_xlsx_layout():
+    response = response_for("ods")
+    assert read_ods(response) == EXPECTED
+    from odf.namespaces import TABLENS
+    from odf.opendocument import load
+    from odf.style import Style, TableColumnProperties, TextProperties
+    from odf.table import DatabaseRange, Table, TableColumn, TableHeaderRows
+
+    document = load(io.BytesIO(response.content))
+    table = document.spreadsheet.getElementsByType(Table)[0]
+    assert table.getAttrNS(TABLENS, "name") == "全部提案"
+    styles = {s.getAttribute("name"): s for s in document.automaticstyles.getElementsByType(Style)}
+    # The header row: bold (Chinese text takes the Asian weight), repeated on printed pages.
+    header = table.getElementsByType(TableHeaderRows)[0]
+    first = header.firstChild.firstChild
+    bold = styles[first.getAttrNS(TABLENS, "style-name")].getElementsByType(TextProperties)[0]
+    assert bold.getAttribute("fontweightasian") == "bold" and bold.getAttribute("fontweight") == "bold"
+    widths = [
+        styles[c.getAttrNS(TABLENS, "style-name")].getElementsByType(TableColumnProperties)[0]
+        for c in table.getElementsByType(TableColumn)
+    ]
+    assert [w.getAttribute("columnwidth") for w in widths] == ["3.15cm", "9.0cm", "3.15cm", "3.15cm"]
+    (filter_range,) = document.spreadsheet.getElementsByType(DatabaseRange)
+    assert filter_range.getAttribute("targetrangeaddress") == "'全部提案'.A1:'全部提案'.D4"
+    assert filter_range.getAttribute("displayfilterbuttons") == "true"
+    # The header row stays in view when LibreOffice opens the file.
+    package = zipfile.ZipFile(io.BytesIO(response.content))
+    settings = package.read("settings.xml").decode()
+    assert '<config:config-item-map-entry config:name="全部提案">' in settings
+    assert 'config:name="VerticalSplitPosition" config:type="int">1<' in settings
+    # What tells an ODF package by its content: its first member, stored, names its type.
+    first_member = package.infolist()[0]
+    assert (first_member.filename, first_member.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+    assert package.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+
+
 def test_csv_has_a_bom_crlf_lines_and_reads_back_the_same():
     response = response_for("csv")
     assert response.content.startswith(BOM + "案號,提案名稱".encode())
@@ -118,6 +156,7 @@ def test_both_formats_are_in_chinese_whatever_the_interface_language():
         response = response_for("csv")
         assert read_csv(response)[0] == EXPECTED[0]
         assert read_xlsx(response_for("xlsx"))[0] == EXPECTED[0]
+        assert read_ods(response_for("ods"))[0] == EXPECTED[0]
         assert download_name(response).startswith("全部提案_")
 
 
@@ -127,6 +166,7 @@ def test_download_name_is_chinese_with_the_roc_date_and_never_cached():
     roc = f"{today.year - 1911}{today.month:02d}{today.day:02d}"
     assert download_name(response) == f"全部提案_{roc}.xlsx"
     assert download_name(response_for("csv")) == f"全部提案_{roc}.csv"
+    assert download_name(response_for("ods")) == f"全部提案_{roc}.ods"
     assert "no-store" in response["Cache-Control"] and response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -135,15 +175,17 @@ def test_names_lose_characters_windows_and_excel_refuse():
     assert exports._sheet_name("第[1]版/推動作法?" + "字" * 40) == ("第 1 版 推動作法 " + "字" * 40)[:31]
 
 
-def test_control_characters_and_over_long_text_do_not_break_the_xlsx():
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_control_characters_and_over_long_text_do_not_break_the_file(fmt):
     rows = [["115-0001", "標題\x00\x0b含控制字元", None, 1], ["115-0002", "長" * 40000, None, 2]]
-    values = read_xlsx(response_for("xlsx", rows))
+    values = (read_xlsx if fmt == "xlsx" else read_ods)(response_for(fmt, rows))
     assert values[1][1] == "標題含控制字元"
     assert len(values[2][1]) == exports.XLSX_CELL_LIMIT and values[2][1].endswith("…")
 
 
 def test_no_rows_still_gives_the_header():
     assert read_xlsx(response_for("xlsx", [])) == [EXPECTED[0]]
+    assert read_ods(response_for("ods", [])) == [EXPECTED[0]]
     assert read_csv(response_for("csv", [])) == [EXPECTED[0]]
 
 
@@ -157,13 +199,14 @@ def test_unknown_format_is_refused_in_chinese_before_any_row_is_read(value):
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     text = response.content.decode()
-    assert "不支援的匯出格式" in text and "xlsx" in text and "csv" in text
+    assert "不支援的匯出格式" in text and "xlsx" in text and "ods" in text and "csv" in text
     assert len(text) < 100  # the value typed is echoed cut short
 
 
 def test_format_defaults_to_xlsx_and_ignores_case():
     assert exports.requested_format(QueryDict("")) == "xlsx"
     assert exports.requested_format(QueryDict("format=CSV")) == "csv"
+    assert exports.requested_format(QueryDict("format=ods")) == "ods"
 
 
 def test_export_links_keep_every_filter_and_set_the_format():
@@ -171,5 +214,9 @@ def test_export_links_keep_every_filter_and_set_the_format():
         QueryDict("state=closed&q=%E5%80%9F%E6%9B%B8&format=pdf"), "/proposals/all/export/"
     )
     assert links["xlsx"] == "/proposals/all/export/?state=closed&q=%E5%80%9F%E6%9B%B8&format=xlsx"
-    assert links["csv"].endswith("&format=csv")
-    assert exports.export_links(QueryDict(""), "/x/") == {"xlsx": "/x/?format=xlsx", "csv": "/x/?format=csv"}
+    assert links["csv"].endswith("&format=csv") and links["ods"].endswith("&format=ods")
+    assert exports.export_links(QueryDict(""), "/x/") == {
+        "xlsx": "/x/?format=xlsx",
+        "ods": "/x/?format=ods",
+        "csv": "/x/?format=csv",
+    }

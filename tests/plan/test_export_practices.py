@@ -1,4 +1,4 @@
-"""A plan version's practices as xlsx and CSV (plan.export_views.practices_export):
+"""A plan version's practices as xlsx, ODS and CSV (plan.export_views.practices_export):
 area, item, number, text, deadlines in ROC, responsible units; in the plan's order."""
 
 import datetime
@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from governance.models import Unit
 from plan.models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
-from tests.helpers import download_name, read_csv, read_xlsx
+from tests.helpers import download_name, read_csv, read_ods, read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -91,11 +91,11 @@ def url(version):
     return f"/plan/{version.plan.roc_year}/v{version.number}/practices/"
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "csv"])
 def test_practices_in_plan_order_with_roc_deadlines_and_units(client, person, version, fmt):
     client.force_login(person("readers-staff1"))
     response = client.get(url(version), {"format": fmt})
-    rows = read_xlsx(response) if fmt == "xlsx" else read_csv(response)
+    rows = {"xlsx": read_xlsx, "ods": read_ods, "csv": read_csv}[fmt](response)
     assert rows == [
         HEADERS,
         [
@@ -179,8 +179,8 @@ def test_everyone_logged_in_may_export_the_plan_as_they_may_read_it(client, pers
 
 def test_bad_requests_are_explained(client, person, version):
     client.force_login(person("readers-staff1"))
-    response = client.get(url(version), {"format": "ods"})
-    assert response.status_code == 400 and "不支援的匯出格式「ods」" in response.content.decode()
+    response = client.get(url(version), {"format": "odt"})
+    assert response.status_code == 400 and "不支援的匯出格式「odt」" in response.content.decode()
     response = client.get(url(version), {"format": "csv", "unit": "999999"})
     assert response.status_code == 400 and "匯出條件有誤" in response.content.decode()
     assert client.get(f"/plan/{version.plan.roc_year}/v9/practices/").status_code == 404

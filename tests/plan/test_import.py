@@ -13,7 +13,7 @@ from governance.models import TrailEvent
 from plan.models import Plan, PlanDeadline, PlanPractice, PlanVersion
 from plan.selectors import version_changes, version_tree
 from plan.services import PlanImportError, import_plan, load_seed_plan, revise_plan
-from plan.xlsx import HEADERS, export_version, import_xlsx, read_rows
+from plan.xlsx import HEADERS, export_version, import_spreadsheet, read_rows
 from tests.support.plan_factory import a_year_later
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,9 @@ def test_export_then_import_gives_the_same_tree(seeded, tracking):
     ]
 
     assert canonical(read_rows(io.BytesIO(data))) == canonical(version_tree(seeded).rows())
-    revised = import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=102, title="", note="原樣匯入")
+    revised = import_spreadsheet(
+        actor=tracking, fileobj=io.BytesIO(data), roc_year=102, title="", note="原樣匯入"
+    )
     assert revised.number == 2 and revised.created_by == tracking
     assert version_tree(revised).rows() == version_tree(seeded).rows()
     assert version_changes(seeded, revised).unchanged
@@ -97,9 +99,9 @@ def test_export_then_import_gives_the_same_tree(seeded, tracking):
 
     # Last year's table as this year's: its deadlines must be this year's.
     with pytest.raises(PlanImportError, match="第 2 列：完成期限 102年3月31日 不在 103 年度內"):
-        import_xlsx(actor=tracking, fileobj=io.BytesIO(data), roc_year=103, title="", note="")
+        import_spreadsheet(actor=tracking, fileobj=io.BytesIO(data), roc_year=103, title="", note="")
     assert not Plan.objects.filter(roc_year=103).exists()
-    other_year = import_xlsx(
+    other_year = import_spreadsheet(
         actor=tracking,
         fileobj=io.BytesIO(a_year_later(data, 102)),
         roc_year=103,
@@ -181,7 +183,7 @@ def test_bad_rows_are_all_named_and_nothing_is_imported(seeded, tracking):
     for year in (102, 104):  # a revision of the seeded plan, and a new plan
         bad.seek(0)
         with pytest.raises(PlanImportError) as raised:
-            import_xlsx(actor=tracking, fileobj=bad, roc_year=year, title="", note="有誤的檔案")
+            import_spreadsheet(actor=tracking, fileobj=bad, roc_year=year, title="", note="有誤的檔案")
         messages = raised.value.messages
         assert messages[0] == "第 3 列：承辦單位「資訊組」不存在。"
         assert messages[1].startswith("第 4 列：完成期限日期有誤：") and "102/13/01" in messages[1]
@@ -321,7 +323,7 @@ def test_only_the_tracking_office_may_import(seeded, person, login):
     data = export_version(seeded)
     before = counts()
     with pytest.raises(PermissionDenied):
-        import_xlsx(actor=someone, fileobj=io.BytesIO(data), roc_year=102, title="", note="x")
+        import_spreadsheet(actor=someone, fileobj=io.BytesIO(data), roc_year=102, title="", note="x")
     with pytest.raises(PermissionDenied):
         import_plan(actor=someone, roc_year=105, title="", rows=version_tree(seeded).rows(), note="x")
     with pytest.raises(PermissionDenied):
