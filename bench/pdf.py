@@ -10,12 +10,17 @@ proposals), two documents:
 "Ours" is the whole path: documents.appraisal_evidence_pdf (context, template, our
 SafeURLFetcher, WeasyPrint, and the EvidenceDocument row it records) and
 documents.case_trail_pdf (reading the events, checking the hash chain, context, template,
-fetcher, WeasyPrint). "Plain" is `weasyprint.HTML(string=html).write_pdf()` with its defaults
-(default url_fetcher, no base_url) on the exact HTML string our path renders (captured from
-our own render_pdf_html call, and checked against render_to_string of the same context).
+fetcher, WeasyPrint), which writes PDF/A-2b (governance.pdf.PDF_VARIANT, with its metadata).
+"Plain" is `weasyprint.HTML(string=html).write_pdf()` with its defaults (default url_fetcher,
+no base_url, no PDF variant) on the exact HTML string our path renders (captured from our own
+render_pdf_html call, and checked against render_to_string of the same context). "Plain PDF/A"
+is the same call with `pdf_variant=` our variant: what the archival format costs in WeasyPrint
+itself, apart from our path. Each run's output is checked: ours and plain PDF/A identify
+themselves as PDF/A-2b (XMP pdfaid), plain does not.
 
-- time: one warm-up each, then N runs (7 by default) of each, ours and plain alternating,
-  in one process; median wall time (perf_counter) and median Python CPU time;
+- time: one warm-up each, then N runs (7 by default) of each, the three kinds in turn (the
+  order reversed every other round), in one process; median wall time (perf_counter) and
+  median Python CPU time;
 - memory: one fresh subprocess per kind and document (3 each by default, interleaved, median):
   the process's resident high-water mark (VmHWM) after rendering one document, minus its
   resident size after the imports, Django setup and the input being ready (WeasyPrint
@@ -28,7 +33,8 @@ our own render_pdf_html call, and checked against render_to_string of the same c
 
     .venv/bin/python bench/pdf.py [--runs 7] [--memory-runs 3]
 
-Budget: our total (both documents, medians added) within 1.2 x WeasyPrint's own time.
+Budget: our total (both documents, medians added) within 1.2 x WeasyPrint's own time
+(plain: bare WeasyPrint, no PDF/A).
 """
 
 import argparse
@@ -53,7 +59,8 @@ from bench.harness import BENCH_ENV, setup_django, source_version  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 BUDGET = {"max_ratio_to_plain_weasyprint_time": 1.2}
 DOCS = ("evidence", "trail")
-KINDS = ("ours", "plain")
+KINDS = ("ours", "plain", "plain_pdfa")
+BARE_KINDS = ("plain", "plain_pdfa")  # WeasyPrint alone on the captured HTML
 EVIDENCE_ITEMS = 30
 TRAIL_EVENTS = 200
 TRAIL_REF = "115-0001"
@@ -146,6 +153,33 @@ def plain(html):
     return weasyprint.HTML(string=html).write_pdf()
 
 
+def plain_pdfa(html):
+    """WeasyPrint with its defaults on the same HTML, asked for our PDF/A variant."""
+    import weasyprint
+
+    from governance.pdf import PDF_VARIANT
+
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def render(kind, doc, evidence, html):
+    """One document of one kind: PDF bytes."""
+    if kind == "ours":
+        return ours(doc, evidence)
+    return plain(html) if kind == "plain" else plain_pdfa(html)
+
+
+def pdfa_part(data):
+    """("2", "B") for a PDF/A-2b, None for a PDF without the identification."""
+    from pypdf import PdfReader
+
+    xmp = PdfReader(io.BytesIO(data)).xmp_metadata
+    return (xmp.pdfaid_part, xmp.pdfaid_conformance) if xmp is not None and xmp.pdfaid_part else None
+
+
+EXPECTED_PDFA = {"ours": ("2", "B"), "plain": None, "plain_pdfa": ("2", "B")}
+
+
 def captured_html(doc, evidence=None):
     """Run our path once, keeping the HTML string it hands to WeasyPrint (and the fetcher)."""
     from governance import pdf
@@ -153,10 +187,10 @@ def captured_html(doc, evidence=None):
     seen = {}
     original = pdf.render_pdf_html
 
-    def capture(html, *, fetcher=None):
+    def capture(html, *, fetcher=None, **options):
         seen["html"] = html
         seen["fetcher"] = fetcher = fetcher if fetcher is not None else pdf.SafeURLFetcher()
-        return original(html, fetcher=fetcher)
+        return original(html, fetcher=fetcher, **options)
 
     pdf.render_pdf_html = capture
     try:
@@ -196,7 +230,7 @@ def memory_worker(kind, doc, database_url, html_path):
     import governance.pdf  # noqa: F401
 
     evidence = evidence_input() if doc == "evidence" else None
-    html = Path(html_path).read_text(encoding="utf-8") if kind == "plain" else None
+    html = Path(html_path).read_text(encoding="utf-8") if kind in BARE_KINDS else None
     if kind == "ours" and doc == "trail":
         state_labels()  # proposals.models imported before the baseline, as the evidence's models are
     # getrusage's ru_maxrss is no use here: Linux carries the parent's peak over fork + exec,
@@ -205,7 +239,7 @@ def memory_worker(kind, doc, database_url, html_path):
     Path("/proc/self/clear_refs").write_text("5")
     baseline = proc_status_kib("VmRSS", "VmHWM")
     started = time.perf_counter()
-    content = ours(doc, evidence) if kind == "ours" else plain(html)
+    content = render(kind, doc, evidence, html)
     seconds = time.perf_counter() - started
     after = proc_status_kib("VmRSS", "VmHWM")
     print(
@@ -277,8 +311,11 @@ def benchmark(database_url, tmp, runs, memory_runs):
     inputs = {}
     for doc in DOCS:
         html, fetcher, content = captured_html(doc, evidence)
-        plain_content = plain(html)  # plain warm-up
-        inputs[doc] = {"html": html, "fetcher": fetcher, "ours": content, "plain": plain_content}
+        inputs[doc] = {"html": html, "fetcher": fetcher, "ours": content}
+        for kind in BARE_KINDS:
+            inputs[doc][kind] = render(kind, doc, evidence, html)  # their warm-up
+        for kind in KINDS:
+            assert pdfa_part(inputs[doc][kind]) == EXPECTED_PDFA[kind], (doc, kind)
 
     html_files = {}
     for doc in DOCS:
@@ -293,11 +330,11 @@ def benchmark(database_url, tmp, runs, memory_runs):
             order = KINDS if i % 2 == 0 else tuple(reversed(KINDS))
             for kind in order:
                 wall, cpu = time.perf_counter(), time.process_time()
-                content = ours(doc, evidence) if kind == "ours" else plain(inputs[doc]["html"])
+                content = render(kind, doc, evidence, inputs[doc]["html"])
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 timings[doc][kind]["wall"].append(wall)
                 timings[doc][kind]["cpu"].append(cpu)
-                assert content.startswith(b"%PDF")
+                assert content.startswith(b"%PDF") and pdfa_part(content) == EXPECTED_PDFA[kind]
         print(
             json.dumps(
                 {
@@ -340,13 +377,14 @@ def benchmark(database_url, tmp, runs, memory_runs):
         entry["html_bytes"] = len(inputs[doc]["html"].encode("utf-8"))
         fetcher = inputs[doc]["fetcher"]
         entry["our_fetcher"] = {"served": len(fetcher.served), "refused": len(fetcher.refused)}
-        entry["ours_over_plain"] = {
-            "time": round(entry["ours"]["median_ms"] / entry["plain"]["median_ms"], 3),
-            "cpu": round(entry["ours"]["median_cpu_ms"] / entry["plain"]["median_cpu_ms"], 3),
-            "peak_memory": round(entry["ours"]["peak_rss_mib"] / entry["plain"]["peak_rss_mib"], 3)
-            if entry["plain"]["peak_rss_mib"]
-            else None,
-        }
+        for a, b in (("ours", "plain"), ("ours", "plain_pdfa"), ("plain_pdfa", "plain")):
+            entry[f"{a}_over_{b}"] = {
+                "time": round(entry[a]["median_ms"] / entry[b]["median_ms"], 3),
+                "cpu": round(entry[a]["median_cpu_ms"] / entry[b]["median_cpu_ms"], 3),
+                "peak_memory": round(entry[a]["peak_rss_mib"] / entry[b]["peak_rss_mib"], 3)
+                if entry[b]["peak_rss_mib"]
+                else None,
+            }
         figures[doc] = entry
     return figures
 
@@ -361,6 +399,10 @@ def verdict(figures):
         "ours_over_plain_time": ratio,
         "ours_over_plain_time_by_doc": {d: figures[d]["ours_over_plain"]["time"] for d in DOCS},
         "ours_over_plain_peak_memory_by_doc": {d: figures[d]["ours_over_plain"]["peak_memory"] for d in DOCS},
+        "plain_pdfa_total_median_ms": round(sum(figures[d]["plain_pdfa"]["median_ms"] for d in DOCS), 1),
+        "ours_over_plain_pdfa_time": round(
+            ours_ms / sum(figures[d]["plain_pdfa"]["median_ms"] for d in DOCS), 3
+        ),
         "pages": {d: figures[d]["ours"]["pages"] for d in DOCS},
         "budget": BUDGET,
         "within_budget": ratio <= BUDGET["max_ratio_to_plain_weasyprint_time"],
@@ -391,7 +433,7 @@ def main():
         setup_django(url)
         import weasyprint
 
-        from governance.pdf import harfbuzz_subsetter_in_use
+        from governance.pdf import PDF_VARIANT, harfbuzz_subsetter_in_use
 
         figures = benchmark(url, tmp, args.runs, args.memory_runs)
         report = {
@@ -406,10 +448,13 @@ def main():
                 "ours": "documents.appraisal_evidence_pdf / documents.case_trail_pdf: context (events "
                 "read and chain verified for the trail), template, SafeURLFetcher, WeasyPrint; "
                 "the evidence path also writes its EvidenceDocument row",
+                "pdf_variant": PDF_VARIANT,
+                "plain_pdfa": f"weasyprint.HTML(string=html).write_pdf(pdf_variant={PDF_VARIANT!r}) on the "
+                "same HTML",
                 "plain": "weasyprint.HTML(string=html).write_pdf() on the exact HTML our path renders, "
                 "default url_fetcher, no base_url",
-                "time": f"one warm-up each, then {args.runs} runs each, ours and plain alternating "
-                "(order swapped every round), one process; median wall time (perf_counter)",
+                "time": f"one warm-up each, then {args.runs} runs each, the kinds in turn "
+                "(order reversed every other round), one process; median wall time (perf_counter)",
                 "memory": "VmHWM after one render minus VmRSS after imports and input ready (VmHWM "
                 "reset there through /proc/self/clear_refs; ru_maxrss is inherited over "
                 f"fork+exec), a fresh subprocess per kind and document, {args.memory_runs} "
@@ -432,7 +477,9 @@ def main():
             doc: {
                 k: v
                 for k, v in entry.items()
-                if k in ("ours", "plain", "ours_over_plain", "html_bytes", "our_fetcher")
+                if k in KINDS
+                or k in ("ours_over_plain", "ours_over_plain_pdfa", "plain_pdfa_over_plain")
+                or k in ("html_bytes", "our_fetcher")
             }
             for doc, entry in figures.items()
         },

@@ -6,9 +6,12 @@ logging in (test client and browser), PDFs and exports (xlsx, ODS, CSV) read bac
 
 import csv
 import datetime
+import html
 import importlib
 import io
 import re
+import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,6 +20,7 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -184,6 +188,104 @@ def pdf_fonts(data):
         walk(page.get("/Resources"), set())
     # Subset fonts are named ABCDEF+Family.
     return {name.lstrip("/").split("+", 1)[-1] for name in names}
+
+
+# ---------------------------------------------------------------- PDFs laid out (poppler-utils)
+
+# templates/pdf/print.css: A4, margins 22 mm (top) 15 mm (sides) 20 mm (bottom); the margin
+# boxes (agency, title, generation time, page number) sit above and below the text column.
+MM = 72 / 25.4  # PDF points in a millimetre
+SIDE_MARGIN_MM = 15
+
+
+def _poppler(tool, data, *args):
+    with tempfile.TemporaryDirectory(prefix="pdf-layout-") as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(data)
+        if tool == "pdftoppm":
+            subprocess.run([tool, *args, str(path), str(Path(folder) / "page")], check=True)
+            return [Image.open(page).convert("L") for page in sorted(Path(folder).glob("page-*.png"))]
+        return subprocess.run(
+            [tool, *args, str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def pdf_stream_text(data):
+    """The text as pdftotext reads it in content-stream order (-raw): a table cell's lines
+    follow one another, and text printed off the page is not there (poppler drops it)."""
+    return _poppler("pdftotext", data, "-raw")
+
+
+def pdf_words(data):
+    """Every word with its box, from pdftotext -bbox: (page number, page width, page height,
+    xMin, yMin, xMax, yMax, word), in points from the page's top left corner."""
+    words = []
+    page_re = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+    word_re = re.compile(
+        r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>'
+    )
+    for number, page in enumerate(page_re.findall(_poppler("pdftotext", data, "-bbox")), start=1):
+        width, height, body = float(page[0]), float(page[1]), page[2]
+        for box in word_re.findall(body):
+            words.append((number, width, height, *map(float, box[:4]), html.unescape(box[4])))
+    return words
+
+
+def pdf_page_images(data, dpi=50):
+    """Each page as pdftoppm draws it, in grey levels (PIL images)."""
+    return _poppler("pdftoppm", data, "-r", str(dpi), "-gray", "-png")
+
+
+def assert_laid_out(data, texts=()):
+    """What a person sees on paper: each of `texts` (strings, or {name: string}) printed whole
+    (its line breaks aside) and nothing outside the text column: pdftoppm draws as many pages
+    as the PDF has, with no ink in the side margins; pdftotext puts every word between the
+    margins and on its page. Returns the number of pages."""
+    pages = pdf_pages(data)
+    images = pdf_page_images(data)
+    assert len(images) == pages >= 1
+    for number, image in enumerate(images, start=1):
+        dots_per_mm = image.width / 210
+        left = image.crop((0, 0, int((SIDE_MARGIN_MM - 2) * dots_per_mm), image.height))
+        right = image.crop((int((210 - SIDE_MARGIN_MM + 2) * dots_per_mm), 0, image.width, image.height))
+        for side, strip in (("left", left), ("right", right)):
+            assert strip.getextrema()[0] >= 250, f"ink in the {side} margin of page {number}"
+    tolerance = 1  # point
+    for number, width, height, x_min, y_min, x_max, y_max, word in pdf_words(data):
+        assert (
+            SIDE_MARGIN_MM * MM - tolerance <= x_min and x_max <= width - SIDE_MARGIN_MM * MM + tolerance
+        ), f"page {number}: {word!r} runs out of the text column ({x_min:.1f}–{x_max:.1f} pt)"
+        assert 0 <= y_min and y_max <= height, f"page {number}: {word!r} is off the page"
+    printed = ["".join(page.split()) for page in pdf_stream_text(data).split("\f")]
+    named = texts.items() if isinstance(texts, dict) else ((text[:60], text) for text in texts)
+    for name, text in named:
+        assert printed_whole(text, printed), f"not printed whole: {name}"
+    return pages
+
+
+def printed_whole(text, pages):
+    """`text` (its white space aside) is in one of `pages` (page texts in stream order, white
+    space taken out), or runs from one page on to the next ones: a table row broken over a page
+    has the page's foot and the next page's head between its two parts."""
+    rest = "".join(text.split())
+    for start in range(len(pages)):
+        part, number = rest, start
+        while number < len(pages):
+            if part in pages[number]:
+                return True
+            # The longest beginning of `part` on this page (if a beginning is there, so are
+            # its shorter ones: a binary search), at least a few characters, goes on overleaf.
+            low, high = 0, len(part)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if part[:middle] in pages[number]:
+                    low = middle
+                else:
+                    high = middle - 1
+            if low < 4:
+                break
+            part, number = part[low:], number + 1
+    return False
 
 
 # ---------------------------------------------------------------- exports read back
