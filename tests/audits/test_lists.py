@@ -124,10 +124,12 @@ def test_all_findings_in_english(drive, audits, person):
     ):
         assert f'<th scope="col">{label}</th>' in html, label
     # The two deficiencies wait for the review meeting; the self-tracked observation goes straight to planning.
-    assert html.count("<td>Awaiting review meeting</td>") == 2
-    assert "<td>Drafting remediation plan</td>" in html
+    assert html.count('<td class="gov-keep">Awaiting review meeting</td>') == 2
+    assert '<td class="gov-keep">Drafting remediation plan</td>' in html
     assert (
-        "<td>Deficiency</td>" in html and "<td>Observation" in html and "tracked by the unit itself" in html
+        '<td class="gov-keep">Deficiency</td>' in html
+        and '<td class="gov-keep">Observation' in html
+        and "tracked by the unit itself" in html
     )
     for chinese in (
         "全部列管事項",

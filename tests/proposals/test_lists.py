@@ -67,7 +67,7 @@ def test_list_shows_how_many_assigned_scores_are_in(drive, cases):
     drive.assign_reviewers(a, ["committee1", "committee2", "external1"])
     drive.score("committee2", a, {"創意性": 80, "可行性": 80, "效益性": 80, "完整性": 80})
     html = drive.as_("tracking").get("/proposals/all/", {"state": "second_review"}).content.decode()
-    assert "<td>1/3</td>" in html
+    assert '<td class="gov-nowrap">1/3</td>' in html
 
 
 def test_my_proposals_in_english(drive, cases, person):
@@ -93,7 +93,10 @@ def test_my_proposals_in_english(drive, cases, person):
         assert f'<th scope="col">{label}</th>' in html, label
     # a was accepted at the first review; b, co-proposed, still waits for it.
     assert a.title in html and b.title in html
-    assert "<td>In second review</td>" in html and "<td>In first review</td>" in html
+    assert (
+        '<td class="gov-keep">In second review</td>' in html
+        and '<td class="gov-keep">In first review</td>' in html
+    )
     for chinese in ("我的提案", "新增創意提案", "提案名稱", "狀態", "複審中", "初審中"):
         assert chinese not in html, chinese
 
