@@ -272,7 +272,7 @@ def finding_trail_pdf(request, pk):
     if not documents.may_download_trail(request.user):
         raise PermissionDenied
     finding = get_object_or_404(Finding.objects.select_related("audit", "lead_unit"), pk=pk)
-    return documents.pdf_response(finding_documents.finding_trail(finding))
+    return documents.pdf_response(finding_documents.finding_trail(finding, issued_by=request.user))
 
 
 @require_POST

@@ -1,6 +1,7 @@
 """The appraisal evidence PDF (考績佐證) of one person and period, and who may read it.
 
-HR prints it for the year-end appraisal; each PDF made is recorded with its data fingerprint.
+HR prints it for the year-end appraisal; each PDF made is recorded with its verification code
+and its data fingerprint.
 """
 
 import re
@@ -11,11 +12,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from governance.documents import CASE_KIND_LABELS, PROPOSAL_KIND, roc_timestamp
+from governance.models import IssuedDocument
 from governance.periods import period_label
 from governance.permissions import can
 from governance.rocdate import format_roc, format_roc_short
 from governance.roles import Capability
 from governance.text import commendation_label
+from governance.verification import issue_pdf
 
 from .models import EvidenceDocument
 from .selectors import appraisal_evidence
@@ -124,19 +127,29 @@ def _pdf_context(evidence):
 def appraisal_evidence_pdf(evidence, *, generated_by=None, fetcher=None):
     """The appraisal evidence of one person and period as PDF bytes.
 
-    Each document made is recorded (EvidenceDocument), so the fingerprint printed on it
-    can be looked up later. The generation time printed is `evidence.generated_at`.
+    Each document made is recorded twice: as issued with the verification code it prints
+    (governance's IssuedDocument: anyone holding the paper checks it at /verify/), and with
+    its data fingerprint (EvidenceDocument: HR compares it with today's data). The generation
+    time printed is `evidence.generated_at`.
     """
-    from governance.pdf import render_pdf  # loads WeasyPrint: only when a document is made
-
-    content = render_pdf("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence), fetcher=fetcher)
+    generated_by = generated_by if generated_by is not None and generated_by.is_authenticated else None
+    content = issue_pdf(
+        "pdf/appraisal_evidence.html",
+        appraisal_evidence_context(evidence),
+        kind=IssuedDocument.Kind.APPRAISAL_EVIDENCE,
+        subject=evidence.full_name,
+        issued_at=evidence.generated_at,
+        issued_by=generated_by,
+        person_id=evidence.person_id,
+        fetcher=fetcher,
+    )
     EvidenceDocument.objects.create(
         person_id=evidence.person_id,
         start=evidence.start,
         end=evidence.end,
         fingerprint=evidence.fingerprint,
         generated_at=evidence.generated_at,
-        generated_by=generated_by if generated_by is not None and generated_by.is_authenticated else None,
+        generated_by=generated_by,
     )
     return content
 

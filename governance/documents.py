@@ -2,7 +2,8 @@
 
 Auditors file it; the 管考 office hands it on. It lists every event of the case in
 order and prints the result of checking the case's hash chain, so a tampered trail
-says so on paper.
+says so on paper. Each one made is recorded with the verification code it prints
+(governance.verification), so whoever holds the paper can check it at /verify/.
 """
 
 from dataclasses import dataclass
@@ -13,10 +14,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from .models import IssuedDocument
 from .permissions import can
 from .rocdate import TAIPEI, format_roc_short
 from .roles import Capability
 from .trail import case_events, verify_case
+from .verification import issue_pdf
 
 PROPOSAL_KIND = "proposal"  # proposals.services.CASE_KIND
 FINDING_KIND = "finding"  # audits.services.FINDING_KIND
@@ -74,16 +77,17 @@ def case_trail_pdf(
     sections=(),
     state_labels=None,
     now=None,
+    issued_by=None,
     fetcher=None,
 ):
-    """The trail of one case as PDF bytes.
+    """The trail of one case as PDF bytes, recorded as issued (IssuedDocument) by `issued_by`
+    (None: the case_trail command).
 
     `details` are extra (label, value) rows for the heading table, `sections` the case's
     record the events point to (TrailSection: each round's text, the scores), `state_labels`
     maps the case's state codes to their names.
     """
-    from .pdf import render_pdf  # loads WeasyPrint: only when a document is made
-
+    now = now or timezone.now()
     events = case_events(case_kind, case_ref)
     chain = verify_case(case_kind, case_ref)
     labels = state_labels or {}
@@ -107,12 +111,23 @@ def case_trail_pdf(
         "title": title,
         "details": list(details),
         "sections": list(sections),
-        "generated_at": roc_timestamp(now or timezone.now()),
+        "generated_at": roc_timestamp(now),
         "chain": chain,
         "events": rows,
         "last_hash": events[-1].content_hash if events else "",
     }
-    return render_pdf("pdf/case_trail.html", context, fetcher=fetcher)
+    return issue_pdf(
+        "pdf/case_trail.html",
+        context,
+        kind=IssuedDocument.Kind.CASE_TRAIL,
+        subject=title,
+        issued_at=now,
+        issued_by=issued_by,
+        case_kind=case_kind,
+        case_ref=case_ref,
+        case_number=number,
+        fetcher=fetcher,
+    )
 
 
 # ---------------------------------------------------------------- one case of each kind

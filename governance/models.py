@@ -385,3 +385,57 @@ class StepInstruction(models.Model):
 
     def __str__(self):
         return self.step
+
+
+class IssuedDocument(models.Model):
+    """A document the system issued with a verification code (查驗碼) printed on it.
+
+    Apps write a row each time they make such a PDF (governance.verification.issue_pdf), so
+    whoever holds the paper can ask /verify/ whether it is genuine, when it was made and for
+    which case or person. What is kept is what was printed: the case's number and title, the
+    person's name, as they were then.
+    """
+
+    class Kind(models.TextChoices):
+        CASE_TRAIL = "case_trail", _("案件軌跡")
+        APPRAISAL_EVIDENCE = "appraisal_evidence", _("考績佐證資料")
+
+    # Random, 100 bits, in Crockford's base 32 without its dashes (governance.verification).
+    code = models.CharField(_("查驗碼"), max_length=20, unique=True)
+    kind = models.CharField(_("文件類別"), max_length=30, choices=Kind.choices)
+    issued_at = models.DateTimeField(_("產製時間"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("產製人"),
+        help_text=_("空白表示由系統指令產製。"),
+    )
+    # A case trail: the case's kind, trail reference and number; the title is `subject`.
+    case_kind = models.CharField(_("案件類別"), max_length=30, blank=True)
+    case_ref = models.CharField(max_length=60, blank=True)
+    case_number = models.CharField(_("案號"), max_length=30, blank=True)
+    # Appraisal evidence: the person; their name as printed is `subject`.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("人員"),
+    )
+    subject = models.TextField()
+    # The file's own fingerprint, computed after it was made: a digital copy can be checked
+    # against it (the printed code cannot hold the hash of the file it is printed in).
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("已產製文件")
+        verbose_name_plural = _("已產製文件")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.case_number or self.subject} {self.code}"

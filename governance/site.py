@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import FlowViewset, NestedFlowsApp, WorkflowAppViewset
 
-from . import notification_views, views
+from . import notification_views, verification_views, views
 
 
 class SiteApplication(Application):
@@ -61,6 +61,23 @@ class TodoApp(SiteApplication):
     @property
     def count_path(self):
         return path("count/", views.todo_count, name="count")
+
+
+class VerifyApp(SiteApplication):
+    """查驗文件: anyone logged in checks a printed document by its verification code."""
+
+    app_name = "verify"
+    title = _("查驗文件")
+    icon = "verified"
+
+    @property
+    def index_path(self):
+        return path("", verification_views.verify, name="index")
+
+    @property
+    def code_path(self):
+        # The address printed on documents and held by their QR code (governance.verification).
+        return path("<str:code>/", verification_views.verify, name="code")
 
 
 class WorkflowApp(WorkflowAppViewset):
@@ -146,6 +163,7 @@ def build_site():
             import_string(settings.HOME_APPLICATION)(),
             NotificationsApp(),
             TodoApp(),
+            VerifyApp(),
             WorkflowApp(flow_viewsets=[FlowPages(flow) for flow in workflow_flows()]),
             *(import_string(dotted)() for dotted in settings.SITE_APPLICATIONS),
         ],

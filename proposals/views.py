@@ -182,7 +182,7 @@ def proposal_trail_pdf(request, pk):
     proposal = get_object_or_404(Proposal.objects.select_related("unit"), pk=pk)
     if not proposal.case_number:
         raise Http404(_("草稿尚無案號，沒有案件軌跡。"))
-    return documents.pdf_response(proposal_documents.proposal_trail(proposal))
+    return documents.pdf_response(proposal_documents.proposal_trail(proposal, issued_by=request.user))
 
 
 @login_required

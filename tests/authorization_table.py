@@ -477,6 +477,23 @@ page("home:tracking_report", "home", "季列管報告 PDF", "quarterly tracking 
 page("todo:index", "todo", "待辦事項（本人應辦的全部事項）", "to-do list (all the person owes)", ANYONE)
 page("todo:count", "todo", "待辦事項件數（選單）", "to-do count (menu)", ANYONE)
 
+# -- verifying a printed document (its verification code, 查驗碼): whoever holds the paper
+
+page("verify:index", "verify", "查驗文件（輸入查驗碼）", "verify a document (type its code)", ANYONE)
+page(
+    "verify:code",
+    "verify",
+    "查驗文件（文件上 QR 碼的網址）",
+    "verify a document (the address in its QR code)",
+    ANYONE,
+    targets="verification_code",
+    shows_cases=(
+        "持有紙本者才有查驗碼：答覆只說明文件是否由本系統產製、產製時間，及所屬案件的案號與名稱或人員姓名，"
+        "不含文件內容 / only who holds the paper has its code: the answer says whether the system made it, "
+        "when, and the case's number and title or the person's name, nothing of its contents"
+    ),
+)
+
 # -- notifications
 
 page("notifications:index", "notifications", "我的通知", "my notifications", ANYONE)
@@ -1267,6 +1284,7 @@ APPS = {
     "home": ("首頁", "home"),
     "todo": ("待辦事項", "to-do list"),
     "notifications": ("通知", "notifications"),
+    "verify": ("查驗文件", "verifying documents"),
     "workflow": ("工作流程", "workflow"),
     "proposals": ("創意提案", "proposals"),
     "audits": ("缺失改善", "audits"),

@@ -571,6 +571,20 @@ def build_targets(made):
                 {**readers.facts, "mismatched": True},
             )
         )
+    # Printed documents' verification codes: HR's batch of readers evidence (build_extras), a
+    # readers proposal's trail, and a code never issued.
+    from governance.models import IssuedDocument
+    from governance.verification import grouped
+    from proposals.documents import proposal_trail
+
+    proposal_trail(readers_p, issued_by=user("auditor"))
+    targets["verification_code"] = [
+        Target(label, {"code": grouped(document.code)}, {})
+        for label, document in [
+            ("考績佐證", IssuedDocument.objects.filter(kind=IssuedDocument.Kind.APPRAISAL_EVIDENCE).first()),
+            ("案件軌跡", IssuedDocument.objects.get(kind=IssuedDocument.Kind.CASE_TRAIL)),
+        ]
+    ] + [Target("查無", {"code": "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ"}, {})]
     # Someone who does not exist: HR learns it, nobody else does.
     targets["person"].append(Target("不存在", {"pk": 999999}, {"person": None, "missing": True}))
     for flow, (_zh, nodes) in table.FLOWS.items():

@@ -17,8 +17,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audits import documents as finding_documents
-from governance import pdf, trail
-from governance.models import TrailEvent
+from governance import pdf, trail, verification
+from governance.models import IssuedDocument, TrailEvent
 from governance.rocdate import TAIPEI
 from proposals import documents as proposal_documents
 from proposals.models import Proposal
@@ -35,6 +35,12 @@ OLD_NUMBER = "115-0001"  # as both were numbered before the prefixes
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def issued_qr():
+    """The inline QR image of the one document issued (its verification code's address)."""
+    code = IssuedDocument.objects.get().code
+    return verification.qr_data_url(verification.verification_url(code))
 
 
 def tamper(event_pk, comment):
@@ -108,8 +114,8 @@ def test_trail_pdf_lists_every_event_with_roc_times_actors_and_a_sound_chain(pro
     # Every event, in order, with its time.
     rows = re.findall(r"^(\d+) 115/11/25 10:30:00", text, re.M)
     assert rows == [str(e.sequence) for e in events]
-    # Nothing was fetched: the document needs no file or URL at all.
-    assert fetcher.served == [] and fetcher.refused == []
+    # Nothing was fetched but the verification code's QR image, inline: no file, no other URL.
+    assert fetcher.served == [issued_qr()] and fetcher.refused == []
 
 
 def test_tampered_event_is_printed_as_the_first_broken_one(proposal):

@@ -168,9 +168,16 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
         assert {table: after[table] for table in before} == before
         # Tables made since the move are filled from what was there: the duplicate check's
         # index holds every submitted proposal's words. (The steps' instructions are rows of
-        # the flows' steps, made after migrate.)
-        made_since = {"proposals_proposalgram", "proposals_gramfrequency", "governance_stepinstruction"}
+        # the flows' steps, made after migrate; no document was issued with a verification code
+        # before there were codes.)
+        made_since = {
+            "proposals_proposalgram",
+            "proposals_gramfrequency",
+            "governance_stepinstruction",
+            "governance_issueddocument",
+        }
         assert set(after) - set(before) <= made_since
+        assert after["governance_issueddocument"] == 0
         submitted = Proposal.objects.filter(submitted_at__isnull=False).count()
         assert submitted and after["proposals_proposalgram"] > 10 * submitted
         # The moved models read the same rows under their own apps.

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import override_settings
 
-from governance import pdf
+from governance import pdf, verification
+from governance.models import IssuedDocument
 from governance.pdf import RefusedURL, SafeURLFetcher
 from proposals import documents as proposal_documents
 from tests.helpers import pdf_text
@@ -196,8 +197,11 @@ def test_hostile_title_and_comments_are_printed_as_text(client, person, org, no_
     drive.first_review("planning-head", proposal, "returned", reasons=f"{METADATA}{STYLESHEET}")
     fetcher = SafeURLFetcher()
     document = proposal_documents.proposal_trail(proposal, fetcher=fetcher)
-    # Escaped: WeasyPrint saw text, not elements, so it asked for nothing at all.
-    assert fetcher.served == [] and fetcher.refused == []
+    # Escaped: WeasyPrint saw text, not elements, so it asked for nothing but the document's
+    # own inline QR image (its verification code).
+    code = IssuedDocument.objects.get().code
+    assert fetcher.served == [verification.qr_data_url(verification.verification_url(code))]
+    assert fetcher.refused == []
     assert no_network == []
     text = pdf_text(document.content)
     assert FILE in text
