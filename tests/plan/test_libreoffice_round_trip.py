@@ -10,77 +10,17 @@ and within a time limit.
 """
 
 import io
-import os
-import shutil
-import signal
-import subprocess
 from dataclasses import replace
 
 import pytest
-from django.db import connection
 
 from plan.selectors import version_changes, version_tree
 from plan.services import PlanImportError, load_seed_plan, revise_plan
 from plan.xlsx import export_version, export_version_ods, import_spreadsheet, read_rows
+from tests.support.libreoffice import convert, needs_libreoffice, sqlite_pass  # noqa: F401
 from tests.support.plan_files import MERGED_ROWS, MERGES, bad_rows, canonical, merged_ods, with_lines, xlsx_of
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.libreoffice,
-    pytest.mark.skipif(
-        SOFFICE is None,
-        reason="LibreOffice is missing: `scripts/setup test` installs Debian's libreoffice-calc",
-    ),
-]
-# A conversion takes 1–2 s; a first start with a new profile on a busy machine, much longer.
-TIMEOUT = 180
-
-
-def convert(paths, fmt, outdir, scratch):
-    """Open each file in LibreOffice and save it as `fmt` into outdir; the bytes written."""
-    profile, home = scratch / "profile", scratch / "home"
-    home.mkdir(exist_ok=True)
-    command = [
-        SOFFICE,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--nolockcheck",
-        "--convert-to",
-        fmt,
-        "--outdir",
-        str(outdir),
-        *(str(p) for p in paths),
-    ]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "HOME": str(home)},
-        start_new_session=True,  # soffice starts soffice.bin: a time-out stops the whole group
-    )
-    try:
-        out, err = process.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"LibreOffice did not convert {[p.name for p in paths]} to {fmt} in {TIMEOUT} s")
-    written = [outdir / f"{p.stem}.{fmt}" for p in paths]
-    missing = [w.name for w in written if not w.exists()]
-    assert process.returncode == 0 and not missing, (
-        f"soffice exit {process.returncode}, missing {missing}: {out}{err}"
-    )
-    return {p.stem: w.read_bytes() for p, w in zip(paths, written, strict=False)}
-
-
-@pytest.fixture
-def sqlite_pass():
-    """Before any data is made: on the PostgreSQL pass, this test is not run again."""
-    if connection.vendor != "sqlite":
-        pytest.skip("LibreOffice's conversions do not touch the database: they run once, on the SQLite pass")
+pytestmark = [pytest.mark.django_db, *needs_libreoffice]
 
 
 def errors_of(data):
