@@ -88,7 +88,7 @@ def render_item(item_id: int) -> None:
         batch = item.batch
         evidence = appraisal_evidence(item.person, batch.start, batch.end)
         item.fingerprint = evidence.fingerprint
-        if batch.with_items and not evidence.items:
+        if batch.with_items and not evidence.has_items:
             item.skipped = True
         else:
             item.content = documents.appraisal_evidence_pdf(evidence, generated_by=batch.requested_by)

@@ -4,6 +4,7 @@ HR prints it for the year-end appraisal; each PDF made is recorded with its veri
 and its data fingerprint.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -101,6 +102,55 @@ def evidence_rows(evidence):
     return [evidence_row(item) for item in evidence.items]
 
 
+def practice_row(duty):
+    """A practice the person was 承辦人 of, as printed: one line per quarter with its deadline,
+    whether the report was on time, the confirmed result and the head's comment."""
+    quarters = []
+    for quarter in duty["quarters"]:
+        due = datetime.date.fromisoformat(quarter["due"]) if quarter["due"] else None
+        result = (
+            _("%(status)s：%(text)s") % {"status": quarter["status"], "text": quarter["text"]}
+            if quarter["status"]
+            else _("季報%(state)s，尚無確認結果") % {"state": quarter["state"]}
+        )
+        quarters.append(
+            {
+                "label": quarter["period_label"],
+                "due": format_roc_short(due) if due else "—",
+                "timeliness": quarter["timeliness_label"],
+                "late": quarter["timeliness"] == "late",
+                "result": result,
+                "head_comment": quarter["head_comment"],
+            }
+        )
+    return {
+        "number": duty["number"],
+        "area": duty["area"],
+        "title": duty["title"],
+        "unit": duty["unit"],
+        "role": duty["role"],
+        "note": duty["note"],
+        "quarters": quarters,
+    }
+
+
+def practice_rows(evidence):
+    return [practice_row(duty) for duty in evidence.practices]
+
+
+def practice_totals(evidence):
+    """共 2 項推動作法（5 季：如期 4 季，逾期 1 季）, or "" without any."""
+    if not evidence.practices:
+        return ""
+    quarters = sum(len(d["quarters"]) for d in evidence.practices)
+    return _("共 %(practices)s 項推動作法（%(quarters)s 季：如期 %(on_time)s 季，逾期 %(late)s 季）") % {
+        "practices": len(evidence.practices),
+        "quarters": quarters,
+        "on_time": sum(d["on_time"] for d in evidence.practices),
+        "late": sum(d["late"] for d in evidence.practices),
+    }
+
+
 def appraisal_evidence_context(evidence):
     """What templates/pdf/appraisal_evidence.html prints, all of it from `evidence`: an
     official document, so in the agency's language whatever the reader's."""
@@ -118,6 +168,8 @@ def _pdf_context(evidence):
         "generated_at": roc_timestamp(evidence.generated_at),
         "fingerprint": evidence.fingerprint,
         "items": evidence_rows(evidence),
+        "practices": practice_rows(evidence),
+        "practice_totals": practice_totals(evidence),
         "totals": evidence.totals,
         "total_amount": money(evidence.totals["reward_amount"]),
         "commendations": commendations_text(evidence.totals["commendations"]),

@@ -1,7 +1,8 @@
 """Appraisal evidence (考績佐證): what a person contributed in a period, as HR reads it.
 
-The rows come from each process's own selectors (proposals and audit findings);
-this module adds the header, the totals and a fingerprint: the SHA-256 of the
+The rows come from each process's own selectors (proposals and audit findings, and the
+plan's practices the person was named 承辦人 of, a reference only: routine work earns no
+formal reward); this module adds the header, the totals and a fingerprint: the SHA-256 of the
 data the document is made from, so the same data always gives the same
 fingerprint and any change to it gives another.
 """
@@ -19,6 +20,7 @@ from audits.selectors import contributions_of as finding_rows
 from governance.models import Membership, Unit, User
 from governance.selectors import primary_unit
 from governance.text import commendation_label
+from plan.practice_officers import officer_duties, officers_in_period
 from proposals.selectors import contributions_of as proposal_rows
 
 
@@ -32,11 +34,20 @@ class Evidence:
     end: datetime.date
     items: list
     totals: dict
+    # The plan's practices the person was 承辦人 of (plan.practice_officers.officer_duties).
+    practices: list = field(default_factory=list)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
 
+    @property
+    def has_items(self):
+        """Anything to show: an item, or a practice the person carried."""
+        return bool(self.items or self.practices)
+
     def data(self):
-        """What the document is made from (the generation time is not part of it)."""
-        return {
+        """What the document is made from (the generation time is not part of it). The
+        practices are part of it only when there are some, so a person without any keeps the
+        fingerprint their documents were issued with."""
+        data = {
             "person_id": self.person_id,
             "full_name": self.full_name,
             "job_title": self.job_title,
@@ -46,6 +57,9 @@ class Evidence:
             "items": self.items,
             "totals": self.totals,
         }
+        if self.practices:
+            data["practices"] = self.practices
+        return data
 
     @property
     def fingerprint(self):
@@ -63,6 +77,7 @@ def appraisal_evidence(person: User, start: datetime.date, end: datetime.date) -
     with translation.override("zh-hant"):
         proposals = proposal_rows(person, start, end)
         findings = finding_rows(person, start, end)
+        practices = officer_duties(person, start, end)
     items = proposals + findings
     commendations = sum(item["commendations"] for item in items)
     unit = primary_unit(person, end)
@@ -83,6 +98,7 @@ def appraisal_evidence(person: User, start: datetime.date, end: datetime.date) -
             "commendations": commendations,
             "commendation_label": commendation_label(commendations),
         },
+        practices=practices,
     )
 
 
@@ -97,7 +113,9 @@ def people_in_period(
     (person, unit) pairs ordered by unit and login; a person with several memberships
     appears once, with the first unit in the agency's order. Without `unit` (everyone),
     the active people with no membership in the period follow, with unit None: the
-    director, the 管考 officer or a committee member may have contributions too.
+    director, the 管考 officer or a committee member may have contributions too. Whoever was
+    named 承辦人 of a practice of the unit (of any unit without `unit`) in the period is listed
+    too, even after leaving it.
     """
     memberships = Membership.objects.filter(valid_from__lte=end).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=start)
@@ -111,6 +129,10 @@ def people_in_period(
         if m.user_id not in seen:
             seen.add(m.user_id)
             people.append((m.user, m.unit))
+    for person, officer_unit in officers_in_period(start, end, unit):
+        if person.pk not in seen:
+            seen.add(person.pk)
+            people.append((person, officer_unit))
     if unit is None:
         others = get_user_model().objects.filter(is_active=True).exclude(pk__in=seen).order_by("username")
         people.extend((person, None) for person in others)

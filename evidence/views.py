@@ -79,7 +79,7 @@ def _listed(form):
     rows = []
     for person, unit in people_in_period(start, end, form.cleaned_data.get("unit")):
         evidence = appraisal_evidence(person, start, end)
-        if form.cleaned_data.get("with_items") and not evidence.items:
+        if form.cleaned_data.get("with_items") and not evidence.has_items:
             continue
         rows.append((person, unit, evidence))
     return rows
@@ -106,6 +106,7 @@ def evidence_index(request):
                 "person": person,
                 "unit_name": evidence.unit_name or (unit.name if unit else _("（無所屬單位）")),
                 "items": evidence.totals["items"],
+                "practices": len(evidence.practices),
                 "reward_amount": documents.money(evidence.totals["reward_amount"]),
                 "commendations": evidence.totals["commendation_label"],
             }
@@ -135,6 +136,8 @@ def evidence_mine(request):
         "form": form,
         "evidence": evidence,
         "items": documents.evidence_rows(evidence) if evidence else [],
+        "practices": documents.practice_rows(evidence) if evidence else [],
+        "practice_totals": documents.practice_totals(evidence) if evidence else "",
         "period": documents.roc_period(evidence.start, evidence.end) if evidence else "",
         "period_query": period_query(evidence.start, evidence.end) if evidence else "",
         "total_amount": documents.money(evidence.totals["reward_amount"]) if evidence else "",

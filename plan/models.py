@@ -180,3 +180,45 @@ class PracticeReportAttachment(models.Model):
     class Meta:
         db_table = "governance_practicereportattachment"  # kept from before the move to plan/
         ordering = ["pk"]
+
+
+class PracticeOfficer(models.Model):
+    """A person of a responsible unit named as the practice's 承辦人 (業務承辦人員) for a quarter
+    of the plan's year: whoever carries it out well may have it counted in the year-end
+    appraisal (the seed plan, 柒、三).
+
+    One row per person, practice, unit and quarter. Like a report, the quarter's officers of a
+    unit answer for the practice's `key` in any version of its plan; naming them again moves
+    them to the current version's practice row. A person who leaves the unit stays named on
+    the quarters they carried (plan.practice_officers).
+    """
+
+    practice = models.ForeignKey(PlanPractice, on_delete=models.PROTECT, related_name="officers")
+    unit = models.ForeignKey(
+        "governance.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("承辦單位")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="practice_duties",
+        verbose_name=_("承辦人"),
+    )
+    quarter = models.PositiveSmallIntegerField(_("季"))
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("指定人")
+    )
+    named_at = models.DateTimeField(_("指定時間"), default=timezone.now)
+
+    class Meta:
+        ordering = ["practice", "unit", "quarter", "person"]
+        verbose_name = _("推動作法承辦人")
+        verbose_name_plural = _("推動作法承辦人")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "unit", "quarter", "person"], name="practice_officer_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1) & models.Q(quarter__lte=4), name="practice_officer_quarter"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "quarter"], name="practice_officer_person")]

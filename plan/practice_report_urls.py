@@ -12,6 +12,7 @@ urlpatterns = [
     path("quarter/", views.report_quarter, name="report_quarter"),
     path(PRACTICE, views.report_practice, name="report_practice"),
     path(PRACTICE + "submit/", views.report_submit, name="report_submit"),
+    path(PRACTICE + "officers/", views.report_officers, name="report_officers"),
     path("<int:pk>/review/", views.report_review, name="report_review"),
     path("<int:pk>/files/<int:attachment_pk>/", views.report_attachment, name="report_attachment"),
     path(

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.attachments import MultipleFileField
+from governance.models import User
 from governance.rocdate import quarter_name, today_taipei
 
+from . import practice_officers as officers
 from . import practice_reports as reports
 from .models import Plan, PlanPractice, PracticeReport, PracticeReportAttachment
 
@@ -53,6 +55,49 @@ class ReviewForm(forms.Form):
         return data
 
 
+class OfficersForm(forms.Form):
+    """The quarter's 承辦人: checkboxes of the unit's people, ticked as named (or as offered
+    from the previous quarter)."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("承辦人"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("請至少勾選一位承辦人。")},
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        field.queryset = User.objects.filter(pk__in=[p.pk for p in choices]).order_by("username")
+        field.label_from_instance = lambda person: person.get_full_name()
+
+
+def _officers(
+    practice, unit, period, *, may_change, form=None, prefix="officers", current=None, eligible=None
+):
+    """What the page shows of the quarter's 承辦人, with the form when the person may name them
+    (`current` and `eligible` read beforehand for a list of practices)."""
+    if current is None:
+        current = officers.quarter_officers(practice, unit, period)
+    if may_change and form is None:
+        form = OfficersForm(
+            choices=officers.officer_choices(unit, current, eligible),
+            initial={"people": [p.pk for p in current.people]},
+            auto_id=f"{prefix}-%s",
+        )
+    return {"officers": current, "form": form if may_change else None}
+
+
+def _may_name_officers(user, practice, unit, period):
+    plan = practice.item.area.version.plan
+    return (
+        reports.current_version(plan).pk == practice.item.area.version_id
+        and period in reports.open_periods(plan)
+        and officers.may_name_officers(user, unit)
+    )
+
+
 def _report_form(report, prefix_id):
     initial = {"status": report.status, "text": report.text} if report else {}
     return ReportForm(initial=initial, auto_id=f"{prefix_id}-%s")
@@ -79,7 +124,9 @@ def _practice_unit_period(request, practice_pk, unit_pk, period):
     return practice, unit
 
 
-def _practice_page(request, practice, unit, period, report_form=None, review_form=None, errors=()):
+def _practice_page(
+    request, practice, unit, period, report_form=None, review_form=None, errors=(), officers_form=None
+):
     """The page; `errors` are the service's refusals, shown above everything (the form they came
     from may no longer apply, e.g. a report confirmed meanwhile)."""
     version = practice.item.area.version
@@ -112,6 +159,14 @@ def _practice_page(request, practice, unit, period, report_form=None, review_for
         "review_form": (review_form or ReviewForm(auto_id="review-%s")) if may_review else None,
         "may_see_all": reports.may_see_all(request.user),
         "errors": errors,
+        "officers": _officers(
+            practice,
+            unit,
+            period,
+            may_change=_may_name_officers(request.user, practice, unit, period),
+            form=officers_form,
+        ),
+        "officer_events": officers.officer_events(practice, unit),
     }
     return render(request, "plan/report_practice.html", ctx)
 
@@ -135,6 +190,10 @@ def report_index(request):
         today = today_taipei()
         is_open = period in reports.open_periods(plan, today)
         duties = reports.unit_duties(version, period, units, today) if version and units else []
+        named = officers.officers_by_duty(
+            plan.pk, plan.roc_year, {d.practice.key for d in duties}, {d.unit.pk for d in duties}, period
+        )
+        eligible = officers.eligible_by_unit({d.unit.pk for d in duties}) if is_open else {}
         ctx |= {
             "version": version,
             "period": period,
@@ -149,6 +208,15 @@ def report_index(request):
                     "review_form": ReviewForm(auto_id=f"v{duty.practice.pk}-{duty.unit.pk}-%s")
                     if reports.may_review(request.user, duty.unit, duty.report)
                     else None,
+                    "officers": _officers(
+                        duty.practice,
+                        duty.unit,
+                        period,
+                        may_change=is_open and officers.may_name_officers(request.user, duty.unit),
+                        prefix=f"o{duty.practice.pk}-{duty.unit.pk}",
+                        current=named.get((duty.practice.key, duty.unit.pk), officers.Officers([], False)),
+                        eligible=eligible,
+                    ),
                 }
                 for duty in duties
             ],
@@ -190,6 +258,42 @@ def report_submit(request, practice_pk, unit_pk, period):
                 _next_or(request, reverse("plan:report_practice", args=[practice.pk, unit.pk, period]))
             )
     return _practice_page(request, practice, unit, period, report_form=form, errors=errors)
+
+
+@require_POST
+def report_officers(request, practice_pk, unit_pk, period):
+    """The liaison, the head or the 管考 office names the quarter's 承辦人 of the unit."""
+    practice, unit = _practice_unit_period(request, practice_pk, unit_pk, period)
+    if not officers.may_name_officers(request.user, unit):
+        raise PermissionDenied
+    current = officers.quarter_officers(practice, unit, period)
+    form = OfficersForm(request.POST, choices=officers.officer_choices(unit, current), auto_id="officers-%s")
+    errors = []
+    if form.is_valid():
+        try:
+            named = officers.name_practice_officers(
+                actor=request.user,
+                practice=practice,
+                unit=unit,
+                period=period,
+                people=form.cleaned_data["people"],
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("已指定 %(period)s 推動作法 %(number)s 的承辦人：%(names)s。")
+                % {
+                    "period": quarter_name(period, translate=True),
+                    "number": practice.number,
+                    "names": "、".join(o.person.get_full_name() for o in named),
+                },
+            )
+            return redirect(
+                _next_or(request, reverse("plan:report_practice", args=[practice.pk, unit.pk, period]))
+            )
+    return _practice_page(request, practice, unit, period, errors=errors, officers_form=form)
 
 
 @require_POST

@@ -976,6 +976,22 @@ page(
     post_data={"status": "on_track", "text": "依進度辦理。"},
 )
 page(
+    "plan:report_officers",
+    "plan",
+    "指定推動作法承辦人",
+    "name a practice's officers",
+    POST_ONLY,
+    post=UnitRoleOnly(
+        frozenset({"liaison", "head"}),
+        "本組連絡窗口、主管；管考",
+        "the unit's liaison and head; 管考",
+        also=frozenset({"tracking"}),
+        yes=ACCESS,
+    ),
+    targets="practice_period",
+    post_data={},
+)
+page(
     "plan:report_review",
     "plan",
     "主管確認季報",

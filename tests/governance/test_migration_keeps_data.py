@@ -175,6 +175,7 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
             "proposals_gramfrequency",
             "governance_stepinstruction",
             "governance_issueddocument",
+            "plan_practiceofficer",
         }
         assert set(after) - set(before) <= made_since
         assert after["governance_issueddocument"] == 0
