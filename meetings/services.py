@@ -54,6 +54,9 @@ Kind = AgendaItem.Kind
 # Agenda reasons are stored with the item, so they are data (fixed Chinese), not interface text.
 OVERDUE = "逾期"
 FOLLOW_UP = "決議追蹤"
+# A finding registered after an audit waits for the group's review meeting (檢討會議), which
+# confirms its lead unit and due date: Finding.State.AWAITING_MEETING's label, as data.
+AWAITING_REVIEW = "待檢討會議"
 
 
 def interval_months() -> int:
@@ -858,24 +861,29 @@ def _proposal_items(day, horizon):
 
 
 def _finding_items(day, horizon):
+    """Findings still awaiting the review meeting (待檢討會議, whatever their due date) first,
+    then findings under tracking overdue or due within the interval. One query."""
+    awaiting = Finding.State.AWAITING_MEETING
     rows = (
-        Finding.objects.filter(overdue_q(day) | Q(due_date__gte=day, due_date__lte=horizon))
+        Finding.objects.filter(
+            overdue_q(day) | Q(due_date__gte=day, due_date__lte=horizon) | Q(state=awaiting)
+        )
         .exclude(state__in=Finding.ENDED)
         .order_by("due_date", "tracking_number")
-        .values_list("pk", "tracking_number", "text", "due_date", "lead_unit__name")
+        .values_list("pk", "tracking_number", "text", "due_date", "lead_unit__name", "state")
     )
     items = [
         AgendaInput(
             kind=Kind.FINDING,
             ref_id=pk,
             reference=number,
-            reason=_reason(due, day),
+            reason=AWAITING_REVIEW if state == awaiting else _reason(due, day),
             due_date=due,
             title=f"{text}（改善期限 {format_roc_short(due)}；主辦單位：{unit}）",
         )
-        for pk, number, text, due, unit in rows
+        for pk, number, text, due, unit, state in rows
     ]
-    return sorted(items, key=_rank)
+    return sorted(items, key=lambda item: (item.reason != AWAITING_REVIEW, *_rank(item)))
 
 
 def _follow_up_items(meeting):
@@ -906,7 +914,8 @@ def propose_agenda(meeting: GroupMeeting) -> list[AgendaInput]:
     the open follow-up actions of earlier meetings (決議追蹤); plan practices whose deadline is
     past (逾期) or within the interval (兩個月內到期) without a confirmed report of every
     responsible unit for that quarter; proposals in execution and findings under tracking
-    overdue or due within the interval. Nothing is saved: the 管考 office edits the list and
+    overdue or due within the interval; findings still awaiting the review meeting (待檢討會議:
+    the group's meeting after an audit is its review meeting). Nothing is saved: the 管考 office edits the list and
     saves it with `set_agenda`. Seven queries.
     """
     day = meeting_day(meeting)

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from governance import submissions
 from governance.documents import pdf_response
 from governance.models import Membership, Unit
+from governance.odt import odt_response
 from governance.rocdate import TAIPEI, ROCDateField, today_taipei
 from governance.roles import AgencyRole, Capability, UnitRole, group_name
 from governance.selectors import active_units
@@ -32,10 +33,17 @@ from governance.text import LongTextField
 from plan.models import PlanVersion
 
 from . import documents as plan_documents
+from . import meeting_documents as papers
 from . import services as meetings
 from .models import AgendaItem, GroupMeeting, MeetingDecision
 
 LIST_LIMIT = 100
+# The meeting papers as the meeting page names them (in the reader's language).
+PAPER_TITLES = {
+    papers.NOTICE: gettext_lazy("開會通知單"),
+    papers.AGENDA: gettext_lazy("議程"),
+    papers.MINUTES: gettext_lazy("會議紀錄"),
+}
 DEFAULT_TIME = datetime.time(14, 0)
 
 
@@ -323,8 +331,32 @@ def meeting_detail(request, pk):
         "history": meetings.meeting_history(meeting),
         "may_manage": meetings.may_manage_meetings(request.user),
         "scheduled": meeting.state == GroupMeeting.State.SCHEDULED,
+        "papers": [
+            {
+                "kind": kind,
+                "title": PAPER_TITLES[kind],
+                "pdf": f"meetings:{kind}_pdf",
+                "odt": f"meetings:{kind}_odt",
+            }
+            for kind in papers.kinds_available(meeting)
+        ],
     }
     return render(request, "meetings/detail.html", ctx)
+
+
+def meeting_paper(request, pk, kind, fmt):
+    """A meeting's notice, agenda or minutes (meetings.meeting_documents), as PDF or ODT: for
+    whoever may view the meeting. A cancelled meeting has none; the minutes wait until it is held."""
+    _require_view(request)
+    meeting = get_object_or_404(GroupMeeting.objects.select_related("chair", "created_by"), pk=pk)
+    try:
+        document = papers.meeting_document(meeting, kind, fmt)
+    except papers.NotAvailable as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("meetings:detail", pk=meeting.pk)
+    if fmt == papers.ODT:
+        return odt_response(document.content, document.filename)
+    return pdf_response(document)
 
 
 def meeting_change(request, pk):

@@ -1088,6 +1088,32 @@ page(
     targets="decision",
     post_data={"note": "已完成檢討。"},
 )
+# The meeting's papers: whoever reads the meeting; the minutes only once it is held (before,
+# back to the meeting page with the reason).
+MINUTES_READERS = Only(
+    MEETING_READERS.logins,
+    "機關內部人員（讀單位案件者與管考）；會議召開前轉回會議頁",
+    "agency people who read unit cases, and 管考; before the meeting is held, back to it",
+    yes=REDIRECT,
+    yes_when=(("held", OK),),
+)
+for kind, fmt, zh, en, rule in [
+    (kind, fmt, zh, en, MINUTES_READERS if kind == "minutes" else MEETING_READERS)
+    for kind, zh, en in (
+        ("notice", "開會通知單", "meeting notice"),
+        ("agenda", "議程", "agenda"),
+        ("minutes", "會議紀錄", "minutes"),
+    )
+    for fmt in ("pdf", "odt")
+]:
+    page(
+        f"meetings:{kind}_{fmt}",
+        "plan",
+        f"{zh} {fmt.upper()}",
+        f"{en} ({fmt.upper()})",
+        rule,
+        targets="meeting",
+    )
 page(
     "meetings:self_assessment_pdf",
     "plan",

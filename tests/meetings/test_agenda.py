@@ -183,6 +183,23 @@ def test_a_decisions_own_meeting_does_not_list_it(cases):
     assert not [i for i in meetings.propose_agenda(cases["earlier"]) if i.reason == "決議追蹤"]
 
 
+def test_findings_awaiting_the_review_meeting_come_first_whatever_their_due_date(org):
+    """After an audit the group's next meeting is its review meeting (檢討會議): every finding
+    still awaiting it is on the agenda, first among the findings, as 待檢討會議."""
+    waiting = finding(
+        "readers", "新登錄的考核意見", due=D(2026, 12, 31), state=Finding.State.AWAITING_MEETING
+    )
+    stale = finding("planning", "久候檢討的考核意見", due=D(2026, 4, 1), state=Finding.State.AWAITING_MEETING)
+    late = finding("reference", "逾期的考核意見", due=D(2026, 5, 1))
+    items = [i for i in meetings.propose_agenda(meeting(DAY)) if i.kind == AgendaItem.Kind.FINDING]
+    assert [(i.reference, i.reason) for i in items] == [
+        (stale.tracking_number, "待檢討會議"),
+        (waiting.tracking_number, "待檢討會議"),
+        (late.tracking_number, "逾期"),
+    ]
+    assert items[1].ref_id == waiting.pk and items[1].title.startswith("新登錄的考核意見（改善期限 115/12/31")
+
+
 # ---------------------------------------------------------------- saving the agenda
 
 
