@@ -144,9 +144,16 @@ class OdtDocument:
         self.style = {
             "title": paragraph("DocTitle", size="20pt", bold=True, align="center", marginbottom="0.4cm"),
             "heading": paragraph(
-                "DocHeading", size="14pt", bold=True, margintop="0.3cm", marginbottom="0.15cm"
+                "DocHeading",
+                size="14pt",
+                bold=True,
+                margintop="0.3cm",
+                marginbottom="0.15cm",
+                keepwithnext="always",
             ),
             "field": paragraph("DocField", marginleft="0cm"),
+            # 「說明：」 stays with its first item.
+            "field_label": paragraph("DocFieldLabel", keepwithnext="always"),
             "item": paragraph("DocItem", marginleft="1cm", textindent="-1cm"),
             "break": paragraph("DocPageBreak", breakbefore="page"),
             "cell": paragraph("DocCell", marginbottom="0cm"),
@@ -194,7 +201,7 @@ class OdtDocument:
 
     def numbered(self, label: str, items: list[str]) -> None:
         """「說明：」 then 一、二、三、 items with a hanging indent; one item is not numbered."""
-        self.doc.text.addElement(self._p(self.style["field"], "", label=f"{label}："))
+        self.doc.text.addElement(self._p(self.style["field_label"], "", label=f"{label}："))
         if len(items) == 1:
             self.doc.text.addElement(self._p(self.style["item"], items[0]))
             return

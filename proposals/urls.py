@@ -71,6 +71,15 @@ class ProposalsApp(SiteApplication):
     def trail_pdf_path(self):
         return path("<int:pk>/trail.pdf", views.proposal_trail_pdf, name="trail_pdf")
 
+    # The 創意提案單, to attach to a 簽: PDF/A to file, ODT to edit.
+    @property
+    def form_pdf_path(self):
+        return path("<int:pk>/form.pdf", views.proposal_form_pdf, name="form_pdf")
+
+    @property
+    def form_odt_path(self):
+        return path("<int:pk>/form.odt", views.proposal_form_odt, name="form_odt")
+
     @property
     def progress_file_remove_path(self):
         return path(

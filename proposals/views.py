@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance import documents, exports, inbox, submissions, taskbrief
+from governance.odt import odt_response
 
 from . import documents as proposal_documents
 from . import selectors, services
@@ -183,6 +184,21 @@ def proposal_trail_pdf(request, pk):
     if not proposal.case_number:
         raise Http404(_("草稿尚無案號，沒有案件軌跡。"))
     return documents.pdf_response(proposal_documents.proposal_trail(proposal, issued_by=request.user))
+
+
+@login_required
+def proposal_form_pdf(request, pk):
+    """The 創意提案單 as PDF/A, for whoever may open the proposal."""
+    proposal = _viewable(request, pk)
+    return documents.pdf_response(proposal_documents.proposal_form_pdf(proposal))
+
+
+@login_required
+def proposal_form_odt(request, pk):
+    """The 創意提案單 as ODT, to edit and attach to a 簽 in the 公文 system."""
+    proposal = _viewable(request, pk)
+    document = proposal_documents.proposal_form_odt(proposal)
+    return odt_response(document.content, document.filename)
 
 
 @login_required

@@ -770,6 +770,9 @@ page(
 page(
     "proposals:trail_pdf", "proposals", "案件軌跡 PDF", "case trail (PDF)", AGENCY_READERS, targets="proposal"
 )
+# The 創意提案單, to attach to a 簽: whoever may open the proposal (as its page).
+page("proposals:form_pdf", "proposals", "創意提案單 PDF", "proposal form (PDF)", Case(), targets="proposal")
+page("proposals:form_odt", "proposals", "創意提案單 ODT", "proposal form (ODT)", Case(), targets="proposal")
 page(
     "proposals:progress_file_remove",
     "proposals",

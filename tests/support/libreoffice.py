@@ -66,13 +66,6 @@ def convert(paths, fmt, outdir, scratch):
 
 @pytest.fixture
 def sqlite_pass():
-    """Before any data is made: on the PostgreSQL pass, this test is not run again."""
-    if connection.vendor != "sqlite":
-        pytest.skip("LibreOffice's conversions do not touch the database: they run once, on the SQLite pass")
-
-
-@pytest.fixture
-def sqlite_pass():
     """Before any data is made: on the PostgreSQL pass, a LibreOffice test is not run again."""
     if connection.vendor != "sqlite":
         pytest.skip("LibreOffice's conversions do not touch the database: they run once, on the SQLite pass")
