@@ -232,6 +232,8 @@ def reply_letter_odt(audit, user):
     subject, items = reply_letter_sentences(data)
     doc = OdtDocument(title=f"{data['agency_name']} 函（稿）")
     doc.title(f"{data['agency_name']}　函")
+    # The drafter's address and telephone: the 公文 system or the drafter fills them in.
+    doc.paragraph("地址：\n聯絡人：\n電話：", align="end")
     doc.field("發文機關", data["agency_name"])
     doc.field("受文者", data["superior"])
     doc.field("發文日期", "")

@@ -41,6 +41,7 @@ def letter_lines(audit):
     held = format_roc(audit.held_on)
     return [
         "國立臺灣圖書館　函",
+        "地址：\n聯絡人：\n電話：",
         "發文機關：國立臺灣圖書館",
         "受文者：教育部",
         "發文日期：",
