@@ -173,6 +173,23 @@ class ReviewMeeting(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
 
+class ReviewMeetingItem(models.Model):
+    """What the review meeting confirmed for one finding it covered: the lead unit and the due
+    date as they stood after the meeting. The finding's own fields move on (a 館務會議 continues
+    the tracking with a new due date, the 管考 office corrects one); the meeting's record prints
+    these."""
+
+    meeting = models.ForeignKey(ReviewMeeting, models.CASCADE, related_name="items")
+    finding = models.ForeignKey(Finding, models.CASCADE, related_name="+")
+    lead_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("主辦單位"))
+    due_date = models.DateField(_("改善期限"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "finding"], name="review_meeting_item_once")
+        ]
+
+
 class RemediationPlan(models.Model):
     class Approval(models.TextChoices):
         PENDING = "pending", _("待主管核定")

@@ -1,8 +1,10 @@
 """Reads of audits and findings: who sees what, overdue and who answers for it, lists, summaries."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
@@ -13,11 +15,11 @@ from viewflow.workflow.models import Process
 
 from governance import exports, taskbrief
 from governance.casenumber import number_q
-from governance.models import TrailEvent, Unit, User
+from governance.models import Membership, TrailEvent, Unit, User
 from governance.notifications import DueItem
 from governance.permissions import can, units_where
-from governance.rocdate import today_taipei
-from governance.roles import Capability
+from governance.rocdate import format_roc, format_roc_short, today_taipei
+from governance.roles import AgencyRole, Capability, group_name
 from governance.trail import case_events
 
 from .models import (
@@ -29,6 +31,7 @@ from .models import (
     Finding,
     ProgressRound,
     RemediationPlan,
+    ReviewMeeting,
     TrackingDecision,
 )
 
@@ -475,3 +478,181 @@ def export_rows(queryset: QuerySet[Finding]) -> Iterator[list]:
             is_overdue(f, today),
             f.closed_on,
         ]
+
+
+# ---------------------------------------------------------------- 公文 documents of an audit
+#
+# One data function per document (audits.documents writes each as PDF and ODT from it). The
+# rows are the findings of the audit the reader may see, as on the audit's page: for the 管考
+# office, every one. Dates are ROC: prose (115年3月8日) in headings and sentences, the short form
+# (115/03/08) in table cells.
+
+
+def tracking_office_unit() -> Unit | None:
+    """The 管考 office: the unit where the people holding the tracking office's role work (秘書室
+    in the demo organisation); the unit most of them belong to today, None when nobody holds it."""
+    today = today_taipei()
+    unit_ids = Membership.objects.active_on(today).filter(
+        user__is_active=True, user__groups__name=group_name(AgencyRole.TRACKING_OFFICE)
+    )
+    counts = Counter(unit_ids.values_list("unit_id", flat=True))
+    if not counts:
+        return None
+    units = Unit.objects.in_bulk(counts)
+    return min(units.values(), key=lambda u: (-counts[u.pk], u.sort_order, u.code))
+
+
+def _latest(queryset, order):
+    """{finding id: the last row in `order`} of a finding's plans, reports or decisions."""
+    latest = {}
+    for row in queryset.order_by(*order):
+        latest[row.finding_id] = row
+    return latest
+
+
+def _tracking_status(finding: Finding, decision: TrackingDecision | None) -> list[str]:
+    """The 列管狀態 cell, line by line: 解除列管 or 繼續列管 with the meeting that decided (and
+    the new due date), else the finding's state and due date."""
+    Outcome = TrackingDecision.Outcome
+    if decision is not None and (
+        (finding.state == State.CLOSED and decision.outcome == Outcome.REMOVE)
+        or (finding.state not in Finding.ENDED and decision.outcome == Outcome.CONTINUE)
+    ):
+        meeting = " ".join(
+            filter(None, [format_roc_short(decision.meeting_date), decision.minutes_reference])
+        )
+        lines = [str(decision.get_outcome_display()), f"（{meeting}）"]
+        if decision.outcome == Outcome.CONTINUE and decision.new_due_date:
+            lines.append(f"新改善期限 {format_roc_short(decision.new_due_date)}")
+        return lines
+    lines = [str(finding.get_state_display())]
+    if finding.state != State.WITHDRAWN:
+        lines.append(f"改善期限 {format_roc_short(finding.due_date)}")
+    return lines
+
+
+def _audit_heading(audit: Audit) -> dict:
+    return {
+        "agency_name": settings.AGENCY_NAME,
+        "superior": audit.agency,
+        "kind": str(audit.get_kind_display()),
+        "title": audit.title,
+        "held_on": format_roc(audit.held_on),
+        "held_on_date": audit.held_on,
+        "document_number": audit.document_number,
+    }
+
+
+def status_table(audit: Audit, user: User) -> dict:
+    """The 缺失改善辦理情形表: the audit, and one row per finding (tracking number, kind, text,
+    lead and supporting units, latest approved plan, latest progress report, tracking status),
+    with the counts the reply letter states."""
+    findings = list(
+        visible_findings(user)
+        .filter(audit=audit)
+        .select_related("lead_unit")
+        .prefetch_related("supporting_units")
+        .order_by("sequence", "pk")
+    )
+    ids = [f.pk for f in findings]
+    plans = _latest(
+        RemediationPlan.objects.filter(finding_id__in=ids, approval=RemediationPlan.Approval.APPROVED),
+        ["written_at", "pk"],
+    )
+    reports = _latest(ProgressRound.objects.filter(finding_id__in=ids), ["reported_at", "pk"])
+    decisions = _latest(TrackingDecision.objects.filter(finding_id__in=ids), ["recorded_at", "pk"])
+    rows = []
+    counts = {"total": 0, "removed": 0, "continued": 0, "tracked": 0}
+    for f in findings:
+        decision = decisions.get(f.pk)
+        report = reports.get(f.pk)
+        plan = plans.get(f.pk)
+        status = _tracking_status(f, decision)
+        if f.state != State.WITHDRAWN:
+            counts["total"] += 1
+            if f.state == State.CLOSED:
+                counts["removed"] += 1
+            else:
+                counts["tracked"] += 1
+                if decision is not None and decision.outcome == TrackingDecision.Outcome.CONTINUE:
+                    counts["continued"] += 1
+        rows.append(
+            {
+                "number": f.tracking_number,
+                "kind": str(f.get_kind_display()),
+                "text": f.text,
+                "lead_unit": f.lead_unit.name,
+                "supporting_units": "、".join(u.name for u in f.supporting_units.all()),
+                "plan": plan.text if plan else "",
+                "progress": {
+                    "percent": report.percent_complete,
+                    "date": format_roc_short(report.reported_at),
+                    "text": report.text,
+                }
+                if report
+                else None,
+                "status": status,
+                "closed": f.state == State.CLOSED,
+            }
+        )
+    return {**_audit_heading(audit), "rows": rows, "counts": counts}
+
+
+def reply_letter(audit: Audit, user: User) -> dict:
+    """The 函稿 replying to the superior agency: the 情形表's data, and the 管考 office for 副本."""
+    table = status_table(audit, user)
+    office = tracking_office_unit()
+    return {**table, "copy_to": f"{settings.AGENCY_NAME}{office.name}" if office else ""}
+
+
+def review_meetings_of(audit: Audit, user: User) -> QuerySet[ReviewMeeting]:
+    """The review meetings that covered a finding of the audit the reader may see."""
+    seen = visible_findings(user).filter(audit=audit).values("pk")
+    return ReviewMeeting.objects.filter(findings__in=seen).distinct().order_by("held_on", "pk")
+
+
+def audit_meeting(audit: Audit, pk: int) -> ReviewMeeting | None:
+    """The review meeting `pk` if it covered a finding of the audit, else None."""
+    return ReviewMeeting.objects.filter(pk=pk, findings__audit=audit).distinct().first()
+
+
+# The execution group's name as the plan gives it (the 102 service-quality plan, 陸); the
+# record is a 公文 in the agency's language.
+MEETING_NAME = "提升服務品質執行小組檢討會議"
+
+
+def meeting_record(meeting: ReviewMeeting, audit: Audit, user: User) -> dict:
+    """The 檢討會議紀錄: time, attendees, decisions, and the findings it covered that the reader
+    may see (this audit's first), each with the lead unit and due date the meeting confirmed
+    (ReviewMeetingItem; a meeting recorded before those were kept: the finding's own)."""
+    findings = (
+        visible_findings(user)
+        .filter(review_meetings=meeting)
+        .select_related("audit", "lead_unit")
+        .order_by("audit__held_on", "audit_id", "sequence", "pk")
+    )
+    findings = sorted(findings, key=lambda f: f.audit_id != audit.pk)
+    items = {i.finding_id: i for i in meeting.items.select_related("lead_unit")}
+    rows = []
+    for f in findings:
+        item = items.get(f.pk)
+        rows.append(
+            {
+                "number": f.tracking_number,
+                "kind": str(f.get_kind_display()),
+                "text": f.text,
+                "source": "" if f.audit_id == audit.pk else f"{f.audit.agency} {f.audit.title}",
+                "lead_unit": (item.lead_unit if item else f.lead_unit).name,
+                "due_date": format_roc_short(item.due_date if item else f.due_date),
+            }
+        )
+    return {
+        **_audit_heading(audit),
+        "meeting_name": MEETING_NAME,
+        "held_on": format_roc(meeting.held_on),
+        "meeting_date": meeting.held_on,
+        "audit_held_on": format_roc(audit.held_on),
+        "attendees": meeting.attendees,
+        "decisions": meeting.decisions,
+        "rows": rows,
+    }

@@ -47,6 +47,7 @@ from .models import (
     RemovalRequest,
     ReplyProcess,
     ReviewMeeting,
+    ReviewMeetingItem,
     TrackingDecision,
 )
 
@@ -335,6 +336,9 @@ def _confirm_at_meeting(actor, activation, meeting, lead_unit, due_date):
         changes.append(f"改善期限改為{format_roc(due_date)}")
         finding.due_date = due_date
     meeting.findings.add(finding)
+    ReviewMeetingItem.objects.create(
+        meeting=meeting, finding=finding, lead_unit=finding.lead_unit, due_date=finding.due_date
+    )
     summary = (
         "；".join(changes) or f"確認主辦單位{finding.lead_unit.name}、改善期限{format_roc(finding.due_date)}"
     )

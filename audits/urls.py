@@ -37,6 +37,48 @@ class AuditsApp(SiteApplication):
     def audit_attachment_path(self):
         return path("<int:pk>/files/<int:attachment_pk>/", views.audit_attachment, name="audit_attachment")
 
+    # The audit's 公文 papers: the 缺失改善辦理情形表 (PDF, ODT), the 函稿 replying to the
+    # superior agency (ODT), and each review meeting's record (PDF, ODT).
+    @property
+    def status_table_pdf_path(self):
+        return path(
+            "<int:pk>/status-table.pdf",
+            views.audit_status_table,
+            {"document_format": "pdf"},
+            name="status_table_pdf",
+        )
+
+    @property
+    def status_table_odt_path(self):
+        return path(
+            "<int:pk>/status-table.odt",
+            views.audit_status_table,
+            {"document_format": "odt"},
+            name="status_table_odt",
+        )
+
+    @property
+    def reply_letter_path(self):
+        return path("<int:pk>/reply-letter.odt", views.audit_reply_letter, name="reply_letter")
+
+    @property
+    def meeting_record_pdf_path(self):
+        return path(
+            "<int:pk>/meetings/<int:meeting_pk>/record.pdf",
+            views.audit_meeting_record,
+            {"document_format": "pdf"},
+            name="meeting_record_pdf",
+        )
+
+    @property
+    def meeting_record_odt_path(self):
+        return path(
+            "<int:pk>/meetings/<int:meeting_pk>/record.odt",
+            views.audit_meeting_record,
+            {"document_format": "odt"},
+            name="meeting_record_odt",
+        )
+
     @property
     def findings_path(self):
         return path("findings/", views.all_findings, name="findings")

@@ -143,8 +143,45 @@ def audit_detail(request, pk):
         "open_tasks": inbox.open_tasks_for(request.user, selectors.audit_process_ids(audit)),
         "may_withdraw": services.may_withdraw(request.user, audit),
         "may_correct": services.may_correct(request.user, audit),
+        "review_meetings": selectors.review_meetings_of(audit, request.user),
     }
     return render(request, "audits/audit_detail.html", ctx)
+
+
+# ---------------------------------------------------------------- 公文 documents of an audit
+# For whoever may see the audit's page (the 管考 office above all): its findings as that page
+# lists them (audits.selectors, 公文 documents).
+
+
+def audit_status_table(request, pk, document_format):
+    """The 缺失改善辦理情形表 as PDF (landscape A4, PDF/A-2b) or ODT."""
+    audit = _viewable_audit(request, pk)
+    if document_format == "odt":
+        return _odt(finding_documents.status_table_odt(audit, request.user))
+    return documents.pdf_response(finding_documents.status_table_pdf(audit, request.user))
+
+
+def audit_reply_letter(request, pk):
+    """The 函稿 replying to the superior agency, with the 情形表 annexed, as ODT."""
+    audit = _viewable_audit(request, pk)
+    return _odt(finding_documents.reply_letter_odt(audit, request.user))
+
+
+def audit_meeting_record(request, pk, meeting_pk, document_format):
+    """The record (檢討會議紀錄) of a review meeting that covered a finding of the audit."""
+    audit = _viewable_audit(request, pk)
+    meeting = selectors.audit_meeting(audit, meeting_pk)
+    if meeting is None:
+        raise Http404(_("這次檢討會議未檢討本考核的考核意見。"))
+    if document_format == "odt":
+        return _odt(finding_documents.meeting_record_odt(meeting, audit, request.user))
+    return documents.pdf_response(finding_documents.meeting_record_pdf(meeting, audit, request.user))
+
+
+def _odt(document):
+    from governance.odt import odt_response
+
+    return odt_response(document.content, document.filename)
 
 
 def audit_correct(request, pk):

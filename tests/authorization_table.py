@@ -830,6 +830,47 @@ page(
     Case(),
     targets="audit_attachment",
 )
+# The audit's 公文 papers: whoever may open the audit, its findings as its page lists them.
+page(
+    "audits:status_table_pdf",
+    "audits",
+    "缺失改善辦理情形表 PDF",
+    "remediation status table (PDF)",
+    Case(),
+    targets="audit",
+)
+page(
+    "audits:status_table_odt",
+    "audits",
+    "缺失改善辦理情形表 ODT",
+    "remediation status table (ODT)",
+    Case(),
+    targets="audit",
+)
+page(
+    "audits:reply_letter",
+    "audits",
+    "函復上級機關函稿 ODT",
+    "draft reply letter to the superior agency (ODT)",
+    Case(),
+    targets="audit",
+)
+page(
+    "audits:meeting_record_pdf",
+    "audits",
+    "檢討會議紀錄 PDF",
+    "review meeting record (PDF)",
+    Case(),
+    targets="audit_meeting",
+)
+page(
+    "audits:meeting_record_odt",
+    "audits",
+    "檢討會議紀錄 ODT",
+    "review meeting record (ODT)",
+    Case(),
+    targets="audit_meeting",
+)
 page("audits:findings", "audits", "全部列管事項", "all findings", AGENCY_READERS, targets="unit_filter")
 page("audits:unit_findings", "audits", "本單位列管事項", "my unit's findings", ANYONE, targets="unit_filter")
 page(

@@ -245,9 +245,10 @@ def assert_laid_out(data, texts=()):
     images = pdf_page_images(data)
     assert len(images) == pages >= 1
     for number, image in enumerate(images, start=1):
-        dots_per_mm = image.width / 210
+        page_mm = 210 if image.width <= image.height else 297  # A4, portrait or landscape
+        dots_per_mm = image.width / page_mm
         left = image.crop((0, 0, int((SIDE_MARGIN_MM - 2) * dots_per_mm), image.height))
-        right = image.crop((int((210 - SIDE_MARGIN_MM + 2) * dots_per_mm), 0, image.width, image.height))
+        right = image.crop((int((page_mm - SIDE_MARGIN_MM + 2) * dots_per_mm), 0, image.width, image.height))
         for side, strip in (("left", left), ("right", right)):
             assert strip.getextrema()[0] >= 250, f"ink in the {side} margin of page {number}"
     tolerance = 1  # point

@@ -393,7 +393,7 @@ def process_targets(flow):
 
 def build_targets(made):
     """kind → [Target]: the objects each kind of URL parameter is filled with."""
-    from audits.models import Audit, Finding, FindingAttachment
+    from audits.models import Audit, Finding, FindingAttachment, ReviewMeeting
     from governance.models import Membership, TrailEvent, Unit
     from meetings.models import MeetingDecision
     from plan.models import PlanVersion, PracticeReport
@@ -490,6 +490,13 @@ def build_targets(made):
             Target(label, {"pk": a.pk, "attachment_pk": a.attachments.first().pk}, audit_facts(a))
             for label, a in [("閱覽組", readers_audit), ("他組", other_audit)]
         ],
+        # A review meeting that covered a finding of the audit; crossed: one that covered none.
+        "audit_meeting": [
+            Target(label, {"pk": a.pk, "meeting_pk": m.pk}, audit_facts(a))
+            for label, a in [("閱覽組", readers_audit), ("他組", other_audit)]
+            for m in [ReviewMeeting.objects.filter(findings__audit=a).order_by("pk").first()]
+            if m is not None
+        ],
         "person": [
             Target("閱覽組", {"pk": user("readers-staff1").pk}, {"person": "readers-staff1"}),
             Target("他組", {"pk": user("planning-staff1").pk}, {"person": "planning-staff1"}),
@@ -571,6 +578,14 @@ def build_targets(made):
                 {**readers.facts, "mismatched": True},
             )
         )
+    elsewhere = ReviewMeeting.objects.exclude(findings__audit=readers_audit).order_by("pk").first()
+    targets["audit_meeting"].append(
+        Target(
+            "交叉",
+            {"pk": readers_audit.pk, "meeting_pk": elsewhere.pk},
+            {**audit_facts(readers_audit), "mismatched": True},
+        )
+    )
     # Printed documents' verification codes: HR's batch of readers evidence (build_extras), a
     # readers proposal's trail, and a code never issued.
     from governance.models import IssuedDocument
