@@ -176,6 +176,7 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
             "governance_stepinstruction",
             "governance_issueddocument",
             "plan_practiceofficer",
+            "audits_reviewmeetingitem",
         }
         assert set(after) - set(before) <= made_since
         assert after["governance_issueddocument"] == 0
