@@ -323,25 +323,25 @@ def _header_positions(values):
     return {wanted[name]: index for index, name in enumerate(names) if name in wanted}
 
 
-def read_rows(fileobj):
+def read_rows(fileobj, roc_year=None):
     """The plan rows of an xlsx or ODS file, told apart by their content; raises
-    PlanImportError listing every bad row."""
+    PlanImportError listing every bad row (with `roc_year`, deadlines outside it too)."""
     kind = ods.spreadsheet_kind(fileobj)
     if kind is None:
         raise _unreadable()
     if kind == "ods":
         try:
-            return _read_sheet(ods.read_first_sheet(fileobj))
+            return _read_sheet(ods.read_first_sheet(fileobj), roc_year)
         except ods.OdsReadError as error:
             raise _ods_error(error) from None
     book, sheet = _open(fileobj)
     try:
-        return _read_sheet(enumerate(sheet.iter_rows(values_only=True), start=1))
+        return _read_sheet(enumerate(sheet.iter_rows(values_only=True), start=1), roc_year)
     finally:
         book.close()
 
 
-def _read_sheet(lines):
+def _read_sheet(lines, roc_year=None):
     """The plan rows of (row number, cell values) pairs; rows left out are empty ones."""
     lookup = _unit_lookup()
     positions, header_line = None, None
@@ -391,7 +391,7 @@ def _read_sheet(lines):
         )
     if not rows and not cell_errors:
         raise PlanImportError([_("第 %(line)s 列之後沒有任何資料列。") % {"line": header_line}])
-    errors = check_rows(rows, units_by_code=lookup["by_code"], first_errors=cell_errors)
+    errors = check_rows(rows, roc_year=roc_year, units_by_code=lookup["by_code"], first_errors=cell_errors)
     if errors:
         raise PlanImportError(errors)
     return rows
@@ -462,6 +462,6 @@ def replace_draft_from_spreadsheet(*, actor, draft, fileobj, name=""):
     """The draft's rows replaced by those of an edited xlsx or ODS file (every row checked
     first; one error lists every bad row, and then the draft stays as it was)."""
     require(actor, Capability.MANAGE_TRACKING)
-    rows = read_rows(fileobj)
+    rows = read_rows(fileobj, roc_year=draft.roc_year)
     attachments = [{"name": name, "sha256": file_fingerprint(fileobj)}] if name else []
     return replace_draft_rows(actor=actor, draft=draft, rows=rows, attachments=attachments)
