@@ -224,6 +224,9 @@ def draft_discard(request, roc_year):
     if draft.approved_version_id:
         return _to_version_1(request, draft)
     source_year = draft.source.plan.roc_year
+    if not request.POST.get("confirm"):
+        messages.error(request, _("請勾選「確定刪除這份草案」後再刪除。"))
+        return redirect("plan:draft", roc_year=draft.roc_year)
     try:
         discard_draft(actor=request.user, draft=draft)
     except DraftRefused as refused:

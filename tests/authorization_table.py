@@ -995,6 +995,7 @@ page(
     POST_ONLY,
     post=DRAFT_ACTS,
     targets="plan_draft_year",
+    post_data={"confirm": "1"},
 )
 
 # -- plan: quarterly reports (a unit's people read its reports; the liaison writes, the head confirms)

@@ -148,6 +148,8 @@ def test_per_practice_extras_follow_the_key(last_year, edited):
 def test_a_deleted_draft_can_be_started_again(login_as, draft):
     client = login_as("tracking")
     response = client.post("/plan/drafts/116/discard/")
+    assert response["Location"] == "/plan/drafts/116/" and PlanDraft.objects.exists()  # not confirmed
+    response = client.post("/plan/drafts/116/discard/", {"confirm": "1"})
     assert response.status_code == 302 and response["Location"] == "/plan/115/"
     assert not PlanDraft.objects.exists()
     assert TrailEvent.objects.filter(
