@@ -159,3 +159,24 @@ def test_a_deleted_draft_can_be_started_again(login_as, draft):
     assert client.get("/plan/drafts/116/discard/").status_code == 405
     assert client.post("/plan/115/next-year/").status_code == 302
     assert PlanDraft.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_approvals_make_one_version_1(org):
+    from django.db import connection
+
+    from tests.threads import at_once
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
+    plan = add_version(make_plan(115)).plan
+    draft = start_next_year_draft(actor=user("tracking"), plan=plan)
+
+    def approve():
+        return approve_draft(actor=user("tracking"), draft=draft, approved_on=D(2027, 1, 10), note="通過")
+
+    results, errors = at_once([approve, approve])
+    assert len(results) == 1 and [type(e) for e in errors] == [DraftRefused]
+    assert PlanVersion.objects.filter(plan__roc_year=116).count() == 1
+    assert PlanDraft.objects.get().approved_version == results[0]

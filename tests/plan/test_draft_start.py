@@ -151,3 +151,24 @@ def test_the_draft_is_not_reported_against_nor_in_to_do_lists(login_as, draft):
         page = login_as("readers-liaison").get("/plan/reports/").content.decode()
     assert "115 年" in page and "116 年" not in page
     assert {p.item.area.version.plan.roc_year for p in practices_to_link()} == {115}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_starts_make_one_draft(org):
+    from django.db import connection
+
+    from tests.threads import at_once
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
+    plan = add_version(make_plan(115)).plan
+
+    def start():
+        return start_next_year_draft(actor=user("tracking"), plan=plan)
+
+    results, errors = at_once([start, start, start])
+    assert len(results) == 1 and len(errors) == 2
+    assert all(isinstance(e, DraftRefused) and "每個年度只能有一份草案" in e.messages[0] for e in errors)
+    assert PlanDraft.objects.count() == 1
+    assert TrailEvent.objects.filter(case_kind=DRAFT_KIND).count() == 1
