@@ -326,14 +326,6 @@ def open_drafts() -> QuerySet[PlanDraft]:
     return PlanDraft.objects.filter(approved_version=None).order_by("-roc_year")
 
 
-def draft_of_year(roc_year: int) -> PlanDraft | None:
-    return (
-        PlanDraft.objects.select_related("source__plan", "created_by", "updated_by")
-        .filter(roc_year=roc_year)
-        .first()
-    )
-
-
 def draft_rows(draft: PlanDraft) -> list[PlanRow]:
     """The draft's rows as PlanRows, each practice with its key."""
     return [row_from_data(data) for data in draft.rows]
