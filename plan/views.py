@@ -24,7 +24,7 @@ from governance.roles import Capability
 from governance.text import LongTextField
 
 from . import selectors
-from .models import Plan, PlanVersion
+from .models import Plan, PlanDraft, PlanVersion
 from .services import PlanImportError
 from .xlsx import CONTENT_TYPES, EXPORTERS, filename, import_spreadsheet
 
@@ -43,7 +43,13 @@ def _version(roc_year, number):
 
 
 def plan_list(request):
-    ctx = {"plans": selectors.plans(), "may_import": _may_import(request.user)}
+    may_import = _may_import(request.user)
+    ctx = {
+        "plans": selectors.plans(),
+        "may_import": may_import,
+        # Next year's drafts are not plans yet: only the 管考 office sees them.
+        "drafts": selectors.open_drafts() if may_import else [],
+    }
     return render(request, "plan/plan_list.html", ctx)
 
 
@@ -76,23 +82,39 @@ def _version_page(request, version):
             "practices": len(practices),
         },
         "may_import": _may_import(request.user),
+        "approved_from_draft": version.number == 1
+        and PlanDraft.objects.filter(approved_version=version).exists(),
     }
     return render(request, "plan/plan_version.html", ctx)
 
 
 def plan_changes(request, roc_year, number):
-    """What changed from the previous version to this one."""
+    """What changed from the previous version to this one; for a version 1 approved from a
+    draft (plan.draft_views), from the current version of last year's plan."""
     version = _version(roc_year, number)
     previous = (
         PlanVersion.objects.filter(plan=version.plan, number__lt=version.number).order_by("-number").first()
     )
+    last_year = None
+    if previous is None and PlanDraft.objects.filter(approved_version=version).exists():
+        last_year = selectors.previous_year_version(version.plan.roc_year)
+    base = previous or last_year
     ctx = {
         "plan": version.plan,
         "version": version,
         "previous": previous,
-        "changes": selectors.version_changes(previous, version) if previous else None,
+        "last_year": last_year,
+        "changes": selectors.version_changes(base, version) if base else None,
+        "old_label": _version_label(base, version.plan) if base else "",
+        "new_label": _("第 %(n)s 版") % {"n": version.number},
     }
     return render(request, "plan/plan_changes.html", ctx)
+
+
+def _version_label(version, plan):
+    if version.plan_id == plan.pk:
+        return _("第 %(n)s 版") % {"n": version.number}
+    return _("%(year)s 年度第 %(n)s 版") % {"year": version.plan.roc_year, "n": version.number}
 
 
 def plan_file(request, roc_year, number, fmt):
