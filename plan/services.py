@@ -540,21 +540,6 @@ def replace_draft_rows(
     return draft
 
 
-def copy_practice_extras(*, source: PlanVersion | None, target: PlanVersion) -> dict[str, tuple[int, int]]:
-    """The one place where what hangs on a practice, beyond its row, follows it from last
-    year's version into next year's version 1 (matched by key). Returns key → (source practice
-    pk, target practice pk) for the practices in both.
-
-    Nothing hangs there yet; the practices' 承辦人 (PracticeOfficer) are copied here."""
-    if source is None:
-        return {}
-    before = dict(PlanPractice.objects.filter(item__area__version=source).values_list("key", "pk"))
-    after = PlanPractice.objects.filter(item__area__version=target, key__in=before).values_list("key", "pk")
-    pairs = {key: (before[key], pk) for key, pk in after}
-    # Per-practice extras: copy each one from pairs[key][0] to pairs[key][1] here.
-    return pairs
-
-
 def approve_draft(*, actor: User, draft: PlanDraft, approved_on: datetime.date, note: str) -> PlanVersion:
     """The draft approved as version 1 of its year's plan (approved on `approved_on`, with
     `note`); the draft stays as the record of where version 1 came from."""
@@ -573,8 +558,9 @@ def approve_draft(*, actor: User, draft: PlanDraft, approved_on: datetime.date, 
             raise
         keys = {row_path(row): row.key for row in rows if row.has_practice and row.key}
         version = _write_version(plan, 1, rows, actor=actor, note=note, approved_on=approved_on, keys=keys)
-        last_year = PlanVersion.objects.filter(plan__roc_year=draft.roc_year - 1).order_by("-number").first()
-        copy_practice_extras(source=last_year, target=version)
+        # Version 1 keeps last year's keys, so what hangs on a practice by key follows it:
+        # its 承辦人 are offered from last year's last named quarter until the unit names the
+        # new year's (plan.practice_officers.officers_by_duty); reports start afresh.
         draft.approved_version = version
         draft.updated_by, draft.updated_at = actor, timezone.now()
         draft.save(update_fields=["approved_version", "updated_by", "updated_at"])

@@ -9,13 +9,13 @@ import pytest
 
 from governance.models import TrailEvent
 from plan.models import Plan, PlanDraft, PlanPractice, PlanVersion
+from plan.practice_officers import eligible_people, name_practice_officers, quarter_officers
 from plan.selectors import draft_rows, draft_tree, tree_changes, version_tree
 from plan.services import (
     DRAFT_KIND,
     PLAN_KIND,
     DraftRefused,
     approve_draft,
-    copy_practice_extras,
     replace_draft_rows,
     start_next_year_draft,
 )
@@ -136,13 +136,19 @@ def test_approval_is_refused_when_the_year_got_a_plan_meanwhile(draft):
     assert PlanDraft.objects.get().approved_version is None
 
 
-def test_per_practice_extras_follow_the_key(last_year, edited):
+def test_officers_follow_the_key_into_next_year(last_year, edited):
+    """承辦人 kept: version 1 offers last year's last named officers of each practice and unit
+    until the unit names the new year's."""
+    practice = PlanPractice.objects.get(item__area__version=last_year, key="1-1-1.1")
+    unit = practice.units.first()
+    person = eligible_people(unit)[0]
+    name_practice_officers(
+        actor=user("tracking"), practice=practice, unit=unit, period="115Q4", people=[person]
+    )
     version = approve_draft(actor=user("tracking"), draft=edited, approved_on=D(2027, 1, 10), note="通過")
-    pairs = copy_practice_extras(source=last_year, target=version)
-    assert set(pairs) == {"1-1-1.1", "1-2-2.1", "2-1-1.1"}
-    old, new = pairs["1-1-1.1"]
-    assert PlanPractice.objects.get(pk=old).item.area.version == last_year
-    assert PlanPractice.objects.get(pk=new).item.area.version == version
+    new_practice = PlanPractice.objects.get(item__area__version=version, key="1-1-1.1")
+    offered = quarter_officers(new_practice, unit, "116Q1")
+    assert offered.people == [person] and not offered.named and offered.source == "115Q4"
 
 
 def test_a_deleted_draft_can_be_started_again(login_as, draft):
