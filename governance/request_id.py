@@ -58,7 +58,7 @@ def _celery_task_id():
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts record.request_id on every record, for the formatters below."""
+    """Puts record.request_id on every record, for the line formats (governance.log_filters)."""
 
     def filter(self, record):
         # Django logs each refused or failed request (django.request) after the middleware has
