@@ -1,8 +1,9 @@
 """Settings, read from the environment only.
 
-Quick start (no variables set): SQLite under data/, Celery tasks run eagerly,
-DEBUG on. Production: set DJANGO_DEBUG=0, SECRET_KEY, ALLOWED_HOSTS,
-DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+No variables set: SQLite under data/, Celery tasks run eagerly, DEBUG off, so a
+SECRET_KEY is required. `make run` (scripts/run.py) turns DEBUG on for the quick start,
+which may then use the fixed development key on this machine only. Production: set
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
 
 import os
@@ -30,17 +31,37 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    # Development only: a fixed key is harmless when DEBUG is on and nothing is public.
-    SECRET_KEY = "dev-insecure-key-only-for-local-runs-0123456789abcdefghijklmnopqrstuvwxyz"
+# Off unless asked for: a forgotten variable must not serve tracebacks and settings to the
+# public. `make run` and the tests turn it on.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Development only: a fixed key is harmless while DEBUG is on and only this machine answers.
+DEVELOPMENT_SECRET_KEY = "dev-insecure-key-only-for-local-runs-0123456789abcdefghijklmnopqrstuvwxyz"
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "[::1]", "localhost", "testserver"}
+# Django's own deployment check (security.W009) asks for at least this many characters.
+SECRET_KEY_MIN_LENGTH = 50
+NEW_SECRET_KEY_HINT = (
+    'Set SECRET_KEY to a long random string, e.g. from: python -c "import secrets; '
+    'print(secrets.token_urlsafe(50))"'
+)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
+_public_hosts = sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS)
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and (not DEBUG or _public_hosts):
+    # Anyone who knows this key (it is in the source) could forge sessions and signed links.
+    why = "DJANGO_DEBUG is off" if not DEBUG else f"ALLOWED_HOSTS names {', '.join(_public_hosts)}"
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set, not left to the development key, while {why}. "
+        f"{NEW_SECRET_KEY_HINT}. For a quick start on this machine only: `make run`."
+    )
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY has {len(SECRET_KEY)} characters; production needs at least "
+        f"{SECRET_KEY_MIN_LENGTH}. {NEW_SECRET_KEY_HINT}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while a request is handled carries its id.
+    "governance.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "governance.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -275,11 +298,23 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Each line: time, level, logger, request id (governance.request_id), message. LOG_FORMAT=json
+# writes one JSON object per line instead, for a log collector. Celery's worker and beat
+# put the same on their own handlers (governance.celery).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f'LOG_FORMAT must be "text" or "json", not {LOG_FORMAT!r}.')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_without_traceback": {"()": "governance.log_filters.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "refusals_without_traceback": {"()": "governance.log_filters.RefusalsWithoutTraceback"},
+        "request_id": {"()": "governance.request_id.RequestIdFilter"},
+    },
+    "formatters": {"line": {"()": "governance.log_filters.formatter", "kind": LOG_FORMAT}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # WeasyPrint logs each rendering step at INFO; its warnings (failed fetches) still show.

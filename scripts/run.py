@@ -4,6 +4,7 @@ The web server (Django's runserver) and Celery beat with the quick-start schedul
 (governance.quickstart: the production schedule, each job run in the beat process, no broker)
 start together and stop together: Ctrl-C, or SIGTERM, stops both. Tasks a page queues run
 eagerly in the web process as its change commits. Beat's log is beat.log in DATA_DIR (data/).
+DEBUG is on (DJANGO_DEBUG=1, unless the environment sets it), with the development key.
 
     scripts/run.py [--port 8000]
 """
@@ -26,6 +27,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000)
     port = parser.parse_args().port
+    # The settings keep DEBUG off unless asked (production); the quick start on this machine
+    # asks, for Django's error pages and the development key. manage.py, beat and the web
+    # server inherit it.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     data = Path(os.environ.get("DATA_DIR") or ROOT / "data")  # as the settings read it
     data.mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput")

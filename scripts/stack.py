@@ -57,6 +57,60 @@ print(digest.hexdigest())
 APP_CHILDREN = ("gunicorn", "celery-worker", "celery-beat")
 
 
+def app_commands(python, *, bind, web_workers, graceful_timeout, schedule):
+    """The command of each application process, by name (APP_CHILDREN).
+
+    The README's systemd units (### Several machines) run the same commands: the test
+    tests/governance/test_systemd_units.py holds them to these, paths and numbers aside.
+    """
+    return {
+        "gunicorn": [
+            python,
+            "-m",
+            "gunicorn",
+            "governance.wsgi",
+            "--workers",
+            str(web_workers),
+            "--bind",
+            bind,
+            # PDFs and ZIPs may take a while; gunicorn's default of 30 s kills the worker.
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            str(graceful_timeout),
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+        ],
+        "celery-worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "governance",
+            "worker",
+            "--pool=prefork",
+            "-c",
+            "2",
+            "-l",
+            "info",
+        ],
+        "celery-beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "governance",
+            "beat",
+            "-l",
+            "info",
+            "--schedule",
+            str(schedule),
+        ],
+    }
+
+
 def env_int(name, default):
     value = os.environ.get(name, "").strip()
     if not value:
@@ -406,63 +460,15 @@ class Stack:
             raise Failed(f"Redis did not answer on port {self.redis_port}; see {self.logs / 'redis.log'}")
 
     def start_app(self, env):
-        python = sys.executable
-        self.start_child(
-            "gunicorn",
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "governance.wsgi",
-                "--workers",
-                str(self.web_workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                # PDFs and ZIPs may take a while; gunicorn's default of 30 s kills the worker.
-                "--timeout",
-                "120",
-                "--graceful-timeout",
-                str(max(self.stop_timeout - 5, 5)),
-                "--access-logfile",
-                "-",
-                "--error-logfile",
-                "-",
-            ],
-            env,
+        commands = app_commands(
+            sys.executable,
+            bind=f"127.0.0.1:{self.port}",
+            web_workers=self.web_workers,
+            graceful_timeout=max(self.stop_timeout - 5, 5),
+            schedule=self.dir / "celerybeat-schedule",
         )
-        self.start_child(
-            "celery-worker",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "governance",
-                "worker",
-                "--pool=prefork",
-                "-c",
-                "2",
-                "-l",
-                "info",
-            ],
-            env,
-        )
-        self.start_child(
-            "celery-beat",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "governance",
-                "beat",
-                "-l",
-                "info",
-                "--schedule",
-                str(self.dir / "celerybeat-schedule"),
-            ],
-            env,
-        )
+        for name in APP_CHILDREN:
+            self.start_child(name, commands[name], env)
 
     def wait_ready(self):
         login = f"{self.url}accounts/login/"
