@@ -166,6 +166,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+
+# ======== Directory accounts (Active Directory or LDAP) — governance/directory.py ========
+# Off unless LDAP_SERVER_URI is set (README: "Directory (Active Directory or LDAP)"). Then the
+# directory's backend comes after axes' (a locked-out pair is refused before the directory is
+# asked; wrong directory passwords count as any others) and before the model backend (local
+# accounts: external committee members, the administrator).
+from governance.directory_settings import directory_settings  # noqa: E402
+
+_DIRECTORY = directory_settings(os.environ)
+globals().update(_DIRECTORY)  # AUTH_LDAP_* for django-auth-ldap, LDAP_* for governance.directory
+if _DIRECTORY:
+    AUTHENTICATION_BACKENDS.insert(1, "governance.directory.DirectoryBackend")
+# ======== end of directory accounts ========
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous has no permissions
 GUARDIAN_RAISE_403 = True
 
