@@ -18,11 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import ldap
+import ldap.dn
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_auth_ldap.backend import LDAPBackend
+from ldap.controls import SimplePagedResultsControl
 
 from . import services
 from .models import Membership, Unit, User
@@ -57,7 +59,7 @@ def _under(dn: str, container: str) -> bool:
 
 def connect() -> "ldap.ldapobject.LDAPObject":
     """A connection bound with the service account (LDAP_BIND_DN), as django-auth-ldap's."""
-    conn = ldap.initialize(settings.AUTH_LDAP_SERVER_URI, bytes_mode=False)
+    conn = ldap.initialize(settings.AUTH_LDAP_SERVER_URI)
     for option, value in getattr(settings, "AUTH_LDAP_CONNECTION_OPTIONS", {}).items():
         conn.set_option(option, value)
     if getattr(settings, "AUTH_LDAP_START_TLS", False):
@@ -68,7 +70,7 @@ def connect() -> "ldap.ldapobject.LDAPObject":
 
 def _search(conn, base: str, filterstr: str, attrs: list[str]) -> list[tuple[str, dict]]:
     # Paged: Active Directory returns at most 1000 entries per page.
-    control = ldap.controls.SimplePagedResultsControl(True, size=500, cookie="")
+    control = SimplePagedResultsControl(True, size=500, cookie="")
     found = []
     while True:
         msgid = conn.search_ext(base, ldap.SCOPE_SUBTREE, filterstr, attrs, serverctrls=[control])
@@ -197,6 +199,8 @@ def _apply_units(user: User, place: Placement, today: datetime.date) -> bool:
     current = list(Membership.objects.active_on(today).filter(user=user).select_related("unit"))
     held = {(m.unit.code, m.role) for m in current}
     for membership in current:
+        if membership.valid_until is not None and membership.valid_until <= today:
+            continue  # already ends today: ended earlier today (one begun today cannot end sooner)
         if (membership.unit.code, membership.role) not in wanted:
             _end(membership, today)
             changed = True
@@ -347,6 +351,8 @@ class DirectoryBackend(LDAPBackend):
         user = super().authenticate_ldap_user(ldap_user, password)
         if user is None:
             return None
+        # The password was right: whatever goes wrong below, the person logs in, with the units
+        # the last sync left them (it tries again tonight).
         try:
             conn = connect()
             try:
@@ -355,7 +361,6 @@ class DirectoryBackend(LDAPBackend):
                 conn.unbind_s()
             with transaction.atomic():
                 apply_placement(user, placement(ldap_user.dn, groups))
-        except ldap.LDAPError:
-            # The password was right; the units stay as the last sync left them.
-            logger.exception("Could not read the directory groups of %s", user.username)
+        except Exception:
+            logger.exception("Could not place %s from the directory at login", user.username)
         return user

@@ -253,3 +253,28 @@ def test_without_a_unit_map_memberships_stay_as_the_administrator_sets_them(ldap
     directory.sync_directory()
     assert roles("wang") == {("accounting", UnitRole.LIAISON)}
     assert person("wang").full_name == "王雅婷"  # the rest still follows the directory
+
+
+def test_moves_back_and_forth_within_a_day_never_stop_a_login(ldap, client):
+    """A membership begun today cannot end before today: moved there and back again the same
+    day, the person still logs in, and logging in again adds nothing to the trail."""
+
+    def move(frm, to):
+        ldap.modify(
+            f"dn: CN=王雅婷,{frm}\nchangetype: modrdn\nnewrdn: CN=王雅婷\ndeleteoldrdn: 1\nnewsuperior: {to}\n"
+        )
+        assert log_in(client, "wang", "wang-directory-pw").status_code == 302
+        client.logout()
+
+    assert log_in(client, "wang", "wang-directory-pw").status_code == 302
+    client.logout()
+    move(PLANNING_OU, READERS_OU)
+    move(READERS_OU, PLANNING_OU)
+    ref = services.person_trail_ref(person("wang"))
+    count = len(case_events(services.PERSON_KIND, ref))
+    assert log_in(client, "wang", "wang-directory-pw").status_code == 302
+    assert len(case_events(services.PERSON_KIND, ref)) == count
+    # Tomorrow night's sync: planning only, as the directory says.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    directory.sync_directory(today=tomorrow)
+    assert roles("wang", day=tomorrow) == {("planning", UnitRole.STAFF)}
