@@ -19,7 +19,13 @@ def backends(**env):
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "governance.settings", **env},
+        # The quick start's DEBUG (its development key), as `make run` has it.
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "governance.settings",
+            "DJANGO_DEBUG": "1",
+            **env,
+        },
         capture_output=True,
         text=True,
     )
