@@ -1,7 +1,7 @@
-"""The directory's settings (Active Directory or LDAP), read from the environment.
+"""The directory's settings (Active Directory or LDAP), from the environment's variables.
 
 Kept apart from governance.directory, which needs the apps loaded: the settings module calls
-`directory_settings(os.environ)` while Django starts, and tests call it with their own values,
+`directory_settings` with the variables while Django starts, and tests call it with their own,
 so both configure the directory the same way. Off (no settings at all) unless LDAP_SERVER_URI
 is set. README: "Directory (Active Directory or LDAP)".
 """
@@ -70,7 +70,7 @@ def directory_settings(env: Mapping[str, str]) -> dict[str, Any]:
         # follow anonymously (and fail); a few seconds' limit so a dead server does not hang logins.
         "AUTH_LDAP_CONNECTION_OPTIONS": {
             ldap.OPT_REFERRALS: 0,
-            ldap.OPT_NETWORK_TIMEOUT: int(env.get("LDAP_TIMEOUT_SECONDS", "5")),
+            ldap.OPT_NETWORK_TIMEOUT: int(env.get("LDAP_TIMEOUT_SECONDS", "").strip() or "5"),
         },
         # Our own (governance.directory): who is where, and what the nightly sync reads.
         "LDAP_USERNAME_ATTR": username_attr,
