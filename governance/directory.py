@@ -273,6 +273,10 @@ def _directory_people(conn) -> dict[str, tuple[str, dict]]:
     return people
 
 
+class DirectoryEmpty(Exception):
+    pass
+
+
 def sync_directory(*, today: datetime.date | None = None) -> SyncResult:
     """Nightly: each directory user's name, units and roles as the directory says; people the
     directory maps to a unit or role get an account before their first login; those who left
@@ -287,6 +291,12 @@ def sync_directory(*, today: datetime.date | None = None) -> SyncResult:
         conn.unbind_s()
     User = get_user_model()
     known = {u.username.lower(): u for u in User.objects.exclude(directory_dn="")}
+    if not people and known:
+        # A wrong base or filter, or a directory answering with nothing, is not everyone leaving.
+        raise DirectoryEmpty(
+            f"The directory lists nobody under {settings.LDAP_USER_BASE} with {settings.LDAP_USER_FILTER}: "
+            f"{len(known)} directory accounts left as they are."
+        )
     for username, (dn, entry) in sorted(people.items()):
         user = known.pop(username, None)
         try:

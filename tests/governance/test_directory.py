@@ -278,3 +278,11 @@ def test_moves_back_and_forth_within_a_day_never_stop_a_login(ldap, client):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     directory.sync_directory(today=tomorrow)
     assert roles("wang", day=tomorrow) == {("planning", UnitRole.STAFF)}
+
+
+def test_a_directory_that_lists_nobody_removes_nobody(ldap, settings):
+    directory.sync_directory()
+    settings.LDAP_USER_BASE = GROUPS  # a mistake: no people there
+    with pytest.raises(directory.DirectoryEmpty):
+        directory.sync_directory()
+    assert person("wang").is_active and roles("wang") == {("planning", UnitRole.STAFF)}
