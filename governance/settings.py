@@ -166,6 +166,37 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+
+# ======== Directory accounts (Active Directory or LDAP) — governance/directory.py ========
+# Off unless LDAP_SERVER_URI is set (README: "Directory (Active Directory or LDAP)"). Then the
+# directory's backend comes after axes' (a locked-out pair is refused before the directory is
+# asked; wrong directory passwords count as any others) and before the model backend (local
+# accounts: external committee members, the administrator).
+from governance.directory_settings import directory_settings  # noqa: E402
+
+# Each variable by name, so that this file shows all the environment the project reads.
+_DIRECTORY = directory_settings(
+    {
+        "LDAP_SERVER_URI": os.environ.get("LDAP_SERVER_URI", ""),
+        "LDAP_BIND_DN": os.environ.get("LDAP_BIND_DN", ""),
+        "LDAP_BIND_PASSWORD": os.environ.get("LDAP_BIND_PASSWORD", ""),
+        "LDAP_START_TLS": os.environ.get("LDAP_START_TLS", ""),
+        "LDAP_TIMEOUT_SECONDS": os.environ.get("LDAP_TIMEOUT_SECONDS", "5"),
+        "LDAP_BASE_DN": os.environ.get("LDAP_BASE_DN", ""),
+        "LDAP_USER_BASE": os.environ.get("LDAP_USER_BASE", ""),
+        "LDAP_USERNAME_ATTR": os.environ.get("LDAP_USERNAME_ATTR", ""),
+        "LDAP_USER_FILTER": os.environ.get("LDAP_USER_FILTER", ""),
+        "LDAP_USER_ATTR_MAP": os.environ.get("LDAP_USER_ATTR_MAP", ""),
+        "LDAP_GROUP_BASE": os.environ.get("LDAP_GROUP_BASE", ""),
+        "LDAP_GROUP_FILTER": os.environ.get("LDAP_GROUP_FILTER", ""),
+        "LDAP_UNIT_MAP": os.environ.get("LDAP_UNIT_MAP", ""),
+        "LDAP_ROLE_MAP": os.environ.get("LDAP_ROLE_MAP", ""),
+    }
+)
+globals().update(_DIRECTORY)  # AUTH_LDAP_* for django-auth-ldap, LDAP_* for governance.directory
+if _DIRECTORY:
+    AUTHENTICATION_BACKENDS.insert(1, "governance.directory.DirectoryBackend")
+# ======== end of directory accounts ========
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous has no permissions
 GUARDIAN_RAISE_403 = True
 
