@@ -191,25 +191,33 @@ def captured_html(doc, evidence=None):
     from governance import pdf
 
     seen = {}
-    original = pdf.render_pdf_html
+    original, original_render = pdf.render_pdf_html, pdf.render_pdf
 
     def capture(html, *, fetcher=None, **options):
         seen["html"] = html
         seen["fetcher"] = fetcher = fetcher if fetcher is not None else pdf.SafeURLFetcher()
         return original(html, fetcher=fetcher, **options)
 
-    pdf.render_pdf_html = capture
+    def capture_context(template_name, context, **options):
+        seen["context"] = context
+        return original_render(template_name, context, **options)
+
+    pdf.render_pdf_html, pdf.render_pdf = capture, capture_context
     try:
         content = ours(doc, evidence)
     finally:
-        pdf.render_pdf_html = original
+        pdf.render_pdf_html, pdf.render_pdf = original, original_render
     if doc == "evidence":
-        # The same string as rendering the template the way documents.py does.
+        # The same string as rendering the template the way documents.py does, with what
+        # issue_pdf adds: the (random) verification code and the signature notice.
         from django.template.loader import render_to_string
 
         from evidence.documents import appraisal_evidence_context
 
-        again = render_to_string("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence))
+        issued = {key: seen["context"][key] for key in ("verification", "signature_notice")}
+        again = render_to_string(
+            "pdf/appraisal_evidence.html", {**appraisal_evidence_context(evidence), **issued}
+        )
         assert again == seen["html"], "captured HTML differs from render_to_string"
     return seen["html"], seen["fetcher"], content
 

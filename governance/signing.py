@@ -51,7 +51,7 @@ def signing_configured():
 class AgencySigner:
     """The loaded key material: pyHanko's signer and the certificate's validity period."""
 
-    signer: object  # pyhanko.sign.signers.SimpleSigner
+    signer: object  # a pyhanko.sign.signers.SimpleSigner (_signer_class)
     subject: str
     not_before: datetime.datetime
     not_after: datetime.datetime
@@ -90,8 +90,9 @@ def _load_signer(key_path, cert_path, chain_path, password):
         # process, on stderr); we sign with RSA only.
         warnings.filterwarnings("ignore", message="DSA is deprecated")
         from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
-        from pyhanko.sign.signers import SimpleSigner
         from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        signer_class = _signer_class()
 
     key_data = _read("PDF_SIGNING_KEY", key_path)
     cert_data = _read("PDF_SIGNING_CERT", cert_path)
@@ -121,15 +122,13 @@ def _load_signer(key_path, cert_path, chain_path, password):
         raise ImproperlyConfigured(
             f"PDF_SIGNING_CHAIN: {chain_path} is not a PEM file of certificates: {error}"
         ) from None
-    spki = serialization.PublicFormat.SubjectPublicKeyInfo
-    if key.public_key().public_bytes(
-        serialization.Encoding.DER, spki
-    ) != certificate.public_key().public_bytes(serialization.Encoding.DER, spki):
+    der, spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(der, spki) != certificate.public_key().public_bytes(der, spki):
         raise ImproperlyConfigured(
             f"PDF_SIGNING_CERT: {cert_path} is not the certificate of the key in {key_path}."
         )
-    der = serialization.Encoding.DER
-    signer = SimpleSigner(
+    signer = signer_class(
+        key,
         signing_cert=next(load_certs_from_pemder_data(certificate.public_bytes(der))),
         signing_key=load_private_key_from_pemder_data(
             key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
@@ -191,6 +190,33 @@ def sign_pdf(content: bytes) -> bytes:
     writer = _archival_writer_class()(io.BytesIO(content))
     output = signers.sign_pdf(writer, metadata, signer=loaded.signer)
     return output.getvalue()
+
+
+@functools.cache
+def _signer_class():
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class Signer(SimpleSigner):
+        """pyHanko's SimpleSigner signing with the key as loaded once. SimpleSigner parses its
+        DER key again for every signature, twice a document (the size estimate, then the
+        signature), and cryptography checks an RSA key as it parses it: about 0.1 s each."""
+
+        def __init__(self, private_key, **options):
+            super().__init__(**options)
+            self.private_key = private_key  # cryptography's RSAPrivateKey
+
+        def sign_raw(self, data, digest_algorithm):
+            from cryptography.hazmat.primitives.asymmetric import padding
+
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if mechanism != "rsassa_pkcs1v15":  # pyHanko's default for RSA; anything else as it does
+                return super().sign_raw(data, digest_algorithm)
+            return self.private_key.sign(
+                data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
+            )
+
+    return Signer
 
 
 @functools.cache
