@@ -363,6 +363,17 @@ LOGGING = {
 # The agency this installation serves; printed on documents.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "國立臺灣圖書館")
 
+# The agency's key and certificate for signing evidence and trail PDFs (governance.signing):
+# PEM files; the chain holds the intermediate certificates, if any. Unset: documents go out
+# unsigned and say so.
+PDF_SIGNING_KEY = os.environ.get("PDF_SIGNING_KEY", "")
+PDF_SIGNING_CERT = os.environ.get("PDF_SIGNING_CERT", "")
+PDF_SIGNING_CHAIN = os.environ.get("PDF_SIGNING_CHAIN", "")
+PDF_SIGNING_KEY_PASSWORD = os.environ.get("PDF_SIGNING_KEY_PASSWORD", "")
+if bool(PDF_SIGNING_KEY) != bool(PDF_SIGNING_CERT):
+    # Half of it would leave every document unsigned without a word: refuse instead.
+    raise ImproperlyConfigured("PDF_SIGNING_KEY and PDF_SIGNING_CERT are set together or not at all.")
+
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
