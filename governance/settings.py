@@ -94,11 +94,11 @@ MIDDLEWARE = [
     "governance.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # [static] Pages gzipped (a tenth of their size). Below whitenoise, which sends its own
-    # pre-compressed files. BREACH, which reads secrets out of compressed sizes, finds none
-    # to read here: the one secret in our pages, the CSRF token, is masked afresh in every
-    # response; Django adds random bytes to each gzip response ("Heal the Breach"); and the
-    # session cookie is SameSite=Lax, so another site cannot make the many logged-in
-    # requests the attack needs.
+    # pre-compressed files. BREACH guesses a secret in a page from compressed sizes, with the
+    # attacker's text reflected beside it over thousands of logged-in requests: the CSRF
+    # token, the secret it is known for, is masked afresh in every response; Django pads each
+    # gzip response with random bytes ("Heal the Breach"); and the session cookie is
+    # SameSite=Lax, so another site's requests go without it.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
