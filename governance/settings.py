@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # [static] Before staticfiles: runserver leaves static files to whitenoise, which serves
+    # the collected, hashed and compressed ones (scripts/run.py collects them).
+    "whitenoise.runserver_nostatic",
     "governance.apps.StaticFilesConfig",  # django.contrib.staticfiles with our ignore list
     "guardian",
     "axes",
@@ -90,6 +93,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "governance.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # [static] Pages gzipped (a tenth of their size). Below whitenoise, which sends its own
+    # pre-compressed files. BREACH guesses a secret in a page from compressed sizes, with the
+    # attacker's text reflected beside it over thousands of logged-in requests: the CSRF
+    # token, the secret it is known for, is masked afresh in every response; Django pads each
+    # gzip response with random bytes ("Heal the Breach"); and the session cookie is
+    # SameSite=Lax, so another site's requests go without it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,6 +210,19 @@ if _DIRECTORY:
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous has no permissions
 GUARDIAN_RAISE_403 = True
 
+# [hashers] New passwords, and old ones at their next login, are hashed with Argon2id
+# (governance.hashers: 32 MiB, 3 passes), stronger than Django's default PBKDF2 (1,000,000
+# iterations) and cheaper here: PBKDF2 took 300-370 ms of CPU per login, Argon2id about 90 ms,
+# so a login fits in 300 ms (bench/login.py; django-axes's look-ups are about 1 ms of it). The
+# others stay to verify older hashes: a PBKDF2 hash works, and is re-made with Argon2id when
+# its owner logs in.
+PASSWORD_HASHERS = [
+    "governance.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -218,15 +241,16 @@ TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 
+# [static] Static files: collected (scripts/run.py and scripts/stack.py run collectstatic) under
+# hashed names, each also stored gzipped and brotli-compressed, and served by whitenoise: a
+# hashed name is cached by the browser for ten years (immutable), so a page after the first
+# fetches none of them again. The same in `make run` (DEBUG on) as in `make stack`
+# (governance.staticstorage says how, and what happens before any collectstatic).
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "governance.staticstorage.StaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
