@@ -55,9 +55,6 @@ class Command(BaseCommand):
         if problems:
             cases = len({(f.case_kind, f.case_ref) for f in problems})
             raise CommandError(f"與 {day} 摘要比對：{cases} 件案件遭竄改或刪除（見上列）。")
-        added = [f for f in findings if not f.problem]
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"與 {day} 摘要比對無誤：摘要後的變動只有新增（{len(added)} 件案件有新事件或為新案件）。"
-            )
-        )
+        added = len(findings)  # no problems: every finding is an addition
+        change = f"摘要後的變動只有新增（{added} 件案件有新事件或為新案件）" if added else "摘要後沒有變動"
+        self.stdout.write(self.style.SUCCESS(f"與 {day} 摘要比對無誤：{change}。"))
