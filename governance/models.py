@@ -270,6 +270,9 @@ class Notification(models.Model):
         DIGEST = "digest", _("每週待辦摘要")
         EVENT = "event", _("案件動態")
         TASK = "task", _("新任務")
+        # The signed daily digest of every trail chain's head, for the auditors
+        # (governance.trail_anchor): sent whatever their preferences, like escalations.
+        TRAIL_DIGEST = "trail_digest", _("事件軌跡每日摘要")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -306,7 +306,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.sync_memberships",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Late in the day, so the day's digest holds the day's events (governance.trail_anchor).
+    "trail-digest": {
+        "task": "governance.anchor_trail",
+        "schedule": crontab(hour=int(os.environ.get("TRAIL_DIGEST_HOUR", "23")), minute=30),
+    },
 }
+# The signed daily digest of the trail's heads (governance.trail_anchor): an Ed25519 private
+# key in PEM, kept in a file and never in the database (empty: no digest is made), and the
+# folder the digests are written to, one JSON file per day.
+TRAIL_DIGEST_KEY_FILE = os.environ.get("TRAIL_DIGEST_KEY_FILE", "")
+TRAIL_DIGEST_DIR = Path(os.environ.get("TRAIL_DIGEST_DIR", DATA_DIR / "trail-digests"))
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
