@@ -13,6 +13,7 @@ axe-playwright-python (requirements-dev.txt); one logged-in session per person.
 """
 
 import datetime
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -239,3 +240,239 @@ def test_every_kind_of_page_meets_wcag_a_and_aa(new_context, demo_site):
         page.context.close()
     problems = {where: found for where, found in problems.items() if found}
     assert problems == {}
+
+
+# ---------------------------------------------------------------- by keyboard alone
+
+# The controls Tab should reach, in the order of the page: each marked with its place
+# (data-tab-place) and described by its name. A group of radio buttons is one stop (its
+# checked one, or its first); controls hidden, disabled or out of Tab order are none.
+# A control's name, near enough to its accessible name: its aria-label, its label's text (without
+# Django's label suffix "："), or its text without what is hidden from screen readers (icon
+# ligatures).
+NAME = """const name = e => {
+    if (e.getAttribute('aria-label')) return e.getAttribute('aria-label');
+    if (e.labels && e.labels.length) return e.labels[0].innerText.trim().replace(/[：:]$/, '');
+    const copy = e.cloneNode(true);
+    copy.querySelectorAll('[aria-hidden=true]').forEach(h => h.remove());
+    return copy.textContent.replace(/\\s+/g, ' ').trim();
+  };"""
+
+TAB_STOPS = (
+    """() => {
+  """
+    + NAME
+    + """
+  const stops = [], groups = new Set();
+  for (const e of document.querySelectorAll(
+      'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]')) {
+    if (e.tabIndex < 0 || e.disabled || !e.getClientRects().length) continue;
+    if (getComputedStyle(e).visibility === 'hidden') continue;
+    let stop = e;
+    if (e.type === 'radio' && e.name) {
+      const group = [...(e.form || document).querySelectorAll('input[type=radio]')]
+        .filter(r => r.name === e.name);
+      if (groups.has(group[0])) continue;
+      groups.add(group[0]);
+      stop = group.find(r => r.checked) || group[0];
+    }
+    stop.dataset.tabPlace = stops.length;
+    stops.push(`${stop.tagName.toLowerCase()} "${name(stop)}"`);
+  }
+  return stops;
+}"""
+)
+
+# The focused control: its place, its name, and whether its focus ring shows — an outline of
+# 2px or more whose colour has at least 3:1 against what is around it (the background of the
+# first ancestor that has one; the control's own when the ring is drawn inside it).
+FOCUSED = (
+    """() => {
+  """
+    + NAME
+    + """
+  const e = document.activeElement, style = getComputedStyle(e);
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => (v /= 255) <= 0.03928 ? v / 12.92
+    : ((v + 0.055) / 1.055) ** 2.4).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let around = [255, 255, 255];
+  for (let n = parseFloat(style.outlineOffset) < 0 ? e : e.parentElement; n; n = n.parentElement) {
+    const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length === 3 || c[3] === 1) { around = c.slice(0, 3); break; }
+  }
+  const ring = rgb(style.outlineColor), [hi, lo] = [lum(ring), lum(around)].sort((a, b) => b - a);
+  const contrast = (hi + 0.05) / (lo + 0.05);
+  return {
+    place: e.dataset.tabPlace === undefined ? null : Number(e.dataset.tabPlace),
+    name: name(e),
+    ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 && contrast >= 3,
+    style: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor} on rgb(${around}): ${contrast.toFixed(1)}:1`,
+  };
+}"""
+)
+
+
+def focused(page):
+    return page.evaluate(FOCUSED)
+
+
+def expect_ring(page):
+    now = focused(page)
+    assert now["ring"], f"no visible focus ring on {now['name']}: {now['style']}"
+    return now
+
+
+def press(page, key):
+    page.keyboard.press(key)
+    return expect_ring(page)
+
+
+def tab_to(page, name, limit=80):
+    """Tab (each stop showing its ring) until the control named `name` has the focus."""
+    for _ in range(limit):
+        if press(page, "Tab")["name"] == name:
+            return
+    raise AssertionError(f"Tab never reached {name}")
+
+
+def expect_tab_order(page):
+    """From the top of a page just shown, Tab reaches every control once, in the order of the
+    page, each with its focus ring. Returns the controls' descriptions, in that order."""
+    stops = page.evaluate(TAB_STOPS)
+    reached = []
+    for _ in stops:
+        now = press(page, "Tab")
+        reached.append(stops[now["place"]] if now["place"] is not None else f"(not a control) {now['name']}")
+    assert reached == stops
+    return stops
+
+
+@pytest.fixture
+def proposal_in_first_review(live_org):
+    from proposals import services
+    from proposals.models import ScopeCategory
+
+    staff = user("readers-staff1")
+    draft = services.save_draft(
+        actor=staff,
+        content=services.ProposalContent(
+            "館內指標雙語化",
+            "指標僅有中文",
+            "新增英文與圖示",
+            "外籍讀者易找到服務",
+            ScopeCategory.objects.first(),
+        ),
+    )
+    return services.submit_proposal(actor=staff, proposal=draft)
+
+
+def test_login_frame_inbox_and_a_task_form_by_keyboard_alone(page, live_org, proposal_in_first_review):
+    base, number = live_org.url, proposal_in_first_review.case_number
+
+    # The login page: the name field has the focus; the password is shown and hidden again.
+    page.goto(f"{base}/accounts/login/")
+    expect(page.locator("input[name=username]")).to_be_focused()
+    expect_ring(page)
+    page.keyboard.type("readers-head")
+    press(page, "Tab")
+    expect(page.locator("input[name=password]")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    assert press(page, "Tab")["name"] == "顯示密碼"
+    page.keyboard.press("Space")
+    expect(page.locator("input[name=password]")).to_have_attribute("type", "text")
+    page.keyboard.press("Space")
+    expect(page.locator("input[name=password]")).to_have_attribute("type", "password")
+    assert press(page, "Tab")["name"] == "登入"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{base}/home/")
+
+    # The frame: the skip link, the account button, every link of the menu, the language
+    # switch, the menu button, then the page; nothing skipped, each with its ring.
+    page.reload()
+    stops = expect_tab_order(page)
+    menu = page.locator("#gov-drawer nav a")
+    assert stops[:2] == ['a "跳至主要內容"', 'button "帳號選單"']
+    links = menu.evaluate_all(
+        "links => links.map(a => a.querySelector('.mdc-list-item__content').textContent)"
+    )
+    # (A link's name ends with its count, if any.)
+    assert [stop.startswith(f'a "{link.strip()}') for stop, link in zip(stops[2:], links, strict=False)] == [
+        True
+    ] * len(links)
+    assert stops.index('button "開啟選單"') == 2 + menu.count() + 2  # after 介面語言 and 切換
+
+    # The account menu opens and closes from the keyboard, and says so; 登出 is reached.
+    page.reload()
+    press(page, "Tab")
+    account = page.get_by_role("button", name="帳號選單")
+    assert press(page, "Tab")["name"] == "帳號選單"
+    expect(account).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(account).to_have_attribute("aria-expanded", "true")
+    assert press(page, "Tab")["name"] == "登出"
+    assert press(page, "Shift+Tab")["name"] == "帳號選單"
+    page.keyboard.press("Space")
+    expect(account).to_have_attribute("aria-expanded", "false")
+    assert press(page, "Tab")["name"] == "首頁"
+
+    # The menu button hides the menu (then out of Tab order) and shows it again.
+    menu_button = page.get_by_role("button", name="開啟選單")
+    tab_to(page, "開啟選單")
+    expect(menu_button).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Enter")
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#gov-drawer")).to_be_hidden()
+    page.reload()
+    assert press(page, "Tab")["name"] == "跳至主要內容"
+    assert press(page, "Tab")["name"] == "開啟選單"
+    page.keyboard.press("Space")
+    expect(menu_button).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#gov-drawer")).to_be_visible()
+
+    # The inbox, from the menu; the case's task, from the inbox.
+    page.reload()
+    tab_to(page, "收件匣")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{base}/workflow/inbox/")
+    expect(page.locator("#gov-drawer a[aria-current=page]")).to_have_text(re.compile("收件匣"))
+    page.reload()
+    expect_tab_order(page)
+    page.reload()
+    tab_to(page, number)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+
+    # The task form: sent empty, it comes back with the focus on the field in error, whose
+    # message is linked to it; then filled in and sent, by keyboard alone.
+    page.reload()
+    expect_tab_order(page)
+    page.reload()
+    tab_to(page, "送出")
+    page.keyboard.press("Enter")
+    first = page.locator("#gov-main [aria-invalid=true]").first
+    expect(first).to_be_focused()
+    expect_ring(page)
+    message = first.evaluate(
+        "e => e.getAttribute('aria-describedby').split(' ').map(id => document.getElementById(id).innerText).join(' ')"
+    )
+    assert "必須" in message
+    expect(first).to_have_accessible_name("受理")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name="受理", exact=True)).to_be_checked()
+    tab_to(page, "理由／說明")
+    page.keyboard.type("具體可行，送複審。")
+    tab_to(page, "送出")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{base}/proposals/{proposal_in_first_review.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("複審中")
+
+    # 登出, by keyboard.
+    page.reload()
+    press(page, "Tab")
+    press(page, "Tab")
+    page.keyboard.press("Enter")
+    assert press(page, "Tab")["name"] == "登出"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.goto(f"{base}/home/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
