@@ -75,6 +75,10 @@
   }
 
   function firstError() {
+    // Once per page shown: DOMContentLoaded and Turbo's events may follow each other, and by
+    // the second the person may have moved on.
+    if (document.body.dataset.govErrorsSeen) return;
+    document.body.dataset.govErrorsSeen = "1";
     viewflowFormErrors();
     fieldsetErrors();
     var main = document.getElementById("gov-main") || document.body;
@@ -84,7 +88,7 @@
       field = main.querySelector("form .errorlist.nonfield, form .errorlist.nonform");
       if (field && !field.hasAttribute("tabindex")) field.setAttribute("tabindex", "-1");
     }
-    if (field && document.activeElement !== field) field.focus();
+    if (field) field.focus();
   }
 
   function ready() {
