@@ -180,7 +180,8 @@ def pages_by_person():
     }
 
 
-# Forms sent back with errors: (login, address, the button that sends it empty).
+# Forms sent back with errors: (login, address or the node of the person's task, the button
+# that sends it empty).
 REFUSED_FORMS = [
     ("readers-staff1", "/proposals/new/", "送出提案"),
     ("readers-head", "first_review", "送出"),
@@ -244,9 +245,6 @@ def test_every_kind_of_page_meets_wcag_a_and_aa(new_context, demo_site):
 
 # ---------------------------------------------------------------- by keyboard alone
 
-# The controls Tab should reach, in the order of the page: each marked with its place
-# (data-tab-place) and described by its name. A group of radio buttons is one stop (its
-# checked one, or its first); controls hidden, disabled or out of Tab order are none.
 # A control's name, near enough to its accessible name: its aria-label, its label's text (without
 # Django's label suffix "："), or its text without what is hidden from screen readers (icon
 # ligatures).
@@ -258,6 +256,9 @@ NAME = """const name = e => {
     return copy.textContent.replace(/\\s+/g, ' ').trim();
   };"""
 
+# The controls Tab should reach, in the order of the page: each marked with its place
+# (data-tab-place) and described by its name. A group of radio buttons is one stop (its
+# checked one, or its first); controls hidden, disabled or out of Tab order are none.
 TAB_STOPS = (
     """() => {
   """
