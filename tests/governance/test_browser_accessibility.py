@@ -20,18 +20,20 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import Audit, Finding
+from governance import verification
+from governance.documents import PROPOSAL_KIND
 from governance.models import IssuedDocument
 from governance.rocdate import quarter_label, roc_year, today_taipei
 from meetings import services as meeting_services
 from meetings.models import GroupMeeting
 from meetings.services import DecisionInput
 from plan.practice_reports import submit_practice_report
-from proposals import documents as proposal_documents
 from proposals.models import Proposal
 from tests.helpers import default_configuration, log_in_browser, unit, user
 from tests.support.plan_factory import make_plan, practice
@@ -60,7 +62,7 @@ MISSING_REFERENCES = """() => [...document.querySelectorAll(
 def demo_site(transactional_db, live_server):
     """The demo (`make run`'s cases, plan and audits), with what it lacks: this year's plan with
     a quarterly report waiting for its head, meetings held and to come, tasks claimed by the
-    管考 officer in every flow, a document with a verification code."""
+    管考 officer in every flow, a document issued with a verification code."""
     default_configuration()
     call_command("seed_demo", quiet=True)
     today = today_taipei()
@@ -102,8 +104,19 @@ def demo_site(transactional_db, live_server):
     for node in ("reply", "review_meeting", "assign_reviewers"):
         with open_tasks(node)[0].activation() as activation:
             activation.assign(tracking)
+    # What the verify page reads of a document issued (the PDF itself is tested elsewhere).
     closed = Proposal.objects.filter(state=Proposal.State.CLOSED).first()
-    proposal_documents.proposal_trail(closed, issued_by=user("auditor"))
+    IssuedDocument.objects.create(
+        code=verification.new_code(),
+        kind=IssuedDocument.Kind.CASE_TRAIL,
+        issued_at=timezone.now(),
+        issued_by=user("auditor"),
+        case_kind=PROPOSAL_KIND,
+        case_ref=closed.trail_ref,
+        case_number=closed.case_number,
+        subject=closed.title,
+        sha256="0" * 64,
+    )
     return live_server
 
 
