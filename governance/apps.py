@@ -38,6 +38,8 @@ class GovernanceConfig(AppConfig):
         from viewflow.workflow.models import Task
 
         post_save.connect(_task_saved, sender=Task, dispatch_uid="governance.task_notice")
+        # Registers the system check that loads the signing key at startup (when configured).
+        from . import signing  # noqa: F401
 
 
 class StaticFilesConfig(AppConfig):

@@ -18,6 +18,10 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # Set for people whose account comes from the agency's directory (governance.directory):
+    # the nightly sync keeps them as the directory says. Empty for local accounts (external
+    # committee members, the administrator), which the sync never touches.
+    directory_dn = models.CharField(_("目錄識別名稱（DN）"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("人員")

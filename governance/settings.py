@@ -1,8 +1,9 @@
 """Settings, read from the environment only.
 
-Quick start (no variables set): SQLite under data/, Celery tasks run eagerly,
-DEBUG on. Production: set DJANGO_DEBUG=0, SECRET_KEY, ALLOWED_HOSTS,
-DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
+No variables set: SQLite under data/, Celery tasks run eagerly, DEBUG off, so a
+SECRET_KEY is required. `make run` (scripts/run.py) turns DEBUG on for the quick start,
+which may then use the fixed development key on this machine only. Production: set
+SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).
 """
 
 import os
@@ -30,17 +31,37 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    # Development only: a fixed key is harmless when DEBUG is on and nothing is public.
-    SECRET_KEY = "dev-insecure-key-only-for-local-runs-0123456789abcdefghijklmnopqrstuvwxyz"
+# Off unless asked for: a forgotten variable must not serve tracebacks and settings to the
+# public. `make run` and the tests turn it on.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Development only: a fixed key is harmless while DEBUG is on and only this machine answers.
+DEVELOPMENT_SECRET_KEY = "dev-insecure-key-only-for-local-runs-0123456789abcdefghijklmnopqrstuvwxyz"
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "[::1]", "localhost", "testserver"}
+# Django's own deployment check (security.W009) asks for at least this many characters.
+SECRET_KEY_MIN_LENGTH = 50
+NEW_SECRET_KEY_HINT = (
+    'Set SECRET_KEY to a long random string, e.g. from: python -c "import secrets; '
+    'print(secrets.token_urlsafe(50))"'
+)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or DEVELOPMENT_SECRET_KEY
+_public_hosts = sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS)
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and (not DEBUG or _public_hosts):
+    # Anyone who knows this key (it is in the source) could forge sessions and signed links.
+    why = "DJANGO_DEBUG is off" if not DEBUG else f"ALLOWED_HOSTS names {', '.join(_public_hosts)}"
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set, not left to the development key, while {why}. "
+        f"{NEW_SECRET_KEY_HINT}. For a quick start on this machine only: `make run`."
+    )
+if not DEBUG and len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY has {len(SECRET_KEY)} characters; production needs at least "
+        f"{SECRET_KEY_MIN_LENGTH}. {NEW_SECRET_KEY_HINT}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # [static] Before staticfiles: runserver leaves static files to whitenoise, which serves
+    # the collected, hashed and compressed ones (scripts/run.py collects them).
+    "whitenoise.runserver_nostatic",
     "governance.apps.StaticFilesConfig",  # django.contrib.staticfiles with our ignore list
     "guardian",
     "axes",
@@ -64,9 +88,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every line logged while a request is handled carries its id.
+    "governance.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "governance.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # [static] Pages gzipped (a tenth of their size). Below whitenoise, which sends its own
+    # pre-compressed files. BREACH guesses a secret in a page from compressed sizes, with the
+    # attacker's text reflected beside it over thousands of logged-in requests: the CSRF
+    # token, the secret it is known for, is masked afresh in every response; Django pads each
+    # gzip response with random bytes ("Heal the Breach"); and the session cookie is
+    # SameSite=Lax, so another site's requests go without it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,8 +176,52 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
+
+# ======== Directory accounts (Active Directory or LDAP) — governance/directory.py ========
+# Off unless LDAP_SERVER_URI is set (README: "Directory (Active Directory or LDAP)"). Then the
+# directory's backend comes after axes' (a locked-out pair is refused before the directory is
+# asked; wrong directory passwords count as any others) and before the model backend (local
+# accounts: external committee members, the administrator).
+from governance.directory_settings import directory_settings  # noqa: E402
+
+# Each variable by name, so that this file shows all the environment the project reads.
+_DIRECTORY = directory_settings(
+    {
+        "LDAP_SERVER_URI": os.environ.get("LDAP_SERVER_URI", ""),
+        "LDAP_BIND_DN": os.environ.get("LDAP_BIND_DN", ""),
+        "LDAP_BIND_PASSWORD": os.environ.get("LDAP_BIND_PASSWORD", ""),
+        "LDAP_START_TLS": os.environ.get("LDAP_START_TLS", ""),
+        "LDAP_TIMEOUT_SECONDS": os.environ.get("LDAP_TIMEOUT_SECONDS", "5"),
+        "LDAP_BASE_DN": os.environ.get("LDAP_BASE_DN", ""),
+        "LDAP_USER_BASE": os.environ.get("LDAP_USER_BASE", ""),
+        "LDAP_USERNAME_ATTR": os.environ.get("LDAP_USERNAME_ATTR", ""),
+        "LDAP_USER_FILTER": os.environ.get("LDAP_USER_FILTER", ""),
+        "LDAP_USER_ATTR_MAP": os.environ.get("LDAP_USER_ATTR_MAP", ""),
+        "LDAP_GROUP_BASE": os.environ.get("LDAP_GROUP_BASE", ""),
+        "LDAP_GROUP_FILTER": os.environ.get("LDAP_GROUP_FILTER", ""),
+        "LDAP_UNIT_MAP": os.environ.get("LDAP_UNIT_MAP", ""),
+        "LDAP_ROLE_MAP": os.environ.get("LDAP_ROLE_MAP", ""),
+    }
+)
+globals().update(_DIRECTORY)  # AUTH_LDAP_* for django-auth-ldap, LDAP_* for governance.directory
+if _DIRECTORY:
+    AUTHENTICATION_BACKENDS.insert(1, "governance.directory.DirectoryBackend")
+# ======== end of directory accounts ========
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous has no permissions
 GUARDIAN_RAISE_403 = True
+
+# [hashers] New passwords, and old ones at their next login, are hashed with Argon2id
+# (governance.hashers: 32 MiB, 3 passes), stronger than Django's default PBKDF2 (1,000,000
+# iterations) and cheaper here: PBKDF2 took 300-370 ms of CPU per login, Argon2id about 90 ms,
+# so a login fits in 300 ms (bench/login.py; django-axes's look-ups are about 1 ms of it). The
+# others stay to verify older hashes: a PBKDF2 hash works, and is re-made with Argon2id when
+# its owner logs in.
+PASSWORD_HASHERS = [
+    "governance.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,15 +241,16 @@ TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 
+# [static] Static files: collected (scripts/run.py and scripts/stack.py run collectstatic) under
+# hashed names, each also stored gzipped and brotli-compressed, and served by whitenoise: a
+# hashed name is cached by the browser for ten years (immutable), so a page after the first
+# fetches none of them again. The same in `make run` (DEBUG on) as in `make stack`
+# (governance.staticstorage says how, and what happens before any collectstatic).
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "governance.staticstorage.StaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
@@ -275,11 +353,23 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Each line: time, level, logger, request id (governance.request_id), message. LOG_FORMAT=json
+# writes one JSON object per line instead, for a log collector. Celery's worker and beat
+# put the same on their own handlers (governance.celery).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f'LOG_FORMAT must be "text" or "json", not {LOG_FORMAT!r}.')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_without_traceback": {"()": "governance.log_filters.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "refusals_without_traceback": {"()": "governance.log_filters.RefusalsWithoutTraceback"},
+        "request_id": {"()": "governance.request_id.RequestIdFilter"},
+    },
+    "formatters": {"line": {"()": "governance.log_filters.formatter", "kind": LOG_FORMAT}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # WeasyPrint logs each rendering step at INFO; its warnings (failed fetches) still show.
@@ -296,6 +386,17 @@ LOGGING = {
 
 # The agency this installation serves; printed on documents.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "國立臺灣圖書館")
+
+# The agency's key and certificate for signing evidence and trail PDFs (governance.signing):
+# PEM files; the chain holds the intermediate certificates, if any. Unset: documents go out
+# unsigned and say so.
+PDF_SIGNING_KEY = os.environ.get("PDF_SIGNING_KEY", "")
+PDF_SIGNING_CERT = os.environ.get("PDF_SIGNING_CERT", "")
+PDF_SIGNING_CHAIN = os.environ.get("PDF_SIGNING_CHAIN", "")
+PDF_SIGNING_KEY_PASSWORD = os.environ.get("PDF_SIGNING_KEY_PASSWORD", "")
+if bool(PDF_SIGNING_KEY) != bool(PDF_SIGNING_CERT):
+    # Half of it would leave every document unsigned without a word: refuse instead.
+    raise ImproperlyConfigured("PDF_SIGNING_KEY and PDF_SIGNING_CERT are set together or not at all.")
 
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

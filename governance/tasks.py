@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from viewflow.workflow.timers import fire_due_timers as fire
 
-from . import notifications, services
+from . import directory, notifications, services
 from .background import MailDeliveryError, RecordedTask
 
 logger = logging.getLogger(__name__)
@@ -56,5 +56,8 @@ def fire_due_timers():
 
 @shared_task(base=RecordedTask, name="governance.sync_memberships")
 def sync_memberships():
-    """Daily: memberships that start or end today change people's unit permissions."""
+    """Daily: with a directory configured, people's units and roles as it says (those who left
+    it lose access); then memberships that start or end today change unit permissions."""
+    result = directory.sync_directory().as_dict() if directory.enabled() else None
     services.sync_all_unit_permissions()
+    return {"directory": result}

@@ -125,6 +125,49 @@ class PlanDeadline(models.Model):
         constraints = [models.UniqueConstraint(fields=["practice", "due_date"], name="plan_deadline_once")]
 
 
+class PlanDraft(models.Model):
+    """Next year's plan while the 管考 office prepares it (plan.drafts).
+
+    Copied from a version of this year's plan, edited as a whole (its rows are replaced by an
+    uploaded xlsx or ODS), then approved as version 1 of the year's plan. Until then it is not
+    a Plan: nothing that reports, reminds or counts against plans sees it. Its rows are the
+    plan table's rows (plan.rows.PlanRow as JSON, dates in ISO form), each practice with the
+    key it will keep, so next year's practices can be followed back to this year's.
+    """
+
+    roc_year = models.PositiveSmallIntegerField(_("年度"), unique=True)  # one draft per year
+    title = models.CharField(_("計畫名稱"), max_length=200)
+    source = models.ForeignKey(
+        PlanVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("複製自")
+    )
+    rows = models.JSONField(default=list)
+    note = models.TextField(_("說明"), blank=True)  # where it came from
+    created_at = models.DateTimeField(_("建立時間"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("建立人")
+    )
+    updated_at = models.DateTimeField(_("最後修改時間"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("最後修改人")
+    )
+    # Version 1 of the year's plan once approved; the draft is then only a record.
+    approved_version = models.OneToOneField(
+        PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ["-roc_year"]
+        verbose_name = _("計畫草案")
+        verbose_name_plural = _("計畫草案")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def trail_ref(self):
+        return str(self.pk)
+
+
 class PracticeReport(models.Model):
     """A responsible unit's quarterly report on a practice, confirmed by its head."""
 

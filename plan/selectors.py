@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Unit
 
-from .models import Plan, PlanArea, PlanItem, PlanPractice, PlanVersion
-from .services import PlanRow, path_label
+from .models import Plan, PlanArea, PlanDraft, PlanItem, PlanPractice, PlanVersion
+from .rows import row_from_data
+from .services import PlanRow, next_year_date, next_year_text, path_label
 
 
 def plans() -> QuerySet[Plan]:
@@ -131,6 +132,7 @@ class PlanTree:
                             deadlines=tuple(p.deadlines),
                             unit_text=p.practice.unit_text,
                             unit_codes=tuple(p.unit_codes),
+                            key=p.key,
                         )
                     )
         return rows
@@ -244,7 +246,7 @@ class PracticeChange:
 @dataclass
 class VersionChanges:
     old: PlanVersion
-    new: PlanVersion
+    new: PlanVersion | PlanDraft
     added: list
     removed: list
     changed: list
@@ -254,22 +256,41 @@ class VersionChanges:
         return not (self.added or self.removed or self.changed)
 
 
-def _changed_fields(old, new):
+def _changed_fields(old, new, old_year=None):
+    """What changed from `old` to `new`; with `old_year`, `old` is of last year's plan (the year
+    `old_year`) and its deadlines count as moved a year on (only other changes show)."""
+    old_deadlines, old_deadline_text = old.deadlines, old.practice.deadline_text
+    if old_year is not None:
+        old_deadlines = [next_year_date(d) for d in old_deadlines]
+        old_deadline_text = next_year_text(old_deadline_text, old_year)
     fields = []
     if old.practice.text != new.practice.text or old.practice.number != new.practice.number:
         fields.append("text")
-    if old.deadlines != new.deadlines or old.practice.deadline_text != new.practice.deadline_text:
+    if old_deadlines != new.deadlines or old_deadline_text != new.practice.deadline_text:
         fields.append("deadlines")
     if sorted(old.unit_codes) != sorted(new.unit_codes) or old.practice.unit_text != new.practice.unit_text:
         fields.append("units")
     return fields
 
 
+def _year_of(version):
+    """The ROC year of a version's plan, or a draft's."""
+    return version.roc_year if isinstance(version, PlanDraft) else version.plan.roc_year
+
+
 def version_changes(old: PlanVersion, new: PlanVersion) -> VersionChanges:
     """Practices added, removed and changed (text, deadlines or units) from `old` to `new`,
-    matched by their key; added and changed in `new`'s order, removed in `old`'s."""
-    before = {p.key: p for p in version_tree(old).practices()}
-    after = version_tree(new).practices()
+    matched by their key; added and changed in `new`'s order, removed in `old`'s. From last
+    year's plan to this year's, deadlines a year on are not a change."""
+    return tree_changes(version_tree(old), version_tree(new))
+
+
+def tree_changes(old_tree: PlanTree, new_tree: PlanTree) -> VersionChanges:
+    """version_changes of two trees: a version's, or a draft's (draft_tree)."""
+    old_year = _year_of(old_tree.version)
+    moved = old_year if _year_of(new_tree.version) == old_year + 1 else None
+    before = {p.key: p for p in old_tree.practices()}
+    after = new_tree.practices()
     after_keys = {p.key for p in after}
     added, changed = [], []
     for practice in after:
@@ -277,8 +298,80 @@ def version_changes(old: PlanVersion, new: PlanVersion) -> VersionChanges:
         if previous is None:
             added.append(practice)
             continue
-        fields = _changed_fields(previous, practice)
+        fields = _changed_fields(previous, practice, moved)
         if fields:
             changed.append(PracticeChange(previous, practice, fields))
     removed = [p for key, p in before.items() if key not in after_keys]
-    return VersionChanges(old=old, new=new, added=added, removed=removed, changed=changed)
+    return VersionChanges(
+        old=old_tree.version, new=new_tree.version, added=added, removed=removed, changed=changed
+    )
+
+
+# ---------------------------------------------------------------- next year's draft
+
+
+def previous_year_version(roc_year: int) -> PlanVersion | None:
+    """The current version of the plan of the year before `roc_year` (what a draft of
+    `roc_year`, or the version 1 approved from it, is compared with), or None."""
+    return (
+        PlanVersion.objects.filter(plan__roc_year=roc_year - 1)
+        .select_related("plan")
+        .order_by("-number")
+        .first()
+    )
+
+
+def open_drafts() -> QuerySet[PlanDraft]:
+    """The drafts not approved yet, newest year first (only the 管考 office sees them)."""
+    return PlanDraft.objects.filter(approved_version=None).order_by("-roc_year")
+
+
+def draft_rows(draft: PlanDraft) -> list[PlanRow]:
+    """The draft's rows as PlanRows, each practice with its key."""
+    return [row_from_data(data) for data in draft.rows]
+
+
+def draft_tree(draft: PlanDraft) -> PlanTree:
+    """The draft as a version's tree (unsaved areas, items and practices), for the plan's
+    table and for comparing with last year's version. Two queries (units, then none)."""
+    rows = draft_rows(draft)
+    codes = {code for row in rows for code in row.unit_codes}
+    units = Unit.objects.in_bulk(codes, field_name="code") if codes else {}
+    unit_order = {code: (unit.sort_order, code) for code, unit in units.items()}
+    areas, items = {}, {}
+    for order, row in enumerate(rows):
+        area_node = areas.get(row.area_number)
+        if area_node is None:
+            area = PlanArea(number=row.area_number, title=row.area_title, sort_order=len(areas))
+            area_node = areas[row.area_number] = AreaNode(area)
+        item_id = (row.area_number, row.dimension, row.item_number, row.item_title)
+        item_node = items.get(item_id)
+        if item_node is None:
+            item = PlanItem(
+                dimension=row.dimension, number=row.item_number, title=row.item_title, sort_order=len(items)
+            )
+            item_node = items[item_id] = ItemNode(item)
+            area_node.items.append(item_node)
+        if not row.has_practice:
+            continue
+        practice = PlanPractice(
+            key=row.key,
+            number=row.practice_number,
+            text=row.practice_text,
+            deadline_text=row.deadline_text,
+            unit_text=row.unit_text,
+            sort_order=order,
+        )
+        item_node.practices.append(
+            PracticeNode(
+                practice=practice,
+                area=area_node.area,
+                item=item_node.item,
+                units=[
+                    units[c]
+                    for c in sorted({c for c in row.unit_codes if c in units}, key=unit_order.__getitem__)
+                ],
+                deadlines=sorted(set(row.deadlines)),
+            )
+        )
+    return PlanTree(version=draft, areas=list(areas.values()))

@@ -8,6 +8,8 @@ number path (area, dimension, item and practice numbers) is the same, so its rep
 changes can be followed across versions.
 """
 
+import calendar
+import dataclasses
 import datetime
 import re
 import unicodedata
@@ -16,17 +18,18 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.models import Unit, User
 from governance.permissions import require
-from governance.rocdate import format_roc, roc_year_range
+from governance.rocdate import ROC_OFFSET, format_roc, roc_year_range, today_taipei
 from governance.roles import Capability
 from governance.trail import record_event
 
-from .models import Plan, PlanArea, PlanDeadline, PlanItem, PlanPractice, PlanVersion
-from .rows import PlanRow
+from .models import Plan, PlanArea, PlanDeadline, PlanDraft, PlanItem, PlanPractice, PlanVersion
+from .rows import PlanRow, row_data, row_from_data
 from .seed import plan_102
 
 PLAN_KIND = "plan"
@@ -377,3 +380,225 @@ def load_demo() -> list[str]:
     """seed_demo's loader (settings.DEMO_LOADERS): the 102 plan of the seed document."""
     version = load_seed_plan()
     return [f"已載入 {version.plan.title}（原始計畫書）。"] if version else []
+
+
+# ---------------------------------------------------------------- next year's plan: the draft
+#
+# The 管考 office starts next year's plan as a PlanDraft copied from the current version of a
+# plan (keys, units and texts kept, deadlines moved a year on), replaces its rows from an
+# edited xlsx or ODS (plan.xlsx.replace_draft_from_spreadsheet), and approves it as version 1
+# of the year's plan. Each step writes one event to the draft's trail (case kind "plan_draft",
+# case ref the draft's pk); the approval also opens the new plan's trail.
+
+DRAFT_KIND = "plan_draft"
+_DEFAULT_TITLE = "{year} 年度提升服務品質執行計畫"
+
+
+class DraftRefused(ValidationError):
+    """The draft cannot be started, changed or approved (the message says why)."""
+
+
+def next_year_date(day: datetime.date) -> datetime.date:
+    """The same day a year on; the last day of a month stays the last day (2015-02-28 →
+    2016-02-29, and 2016-02-29 → 2017-02-28)."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    if day.day == last:
+        return datetime.date(day.year + 1, day.month, calendar.monthrange(day.year + 1, day.month)[1])
+    return day.replace(year=day.year + 1)
+
+
+def next_year_text(text: str, roc_year: int) -> str:
+    """`text` with the year `roc_year` (ROC, or its AD form) written as the next one:
+    「102 年 3 月、6 月」→「103 年 3 月、6 月」, 102/03/31 → 103/03/31."""
+    text = re.sub(rf"(?<!\d){roc_year}(?=\s*年|/)", str(roc_year + 1), text or "")
+    ad = roc_year + ROC_OFFSET
+    return re.sub(rf"(?<!\d){ad}(?=\s*年|[/-])", str(ad + 1), text)
+
+
+def next_year_row(row: PlanRow, roc_year: int) -> PlanRow:
+    """A row of the plan of `roc_year` as the next year's: deadlines (dates and text) a year
+    on; key, numbers, texts and units kept."""
+    return dataclasses.replace(
+        row,
+        deadlines=tuple(next_year_date(d) for d in row.deadlines),
+        deadline_text=next_year_text(row.deadline_text, roc_year),
+        line=None,
+    )
+
+
+def _refuse_if_year_taken(roc_year, *, ignore_draft=None):
+    if Plan.objects.filter(roc_year=roc_year).exists():
+        raise DraftRefused(
+            _("民國 %(year)s 年度已有計畫，不能再建立草案；請改以滾動修正（匯入修正版）修改該計畫。")
+            % {"year": roc_year}
+        )
+    draft = PlanDraft.objects.filter(roc_year=roc_year).exclude(pk=getattr(ignore_draft, "pk", None)).first()
+    if draft is not None:
+        raise DraftRefused(
+            _("民國 %(year)s 年度已有計畫草案（%(title)s），每個年度只能有一份草案。")
+            % {"year": roc_year, "title": draft.title}
+        )
+
+
+def _open_draft(draft):
+    """The draft, locked; refused once approved."""
+    locked = PlanDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.approved_version_id is not None:
+        raise DraftRefused(_("這份草案已核定為計畫第 1 版，不能再修改。"))
+    return locked
+
+
+def _row_counts(rows):
+    return len({row.area_number for row in rows}), sum(1 for row in rows if row.has_practice)
+
+
+def start_next_year_draft(*, actor: User, plan: Plan) -> PlanDraft:
+    """Next year's plan as a draft, copied from the current version of `plan`. Refused when
+    next year already has a plan or a draft."""
+    from .selectors import version_tree  # selectors reads through this module's helpers
+
+    require(actor, Capability.MANAGE_TRACKING)
+    year = plan.roc_year + 1
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        _refuse_if_year_taken(year)
+        source = plan.versions.order_by("-number").first()
+        if source is None:
+            raise DraftRefused(_("這個計畫還沒有任何版本，無從複製。"))
+        rows = [next_year_row(row, plan.roc_year) for row in version_tree(source).rows()]
+        title = next_year_text(plan.title, plan.roc_year)
+        if title == plan.title:
+            title = _DEFAULT_TITLE.format(year=year)
+        note = (
+            f"依 {plan.roc_year} 年度計畫第 {source.number} 版複製"
+            f"（{format_roc(today_taipei())}），完成期限移至 {year} 年"
+        )
+        try:
+            with transaction.atomic():
+                draft = PlanDraft.objects.create(
+                    roc_year=year,
+                    title=title[:PLAN_TITLE_MAX],
+                    source=source,
+                    rows=[row_data(row) for row in rows],
+                    note=note,
+                    created_by=actor,
+                    updated_by=actor,
+                )
+        except IntegrityError:
+            # Someone started it meanwhile.
+            _refuse_if_year_taken(year)
+            raise
+        areas, practices = _row_counts(rows)
+        record_event(
+            case_kind=DRAFT_KIND,
+            case_ref=draft.trail_ref,
+            actor=actor,
+            action="建立下年度計畫草案",
+            to_state="草案",
+            comment=f"{note}（{areas} 項實施要項、{practices} 項推動作法）",
+        )
+    return draft
+
+
+def replace_draft_rows(
+    *, actor: User, draft: PlanDraft, rows: Iterable[PlanRow | dict], attachments: Sequence[dict] = ()
+) -> PlanDraft:
+    """The draft's rows replaced by `rows` (an edited table), checked as an import is (every
+    deadline in the draft's year). A practice keeps the key of the draft's practice at the same
+    number path (area, dimension, item and practice numbers); a new one gets a new key."""
+    require(actor, Capability.MANAGE_TRACKING)
+    rows = _coerce(rows)
+    _raise_if(check_rows(rows, roc_year=draft.roc_year))
+    with transaction.atomic():
+        draft = _open_draft(draft)
+        old = [row_from_data(data) for data in draft.rows]
+        keys = {row_path(row): row.key for row in old if row.has_practice and row.key}
+        rows = [
+            dataclasses.replace(
+                row, key=(keys.get(row_path(row)) or uuid.uuid4().hex) if row.has_practice else ""
+            )
+            for row in rows
+        ]
+        kept = {row.key for row in rows} & set(keys.values())
+        draft.rows = [row_data(row) for row in rows]
+        draft.updated_by, draft.updated_at = actor, timezone.now()
+        draft.save(update_fields=["rows", "updated_by", "updated_at"])
+        areas, practices = _row_counts(rows)
+        record_event(
+            case_kind=DRAFT_KIND,
+            case_ref=draft.trail_ref,
+            actor=actor,
+            action="修改計畫草案",
+            from_state="草案",
+            to_state="草案",
+            comment=(
+                f"{areas} 項實施要項、{practices} 項推動作法"
+                f"（沿用 {len(kept)} 項、新增 {practices - len(kept)} 項、刪除 {len(keys) - len(kept)} 項）"
+            ),
+            attachments=attachments,
+        )
+    return draft
+
+
+def approve_draft(*, actor: User, draft: PlanDraft, approved_on: datetime.date, note: str) -> PlanVersion:
+    """The draft approved as version 1 of its year's plan (approved on `approved_on`, with
+    `note`); the draft stays as the record of where version 1 came from."""
+    require(actor, Capability.MANAGE_TRACKING)
+    with transaction.atomic():
+        draft = _open_draft(draft)
+        _refuse_if_year_taken(draft.roc_year, ignore_draft=draft)
+        rows = [row_from_data(data) for data in draft.rows]
+        # Units may have been dissolved since the draft was written.
+        _raise_if(check_rows(rows, roc_year=draft.roc_year))
+        try:
+            with transaction.atomic():
+                plan = Plan.objects.create(roc_year=draft.roc_year, title=draft.title)
+        except IntegrityError:
+            _refuse_if_year_taken(draft.roc_year, ignore_draft=draft)
+            raise
+        keys = {row_path(row): row.key for row in rows if row.has_practice and row.key}
+        version = _write_version(plan, 1, rows, actor=actor, note=note, approved_on=approved_on, keys=keys)
+        # Version 1 keeps last year's keys, so what hangs on a practice by key follows it:
+        # its 承辦人 are offered from last year's last named quarter until the unit names the
+        # new year's (plan.practice_officers.officers_by_duty); reports start afresh.
+        draft.approved_version = version
+        draft.updated_by, draft.updated_at = actor, timezone.now()
+        draft.save(update_fields=["approved_version", "updated_by", "updated_at"])
+        areas, practices = _row_counts(rows)
+        comment = f"{note}（{format_roc(approved_on)}通過；{areas} 項實施要項、{practices} 項推動作法）"
+        record_event(
+            case_kind=DRAFT_KIND,
+            case_ref=draft.trail_ref,
+            actor=actor,
+            action="核定計畫草案",
+            from_state="草案",
+            to_state="第 1 版",
+            comment=comment,
+        )
+        record_event(
+            case_kind=PLAN_KIND,
+            case_ref=str(plan.pk),
+            actor=actor,
+            action="核定計畫草案",
+            from_state="草案",
+            to_state="第 1 版",
+            comment=f"{comment}；{draft.note}",
+        )
+    return version
+
+
+def discard_draft(*, actor: User, draft: PlanDraft) -> None:
+    """A draft not approved yet deleted (its trail stays), so the year's draft can start over."""
+    require(actor, Capability.MANAGE_TRACKING)
+    with transaction.atomic():
+        draft = _open_draft(draft)
+        record_event(
+            case_kind=DRAFT_KIND,
+            case_ref=draft.trail_ref,
+            actor=actor,
+            action="刪除計畫草案",
+            from_state="草案",
+            to_state="已刪除",
+            comment=draft.title,
+        )
+        draft.delete()

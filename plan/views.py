@@ -5,10 +5,7 @@ Everyone logged in reads plans (the plan is an agency-wide document); only the �
 imports and revises them.
 """
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -24,12 +21,12 @@ from governance.roles import Capability
 from governance.text import LongTextField
 
 from . import selectors
-from .models import Plan, PlanVersion
+from .forms import PlanFileField
+from .models import Plan, PlanDraft, PlanVersion
 from .services import PlanImportError
 from .xlsx import CONTENT_TYPES, EXPORTERS, filename, import_spreadsheet
 
 # What the upload accepts by name; which of the two a file is, its content tells (plan.xlsx).
-UPLOAD_SUFFIXES = (".xlsx", ".ods")
 
 
 def _may_import(user):
@@ -43,7 +40,13 @@ def _version(roc_year, number):
 
 
 def plan_list(request):
-    ctx = {"plans": selectors.plans(), "may_import": _may_import(request.user)}
+    may_import = _may_import(request.user)
+    ctx = {
+        "plans": selectors.plans(),
+        "may_import": may_import,
+        # Next year's drafts are not plans yet: only the 管考 office sees them.
+        "drafts": selectors.open_drafts() if may_import else [],
+    }
     return render(request, "plan/plan_list.html", ctx)
 
 
@@ -76,23 +79,39 @@ def _version_page(request, version):
             "practices": len(practices),
         },
         "may_import": _may_import(request.user),
+        "approved_from_draft": version.number == 1
+        and PlanDraft.objects.filter(approved_version=version).exists(),
     }
     return render(request, "plan/plan_version.html", ctx)
 
 
 def plan_changes(request, roc_year, number):
-    """What changed from the previous version to this one."""
+    """What changed from the previous version to this one; for a version 1 approved from a
+    draft (plan.draft_views), from the current version of last year's plan."""
     version = _version(roc_year, number)
     previous = (
         PlanVersion.objects.filter(plan=version.plan, number__lt=version.number).order_by("-number").first()
     )
+    last_year = None
+    if previous is None and PlanDraft.objects.filter(approved_version=version).exists():
+        last_year = selectors.previous_year_version(version.plan.roc_year)
+    base = previous or last_year
     ctx = {
         "plan": version.plan,
         "version": version,
         "previous": previous,
-        "changes": selectors.version_changes(previous, version) if previous else None,
+        "last_year": last_year,
+        "changes": selectors.version_changes(base, version) if base else None,
+        "old_label": _version_label(base, version.plan) if base else "",
+        "new_label": _("第 %(n)s 版") % {"n": version.number},
     }
     return render(request, "plan/plan_changes.html", ctx)
+
+
+def _version_label(version, plan):
+    if version.plan_id == plan.pk:
+        return _("第 %(n)s 版") % {"n": version.number}
+    return _("%(year)s 年度第 %(n)s 版") % {"year": version.plan.roc_year, "n": version.number}
 
 
 def plan_file(request, roc_year, number, fmt):
@@ -123,28 +142,13 @@ class PlanUploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     approved_on = ROCDateField(label=gettext_lazy("通過日期"), required=False)
-    file = forms.FileField(
+    file = PlanFileField(
         label=gettext_lazy("計畫檔（xlsx 或 ods）"),
         help_text=gettext_lazy(
             "欄位與下載的計畫檔相同：實施要項、構面、執行項目編號、執行項目、推動作法編號、"
             "推動作法、完成期限、完成期限日期、承辦單位。"
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(
-                _("請上傳 Excel 活頁簿（.xlsx）或 ODF 試算表（.ods）；「%(name)s」不是。")
-                % {"name": Path(upload.name).name[:60]},
-                code="type",
-            )
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("檔案超過 %(mb)s MB。") % {"mb": settings.ATTACHMENT_MAX_BYTES // 1048576}, code="size"
-            )
-        return upload
 
 
 def plan_import(request):

@@ -25,9 +25,18 @@ from governance.models import Unit
 from governance.permissions import require
 from governance.rocdate import ROCDateError, format_roc, format_roc_short, parse_date
 from governance.roles import Capability
+from governance.trail import file_fingerprint
 
-from .selectors import version_tree
-from .services import PlanImportError, PlanRow, at_line, check_rows, import_plan, unknown_unit
+from .selectors import draft_rows, version_tree
+from .services import (
+    PlanImportError,
+    PlanRow,
+    at_line,
+    check_rows,
+    import_plan,
+    replace_draft_rows,
+    unknown_unit,
+)
 
 AREA, DIMENSION, ITEM_NUMBER, ITEM, PRACTICE_NUMBER, PRACTICE, DEADLINE_TEXT, DEADLINES, UNITS = (
     "實施要項",
@@ -82,11 +91,11 @@ def _unit_cell(row, lookup):
     return "、".join(by_code[c].short_name or by_code[c].name for c in row.unit_codes)
 
 
-def _table_lines(version):
-    """The version's rows as written: every cell, formula-looking text neutralised."""
-    tree = version_tree(version)
+def _table_lines(rows):
+    """The rows (a version's or a draft's) as written: every cell, formula-looking text
+    neutralised."""
     units = _unit_lookup()
-    for row in tree.rows():
+    for row in rows:
         yield [
             escape_cell(value)
             for value in (
@@ -103,6 +112,12 @@ def _table_lines(version):
         ]
 
 
+_HOW_TO_FILL = (
+    "匯入時只讀第一個工作表；空白的實施要項、構面、執行項目視同上一列。"
+    "完成期限日期可填民國或西元日期，以「、」分隔；承辦單位填單位簡稱，以空白或「、」分隔。"
+)
+
+
 def _about_lines(version):
     """The second sheet: what the file is, and how to fill it in for an import."""
     plan = version.plan
@@ -112,22 +127,39 @@ def _about_lines(version):
         ("版次", f"第 {version.number} 版"),
         ("通過日期", format_roc(version.approved_on) if version.approved_on else ""),
         ("修正說明", version.note),
-        (
-            "說明",
-            "匯入時只讀第一個工作表；空白的實施要項、構面、執行項目視同上一列。"
-            "完成期限日期可填民國或西元日期，以「、」分隔；承辦單位填單位簡稱，以空白或「、」分隔。",
-        ),
+        ("說明", _HOW_TO_FILL),
+    ):
+        yield [label, escape_cell(value)]
+
+
+def _draft_about_lines(draft):
+    """The second sheet of a draft's file: what it is, and that it goes back as the draft."""
+    for label, value in (
+        ("計畫名稱", draft.title),
+        ("年度", draft.roc_year),
+        ("版次", "草案"),
+        ("說明", draft.note),
+        ("上傳", "修改後上傳至本年度計畫草案，取代草案內容；" + _HOW_TO_FILL),
     ):
         yield [label, escape_cell(value)]
 
 
 def export_version(version):
     """The version's table as xlsx bytes."""
+    return _xlsx(version_tree(version).rows(), _about_lines(version))
+
+
+def export_draft(draft):
+    """A next year's draft (plan.models.PlanDraft) as xlsx bytes, to edit and upload back."""
+    return _xlsx(draft_rows(draft), _draft_about_lines(draft))
+
+
+def _xlsx(rows, about_lines):
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE
     sheet.append(HEADERS)
-    for line in _table_lines(version):
+    for line in _table_lines(rows):
         sheet.append(line)
     header_fill = PatternFill("solid", fgColor="EEEEEE")
     for cell in sheet[1]:
@@ -142,7 +174,7 @@ def export_version(version):
     sheet.freeze_panes = "A2"
 
     about = book.create_sheet(ABOUT_TITLE)
-    for line in _about_lines(version):
+    for line in about_lines:
         about.append(line)
     for index, width in enumerate(ABOUT_WIDTHS):
         about.column_dimensions[chr(ord("A") + index)].width = width
@@ -154,24 +186,38 @@ def export_version(version):
 
 def export_version_ods(version):
     """The version's table as ODS bytes: the same sheets and cells as export_version."""
+    return _ods(version_tree(version).rows(), _about_lines(version))
+
+
+def export_draft_ods(draft):
+    """export_draft as ODS bytes."""
+    return _ods(draft_rows(draft), _draft_about_lines(draft))
+
+
+def _ods(rows, about_lines):
     book = ods.Workbook()
     header = book.style("header", bold=True, fill="#eeeeee")
     wrap = book.style("wrap", wrap=True)
     sheet = book.add_sheet(SHEET_TITLE, WIDTHS, freeze_header=True)
     sheet.append(HEADERS, style=header, header=True)
-    for line in _table_lines(version):
+    for line in _table_lines(rows):
         sheet.append(line, style=wrap)
     about = book.add_sheet(ABOUT_TITLE, ABOUT_WIDTHS)
-    for line in _about_lines(version):
+    for line in about_lines:
         about.append(line)
     return book.bytes()
 
 
 EXPORTERS = {"xlsx": export_version, "ods": export_version_ods}
+DRAFT_EXPORTERS = {"xlsx": export_draft, "ods": export_draft_ods}
 
 
 def filename(version, fmt="xlsx"):
     return f"{version.plan.title}-第{version.number}版.{fmt}"
+
+
+def draft_filename(draft, fmt="xlsx"):
+    return f"{draft.title}-草案.{fmt}"
 
 
 # ---------------------------------------------------------------- import
@@ -277,25 +323,25 @@ def _header_positions(values):
     return {wanted[name]: index for index, name in enumerate(names) if name in wanted}
 
 
-def read_rows(fileobj):
+def read_rows(fileobj, roc_year=None):
     """The plan rows of an xlsx or ODS file, told apart by their content; raises
-    PlanImportError listing every bad row."""
+    PlanImportError listing every bad row (with `roc_year`, deadlines outside it too)."""
     kind = ods.spreadsheet_kind(fileobj)
     if kind is None:
         raise _unreadable()
     if kind == "ods":
         try:
-            return _read_sheet(ods.read_first_sheet(fileobj))
+            return _read_sheet(ods.read_first_sheet(fileobj), roc_year)
         except ods.OdsReadError as error:
             raise _ods_error(error) from None
     book, sheet = _open(fileobj)
     try:
-        return _read_sheet(enumerate(sheet.iter_rows(values_only=True), start=1))
+        return _read_sheet(enumerate(sheet.iter_rows(values_only=True), start=1), roc_year)
     finally:
         book.close()
 
 
-def _read_sheet(lines):
+def _read_sheet(lines, roc_year=None):
     """The plan rows of (row number, cell values) pairs; rows left out are empty ones."""
     lookup = _unit_lookup()
     positions, header_line = None, None
@@ -345,7 +391,7 @@ def _read_sheet(lines):
         )
     if not rows and not cell_errors:
         raise PlanImportError([_("第 %(line)s 列之後沒有任何資料列。") % {"line": header_line}])
-    errors = check_rows(rows, units_by_code=lookup["by_code"], first_errors=cell_errors)
+    errors = check_rows(rows, roc_year=roc_year, units_by_code=lookup["by_code"], first_errors=cell_errors)
     if errors:
         raise PlanImportError(errors)
     return rows
@@ -410,3 +456,12 @@ def import_spreadsheet(*, actor, fileobj, roc_year, title, note, approved_on=Non
     return import_plan(
         actor=actor, roc_year=roc_year, title=title, rows=rows, note=note, approved_on=approved_on
     )
+
+
+def replace_draft_from_spreadsheet(*, actor, draft, fileobj, name=""):
+    """The draft's rows replaced by those of an edited xlsx or ODS file (every row checked
+    first; one error lists every bad row, and then the draft stays as it was)."""
+    require(actor, Capability.MANAGE_TRACKING)
+    rows = read_rows(fileobj, roc_year=draft.roc_year)
+    attachments = [{"name": name, "sha256": file_fingerprint(fileobj)}] if name else []
+    return replace_draft_rows(actor=actor, draft=draft, rows=rows, attachments=attachments)

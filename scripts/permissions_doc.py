@@ -49,6 +49,8 @@ def _routes():
         import django
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "governance.settings")
+        # Only the URL patterns are read: the development settings (no SECRET_KEY) will do.
+        os.environ.setdefault("DJANGO_DEBUG", "1")
         django.setup()
         from django.urls import URLPattern, URLResolver, get_resolver
     except Exception:  # the document is still useful without the addresses

@@ -28,33 +28,65 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import collect  # noqa: E402
 import pg  # noqa: E402
-
-# Left out of collectstatic (the project's own list: governance.apps.StaticFilesConfig).
-STATIC_IGNORE = ["node_modules", "viewflow/js/contrib/dash/*"]
-
-# Prints a fingerprint of the static files collectstatic would collect (names, sizes,
-# modification times) and of the storage that would hold them.
-STATIC_FINGERPRINT = """
-import hashlib, os, sys
-import django
-django.setup()
-from django.conf import settings
-from django.contrib.staticfiles import finders
-ignore = ["CVS", ".*", "*~", *sys.argv[1:]]
-entries = []
-for finder in finders.get_finders():
-    for path, storage in finder.list(ignore):
-        st = os.stat(storage.path(path))
-        entries.append(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}")
-digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
-for entry in sorted(entries):
-    digest.update(entry.encode() + b"\\n")
-print(digest.hexdigest())
-"""
 
 # The children we start and watch, in the order they are stopped.
 APP_CHILDREN = ("gunicorn", "celery-worker", "celery-beat")
+
+
+def app_commands(python, *, bind, web_workers, graceful_timeout, schedule):
+    """The command of each application process, by name (APP_CHILDREN).
+
+    The README's systemd units (### Several machines) run the same commands: the test
+    tests/governance/test_systemd_units.py holds them to these, paths and numbers aside.
+    """
+    return {
+        "gunicorn": [
+            python,
+            "-m",
+            "gunicorn",
+            "governance.wsgi",
+            "--workers",
+            str(web_workers),
+            "--bind",
+            bind,
+            # PDFs and ZIPs may take a while; gunicorn's default of 30 s kills the worker.
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            str(graceful_timeout),
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+        ],
+        "celery-worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "governance",
+            "worker",
+            "--pool=prefork",
+            "-c",
+            "2",
+            "-l",
+            "info",
+        ],
+        "celery-beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "governance",
+            "beat",
+            "-l",
+            "info",
+            "--schedule",
+            str(schedule),
+        ],
+    }
 
 
 def env_int(name, default):
@@ -316,30 +348,16 @@ class Stack:
         a restart with the same code and packages need not pay it again.
         """
         static_root = Path(env["STATIC_ROOT"])
-        stamp = static_root / ".stack-sources"
-        fingerprint = subprocess.run(
-            [sys.executable, "-c", STATIC_FINGERPRINT, *STATIC_IGNORE],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if fingerprint.returncode != 0:
-            raise Failed(f"could not list the static files:\n{fingerprint.stderr[-3000:]}")
-        current = fingerprint.stdout.strip()
-        if (
-            (static_root / "staticfiles.json").exists()
-            and stamp.exists()
-            and stamp.read_text().strip() == current
-        ):
+        current, error = collect.fingerprint(env)
+        if current is None:
+            raise Failed(f"could not list the static files:\n{error}")
+        if collect.up_to_date(static_root, current):
             say(f"collectstatic: {static_root} is up to date, skipped")
             return
-        with contextlib.suppress(OSError):
-            stamp.unlink()
-        ignore = [arg for pattern in STATIC_IGNORE for arg in ("--ignore", pattern)]
+        collect.forget(static_root)
         say("collectstatic compresses every static file: a minute or two, once")
-        self.run_step("collectstatic", ["collectstatic", "--noinput", *ignore], env, log)
-        stamp.write_text(current + "\n")
+        self.run_step("collectstatic", ["collectstatic", "--noinput", *collect.ignore_args()], env, log)
+        collect.remember(static_root, current)
 
     def start_child(self, name, args, env):
         log = self.logs / f"{name}.log"
@@ -406,63 +424,15 @@ class Stack:
             raise Failed(f"Redis did not answer on port {self.redis_port}; see {self.logs / 'redis.log'}")
 
     def start_app(self, env):
-        python = sys.executable
-        self.start_child(
-            "gunicorn",
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "governance.wsgi",
-                "--workers",
-                str(self.web_workers),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                # PDFs and ZIPs may take a while; gunicorn's default of 30 s kills the worker.
-                "--timeout",
-                "120",
-                "--graceful-timeout",
-                str(max(self.stop_timeout - 5, 5)),
-                "--access-logfile",
-                "-",
-                "--error-logfile",
-                "-",
-            ],
-            env,
+        commands = app_commands(
+            sys.executable,
+            bind=f"127.0.0.1:{self.port}",
+            web_workers=self.web_workers,
+            graceful_timeout=max(self.stop_timeout - 5, 5),
+            schedule=self.dir / "celerybeat-schedule",
         )
-        self.start_child(
-            "celery-worker",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "governance",
-                "worker",
-                "--pool=prefork",
-                "-c",
-                "2",
-                "-l",
-                "info",
-            ],
-            env,
-        )
-        self.start_child(
-            "celery-beat",
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "governance",
-                "beat",
-                "-l",
-                "info",
-                "--schedule",
-                str(self.dir / "celerybeat-schedule"),
-            ],
-            env,
-        )
+        for name in APP_CHILDREN:
+            self.start_child(name, commands[name], env)
 
     def wait_ready(self):
         login = f"{self.url}accounts/login/"

@@ -989,6 +989,59 @@ page("plan:changes", "plan", "版次差異", "changes of a version", ANYONE, tar
 page("plan:xlsx", "plan", "計畫 xlsx", "plan (xlsx)", ANYONE, targets="plan_version_number")
 page("plan:ods", "plan", "計畫 ods", "plan (ods)", ANYONE, targets="plan_version_number")
 
+# -- plan: next year's plan as a draft (not a plan until approved as its version 1: only 管考 sees it)
+
+DRAFT_ACTS = Only(frozenset({"tracking"}), "僅管考人員", "管考 only", yes=ACCESS)
+page(
+    "plan:draft_start",
+    "plan",
+    "建立下年度計畫草案",
+    "start next year's draft",
+    TRACKING_ONLY,
+    post=DRAFT_ACTS,
+    targets="plan_year",
+)
+page("plan:draft", "plan", "計畫草案", "next year's draft", TRACKING_ONLY, targets="plan_draft_year")
+page("plan:draft_xlsx", "plan", "計畫草案 xlsx", "draft (xlsx)", TRACKING_ONLY, targets="plan_draft_year")
+page("plan:draft_ods", "plan", "計畫草案 ods", "draft (ods)", TRACKING_ONLY, targets="plan_draft_year")
+page(
+    "plan:draft_upload",
+    "plan",
+    "上傳修改後的草案",
+    "upload the edited draft",
+    TRACKING_ONLY,
+    post=DRAFT_ACTS,
+    targets="plan_draft_year",
+)
+page(
+    "plan:draft_changes",
+    "plan",
+    "草案與去年計畫比較",
+    "draft compared with last year",
+    TRACKING_ONLY,
+    targets="plan_draft_year",
+)
+page(
+    "plan:draft_approve",
+    "plan",
+    "核定計畫草案",
+    "approve the draft as version 1",
+    TRACKING_ONLY,
+    post=DRAFT_ACTS,
+    targets="plan_draft_year",
+    post_data={"approved_on": "116/1/10", "note": "計畫經執行小組會議通過"},
+)
+page(
+    "plan:draft_discard",
+    "plan",
+    "刪除計畫草案",
+    "delete the draft",
+    POST_ONLY,
+    post=DRAFT_ACTS,
+    targets="plan_draft_year",
+    post_data={"confirm": "1"},
+)
+
 # -- plan: quarterly reports (a unit's people read its reports; the liaison writes, the head confirms)
 
 UNIT_OR_AGENCY_READERS = UnitOnly(

@@ -3,10 +3,26 @@
 The bare flow stands in for real flows in the inbox tests.
 """
 
-from bench.settings import *  # noqa: F401,F403
+import os
+
+# The tests run with DEBUG as the quick start does (on, the development key accepted), unless
+# the environment says otherwise. Only while the settings are read: the variable must not
+# leak into the processes a test starts (make run, the stack), which choose for themselves.
+_debug_given = "DJANGO_DEBUG" in os.environ
+os.environ.setdefault("DJANGO_DEBUG", "1")
+try:
+    from bench.settings import *  # noqa: F401,F403
+finally:
+    if not _debug_given:
+        del os.environ["DJANGO_DEBUG"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
-import os  # noqa: E402
+# Plain static names: a test run collects no static files, and the project's storage would
+# refuse a name missing from the manifest (tests/governance/test_static_files.py collects its own).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # A Celery worker started by a test writes its mail to files the test reads.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

@@ -97,6 +97,7 @@ def build_extras():
     from governance.models import Unit
     from meetings import services as meetings
     from plan import practice_reports
+    from plan import services as plan_services
     from proposals import services as proposal_services
     from proposals.models import Attachment, ProgressReport, Proposal, ScopeCategory
     from tests.support.plan_factory import add_version, make_plan, practice
@@ -187,6 +188,8 @@ def build_extras():
     v1 = make_plan(115)
     v2 = add_version(v1)
     made["plan_versions"] = (v1.pk, v2.pk)
+    # Next year's plan as a draft (116, from 115's version 2): not a plan, only 管考 sees it.
+    made["plan_draft"] = plan_services.start_next_year_draft(actor=tracking, plan=v2.plan).pk
     for code, key in [("readers", "1-1-1.1"), ("planning", "3-1-1.1")]:
         report = practice_reports.submit_practice_report(
             actor=user(f"{code}-liaison"),
@@ -514,6 +517,7 @@ def build_targets(made):
             for label, code in [("閱覽組", "readers"), ("他組", "planning")]
         ],
         "plan_year": [Target("115", {"roc_year": 115}, {})],
+        "plan_draft_year": [Target("116", {"roc_year": 116}, {})],
         "plan_version_number": [Target(f"v{n}", {"roc_year": 115, "number": n}, {}) for n in (1, 2)],
         "plan_version": [
             Target(f"v{v.number}", {"pk": v.pk}, {})

@@ -17,8 +17,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from audits.models import ReviewMeetingItem
 from evidence.models import EvidenceBatch, EvidenceBatchItem, EvidenceDocument
-from governance.models import TrailEvent
+from governance.models import TrailEvent, User
 from governance.trail import verify_all
 from meetings.models import AgendaItem, GroupMeeting, MeetingDecision
 from plan.models import Plan, PlanPractice, PracticeReport
@@ -118,6 +119,8 @@ def fill_the_old_state(old):
 
 
 RECUSAL_COLUMNS = [(ReviewerAssignment, name) for name in ("recused_at", "recusal_reason", "replacement")]
+# governance 0018: where a directory account comes from (governance.directory).
+DIRECTORY_COLUMNS = [(User, "directory_dn")]
 
 
 @contextmanager
@@ -132,6 +135,20 @@ def today_s_columns(*columns):
         with connection.schema_editor() as editor:
             for model, name in columns:
                 editor.remove_field(model, model._meta.get_field(name))
+
+
+@contextmanager
+def today_s_tables(*models):
+    """Tables of today's models made since (their rows are dropped with them after the block)."""
+    with connection.schema_editor() as editor:
+        for model in models:
+            editor.create_model(model)
+    try:
+        yield
+    finally:
+        with connection.schema_editor() as editor:
+            for model in models:
+                editor.delete_model(model)
 
 
 def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
@@ -150,9 +167,11 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
         monkeypatch.setattr("governance.notifications.announce_task", lambda task_id: None)
         # An earlier transactional test's flush may have taken the data migrations' rows.
         default_configuration()
-        # Columns added since to tables of the old state (proposals 0007's 迴避) are there while
-        # today's code seeds, and gone again before the migrations add them.
-        with today_s_columns(*RECUSAL_COLUMNS):
+        # Columns added since to tables of the old state (proposals 0007's 迴避, governance
+        # 0018's directory DN) and tables added since that the seed writes to (audits 0006's
+        # items of a review meeting) are there while today's code seeds, and gone again before
+        # the migrations add them.
+        with today_s_columns(*RECUSAL_COLUMNS, *DIRECTORY_COLUMNS), today_s_tables(ReviewMeetingItem):
             call_command("seed_demo", quiet=True)
         monkeypatch.undo()
         fill_the_old_state(old)
@@ -169,7 +188,7 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
         # Tables made since the move are filled from what was there: the duplicate check's
         # index holds every submitted proposal's words. (The steps' instructions are rows of
         # the flows' steps, made after migrate; no document was issued with a verification code
-        # before there were codes.)
+        # before there were codes, and no next year's plan was drafted before there were drafts.)
         made_since = {
             "proposals_proposalgram",
             "proposals_gramfrequency",
@@ -177,9 +196,10 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
             "governance_issueddocument",
             "plan_practiceofficer",
             "audits_reviewmeetingitem",
+            "plan_plandraft",
         }
         assert set(after) - set(before) <= made_since
-        assert after["governance_issueddocument"] == 0
+        assert after["governance_issueddocument"] == 0 and after["plan_plandraft"] == 0
         submitted = Proposal.objects.filter(submitted_at__isnull=False).count()
         assert submitted and after["proposals_proposalgram"] > 10 * submitted
         # The moved models read the same rows under their own apps.

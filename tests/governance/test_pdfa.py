@@ -1,7 +1,8 @@
 """Every PDF the system makes is PDF/A-2b (governance.pdf.PDF_VARIANT), read back with pypdf.
 
 Each kind of document (the trail of a proposal and of a finding, the appraisal evidence, the
-plan's self-assessment and execution report, the quarterly tracking report) is made through its
+plan's self-assessment and execution report, the quarterly tracking report, and the 公文 papers:
+創意提案單, 缺失改善辦理情形表, 檢討會議紀錄, 開會通知單, 議程, 會議紀錄) is made through its
 own code, then checked for what PDF/A-2b asks and a reader can see without a validator:
 - PDF 1.7 (the header, and no catalog /Version above it), a file identifier, no encryption;
 - the XMP packet names the part and level (pdfaid:part 2, pdfaid:conformance B) and agrees with
@@ -28,8 +29,9 @@ from bench.samples import synthetic_evidence
 from dashboard.tracking_report import tracking_report_pdf
 from evidence import documents as evidence_documents
 from governance import pdf
-from governance.rocdate import TAIPEI
+from governance.rocdate import TAIPEI, format_roc
 from meetings import documents as plan_documents
+from meetings import meeting_documents
 from plan.models import PracticeReport
 from proposals import documents as proposal_documents
 from tests.support import meeting_factory
@@ -100,8 +102,52 @@ def tracking_report(client, person):
     return tracking_report_pdf(), "提升服務品質執行小組 季列管報告 115 年第 4 季"
 
 
+def proposal_form(client, person):
+    proposal = Driver(client, person).submit("planning-staff1")
+    return proposal_documents.proposal_form_pdf(proposal).content, f"創意提案單 {proposal.case_number}"
+
+
+def audit_papers(client, person):
+    drive = AuditDriver(client, person)
+    (finding,) = drive.findings(drive.register([finding_fields(0, lead="readers")]))
+    drive.meeting(finding)
+    return finding, person("tracking")
+
+
+def audit_status_table(client, person):
+    finding, reader = audit_papers(client, person)
+    audit = finding.audit
+    return finding_documents.status_table_pdf(
+        audit, reader
+    ).content, f"缺失改善辦理情形表 {audit.agency} {audit.title}"
+
+
+def review_meeting_record(client, person):
+    finding, reader = audit_papers(client, person)
+    meeting = finding.review_meetings.get()
+    content = finding_documents.meeting_record_pdf(meeting, finding.audit, reader).content
+    return content, f"提升服務品質執行小組檢討會議紀錄 {format_roc(meeting.held_on)}"
+
+
+def meeting_paper(kind, title):
+    def make(client, person):
+        meeting = meeting_factory.held(
+            D(2026, 3, 8), decisions=[("請閱覽組完成讀者動線調整", "readers", None, None)]
+        )
+        return meeting_documents.meeting_pdf(meeting, kind), f"115 年度提升服務品質執行小組第 1 次會議{title}"
+
+    make.__name__ = f"meeting_{kind}"
+    return make
+
+
 DOCUMENTS = [
     proposal_trail,
+    proposal_form,
+    audit_status_table,
+    review_meeting_record,
+    meeting_paper(meeting_documents.NOTICE, "開會通知單"),
+    meeting_paper(meeting_documents.AGENDA, "議程"),
+    meeting_paper(meeting_documents.MINUTES, "會議紀錄"),
     finding_trail,
     appraisal_evidence,
     self_assessment,

@@ -55,10 +55,18 @@ def test_a_reminder_due_today_is_mailed_by_the_quick_starts_own_scheduler():
         "EMAIL_USE_TLS": "0",
         "PYTHONUNBUFFERED": "1",
     }
+    # The preparation below runs as the quick start does; scripts/run.py itself gets `env`
+    # without DJANGO_DEBUG and must turn it on by itself.
+    env.pop("DJANGO_DEBUG", None)
+    prepare_env = {**env, "DJANGO_DEBUG": "1"}
     python = sys.executable
     try:
-        subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=prepare_env, check=True
+        )
+        subprocess.run(
+            [python, "manage.py", "seed_demo"], cwd=ROOT, env=prepare_env, check=True, capture_output=True
+        )
         # One open finding of the demo is due tomorrow: its −1 day reminder is due today. The
         # reminders of the day go out at once on a first start (governance.quickstart), as
         # they would have at 07:00.
@@ -75,7 +83,7 @@ def test_a_reminder_due_today_is_mailed_by_the_quick_starts_own_scheduler():
                     "Finding.objects.filter(pk=f.pk).update(due_date=tomorrow); print(f.tracking_number)",
                 ],
                 cwd=ROOT,
-                env=env,
+                env=prepare_env,
                 check=True,
                 capture_output=True,
                 text=True,
