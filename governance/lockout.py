@@ -7,8 +7,8 @@ settings.AXES_ADDRESS_FAILURE_LIMIT. Records, cool-off, reset on success and the
 unlock commands are axes's own.
 """
 
-from axes.handlers.database import AxesDatabaseHandler
 from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings

@@ -176,6 +176,11 @@ class IdleSessionTimeoutMiddleware:
                     _("您已閒置超過 %(minutes)s 分鐘，為保護資料已自動登出，請重新登入。")
                     % {"minutes": settings.SESSION_IDLE_MINUTES},
                 )
-            elif last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
-                request.session[LAST_SEEN_KEY] = now
+            elif last_seen is None or not 0 <= now - last_seen < LAST_SEEN_RESOLUTION:
+                mark_active(request)
         return self.get_response(request)
+
+
+def mark_active(request):
+    """The idle clock starts again now (a request, or signing in: governance.apps)."""
+    request.session[LAST_SEEN_KEY] = time.time()
