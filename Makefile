@@ -19,7 +19,7 @@ stack: setup-stack
 
 # Every benchmark runs even when an earlier one misses its budget; the exit status says if any did.
 bench: setup-test
-	@status=0; for b in run lifecycle audits pdf reminders evidence_batch duplicates; do $(PY) bench/$$b.py || status=1; done; exit $$status
+	@status=0; for b in run lifecycle audits pdf reminders evidence_batch duplicates pages login; do $(PY) bench/$$b.py || status=1; done; exit $$status
 
 setup-run:
 	@scripts/setup run

@@ -35,6 +35,12 @@ themselves as PDF/A-2b (XMP pdfaid), plain does not.
 
 Budget: our total (both documents, medians added) within 1.2 x WeasyPrint's own time
 (plain: bare WeasyPrint, no PDF/A).
+
+Signing (governance.signing), outside the budget: "ours" runs unsigned, as an installation
+without PDF_SIGNING_KEY does. Apart, sign_pdf signs our evidence PDF with a throw-away RSA 2048
+key and self-signed certificate made in the temporary folder (the key loaded once, not timed):
+median wall time of the same number of runs, the bytes the signature adds, and the signed file
+still PDF/A-2b.
 """
 
 import argparse
@@ -185,25 +191,33 @@ def captured_html(doc, evidence=None):
     from governance import pdf
 
     seen = {}
-    original = pdf.render_pdf_html
+    original, original_render = pdf.render_pdf_html, pdf.render_pdf
 
     def capture(html, *, fetcher=None, **options):
         seen["html"] = html
         seen["fetcher"] = fetcher = fetcher if fetcher is not None else pdf.SafeURLFetcher()
         return original(html, fetcher=fetcher, **options)
 
-    pdf.render_pdf_html = capture
+    def capture_context(template_name, context, **options):
+        seen["context"] = context
+        return original_render(template_name, context, **options)
+
+    pdf.render_pdf_html, pdf.render_pdf = capture, capture_context
     try:
         content = ours(doc, evidence)
     finally:
-        pdf.render_pdf_html = original
+        pdf.render_pdf_html, pdf.render_pdf = original, original_render
     if doc == "evidence":
-        # The same string as rendering the template the way documents.py does.
+        # The same string as rendering the template the way documents.py does, with what
+        # issue_pdf adds: the (random) verification code and the signature notice.
         from django.template.loader import render_to_string
 
         from evidence.documents import appraisal_evidence_context
 
-        again = render_to_string("pdf/appraisal_evidence.html", appraisal_evidence_context(evidence))
+        issued = {key: seen["context"][key] for key in ("verification", "signature_notice")}
+        again = render_to_string(
+            "pdf/appraisal_evidence.html", {**appraisal_evidence_context(evidence), **issued}
+        )
         assert again == seen["html"], "captured HTML differs from render_to_string"
     return seen["html"], seen["fetcher"], content
 
@@ -212,6 +226,69 @@ def pdf_pages(data):
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(data)).pages)
+
+
+# ---------------------------------------------------------------- signing
+
+
+def throwaway_signing_files(folder):
+    """A self-signed RSA 2048 certificate and its key (PEM) for timing sign_pdf: paths."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench signer")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = Path(folder) / "signer.key", Path(folder) / "signer.pem"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def measure_signing(folder, content, runs):
+    """sign_pdf on our (unsigned) evidence PDF: a warm-up that loads the key, then `runs` timed."""
+    from django.test import override_settings
+
+    from governance import signing
+
+    key_path, cert_path = throwaway_signing_files(folder)
+    with override_settings(PDF_SIGNING_KEY=str(key_path), PDF_SIGNING_CERT=str(cert_path)):
+        signing._load_signer.cache_clear()
+        started = time.perf_counter()
+        signed = signing.sign_pdf(content)  # loads pyHanko and the key: once per process
+        first = time.perf_counter() - started
+        assert pdfa_part(signed) == ("2", "B")
+        wall = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            signing.sign_pdf(content)
+            wall.append(time.perf_counter() - started)
+    signing._load_signer.cache_clear()
+    return {
+        "evidence_median_ms": round(1000 * statistics.median(wall), 1),
+        "evidence_min_ms": round(1000 * min(wall), 1),
+        "evidence_max_ms": round(1000 * max(wall), 1),
+        "first_ms_with_key_loading": round(1000 * first, 1),
+        "bytes_added": len(signed) - len(content),
+        "signed_is_pdfa": pdfa_part(signed),
+        "key": "RSA 2048, self-signed, throw-away",
+    }
 
 
 # ---------------------------------------------------------------- memory: one subprocess per kind
@@ -349,6 +426,8 @@ def benchmark(database_url, tmp, runs, memory_runs):
             flush=True,
         )
     assert EvidenceDocument.objects.count() - documents_before == runs  # our row, each time
+    signing = measure_signing(tmp, inputs["evidence"]["ours"], runs)
+    print(json.dumps({"signing": signing}), flush=True)
 
     from django.db import connections
 
@@ -386,6 +465,7 @@ def benchmark(database_url, tmp, runs, memory_runs):
                 else None,
             }
         figures[doc] = entry
+    figures["evidence"]["signing"] = signing
     return figures
 
 
@@ -479,7 +559,7 @@ def main():
                 for k, v in entry.items()
                 if k in KINDS
                 or k in ("ours_over_plain", "ours_over_plain_pdfa", "plain_pdfa_over_plain")
-                or k in ("html_bytes", "our_fetcher")
+                or k in ("html_bytes", "our_fetcher", "signing")
             }
             for doc, entry in figures.items()
         },

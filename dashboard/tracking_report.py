@@ -14,6 +14,7 @@ from governance.documents import Document, roc_timestamp
 from governance.permissions import can, is_overseer
 from governance.rocdate import format_roc_short, quarter_of, today_taipei
 from governance.roles import Capability
+from governance.trail_anchor import latest_summary
 from proposals.models import Proposal
 from proposals.selectors import open_executions
 
@@ -113,6 +114,9 @@ def tracking_report_pdf(today=None, *, now=None, fetcher=None):
         "quarter_text": f"{report['year']} 年第 {report['quarter']} 季",
         "today_display": format_roc_short(report["today"]),
         "generated_at": roc_timestamp(now),
+        # The latest signed digest of the trail's heads: the meeting's record of which state of
+        # every case's history was anchored outside the database (governance.trail_anchor).
+        "trail_digest": latest_summary(),
     }
     return render_pdf("pdf/tracking_report.html", context, fetcher=fetcher)
 

@@ -40,8 +40,10 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = (EmailAddressFilter, *DjangoUserAdmin.list_filter)
     search_fields = ("username", "full_name", "email")
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("機關資料"), {"fields": ("full_name", "job_title", "language")}),
+        (_("機關資料"), {"fields": ("full_name", "job_title", "language", "directory_dn")}),
     )
+    # Written by the directory (governance.directory); empty for local accounts.
+    readonly_fields = ("directory_dn",)
 
 
 @admin.register(Unit)

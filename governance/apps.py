@@ -48,6 +48,8 @@ class GovernanceConfig(AppConfig):
 
         post_save.connect(_task_saved, sender=Task, dispatch_uid="governance.task_notice")
         user_logged_in.connect(_logged_in, dispatch_uid="governance.idle_clock")
+        # Registers the system check that loads the signing key at startup (when configured).
+        from . import signing  # noqa: F401
 
 
 class StaticFilesConfig(AppConfig):

@@ -18,6 +18,10 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # Set for people whose account comes from the agency's directory (governance.directory):
+    # the nightly sync keeps them as the directory says. Empty for local accounts (external
+    # committee members, the administrator), which the sync never touches.
+    directory_dn = models.CharField(_("目錄識別名稱（DN）"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("人員")
@@ -266,6 +270,9 @@ class Notification(models.Model):
         DIGEST = "digest", _("每週待辦摘要")
         EVENT = "event", _("案件動態")
         TASK = "task", _("新任務")
+        # The signed daily digest of every trail chain's head, for the auditors
+        # (governance.trail_anchor): sent whatever their preferences, like escalations.
+        TRAIL_DIGEST = "trail_digest", _("事件軌跡每日摘要")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

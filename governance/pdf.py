@@ -16,10 +16,10 @@ an sRGB output intent with the ICC profile it ships (sRGB2014.icc, no system fil
 a document identifier, and every font embedded (subsets of Noto Sans CJK TC). Why 2b and
 not 3b: our documents embed no files; what PDF/A-3 adds to PDF/A-2 is embedding files of any
 format (PDF/A-2 embeds only PDF/A files), whose later reading nothing in the standard
-guarantees. So 2b is the narrower promise for the same documents, and a signature can be added
-to it the same way later (PAdES with an RSA key: pyHanko with an ECDSA key raises the catalog
-to PDF 2.0, which no PDF/A-2 file may be; and the signer must keep /Info /Producer equal to
-the XMP's pdf:Producer). Level B (what the page looks like) and not A: A adds tagging.
+guarantees. So 2b is the narrower promise for the same documents, and a signature is added to
+it the same way (governance.signing: PAdES with an RSA key, as pyHanko with an ECDSA key raises
+the catalog to PDF 2.0, which no PDF/A-2 file may be; and the signer keeps /Info /Producer
+equal to the XMP's pdf:Producer). Level B (what the page looks like) and not A: A adds tagging.
 The metadata is set here, not by each template: title (the template's <title>), author
 (settings.AGENCY_NAME), language (zh-Hant), in the document information and the XMP alike.
 """

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # [static] Before staticfiles: runserver leaves static files to whitenoise, which serves
+    # the collected, hashed and compressed ones (scripts/run.py collects them).
+    "whitenoise.runserver_nostatic",
     "governance.apps.StaticFilesConfig",  # django.contrib.staticfiles with our ignore list
     "guardian",
     "axes",
@@ -90,6 +93,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "governance.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # [static] Pages gzipped (a tenth of their size). Below whitenoise, which sends its own
+    # pre-compressed files. BREACH guesses a secret in a page from compressed sizes, with the
+    # attacker's text reflected beside it over thousands of logged-in requests: the CSRF
+    # token, the secret it is known for, is masked afresh in every response; Django pads each
+    # gzip response with random bytes ("Heal the Breach"); and the session cookie is
+    # SameSite=Lax, so another site's requests go without it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Inside CommonMiddleware, which counts the page's length after bidi controls are out.
@@ -186,8 +196,52 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 AXES_CLIENT_IP_CALLABLE = "governance.lockout.client_address"
 AXES_VERBOSE = False
+
+# ======== Directory accounts (Active Directory or LDAP) — governance/directory.py ========
+# Off unless LDAP_SERVER_URI is set (README: "Directory (Active Directory or LDAP)"). Then the
+# directory's backend comes after axes' (a locked-out pair is refused before the directory is
+# asked; wrong directory passwords count as any others) and before the model backend (local
+# accounts: external committee members, the administrator).
+from governance.directory_settings import directory_settings  # noqa: E402
+
+# Each variable by name, so that this file shows all the environment the project reads.
+_DIRECTORY = directory_settings(
+    {
+        "LDAP_SERVER_URI": os.environ.get("LDAP_SERVER_URI", ""),
+        "LDAP_BIND_DN": os.environ.get("LDAP_BIND_DN", ""),
+        "LDAP_BIND_PASSWORD": os.environ.get("LDAP_BIND_PASSWORD", ""),
+        "LDAP_START_TLS": os.environ.get("LDAP_START_TLS", ""),
+        "LDAP_TIMEOUT_SECONDS": os.environ.get("LDAP_TIMEOUT_SECONDS", "5"),
+        "LDAP_BASE_DN": os.environ.get("LDAP_BASE_DN", ""),
+        "LDAP_USER_BASE": os.environ.get("LDAP_USER_BASE", ""),
+        "LDAP_USERNAME_ATTR": os.environ.get("LDAP_USERNAME_ATTR", ""),
+        "LDAP_USER_FILTER": os.environ.get("LDAP_USER_FILTER", ""),
+        "LDAP_USER_ATTR_MAP": os.environ.get("LDAP_USER_ATTR_MAP", ""),
+        "LDAP_GROUP_BASE": os.environ.get("LDAP_GROUP_BASE", ""),
+        "LDAP_GROUP_FILTER": os.environ.get("LDAP_GROUP_FILTER", ""),
+        "LDAP_UNIT_MAP": os.environ.get("LDAP_UNIT_MAP", ""),
+        "LDAP_ROLE_MAP": os.environ.get("LDAP_ROLE_MAP", ""),
+    }
+)
+globals().update(_DIRECTORY)  # AUTH_LDAP_* for django-auth-ldap, LDAP_* for governance.directory
+if _DIRECTORY:
+    AUTHENTICATION_BACKENDS.insert(1, "governance.directory.DirectoryBackend")
+# ======== end of directory accounts ========
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous has no permissions
 GUARDIAN_RAISE_403 = True
+
+# [hashers] New passwords, and old ones at their next login, are hashed with Argon2id
+# (governance.hashers: 32 MiB, 3 passes), stronger than Django's default PBKDF2 (1,000,000
+# iterations) and cheaper here: PBKDF2 took 300-370 ms of CPU per login, Argon2id about 90 ms,
+# so a login fits in 300 ms (bench/login.py; django-axes's look-ups are about 1 ms of it). The
+# others stay to verify older hashes: a PBKDF2 hash works, and is re-made with Argon2id when
+# its owner logs in.
+PASSWORD_HASHERS = [
+    "governance.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,15 +261,16 @@ TIME_ZONE = "Asia/Taipei"
 USE_I18N = True
 USE_TZ = True
 
+# [static] Static files: collected (scripts/run.py and scripts/stack.py run collectstatic) under
+# hashed names, each also stored gzipped and brotli-compressed, and served by whitenoise: a
+# hashed name is cached by the browser for ten years (immutable), so a page after the first
+# fetches none of them again. The same in `make run` (DEBUG on) as in `make stack`
+# (governance.staticstorage says how, and what happens before any collectstatic).
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "governance.staticstorage.StaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
@@ -271,7 +326,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.sync_memberships",
         "schedule": crontab(hour=1, minute=15),
     },
+    # Late in the day, so the day's digest holds the day's events (governance.trail_anchor).
+    "trail-digest": {
+        "task": "governance.anchor_trail",
+        "schedule": crontab(hour=int(os.environ.get("TRAIL_DIGEST_HOUR", "23")), minute=30),
+    },
 }
+# The signed daily digest of the trail's heads (governance.trail_anchor): an Ed25519 private
+# key in PEM, kept in a file and never in the database (empty: no digest is made), and the
+# folder the digests are written to, one JSON file per day.
+TRAIL_DIGEST_KEY_FILE = os.environ.get("TRAIL_DIGEST_KEY_FILE", "")
+TRAIL_DIGEST_DIR = Path(os.environ.get("TRAIL_DIGEST_DIR", DATA_DIR / "trail-digests"))
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -356,6 +421,17 @@ LOGGING = {
 
 # The agency this installation serves; printed on documents.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "國立臺灣圖書館")
+
+# The agency's key and certificate for signing evidence and trail PDFs (governance.signing):
+# PEM files; the chain holds the intermediate certificates, if any. Unset: documents go out
+# unsigned and say so.
+PDF_SIGNING_KEY = os.environ.get("PDF_SIGNING_KEY", "")
+PDF_SIGNING_CERT = os.environ.get("PDF_SIGNING_CERT", "")
+PDF_SIGNING_CHAIN = os.environ.get("PDF_SIGNING_CHAIN", "")
+PDF_SIGNING_KEY_PASSWORD = os.environ.get("PDF_SIGNING_KEY_PASSWORD", "")
+if bool(PDF_SIGNING_KEY) != bool(PDF_SIGNING_CERT):
+    # Half of it would leave every document unsigned without a word: refuse instead.
+    raise ImproperlyConfigured("PDF_SIGNING_KEY and PDF_SIGNING_CERT are set together or not at all.")
 
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -4,9 +4,10 @@ import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from viewflow.workflow.timers import fire_due_timers as fire
 
-from . import notifications, services
+from . import directory, notifications, services, trail_anchor
 from .background import MailDeliveryError, RecordedTask
 
 logger = logging.getLogger(__name__)
@@ -56,5 +57,30 @@ def fire_due_timers():
 
 @shared_task(base=RecordedTask, name="governance.sync_memberships")
 def sync_memberships():
-    """Daily: memberships that start or end today change people's unit permissions."""
+    """Daily: with a directory configured, people's units and roles as it says (those who left
+    it lose access); then memberships that start or end today change unit permissions."""
+    result = directory.sync_directory().as_dict() if directory.enabled() else None
     services.sync_all_unit_permissions()
+    return {"directory": result}
+
+
+@shared_task(base=NotificationTask, name="governance.anchor_trail")
+def anchor_trail(today=None):
+    """Daily: sign and write the digest of every trail chain's head, and mail it to the auditors.
+
+    Without a key configured nothing is made (the quick start); the warning says so every day.
+    Run again the same day (a retry after a failed e-mail), the day's digest is kept and only
+    the e-mails still unsent go out."""
+    if not settings.TRAIL_DIGEST_KEY_FILE:
+        logger.warning("TRAIL_DIGEST_KEY_FILE is not set: no trail digest made")
+        return {"digest": None}
+    day = datetime.date.fromisoformat(today) if today else None
+    result = trail_anchor.anchor(day)
+    notified = trail_anchor.notify_auditors(result.document)
+    return {
+        "digest": str(result.path),
+        "created": result.created,
+        "findings": len(result.document["findings"]),
+        "notified": notified,
+        "sent": notifications.deliver_emails(),
+    }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.decorators.http import conditional_page
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
@@ -22,7 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "jsi18n/",
-        login_not_required(JavaScriptCatalog.as_view(packages=["viewflow"])),
+        # Every page loads the catalogue and no cache header may keep it (it follows the
+        # person's language): an ETag lets the browser revalidate it, 304 without the body.
+        login_not_required(conditional_page(JavaScriptCatalog.as_view(packages=["viewflow"]))),
         name="javascript-catalog",
     ),
     path("", site.urls),

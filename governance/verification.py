@@ -4,7 +4,8 @@ A PDF cannot print the hash of its own bytes, so each document the system issues
 random code instead, with the address `<SITE_URL>/verify/<code>/` as text and as a QR code.
 The code is kept with what the document was issued for (IssuedDocument); the page at that
 address tells any logged-in person whether the code was issued, when, and for which case
-or person, and nothing more. The file's own SHA-256 is kept beside it, for digital copies.
+or person, and nothing more. The file's own SHA-256 is kept beside it, for digital copies
+(of the file as handed out: signed, when the agency's key is configured, governance.signing).
 
 A code is 100 random bits in Crockford's base 32 (digits and capitals without I, L, O, U),
 printed in four groups of five: 7K3QD-M9XWA-2HF8R-TPE4C. What is typed or pasted is read
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import IssuedDocument
+from .signing import sign_pdf, signature_notice
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
 CODE_LENGTH = 20  # characters: 100 bits
@@ -116,7 +118,8 @@ def issue_pdf(
     fetcher=None,
 ):
     """Render a document with a new verification code in it (`verification` in the template's
-    context) and record its issue: PDF bytes.
+    context, with `signature_notice`: signed or not), sign it when the agency's key is
+    configured (governance.signing), and record its issue: PDF bytes.
 
     `subject` is what the document is for, as printed: the case's title or the person's name.
     The row is written in the caller's transaction, after the PDF was made.
@@ -124,7 +127,11 @@ def issue_pdf(
     from .pdf import render_pdf  # loads WeasyPrint: only when a document is made
 
     verification = new_verification()
-    content = render_pdf(template_name, {**context, "verification": verification}, fetcher=fetcher)
+    # Before rendering: a broken signing configuration fails here, not after the work.
+    notice = signature_notice()
+    context = {**context, "verification": verification, "signature_notice": notice}
+    # Signed when the agency's key is configured; the SHA-256 kept is of the bytes handed out.
+    content = sign_pdf(render_pdf(template_name, context, fetcher=fetcher))
     IssuedDocument.objects.create(
         code=verification.code,
         kind=kind,

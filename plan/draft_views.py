@@ -9,7 +9,6 @@ approved draft's pages lead to the plan's version 1.
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -25,11 +24,10 @@ from governance.roles import Capability
 from governance.text import LongTextField
 
 from . import selectors
+from .forms import PlanFileField
 from .models import Plan, PlanDraft
 from .services import DraftRefused, PlanImportError, approve_draft, discard_draft, start_next_year_draft
 from .xlsx import CONTENT_TYPES, DRAFT_EXPORTERS, draft_filename, replace_draft_from_spreadsheet
-
-UPLOAD_SUFFIXES = (".xlsx", ".ods")
 
 
 def _require_tracking(user):
@@ -116,25 +114,10 @@ def draft_file(request, roc_year, fmt):
 
 
 class DraftUploadForm(forms.Form):
-    file = forms.FileField(
+    file = PlanFileField(
         label=gettext_lazy("修改後的草案檔（xlsx 或 ods）"),
         help_text=gettext_lazy("上傳的檔案取代草案的全部內容；欄位與下載的草案檔相同。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(
-                _("請上傳 Excel 活頁簿（.xlsx）或 ODF 試算表（.ods）；「%(name)s」不是。")
-                % {"name": Path(upload.name).name[:60]},
-                code="type",
-            )
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("檔案超過 %(mb)s MB。") % {"mb": settings.ATTACHMENT_MAX_BYTES // 1048576}, code="size"
-            )
-        return upload
 
 
 def draft_upload(request, roc_year):

@@ -5,10 +5,7 @@ Everyone logged in reads plans (the plan is an agency-wide document); only the �
 imports and revises them.
 """
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -24,12 +21,12 @@ from governance.roles import Capability
 from governance.text import LongTextField
 
 from . import selectors
+from .forms import PlanFileField
 from .models import Plan, PlanDraft, PlanVersion
 from .services import PlanImportError
 from .xlsx import CONTENT_TYPES, EXPORTERS, filename, import_spreadsheet
 
 # What the upload accepts by name; which of the two a file is, its content tells (plan.xlsx).
-UPLOAD_SUFFIXES = (".xlsx", ".ods")
 
 
 def _may_import(user):
@@ -145,28 +142,13 @@ class PlanUploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     approved_on = ROCDateField(label=gettext_lazy("通過日期"), required=False)
-    file = forms.FileField(
+    file = PlanFileField(
         label=gettext_lazy("計畫檔（xlsx 或 ods）"),
         help_text=gettext_lazy(
             "欄位與下載的計畫檔相同：實施要項、構面、執行項目編號、執行項目、推動作法編號、"
             "推動作法、完成期限、完成期限日期、承辦單位。"
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_SUFFIXES)}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(
-                _("請上傳 Excel 活頁簿（.xlsx）或 ODF 試算表（.ods）；「%(name)s」不是。")
-                % {"name": Path(upload.name).name[:60]},
-                code="type",
-            )
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("檔案超過 %(mb)s MB。") % {"mb": settings.ATTACHMENT_MAX_BYTES // 1048576}, code="size"
-            )
-        return upload
 
 
 def plan_import(request):

@@ -28,30 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import collect  # noqa: E402
 import pg  # noqa: E402
-
-# Left out of collectstatic (the project's own list: governance.apps.StaticFilesConfig).
-STATIC_IGNORE = ["node_modules", "viewflow/js/contrib/dash/*"]
-
-# Prints a fingerprint of the static files collectstatic would collect (names, sizes,
-# modification times) and of the storage that would hold them.
-STATIC_FINGERPRINT = """
-import hashlib, os, sys
-import django
-django.setup()
-from django.conf import settings
-from django.contrib.staticfiles import finders
-ignore = ["CVS", ".*", "*~", *sys.argv[1:]]
-entries = []
-for finder in finders.get_finders():
-    for path, storage in finder.list(ignore):
-        st = os.stat(storage.path(path))
-        entries.append(f"{path}\\0{st.st_size}\\0{st.st_mtime_ns}")
-digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
-for entry in sorted(entries):
-    digest.update(entry.encode() + b"\\n")
-print(digest.hexdigest())
-"""
 
 # The children we start and watch, in the order they are stopped.
 APP_CHILDREN = ("gunicorn", "celery-worker", "celery-beat")
@@ -370,30 +348,16 @@ class Stack:
         a restart with the same code and packages need not pay it again.
         """
         static_root = Path(env["STATIC_ROOT"])
-        stamp = static_root / ".stack-sources"
-        fingerprint = subprocess.run(
-            [sys.executable, "-c", STATIC_FINGERPRINT, *STATIC_IGNORE],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if fingerprint.returncode != 0:
-            raise Failed(f"could not list the static files:\n{fingerprint.stderr[-3000:]}")
-        current = fingerprint.stdout.strip()
-        if (
-            (static_root / "staticfiles.json").exists()
-            and stamp.exists()
-            and stamp.read_text().strip() == current
-        ):
+        current, error = collect.fingerprint(env)
+        if current is None:
+            raise Failed(f"could not list the static files:\n{error}")
+        if collect.up_to_date(static_root, current):
             say(f"collectstatic: {static_root} is up to date, skipped")
             return
-        with contextlib.suppress(OSError):
-            stamp.unlink()
-        ignore = [arg for pattern in STATIC_IGNORE for arg in ("--ignore", pattern)]
+        collect.forget(static_root)
         say("collectstatic compresses every static file: a minute or two, once")
-        self.run_step("collectstatic", ["collectstatic", "--noinput", *ignore], env, log)
-        stamp.write_text(current + "\n")
+        self.run_step("collectstatic", ["collectstatic", "--noinput", *collect.ignore_args()], env, log)
+        collect.remember(static_root, current)
 
     def start_child(self, name, args, env):
         log = self.logs / f"{name}.log"

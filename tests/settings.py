@@ -17,6 +17,12 @@ finally:
         del os.environ["DJANGO_DEBUG"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+# Plain static names: a test run collects no static files, and the project's storage would
+# refuse a name missing from the manifest (tests/governance/test_static_files.py collects its own).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # A Celery worker started by a test writes its mail to files the test reads.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

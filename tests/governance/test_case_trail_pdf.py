@@ -12,7 +12,6 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -23,6 +22,7 @@ from governance.rocdate import TAIPEI
 from proposals import documents as proposal_documents
 from proposals.models import Proposal
 from tests.helpers import flat, pdf_fonts, pdf_pages, pdf_text
+from tests.support import trail_tamper
 from tests.support.audit_http import AuditDriver, finding_fields
 from tests.support.proposal_http import Driver, proposal_form
 
@@ -44,8 +44,7 @@ def issued_qr():
 
 
 def tamper(event_pk, comment):
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE governance_trailevent SET comment = %s WHERE id = %s", [comment, event_pk])
+    trail_tamper.tamper("UPDATE governance_trailevent SET comment = %s WHERE id = %s", [comment, event_pk])
 
 
 @pytest.fixture
@@ -130,8 +129,7 @@ def test_tampered_event_is_printed_as_the_first_broken_one(proposal):
 
 def test_deleted_last_event_is_reported(proposal):
     last = trail.case_events("proposal", proposal.trail_ref)[-1]
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM governance_trailevent WHERE id = %s", [last.pk])
+    trail_tamper.tamper("DELETE FROM governance_trailevent WHERE id = %s", [last.pk])
     text = pdf_text(proposal_documents.proposal_trail(proposal).content)
     assert f"驗證失敗：第 {last.sequence} 筆事件遭竄改或缺漏" in text
     assert "尾端事件被刪除或竄改" in text

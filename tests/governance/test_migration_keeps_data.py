@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audits.models import ReviewMeetingItem
 from evidence.models import EvidenceBatch, EvidenceBatchItem, EvidenceDocument
-from governance.models import TrailEvent
+from governance.models import TrailEvent, User
 from governance.trail import verify_all
 from meetings.models import AgendaItem, GroupMeeting, MeetingDecision
 from plan.models import Plan, PlanPractice, PracticeReport
@@ -119,6 +119,8 @@ def fill_the_old_state(old):
 
 
 RECUSAL_COLUMNS = [(ReviewerAssignment, name) for name in ("recused_at", "recusal_reason", "replacement")]
+# governance 0018: where a directory account comes from (governance.directory).
+DIRECTORY_COLUMNS = [(User, "directory_dn")]
 
 
 @contextmanager
@@ -165,10 +167,11 @@ def test_moving_the_models_keeps_every_row_and_every_trail(monkeypatch):
         monkeypatch.setattr("governance.notifications.announce_task", lambda task_id: None)
         # An earlier transactional test's flush may have taken the data migrations' rows.
         default_configuration()
-        # Columns added since to tables of the old state (proposals 0007's 迴避) and tables
-        # added since that the seed writes to (audits 0006's items of a review meeting) are
-        # there while today's code seeds, and gone again before the migrations add them.
-        with today_s_columns(*RECUSAL_COLUMNS), today_s_tables(ReviewMeetingItem):
+        # Columns added since to tables of the old state (proposals 0007's 迴避, governance
+        # 0018's directory DN) and tables added since that the seed writes to (audits 0006's
+        # items of a review meeting) are there while today's code seeds, and gone again before
+        # the migrations add them.
+        with today_s_columns(*RECUSAL_COLUMNS, *DIRECTORY_COLUMNS), today_s_tables(ReviewMeetingItem):
             call_command("seed_demo", quiet=True)
         monkeypatch.undo()
         fill_the_old_state(old)
