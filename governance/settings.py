@@ -182,7 +182,8 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # And an address alone, after this many wrong passwords for any usernames within the cool-off
 # (governance.lockout): one machine cannot try a password against every colleague. Higher than
-# the pair's limit, as many people may share an address (an office behind one NAT).
+# the pair's limit, as many people may share an address (an office behind one NAT). Unlocked
+# early by `manage.py axes_reset_ip ADDRESS`.
 AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_HANDLER = "governance.lockout.AddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
