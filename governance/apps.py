@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,14 @@ def _task_saved(sender, instance, **kwargs):
         announce_task(instance.pk)
 
 
+def _logged_in(sender, request, user, **kwargs):
+    # Signing in is activity: the idle clock starts now, with the session login() saves anyway.
+    from .middleware import mark_active
+
+    if request is not None and hasattr(request, "session"):
+        mark_active(request)
+
+
 class GovernanceConfig(AppConfig):
     default = True  # this module holds two configs: this is the app's own
     default_auto_field = "django.db.models.BigAutoField"
@@ -38,6 +47,7 @@ class GovernanceConfig(AppConfig):
         from viewflow.workflow.models import Task
 
         post_save.connect(_task_saved, sender=Task, dispatch_uid="governance.task_notice")
+        user_logged_in.connect(_logged_in, dispatch_uid="governance.idle_clock")
         # Registers the system check that loads the signing key at startup (when configured).
         from . import signing  # noqa: F401
 

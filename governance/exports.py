@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from . import ods
 from .rocdate import ROCDateError, format_roc_short, today_taipei
+from .text import clean_text
 
 FORMAT_PARAM = "format"
 DEFAULT_FORMAT = "xlsx"
@@ -90,7 +91,10 @@ def export_links(query, url):
 
 
 def neutralise(text):
-    """Text a spreadsheet would evaluate gets a leading ' so it stays text."""
+    """Text a spreadsheet would evaluate gets a leading ' so it stays text. Control characters
+    go first: "\x01=HYPERLINK(…)" checked as it is would pass, and become a live formula
+    once the writer dropped the \x01 that XML cannot hold."""
+    text = clean_text(text)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import notifications
 from .models import NotificationPreference
+from .nexturl import safe_next
 
 
 def notification_list(request):
@@ -35,10 +36,9 @@ def notification_read(request):
             return redirect("notifications:index")
         ids = [int(pk)]
     notifications.mark_read(actor=request.user, notification_ids=ids)
+    # Marking one from a page goes back to that page (on this site only).
     return redirect(
-        request.POST.get("next")
-        if pk and request.POST.get("next", "").startswith("/")
-        else "notifications:index"
+        safe_next(request, request.POST.get("next"), "notifications:index") if pk else "notifications:index"
     )
 
 

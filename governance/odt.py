@@ -26,6 +26,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from .ods import _XML_ILLEGAL
+from .text import strip_bidi
 
 MIMETYPE = "application/vnd.oasis.opendocument.text"
 FONT = "標楷體"
@@ -49,7 +50,8 @@ def chinese_ordinal(number: int) -> str:
 
 
 def _clean(text) -> str:
-    return _XML_ILLEGAL.sub("", "" if text is None else str(text))
+    # Bidi controls too, as in PDFs (governance.pdf): stored text printed back to front.
+    return strip_bidi(_XML_ILLEGAL.sub("", "" if text is None else str(text)))
 
 
 class OdtDocument:

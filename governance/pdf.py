@@ -40,6 +40,8 @@ from weasyprint import HTML
 from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .text import strip_bidi
+
 logger = logging.getLogger(__name__)
 
 # Relative URLs in documents resolve against this base, so "/static/x.css" and "x.css"
@@ -171,6 +173,9 @@ def render_pdf_html(html, *, fetcher=None, variant=PDF_VARIANT):
     Title, author and language are set on the document whatever the HTML says.
     """
     fetcher = fetcher if fetcher is not None else SafeURLFetcher()
+    # Bidi controls in stored text (a title with U+202E, kept from before input was cleaned)
+    # would print it back to front; no template of ours holds one, so all of them go.
+    html = strip_bidi(html)
     source = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher)
     document = source.render(pdf_variant=variant)
     set_metadata(document.metadata)

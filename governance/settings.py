@@ -102,8 +102,14 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, which counts the page's length after bidi controls are out.
+    "governance.middleware.StripBidiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Control and bidi characters out of every posted text, before any form reads it.
+    "governance.middleware.CleanTextInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # No cache keeps what a signed-in person was shown.
+    "governance.middleware.PrivatePagesMiddleware",
     # Every page needs a login unless marked otherwise: a task link opened while logged
     # out leads to the login page, then back to the task.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -111,6 +117,8 @@ MIDDLEWARE = [
     # Inside the language's middleware: the page is in the person's language.
     "governance.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: the login page says why the person was signed out.
+    "governance.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
@@ -172,9 +180,22 @@ AXES_COOLOFF_TIME = __import__("datetime").timedelta(
     minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And an address alone, after this many wrong passwords for any usernames within the cool-off
+# (governance.lockout): one machine cannot try a password against every colleague. Higher than
+# the pair's limit, as many people may share an address (an office behind one NAT). Unlocked
+# early by `manage.py axes_reset_ip ADDRESS`.
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "governance.lockout.AddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address is the REMOTE_ADDR unless reverse proxies stand in front: then set
+# AXES_PROXY_COUNT to their number, and the address is read from X-Forwarded-For that many
+# hops from the right (axes 8's AXES_IPWARE_PROXY_COUNT, read by
+# governance.lockout.client_address, as django-ipware is not installed). Left at 0
+# behind a proxy, every person has the proxy's address: the address limit would lock
+# everyone out together, and the pair limit would lock a username everywhere.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_CLIENT_IP_CALLABLE = "governance.lockout.client_address"
 AXES_VERBOSE = False
 
 # ======== Directory accounts (Active Directory or LDAP) — governance/directory.py ========
@@ -346,6 +367,11 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True
+# Signed out after this many minutes without a request (governance.middleware; 0: never),
+# told why on the login page. The session cookie itself lasts Django's two weeks unless
+# SESSION_EXPIRE_AT_BROWSER_CLOSE ends it with the browser.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Sent on every page (governance.middleware). No inline or foreign script may run.

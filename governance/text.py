@@ -1,7 +1,35 @@
-"""Free text typed by people: one length limit for every long text field of every form."""
+"""Free text typed by people: one length limit for every long text field of every form, and
+the invisible characters taken out of every text that comes in or goes out."""
+
+import re
 
 from django import forms
 from django.conf import settings
+
+# Characters that change how the text around them is shown without being shown themselves:
+# - C0 and C1 control characters (and DEL), except tab, line feed and carriage return, which
+#   a text area holds. Nobody types them; pasted in, they hide the start of a formula from
+#   the export's check (governance.exports), break XML, or end up in a log line.
+# - Bidirectional controls: embeddings and overrides (U+202A–U+202E) and isolates
+#   (U+2066–U+2069) reorder what follows them, so "‮fdp.exe" prints as "exe.pdf" and a
+#   title can be printed back to front on a PDF. The marks U+200E/U+200F (and U+061C, the
+#   Arabic letter mark) cannot reverse a run of text, but are invisible, only ever needed in
+#   right-to-left scripts the agency does not write, and make two titles that look the same
+#   differ: they go too.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def clean_text(value):
+    """The text without control characters (tab and line breaks kept) and bidi controls."""
+    return _INVISIBLE.sub("", value)
+
+
+def strip_bidi(value):
+    """The text without bidirectional controls: for output of text stored before input was
+    cleaned (clean_text)."""
+    return _BIDI.sub("", value)
 
 
 class LongTextField(forms.CharField):

@@ -3,13 +3,13 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import inbox as inbox_selectors
 from . import todo
+from .nexturl import safe_next
 
 
 def _task_list(request, page_function, template_title, empty_text, list_name):
@@ -67,11 +67,7 @@ def set_language(request):
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
+    next_url = safe_next(request, request.POST.get("next"), "/")
     translation.activate(language)
     response = redirect(next_url)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")

@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.attachments import MultipleFileField
 from governance.models import User
+from governance.nexturl import safe_next
 from governance.rocdate import quarter_name, today_taipei
 
 from . import practice_officers as officers
@@ -104,12 +104,7 @@ def _report_form(report, prefix_id):
 
 
 def _next_or(request, fallback):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return safe_next(request, request.POST.get("next"), fallback)
 
 
 def _practice_unit_period(request, practice_pk, unit_pk, period):

@@ -13,10 +13,10 @@ import datetime
 import io
 import re
 import unicodedata
+import zipfile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from governance import ods
@@ -25,6 +25,7 @@ from governance.models import Unit
 from governance.permissions import require
 from governance.rocdate import ROCDateError, format_roc, format_roc_short, parse_date
 from governance.roles import Capability
+from governance.text import clean_text
 from governance.trail import file_fingerprint
 
 from .selectors import draft_rows, version_tree
@@ -78,7 +79,7 @@ def escape_cell(value):
     """Text as a cell that is never run as a formula: a leading ' keeps it text."""
     if not isinstance(value, str):
         return value
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return neutralise(value)  # control characters out first, then the formula check
 
 
 def _unit_cell(row, lookup):
@@ -263,7 +264,8 @@ def _text(value):
         value = value.date()
     if isinstance(value, datetime.date):
         return format_roc_short(value)
-    text = str(value).strip()
+    # What a form would not take (governance.text.clean_text) is not taken from a file either.
+    text = clean_text(str(value)).strip()
     if text[:1] == "'" and text[1:2] and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
@@ -294,7 +296,26 @@ def _unreadable():
     )
 
 
+def _too_large():
+    return UnreadableWorkbook(
+        [
+            _("檔案無法讀取：這個 Excel 活頁簿解壓縮後超過 %(mb)s MB，不是計畫表。")
+            % {"mb": ods.MAX_CONTENT_BYTES // (1024 * 1024)}
+        ]
+    )
+
+
 def _open(fileobj):
+    # A decompression bomb is refused before openpyxl unpacks it (it reads the shared strings
+    # whole). zipfile never inflates a part past the size its directory states, so the stated
+    # sizes are a real bound.
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            if sum(info.file_size for info in archive.infolist()) > ods.MAX_CONTENT_BYTES:
+                raise _too_large()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _unreadable() from None
+    fileobj.seek(0)
     try:
         book = load_workbook(fileobj, read_only=True, data_only=True)
         return book, book.worksheets[0]
@@ -302,6 +323,23 @@ def _open(fileobj):
         # A bad upload fails in many ways inside openpyxl and zipfile; all mean the same to
         # the person who sent it.
         raise _unreadable() from None
+
+
+def _xlsx_lines(sheet):
+    """(row number, values) of the sheet. Read-only openpyxl parses the sheet's XML as the rows
+    are asked for, so a broken or hostile sheet (an unclosed tag, a DTD, a bad deflate stream)
+    fails here, mid-way, not when the book is opened: every such failure is an unreadable file."""
+    rows = sheet.iter_rows(values_only=True)
+    line = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:
+            raise _unreadable() from None
+        line += 1
+        yield line, values
 
 
 def _ods_error(error):
@@ -336,7 +374,7 @@ def read_rows(fileobj, roc_year=None):
             raise _ods_error(error) from None
     book, sheet = _open(fileobj)
     try:
-        return _read_sheet(enumerate(sheet.iter_rows(values_only=True), start=1), roc_year)
+        return _read_sheet(_xlsx_lines(sheet), roc_year)
     finally:
         book.close()
 
