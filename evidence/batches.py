@@ -187,6 +187,13 @@ def zip_filename(batch: EvidenceBatch) -> str:
     return f"考績佐證-{period_label(batch.start, batch.end)}-{who}.zip"
 
 
+def people_in_zip(batch: EvidenceBatch) -> list[User]:
+    """The people whose PDFs the batch's ZIP holds (done, not skipped), in its order."""
+    # Not the items themselves: their PDFs are large and not needed here.
+    in_zip = batch.items.filter(done_at__isnull=False, skipped=False).values("person_id")
+    return list(User.objects.filter(pk__in=in_zip).order_by("pk"))
+
+
 def write_zip(batch: EvidenceBatch) -> tempfile.SpooledTemporaryFile:
     """The finished items' PDFs as a ZIP in a temporary file (in memory while small)."""
     archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from governance.documents import CASE_KIND_LABELS, PROPOSAL_KIND, roc_timestamp
 from governance.models import IssuedDocument
 from governance.periods import period_label
-from governance.permissions import can
+from governance.permissions import holds
 from governance.rocdate import format_roc, format_roc_short
 from governance.roles import Capability
 from governance.text import commendation_label
@@ -26,8 +26,9 @@ from .selectors import appraisal_evidence
 
 
 def may_read_all_evidence(user):
-    """Anyone's appraisal evidence: HR (READ_APPRAISAL_EVIDENCE)."""
-    return can(user, Capability.READ_APPRAISAL_EVIDENCE)
+    """Anyone's appraisal evidence: HR (READ_APPRAISAL_EVIDENCE), through the role only: an
+    administrator or superuser without it reads no one's evidence (separation of duties)."""
+    return holds(user, Capability.READ_APPRAISAL_EVIDENCE)
 
 
 def may_read_evidence(user, person):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import submissions
+from governance import access_log, submissions
 from governance.documents import pdf_response
 from governance.models import Unit
 from governance.periods import PeriodForm, period_label
@@ -85,6 +85,11 @@ def _listed(form):
     return rows
 
 
+def _period_detail(start, end):
+    """The period read, for the access log: 115 for a whole ROC year, else the two dates."""
+    return _("期間 %(period)s") % {"period": period_label(start, end)}
+
+
 def _bad_period(form):
     errors = _("；").join(e for field_errors in form.errors.values() for e in field_errors)
     return HttpResponseBadRequest(
@@ -101,6 +106,14 @@ def evidence_index(request):
     rows, start, end = [], None, None
     if form.is_valid():
         start, end = form.cleaned_data["period"]
+        listed = _listed(form)
+        # The list shows each person's reward totals: a read of each one's evidence.
+        access_log.record_reads(
+            request,
+            access_log.Action.EVIDENCE_LIST,
+            [person for person, _unit, _evidence in listed],
+            detail=_period_detail(start, end),
+        )
         rows = [
             {
                 "person": person,
@@ -110,7 +123,7 @@ def evidence_index(request):
                 "reward_amount": documents.money(evidence.totals["reward_amount"]),
                 "commendations": evidence.totals["commendation_label"],
             }
-            for person, unit, evidence in _listed(form)
+            for person, unit, evidence in listed
         ]
     ctx = {
         "form": form,
@@ -132,6 +145,12 @@ def evidence_mine(request):
     evidence = None
     if form.is_valid():
         evidence = appraisal_evidence(request.user, *form.cleaned_data["period"])
+        access_log.record_reads(
+            request,
+            access_log.Action.EVIDENCE_PAGE,
+            [request.user],
+            detail=_period_detail(*form.cleaned_data["period"]),
+        )
     ctx = {
         "form": form,
         "evidence": evidence,
@@ -159,6 +178,12 @@ def evidence_pdf(request, pk):
     if not form.is_valid():
         return _bad_period(form)
     document = documents.person_evidence(person, *form.cleaned_data["period"], generated_by=request.user)
+    access_log.record_reads(
+        request,
+        access_log.Action.EVIDENCE_PDF,
+        [person],
+        detail=_period_detail(*form.cleaned_data["period"]),
+    )
     return pdf_response(document)
 
 
@@ -240,6 +265,14 @@ def evidence_batch_zip(request, pk):
             status=409,
             content_type="text/plain; charset=utf-8",
         )
+    # One record per person whose PDF the ZIP holds, before any of it is sent.
+    access_log.record_reads(
+        request,
+        access_log.Action.EVIDENCE_BATCH_ZIP,
+        evidence_batches.people_in_zip(batch),
+        detail=_("批次 %(batch)s，%(period)s")
+        % {"batch": batch.pk, "period": _period_detail(batch.start, batch.end)},
+    )
     response = FileResponse(
         evidence_batches.write_zip(batch),
         content_type="application/zip",

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import taskbrief
+from . import services, taskbrief
 from .models import (
     FailedTask,
     Membership,
@@ -14,6 +16,10 @@ from .models import (
     User,
 )
 from .permissions import sync_unit_permissions
+
+# Fields of a person that grant access, which nobody sets for themselves in the admin (another
+# administrator does); superuser status nobody sets here at all (`manage.py grant_superuser`).
+SELF_GRANTED_FIELDS = ("groups", "user_permissions")
 
 
 class EmailAddressFilter(admin.SimpleListFilter):
@@ -45,6 +51,47 @@ class UserAdmin(DjangoUserAdmin):
     # Written by the directory (governance.directory); empty for local accounts.
     readonly_fields = ("directory_dn",)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "is_superuser"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += SELF_GRANTED_FIELDS
+        return fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._refuse_escalation(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _refuse_escalation(self, request, object_id):
+        """A POST that sets what the form does not offer is refused outright (403), not
+        quietly ignored: someone tried, and the refusal says so."""
+        target = self.get_object(request, object_id) if object_id else None
+        wants_superuser = request.POST.get("is_superuser") in ("on", "true", "True", "1")
+        if wants_superuser and not (target is not None and target.is_superuser):
+            raise PermissionDenied(
+                gettext("超級使用者不能在管理介面授予，請以 manage.py grant_superuser 指令辦理並註明理由。")
+            )
+        if target is not None and target.pk == request.user.pk:
+            for field_name in SELF_GRANTED_FIELDS:
+                if field_name not in request.POST:
+                    continue
+                held = {str(pk) for pk in getattr(target, field_name).values_list("pk", flat=True)}
+                if set(request.POST.getlist(field_name)) != held:
+                    raise PermissionDenied(gettext("不可授予自己角色或權限，請由其他系統管理者辦理。"))
+
+    def save_model(self, request, obj, form, change):
+        # The state before, to record each change of access once the groups are saved too.
+        request._account_before = services.account_state(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_account_before", None)
+        if before is not None:
+            services.record_account_changes(
+                actor=request.user, user=form.instance, before=before, comment=gettext("管理介面")
+            )
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
@@ -62,23 +109,28 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
     def save_model(self, request, obj, form, change):
-        previous_user = None
-        if change:
-            previous_user = Membership.objects.get(pk=obj.pk).user
+        before = Membership.objects.select_related("user", "unit").get(pk=obj.pk) if change else None
+        # Nobody grants a unit role to themselves, nor edits their own (another administrator does).
+        if obj.user_id == request.user.pk or (before is not None and before.user_id == request.user.pk):
+            raise PermissionDenied(gettext("不可授予自己單位職務或角色，請由其他系統管理者辦理。"))
         super().save_model(request, obj, form, change)
         sync_unit_permissions(obj.user)
-        if previous_user is not None and previous_user != obj.user:
-            sync_unit_permissions(previous_user)
+        if before is not None and before.user != obj.user:
+            sync_unit_permissions(before.user)
+        services.record_membership_saved(actor=request.user, membership=obj, before=before)
 
     def delete_model(self, request, obj):
         user = obj.user
+        services.record_membership_deleted(actor=request.user, membership=obj)
         super().delete_model(request, obj)
         sync_unit_permissions(user)
 
     def delete_queryset(self, request, queryset):
-        users = {m.user for m in queryset.select_related("user")}
+        memberships = list(queryset.select_related("user", "unit"))
+        for membership in memberships:
+            services.record_membership_deleted(actor=request.user, membership=membership)
         super().delete_queryset(request, queryset)
-        for user in users:
+        for user in {m.user for m in memberships}:
             sync_unit_permissions(user)
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_auth_ldap.backend import LDAPBackend
 from ldap.controls import SimplePagedResultsControl
 
-from . import services
+from . import access_log, services
 from .models import Membership, Unit, User
 from .permissions import agency_roles_of
 from .roles import AgencyRole, UnitRole
@@ -232,8 +232,13 @@ def _update_person(user: User, dn: str, entry: Mapping[str, list[bytes]]) -> Non
 def remove_access(user: User, *, today: datetime.date | None = None) -> None:
     """Someone who left the directory: no login, no unit, no mapped role. The records stay."""
     today = today or timezone.localdate()
+    was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])
+    if was_active:
+        access_log.record_change(
+            actor=None, subject=user, action=access_log.Action.DEACTIVATED, detail=SYNC_COMMENT
+        )
     apply_placement(user, Placement(), today=today, units_too=True)
 
 
@@ -317,8 +322,13 @@ def sync_directory(*, today: datetime.date | None = None) -> SyncResult:
                         user = User(username=username)
                         user.set_unusable_password()
                         result.created += 1
+                was_active = user.pk is not None and user.is_active
                 _update_person(user, dn, entry)
                 user.save()
+                if not was_active:
+                    access_log.record_change(
+                        actor=None, subject=user, action=access_log.Action.ACTIVATED, detail=SYNC_COMMENT
+                    )
                 result.updated += 1
                 result.changed += apply_placement(user, place, today=today)
         except Exception:

@@ -446,3 +446,107 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.case_number or self.subject} {self.code}"
+
+
+class PersonalDataAccessQuerySet(models.QuerySet):
+    """Append-only, as the event trail: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise TrailImmutableError(_("個資存取紀錄只能新增，不能修改。"))
+
+    def delete(self):
+        raise TrailImmutableError(_("個資存取紀錄只能新增，不能刪除。"))
+
+    _raw_delete = delete
+
+
+class PersonalDataAccess(models.Model):
+    """One read or change of one person's personal data (個人資料保護法): who, whom, what,
+    when, from where.
+
+    The whole log is one hash chain (governance.access_log): `hash` covers this record's
+    fields, its sequence and `previous_hash`, so editing or deleting a record breaks the chain
+    at the next one, and PersonalDataAccessHead holds the last hash so a removed tail shows too.
+    Names are kept as they were at the time: people change names and leave.
+    """
+
+    class Action(models.TextChoices):
+        # Reads of a person's appraisal evidence and rewards.
+        EVIDENCE_PAGE = "evidence_page", _("檢視考績佐證頁面")
+        EVIDENCE_LIST = "evidence_list", _("檢視考績佐證人員清單")
+        EVIDENCE_PDF = "evidence_pdf", _("下載考績佐證 PDF")
+        EVIDENCE_BATCH_ZIP = "evidence_batch_zip", _("下載考績佐證批次 ZIP")
+        REWARD_VIEW = "reward_view", _("檢視提案個人獎勵")
+        REWARD_EXPORT = "reward_export", _("匯出獎勵清冊")
+        # Changes of a person's roles and status.
+        MEMBERSHIP_ADDED = "membership_added", _("加入單位職務")
+        MEMBERSHIP_CHANGED = "membership_changed", _("修改單位職務")
+        MEMBERSHIP_ENDED = "membership_ended", _("結束單位職務")
+        AGENCY_ROLES_CHANGED = "agency_roles_changed", _("變更全機關角色")
+        PERMISSIONS_CHANGED = "permissions_changed", _("變更個別權限")
+        ACTIVATED = "activated", _("啟用帳號")
+        DEACTIVATED = "deactivated", _("停用帳號")
+        STAFF_GRANTED = "staff_granted", _("授予管理介面權限")
+        STAFF_REVOKED = "staff_revoked", _("撤銷管理介面權限")
+        SUPERUSER_GRANTED = "superuser_granted", _("授予超級使用者")
+        SUPERUSER_REVOKED = "superuser_revoked", _("撤銷超級使用者")
+
+    sequence = models.PositiveBigIntegerField(_("序號"), unique=True)
+    occurred_at = models.DateTimeField(_("時間"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("存取者"),
+    )
+    actor_name = models.CharField(_("存取者姓名"), max_length=150)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("當事人"),
+    )
+    subject_name = models.CharField(_("當事人姓名"), max_length=150)
+    action = models.CharField(_("動作"), max_length=40, choices=Action.choices)
+    detail = models.CharField(_("說明"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("來源 IP"), null=True, blank=True)
+    request_id = models.CharField(_("請求代號"), max_length=64, blank=True)
+    previous_hash = models.CharField(_("前一筆雜湊"), max_length=64)
+    hash = models.CharField(_("本筆雜湊"), max_length=64)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("個資存取紀錄")
+        verbose_name_plural = _("個資存取紀錄")
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["subject", "-sequence"], name="access_subject"),
+            models.Index(fields=["actor", "-sequence"], name="access_actor"),
+            models.Index(fields=["occurred_at"], name="access_occurred"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TrailImmutableError(_("個資存取紀錄只能新增，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TrailImmutableError(_("個資存取紀錄只能新增，不能刪除。"))
+
+    def __str__(self):
+        return f"#{self.sequence} {self.actor_name} {self.action} {self.subject_name}"
+
+
+class PersonalDataAccessHead(models.Model):
+    """The access log's last record (one row): locked while appending, so writers take turns,
+    and compared with the last record when verifying, so a removed tail is found."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_permissions = ()

@@ -41,6 +41,15 @@ def can(user, capability, unit=None):
     return capability in UNIT_SCOPED and unit_pk is not None and (capability.value, str(unit_pk)) in held
 
 
+def holds(user, capability) -> bool:
+    """True if one of the person's roles grants `capability` agency-wide; superuser status
+    alone does not (separation of duties: an administrator reads no one's appraisal evidence,
+    rewards or access log through the site unless a role of theirs says so)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return (Capability(capability).value, "") in _capabilities(user)
+
+
 def is_overseer(user) -> bool:
     """The director, the deputy (DECIDE_FOR_AGENCY) or the 管考 office (MANAGE_TRACKING): those
     who oversee every unit's work, agency-wide (docs/domain.md: 「角色」, 「誰看得到什麼」; the

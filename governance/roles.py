@@ -24,6 +24,7 @@ class Capability(models.TextChoices):
     READ_APPRAISAL_EVIDENCE = "read_appraisal_evidence", _("調閱考績佐證")
     RECORD_REWARDS = "record_rewards", _("登錄獎勵")
     READ_TRAILS = "read_trails", _("調閱案件軌跡")
+    READ_ACCESS_LOG = "read_access_log", _("調閱個資存取紀錄")
     ADMINISTER = "administer", _("系統管理")
 
 
@@ -107,7 +108,7 @@ AGENCY_ROLE_CAPABILITIES = {
     AgencyRole.HR: {Capability.READ_APPRAISAL_EVIDENCE, Capability.RECORD_REWARDS},
     AgencyRole.COMMITTEE: {Capability.SCORE_PROPOSALS},
     AgencyRole.EXTERNAL_COMMITTEE: {Capability.SCORE_ASSIGNED_ONLY},
-    AgencyRole.AUDITOR: {Capability.VIEW_UNIT_CASES, Capability.READ_TRAILS},
+    AgencyRole.AUDITOR: {Capability.VIEW_UNIT_CASES, Capability.READ_TRAILS, Capability.READ_ACCESS_LOG},
     AgencyRole.ADMINISTRATOR: {Capability.ADMINISTER},
 }
 

@@ -2,15 +2,17 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import access_log
 from .models import Membership, Unit, User
 from .permissions import agency_roles_of, require, sync_agency_role_groups, sync_unit_permissions
 from .roles import AgencyRole, Capability, UnitRole, group_name
@@ -45,6 +47,7 @@ def add_membership(
     valid_until: datetime.date | None = None,
 ) -> Membership:
     require(actor, Capability.ADMINISTER)
+    refuse_self_grant(actor, user)
     return open_membership(
         actor=actor, user=user, unit=unit, role=role, valid_from=valid_from, valid_until=valid_until
     )
@@ -62,7 +65,15 @@ def end_membership(
 @transaction.atomic
 def set_agency_roles(*, actor: User, user: User, roles: Iterable[str]) -> None:
     require(actor, Capability.ADMINISTER)
+    refuse_self_grant(actor, user)
     assign_agency_roles(actor=actor, user=user, roles=roles)
+
+
+def refuse_self_grant(actor: User, user: User) -> None:
+    """Separation of duties: nobody grants roles or memberships to themselves; another
+    administrator does, and the access log shows who."""
+    if actor is not None and actor.pk == user.pk:
+        raise PermissionDenied(_("不可授予自己單位職務或角色，請由其他系統管理者辦理。"))
 
 
 # The same changes without the permission check, for the system itself (actor None: the
@@ -98,6 +109,12 @@ def open_membership(
         to_state=f"{unit.name} {_role_text(role)}",
         comment=_joined(f"{user.get_full_name()}（{user.username}），自 {membership.valid_from}", comment),
     )
+    access_log.record_change(
+        actor=actor,
+        subject=user,
+        action=access_log.Action.MEMBERSHIP_ADDED,
+        detail=_joined(f"{unit.name} {_role_text(role)}，自 {membership.valid_from}", comment),
+    )
     return membership
 
 
@@ -124,6 +141,12 @@ def close_membership(
         from_state=f"{membership.unit.name} {_role_text(membership.role)}",
         comment=_joined(f"{user.get_full_name()}（{user.username}），至 {last_day}", comment),
     )
+    access_log.record_change(
+        actor=actor,
+        subject=user,
+        action=access_log.Action.MEMBERSHIP_ENDED,
+        detail=_joined(f"{membership.unit.name} {_role_text(membership.role)}，至 {last_day}", comment),
+    )
     return membership
 
 
@@ -147,6 +170,19 @@ def assign_agency_roles(*, actor: User | None, user: User, roles: Iterable[str],
             to_state="、".join(sorted(_role_text(r) for r in roles)),
             comment=_joined(f"{user.get_full_name()}（{user.username}）", comment),
         )
+        access_log.record_change(
+            actor=actor,
+            subject=user,
+            action=access_log.Action.AGENCY_ROLES_CHANGED,
+            detail=_joined(_roles_change_text(before, roles), comment),
+        )
+
+
+def _roles_change_text(before: Iterable[str], after: Iterable[str]) -> str:
+    def listed(roles):
+        return "、".join(sorted(_role_text(r) for r in roles)) or "無"
+
+    return f"{listed(before)} → {listed(after)}"
 
 
 def _joined(*parts: str) -> str:
@@ -158,3 +194,189 @@ def sync_all_unit_permissions(day: datetime.date | None = None) -> None:
 
     for user in get_user_model().objects.filter(memberships__isnull=False).distinct():
         sync_unit_permissions(user, day=day)
+
+
+# ---------------------------------------------------------------- changes made in the admin
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What the admin's user form can change that grants or removes access."""
+
+    is_active: bool
+    is_staff: bool
+    is_superuser: bool
+    agency_roles: frozenset[str]
+    permissions: frozenset[str]
+
+
+def account_state(user: User) -> AccountState:
+    """The person's state as stored (not as an unsaved form has set it)."""
+    stored = User.objects.get(pk=user.pk)
+    return AccountState(
+        is_active=stored.is_active,
+        is_staff=stored.is_staff,
+        is_superuser=stored.is_superuser,
+        agency_roles=frozenset(r.value for r in agency_roles_of(stored)),
+        permissions=frozenset(
+            f"{app}.{code}"
+            for app, code in stored.user_permissions.values_list("content_type__app_label", "codename")
+        ),
+    )
+
+
+_FLAG_ACTIONS = {
+    # field: (action when it becomes true, when it becomes false, the trail's wording)
+    "is_active": (access_log.Action.ACTIVATED, access_log.Action.DEACTIVATED, "帳號啟用"),
+    "is_staff": (access_log.Action.STAFF_GRANTED, access_log.Action.STAFF_REVOKED, "管理介面權限"),
+    "is_superuser": (
+        access_log.Action.SUPERUSER_GRANTED,
+        access_log.Action.SUPERUSER_REVOKED,
+        "超級使用者",
+    ),
+}
+
+
+@transaction.atomic
+def record_account_changes(
+    *, actor: User | None, user: User, before: AccountState, comment: str = "", actor_name: str = ""
+) -> None:
+    """Compare the person's stored state with `before` and record each change of access, in
+    the person's trail and in the access log (the admin's user form; grant_superuser)."""
+    after = account_state(user)
+    who = f"{user.get_full_name()}（{user.username}）"
+    for field_name, (granted, revoked, wording) in _FLAG_ACTIONS.items():
+        old, new = getattr(before, field_name), getattr(after, field_name)
+        if old == new:
+            continue
+        yes_no = {True: "是", False: "否"}
+        record_event(
+            case_kind=PERSON_KIND,
+            case_ref=person_trail_ref(user),
+            actor=actor,
+            action=f"變更{wording}",
+            from_state=yes_no[old],
+            to_state=yes_no[new],
+            comment=_joined(who, comment),
+        )
+        access_log.record_change(
+            actor=actor,
+            subject=user,
+            action=granted if new else revoked,
+            detail=comment,
+            actor_name=actor_name,
+        )
+    if before.agency_roles != after.agency_roles:
+        record_event(
+            case_kind=PERSON_KIND,
+            case_ref=person_trail_ref(user),
+            actor=actor,
+            action="設定全機關角色",
+            from_state="、".join(sorted(_role_text(r) for r in before.agency_roles)),
+            to_state="、".join(sorted(_role_text(r) for r in after.agency_roles)),
+            comment=_joined(who, comment),
+        )
+        access_log.record_change(
+            actor=actor,
+            subject=user,
+            action=access_log.Action.AGENCY_ROLES_CHANGED,
+            detail=_joined(_roles_change_text(before.agency_roles, after.agency_roles), comment),
+            actor_name=actor_name,
+        )
+    if before.permissions != after.permissions:
+        change = "、".join(
+            [f"+{p}" for p in sorted(after.permissions - before.permissions)]
+            + [f"-{p}" for p in sorted(before.permissions - after.permissions)]
+        )
+        record_event(
+            case_kind=PERSON_KIND,
+            case_ref=person_trail_ref(user),
+            actor=actor,
+            action="變更個別權限",
+            to_state=change,
+            comment=_joined(who, comment),
+        )
+        access_log.record_change(
+            actor=actor,
+            subject=user,
+            action=access_log.Action.PERMISSIONS_CHANGED,
+            detail=_joined(change, comment),
+            actor_name=actor_name,
+        )
+
+
+def _membership_text(membership: Membership) -> str:
+    until = f"至 {membership.valid_until}" if membership.valid_until else "未定結束日"
+    return f"{membership.unit.name} {_role_text(membership.role)}（自 {membership.valid_from}，{until}）"
+
+
+@transaction.atomic
+def record_membership_saved(*, actor: User, membership: Membership, before: Membership | None) -> None:
+    """A membership added or edited in the admin: the person's trail and the access log, as
+    open_membership and close_membership write them."""
+    user = membership.user
+    who = f"{user.get_full_name()}（{user.username}）"
+    if before is None:
+        action, trail_action, detail = (
+            access_log.Action.MEMBERSHIP_ADDED,
+            "加入單位",
+            _membership_text(membership),
+        )
+    else:
+        action, trail_action = access_log.Action.MEMBERSHIP_CHANGED, "修改單位職務"
+        detail = f"{_membership_text(before)} → {_membership_text(membership)}"
+    record_event(
+        case_kind=PERSON_KIND,
+        case_ref=person_trail_ref(user),
+        actor=actor,
+        action=trail_action,
+        from_state=_membership_text(before) if before is not None else "",
+        to_state=_membership_text(membership),
+        comment=who,
+    )
+    access_log.record_change(actor=actor, subject=user, action=action, detail=detail)
+    if before is not None and before.user_id != membership.user_id:
+        # Moved to another person: the first one loses it.
+        access_log.record_change(
+            actor=actor,
+            subject=before.user,
+            action=access_log.Action.MEMBERSHIP_ENDED,
+            detail=_membership_text(before),
+        )
+
+
+@transaction.atomic
+def record_membership_deleted(*, actor: User, membership: Membership) -> None:
+    user = membership.user
+    record_event(
+        case_kind=PERSON_KIND,
+        case_ref=person_trail_ref(user),
+        actor=actor,
+        action="刪除單位職務",
+        from_state=_membership_text(membership),
+        comment=f"{user.get_full_name()}（{user.username}）",
+    )
+    access_log.record_change(
+        actor=actor,
+        subject=user,
+        action=access_log.Action.MEMBERSHIP_ENDED,
+        detail=_joined(_membership_text(membership), "刪除"),
+    )
+
+
+@transaction.atomic
+def set_superuser(*, user: User, grant: bool, reason: str, operator: str) -> bool:
+    """Superuser status, granted or revoked only by the management command (never in the web
+    admin), with a reason, recorded in the person's trail and the access log. `operator` names
+    who ran the command (the server account). False when nothing changed."""
+    if not reason.strip():
+        raise ValidationError(_("請註明理由。"))
+    before = account_state(user)
+    if before.is_superuser == grant:
+        return False
+    user.is_superuser = grant
+    # The admin site is how a superuser works; revoking leaves is_staff to the person's roles.
+    user.is_staff = grant or AgencyRole.ADMINISTRATOR in before.agency_roles
+    user.save(update_fields=["is_superuser", "is_staff"])
+    record_account_changes(actor=None, user=user, before=before, comment=reason.strip(), actor_name=operator)
+    return True

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every line logged while a request is handled carries its id.
     "governance.request_id.RequestIdMiddleware",
+    # The request at hand for the personal-data access log's origin (client address).
+    "governance.access_log.AccessOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "governance.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -486,6 +488,7 @@ MENU_TEMPLATES = [
     "meetings/menu.html",
     "dashboard/menu.html",
     "evidence/menu.html",
+    "governance/access_log_menu.html",
 ]
 # Each case app's trail PDF by case number (the case_trail command): kind -> dotted function.
 CASE_TRAILS = {

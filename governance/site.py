@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow.viewset import FlowViewset, NestedFlowsApp, WorkflowAppViewset
 
-from . import notification_views, verification_views, views
+from . import access_log_views, notification_views, verification_views, views
 
 
 class SiteApplication(Application):
@@ -78,6 +78,27 @@ class VerifyApp(SiteApplication):
     def code_path(self):
         # The address printed on documents and held by their QR code (governance.verification).
         return path("<str:code>/", verification_views.verify, name="code")
+
+
+class AccessLogApp(SiteApplication):
+    """個資存取紀錄: auditors read and export it, HR per person, everyone their own."""
+
+    app_name = "access-log"  # the address: /access-log/
+    namespace = "access_log"
+    title = _("個資存取紀錄")
+    icon = "policy"
+
+    @property
+    def index_path(self):
+        return path("", access_log_views.access_log_index, name="index")
+
+    @property
+    def export_path(self):
+        return path("export/", access_log_views.access_log_export, name="export")
+
+    @property
+    def mine_path(self):
+        return path("mine/", access_log_views.access_log_mine, name="mine")
 
 
 class WorkflowApp(WorkflowAppViewset):
@@ -164,6 +185,7 @@ def build_site():
             NotificationsApp(),
             TodoApp(),
             VerifyApp(),
+            AccessLogApp(),
             WorkflowApp(flow_viewsets=[FlowPages(flow) for flow in workflow_flows()]),
             *(import_string(dotted)() for dotted in settings.SITE_APPLICATIONS),
         ],

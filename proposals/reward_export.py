@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance import exports
+from governance import access_log, exports
 from governance.models import Membership, Unit
 from governance.periods import PeriodForm, period_label
-from governance.permissions import can
+from governance.permissions import holds
 from governance.roles import Capability
 from governance.text import commendation_label
 
@@ -21,11 +21,12 @@ from .models import Reward
 
 
 def may_export_rewards(user):
-    """HR (who reads appraisal evidence and records rewards) and the 管考 office."""
+    """HR (who reads appraisal evidence and records rewards) and the 管考 office, through
+    their roles only: superuser status alone does not open personal data."""
     return (
-        can(user, Capability.READ_APPRAISAL_EVIDENCE)
-        or can(user, Capability.RECORD_REWARDS)
-        or can(user, Capability.MANAGE_TRACKING)
+        holds(user, Capability.READ_APPRAISAL_EVIDENCE)
+        or holds(user, Capability.RECORD_REWARDS)
+        or holds(user, Capability.MANAGE_TRACKING)
     )
 
 
@@ -101,6 +102,15 @@ def _reward_rows(rewards, units):
         ]
 
 
+def _format_is_good(query):
+    # A format the exports do not write is answered 400 and sends no one's data: nothing to log.
+    try:
+        exports.requested_format(query)
+    except exports.ExportFormatError:
+        return False
+    return True
+
+
 def rewards_export(request):
     """獎勵清冊: ?year=115 (or start/end dates) and ?unit=<code>."""
     if not may_export_rewards(request.user):
@@ -112,6 +122,16 @@ def rewards_export(request):
     unit = form.cleaned_data["unit"]
     rewards = list(period_rewards(start, end, unit))
     units = units_on({r.person_id for r in rewards}, end)
+    if _format_is_good(request.GET):
+        # One record per person in the file (not per row: a person with three rewards is one read).
+        people = {r.person_id: r.person for r in rewards}
+        access_log.record_reads(
+            request,
+            access_log.Action.REWARD_EXPORT,
+            list(people.values()),
+            detail=_("期間 %(period)s%(unit)s")
+            % {"period": period_label(start, end), "unit": f"，{unit.name}" if unit is not None else ""},
+        )
 
     def name():
         text = _("獎勵清冊_%(period)s") % {"period": period_label(start, end)}

@@ -19,7 +19,7 @@ from governance import exports, taskbrief
 from governance.casenumber import number_q
 from governance.models import TrailEvent, Unit, User
 from governance.notifications import DueItem
-from governance.permissions import can, is_overseer, units_where
+from governance.permissions import can, holds, is_overseer, units_where
 from governance.rocdate import quarter_end, quarter_label, quarter_name
 from governance.roles import Capability
 from governance.selectors import primary_unit
@@ -38,6 +38,7 @@ from .models import (
     Proposer,
     ReviewerAssignment,
     ReviewRound,
+    Reward,
     ScoringCriterion,
 )
 from .similarity import likeness, weight, words
@@ -160,7 +161,10 @@ def can_view(user: User | AnonymousUser, proposal: Proposal) -> bool:
     if any(u is not None and can(user, Capability.VIEW_UNIT_CASES, u) for u in units):
         return True
     # Committee members, internal or external, see what they are assigned to.
-    return proposal.reviewer_assignments.filter(member=user).exists()
+    if proposal.reviewer_assignments.filter(member=user).exists():
+        return True
+    # HR records and checks the rewards of closed proposals (each read logged).
+    return holds(user, Capability.RECORD_REWARDS) and proposal.rewards.exists()
 
 
 def can_see_scores(user: User, proposal: Proposal) -> bool:
@@ -279,8 +283,44 @@ def may_propose(user: User) -> bool:
     return unit is not None and can(user, Capability.SUBMIT_FOR_UNIT, unit)
 
 
-def history(proposal: Proposal) -> list[TrailEvent]:
-    return case_events(CASE_KIND, proposal.trail_ref)
+def history(proposal: Proposal, user: User | None = None) -> list[TrailEvent]:
+    """The case's events; for `user`, with the closure's per-person rewards left out unless
+    they may read everyone's (may_read_all_rewards): rewards are personal data."""
+    events = case_events(CASE_KIND, proposal.trail_ref)
+    if user is not None and not may_read_all_rewards(user):
+        for event in events:
+            if event.action == REWARDS_EVENT_ACTION:
+                event.comment = _("（各提案人之獎勵僅人事室、館長、副館長、管考人員及提案人本人可檢視）")
+    return events
+
+
+# The closure's event (proposals.services._close_with_rewards), whose comment lists every
+# proposer's reward.
+REWARDS_EVENT_ACTION = "結案並登錄獎勵"
+
+
+def may_read_all_rewards(user: User) -> bool:
+    """Every proposer's reward: HR, the director and the deputy, the 管考 office; through their
+    roles only, so an administrator or superuser without one reads none."""
+    return any(
+        holds(user, capability)
+        for capability in (
+            Capability.READ_APPRAISAL_EVIDENCE,
+            Capability.RECORD_REWARDS,
+            Capability.DECIDE_FOR_AGENCY,
+            Capability.MANAGE_TRACKING,
+        )
+    )
+
+
+def visible_rewards(user: User, proposal: Proposal) -> list[Reward]:
+    """The per-person rewards of the proposal this person may read: all of them for
+    may_read_all_rewards, a proposer's own otherwise (not their co-proposers'), none for
+    anyone else (a supporting unit's staff, a committee member, an auditor)."""
+    rewards = proposal.rewards.select_related("person").order_by("pk")
+    if may_read_all_rewards(user):
+        return list(rewards)
+    return list(rewards.filter(person=user))
 
 
 def reviewer_assignments(proposal: Proposal) -> list[ReviewerAssignment]:

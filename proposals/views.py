@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, exports, inbox, submissions, taskbrief
+from governance import access_log, documents, exports, inbox, submissions, taskbrief
 from governance.odt import odt_response
 
 from . import documents as proposal_documents
@@ -139,18 +139,26 @@ def proposal_export(request, list_name):
 @login_required
 def proposal_detail(request, pk):
     proposal = _viewable(request, pk)
+    rewards = selectors.visible_rewards(request.user, proposal)
+    # Per-person rewards are personal data: each one shown is a read, logged before the page goes.
+    access_log.record_reads(
+        request,
+        access_log.Action.REWARD_VIEW,
+        [r.person for r in rewards],
+        detail=_("提案 %(number)s") % {"number": proposal.case_number},
+    )
     ctx = {
         "proposal": proposal,
         "proposers": proposal.proposers.select_related("person"),
         "rounds": proposal.review_rounds.select_related("reviewer"),
         "round_texts": selectors.round_texts(proposal),
-        "history": selectors.history(proposal),
+        "history": selectors.history(proposal, request.user),
         "attachments": proposal.attachments.select_related("uploaded_by"),
         "milestones": proposal.milestones.all(),
         "reports": proposal.progress_reports.select_related("reporter", "approver").prefetch_related(
             "attachments"
         ),
-        "rewards": proposal.rewards.select_related("person"),
+        "rewards": rewards,
         "supporting_units": proposal.supporting_units.all(),
         **selectors.score_context(proposal, request.user),
         "may_edit": proposal.state == Proposal.State.DRAFT and proposal.submitter_id == request.user.pk,

@@ -372,3 +372,34 @@ def download_name(response):
     assert header.startswith("attachment;"), header
     match = re.search(r"filename\*=utf-8''(\S+)", header)
     return unquote(match[1]) if match else re.search(r'filename="([^"]+)"', header)[1]
+
+
+# ---------------------------------------------------------------- the admin
+
+
+def admin_user_form(person, **changes):
+    """The admin's change form of `person` as its page would post it, with `changes` (True/False
+    for the check boxes, lists of ids for groups and user_permissions)."""
+    data = {
+        "username": person.username,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "full_name": person.full_name,
+        "job_title": person.job_title,
+        "language": person.language,
+        "date_joined_0": person.date_joined.date().isoformat(),
+        "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
+        "groups": [str(pk) for pk in person.groups.values_list("pk", flat=True)],
+        "user_permissions": [str(pk) for pk in person.user_permissions.values_list("pk", flat=True)],
+    }
+    flags = {"is_active": person.is_active, "is_staff": person.is_staff, **changes}
+    for name, value in flags.items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = value
+    return data
