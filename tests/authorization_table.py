@@ -347,6 +347,28 @@ class Unassign(Rule):
         return "承辦人"
 
 
+@dataclass(frozen=True)
+class AccessLogReader(Rule):
+    """The personal-data access log: auditors all of it; HR one person at a time (without a
+    person named, HR gets `hr_unnamed`: the page asks for one, the export answers 400)."""
+
+    zh: str = "稽核人員；人事室須指定當事人"
+    en: str = "auditor; HR for one named person"
+    hr_unnamed: object = OK
+
+    def expect(self, role, facts):
+        if "auditor" in role.agency:
+            return OK
+        if "hr" in role.agency:
+            return OK if facts.get("subject") else self.hr_unnamed
+        return FORBIDDEN
+
+    def summary(self, role):
+        if "auditor" in role.agency:
+            return OUTCOME_MARKS[OK]
+        return "指定當事人" if "hr" in role.agency else OUTCOME_MARKS[FORBIDDEN]
+
+
 # Presets.
 ANYONE = Everyone()
 ANYONE_ACTS = Everyone(outcome=ACCESS, zh="登入者皆可（本人之資料）", en="anyone logged in (their own)")
@@ -979,6 +1001,31 @@ page(
 page("evidence:batch_zip", "evidence", "批次 ZIP", "batch ZIP", HR_ONLY, targets="batch")
 page("evidence:verify", "evidence", "驗證資料指紋", "verify a fingerprint", HR_ONLY)
 
+# -- the personal-data access log (個資存取紀錄)
+
+page(
+    "access_log:index",
+    "access_log",
+    "個資存取紀錄",
+    "personal-data access log",
+    AccessLogReader(),
+    targets="access_log_filter",
+)
+page(
+    "access_log:export",
+    "access_log",
+    "個資存取紀錄匯出",
+    "personal-data access log export",
+    AccessLogReader(
+        zh="稽核人員；人事室須指定當事人（未指定回 400）",
+        en="auditor; HR for one named person (else 400)",
+        hr_unnamed=BAD_REQUEST,
+    ),
+    targets="access_log_filter",
+    query=CSV,
+)
+page("access_log:mine", "access_log", "誰查閱了我的資料", "who read my data", ANYONE)
+
 # -- plan: the plan and its versions (an agency-wide document: everyone logged in reads it)
 
 page("plan:index", "plan", "服務品質計畫", "plans", ANYONE)
@@ -1295,6 +1342,33 @@ def admin_page(name, *args, **kwargs):
     page(name, *args, anonymous_get=ADMIN_LOGIN, **kwargs)
 
 
+# Separation of duties (POSTed with the targets' own form data, which tries it): superuser status
+# is never ticked in the admin (manage.py grant_superuser), and nobody adds a unit role to
+# themselves. The administrator is refused (403); others never reach the form.
+ADMIN_ESCALATIONS = {
+    "governance_user_change": {
+        "post": Only(
+            frozenset({"admin"}),
+            "勾選超級使用者：系統管理者亦拒絕",
+            "ticking superuser: refused, the administrator too",
+            yes=FORBIDDEN,
+            no=ADMIN_LOGIN,
+        ),
+        "targets": "admin:user_superuser",
+    },
+    "governance_membership_add": {
+        "post": Only(
+            frozenset({"admin"}),
+            "授予自己單位職務：系統管理者亦拒絕",
+            "a unit role for oneself: refused, the administrator too",
+            yes=FORBIDDEN,
+            no=ADMIN_LOGIN,
+        ),
+        "targets": "admin:membership_for_self",
+    },
+}
+
+
 def _admin_pages():
     administrator = _admin_only("系統管理者", "administrator", OK)
     admin_page("admin:index", "admin", "管理首頁", "admin index", administrator)
@@ -1384,8 +1458,22 @@ def _admin_pages():
         else:
             history = viewer
         page(f"admin:{model}_changelist", "admin", f"{model}：清單", f"{model}: list", viewer)
-        page(f"admin:{model}_add", "admin", f"{model}：新增", f"{model}: add", adder)
-        page(f"admin:{model}_change", "admin", f"{model}：修改", f"{model}: change", viewer, targets=targets)
+        page(
+            f"admin:{model}_add",
+            "admin",
+            f"{model}：新增",
+            f"{model}: add",
+            adder,
+            **ADMIN_ESCALATIONS.get(f"{model}_add", {}),
+        )
+        page(
+            f"admin:{model}_change",
+            "admin",
+            f"{model}：修改",
+            f"{model}: change",
+            viewer,
+            **{"targets": targets, **ADMIN_ESCALATIONS.get(f"{model}_change", {})},
+        )
         page(
             f"admin:{model}_history", "admin", f"{model}：歷程", f"{model}: history", history, targets=targets
         )
@@ -1428,6 +1516,7 @@ APPS = {
     "proposals": ("創意提案", "proposals"),
     "audits": ("缺失改善", "audits"),
     "evidence": ("考績佐證", "appraisal evidence"),
+    "access_log": ("個資存取紀錄", "personal-data access log"),
     "plan": ("服務品質計畫", "service-quality plan"),
     "admin": ("系統管理", "admin"),
 }

@@ -31,7 +31,7 @@ from django.urls.exceptions import NoReverseMatch, Resolver404
 
 from governance.demo import seed_organisation
 from tests import authorization_table as table
-from tests.helpers import ROOT, default_configuration, user
+from tests.helpers import ROOT, admin_user_form, default_configuration, user
 
 TAIPEI = datetime.timezone(datetime.timedelta(hours=8))
 NOW = datetime.datetime(2026, 8, 20, 10, 0, tzinfo=TAIPEI)  # 115/08/20: third quarter of 115
@@ -255,6 +255,7 @@ class Target:
     kwargs: dict
     facts: dict = field(default_factory=dict)  # what the table's rules read
     query: str = ""  # added to the URL's query string (a list filtered on another unit)
+    post: dict | None = None  # the body POSTed instead of the page's post_data (a form tried as it is)
 
 
 def proposal_facts(p):
@@ -537,6 +538,32 @@ def build_targets(made):
         ],
         "admin:app_list": [Target("governance", {"app_label": "governance"})],
         "admin:user_id": [Target("—", {"id": user("readers-staff1").pk})],
+        # The access log as it opens, and narrowed to one person (HR must name one).
+        "access_log_filter": [
+            Target("—", {}),
+            Target("指定當事人", {}, {"subject": True}, query="subject=readers-staff1"),
+        ],
+        # Self-escalation in the admin: a staff member's whole change form with 超級使用者 ticked,
+        # and a membership of the readers unit for the administrator themself.
+        "admin:user_superuser": [
+            Target(
+                "勾選超級使用者",
+                {"object_id": user("readers-staff1").pk},
+                post=admin_user_form(user("readers-staff1"), is_superuser=True),
+            )
+        ],
+        "admin:membership_for_self": [
+            Target(
+                "授予自己",
+                {},
+                post={
+                    "user": user("admin").pk,
+                    "unit": Unit.objects.get(code="readers").pk,
+                    "role": "head",
+                    "valid_from": NOW.date().isoformat(),
+                },
+            )
+        ],
     }
     for label, code in [("閱覽組", "readers"), ("他組", "planning")]:
         p = proposal(pk=made[f"attached:{code}-staff1"])
@@ -762,7 +789,8 @@ def test_page_answers_as_the_table_says(checked_world, pattern):
         for method in methods:
             for role in table.ROLES:
                 want = table.expected(entry, method, role, target.facts)
-                got, response = request(world.clients[role.login], method, url, entry.post_data)
+                data = target.post if target.post is not None else entry.post_data
+                got, response = request(world.clients[role.login], method, url, data)
                 problem = None
                 if got == 500:
                     problem = f"500 ({type(response).__name__}: {str(response)[:200]})"
