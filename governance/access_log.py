@@ -16,6 +16,7 @@ PostgreSQL alike.
 
 import contextvars
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,7 +65,12 @@ def client_address(request: HttpRequest | None) -> str | None:
     from axes.helpers import get_client_ip_address
 
     address = get_client_ip_address(request)
-    return address or None
+    try:
+        # One spelling of it (IPv6 compressed), and nothing that is not an address: the
+        # column is an address type, and a read must not fail on a proxy's odd header.
+        return ipaddress.ip_address(str(address)).compressed if address else None
+    except ValueError:
+        return None
 
 
 def _request_id(request: HttpRequest | None) -> str:
@@ -85,9 +91,20 @@ def _body(record: PersonalDataAccess) -> dict:
         "subject_name": record.subject_name,
         "action": record.action,
         "detail": record.detail,
-        "ip_address": record.ip_address or "",
+        "ip_address": _canonical_address(record.ip_address),
         "request_id": record.request_id,
     }
+
+
+def _canonical_address(value) -> str:
+    # The database may hand an address back spelt otherwise than it was given (PostgreSQL's
+    # inet, Django's IPv6 clean-up): hash one spelling of it.
+    if not value:
+        return ""
+    try:
+        return ipaddress.ip_address(str(value)).compressed
+    except ValueError:
+        return str(value)
 
 
 def body_hash(record: PersonalDataAccess) -> str:

@@ -59,6 +59,25 @@ def test_own_evidence_page_is_one_record_with_origin_and_request_id(org, client,
     assert "誰查閱了我的考績佐證與獎勵" in response.content.decode()
 
 
+def test_origin_follows_the_login_lockouts_client_address(org, person, settings):
+    """The address django-axes would lock out (whatever its settings say: here a proxy's header
+    through AXES_CLIENT_IP_CALLABLE, else REMOTE_ADDR); IPv6 in one spelling, so the chain
+    verifies on any database."""
+    hr, staff = person("hr"), person("readers-staff1")
+    settings.AXES_CLIENT_IP_CALLABLE = lambda request: request.META["HTTP_X_REAL_IP"]
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
+    request.user = hr
+    (record,) = access_log.record_reads(request, Action.EVIDENCE_PDF, [staff])
+    assert record.ip_address == "203.0.113.7"
+    settings.AXES_CLIENT_IP_CALLABLE = None
+    request = RequestFactory().get("/", REMOTE_ADDR="2001:0DB8:0000::0001")
+    request.user = hr
+    (record,) = access_log.record_reads(request, Action.EVIDENCE_PDF, [staff])
+    assert record.ip_address == "2001:db8::1"
+    assert PersonalDataAccess.objects.get(pk=record.pk).ip_address == "2001:db8::1"
+    assert verify_access_log().ok
+
+
 def test_hr_pdf_is_one_record_and_a_refusal_none(proposal, client, person):
     staff2, hr = person("readers-staff2"), person("hr")
     url = reverse("evidence:pdf", args=[staff2.pk]) + "?year=115"
