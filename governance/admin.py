@@ -81,7 +81,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         # The state before, to record each change of access once the groups are saved too.
-        request._account_before = services.account_state(obj) if change else None
+        request._account_before = services.account_state(obj) if change else services.NO_ACCOUNT
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -210,6 +210,10 @@ class AccountState:
     permissions: frozenset[str]
 
 
+# A person not yet saved: an account made in the admin is recorded as activated.
+NO_ACCOUNT = AccountState(False, False, False, frozenset(), frozenset())
+
+
 def account_state(user: User) -> AccountState:
     """The person's state as stored (not as an unsaved form has set it)."""
     stored = User.objects.get(pk=user.pk)

@@ -255,6 +255,12 @@ def test_admin_changes_of_others_are_recorded(org, client, person):
     )
     assert response.status_code == 302
     assert records(subject=staff)[-1].action == Action.MEMBERSHIP_ADDED
+    # A new account made in the admin is an account activated.
+    response = client.post(
+        reverse("admin:governance_user_add"), {"username": "new-colleague", "usable_password": "false"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [r.action for r in records(subject=person("new-colleague"))] == [Action.ACTIVATED]
 
 
 def test_service_changes_are_recorded(org, person):
@@ -369,3 +375,29 @@ def test_everyone_sees_who_read_their_own_data(org, client, person):
     assert client.get(reverse("access_log:index")).status_code == 403
     rows = shown(client.get(reverse("access_log:mine")))
     assert rows.count("下載考績佐證 PDF") == 1 and "（hr）" in rows
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_readers_take_turns_on_one_chain(org, person):
+    """Eight requests recording at once (PostgreSQL): the head row's lock makes them append one
+    after the other, so the chain has no gap, no fork, and verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks; this runs on the PostgreSQL pass")
+    from tests.threads import at_once
+
+    hr, people = person("hr"), [person(login) for login in READERS]
+
+    def read(subject):
+        def run():
+            request = RequestFactory().get("/")
+            request.user = hr
+            return access_log.record_reads(request, Action.EVIDENCE_PDF, [subject, *people])
+
+        return run
+
+    results, errors = at_once([read(p) for p in people * 2])
+    assert errors == []
+    assert PersonalDataAccess.objects.count() == 8 * 4
+    check = verify_access_log()
+    assert check.ok and check.records == 32
