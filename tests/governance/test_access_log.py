@@ -4,13 +4,14 @@ hash chain that verifies and shows tampering; who may read it; separation of dut
 and on the evidence and reward pages."""
 
 import datetime
+import importlib
 import io
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -306,8 +307,32 @@ def test_the_chain_verifies(org, person):
 
 
 def _raw(sql, params=()):
+    """Raw SQL as an attacker holding the database's owner would run it: on PostgreSQL the
+    append-only triggers (governance migration 0021) are dropped first (rolled back with the test)."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            migration = importlib.import_module("governance.migrations.0021_personal_data_access")
+            cursor.execute(migration.DROP_TRIGGERS_SQL)
         cursor.execute(sql, params)
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_rewrite_the_log(org, person):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no such triggers")
+    _some_records(person)
+    table, head = PersonalDataAccess._meta.db_table, "governance_personaldataaccesshead"
+    for statement in (
+        f"UPDATE {table} SET detail = 'x' WHERE sequence = 2",
+        f"DELETE FROM {table} WHERE sequence = 4",
+        f"DELETE FROM {head}",
+        f"UPDATE {head} SET last_sequence = 3",
+        f"UPDATE {head} SET last_sequence = 5, last_hash = 'f'",
+    ):
+        with pytest.raises(DatabaseError, match="access log|append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement)
+    assert verify_access_log().ok
 
 
 def test_a_tampered_record_is_found(org, person):
