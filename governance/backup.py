@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from .access_log import verify_access_log
 from .models import TrailEvent
 from .trail import verify_all
 
@@ -205,4 +206,13 @@ def restore(source):
     broken = [c for c in chains if not c.ok]
     if broken:
         raise BackupError(f"還原後有 {len(broken)} 個案件的事件軌跡驗證失敗。")
-    return {"rows": sum(counts.values()), "files": len(manifest["files"]), "cases_verified": len(chains)}
+    # The personal-data access log is a chain of its own (governance.access_log).
+    access = verify_access_log()
+    if not access.ok:
+        raise BackupError(f"還原後個資存取紀錄驗證失敗：{access.describe()}")
+    return {
+        "rows": sum(counts.values()),
+        "files": len(manifest["files"]),
+        "cases_verified": len(chains),
+        "access_records_verified": access.records,
+    }

@@ -98,9 +98,22 @@ def empty_database():
 
 @pytest.mark.postgres
 def test_round_trip_into_an_empty_database(cases, empty_database, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from governance.roles import AgencyRole
+    from governance.services import set_agency_roles
+
+    # A change of a person's roles: the personal-data access log has a record to carry over.
+    people = get_user_model().objects
+    set_agency_roles(
+        actor=people.get(username="admin"),
+        user=people.get(username="readers-staff2"),
+        roles=[AgencyRole.COMMITTEE],
+    )
     backup_dir = tmp_path / "backup"
     call_command("backup", str(backup_dir))
     manifest = check_backup(backup_dir)
+    assert manifest["counts"]["governance.PersonalDataAccess"] == 1
     assert len(manifest["files"]) == 2 and manifest["counts"]["governance.TrailEvent"] > 0
     env = {"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
     original = run(
@@ -116,7 +129,7 @@ def test_round_trip_into_an_empty_database(cases, empty_database, tmp_path):
     restored_env = {**env, "DATABASE_URL": empty_database, "MEDIA_ROOT": str(media)}
     result = run(["manage.py", "restore", str(backup_dir)], restored_env)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "事件軌跡驗證無誤" in result.stdout
+    assert "事件軌跡驗證無誤" in result.stdout and "個資存取紀錄 1 筆驗證無誤" in result.stdout
     restored = run(["-c", SNAPSHOT], restored_env)
     assert restored.returncode == 0, restored.stderr
     before, after = json.loads(original.stdout), json.loads(restored.stdout)

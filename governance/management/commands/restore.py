@@ -16,5 +16,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"已還原 {report['rows']} 筆資料、{report['files']} 個附件；"
-            f"{report['cases_verified']} 個案件的事件軌跡驗證無誤。"
+            f"{report['cases_verified']} 個案件的事件軌跡驗證無誤；"
+            f"個資存取紀錄 {report['access_records_verified']} 筆驗證無誤。"
         )
