@@ -86,8 +86,9 @@ def _listed(form):
 
 
 def _period_detail(start, end):
-    """The period read, for the access log: 115 for a whole ROC year, else the two dates."""
-    return _("期間 %(period)s") % {"period": period_label(start, end)}
+    """The period read, for the access log: 115 for a whole ROC year, else the two dates.
+    A kept text, so in the agency's language whatever the reader's interface is in."""
+    return f"期間 {period_label(start, end)}"
 
 
 def _bad_period(form):
@@ -270,8 +271,7 @@ def evidence_batch_zip(request, pk):
         request,
         access_log.Action.EVIDENCE_BATCH_ZIP,
         evidence_batches.people_in_zip(batch),
-        detail=_("批次 %(batch)s，%(period)s")
-        % {"batch": batch.pk, "period": _period_detail(batch.start, batch.end)},
+        detail=f"批次 {batch.pk}，{_period_detail(batch.start, batch.end)}",
     )
     response = FileResponse(
         evidence_batches.write_zip(batch),

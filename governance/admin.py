@@ -89,7 +89,7 @@ class UserAdmin(DjangoUserAdmin):
         before = getattr(request, "_account_before", None)
         if before is not None:
             services.record_account_changes(
-                actor=request.user, user=form.instance, before=before, comment=gettext("管理介面")
+                actor=request.user, user=form.instance, before=before, comment="管理介面"
             )
 
 

@@ -129,8 +129,7 @@ def rewards_export(request):
             request,
             access_log.Action.REWARD_EXPORT,
             list(people.values()),
-            detail=_("期間 %(period)s%(unit)s")
-            % {"period": period_label(start, end), "unit": f"，{unit.name}" if unit is not None else ""},
+            detail=f"期間 {period_label(start, end)}" + (f"，{unit.name}" if unit is not None else ""),
         )
 
     def name():

@@ -145,7 +145,7 @@ def proposal_detail(request, pk):
         request,
         access_log.Action.REWARD_VIEW,
         [r.person for r in rewards],
-        detail=_("提案 %(number)s") % {"number": proposal.case_number},
+        detail=f"提案 {proposal.case_number}",  # a kept text: in the agency's language
     )
     ctx = {
         "proposal": proposal,

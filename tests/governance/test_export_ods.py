@@ -10,6 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from audits.models import Finding
+from governance.services import set_superuser
 from plan.models import PlanVersion
 from proposals.models import Proposal, Reward
 from tests.helpers import download_name, ods_sheets, read_ods, read_xlsx
@@ -31,6 +32,7 @@ EXPORTS = {
     "audits:findings_export": "tracking",
     "audits:unit_findings_export": "readers-liaison",
     "plan:export_practices": "readers-staff1",
+    "access_log:export": "auditor",
 }
 
 
@@ -62,6 +64,9 @@ def listed(client, person, org):
             grade="優等",
         )
     AuditDriver(client, person).register([finding_fields(0, lead="readers", text=EVIL)])
+    # The access log's rows: a reason given for a superuser grant is free text (taken back at once).
+    for grant in (True, False):
+        set_superuser(user=person("readers-staff2"), grant=grant, reason=EVIL, operator="測試")
     version = make_plan(115)
     assert Proposal.objects.count() == 1 and Finding.objects.count() == 1
     return {"plan:export_practices": {"roc_year": version.plan.roc_year, "number": version.number}}
