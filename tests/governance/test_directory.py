@@ -203,6 +203,21 @@ def test_people_who_leave_the_directory_lose_access_and_keep_their_records(ldap,
     )
     directory.sync_directory()
     assert person("lin").is_active and roles("lin") == {("planning", UnitRole.HEAD)}
+    # The personal-data access log has each step, by the system: made (activated), placed,
+    # deactivated, the head role ended, back (activated), placed again.
+    from governance.models import PersonalDataAccess
+
+    Action = PersonalDataAccess.Action
+    logged = PersonalDataAccess.objects.filter(subject=person("lin")).order_by("sequence")
+    assert [r.action for r in logged] == [
+        Action.ACTIVATED,
+        Action.MEMBERSHIP_ADDED,
+        Action.DEACTIVATED,
+        Action.MEMBERSHIP_ENDED,
+        Action.ACTIVATED,
+        Action.MEMBERSHIP_ADDED,
+    ]
+    assert all(r.actor is None and r.actor_name == "系統" and "依目錄同步" in r.detail for r in logged)
 
 
 def test_local_accounts_still_log_in_and_the_sync_leaves_them_alone(ldap, client, demo_password):
