@@ -17,6 +17,9 @@ finally:
         del os.environ["DJANGO_DEBUG"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+# No idle sign-out: tests move the clock by days with a person signed in.
+# tests/governance/test_probe_sessions.py turns it on to test it.
+SESSION_IDLE_MINUTES = 0
 # Plain static names: a test run collects no static files, and the project's storage would
 # refuse a name missing from the manifest (tests/governance/test_static_files.py collects its own).
 STORAGES = {
