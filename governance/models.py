@@ -123,14 +123,14 @@ class Membership(models.Model):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
-class TrailEventQuerySet(models.QuerySet):
-    """Append-only: bulk updates and deletes are refused."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Append-only records: bulk updates and deletes are refused, in the model's words."""
 
     def update(self, **kwargs):
-        raise TrailImmutableError(_("事件軌跡只能新增，不能修改。"))
+        raise TrailImmutableError(self.model.UPDATE_REFUSED)
 
     def delete(self):
-        raise TrailImmutableError(_("事件軌跡只能新增，不能刪除。"))
+        raise TrailImmutableError(self.model.DELETE_REFUSED)
 
     _raw_delete = delete
 
@@ -139,7 +139,28 @@ class TrailImmutableError(Exception):
     pass
 
 
-class TrailEvent(models.Model):
+class AppendOnlyRecord(models.Model):
+    """A record that is written once: changing or deleting one, alone or in bulk, is refused.
+    (On PostgreSQL, triggers refuse it in the database as well.)"""
+
+    UPDATE_REFUSED = ""
+    DELETE_REFUSED = ""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TrailImmutableError(self.UPDATE_REFUSED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TrailImmutableError(self.DELETE_REFUSED)
+
+
+class TrailEvent(AppendOnlyRecord):
     """One state change of one case, chained to the case's previous event.
 
     `content_hash` is the SHA-256 of this event's content and `previous_hash`
@@ -172,7 +193,8 @@ class TrailEvent(models.Model):
     # with previous_hash; 2 over previous_hash, sequence and the body's own hash.
     scheme = models.PositiveSmallIntegerField(_("雜湊方式"), default=2)
 
-    objects = TrailEventQuerySet.as_manager()
+    UPDATE_REFUSED = _("事件軌跡只能新增，不能修改。")
+    DELETE_REFUSED = _("事件軌跡只能新增，不能刪除。")
 
     class Meta:
         ordering = ["case_kind", "case_ref", "sequence"]
@@ -182,14 +204,6 @@ class TrailEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case_kind", "case_ref", "sequence"], name="trail_event_sequence")
         ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TrailImmutableError(_("事件軌跡只能新增，不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TrailImmutableError(_("事件軌跡只能新增，不能刪除。"))
 
     def __str__(self):
         return f"{self.case_kind}:{self.case_ref} #{self.sequence} {self.action}"
@@ -448,19 +462,7 @@ class IssuedDocument(models.Model):
         return f"{self.get_kind_display()} {self.case_number or self.subject} {self.code}"
 
 
-class PersonalDataAccessQuerySet(models.QuerySet):
-    """Append-only, as the event trail: bulk updates and deletes are refused."""
-
-    def update(self, **kwargs):
-        raise TrailImmutableError(_("個資存取紀錄只能新增，不能修改。"))
-
-    def delete(self):
-        raise TrailImmutableError(_("個資存取紀錄只能新增，不能刪除。"))
-
-    _raw_delete = delete
-
-
-class PersonalDataAccess(models.Model):
+class PersonalDataAccess(AppendOnlyRecord):
     """One read or change of one person's personal data (個人資料保護法): who, whom, what,
     when, from where.
 
@@ -516,7 +518,8 @@ class PersonalDataAccess(models.Model):
     previous_hash = models.CharField(_("前一筆雜湊"), max_length=64)
     hash = models.CharField(_("本筆雜湊"), max_length=64)
 
-    objects = PersonalDataAccessQuerySet.as_manager()
+    UPDATE_REFUSED = _("個資存取紀錄只能新增，不能修改。")
+    DELETE_REFUSED = _("個資存取紀錄只能新增，不能刪除。")
 
     class Meta:
         ordering = ["-sequence"]
@@ -528,14 +531,6 @@ class PersonalDataAccess(models.Model):
             models.Index(fields=["actor", "-sequence"], name="access_actor"),
             models.Index(fields=["occurred_at"], name="access_occurred"),
         ]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TrailImmutableError(_("個資存取紀錄只能新增，不能修改。"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TrailImmutableError(_("個資存取紀錄只能新增，不能刪除。"))
 
     def __str__(self):
         return f"#{self.sequence} {self.actor_name} {self.action} {self.subject_name}"
