@@ -391,6 +391,31 @@ def contributions_of(person: User, start: datetime.date, end: datetime.date) -> 
     return result
 
 
+def finding_counts(person_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """How many findings contributions_of lists for each of many people, in three queries
+    whatever their number (HR's evidence list). People with none are left out.
+
+    A finding counts once per person whether they wrote its plan, a progress report or a
+    supporting unit's part, as in contributions_of (lead and supporting are disjoint there)."""
+    ids = list(person_ids)
+    pairs = set(
+        RemediationPlan.objects.filter(author_id__in=ids, written_at__date__range=(start, end)).values_list(
+            "author_id", "finding_id"
+        )
+    )
+    pairs |= set(
+        ProgressRound.objects.filter(reporter_id__in=ids, reported_at__date__range=(start, end)).values_list(
+            "reporter_id", "finding_id"
+        )
+    )
+    pairs |= set(
+        Contribution.objects.filter(author_id__in=ids, written_at__date__range=(start, end)).values_list(
+            "author_id", "finding_id"
+        )
+    )
+    return dict(Counter(person_id for person_id, _finding_id in pairs))
+
+
 # ---------------------------------------------------------------- quarterly tracking report
 
 

@@ -10,6 +10,7 @@ fingerprint and any change to it gives another.
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -17,10 +18,13 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from audits.selectors import contributions_of as finding_rows
+from audits.selectors import finding_counts
 from governance.models import Membership, Unit, User
-from governance.selectors import primary_unit
+from governance.selectors import primary_unit, primary_units
 from governance.text import commendation_label
-from plan.practice_officers import officer_duties, officers_in_period
+from plan.practice_officers import duty_counts, officer_duties, officers_in_period
+from proposals.selectors import ContributionTotals
+from proposals.selectors import contribution_totals as proposal_totals
 from proposals.selectors import contributions_of as proposal_rows
 
 
@@ -100,6 +104,60 @@ def appraisal_evidence(person: User, start: datetime.date, end: datetime.date) -
         },
         practices=practices,
     )
+
+
+# ---------------------------------------------------------------- totals for a list
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """What HR's list shows of a person's evidence: the figures of appraisal_evidence's
+    header and totals, without its rows."""
+
+    person_id: int
+    unit_name: str
+    items: int
+    practices: int
+    reward_amount: int
+    commendations: int
+
+    @property
+    def has_items(self) -> bool:
+        # As Evidence.has_items: an item, or a practice the person carried.
+        return bool(self.items or self.practices)
+
+    @property
+    def commendation_label(self) -> str:
+        return commendation_label(self.commendations)
+
+
+def evidence_summaries(
+    people: Iterable[User], start: datetime.date, end: datetime.date
+) -> dict[int, EvidenceSummary]:
+    """appraisal_evidence's totals for many people at once, by person id: a fixed number of
+    grouped queries however many people (appraisal_evidence per person ran about five each,
+    187 for the demo's 36). The figures are appraisal_evidence's; the tests compare them."""
+    if start > end:
+        raise ValueError("期間起日晚於迄日")
+    ids = [person.pk for person in people]
+    proposals = proposal_totals(ids, start, end)
+    findings = finding_counts(ids, start, end)
+    practices = duty_counts(ids, start, end)
+    units = primary_units(ids, end)
+    summaries = {}
+    for person_id in ids:
+        totals = proposals.get(person_id, ContributionTotals())
+        unit = units.get(person_id)
+        summaries[person_id] = EvidenceSummary(
+            person_id=person_id,
+            unit_name=unit.name if unit else "",
+            items=totals.proposals + findings.get(person_id, 0),
+            practices=practices.get(person_id, 0),
+            # Findings carry no reward: the proposals' rewards are the whole of it.
+            reward_amount=totals.reward_amount,
+            commendations=totals.commendations,
+        )
+    return summaries
 
 
 # ---------------------------------------------------------------- people

@@ -30,7 +30,7 @@ from governance.submissions import SubmissionTokenField
 from . import batches as evidence_batches
 from . import documents
 from .models import EvidenceBatch, EvidenceDocument
-from .selectors import appraisal_evidence, people_in_period
+from .selectors import appraisal_evidence, evidence_summaries, people_in_period
 
 
 class PeopleForm(PeriodForm):
@@ -73,15 +73,18 @@ def _batch_fields(form):
 
 
 def _listed(form):
-    """(person, unit, evidence) for the form's period and unit; its people with items only
-    when asked."""
+    """(person, unit, summary) for the form's period and unit; its people with items only
+    when asked. The totals come in bulk (evidence_summaries), so the page's queries do not
+    grow with the number of people."""
     start, end = form.cleaned_data["period"]
+    people = people_in_period(start, end, form.cleaned_data.get("unit"))
+    summaries = evidence_summaries([person for person, _unit in people], start, end)
     rows = []
-    for person, unit in people_in_period(start, end, form.cleaned_data.get("unit")):
-        evidence = appraisal_evidence(person, start, end)
-        if form.cleaned_data.get("with_items") and not evidence.has_items:
+    for person, unit in people:
+        summary = summaries[person.pk]
+        if form.cleaned_data.get("with_items") and not summary.has_items:
             continue
-        rows.append((person, unit, evidence))
+        rows.append((person, unit, summary))
     return rows
 
 
@@ -112,19 +115,19 @@ def evidence_index(request):
         access_log.record_reads(
             request,
             access_log.Action.EVIDENCE_LIST,
-            [person for person, _unit, _evidence in listed],
+            [person for person, _unit, _summary in listed],
             detail=_period_detail(start, end),
         )
         rows = [
             {
                 "person": person,
-                "unit_name": evidence.unit_name or (unit.name if unit else _("（無所屬單位）")),
-                "items": evidence.totals["items"],
-                "practices": len(evidence.practices),
-                "reward_amount": documents.money(evidence.totals["reward_amount"]),
-                "commendations": evidence.totals["commendation_label"],
+                "unit_name": summary.unit_name or (unit.name if unit else _("（無所屬單位）")),
+                "items": summary.items,
+                "practices": summary.practices,
+                "reward_amount": documents.money(summary.reward_amount),
+                "commendations": summary.commendation_label,
             }
-            for person, unit, evidence in listed
+            for person, unit, summary in listed
         ]
     ctx = {
         "form": form,

@@ -30,6 +30,20 @@ def primary_unit(user: User, day: datetime.date | None = None) -> Unit | None:
     return memberships[0].unit if memberships else None
 
 
+def primary_units(user_ids: Iterable[int], day: datetime.date | None = None) -> dict[int, Unit]:
+    """primary_unit for many people in one query; people with no membership that day are left
+    out. Ordered as memberships_of, so each person's first is the same unit."""
+    units: dict[int, Unit] = {}
+    for m in (
+        Membership.objects.active_on(day or timezone.localdate())
+        .filter(user_id__in=list(user_ids))
+        .select_related("unit")
+        .order_by("unit__sort_order", "role")
+    ):
+        units.setdefault(m.user_id, m.unit)
+    return units
+
+
 def unit_people(unit: Unit, role: str | None = None, day: datetime.date | None = None) -> list[User]:
     memberships = Membership.objects.active_on(day or timezone.localdate()).filter(unit=unit)
     if role is not None:

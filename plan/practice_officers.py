@@ -375,6 +375,31 @@ def officer_duties(person: User, start: datetime.date, end: datetime.date) -> li
     return duties
 
 
+def duty_counts(person_ids: Iterable[int], start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """How many rows officer_duties gives each of many people (one per plan, practice key and
+    unit), in one query whatever their number (HR's evidence list). People with none are left
+    out."""
+    years = range(start.year - ROC_OFFSET, end.year - ROC_OFFSET + 1)
+    groups = {
+        (person_id, plan_id, key, unit_id)
+        for person_id, plan_id, key, unit_id, roc_year, quarter in PracticeOfficer.objects.filter(
+            person_id__in=list(person_ids), practice__item__area__version__plan__roc_year__in=list(years)
+        ).values_list(
+            "person_id",
+            "practice__item__area__version__plan_id",
+            "practice__key",
+            "unit_id",
+            "practice__item__area__version__plan__roc_year",
+            "quarter",
+        )
+        if _in_period(roc_year, quarter, start, end)
+    }
+    counts: dict[int, int] = {}
+    for person_id, *_group in groups:
+        counts[person_id] = counts.get(person_id, 0) + 1
+    return counts
+
+
 def officers_in_period(
     start: datetime.date, end: datetime.date, unit: Unit | None = None
 ) -> list[tuple[User, Unit]]:

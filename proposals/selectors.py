@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -464,14 +464,9 @@ def contributions_of(person: User, start: datetime.date, end: datetime.date) -> 
     Drafts, withdrawn and not-accepted proposals are left out, as in the statistics.
     """
 
-    in_period = (
-        Q(proposal__submitted_at__date__range=(start, end))
-        | Q(proposal__decided_at__date__range=(start, end))
-        | Q(proposal__closed_at__date__range=(start, end))
-    )
     rows = (
-        Proposer.objects.filter(in_period, person=person)
-        .exclude(proposal__state__in=UNCOUNTED_STATES)
+        _contributions_in_period(start, end)
+        .filter(person=person)
         .select_related("proposal")
         .order_by("proposal__case_number")
     )
@@ -504,6 +499,46 @@ def contributions_of(person: User, start: datetime.date, end: datetime.date) -> 
             }
         )
     return result
+
+
+def _contributions_in_period(start: datetime.date, end: datetime.date) -> QuerySet[Proposer]:
+    """The proposer rows contributions_of lists, for anyone: one definition for both the
+    per-person rows and the per-period totals, so the two cannot drift apart."""
+    in_period = (
+        Q(proposal__submitted_at__date__range=(start, end))
+        | Q(proposal__decided_at__date__range=(start, end))
+        | Q(proposal__closed_at__date__range=(start, end))
+    )
+    return Proposer.objects.filter(in_period).exclude(proposal__state__in=UNCOUNTED_STATES)
+
+
+@dataclass(frozen=True)
+class ContributionTotals:
+    proposals: int = 0
+    reward_amount: int = 0
+    commendations: int = 0
+
+
+def contribution_totals(
+    person_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[int, ContributionTotals]:
+    """contributions_of's counts and reward sums for many people at once, in two grouped
+    queries whatever their number (HR's evidence list). People with nothing are left out."""
+    ids = list(person_ids)
+    rows = _contributions_in_period(start, end).filter(person_id__in=ids)
+    counts = dict(rows.order_by().values("person_id").annotate(n=Count("pk")).values_list("person_id", "n"))
+    # A reward counts only for a proposal the person is listed with in the period, as
+    # contributions_of reads it: the proposer row is the filter, the reward holds the figures.
+    sums = {
+        person_id: (amount or 0, commendations or 0)
+        for person_id, amount, commendations in Reward.objects.filter(person_id__in=ids)
+        .filter(Exists(rows.filter(proposal_id=OuterRef("proposal_id"), person_id=OuterRef("person_id"))))
+        .order_by()
+        .values("person_id")
+        .annotate(amount=Sum("amount"), commendations=Sum("commendations"))
+        .values_list("person_id", "amount", "commendations")
+    }
+    return {person_id: ContributionTotals(n, *sums.get(person_id, (0, 0))) for person_id, n in counts.items()}
 
 
 # ---------------------------------------------------------------- quarterly tracking report

@@ -131,6 +131,30 @@ def test_hr_list_records_each_person_listed(proposal, client, person):
     assert sorted(r.subject.username for r in records(action=Action.EVIDENCE_LIST)) == sorted(READERS)
 
 
+def test_a_lists_reads_are_one_append_whatever_their_number(org, person):
+    """One request's reads take the head's lock once and are one INSERT (the hashes are
+    chained in Python under the lock), so a list of 40 people costs what a list of 3 does;
+    the chain still verifies, in the order the people were given."""
+    from django.contrib.auth import get_user_model
+    from django.test.utils import CaptureQueriesContext
+
+    people = list(get_user_model().objects.order_by("username"))
+    assert len(people) >= 40
+    queries = {}
+    for size in (1, 3, 40):  # the first read ever makes the head row: not counted
+        request = RequestFactory().get("/")
+        request.user = person("hr")
+        with CaptureQueriesContext(connection) as captured:
+            access_log.record_reads(request, Action.EVIDENCE_LIST, people[:size], detail="期間 115")
+        queries[size] = [q["sql"].split()[0] for q in captured]
+    assert queries[3] == queries[40]
+    assert queries[40].count("INSERT") == 1
+    listed = records(action=Action.EVIDENCE_LIST)
+    assert [r.subject_id for r in listed] == [p.pk for p in people[:1] + people[:3] + people[:40]]
+    check = verify_access_log()
+    assert check.ok and check.records == 44, check.describe()
+
+
 def test_rewards_on_the_proposal_page(proposal, client, person):
     url = reverse("proposals:detail", args=[proposal.pk])
     # HR: everyone's reward shown, one record per person.
