@@ -1,0 +1,645 @@
+"""A large agency's ten years of data, bulk-loaded into a throw-away PostgreSQL (issue step 14).
+
+    .venv/bin/python bench/bigdata.py [--scale 0.01] [--keep DIR]
+
+At --scale 1: 3,000 people in 40 units, 30,000 proposals in every state with their review
+rounds and trails, 200,000 notifications. Rows go in by COPY (psycopg), with ids chosen here
+so that related rows can be written without reading anything back; sequences are moved past
+them at the end. Trail hashes are computed in Python exactly as governance.trail does
+(scheme 2), and the chains are verified after loading with governance.trail.verify_all.
+
+Not generated yet (see bench/README.md): audits and findings, plans and quarterly reports,
+meetings and actions, appraisal evidence, and viewflow processes for the open proposals.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import harness  # noqa: E402
+from pg import temporary_postgres  # noqa: E402
+
+FULL = {"people": 3000, "units": 40, "proposals": 30000, "notifications": 200_000}
+YEARS = 10
+FIRST_YEAR = 2016  # ROC 105; ten years up to 2025
+UTC = dt_timezone.utc
+SURNAMES = (
+    "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴"
+)
+GIVEN = "志明淑芬家豪怡君俊傑雅婷建宏美玲宗翰佩君冠宇欣怡承恩詩涵彥廷宜蓁柏翰思妤"
+
+
+class Copier:
+    """COPY rows of one model, given as dicts of attnames; missing fields take their default
+    ('' for blank text, None for nullable), so the generator names only what it sets."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.counts = {}
+
+    def columns(self, model):
+        fields = [f for f in model._meta.concrete_fields]
+        return fields
+
+    def copy(self, model, rows):
+        from django.db import models
+
+        fields = self.columns(model)
+        table = model._meta.db_table
+        names = ", ".join(f'"{f.column}"' for f in fields)
+        n = 0
+        with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = []
+                for f in fields:
+                    if f.attname in row:
+                        value = row[f.attname]
+                    elif f.has_default():
+                        value = f.get_default()
+                    elif f.null:
+                        value = None
+                    elif isinstance(f, (models.CharField, models.TextField)):
+                        value = ""
+                    else:
+                        raise ValueError(f"{table}.{f.column} needs a value")
+                    if isinstance(f, models.JSONField) and value is not None:
+                        value = json.dumps(value, ensure_ascii=False)
+                    values.append(value)
+                copy.write_row(values)
+                n += 1
+        self.counts[table] = self.counts.get(table, 0) + n
+        return n
+
+    def reset_sequence(self, model):
+        table = model._meta.db_table
+        self.cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+        )
+
+
+def name_of(rng):
+    return rng.choice(SURNAMES) + rng.choice(GIVEN[::2]) + rng.choice(GIVEN[1::2])
+
+
+def at(day, rng, hour_from=8, hour_to=18):
+    """A working-hours moment on `day` (Taipei), in UTC, whole seconds as the trail stores."""
+    local = datetime(day.year, day.month, day.day, rng.randrange(hour_from, hour_to), rng.randrange(60))
+    return (local - timedelta(hours=8)).replace(tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- the organisation
+
+
+def load_organisation(cp, rng, n_people, n_units):
+    """Units, people, memberships (a head and a liaison per unit, the rest staff), the agency
+    roles' groups, and the guardian permissions the memberships grant (as
+    governance.permissions.sync_unit_permissions writes them)."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import UserObjectPermission
+
+    from governance.models import Membership, NotificationPreference, Unit, User
+    from governance.permissions import sync_agency_role_groups
+    from governance.roles import UNIT_ROLE_CAPABILITIES, AgencyRole, Capability, UnitRole, group_name
+
+    sync_agency_role_groups()
+    start = date(FIRST_YEAR - 3, 1, 1)
+    kinds = ["division"] * 30 + ["office"] * 6 + ["branch"] * 4
+    units = [
+        {
+            "id": i,
+            "code": f"u{i:02d}",
+            "name": f"第{i}{'組' if kinds[(i - 1) % 40] == 'division' else '室' if kinds[(i - 1) % 40] == 'office' else '分館'}",
+            "short_name": f"{i}",
+            "kind": kinds[(i - 1) % 40],
+            "sort_order": i,
+            "valid_from": start,
+        }
+        for i in range(1, n_units + 1)
+    ]
+    cp.copy(Unit, units)
+
+    # One hash for everybody: hashing 3,000 passwords would take minutes and proves nothing.
+    password = make_password("bigdata-password")
+    people, memberships, unit_of, heads, liaisons = [], [], {}, {}, {}
+    for i in range(1, n_people + 1):
+        unit = (i - 1) % n_units + 1
+        people.append(
+            {
+                "id": i,
+                "password": password,
+                "username": f"p{i:05d}",
+                "full_name": name_of(rng),
+                "job_title": "專員",
+                "email": f"p{i:05d}@bigdata.invalid",
+                "is_superuser": False,
+                "is_staff": False,
+                "is_active": True,
+                "date_joined": datetime(FIRST_YEAR - 3, 1, 1, tzinfo=UTC),
+            }
+        )
+        unit_of[i] = unit
+        role = UnitRole.STAFF
+        if unit not in heads:
+            heads[unit], role = i, UnitRole.HEAD
+        elif unit not in liaisons:
+            liaisons[unit], role = i, UnitRole.LIAISON
+        memberships.append({"user_id": i, "unit_id": unit, "role": role.value, "valid_from": start})
+    cp.copy(User, people)
+    for n, m in enumerate(memberships, start=1):
+        m["id"] = n
+    cp.copy(Membership, memberships)
+    cp.copy(NotificationPreference, ({"id": i, "person_id": i} for i in range(1, n_people + 1)))
+
+    unit_ct = ContentType.objects.get_for_model(Unit).pk
+    perms = dict(
+        Permission.objects.filter(content_type_id=unit_ct, codename__in=Capability.values).values_list(
+            "codename", "pk"
+        )
+    )
+    grants = (
+        {
+            "user_id": m["user_id"],
+            "content_type_id": unit_ct,
+            "permission_id": perms[cap.value],
+            "object_pk": str(m["unit_id"]),
+        }
+        for m in memberships
+        for cap in UNIT_ROLE_CAPABILITIES[UnitRole(m["role"])]
+    )
+    cp.copy(UserObjectPermission, ({"id": n, **g} for n, g in enumerate(grants, start=1)))
+
+    # Agency-wide roles: the first people of unit 1 (the director's office) and of the
+    # tracking unit; eight committee members.
+    agency = {AgencyRole.DIRECTOR: [heads[1]], AgencyRole.TRACKING_OFFICE: [liaisons[2]]}
+    agency[AgencyRole.COMMITTEE] = [heads[u] for u in range(3, min(11, n_units + 1))]
+    agency[AgencyRole.HR] = [liaisons[3]]
+    agency[AgencyRole.AUDITOR] = [liaisons[4]]
+    groups = dict(Group.objects.values_list("name", "pk"))
+    through = User.groups.through
+    rows = [
+        {"user_id": pk, "group_id": groups[group_name(role)]} for role, pks in agency.items() for pk in pks
+    ]
+    cp.copy(through, ({"id": n, **r} for n, r in enumerate(rows, start=1)))
+    for model in (Unit, User, Membership, NotificationPreference, UserObjectPermission, through):
+        cp.reset_sequence(model)
+    names = {p["id"]: p["full_name"] for p in people}
+    return {
+        "units": n_units,
+        "unit_of": unit_of,
+        "heads": heads,
+        "liaisons": liaisons,
+        "names": names,
+        "director": heads[1],
+        "tracking": liaisons[2],
+        "committee": agency[AgencyRole.COMMITTEE],
+        "people": n_people,
+    }
+
+
+# ---------------------------------------------------------------- trails
+
+
+class Trail:
+    """Events of many cases, each case's chain computed here as governance.trail computes it."""
+
+    def __init__(self):
+        from governance import trail
+
+        self.trail = trail
+        self.heads = {}  # (kind, ref) -> (sequence, last_hash)
+        self.events = []
+        self.next_id = 1
+
+    def add(self, kind, ref, when, actor_id, actor_name, action, from_state="", to_state="", comment=""):
+        from governance.models import TrailEvent
+
+        sequence, previous = self.heads.get((kind, ref), (0, self.trail.GENESIS_HASH))
+        sequence += 1
+        event = TrailEvent(
+            case_kind=kind,
+            case_ref=ref,
+            sequence=sequence,
+            occurred_at=when,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            comment=comment,
+            attachments=[],
+            previous_hash=previous,
+            scheme=2,
+        )
+        event.content_hash = self.trail.chain_hash(previous, sequence, self.trail.body_hash(event))
+        self.heads[(kind, ref)] = (sequence, event.content_hash)
+        self.events.append(
+            {
+                "id": self.next_id,
+                "case_kind": kind,
+                "case_ref": ref,
+                "sequence": sequence,
+                "occurred_at": when,
+                "actor_id": actor_id,
+                "actor_name": actor_name,
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "comment": comment,
+                "attachments": [],
+                "previous_hash": previous,
+                "content_hash": event.content_hash,
+                "scheme": 2,
+            }
+        )
+        self.next_id += 1
+
+    def flush(self, cp):
+        from governance.models import TrailEvent
+
+        cp.copy(TrailEvent, self.events)
+        self.events = []
+
+    def write_heads(self, cp):
+        """Heads last: previous_hash of a head is the hash before its last event's."""
+        from governance.models import TrailHead
+
+        def rows():
+            for n, ((kind, ref), (sequence, last)) in enumerate(self.heads.items(), start=1):
+                yield {
+                    "id": n,
+                    "case_kind": kind,
+                    "case_ref": ref,
+                    "last_sequence": sequence,
+                    "last_hash": last,
+                    "previous_hash": self.previous[(kind, ref)],
+                }
+
+        cp.copy(TrailHead, rows())
+        cp.reset_sequence(TrailHead)
+
+
+# ---------------------------------------------------------------- proposals
+
+# Final states and how many of 100 proposals end there: most old ones are settled, the open
+# ones are the recent years'.
+STATE_WEIGHTS = {
+    "draft": 4,
+    "first_review": 4,
+    "returned": 3,
+    "withdrawn": 4,
+    "not_accepted": 10,
+    "second_review": 4,
+    "awaiting_decision": 3,
+    "reference": 12,
+    "rejected": 10,
+    "executing": 8,
+    "evaluating": 4,
+    "closed": 34,
+}
+
+
+def load_proposals(cp, rng, org, trail, n):
+    from proposals.models import (
+        CASE_KIND,
+        CASE_NUMBER_PREFIX,
+        Proposal,
+        Proposer,
+        ReviewerAssignment,
+        ReviewRound,
+        ScopeCategory,
+    )
+
+    from governance.casenumber import format_number
+
+    categories = list(ScopeCategory.objects.values_list("pk", flat=True))
+    if not categories:
+        cp.copy(ScopeCategory, ({"id": i, "name": f"類別{i}", "sort_order": i} for i in range(1, 7)))
+        cp.reset_sequence(ScopeCategory)
+        categories = list(range(1, 7))
+    states = list(STATE_WEIGHTS)
+    weights = list(STATE_WEIGHTS.values())
+    names, heads = org["names"], org["heads"]
+    director, committee = org["director"], org["committee"]
+    serial = {}
+    proposals, rounds, proposers, assignments = [], [], [], []
+
+    for pk in range(1, n + 1):
+        year = FIRST_YEAR + (pk - 1) * YEARS // n
+        roc = year - 1911
+        state = rng.choices(states, weights)[0]
+        submitter = rng.randrange(1, org["people"] + 1)
+        unit = org["unit_of"][submitter]
+        head = heads[unit]
+        created = date(year, 1, 1) + timedelta(days=rng.randrange(300))
+        when = at(created, rng)
+        title = f"提升{rng.choice(['借閱', '典藏', '推廣', '資訊', '總務', '參考'])}服務第{pk}案"
+        row = {
+            "id": pk,
+            "state": state,
+            "unit_id": unit,
+            "submitter_id": submitter,
+            "title": title,
+            "situation": "現況說明。" * 5,
+            "improvement": "改進作法。" * 5,
+            "benefit": "預期效益。" * 3,
+            "category_id": rng.choice(categories),
+            "created_at": when,
+        }
+        proposers.append({"proposal_id": pk, "person_id": submitter, "share": 100, "position": 0})
+        ref = str(pk)
+        step = [when]
+
+        def later(days=14):
+            step[0] = step[0] + timedelta(days=rng.randrange(1, days), minutes=rng.randrange(600))
+            return step[0]
+
+        def event(actor, action, frm="", to="", comment=""):
+            trail.add(CASE_KIND, ref, step[0], actor, names[actor], action, frm, to, comment)
+
+        event(submitter, "建立草稿", "", "draft")
+        if state == "draft":
+            proposals.append(row)
+            continue
+        serial[roc] = serial.get(roc, 0) + 1
+        row.update(
+            roc_year=roc,
+            sequence=serial[roc],
+            case_number=format_number(CASE_NUMBER_PREFIX, roc, serial[roc]),
+        )
+        later()
+        row["submitted_at"] = step[0]
+        event(submitter, "送出提案", "draft", "first_review")
+        content = {"title": title, "situation": row["situation"], "improvement": row["improvement"]}
+        # Rounds of first review: a returned proposal may come back more than once.
+        returns = rng.choice([0, 0, 0, 1, 1, 2]) if state != "returned" else rng.choice([1, 2])
+        number = 0
+        for r in range(returns):
+            number += 1
+            submitted = step[0]
+            later()
+            rounds.append(
+                {
+                    "proposal_id": pk,
+                    "number": number,
+                    "submitted_content": content,
+                    "submitted_at": submitted,
+                    "outcome": "returned",
+                    "reasons": "請補充現況數據。",
+                    "reviewer_id": head,
+                    "decided_at": step[0],
+                }
+            )
+            event(head, "初審退回修正", "first_review", "returned", "請補充現況數據。")
+            if state == "returned" and r == returns - 1:
+                break
+            later()
+            event(submitter, f"修正後重新送出（第 {number + 1} 輪）", "returned", "first_review")
+        if state == "returned":
+            proposals.append(row)
+            continue
+        if state == "withdrawn":
+            later()
+            event(submitter, "撤回提案", "first_review", "withdrawn")
+            proposals.append(row)
+            continue
+        number += 1
+        submitted = step[0]
+        if state == "first_review":
+            rounds.append(
+                {"proposal_id": pk, "number": number, "submitted_content": content, "submitted_at": submitted}
+            )
+            proposals.append(row)
+            continue
+        later()
+        outcome = "not_accepted" if state == "not_accepted" else "accepted"
+        rounds.append(
+            {
+                "proposal_id": pk,
+                "number": number,
+                "submitted_content": content,
+                "submitted_at": submitted,
+                "outcome": outcome,
+                "reasons": "與現行作業重複。" if outcome == "not_accepted" else "",
+                "reviewer_id": head,
+                "decided_at": step[0],
+            }
+        )
+        if state == "not_accepted":
+            row["not_accepted_text"] = "與現行作業重複。"
+            event(head, "初審不予受理", "first_review", "not_accepted", "與現行作業重複。")
+            proposals.append(row)
+            continue
+        event(head, "初審受理", "first_review", "second_review")
+        later()
+        members = rng.sample(committee, min(3, len(committee)))
+        event(org["tracking"], "指派複審委員", "second_review", "second_review")
+        scored = state != "second_review"
+        totals = []
+        for m in members:
+            total = round(rng.uniform(55, 95), 2)
+            totals.append(total)
+            assignments.append(
+                {
+                    "proposal_id": pk,
+                    "member_id": m,
+                    "assigned_by_id": org["tracking"],
+                    "assigned_at": step[0],
+                    "weighted_total": total if scored else None,
+                    "scored_at": step[0] + timedelta(days=7) if scored else None,
+                }
+            )
+        if not scored:
+            proposals.append(row)
+            continue
+        later(21)
+        for m in members:
+            event(m, "複審評分完成", "second_review", "second_review")
+        average = round(sum(totals) / len(totals), 2)
+        grade = (
+            "甲等" if average >= 85 else "乙等" if average >= 75 else "丙等" if average >= 65 else "不列等"
+        )
+        row.update(weighted_total=average, grade=grade)
+        event(
+            org["tracking"],
+            f"複審完成：{len(members)} 位委員評分，{grade}",
+            "second_review",
+            "awaiting_decision",
+        )
+        if state == "awaiting_decision":
+            proposals.append(row)
+            continue
+        later()
+        decision = {"reference": "reference", "rejected": "reject"}.get(state, "adopt")
+        label = {"adopt": "採行", "reference": "參考", "reject": "不採行"}[decision]
+        to = {"adopt": "executing", "reference": "reference", "reject": "rejected"}[decision]
+        row.update(decision=decision, decided_at=step[0], decided_by_id=director)
+        event(director, f"採行決定：{label}", "awaiting_decision", to)
+        if to != "executing":
+            proposals.append(row)
+            continue
+        row.update(
+            lead_unit_id=unit, due_date=(step[0] + timedelta(days=180)).date(), execution_plan="分三季執行。"
+        )
+        later()
+        event(head, "提報執行計畫", "executing", "executing")
+        for q in range(rng.randrange(1, 4)):
+            later(90)
+            event(head, f"第 {q + 1} 季進度核定", "executing", "executing")
+        if state == "executing":
+            proposals.append(row)
+            continue
+        later(60)
+        row["completed_at"] = step[0]
+        event(head, "第 4 季進度核定：執行完成", "executing", "evaluating")
+        if state == "evaluating":
+            proposals.append(row)
+            continue
+        later(60)
+        rating = rng.choice(["優良", "良好", "普通"])
+        row.update(evaluation="達成預期效益。", evaluation_rating=rating, closed_at=step[0])
+        event(org["tracking"], f"成效評估：{rating}", "evaluating", "evaluating")
+        event(org["tracking"], "結案並登錄獎勵", "evaluating", "closed", f"（成效評等：{rating}）")
+        proposals.append(row)
+
+    cp.copy(Proposal, proposals)
+    cp.copy(Proposer, ({"id": i, **r} for i, r in enumerate(proposers, start=1)))
+    cp.copy(ReviewRound, ({"id": i, **r} for i, r in enumerate(rounds, start=1)))
+    cp.copy(ReviewerAssignment, ({"id": i, **r} for i, r in enumerate(assignments, start=1)))
+    for model in (Proposal, Proposer, ReviewRound, ReviewerAssignment):
+        cp.reset_sequence(model)
+    return {s: sum(1 for p in proposals if p["state"] == s) for s in STATE_WEIGHTS}
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def load_notifications(cp, rng, org, n, n_proposals):
+    from governance.models import Notification
+
+    kinds = ["event"] * 5 + ["task"] * 3 + ["reminder"] + ["digest"]
+
+    def rows():
+        for i in range(1, n + 1):
+            recipient = rng.randrange(1, org["people"] + 1)
+            kind = rng.choice(kinds)
+            year = FIRST_YEAR + (i - 1) * YEARS // n
+            created = at(date(year, 1, 1) + timedelta(days=rng.randrange(365)), rng)
+            case = rng.randrange(1, n_proposals + 1)
+            old = year < FIRST_YEAR + YEARS - 1
+            yield {
+                "id": i,
+                "recipient_id": recipient,
+                "kind": kind,
+                # Unique per person: the row's own number makes it so, whatever was drawn.
+                "key": f"bigdata:{kind}:proposal:{case}:{i}",
+                "subject": f"提案第 {case} 案有新動態",
+                "body": "請至系統查看。",
+                "url": f"/proposals/{case}/",
+                "created_at": created,
+                "read_at": created + timedelta(days=1) if old or rng.random() < 0.7 else None,
+                "email_wanted": True,
+                "emailed_at": created,
+            }
+
+    cp.copy(Notification, rows())
+    cp.reset_sequence(Notification)
+    return n
+
+
+# ---------------------------------------------------------------- main
+
+
+def generate(scale, seed=14):
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from governance.models import TrailEvent
+
+    rng = random.Random(seed)
+    size = {k: max(1, round(v * scale)) for k, v in FULL.items()}
+    size["units"] = max(10, min(FULL["units"], size["units"]))
+    size["people"] = max(size["people"], size["units"] * 3)
+    timings = {}
+
+    def phase(name, fn, *args, **kwargs):
+        started = time.perf_counter()
+        result = fn(*args, **kwargs)
+        timings[name] = round(time.perf_counter() - started, 1)
+        print(f"{name}: {timings[name]} s", file=sys.stderr, flush=True)
+        return result
+
+    phase("migrate", call_command, "migrate", verbosity=0)
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cp = Copier(django_cursor.cursor)  # psycopg's cursor behind Django's, for COPY
+        org = phase("organisation", load_organisation, cp, rng, size["people"], size["units"])
+        trail = Trail()
+        states = phase("proposals", load_proposals, cp, rng, org, trail, size["proposals"])
+        phase("notifications", load_notifications, cp, rng, org, size["notifications"], size["proposals"])
+
+        def write_trail():
+            # A head's previous_hash is its last event's previous_hash.
+            trail.previous = {(e["case_kind"], e["case_ref"]): e["previous_hash"] for e in trail.events}
+            trail.flush(cp)
+            cp.reset_sequence(TrailEvent)
+            trail.write_heads(cp)
+
+        phase("trail", write_trail)
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute("ANALYZE")
+        timings["analyze"] = round(time.perf_counter() - started, 1)
+    return size, states, cp.counts, timings
+
+
+def verify():
+    from governance import trail
+
+    started = time.perf_counter()
+    checks = list(trail.verify_all())
+    broken = [c.describe() for c in checks if not c.ok]
+    return {"chains": len(checks), "broken": broken[:5], "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--keep", help="data directory to keep the loaded server in")
+    parser.add_argument("--no-verify", action="store_true", help="skip verifying every trail chain")
+    args = parser.parse_args()
+    with temporary_postgres(data_dir=args.keep, keep=bool(args.keep)) as url:
+        harness.setup_django(url)
+        import django.db
+
+        started = time.perf_counter()
+        size, states, counts, timings = generate(args.scale, args.seed)
+        report = {
+            "scale": args.scale,
+            "sizes": size,
+            "rows": counts,
+            "proposal_states": states,
+            "seconds": timings,
+            "load_total_s": round(time.perf_counter() - started, 1),
+        }
+        if not args.no_verify:
+            report["trail_verification"] = verify()
+        django.db.connections.close_all()
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    broken = report.get("trail_verification", {}).get("broken")
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
