@@ -292,6 +292,22 @@ class Trail:
 
 # ---------------------------------------------------------------- proposals
 
+
+class CaseClock:
+    """One case's time moving forward and its events appended to the trail at that time."""
+
+    def __init__(self, trail, kind, ref, when, rng, names):
+        self.trail, self.kind, self.ref, self.rng, self.names = trail, kind, ref, rng, names
+        self.step = [when]  # a list, so that callers read the moving time through it
+
+    def later(self, days=14):
+        self.step[0] += timedelta(days=self.rng.randrange(1, days), minutes=self.rng.randrange(600))
+        return self.step[0]
+
+    def event(self, actor, action, frm="", to="", comment=""):
+        self.trail.add(self.kind, self.ref, self.step[0], actor, self.names[actor], action, frm, to, comment)
+
+
 # Final states and how many of 100 proposals end there: most old ones are settled, the open
 # ones are the recent years'.
 STATE_WEIGHTS = {
@@ -311,6 +327,7 @@ STATE_WEIGHTS = {
 
 
 def load_proposals(cp, rng, org, trail, n):
+    from governance.casenumber import format_number
     from proposals.models import (
         CASE_KIND,
         CASE_NUMBER_PREFIX,
@@ -320,8 +337,6 @@ def load_proposals(cp, rng, org, trail, n):
         ReviewRound,
         ScopeCategory,
     )
-
-    from governance.casenumber import format_number
 
     categories = list(ScopeCategory.objects.values_list("pk", flat=True))
     if not categories:
@@ -358,15 +373,8 @@ def load_proposals(cp, rng, org, trail, n):
             "created_at": when,
         }
         proposers.append({"proposal_id": pk, "person_id": submitter, "share": 100, "position": 0})
-        ref = str(pk)
-        step = [when]
-
-        def later(days=14):
-            step[0] = step[0] + timedelta(days=rng.randrange(1, days), minutes=rng.randrange(600))
-            return step[0]
-
-        def event(actor, action, frm="", to="", comment=""):
-            trail.add(CASE_KIND, ref, step[0], actor, names[actor], action, frm, to, comment)
+        case = CaseClock(trail, CASE_KIND, str(pk), when, rng, names)
+        later, event, step = case.later, case.event, case.step
 
         event(submitter, "建立草稿", "", "draft")
         if state == "draft":
