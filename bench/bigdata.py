@@ -29,7 +29,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 import harness  # noqa: E402
 from pg import temporary_postgres  # noqa: E402
 
-FULL = {"people": 3000, "units": 40, "proposals": 30000, "notifications": 200_000}
+FULL = {
+    "people": 3000,
+    "units": 40,
+    "proposals": 30000,
+    "audits": 1500,
+    "findings": 15000,
+    "notifications": 200_000,
+}
 YEARS = 10
 FIRST_YEAR = 2016  # ROC 105; ten years up to 2025
 UTC = dt_timezone.utc
@@ -305,7 +312,17 @@ class CaseClock:
         return self.step[0]
 
     def event(self, actor, action, frm="", to="", comment=""):
-        self.trail.add(self.kind, self.ref, self.step[0], actor, self.names[actor], action, frm, to, comment)
+        self.trail.add(
+            self.kind,
+            self.ref,
+            self.step[0],
+            actor,
+            self.names[actor] if actor else "系統",
+            action,
+            frm,
+            to,
+            comment,
+        )
 
 
 # Final states and how many of 100 proposals end there: most old ones are settled, the open
@@ -530,6 +547,199 @@ def load_proposals(cp, rng, org, trail, n):
     return {s: sum(1 for p in proposals if p["state"] == s) for s in STATE_WEIGHTS}
 
 
+# ---------------------------------------------------------------- audits and findings
+
+FINDING_STATE_WEIGHTS = {
+    "awaiting_meeting": 2,
+    "planning": 3,
+    "plan_review": 2,
+    "in_progress": 12,
+    "removal_requested": 2,
+    "awaiting_decision": 2,
+    "closed": 75,
+    "withdrawn": 2,
+}
+
+
+def load_audits(cp, rng, org, trail, n_audits, n_findings):
+    """Audits of the superior agencies, ten findings each on average, every finding in a state
+    of the remediation flow with its plans, progress rounds and review meeting behind it."""
+    from audits.models import (
+        AUDIT_KIND,
+        FINDING_KIND,
+        FINDING_NUMBER_PREFIX,
+        Audit,
+        Finding,
+        ProgressRound,
+        RemediationPlan,
+        ReviewMeeting,
+        ReviewMeetingItem,
+    )
+    from governance.casenumber import format_number
+
+    names, heads, liaisons, tracking = org["names"], org["heads"], org["liaisons"], org["tracking"]
+    states, weights = list(FINDING_STATE_WEIGHTS), list(FINDING_STATE_WEIGHTS.values())
+    audits, findings, plans, rounds, meetings, items = [], [], [], [], [], []
+    serial = {}
+    meeting_links = []
+    finding_pk = 0
+    for pk in range(1, n_audits + 1):
+        year = FIRST_YEAR + (pk - 1) * YEARS // n_audits
+        held = date(year, 1, 1) + timedelta(days=rng.randrange(330))
+        registered = at(held + timedelta(days=rng.randrange(3, 20)), rng)
+        withdrawn = rng.random() < 0.01
+        audit = {
+            "id": pk,
+            "agency": rng.choice(["教育部", "文化部", "審計部", "行政院"]),
+            "kind": rng.choice(["appraisal", "site_visit", "inspection", "other"]),
+            "title": f"{year - 1911} 年度第 {pk} 次考核",
+            "held_on": held,
+            "document_number": f"臺教字第{year - 1911}{pk:07d}號",
+            "document_key": f"臺教字第{year - 1911}{pk:07d}號",
+            "registered_by_id": tracking,
+            "registered_at": registered,
+        }
+        trail.add(AUDIT_KIND, str(pk), registered, tracking, names[tracking], "登錄考核")
+        # Findings of this audit: the total shared out evenly, the remainder to the first ones.
+        count = n_findings // n_audits + (1 if pk <= n_findings % n_audits else 0)
+        meeting_day = held + timedelta(days=30)
+        meeting_pk = None
+        if count and not withdrawn:
+            meeting_pk = len(meetings) + 1
+            meetings.append(
+                {
+                    "id": meeting_pk,
+                    "held_on": meeting_day,
+                    "attendees": "各組室主管",
+                    "decisions": "依考核意見列管。",
+                    "recorded_by_id": tracking,
+                    "recorded_at": at(meeting_day, rng),
+                }
+            )
+        for _n in range(count):
+            finding_pk += 1
+            roc = year - 1911
+            serial[roc] = serial.get(roc, 0) + 1
+            unit = rng.randrange(1, org["units"] + 1)
+            state = "withdrawn" if withdrawn else rng.choices(states, weights)[0]
+            due = meeting_day + timedelta(days=180)
+            row = {
+                "id": finding_pk,
+                "audit_id": pk,
+                "tracking_number": format_number(FINDING_NUMBER_PREFIX, roc, serial[roc]),
+                "roc_year": roc,
+                "sequence": serial[roc],
+                "kind": rng.choice(["deficiency", "recommendation", "observation"]),
+                "text": "考核意見內容。" * 4,
+                "severity": rng.choice(["high", "medium", "low"]),
+                "lead_unit_id": unit,
+                "due_date": due,
+                "self_tracked": rng.random() < 0.2,
+                "state": state,
+                "round": 1,
+                "registered_at": registered,
+            }
+            findings.append(row)
+            case = CaseClock(trail, FINDING_KIND, str(finding_pk), registered, rng, names)
+            case.event(tracking, "登錄列管（管考列管）", "", "awaiting_meeting", f"改善期限：{due}")
+            if state == "withdrawn":
+                case.later()
+                case.event(tracking, "撤銷列管（考核登錄撤銷）", "awaiting_meeting", "withdrawn", "重複登錄")
+                continue
+            if state == "awaiting_meeting":
+                continue
+            case.step[0] = at(meeting_day, rng)
+            meeting_links.append((meeting_pk, finding_pk))
+            items.append(
+                {"meeting_id": meeting_pk, "finding_id": finding_pk, "lead_unit_id": unit, "due_date": due}
+            )
+            case.event(
+                tracking,
+                f"檢討會議（{meeting_day}）",
+                "awaiting_meeting",
+                "planning",
+                "決議：依考核意見列管。",
+            )
+            if state == "planning":
+                continue
+            head, liaison = heads[unit], liaisons[unit]
+            # Plans: sometimes one returned before the approved one.
+            for returned in [True] * (rng.random() < 0.2) + [False]:
+                case.later()
+                case.event(liaison, "提報改善措施", "planning", "plan_review", "改善措施。")
+                plan = {
+                    "finding_id": finding_pk,
+                    "round": 1,
+                    "text": "改善措施。",
+                    "author_id": liaison,
+                    "written_at": case.step[0],
+                }
+                plans.append(plan)
+                if state == "plan_review" and not returned:
+                    break
+                case.later()
+                plan.update(approver_id=head, decided_at=case.step[0])
+                if returned:
+                    plan["approval"] = "returned"
+                    case.event(head, "主管退回改善措施", "plan_review", "planning", "請具體說明。")
+                else:
+                    plan["approval"] = "approved"
+                    case.event(head, "主管核定改善措施", "plan_review", "in_progress")
+            if state == "plan_review":
+                continue
+            for percent in (30, 60, 100)[: rng.randrange(1, 4)]:
+                case.later(90)
+                rounds.append(
+                    {
+                        "finding_id": finding_pk,
+                        "round": 1,
+                        "percent_complete": percent,
+                        "text": "辦理情形。",
+                        "reporter_id": liaison,
+                        "reported_at": case.step[0],
+                    }
+                )
+                case.event(liaison, f"第 1 輪辦理情形：{percent}%", comment="辦理情形。")
+            if state == "in_progress":
+                continue
+            case.later()
+            case.event(liaison, "申請解除列管", "in_progress", "removal_requested", "已改善完成。")
+            if state == "removal_requested":
+                continue
+            case.later()
+            case.event(tracking, "管考審查：建議解除列管", "removal_requested", "awaiting_decision", "同意。")
+            if state == "awaiting_decision":
+                continue
+            case.later(30)
+            row["closed_on"] = case.step[0].date()
+            case.event(None, "解除列管", "awaiting_decision", "closed")
+        if withdrawn:
+            audit.update(
+                withdrawn_at=registered + timedelta(days=2),
+                withdrawn_by_id=tracking,
+                withdrawal_reason="重複登錄",
+            )
+            trail.add(
+                AUDIT_KIND, str(pk), registered + timedelta(days=2), tracking, names[tracking], "撤銷考核登錄"
+            )
+        audits.append(audit)
+
+    cp.copy(Audit, audits)
+    cp.copy(Finding, findings)
+    cp.copy(ReviewMeeting, meetings)
+    through = ReviewMeeting.findings.through
+    cp.copy(
+        through,
+        ({"id": i, "reviewmeeting_id": m, "finding_id": f} for i, (m, f) in enumerate(meeting_links, 1)),
+    )
+    cp.copy(ReviewMeetingItem, ({"id": i, **r} for i, r in enumerate(items, start=1)))
+    cp.copy(RemediationPlan, ({"id": i, **r} for i, r in enumerate(plans, start=1)))
+    cp.copy(ProgressRound, ({"id": i, **r} for i, r in enumerate(rounds, start=1)))
+    for model in (Audit, Finding, ReviewMeeting, through, ReviewMeetingItem, RemediationPlan, ProgressRound):
+        cp.reset_sequence(model)
+    return {s: sum(1 for f in findings if f["state"] == s) for s in FINDING_STATE_WEIGHTS}
+
+
 # ---------------------------------------------------------------- notifications
 
 
@@ -594,6 +804,7 @@ def generate(scale, seed=14):
         org = phase("organisation", load_organisation, cp, rng, size["people"], size["units"])
         trail = Trail()
         states = phase("proposals", load_proposals, cp, rng, org, trail, size["proposals"])
+        finding_states = phase("audits", load_audits, cp, rng, org, trail, size["audits"], size["findings"])
         phase("notifications", load_notifications, cp, rng, org, size["notifications"], size["proposals"])
 
         def write_trail():
@@ -608,7 +819,7 @@ def generate(scale, seed=14):
         started = time.perf_counter()
         cursor.execute("ANALYZE")
         timings["analyze"] = round(time.perf_counter() - started, 1)
-    return size, states, cp.counts, timings
+    return size, {"proposals": states, "findings": finding_states}, cp.counts, timings
 
 
 def verify():
@@ -637,7 +848,7 @@ def main():
             "scale": args.scale,
             "sizes": size,
             "rows": counts,
-            "proposal_states": states,
+            "states": states,
             "seconds": timings,
             "load_total_s": round(time.perf_counter() - started, 1),
         }
