@@ -36,6 +36,9 @@ FULL = {
     "audits": 1500,
     "findings": 15000,
     "notifications": 200_000,
+    "meetings_per_year": 60,
+    "practices_per_plan": 60,
+    "trail_events": 1_000_000,
 }
 YEARS = 10
 FIRST_YEAR = 2016  # ROC 105; ten years up to 2025
@@ -740,6 +743,263 @@ def load_audits(cp, rng, org, trail, n_audits, n_findings):
     return {s: sum(1 for f in findings if f["state"] == s) for s in FINDING_STATE_WEIGHTS}
 
 
+# ---------------------------------------------------------------- plans and quarterly reports
+
+
+def load_plans(cp, rng, org, trail, n_practices):
+    """Ten yearly plans (one version each), their practices shared round the units so that every
+    unit has some, and every unit's report on each of its practices for every quarter, confirmed
+    by its head (the last quarter of the last year still waiting for some)."""
+    from governance.rocdate import quarter_name
+    from plan.models import (
+        Plan,
+        PlanArea,
+        PlanDeadline,
+        PlanItem,
+        PlanPractice,
+        PlanVersion,
+        PracticeReport,
+    )
+    from plan.practice_reports import CASE_KIND
+
+    names, heads, liaisons = org["names"], org["heads"], org["liaisons"]
+    plans, versions, areas, items, practices, deadlines, links, reports = [], [], [], [], [], [], [], []
+    unit_cycle = 0
+    for y in range(YEARS):
+        year, pk = FIRST_YEAR + y, y + 1
+        roc = year - 1911
+        created = datetime(year - 1, 12, 1, tzinfo=UTC)
+        plans.append(
+            {"id": pk, "roc_year": roc, "title": f"{roc} 年度服務品質執行計畫", "created_at": created}
+        )
+        versions.append(
+            {"id": pk, "plan_id": pk, "number": 1, "approved_on": created.date(), "created_at": created}
+        )
+        # Five areas of four items: practices spread over the twenty items.
+        for a in range(5):
+            areas.append(
+                {
+                    "id": len(areas) + 1,
+                    "version_id": pk,
+                    "number": "一二三四五"[a],
+                    "title": f"要項{a + 1}",
+                    "sort_order": a,
+                }
+            )
+            for i in range(4):
+                items.append(
+                    {
+                        "id": len(items) + 1,
+                        "area_id": len(areas),
+                        "number": f"{i + 1}.",
+                        "title": f"執行項目{a + 1}-{i + 1}",
+                        "sort_order": i,
+                    }
+                )
+        first_item = len(items) - 19
+        for p in range(n_practices):
+            practice = len(practices) + 1
+            practices.append(
+                {
+                    "id": practice,
+                    "item_id": first_item + p % 20,
+                    "key": f"p{p + 1}",
+                    "number": f"{p % 20 + 1}.{p // 20 + 1}",
+                    "text": f"推動作法{p + 1}",
+                    "deadline_text": "每季",
+                    "sort_order": p,
+                }
+            )
+            for q in range(4):
+                deadlines.append(
+                    {"id": len(deadlines) + 1, "practice_id": practice, "due_date": date(year, 3 * q + 3, 28)}
+                )
+            units = []
+            for _u in range(2):
+                units.append(unit_cycle % org["units"] + 1)
+                unit_cycle += 1
+            for unit in units:
+                links.append({"id": len(links) + 1, "planpractice_id": practice, "unit_id": unit})
+                for q in range(4):
+                    period = f"{roc}Q{q + 1}"
+                    pk_report = len(reports) + 1
+                    submitted = at(date(year, 3 * q + 3, 20), rng)
+                    confirmed = submitted + timedelta(days=rng.randrange(1, 6))
+                    waiting = y == YEARS - 1 and q == 3 and rng.random() < 0.3
+                    status = "done" if q == 3 else rng.choice(["on_track", "on_track", "behind"])
+                    reports.append(
+                        {
+                            "id": pk_report,
+                            "practice_id": practice,
+                            "unit_id": unit,
+                            "period": period,
+                            "status": status,
+                            "text": "依計畫辦理。",
+                            "state": "submitted" if waiting else "confirmed",
+                            "submitted_by_id": liaisons[unit],
+                            "submitted_at": submitted,
+                            "confirmed_by_id": None if waiting else heads[unit],
+                            "confirmed_at": None if waiting else confirmed,
+                        }
+                    )
+                    label = quarter_name(period)
+                    ref = str(pk_report)
+                    trail.add(
+                        CASE_KIND,
+                        ref,
+                        submitted,
+                        liaisons[unit],
+                        names[liaisons[unit]],
+                        f"{label} 填報季報",
+                        "",
+                        "",
+                        "依進度辦理：依計畫辦理。",
+                    )
+                    if not waiting:
+                        trail.add(
+                            CASE_KIND,
+                            ref,
+                            confirmed,
+                            heads[unit],
+                            names[heads[unit]],
+                            f"{label} 主管確認季報",
+                            "submitted",
+                            "confirmed",
+                        )
+    through = PlanPractice.units.through
+    for model, rows in (
+        (Plan, plans),
+        (PlanVersion, versions),
+        (PlanArea, areas),
+        (PlanItem, items),
+        (PlanPractice, practices),
+        (PlanDeadline, deadlines),
+        (through, links),
+        (PracticeReport, reports),
+    ):
+        cp.copy(model, rows)
+        cp.reset_sequence(model)
+    return len(reports)
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def load_meetings(cp, rng, org, trail, per_year):
+    """The execution group's meetings, `per_year` a year: agenda, minutes, decisions whose
+    follow-up actions are done except in the last months."""
+    from meetings.models import AgendaItem, GroupMeeting, MeetingDecision
+    from meetings.services import CASE_KIND
+
+    names, tracking, director = org["names"], org["tracking"], org["director"]
+    meetings, attendees, agenda, decisions = [], [], [], []
+    heads = list(org["heads"].values())
+    for y in range(YEARS):
+        year = FIRST_YEAR + y
+        roc = year - 1911
+        for number in range(1, per_year + 1):
+            pk = len(meetings) + 1
+            day = date(year, 1, 1) + timedelta(days=(number - 1) * 365 // per_year + 3)
+            when = at(day, rng, 9, 10)
+            created = when - timedelta(days=14)
+            held = y < YEARS - 1 or number < per_year * 0.9
+            meetings.append(
+                {
+                    "id": pk,
+                    "roc_year": roc,
+                    "number": number,
+                    "scheduled_for": when,
+                    "location": "第一會議室",
+                    "chair_id": director,
+                    "state": "held" if held else "scheduled",
+                    "minutes": "會議紀錄。" if held else "",
+                    "created_by_id": tracking,
+                    "created_at": created,
+                }
+            )
+            label = f"{roc} 年第 {number} 次會議"
+            ref = str(pk)
+            trail.add(CASE_KIND, ref, created, tracking, names[tracking], f"排定 {label}", "", "scheduled")
+            trail.add(CASE_KIND, ref, created + timedelta(days=7), tracking, names[tracking], "排定議程")
+            for person in rng.sample(heads, min(10, len(heads))):
+                attendees.append({"id": len(attendees) + 1, "groupmeeting_id": pk, "user_id": person})
+            for k in range(5):
+                agenda.append(
+                    {
+                        "id": len(agenda) + 1,
+                        "meeting_id": pk,
+                        "kind": "other",
+                        "title": f"討論事項{k + 1}",
+                        "sort_order": k,
+                    }
+                )
+            if not held:
+                continue
+            trail.add(
+                CASE_KIND,
+                ref,
+                when + timedelta(days=3),
+                tracking,
+                names[tracking],
+                "登錄會議紀錄",
+                "scheduled",
+                "held",
+            )
+            for k in range(3):
+                due = day + timedelta(days=60)
+                open_action = y == YEARS - 1 and number > per_year * 0.7
+                decisions.append(
+                    {
+                        "id": len(decisions) + 1,
+                        "meeting_id": pk,
+                        "agenda_item_id": len(agenda) - 4 + k,
+                        "text": "請權責單位辦理。",
+                        "action_unit_id": rng.randrange(1, org["units"] + 1),
+                        "action_due": due,
+                        "action_done_at": None if open_action else at(due - timedelta(days=5), rng),
+                        "action_done_note": "" if open_action else "已辦理完成。",
+                    }
+                )
+    through = GroupMeeting.attendees.through
+    for model, rows in (
+        (GroupMeeting, meetings),
+        (through, attendees),
+        (AgendaItem, agenda),
+        (MeetingDecision, decisions),
+    ):
+        cp.copy(model, rows)
+        cp.reset_sequence(model)
+    return len(meetings)
+
+
+# ---------------------------------------------------------------- appraisal evidence
+
+
+def load_evidence(cp, rng, org):
+    """An appraisal evidence document for every person and year, as HR's yearly batch issues them."""
+    from evidence.models import EvidenceDocument
+
+    def rows():
+        n = 0
+        for y in range(YEARS):
+            year = FIRST_YEAR + y
+            for person in range(1, org["people"] + 1):
+                n += 1
+                yield {
+                    "id": n,
+                    "person_id": person,
+                    "start": date(year, 1, 1),
+                    "end": date(year, 12, 31),
+                    "fingerprint": rng.getrandbits(256).to_bytes(32, "big").hex(),
+                    "generated_at": at(date(year + 1, 1, 10), rng),
+                    "generated_by_id": None,
+                }
+
+    n = cp.copy(EvidenceDocument, rows())
+    cp.reset_sequence(EvidenceDocument)
+    return n
+
+
 # ---------------------------------------------------------------- notifications
 
 
@@ -788,6 +1048,8 @@ def generate(scale, seed=14):
     rng = random.Random(seed)
     size = {k: max(1, round(v * scale)) for k, v in FULL.items()}
     size["units"] = max(10, min(FULL["units"], size["units"]))
+    size["practices_per_plan"] = max(12, size["practices_per_plan"])
+    size["meetings_per_year"] = max(6, size["meetings_per_year"])
     size["people"] = max(size["people"], size["units"] * 3)
     timings = {}
 
@@ -805,6 +1067,9 @@ def generate(scale, seed=14):
         trail = Trail()
         states = phase("proposals", load_proposals, cp, rng, org, trail, size["proposals"])
         finding_states = phase("audits", load_audits, cp, rng, org, trail, size["audits"], size["findings"])
+        phase("plans", load_plans, cp, rng, org, trail, size["practices_per_plan"])
+        phase("meetings", load_meetings, cp, rng, org, trail, size["meetings_per_year"])
+        phase("evidence", load_evidence, cp, rng, org)
         phase("notifications", load_notifications, cp, rng, org, size["notifications"], size["proposals"])
 
         def write_trail():
