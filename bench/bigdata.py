@@ -235,7 +235,7 @@ class Trail:
     def add(self, kind, ref, when, actor_id, actor_name, action, from_state="", to_state="", comment=""):
         from governance.models import TrailEvent
 
-        sequence, previous = self.heads.get((kind, ref), (0, self.trail.GENESIS_HASH))
+        sequence, previous, _last = self.heads.get((kind, ref), (0, self.trail.GENESIS_HASH, None))
         sequence += 1
         event = TrailEvent(
             case_kind=kind,
@@ -253,7 +253,7 @@ class Trail:
             scheme=2,
         )
         event.content_hash = self.trail.chain_hash(previous, sequence, self.trail.body_hash(event))
-        self.heads[(kind, ref)] = (sequence, event.content_hash)
+        self.heads[(kind, ref)] = (sequence, event.content_hash, when)
         self.events.append(
             {
                 "id": self.next_id,
@@ -275,6 +275,22 @@ class Trail:
         )
         self.next_id += 1
 
+    def pad(self, rng, kinds, target, actor_id, actor_name):
+        """Comments added to random cases of `kinds` until the trail holds `target` events: the
+        cases the generator makes leave about half the issue's million, and the chains'
+        verification and the history pages are to be measured at that size. Each comes after
+        the case's last event, so every chain stays in time order."""
+        keys = [key for key in self.heads if key[0] in kinds]
+        added = 0
+        while len(self.events) < target and keys:
+            kind, ref = rng.choice(keys)
+            when = self.heads[(kind, ref)][2] + timedelta(
+                days=rng.randrange(1, 30), minutes=rng.randrange(600)
+            )
+            self.add(kind, ref, when, actor_id, actor_name, "加註說明", comment="補充辦理說明。")
+            added += 1
+        return added
+
     def flush(self, cp):
         from governance.models import TrailEvent
 
@@ -286,7 +302,7 @@ class Trail:
         from governance.models import TrailHead
 
         def rows():
-            for n, ((kind, ref), (sequence, last)) in enumerate(self.heads.items(), start=1):
+            for n, ((kind, ref), (sequence, last, _when)) in enumerate(self.heads.items(), start=1):
                 yield {
                     "id": n,
                     "case_kind": kind,
@@ -1072,6 +1088,16 @@ def generate(scale, seed=14):
         phase("evidence", load_evidence, cp, rng, org)
         phase("notifications", load_notifications, cp, rng, org, size["notifications"], size["proposals"])
 
+        padded = phase(
+            "trail_padding",
+            trail.pad,
+            rng,
+            {"proposal", "finding"},
+            size["trail_events"],
+            org["tracking"],
+            org["names"][org["tracking"]],
+        )
+
         def write_trail():
             # A head's previous_hash is its last event's previous_hash.
             trail.previous = {(e["case_kind"], e["case_ref"]): e["previous_hash"] for e in trail.events}
@@ -1084,6 +1110,7 @@ def generate(scale, seed=14):
         started = time.perf_counter()
         cursor.execute("ANALYZE")
         timings["analyze"] = round(time.perf_counter() - started, 1)
+    cp.counts["of which trail padding (加註說明)"] = padded
     return size, {"proposals": states, "findings": finding_states}, cp.counts, timings
 
 
