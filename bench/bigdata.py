@@ -344,8 +344,8 @@ class CaseClock:
         )
 
 
-# Final states and how many of 100 proposals end there: most old ones are settled, the open
-# ones are the recent years'.
+# Final states and how many of 100 proposals end there. Only the last two years keep cases
+# open (settled_state): a 2016 proposal still in first review would be a data error, not load.
 STATE_WEIGHTS = {
     "draft": 4,
     "first_review": 4,
@@ -360,6 +360,15 @@ STATE_WEIGHTS = {
     "evaluating": 4,
     "closed": 34,
 }
+
+SETTLED = {"withdrawn", "not_accepted", "reference", "rejected", "closed"}
+
+
+def settled_state(rng, year, state, weights, settled):
+    """`state` in the last two years; before them, a settled state drawn by the same weights."""
+    if year >= FIRST_YEAR + YEARS - 2 or state in settled:
+        return state
+    return rng.choices(sorted(settled), [weights[s] for s in sorted(settled)])[0]
 
 
 def load_proposals(cp, rng, org, trail, n):
@@ -389,7 +398,7 @@ def load_proposals(cp, rng, org, trail, n):
     for pk in range(1, n + 1):
         year = FIRST_YEAR + (pk - 1) * YEARS // n
         roc = year - 1911
-        state = rng.choices(states, weights)[0]
+        state = settled_state(rng, year, rng.choices(states, weights)[0], STATE_WEIGHTS, SETTLED)
         submitter = rng.randrange(1, org["people"] + 1)
         unit = org["unit_of"][submitter]
         head = heads[unit]
@@ -640,7 +649,12 @@ def load_audits(cp, rng, org, trail, n_audits, n_findings):
             roc = year - 1911
             serial[roc] = serial.get(roc, 0) + 1
             unit = rng.randrange(1, org["units"] + 1)
-            state = "withdrawn" if withdrawn else rng.choices(states, weights)[0]
+            drawn = rng.choices(states, weights)[0]
+            state = (
+                "withdrawn"
+                if withdrawn
+                else settled_state(rng, year, drawn, FINDING_STATE_WEIGHTS, {"closed"})
+            )
             due = meeting_day + timedelta(days=180)
             row = {
                 "id": finding_pk,
