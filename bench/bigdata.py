@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import harness  # noqa: E402
 from pg import temporary_postgres  # noqa: E402
 
+RESULTS = ROOT / "bench" / "results"
 FULL = {
     "people": 3000,
     "units": 40,
@@ -1161,6 +1162,8 @@ def main():
         if not args.no_verify:
             report["trail_verification"] = verify()
         django.db.connections.close_all()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bigdata.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(json.dumps(report, ensure_ascii=False, indent=2))
     broken = report.get("trail_verification", {}).get("broken")
     return 1 if broken else 0
