@@ -2,14 +2,13 @@
 
     .venv/bin/python bench/bigdata.py [--scale 0.01] [--keep DIR]
 
-At --scale 1: 3,000 people in 40 units, 30,000 proposals in every state with their review
-rounds and trails, 200,000 notifications. Rows go in by COPY (psycopg), with ids chosen here
-so that related rows can be written without reading anything back; sequences are moved past
-them at the end. Trail hashes are computed in Python exactly as governance.trail does
-(scheme 2), and the chains are verified after loading with governance.trail.verify_all.
-
-Not generated yet (see bench/README.md): audits and findings, plans and quarterly reports,
-meetings and actions, appraisal evidence, and viewflow processes for the open proposals.
+At --scale 1: 3,000 people in 40 units, 30,000 proposals and 15,000 findings of 1,500 audits in
+every state, ten yearly plans with every unit's quarterly reports, 60 meetings a year with
+actions, appraisal evidence for every person and year, 200,000 notifications and 1,000,000 trail
+events. Rows go in by COPY (psycopg), with ids chosen here so that related rows can be written
+without reading anything back; sequences are moved past them at the end. Trail hashes are
+computed in Python exactly as governance.trail does (scheme 2), and the chains are verified after
+loading with governance.trail.verify_all. What is not generated yet: bench/README.md.
 """
 
 import argparse
