@@ -110,8 +110,15 @@ def visible_findings(user: User | AnonymousUser) -> QuerySet[Finding]:
         return Finding.objects.none()
     if may_list_all(user):
         return Finding.objects.all()
-    units = units_where(user, Capability.VIEW_UNIT_CASES)
-    return Finding.objects.filter(Q(lead_unit__in=units) | Q(supporting_units__in=units)).distinct()
+    return Finding.objects.filter(_in_units_q(units_where(user, Capability.VIEW_UNIT_CASES)))
+
+
+def _in_units_q(units) -> Q:
+    """Led or supported by one of `units`. The supporting units as a subquery rather than a
+    join: a join gives a finding once per supporting unit, which DISTINCT then has to undo
+    over whole rows, and which a GROUP BY over it (the summaries) would count twice."""
+    supported = Finding.supporting_units.through.objects.filter(unit__in=units).values("finding_id")
+    return Q(lead_unit__in=units) | Q(pk__in=supported)
 
 
 def can_view_finding(user: User | AnonymousUser, finding: Finding) -> bool:
@@ -164,15 +171,17 @@ def filter_findings(
 
 
 def unit_findings(user: User) -> QuerySet[Finding]:
-    units = units_where(user, Capability.VIEW_UNIT_CASES)
-    return Finding.objects.filter(Q(lead_unit__in=units) | Q(supporting_units__in=units)).distinct()
+    return Finding.objects.filter(_in_units_q(units_where(user, Capability.VIEW_UNIT_CASES)))
 
 
-def _summary(queryset, group_field, today):
+def _summary(queryset, group_field, label_field, today, order=(), limit=None):
+    """One GROUP BY query: a row per `group_field` with its label, counts and the average days
+    to close; `order` and `limit` applied in the database, so a long list's first rows come
+    without reading every group."""
     rows = (
         queryset.exclude(state=State.WITHDRAWN)  # registered by mistake: not counted
         .order_by()
-        .values(group_field)
+        .values(group_field, label_field)
         .annotate(
             total=Count("pk"),
             closed=Count("pk", filter=Q(state=State.CLOSED)),
@@ -180,12 +189,17 @@ def _summary(queryset, group_field, today):
             average_close=Avg(days_to_close(), filter=Q(state=State.CLOSED)),
         )
     )
+    if order:
+        rows = rows.annotate(open=F("total") - F("closed")).order_by(*order)
+    if limit is not None:
+        rows = rows[:limit]
     result = []
     for row in rows:
         average = row["average_close"]
         result.append(
             {
                 "key": row[group_field],
+                "label": row[label_field] or "",
                 "total": row["total"],
                 "open": row["total"] - row["closed"],
                 "closed": row["closed"],
@@ -201,24 +215,16 @@ def _summary(queryset, group_field, today):
 def summary_by_audit(
     queryset: QuerySet[Finding], today: datetime.date | None = None, limit: int | None = None
 ) -> list[dict]:
-    """Per audit, most overdue and open first; `limit` keeps a page's table short."""
+    """Per audit, most overdue and open first; `limit` keeps a page's table short. One query."""
     today = today or today_taipei()
-    rows = sorted(_summary(queryset, "audit_id", today), key=lambda r: (-r["overdue"], -r["open"], -r["key"]))
-    if limit is not None:
-        rows = rows[:limit]
-    titles = dict(Audit.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "title"))
-    for row in rows:
-        row["label"] = titles.get(row["key"], "")
-    return rows
+    order = ("-overdue", "-open", "-audit_id")
+    return _summary(queryset, "audit_id", "audit__title", today, order=order, limit=limit)
 
 
 def summary_by_unit(queryset: QuerySet[Finding], today: datetime.date | None = None) -> list[dict]:
+    """Per lead unit, by name (a row per unit: as many as the agency has). One query."""
     today = today or today_taipei()
-    names = dict(Unit.objects.values_list("pk", "name"))
-    rows = _summary(queryset, "lead_unit_id", today)
-    for row in rows:
-        row["label"] = names.get(row["key"], "")
-    return sorted(rows, key=lambda r: r["label"])
+    return sorted(_summary(queryset, "lead_unit_id", "lead_unit__name", today), key=lambda r: r["label"])
 
 
 def audits_for(user: User) -> QuerySet[Audit]:
