@@ -34,7 +34,7 @@ from audits.models import Finding
 from audits.selectors import days_to_close, overdue_q
 from governance.models import Unit, User
 from governance.permissions import can_anywhere, is_overseer, units_where
-from governance.rocdate import ROC_OFFSET, quarter_end, quarter_label, roc_year_range, today_taipei
+from governance.rocdate import ROC_OFFSET, TAIPEI, quarter_end, quarter_label, roc_year_range, today_taipei
 from governance.roles import Capability
 from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
 from proposals.models import Proposal
@@ -157,6 +157,15 @@ def _in_units(field, unit_ids):
     return Q() if unit_ids is None else Q(**{f"{field}__in": list(unit_ids)})
 
 
+def _during(field, period):
+    """The moment `field` falls on a day of the period (Taipei), as a range of moments: the
+    same rows as `field__date__range`, but a range the field's index answers (a date cast of
+    every row is a full scan)."""
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=TAIPEI)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=TAIPEI)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
 def _rate(part, whole):
     return round(part / whole * 100, 1) if whole else None
 
@@ -164,7 +173,7 @@ def _rate(part, whole):
 def proposals_by_unit_and_state(period: Period, unit_ids: Sequence[int] | None = None) -> dict[str, Any]:
     """Proposals submitted in the period, per proposing unit and current state."""
     submitted = Proposal.objects.filter(
-        _in_units("unit_id", unit_ids), submitted_at__date__range=(period.start, period.end)
+        _in_units("unit_id", unit_ids), _during("submitted_at", period)
     ).order_by()
     rows = submitted.values("unit_id", "state").annotate(n=Count("pk"))
     by_unit, not_accepted = {}, 0
@@ -190,9 +199,7 @@ def proposals_by_unit_and_state(period: Period, unit_ids: Sequence[int] | None =
 def adoption_by_unit(period: Period, unit_ids: Sequence[int] | None = None) -> dict[str, Any]:
     """Adoption decisions made in the period, per proposing unit: decided, adopted, rate (%)."""
     rows = (
-        Proposal.objects.filter(
-            _in_units("unit_id", unit_ids), decided_at__date__range=(period.start, period.end)
-        )
+        Proposal.objects.filter(_in_units("unit_id", unit_ids), _during("decided_at", period))
         .exclude(decision="")
         .order_by()
         .values("unit_id")
@@ -220,7 +227,7 @@ def grade_distribution(period: Period, unit_ids: Sequence[int] | None = None) ->
     rows = dict(
         Proposal.objects.filter(
             _in_units("unit_id", unit_ids),
-            submitted_at__date__range=(period.start, period.end),
+            _during("submitted_at", period),
             weighted_total__isnull=False,
         )
         .exclude(state__in=UNCOUNTED_STATES)

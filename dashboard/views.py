@@ -123,19 +123,20 @@ class _Links:
         self.agency, self.year = scope.agency, period.year
         # The proposals list filters by year: its rows match a cell only for a whole year.
         self.whole_year = not period.quarter
+        # Reversed once: a page links every cell of every unit (hundreds of links).
+        self.proposal_list = reverse("proposals:all" if self.agency else "proposals:unit")
+        self.finding_list = reverse("audits:findings" if self.agency else "audits:unit_findings")
 
     def proposals(self, unit, state=None):
-        name = "proposals:all" if self.agency else "proposals:unit"
         query = {"unit": unit.pk, "year": self.year, **({"state": state} if state else {})}
-        return f"{reverse(name)}?{urlencode(query)}"
+        return f"{self.proposal_list}?{urlencode(query)}"
 
     def proposals_in_state(self, unit, state, count):
         return self.proposals(unit, state) if count and self.whole_year else ""
 
     def findings(self, unit, overdue=False):
-        name = "audits:findings" if self.agency else "audits:unit_findings"
         query = {"unit": unit.pk, **({"overdue": "on"} if overdue else {})}
-        return f"{reverse(name)}?{urlencode(query)}"
+        return f"{self.finding_list}?{urlencode(query)}"
 
 
 def _n(value, suffix=""):

@@ -192,7 +192,13 @@ class Proposal(KeptRecord):
         constraints = [
             models.UniqueConstraint(fields=["roc_year", "sequence"], name="proposal_number_per_year")
         ]
-        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["roc_year", "state"])]
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["roc_year", "state"]),
+            # The dashboard's periods (a year or a quarter of submissions and decisions).
+            models.Index(fields=["submitted_at"], name="proposal_submitted_at"),
+            models.Index(fields=["decided_at"], name="proposal_decided_at"),
+        ]
         verbose_name = _("創意提案")
         verbose_name_plural = _("創意提案")
 
