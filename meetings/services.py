@@ -808,21 +808,21 @@ def _practice_items(day, horizon):
     ):
         units.setdefault(practice_id, []).append((unit_id, name))
     # Reports follow a practice across versions by its key.
-    confirmed = set(
-        PracticeReport.objects.filter(
-            state=PracticeReport.State.CONFIRMED,
-            practice__key__in={row[2] for row in deadlines},
-            practice__item__area__version__plan_id__in=versions.keys(),
-            period__in={quarter_label(row[1]) for row in deadlines},
-        ).values_list("practice__item__area__version__plan_id", "practice__key", "unit_id", "period")
-    )
+    confirmed = {}  # (plan, key, period) → the units with a confirmed report
+    for plan_id, key, unit_id, period in PracticeReport.objects.filter(
+        state=PracticeReport.State.CONFIRMED,
+        practice__key__in={row[2] for row in deadlines},
+        practice__item__area__version__plan_id__in=versions.keys(),
+        period__in={quarter_label(row[1]) for row in deadlines},
+    ).values_list("practice__item__area__version__plan_id", "practice__key", "unit_id", "period"):
+        confirmed.setdefault((plan_id, key, period), set()).add(unit_id)
     items, seen = [], set()
     for practice_id, due, key, number, text, version_id in deadlines:  # earliest deadline first
         if practice_id in seen:
             continue
         plan_id, period = plan_of_version[version_id], quarter_label(due)
         responsible = units.get(practice_id, [])
-        reported = {unit_id for p, k, unit_id, q in confirmed if (p, k, q) == (plan_id, key, period)}
+        reported = confirmed.get((plan_id, key, period), set())
         settled = reported >= {u for u, _n in responsible} if responsible else bool(reported)
         if settled:
             continue
