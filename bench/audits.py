@@ -248,8 +248,9 @@ def registration_benchmark(runs, size, small):
 _UNITS_TABLE = "bench_audit_units"
 
 SQL_AUDITS = """
-INSERT INTO audits_audit (id, agency, kind, title, held_on, document_number, registered_by_id,
-                          registered_at, replied_on, reply_document_number, replied_by_id)
+INSERT INTO audits_audit (id, agency, kind, title, held_on, document_number, document_key,
+                          registered_by_id, registered_at, replied_on, reply_document_number,
+                          replied_by_id, withdrawal_reason)
 SELECT k, (ARRAY['教育部', '國家發展委員會', '行政院主計總處', '審計部'])[1 + k %% 4],
        (ARRAY['appraisal', 'site_visit', 'inspection', 'other'])[1 + (k / 4) %% 4],
        (extract(year FROM d.held_on)::int - 1911) || ' 年度'
@@ -257,7 +258,9 @@ SELECT k, (ARRAY['教育部', '國家發展委員會', '行政院主計總處', 
          || '（第 ' || k || ' 次）',
        d.held_on,
        '臺教綜（一）字第' || (extract(year FROM d.held_on)::int - 1911) || lpad(k::text, 7, '0') || '號',
-       %(registered_by)s, d.held_on + interval '5 days 10 hours', NULL, '', NULL
+       -- governance.docnumber.document_key's normal form of that number (ASCII parentheses)
+       '臺教綜(一)字第' || (extract(year FROM d.held_on)::int - 1911) || lpad(k::text, 7, '0') || '號',
+       %(registered_by)s, d.held_on + interval '5 days 10 hours', NULL, '', NULL, ''
   FROM generate_series(%(first_audit)s::int, %(last_audit)s::int) AS k
   CROSS JOIN LATERAL (SELECT %(today)s::date - 30 - (k * 7919) %% 1825 AS held_on) d
 """
