@@ -192,7 +192,13 @@ class Proposal(KeptRecord):
         constraints = [
             models.UniqueConstraint(fields=["roc_year", "sequence"], name="proposal_number_per_year")
         ]
-        indexes = [models.Index(fields=["unit", "state"]), models.Index(fields=["roc_year", "state"])]
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["roc_year", "state"]),
+            # The lists' order, newest sent first, a page at a time (governance.paging); read
+            # backwards it also gives the drafts (NULL) first, as PostgreSQL sorts them.
+            models.Index(fields=["submitted_at", "id"], name="proposal_list_order"),
+        ]
         verbose_name = _("創意提案")
         verbose_name_plural = _("創意提案")
 

@@ -254,7 +254,8 @@ def filter_proposals(
                 distinct=True,
             ),
         )
-        .order_by("-submitted_at", "-pk")
+        # Drafts (not sent) first on every database, as the list's pages show them.
+        .order_by(F("submitted_at").desc(nulls_first=True), "-pk")
     )
 
 
