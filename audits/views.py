@@ -269,9 +269,7 @@ def _finding_list(request, list_name):
         "summary_rows": SUMMARY_ROWS,
         "by_unit": selectors.summary_by_unit(queryset),
         "list_name": list_name,
-        "export_links": exports.export_links(
-            paging.filters_of(request.GET), reverse(EXPORT_URLS[list_name])
-        ),
+        "export_links": exports.export_links(paging.filters_of(request.GET), reverse(EXPORT_URLS[list_name])),
     }
     return render(request, "audits/finding_list.html", ctx)
 

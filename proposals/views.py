@@ -106,9 +106,7 @@ def _list_page(request, list_name, show_filters=False):
         "list_name": list_name,
         "may_list_all": selectors.may_list_all(request.user),
         "may_propose": selectors.may_propose(request.user),
-        "export_links": exports.export_links(
-            paging.filters_of(request.GET), reverse(EXPORT_URLS[list_name])
-        ),
+        "export_links": exports.export_links(paging.filters_of(request.GET), reverse(EXPORT_URLS[list_name])),
     }
     return render(request, "proposals/proposal_list.html", ctx)
 
