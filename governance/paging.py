@@ -228,3 +228,42 @@ def _rows(queryset, keys, values, reverse, size):
     if reverse:
         rows.reverse()
     return rows, more
+
+
+def list_page(request, items, key, size=None):
+    """One page of a list built in Python (`items`, already in order), by the same links: the
+    cursor names the row by `key(item)`, an int unique in the list. For lists that are not one
+    query (HR's list of people, put together from memberships and practice officers); the rows
+    of a page are then all a page's further reads need to cover."""
+    size = size or page_size()
+    query = request.GET
+    begin = 0
+    for name in CURSOR_PARAMS:
+        wanted = _decode_key(query.get(name) or "")
+        if wanted is None:
+            continue
+        at = next((i for i, item in enumerate(items) if key(item) == wanted), None)
+        if at is not None:
+            begin = at + 1 if name == AFTER else max(at - size, 0)
+            break
+    rows = items[begin : begin + size]
+    start, end = (begin + 1, begin + len(rows)) if rows else (0, 0)
+    return Page(
+        rows=rows,
+        start=start,
+        end=end,
+        next_url=_url(query, AFTER, _encode(end, [key(rows[-1])])) if begin + size < len(items) else None,
+        previous_url=_url(query, BEFORE, _encode(start, [key(rows[0])])) if rows and begin > 0 else None,
+        first_url=_url(query) if begin > 0 else None,
+    )
+
+
+def _decode_key(cursor):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        _position, values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    if isinstance(values, list) and len(values) == 1 and type(values[0]) is int:
+        return values[0]
+    return None
