@@ -175,11 +175,16 @@ def _past(keys, values, reverse=False):
 # ---------------------------------------------------------------- pages
 
 
-def keyset_page(request, queryset, order, size=None):
+def keyset_page(request, queryset, order, size=None, rows=None):
     """One page of `queryset` in `order` (field names, "-" for descending, the last one "pk" or
-    another unique column, the tie-break), its rows as
-    the queryset gives them (select_related, annotations kept), with links to the pages either
-    side that keep the request's other parameters. One query."""
+    another unique column, the tie-break), with links to the pages either side that keep the
+    request's other parameters. The rows are as the queryset gives them (select_related,
+    annotations kept), in one query.
+
+    A queryset that de-duplicates a join (DISTINCT) or counts per row (GROUP BY) is worked out
+    whole before its first row comes: for one, pass its filters alone as `queryset` and
+    `rows(pks)`, which reads the page's rows (with their counts) by primary key. The page is
+    then picked among the matching keys, in the order's index, and read in a second query."""
     size = size or page_size()
     keys = _keys(queryset.model, order)
     query = request.GET
@@ -189,30 +194,39 @@ def keyset_page(request, queryset, order, size=None):
         if decoded is not None:
             direction, (position, values) = name, decoded
             break
-    rows, more = _rows(queryset, keys, values, reverse=direction == BEFORE, size=size)
+    if rows is not None:
+        # The keys of the rows that match, without the joins that make them match more than once.
+        queryset = queryset.model._base_manager.filter(pk__in=queryset.order_by().values("pk")).only(
+            *[key.name for key in keys]
+        )
+    found, more = _rows(queryset, keys, values, reverse=direction == BEFORE, size=size)
     if direction == BEFORE:
         has_previous, has_next = more, True
-        start = max(position - len(rows), 2) if more else 1
-        if not rows:
+        start = max(position - len(found), 2) if more else 1
+        if not found:
             # Before nothing (the rows were deleted, or a tampered cursor): the first page.
-            rows, more = _rows(queryset, keys, None, reverse=False, size=size)
+            found, more = _rows(queryset, keys, None, reverse=False, size=size)
             has_next = more
     else:
         has_previous, has_next = direction is not None, more
         start = position + 1 if direction is not None else 1
-    if not rows:
+    if not found:
         start = 0
-    end = start + len(rows) - 1 if rows else 0
+    end = start + len(found) - 1 if found else 0
 
     def cursor(row, at):
         return _encode(at, [getattr(row, key.name) for key in keys])
 
+    shown = found
+    if rows is not None and found:
+        by_pk = {row.pk: row for row in rows([row.pk for row in found])}
+        shown = [by_pk[row.pk] for row in found if row.pk in by_pk]
     return Page(
-        rows=rows,
+        rows=shown,
         start=start,
         end=end,
-        next_url=_url(query, AFTER, cursor(rows[-1], end)) if rows and has_next else None,
-        previous_url=_url(query, BEFORE, cursor(rows[0], start)) if rows and has_previous else None,
+        next_url=_url(query, AFTER, cursor(found[-1], end)) if found and has_next else None,
+        previous_url=_url(query, BEFORE, cursor(found[0], start)) if found and has_previous else None,
         first_url=_url(query) if has_previous else None,
     )
 

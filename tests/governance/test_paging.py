@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -201,3 +202,28 @@ def test_one_query_a_page_however_many_rows(org, person, notices):
     large.append(queries("/list/" + large[0][1].next_url))
     large.append(queries("/list/" + large[1][1].previous_url))
     assert [n for n, _page in small] == [n for n, _page in large] == [1, 1, 1]
+
+
+def test_rows_read_by_key_for_a_page_picked_among_the_keys(notices):
+    """A list that joins (DISTINCT) passes its filters alone and reads its page's rows by key."""
+    order = ("-due_date", "-pk")
+    joined = (
+        notices.filter(recipient__groups__isnull=False).distinct() | notices.filter(kind="task").distinct()
+    )
+    asked = []
+
+    def rows(pks):
+        asked.append(list(pks))
+        return Notification.objects.filter(pk__in=pks).annotate(marked=Value(1)).order_by("pk")
+
+    expected = _expected(notices.filter(pk__in=joined.values("pk")), order)
+    pages, page = [], paging.keyset_page(_request(), joined, order, size=4, rows=rows)
+    pages.append(page)
+    while page.next_url:
+        with CaptureQueriesContext(connection) as captured:
+            page = paging.keyset_page(_request("/list/" + page.next_url), joined, order, size=4, rows=rows)
+        assert len(captured) == 2
+        pages.append(page)
+    assert [n.pk for p in pages for n in p.rows] == expected
+    assert all(n.marked == 1 for p in pages for n in p.rows)
+    assert asked == [[n.pk for n in p.rows] for p in pages]
