@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import documents, exports, inbox, submissions, taskbrief
+from governance import documents, exports, inbox, paging, submissions, taskbrief
 from governance.rocdate import format_roc, today_taipei
 
 from . import documents as finding_documents
@@ -38,7 +38,9 @@ from .forms import (
 )
 from .models import Audit, AuditAttachment, Finding, FindingAttachment
 
-LIST_LIMIT = 200
+# The lists' orders, as their selectors give them (audits_for, filter_findings).
+AUDIT_ORDER = ("-held_on", "-pk")
+FINDING_ORDER = ("due_date", "pk")
 SUMMARY_ROWS = 20  # audits in a list page's summary: the most overdue and open first
 
 
@@ -70,8 +72,10 @@ def _download(attachment):
 
 
 def audit_list(request):
+    page = paging.keyset_page(request, selectors.audits_for(request.user), AUDIT_ORDER)
     ctx = {
-        "audits": selectors.audits_for(request.user)[:LIST_LIMIT],
+        "audits": page.rows,
+        "page": page,
         "may_register": services.may_register(request.user),
     }
     return render(request, "audits/audit_list.html", ctx)
@@ -230,7 +234,7 @@ def _listed_findings(request, list_name):
     """The filter form and the list's findings after its filters.
 
     The page and its export both read their rows here, so a file holds exactly the
-    rows its page lists (all of them: the page shows the first LIST_LIMIT).
+    rows its pages list (all of them, where the page shows one page at a time).
     """
     if list_name == "all":
         if not selectors.may_list_all(request.user):
@@ -254,17 +258,18 @@ def _listed_findings(request, list_name):
 
 def _finding_list(request, list_name):
     form, queryset = _listed_findings(request, list_name)
+    page = paging.keyset_page(request, queryset, FINDING_ORDER)
     ctx = {
         "title": LIST_TITLES[list_name],
         "form": form,
-        "findings": list(queryset[:LIST_LIMIT]),
-        "limited": queryset[LIST_LIMIT : LIST_LIMIT + 1].exists(),
+        "findings": page.rows,
+        "page": page,
         "today": today_taipei(),
         "by_audit": selectors.summary_by_audit(queryset, limit=SUMMARY_ROWS),
         "summary_rows": SUMMARY_ROWS,
         "by_unit": selectors.summary_by_unit(queryset),
         "list_name": list_name,
-        "export_links": exports.export_links(request.GET, reverse(EXPORT_URLS[list_name])),
+        "export_links": exports.export_links(paging.filters_of(request.GET), reverse(EXPORT_URLS[list_name])),
     }
     return render(request, "audits/finding_list.html", ctx)
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import access_log, submissions
+from governance import access_log, paging, submissions
 from governance.documents import pdf_response
 from governance.models import Unit
 from governance.periods import PeriodForm, period_label
@@ -72,20 +72,22 @@ def _batch_fields(form):
     return fields
 
 
-def _listed(form):
-    """(person, unit, summary) for the form's period and unit; its people with items only
-    when asked. The totals come in bulk (evidence_summaries), so the page's queries do not
-    grow with the number of people."""
+def _listed(request, form):
+    """(page, [(person, unit, summary)] of the page, how many people the list holds) for the
+    form's period and unit; its people with items only when asked. The totals come in bulk
+    (evidence_summaries), so the page's queries do not grow with the number of people; they
+    are read for the page's people only, unless the list keeps only those with items, which
+    needs everyone's."""
     start, end = form.cleaned_data["period"]
     people = people_in_period(start, end, form.cleaned_data.get("unit"))
-    summaries = evidence_summaries([person for person, _unit in people], start, end)
-    rows = []
-    for person, unit in people:
-        summary = summaries[person.pk]
-        if form.cleaned_data.get("with_items") and not summary.has_items:
-            continue
-        rows.append((person, unit, summary))
-    return rows
+    summaries = None
+    if form.cleaned_data.get("with_items"):
+        summaries = evidence_summaries([person for person, _unit in people], start, end)
+        people = [(person, unit) for person, unit in people if summaries[person.pk].has_items]
+    page = paging.list_page(request, people, key=lambda row: row[0].pk)
+    if summaries is None:
+        summaries = evidence_summaries([person for person, _unit in page.rows], start, end)
+    return page, [(person, unit, summaries[person.pk]) for person, unit in page.rows], len(people)
 
 
 def _period_detail(start, end):
@@ -107,11 +109,11 @@ def evidence_index(request):
     if not documents.may_read_all_evidence(request.user):
         return redirect("evidence:mine")
     form = PeopleForm.from_query(request.GET)
-    rows, start, end = [], None, None
+    rows, start, end, page, total = [], None, None, None, 0
     if form.is_valid():
         start, end = form.cleaned_data["period"]
-        listed = _listed(form)
-        # The list shows each person's reward totals: a read of each one's evidence.
+        page, listed, total = _listed(request, form)
+        # The page shows each person's reward totals: a read of each one's evidence.
         access_log.record_reads(
             request,
             access_log.Action.EVIDENCE_LIST,
@@ -132,6 +134,8 @@ def evidence_index(request):
     ctx = {
         "form": form,
         "rows": rows,
+        "page": page,
+        "total": total,
         "start": start,
         "end": end,
         "period": documents.roc_period(start, end) if start else "",

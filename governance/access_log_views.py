@@ -19,13 +19,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import exports
+from . import exports, paging
 from .models import PersonalDataAccess, User
 from .permissions import holds
 from .rocdate import TAIPEI, ROCDateField
 from .roles import Capability
 
-PAGE_LIMIT = 300
+# Newest first: filtered_records' order, served by the indexes on (subject or actor, -sequence).
+LIST_ORDER = ("-sequence",)
 
 
 def may_read_whole_log(user: User) -> bool:
@@ -121,12 +122,13 @@ def _filtered(request: HttpRequest) -> tuple[AccessLogFilterForm, QuerySet[Perso
 def access_log_index(request: HttpRequest) -> HttpResponse:
     """Auditors: the whole log, filtered; HR: one person's records."""
     form, records = _filtered(request)
+    page = paging.keyset_page(request, records, LIST_ORDER) if records is not None else None
     ctx = {
         "form": form,
-        "records": list(records[:PAGE_LIMIT]) if records is not None else None,
-        "limited": records is not None and records[PAGE_LIMIT : PAGE_LIMIT + 1].exists(),
+        "records": page.rows if page else None,
+        "page": page,
         "needs_subject": not may_read_whole_log(request.user),
-        "export_links": exports.export_links(request.GET, reverse("access_log:export")),
+        "export_links": exports.export_links(paging.filters_of(request.GET), reverse("access_log:export")),
     }
     return render(request, "governance/access_log.html", ctx)
 
@@ -173,9 +175,6 @@ def access_log_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def access_log_mine(request: HttpRequest) -> HttpResponse:
     """Anyone: who read their evidence and rewards, and who changed their roles, and when."""
-    records = filtered_records(subject=request.user)
-    ctx = {
-        "records": list(records[:PAGE_LIMIT]),
-        "limited": records[PAGE_LIMIT : PAGE_LIMIT + 1].exists(),
-    }
+    page = paging.keyset_page(request, filtered_records(subject=request.user), LIST_ORDER)
+    ctx = {"records": page.rows, "page": page}
     return render(request, "governance/access_log_mine.html", ctx)

@@ -318,6 +318,8 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # A person's list, a page at a time in its order (governance.paging).
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list"),
             # The outbox: the e-mails still to send, walked in key order (a partial index stays
             # as small as the day's pending mail, however long the history).
             models.Index(

@@ -7,21 +7,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import notifications
+from . import notifications, paging
 from .models import NotificationPreference
 from .nexturl import safe_next
 
+LIST_ORDER = ("-created_at", "-pk")
+
 
 def notification_list(request):
-    """The latest notifications, unread first marked; opening the page does not mark them."""
-    items = notifications.notifications_of(request.user)
+    """The notifications, newest first, a page at a time, unread ones marked; opening the page
+    does not mark them."""
+    page = paging.keyset_page(request, notifications.notifications_of(request.user), LIST_ORDER)
     return render(
         request,
         "governance/notification_list.html",
-        {
-            "items": items,
-            "unread": sum(1 for n in items if n.read_at is None),
-        },
+        {"items": page.rows, "page": page, "unread": notifications.unread_count(request.user)},
     )
 
 

@@ -528,8 +528,10 @@ def unread_count(user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notifications_of(user, limit=100):
-    return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit])
+def notifications_of(user):
+    """A person's notifications, newest first (the list pages them by this order; the index
+    notification_list walks it)."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
 
 
 def preference_of(user):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import submissions
+from governance import paging, submissions
 from governance.documents import pdf_response
 from governance.models import Membership, Unit
 from governance.odt import odt_response
@@ -39,7 +39,8 @@ from . import meeting_documents as papers
 from . import services as meetings
 from .models import AgendaItem, GroupMeeting, MeetingDecision
 
-LIST_LIMIT = 100
+# The meetings list, latest first (meetings_for_list's order).
+LIST_ORDER = ("-scheduled_for", "-pk")
 # The meeting papers as the meeting page names them (in the reader's language).
 PAPER_TITLES = {
     papers.NOTICE: gettext_lazy("開會通知單"),
@@ -317,9 +318,11 @@ def meeting_list(request):
     may_download = plan_documents.may_download_plan_documents(request.user)
     today = today_taipei()
     actions = meetings.open_actions(today)
+    page = paging.keyset_page(request, meetings.meetings_for_list(), LIST_ORDER)
     ctx = {
         "warning": meetings.next_meeting_warning(today),
-        "meetings": meetings.meetings_for_list()[:LIST_LIMIT],
+        "meetings": page.rows,
+        "page": page,
         "actions": actions,
         "completable": {a.pk for a in actions if meetings.may_complete_action(request.user, a)},
         "may_manage": meetings.may_manage_meetings(request.user),

@@ -195,8 +195,11 @@ class Proposal(KeptRecord):
         indexes = [
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["roc_year", "state"]),
-            # The dashboard's periods (a year or a quarter of submissions and decisions).
-            models.Index(fields=["submitted_at"], name="proposal_submitted_at"),
+            # The lists' order, newest sent first, a page at a time (governance.paging); read
+            # backwards it also gives the drafts (NULL) first, as PostgreSQL sorts them.
+            models.Index(fields=["submitted_at", "id"], name="proposal_list_order"),
+            # The dashboard's periods of decisions (a year or a quarter); its periods of
+            # submissions use the list order's index.
             models.Index(fields=["decided_at"], name="proposal_decided_at"),
         ]
         verbose_name = _("創意提案")

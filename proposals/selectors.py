@@ -224,6 +224,22 @@ def filter_proposals(
     grade: str | None = None,
     text: str | None = None,
 ) -> QuerySet[Proposal]:
+    """A list's proposals after its filters, in its order, with their score counts."""
+    return with_score_counts(
+        narrow_proposals(queryset, year=year, unit=unit, state=state, grade=grade, text=text)
+    )
+
+
+def narrow_proposals(
+    queryset: QuerySet[Proposal],
+    *,
+    year: int | None = None,
+    unit: Unit | None = None,
+    state: str | None = None,
+    grade: str | None = None,
+    text: str | None = None,
+) -> QuerySet[Proposal]:
+    """The list's filters alone, no order nor counts: a list page picks its rows among these."""
     if year:
         queryset = queryset.filter(roc_year=year)
     if unit:
@@ -239,7 +255,12 @@ def filter_proposals(
             | Q(improvement__icontains=text)
             | Q(submitter__full_name__icontains=text)
         )
-    # "2/3": how many of the assigned scores are in, for those who follow the second review.
+    return queryset
+
+
+def with_score_counts(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """The list's order and columns. "2/3": how many of the assigned scores are in, for those
+    who follow the second review."""
     return (
         queryset.select_related("unit", "submitter")
         .annotate(
@@ -254,7 +275,8 @@ def filter_proposals(
                 distinct=True,
             ),
         )
-        .order_by("-submitted_at", "-pk")
+        # Drafts (not sent) first on every database, as the list's pages show them.
+        .order_by(F("submitted_at").desc(nulls_first=True), "-pk")
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance import access_log, documents, exports, inbox, submissions, taskbrief
+from governance import access_log, documents, exports, inbox, paging, submissions, taskbrief
 from governance.odt import odt_response
 
 from . import documents as proposal_documents
@@ -38,7 +38,8 @@ from .forms import (
 )
 from .models import Attachment, Proposal
 
-LIST_LIMIT = 200
+# A list page, newest sent first (drafts, not sent yet, before them): with_score_counts' order.
+LIST_ORDER = ("-submitted_at", "-pk")
 # What the proposal summary (templates/proposals/_summary.html) shows besides the proposal.
 SUMMARY_RELATED = ("unit", "submitter", "lead_unit", "plan_practice__item__area")
 
@@ -65,8 +66,14 @@ def _listed(request, list_name):
     """The filter form and the list's proposals after its filters.
 
     The page and its export both read their rows here, so a file holds exactly the
-    rows its page lists (all of them: the page shows the first LIST_LIMIT).
+    rows its pages list (all of them, where the page shows one page at a time).
     """
+    form, narrowed = _narrowed(request, list_name)
+    return form, selectors.with_score_counts(narrowed)
+
+
+def _narrowed(request, list_name):
+    """The filter form and the list's proposals after its filters, without order or counts."""
     user = request.user
     if list_name == "all":
         if not selectors.may_list_all(user):
@@ -79,7 +86,7 @@ def _listed(request, list_name):
     form = ProposalFilterForm(request.GET or None, user=user)
     if form.is_valid():
         data = form.cleaned_data
-        queryset = selectors.filter_proposals(
+        queryset = selectors.narrow_proposals(
             queryset,
             year=data["year"],
             unit=data["unit"],
@@ -87,24 +94,30 @@ def _listed(request, list_name):
             grade=data["grade"],
             text=data["q"],
         )
-    else:
-        queryset = selectors.filter_proposals(queryset)
     return form, queryset
 
 
 def _list_page(request, list_name, show_filters=False):
-    form, queryset = _listed(request, list_name)
+    form, narrowed = _narrowed(request, list_name)
+    # The lists join proposers (DISTINCT) and count scores (GROUP BY): the page is picked among
+    # the matching keys first, then only its rows are counted.
+    page = paging.keyset_page(
+        request,
+        narrowed,
+        LIST_ORDER,
+        rows=lambda pks: selectors.with_score_counts(Proposal.objects.filter(pk__in=pks)),
+    )
     ctx = {
         "title": LIST_TITLES[list_name],
-        "proposals": list(queryset[:LIST_LIMIT]),
-        "limited": queryset[LIST_LIMIT : LIST_LIMIT + 1].exists(),
+        "proposals": page.rows,
+        "page": page,
         "form": form,
         "show_filters": show_filters,
-        "stats": selectors.statistics(queryset) if show_filters else None,
+        "stats": selectors.statistics(narrowed) if show_filters else None,
         "list_name": list_name,
         "may_list_all": selectors.may_list_all(request.user),
         "may_propose": selectors.may_propose(request.user),
-        "export_links": exports.export_links(request.GET, reverse(EXPORT_URLS[list_name])),
+        "export_links": exports.export_links(paging.filters_of(request.GET), reverse(EXPORT_URLS[list_name])),
     }
     return render(request, "proposals/proposal_list.html", ctx)
 
