@@ -1,6 +1,7 @@
 """Reads of proposals: configuration by year, who sees what, lists, statistics, similarity."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -284,16 +285,33 @@ def statistics(queryset: QuerySet[Proposal]) -> dict[str, int | list[dict]]:
     """Counts by state, unit and grade, without drafts, withdrawn and not-accepted proposals.
 
     `queryset` may carry joins and annotations (a list's score counts): the counts are taken
-    over its proposals anew, each once."""
+    over its proposals anew, each once. One grouped query (state × unit × grade × decision, a
+    few hundred groups at most however many proposals), summed here: six counts over a whole
+    ten-year list took half a second at 30,000 proposals."""
     listed = Proposal.objects.filter(pk__in=queryset.order_by().values("pk"))
-    counted = listed.exclude(state__in=UNCOUNTED_STATES).order_by()
+    groups = listed.values("state", "unit__name", "grade", "decision").annotate(n=Count("pk")).order_by()
+    total = adopted = not_accepted = 0
+    by_state, by_unit, by_grade = Counter(), Counter(), Counter()
+    for group in groups:
+        n = group["n"]
+        if group["state"] == State.NOT_ACCEPTED:
+            not_accepted += n
+        if group["state"] in UNCOUNTED_STATES:
+            continue
+        total += n
+        by_state[group["state"]] += n
+        by_unit[group["unit__name"]] += n
+        if group["grade"]:
+            by_grade[group["grade"]] += n
+        if group["decision"] == Proposal.Decision.ADOPT:
+            adopted += n
     return {
-        "total": counted.count(),
-        "by_state": list(counted.values("state").annotate(n=Count("pk")).order_by("state")),
-        "by_unit": list(counted.values("unit__name").annotate(n=Count("pk")).order_by("unit__name")),
-        "by_grade": list(counted.exclude(grade="").values("grade").annotate(n=Count("pk")).order_by("grade")),
-        "adopted": counted.filter(decision=Proposal.Decision.ADOPT).count(),
-        "not_accepted": listed.filter(state=State.NOT_ACCEPTED).count(),
+        "total": total,
+        "by_state": [{"state": k, "n": v} for k, v in sorted(by_state.items())],
+        "by_unit": [{"unit__name": k, "n": v} for k, v in sorted(by_unit.items())],
+        "by_grade": [{"grade": k, "n": v} for k, v in sorted(by_grade.items())],
+        "adopted": adopted,
+        "not_accepted": not_accepted,
     }
 
 

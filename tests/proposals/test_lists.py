@@ -118,3 +118,24 @@ def test_statistics_count_each_proposal_once_whatever_its_reviewers(drive, cases
     assert [(row["grade"], row["n"]) for row in stats["by_grade"]] == [(a.grade, 1)]
     html = drive.as_("director").get("/proposals/all/").content.decode()
     assert "計 3 件" in html
+
+
+def test_statistics_are_one_query_whatever_the_list(drive, cases, django_assert_num_queries):
+    """Summed from one grouped query: more proposals, units and states add no query."""
+    from proposals import selectors
+    from proposals.models import Proposal
+
+    listed = selectors.filter_proposals(Proposal.objects.all())
+    with django_assert_num_queries(1):
+        stats = selectors.statistics(listed)
+    assert stats["total"] == 3 and stats["not_accepted"] == 1 and stats["adopted"] == 0
+    assert sorted((row["state"], row["n"]) for row in stats["by_state"]) == [
+        ("first_review", 2),
+        ("second_review", 1),
+    ]
+    assert {row["unit__name"]: row["n"] for row in stats["by_unit"]} == {"閱覽典藏組": 2, "採訪編目組": 1}
+    for title in ("新增一", "新增二", "新增三"):
+        drive.submit("planning-staff1", title=title)
+    with django_assert_num_queries(1):
+        stats = selectors.statistics(listed)
+    assert stats["total"] == 6 and len(stats["by_unit"]) == 3
