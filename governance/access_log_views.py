@@ -147,7 +147,7 @@ COLUMNS = [
 
 
 def _rows(records):
-    for r in records.iterator(chunk_size=2000):
+    for r in records.iterator(chunk_size=exports.CHUNK_SIZE):
         yield [
             r.sequence,
             r.occurred_at.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M:%S"),

@@ -18,11 +18,13 @@ Chinese, whatever language the person who downloads it uses on screen.
 import csv
 import datetime
 import io
+import itertools
 import re
+import tempfile
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
@@ -53,6 +55,12 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FILE_NAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _SHEET_NAME_UNSAFE = re.compile(r"[\\/:*?\[\]]+")
 SHEET_NAME_LIMIT = 31
+# Rows read from the database at a time by the lists' export rows (QuerySet.iterator's
+# chunk_size): the lookups a row needs are made once per chunk.
+CHUNK_SIZE = 500
+# Rows per block of a streamed CSV (a few tens of kilobytes), and bytes per block of a file sent.
+CSV_BLOCK_ROWS = 200
+FILE_BLOCK = 1 << 16
 
 
 class Column(NamedTuple):
@@ -85,6 +93,15 @@ def export_links(query, url):
         params[FORMAT_PARAM] = fmt
         links[fmt] = f"{url}?{params.urlencode()}"
     return links
+
+
+def in_chunks(queryset, size=None):
+    """The queryset's objects as lists of `size` (CHUNK_SIZE), read through one cursor
+    (QuerySet.iterator): for rows that need a lookup made once per chunk."""
+    size = size or CHUNK_SIZE
+    objects = queryset.iterator(chunk_size=size)
+    while chunk := list(itertools.islice(objects, size)):
+        yield chunk
 
 
 # ---------------------------------------------------------------- cells
@@ -141,15 +158,17 @@ def _sheet_text(value):
     return value
 
 
-def xlsx_bytes(columns, rows, sheet_name):
-    """One sheet: a bold header row that stays in view and filters, then the rows."""
+def write_xlsx(columns, rows, sheet_name, fileobj):
+    """One sheet: a bold header row that stays in view and filters, then the rows; written
+    to `fileobj` (a binary file)."""
     # openpyxl loads only when a sheet is written: CSV downloads and other pages never pay for it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    # Write-only: rows go straight to the file, so a long list does not sit in memory twice.
+    # Write-only: each row goes to a temporary file as it is appended (strings inline, no
+    # shared-string table), so memory does not grow with the rows.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_name(sheet_name))
     sheet.freeze_panes = "A2"
@@ -168,13 +187,11 @@ def xlsx_bytes(columns, rows, sheet_name):
         count += 1
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(fileobj)
 
 
-def ods_bytes(columns, rows, sheet_name):
-    """The same sheet as xlsx_bytes in OpenDocument: bold header row kept in view and
+def write_ods(columns, rows, sheet_name, fileobj):
+    """The same sheet as write_xlsx in OpenDocument: bold header row kept in view and
     repeated on printed pages, filter buttons, the same column widths and cells."""
     book = ods.Workbook()
     bold = book.style("header", bold=True)
@@ -183,17 +200,33 @@ def ods_bytes(columns, rows, sheet_name):
     for row in rows:
         sheet.append([_sheet_text(cell(value)) for value in row])
     sheet.auto_filter()
-    return book.bytes()
+    book.save(fileobj)
 
 
-def csv_bytes(columns, rows):
-    """UTF-8 with a byte-order mark and CRLF line ends: what Excel opens as Chinese text."""
+def csv_chunks(columns, rows):
+    """The CSV, a block of CSV_BLOCK_ROWS rows at a time: UTF-8 with a byte-order mark and
+    CRLF line ends, what Excel opens as Chinese text.
+
+    A generator read by the server after the view has returned: the rows (and the queries
+    behind them) are read here, block by block, in Chinese whatever the language around."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([cell(column.header) for column in columns])
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer.write("\ufeff")  # the byte-order mark, as the file's first bytes
+    with translation.override(EXPORT_LANGUAGE):
+        writer.writerow([cell(column.header) for column in columns])
+    rows = iter(rows)
+    while True:
+        # The language is set while rows are read, not across the yield: between two blocks
+        # the thread belongs to whoever reads the response.
+        with translation.override(EXPORT_LANGUAGE):
+            for row in itertools.islice(rows, CSV_BLOCK_ROWS):
+                writer.writerow([cell(value) for value in row])
+        data = buffer.getvalue()
+        if not data:
+            return
+        yield data.encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def file_name(name, fmt, day=None):
@@ -207,6 +240,11 @@ def export_response(query, name, columns, rows):
     """The download of `rows` (an iterable, read only once the format is known to be good)
     in the format the query string asks for, or a 400 naming the formats there are.
 
+    Nothing holds the whole list: the CSV streams (its rows are read as the response is
+    sent); xlsx and ODS are written row by row to a temporary file, then sent from it. So
+    `rows` should read the database in chunks (QuerySet.iterator(chunk_size=…)), with any
+    lookup made once per chunk.
+
     `name` (the file and sheet name) is a lazy string or a function returning one; either
     way it is resolved, like the headers and the rows, in Chinese.
     """
@@ -216,18 +254,32 @@ def export_response(query, name, columns, rows):
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     with translation.override(EXPORT_LANGUAGE):
         name = name() if callable(name) else str(name)
-        if fmt == "xlsx":
-            content = xlsx_bytes(columns, rows, name)
-        elif fmt == "ods":
-            content = ods_bytes(columns, rows, name)
-        else:
-            content = csv_bytes(columns, rows)
         filename = file_name(name, fmt)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        if fmt == "csv":
+            response = StreamingHttpResponse(csv_chunks(columns, rows), content_type=CONTENT_TYPES[fmt])
+        else:
+            response = _file_response(fmt, columns, rows, name)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     # Lists name people and cases: no shared cache may keep a copy.
     add_never_cache_headers(response)
+    return response
+
+
+def _file_response(fmt, columns, rows, name):
+    """A spreadsheet package can only be finished once every row is in (the zip's directory
+    comes last, the filter range counts the rows): it is written to a temporary file, which
+    the response then sends block by block and closes. The file has no name on disk (Linux
+    unlinks it at once), so nothing is left behind whatever becomes of the request."""
+    spool = tempfile.TemporaryFile()
+    try:
+        (write_xlsx if fmt == "xlsx" else write_ods)(columns, rows, name, spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
+    response.block_size = FILE_BLOCK
     return response
 
 

@@ -6,9 +6,11 @@ by the European Environment Agency, pure Python, one dependency: defusedxml) and
 part of the package (manifest, styles, settings) by the ODF schema. ezodf, and pyexcel-ods3
 built on a fork of it, bring lxml and have seen little maintenance.
 
-Writing: each row becomes odfpy elements as it is read from the row iterator; nothing is kept
-but the document odfpy itself builds. Every cell gets an explicit type: text is
-office:value-type="string", numbers "float"; nothing is ever written as a formula. Text that a
+Writing: odfpy builds every part of the package but the rows (styles, columns, settings,
+filter ranges, manifest); each row is written here as XML the moment it is appended, to a
+temporary file, and spliced into content.xml when the package is written, so a long export
+holds one row in memory, not a tree of odfpy objects per cell. Every cell gets an explicit
+type: text is office:value-type="string", numbers "float"; nothing is ever written as a formula. Text that a
 spreadsheet would take for a formula is neutralised by the callers, as for xlsx and CSV
 (governance.exports.neutralise), so the three formats hold the same text.
 
@@ -26,9 +28,12 @@ import datetime
 import io
 import math
 import re
+import shutil
+import tempfile
 import zipfile
 from decimal import Decimal
 from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -40,6 +45,8 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 # content.xml of a plan of a hundred practices is ~300 kB; past this it is not a plan but a
 # decompression bomb, and is refused before it is parsed.
 MAX_CONTENT_BYTES = 64 * 1024 * 1024
+# Rows are copied from a sheet's temporary file into the package in blocks of this size.
+COPY_BLOCK = 1 << 16
 # Columns read per row: far beyond any table we import; a repeat count past it is not expanded.
 MAX_COLUMNS = 1024
 
@@ -94,28 +101,26 @@ def spreadsheet_kind(fileobj):
 # ---------------------------------------------------------------- writing
 
 
-def _text_paragraphs(text):
+def _paragraphs_xml(text):
     """The text as text:p elements, one per line, keeping what ODF would otherwise collapse:
     runs of spaces, leading and trailing spaces (text:s) and tabs (text:tab)."""
-    from odf.text import P, S, Tab
-
     paragraphs = []
     for line in _LINE_BREAKS.split(text):
-        paragraph = P()
         parts = [part for part in _SPACES_AND_TABS.split(line) if part]
+        out = []
         for index, part in enumerate(parts):
             if part == "\t":
-                paragraph.addElement(Tab())
+                out.append("<text:tab/>")
             elif part[0] == " ":
                 inside = 0 < index < len(parts) - 1
                 if len(part) == 1 and inside:
-                    paragraph.addText(" ")
+                    out.append(" ")
                 else:
-                    paragraph.addElement(S(c=len(part)))
+                    out.append(f'<text:s text:c="{len(part)}"/>')
             else:
-                paragraph.addText(part)
-        paragraphs.append(paragraph)
-    return paragraphs
+                out.append(escape(part))
+        paragraphs.append(f"<text:p>{''.join(out)}</text:p>" if out else "<text:p/>")
+    return "".join(paragraphs)
 
 
 def _number_text(value):
@@ -124,40 +129,78 @@ def _number_text(value):
     return str(value)
 
 
+def _empty_cells(count):
+    if count > 1:
+        return f'<table:table-cell table:number-columns-repeated="{count}"/>'
+    return "<table:table-cell/>"
+
+
+def _cell_xml(value, style):
+    """A typed cell as XML, or None for an empty one without a style."""
+    style_attribute = f" table:style-name={quoteattr(style)}" if style else ""
+    if value is None or value == "":
+        return f"<table:table-cell{style_attribute}/>" if style else None
+    if isinstance(value, bool):
+        raise TypeError("write booleans as text (是／否), as the exports do")
+    if isinstance(value, (int, float, Decimal)):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite:
+            value = str(value)
+        else:
+            text = escape(_number_text(value))
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{text}"{style_attribute}>'
+                f"<text:p>{text}</text:p></table:table-cell>"
+            )
+    if not isinstance(value, str):
+        raise TypeError(f"no ODS cell for {type(value).__name__}: convert it to text first")
+    text = _XML_ILLEGAL.sub("", value)
+    return (
+        f'<table:table-cell office:value-type="string"{style_attribute}>'
+        f"{_paragraphs_xml(text)}</table:table-cell>"
+    )
+
+
+def _row_xml(values, style):
+    parts = ["<table:table-row>"]
+    empty = 0
+    for value in values:
+        cell = _cell_xml(value, style)
+        if cell is None:
+            empty += 1
+            continue
+        if empty:
+            parts.append(_empty_cells(empty))
+            empty = 0
+        parts.append(cell)
+    if empty:
+        parts.append(_empty_cells(empty))
+    parts.append("</table:table-row>")
+    return "".join(parts)
+
+
 class Sheet:
     """One table of a Workbook. Rows are appended as lists of str, int, float, Decimal or
-    None; each becomes its row of cells at once."""
+    None; each is written out as XML at once, to a temporary file of the sheet's own, and
+    copied from there into the package when the workbook is saved: a sheet of 30,000 rows
+    holds no more memory than one of ten."""
 
     def __init__(self, book, table, name, columns):
         self._book = book
         self._table = table
+        self._spool = tempfile.TemporaryFile()
         self.name = name
         self.columns = columns
         self.rows = 0
 
     def append(self, values, style=None, header=False):
-        from odf.table import TableCell, TableHeaderRows, TableRow
-
-        row = TableRow()
-        empty = 0
-        for value in values:
-            cell = self._book._cell(value, style)
-            if cell is None:
-                empty += 1
-                continue
-            if empty:
-                row.addElement(TableCell(numbercolumnsrepeated=empty) if empty > 1 else TableCell())
-                empty = 0
-            row.addElement(cell)
-        if empty:
-            row.addElement(TableCell(numbercolumnsrepeated=empty) if empty > 1 else TableCell())
+        if style is not None and style not in self._book._styles:
+            raise KeyError(f"no cell style {style!r}: make it with Workbook.style() first")
+        row = _row_xml(values, style)
         if header:
             # Header rows are repeated on each printed page.
-            holder = TableHeaderRows()
-            holder.addElement(row)
-            self._table.addElement(holder)
-        else:
-            self._table.addElement(row)
+            row = f"<table:table-header-rows>{row}</table:table-header-rows>"
+        self._spool.write(row.encode("utf-8"))
         self.rows += 1
 
     def auto_filter(self):
@@ -186,7 +229,12 @@ def _column_letters(number):
 
 
 class Workbook:
-    """An ODS document built sheet by sheet, row by row; bytes() gives the file."""
+    """An ODS document built sheet by sheet, row by row; save() writes the file, bytes()
+    gives it.
+
+    odfpy builds every part of the package but the rows (styles, columns, settings, filter
+    ranges, manifest): a few kilobytes. The rows are XML written here (Sheet.append), kept
+    on disk, and spliced into content.xml as it is compressed into the package."""
 
     def __init__(self):
         from odf.opendocument import OpenDocumentSpreadsheet
@@ -196,6 +244,7 @@ class Workbook:
         self._column_styles = {}
         self._frozen = []
         self._database_ranges = []
+        self._sheets = []
 
     def style(self, name, *, bold=False, fill=None, wrap=False):
         """A cell style for append(…, style=name)."""
@@ -239,34 +288,9 @@ class Workbook:
         self.doc.spreadsheet.addElement(table)
         if freeze_header:
             self._frozen.append(name)
-        return Sheet(self, table, name, list(widths))
-
-    def _cell(self, value, style):
-        """A typed cell, or None for an empty one."""
-        from odf.table import TableCell
-
-        stylename = self._styles[style] if style else None
-        extra = {"stylename": stylename} if stylename is not None else {}
-        if value is None or value == "":
-            return TableCell(**extra) if stylename is not None else None
-        if isinstance(value, bool):
-            raise TypeError("write booleans as text (是／否), as the exports do")
-        if isinstance(value, (int, float, Decimal)):
-            finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-            if not finite:
-                value = str(value)
-            else:
-                text = _number_text(value)
-                cell = TableCell(valuetype="float", value=text, **extra)
-                cell.addElement(_text_paragraphs(text)[0])
-                return cell
-        if not isinstance(value, str):
-            raise TypeError(f"no ODS cell for {type(value).__name__}: convert it to text first")
-        text = _XML_ILLEGAL.sub("", value)
-        cell = TableCell(valuetype="string", **extra)
-        for paragraph in _text_paragraphs(text):
-            cell.addElement(paragraph)
-        return cell
+        sheet = Sheet(self, table, name, list(widths))
+        self._sheets.append(sheet)
+        return sheet
 
     def _settings(self):
         """The first row of each sheet asked for stays in view (LibreOffice's view settings)."""
@@ -305,7 +329,9 @@ class Workbook:
         settings.addElement(views)
         self.doc.settings.addElement(settings)
 
-    def bytes(self):
+    def save(self, fileobj):
+        """Writes the .ods to `fileobj` (open for binary writing, seekable) and closes the
+        sheets' temporary files: the workbook is written once."""
         from odf.table import DatabaseRanges
 
         if self._database_ranges:
@@ -314,9 +340,60 @@ class Workbook:
                 ranges.addElement(database_range)
             self.doc.spreadsheet.addElement(ranges)
         self._settings()
+        # Every part as odfpy writes it, the sheets still without rows: a few kilobytes.
+        parts = io.BytesIO()
+        self.doc.write(parts)
+        try:
+            with zipfile.ZipFile(parts) as source, zipfile.ZipFile(fileobj, "w") as package:
+                for info in source.infolist():
+                    copy = zipfile.ZipInfo(info.filename, info.date_time)
+                    copy.compress_type = info.compress_type
+                    copy.external_attr = info.external_attr
+                    if info.filename == "content.xml":
+                        with package.open(copy, "w") as out:
+                            self._write_content(out)
+                    else:
+                        package.writestr(copy, source.read(info))
+        finally:
+            for sheet in self._sheets:
+                sheet._spool.close()
+
+    def bytes(self):
         buffer = io.BytesIO()
-        self.doc.write(buffer)
+        self.save(buffer)
         return buffer.getvalue()
+
+    def _write_content(self, out):
+        """content.xml as odfpy's contentxml() writes it, with each sheet's rows copied in
+        from its temporary file before the table closes. Every automatic style is written
+        (odfpy's own writer keeps only those the elements it holds use, and the rows are
+        not among them)."""
+        from odf.namespaces import OFFICENS, TABLENS, TEXTNS
+        from odf.office import AutomaticStyles, DocumentContent
+
+        root = DocumentContent()
+        for namespace in (OFFICENS, TABLENS, TEXTNS):  # the rows' prefixes, declared on the root
+            root.get_nsprefix(namespace)
+        head = io.StringIO()
+        head.write("<?xml version='1.0' encoding='UTF-8'?>\n")
+        root.write_open_tag(0, head)
+        automatic = AutomaticStyles()
+        automatic.write_open_tag(1, head)
+        for style in self.doc.automaticstyles.childNodes:
+            style.toXml(2, head)
+        automatic.write_close_tag(1, head)
+        self.doc.body.toXml(1, head)
+        root.write_close_tag(0, head)
+        # The tables hold only their columns here: the rows go before each one's end tag.
+        pieces = head.getvalue().encode("utf-8").split(b"</table:table>")
+        if len(pieces) != len(self._sheets) + 1:
+            raise AssertionError("a table inside a table: the sheets' rows have no single place")
+        out.write(pieces[0])
+        for sheet, piece in zip(self._sheets, pieces[1:], strict=True):
+            sheet._spool.seek(0)
+            shutil.copyfileobj(sheet._spool, out, COPY_BLOCK)
+            out.write(b"</table:table>")
+            out.write(piece)
 
 
 # ---------------------------------------------------------------- reading

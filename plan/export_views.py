@@ -38,7 +38,7 @@ PRACTICE_COLUMNS = [
 
 def version_practices(version, unit=None):
     """The version's practices in the plan's order, with area, item, deadlines and units:
-    three queries whatever the number of practices."""
+    three queries whatever the number of practices (three per chunk when iterated in chunks)."""
     practices = (
         PlanPractice.objects.filter(item__area__version=version)
         .select_related("item__area")
@@ -55,7 +55,8 @@ def version_practices(version, unit=None):
 
 
 def _practice_rows(practices):
-    for practice in practices:
+    # Deadlines and units are prefetched a chunk at a time.
+    for practice in practices.iterator(chunk_size=exports.CHUNK_SIZE):
         item, area = practice.item, practice.item.area
         units = [u.name for u in practice.units.all()]
         yield [

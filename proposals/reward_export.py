@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance import access_log, exports
-from governance.models import Membership, Unit
+from governance.models import Membership, Unit, User
 from governance.periods import PeriodForm, period_label
 from governance.permissions import holds
 from governance.roles import Capability
@@ -85,21 +85,24 @@ def units_on(people_ids, day):
     return units
 
 
-def _reward_rows(rewards, units):
-    for r in rewards:
-        yield [
-            r.proposal.case_number,
-            r.proposal.title,
-            r.person.get_full_name(),
-            units.get(r.person_id, ""),
-            r.role,
-            r.share,
-            r.grade,
-            r.amount,
-            commendation_label(r.commendations),
-            r.proposal.decided_at,
-            r.recorded_at,
-        ]
+def _reward_rows(rewards, day):
+    """The rows, a chunk of rewards at a time, with each chunk's people's units in one query."""
+    for chunk in exports.in_chunks(rewards):
+        units = units_on({r.person_id for r in chunk}, day)
+        for r in chunk:
+            yield [
+                r.proposal.case_number,
+                r.proposal.title,
+                r.person.get_full_name(),
+                units.get(r.person_id, ""),
+                r.role,
+                r.share,
+                r.grade,
+                r.amount,
+                commendation_label(r.commendations),
+                r.proposal.decided_at,
+                r.recorded_at,
+            ]
 
 
 def _format_is_good(query):
@@ -120,15 +123,16 @@ def rewards_export(request):
         return exports.bad_filters(form)
     start, end = form.cleaned_data["period"]
     unit = form.cleaned_data["unit"]
-    rewards = list(period_rewards(start, end, unit))
-    units = units_on({r.person_id for r in rewards}, end)
+    rewards = period_rewards(start, end, unit)
     if _format_is_good(request.GET):
-        # One record per person in the file (not per row: a person with three rewards is one read).
-        people = {r.person_id: r.person for r in rewards}
+        # One record per person in the file (not per row: a person with three rewards is one
+        # read), in the file's order; written before any row is sent.
+        person_ids = list(dict.fromkeys(rewards.values_list("person_id", flat=True)))
+        people = User.objects.in_bulk(person_ids)
         access_log.record_reads(
             request,
             access_log.Action.REWARD_EXPORT,
-            list(people.values()),
+            [people[pk] for pk in person_ids],
             detail=f"期間 {period_label(start, end)}" + (f"，{unit.name}" if unit is not None else ""),
         )
 
@@ -136,4 +140,4 @@ def rewards_export(request):
         text = _("獎勵清冊_%(period)s") % {"period": period_label(start, end)}
         return f"{text}_{unit.name}" if unit is not None else text
 
-    return exports.export_response(request.GET, name, REWARD_COLUMNS, _reward_rows(rewards, units))
+    return exports.export_response(request.GET, name, REWARD_COLUMNS, _reward_rows(rewards, end))

@@ -732,11 +732,13 @@ EXPORT_COLUMNS = [
 
 
 def export_rows(queryset: QuerySet[Proposal]) -> Iterator[list]:
-    """One row per proposal of a list's queryset (EXPORT_COLUMNS), its proposers in one more
-    query per chunk (no N+1)."""
+    """One row per proposal of a list's queryset (EXPORT_COLUMNS), read exports.CHUNK_SIZE at a
+    time, with its proposers in one more query per chunk (no N+1, and never the whole list)."""
     proposers = Prefetch("proposers", queryset=Proposer.objects.select_related("person").order_by("position"))
-    rows = queryset.select_related("lead_unit", "plan_practice__item__area").prefetch_related(proposers)
-    for p in rows.iterator(chunk_size=500):
+    rows = queryset.select_related("unit", "lead_unit", "plan_practice__item__area").prefetch_related(
+        proposers
+    )
+    for p in rows.iterator(chunk_size=exports.CHUNK_SIZE):
         yield [
             p.case_number or _("草稿"),
             p.title,

@@ -295,11 +295,21 @@ BOM = b"\xef\xbb\xbf"
 ROC_SHORT = re.compile(r"^\d{2,3}/\d{2}/\d{2}$")
 
 
+def body(response):
+    """The whole body of a response, streamed (the exports) or not. A stream can be read only
+    once: what was read is kept on the response, so the helpers below can share it."""
+    if not response.streaming:
+        return response.content
+    if not hasattr(response, "_body_read"):
+        response._body_read = b"".join(response.streaming_content)
+    return response._body_read
+
+
 def read_xlsx(response):
     """The rows of the download's only sheet, as values (the header row first)."""
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
     assert len(workbook.worksheets) == 1
     sheet = workbook.worksheets[0]
     # No formula anywhere: every cell is text, a number or empty.
@@ -353,7 +363,7 @@ def read_ods(response):
     """The rows of the ODS download's only sheet, as read_xlsx gives the xlsx's."""
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == exports.CONTENT_TYPES["ods"]
-    sheets = ods_sheets(response.content)
+    sheets = ods_sheets(body(response))
     assert len(sheets) == 1, list(sheets)
     return next(iter(sheets.values()))
 
@@ -362,8 +372,9 @@ def read_csv(response):
     """The rows of the CSV download, decoded as Excel does (UTF-8 with its BOM)."""
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(BOM)
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert response.streaming, "a CSV export streams"
+    assert body(response).startswith(BOM)
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"), newline="")))
 
 
 def download_name(response):

@@ -4,6 +4,7 @@ Every test of an export reads its download back with tests.helpers' read_xlsx, r
 read_csv.
 """
 
+import csv
 import datetime
 import io
 import zipfile
@@ -12,12 +13,12 @@ from urllib.parse import urlencode
 
 import openpyxl
 import pytest
-from django.http import QueryDict
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from governance import exports
-from tests.helpers import BOM, download_name, read_csv, read_ods, read_xlsx
+from governance import exports, ods
+from tests.helpers import BOM, body, download_name, read_csv, read_ods, read_xlsx
 
 # ---------------------------------------------------------------- cells
 
@@ -101,7 +102,7 @@ def response_for(fmt, rows=ROWS, name=None):
 def test_xlsx_reads_back_with_chinese_headers_roc_dates_and_no_formula():
     response = response_for("xlsx")
     assert read_xlsx(response) == EXPECTED
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
     assert sheet.title == "全部提案"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D4"
     assert sheet["A1"].font.b and sheet.column_dimensions["B"].width == 40
@@ -115,7 +116,7 @@ def test_ods_holds_the_same_cells_typed_text_or_number_with_the_xlsx_layout():
     from odf.style import Style, TableColumnProperties, TextProperties
     from odf.table import DatabaseRange, Table, TableColumn, TableHeaderRows
 
-    document = load(io.BytesIO(response.content))
+    document = load(io.BytesIO(body(response)))
     table = document.spreadsheet.getElementsByType(Table)[0]
     assert table.getAttrNS(TABLENS, "name") == "全部提案"
     styles = {s.getAttribute("name"): s for s in document.automaticstyles.getElementsByType(Style)}
@@ -133,7 +134,7 @@ def test_ods_holds_the_same_cells_typed_text_or_number_with_the_xlsx_layout():
     assert filter_range.getAttribute("targetrangeaddress") == "'全部提案'.A1:'全部提案'.D4"
     assert filter_range.getAttribute("displayfilterbuttons") == "true"
     # The header row stays in view when LibreOffice opens the file.
-    package = zipfile.ZipFile(io.BytesIO(response.content))
+    package = zipfile.ZipFile(io.BytesIO(body(response)))
     settings = package.read("settings.xml").decode()
     assert '<config:config-item-map-entry config:name="全部提案">' in settings
     assert 'config:name="VerticalSplitPosition" config:type="int">1<' in settings
@@ -145,8 +146,8 @@ def test_ods_holds_the_same_cells_typed_text_or_number_with_the_xlsx_layout():
 
 def test_csv_has_a_bom_crlf_lines_and_reads_back_the_same():
     response = response_for("csv")
-    assert response.content.startswith(BOM + "案號,提案名稱".encode())
-    assert b"\r\n115-0001," in response.content
+    assert body(response).startswith(BOM + "案號,提案名稱".encode())
+    assert b"\r\n115-0001," in body(response)
     rows = read_csv(response)
     assert rows == [[str(v) for v in row] for row in EXPECTED]
 
@@ -220,3 +221,74 @@ def test_export_links_keep_every_filter_and_set_the_format():
         "ods": "/x/?format=ods",
         "csv": "/x/?format=csv",
     }
+
+
+# ---------------------------------------------------------------- long lists
+
+
+class CountedRows:
+    """`count` rows, numbered, counting how many have been read."""
+
+    def __init__(self, count):
+        self.count = count
+        self.read = 0
+
+    def __iter__(self):
+        for n in range(self.count):
+            self.read += 1
+            yield [f"115-{n:05d}", f"提案 {n}", datetime.date(2026, 3, 8), n]
+
+
+def test_csv_streams_block_by_block_reading_rows_only_as_it_is_sent():
+    rows = CountedRows(5 * exports.CSV_BLOCK_ROWS + 3)
+    response = exports.export_response(QueryDict("format=csv"), "名稱", COLUMNS, rows)
+    assert isinstance(response, StreamingHttpResponse) and response.streaming
+    assert rows.read == 0  # nothing is read before the server sends the body
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(BOM + "案號,".encode()) and rows.read <= exports.CSV_BLOCK_ROWS + 1
+    rest = list(chunks)
+    assert len(rest) == 5 and rows.read == rows.count
+    parsed = list(csv.reader(io.StringIO(b"".join([first, *rest]).decode("utf-8-sig"), newline="")))
+    assert parsed[0] == EXPECTED[0]
+    assert parsed[1:] == [[f"115-{n:05d}", f"提案 {n}", "115/03/08", str(n)] for n in range(rows.count)]
+
+
+def test_csv_rows_are_written_in_chinese_even_when_read_in_another_language():
+    response = exports.export_response(QueryDict("format=csv"), "名稱", COLUMNS, iter([["1", True, None, 1]]))
+    with translation.override("en"):
+        rows = read_csv(response)
+        assert translation.get_language() == "en"  # the export's language does not leak out
+    assert rows[1][1] == "是"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_spreadsheets_are_sent_from_a_nameless_temporary_file(fmt):
+    rows = CountedRows(1000)
+    response = response_for(fmt, rows)
+    assert isinstance(response, FileResponse) and rows.read == 1000
+    assert not isinstance(response.file_to_stream.name, str)  # no path: unlinked from the start
+    data = body(response)
+    assert int(response["Content-Length"]) == len(data)
+    values = (read_xlsx if fmt == "xlsx" else read_ods)(response)
+    assert len(values) == 1001 and values[-1] == ["115-00999", "提案 999", "115/03/08", 999]
+    response.close()
+    assert response.file_to_stream.closed
+
+
+def test_ods_keeps_the_styles_only_its_rows_use():
+    # The plan's workbook wraps its data rows: the style lives only on rows written to disk.
+    from odf.namespaces import TABLENS
+    from odf.opendocument import load
+    from odf.style import Style
+    from odf.table import TableCell
+
+    book = ods.Workbook()
+    wrap = book.style("wrap", wrap=True)
+    sheet = book.add_sheet("表", [10, 10])
+    sheet.append(["一", None], style=wrap)
+    document = load(io.BytesIO(book.bytes()))
+    names = {s.getAttribute("name") for s in document.automaticstyles.getElementsByType(Style)}
+    assert "wrap" in names
+    cells = document.spreadsheet.getElementsByType(TableCell)
+    assert [c.getAttrNS(TABLENS, "style-name") for c in cells] == ["wrap", "wrap"]

@@ -18,7 +18,7 @@ from governance.exports import Column
 from governance.text import clean_text
 from plan.xlsx import escape_cell
 from proposals.models import Proposal
-from tests.helpers import flat, pdf_text, read_csv, read_ods, read_xlsx
+from tests.helpers import body, flat, pdf_text, read_csv, read_ods, read_xlsx
 from tests.support.proposal_http import Driver
 
 HOSTILE = [
@@ -57,7 +57,7 @@ def test_a_control_character_cannot_hide_a_formula_in_any_export(fmt):
 
 def test_the_xlsx_has_no_formula_even_read_as_excel_would():
     # openpyxl without data_only: a formula would come back as a cell of type "f".
-    book = openpyxl.load_workbook(io.BytesIO(export("xlsx", HOSTILE).content))
+    book = openpyxl.load_workbook(io.BytesIO(body(export("xlsx", HOSTILE))))
     for row in book.worksheets[0].iter_rows(min_row=2):
         assert row[0].data_type == "s" and row[0].value.startswith("'"), row[0].value
 

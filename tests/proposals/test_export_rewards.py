@@ -4,10 +4,16 @@ HR and the 管考 office: a period (ROC or AD year, or dates) and optionally a u
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from governance import exports
+from governance.access_log import Action
+from governance.models import Membership, PersonalDataAccess
 from governance.rocdate import format_roc_short, roc_year
 from proposals.models import Proposal, Reward
+from proposals.reward_export import units_on
 from tests.helpers import download_name, read_csv, read_xlsx
 from tests.support.proposal_http import Driver
 
@@ -147,3 +153,45 @@ def test_bad_requests_are_explained(client, person, rewards):
     assert response.status_code == 400 and "匯出條件有誤" in response.content.decode()
     response = client.get(URL, {"start": "115/1/1", "format": "csv"})
     assert response.status_code == 400 and "起日與迄日都要填" in response.content.decode()
+
+
+def test_a_long_list_reads_in_chunks_each_person_once_with_their_unit(client, person, rewards, monkeypatch):
+    """Rewards a few at a time (exports.CHUNK_SIZE), each chunk's units in one query: every row
+    once with its unit, whatever chunk it falls in, and one access record per person."""
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    proposal, other = rewards
+    members = Membership.objects.exclude(user__proposal_rewards__proposal=proposal).select_related(
+        "user", "unit"
+    )
+    members = list(members.order_by("user_id").distinct()[:10])
+    for m in members:
+        Reward.objects.create(
+            proposal=proposal, person=m.user, role="協助", share=1, amount=0, commendations=0, grade="優等"
+        )
+    client.force_login(person("hr"))
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            rows = read_csv(client.get(URL, {"year": this_year(), "format": "csv"}))[1:]
+        return rows, len(queries)
+
+    rows, _ = export()
+    helpers = {r[2]: r[3] for r in rows if r[4] == "協助"}
+    assert len(rows) == 12 and len(helpers) == 10
+    assert helpers == {
+        m.user.get_full_name(): units_on([m.user_id], timezone.localdate())[m.user_id] for m in members
+    }
+    logged = PersonalDataAccess.objects.filter(action=Action.REWARD_EXPORT)
+    assert sorted(logged.values_list("subject_id", flat=True)) == sorted(
+        Reward.objects.filter(proposal=proposal).values_list("person_id", flat=True)
+    )
+    # The session's first request does more than an export: counted from the second one.
+    _, queries = export()
+    # Three more rewards are one more chunk.
+    for m in Membership.objects.exclude(user__proposal_rewards__proposal=proposal).order_by("user_id")[:3]:
+        Reward.objects.create(
+            proposal=proposal, person=m.user, role="協助", share=1, amount=0, commendations=0, grade="優等"
+        )
+    more_rows, more_queries = export()
+    # One chunk more, one query more (its units): none per row, and not all rows at once.
+    assert len(more_rows) == 15 and more_queries - queries == 1
