@@ -262,6 +262,9 @@ def test_csv_rows_are_written_in_chinese_even_when_read_in_another_language():
     assert rows[1][1] == "是"
 
 
+# Closing a response sends request_finished, which closes the database connections an earlier
+# module may have left open: pytest-django allows that only to tests marked for the database.
+@pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_spreadsheets_are_sent_from_a_nameless_temporary_file(fmt):
     rows = CountedRows(1000)
