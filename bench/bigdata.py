@@ -198,7 +198,7 @@ def load_organisation(cp, rng, n_people, n_units):
         if m["role"] == UnitRole.STAFF.value:
             staff.setdefault(m["unit_id"], m["user_id"])
     agency = {AgencyRole.DIRECTOR: [heads[1]], AgencyRole.TRACKING_OFFICE: [staff[2]]}
-    agency[AgencyRole.COMMITTEE] = [staff[u] for u in range(3, min(11, n_units + 1))]
+    agency[AgencyRole.COMMITTEE] = [staff[u] for u in range(5, min(13, n_units + 1))]
     agency[AgencyRole.HR] = [staff[3]]
     agency[AgencyRole.AUDITOR] = [staff[4]]
     groups = dict(Group.objects.values_list("name", "pk"))

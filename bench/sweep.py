@@ -1,7 +1,7 @@
 """Page sweep (issue step 14): every GET page of the site, as each role that may see it.
 
     .venv/bin/python bench/sweep.py [--sizes demo,large] [--scale 1] [--requests 10]
-                                    [--pages REGEX] [--roles REGEX]
+                                    [--pages REGEX] [--roles REGEX] [--reuse demo]
 
 Two sizes, each in its own throw-away PostgreSQL served by gunicorn (2 workers, DEBUG off,
 bench/settings_sweep.py): "demo" (migrate + `seed_demo`, what `make run` shows) and "large"
@@ -57,6 +57,8 @@ DOWNLOAD_TYPES = (
     "application/zip",
 )
 SKIP_ROUTES = re.compile(r"^(admin/|static/|media/)")
+# The benchmarks' own flows (bench.settings adds them): not pages of the site.
+SKIP_NAMES = re.compile(r"^workflow:flows:(bench|timerbare):")
 
 # The personas: one per role. Demo: the demo logins (tests/authorization_table.py ROLES). Large:
 # found by query (the unit people of the heaviest proposal's unit; the agency roles' groups).
@@ -116,6 +118,12 @@ FILL = {
     "ON v.plan_id = p.id ORDER BY p.roc_year DESC, v.number DESC LIMIT 1",
     "plan:report_practice": "SELECT practice_id, unit_id, period FROM governance_practicereport "
     "ORDER BY period DESC, id DESC LIMIT 1",
+    "plan:report_submit": "SELECT practice_id, unit_id, period FROM governance_practicereport "
+    "ORDER BY period DESC, id DESC LIMIT 1",
+    "plan:report_officers": "SELECT practice_id, unit_id, period FROM governance_practicereport "
+    "ORDER BY period DESC, id DESC LIMIT 1",
+    "plan:report_attachment_remove": "SELECT report_id, id FROM governance_practicereportattachment "
+    "ORDER BY id DESC LIMIT 1",
     "plan:report_review": "SELECT id FROM governance_practicereport WHERE confirmed_by_id IS NULL "
     "ORDER BY period DESC, id DESC LIMIT 1",
     "plan:report_attachment": "SELECT report_id, id FROM governance_practicereportattachment ORDER BY id DESC LIMIT 1",
@@ -169,7 +177,12 @@ def patterns():
 
     seen = set()
     for name, route in walk(get_resolver().url_patterns, "", ""):
-        if SKIP_ROUTES.match(route) or route.startswith("^") or (name, route) in seen:
+        if (
+            SKIP_ROUTES.match(route)
+            or SKIP_NAMES.match(name)
+            or route.startswith("^")
+            or (name, route) in seen
+        ):
             continue
         seen.add((name, route))
         yield name, route
@@ -483,6 +496,7 @@ def main():
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--pages", help="only pages whose URL name or route matches this regex")
     parser.add_argument("--roles", help="only personas whose role matches this regex")
+    parser.add_argument("--reuse", help="sizes not run again: their last bench/results/sweep-SIZE.json")
     parser.add_argument("--one-size", help=argparse.SUPPRESS)  # the child process of one size
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -494,6 +508,9 @@ def main():
     results = []
     # One process per size: Django is set up once per process, on one database.
     for size in args.sizes.split(","):
+        if size in (args.reuse or "").split(","):
+            results.append(json.loads((RESULTS / f"sweep-{size}.json").read_text()))
+            continue
         child = [sys.executable, __file__, "--one-size", size, "--scale", str(args.scale)]
         child += ["--requests", str(args.requests)]
         child += ["--pages", args.pages] if args.pages else []
