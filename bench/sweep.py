@@ -138,8 +138,8 @@ FILL = {
     "meetings:execution_report_pdf": "SELECT v.id FROM governance_planversion v JOIN governance_plan p "
     "ON p.id = v.plan_id ORDER BY p.roc_year DESC, v.number DESC LIMIT 1",
     # The person with the most evidence documents.
-    "evidence:pdf": "SELECT person_id FROM governance_evidencedocument GROUP BY person_id "
-    "ORDER BY count(*) DESC, person_id LIMIT 1",
+    "evidence:pdf": "SELECT u.id FROM governance_user u LEFT JOIN governance_evidencedocument e "
+    "ON e.person_id = u.id GROUP BY u.id ORDER BY count(e.id) DESC, u.id LIMIT 1",
     "evidence:pk": "SELECT batch_id FROM governance_evidencebatchitem GROUP BY batch_id "
     "ORDER BY count(*) DESC LIMIT 1",
     "verify:code": "SELECT code FROM governance_issueddocument ORDER BY id DESC LIMIT 1",
