@@ -190,12 +190,17 @@ def load_organisation(cp, rng, n_people, n_units):
     )
     cp.copy(UserObjectPermission, ({"id": n, **g} for n, g in enumerate(grants, start=1)))
 
-    # Agency-wide roles: the first people of unit 1 (the director's office) and of the
-    # tracking unit; eight committee members.
-    agency = {AgencyRole.DIRECTOR: [heads[1]], AgencyRole.TRACKING_OFFICE: [liaisons[2]]}
-    agency[AgencyRole.COMMITTEE] = [heads[u] for u in range(3, min(11, n_units + 1))]
-    agency[AgencyRole.HR] = [liaisons[3]]
-    agency[AgencyRole.AUDITOR] = [liaisons[4]]
+    # Agency-wide roles: the director heads unit 1 (the director's office); the tracking office,
+    # HR, the auditor and eight committee members are staff of their units, as in the demo
+    # (a head or liaison would add that unit's duties to every page they see).
+    staff = {}
+    for m in memberships:
+        if m["role"] == UnitRole.STAFF.value:
+            staff.setdefault(m["unit_id"], m["user_id"])
+    agency = {AgencyRole.DIRECTOR: [heads[1]], AgencyRole.TRACKING_OFFICE: [staff[2]]}
+    agency[AgencyRole.COMMITTEE] = [staff[u] for u in range(5, min(13, n_units + 1))]
+    agency[AgencyRole.HR] = [staff[3]]
+    agency[AgencyRole.AUDITOR] = [staff[4]]
     groups = dict(Group.objects.values_list("name", "pk"))
     through = User.groups.through
     rows = [
@@ -212,7 +217,7 @@ def load_organisation(cp, rng, n_people, n_units):
         "liaisons": liaisons,
         "names": names,
         "director": heads[1],
-        "tracking": liaisons[2],
+        "tracking": agency[AgencyRole.TRACKING_OFFICE][0],
         "committee": agency[AgencyRole.COMMITTEE],
         "people": n_people,
     }

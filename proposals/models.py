@@ -319,6 +319,15 @@ class ReviewerAssignment(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="reviewer_once")]
+        indexes = [
+            # A member's open scores (the to-do list, the home page): a committee member holds
+            # thousands of assignments over the years and a handful open.
+            models.Index(
+                fields=["member"],
+                name="reviewer_open_by_member",
+                condition=models.Q(scored_at__isnull=True, recused_at__isnull=True),
+            )
+        ]
 
 
 class Score(models.Model):
