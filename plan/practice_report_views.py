@@ -71,6 +71,9 @@ class OfficersForm(forms.Form):
         field = self.fields["people"]
         field.queryset = User.objects.filter(pk__in=[p.pk for p in choices]).order_by("username")
         field.label_from_instance = lambda person: person.get_full_name()
+        # The boxes offer the people already read: the queryset would be read again for each
+        # form, one query per practice on the unit's page. Validating a POST still reads it.
+        field.widget.choices = [(person.pk, person.get_full_name()) for person in choices]
 
 
 def _officers(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from governance.rocdate import TAIPEI
 from plan.models import PracticeReport
 from tests.helpers import unit
-from tests.support.plan_factory import add_version, make_plan, practice
+from tests.support.plan_factory import add_version, make_plan, many_practices, practice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 NOW = datetime.datetime(2026, 8, 15, 10, 0, tzinfo=TAIPEI)
@@ -128,3 +128,24 @@ def test_the_current_version_and_an_earlier_years_plan(login_as, version):
 
 def test_without_a_plan(login_as, org):
     assert "尚無服務品質執行計畫" in html(login_as("readers-liaison").get(URL))
+
+
+@pytest.mark.parametrize("login", ["readers-liaison", "readers-head"])
+def test_the_page_reads_the_same_whatever_the_practices(login_as, org, login):
+    """Each practice's row has its 承辦人 boxes: they offer the unit's people read once, not
+    a query per row (a ministry's unit answers for dozens of practices)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plan.models import PlanPractice
+
+    make_plan(115, practices=many_practices(30))
+    client = login_as(login)
+    counts = []
+    for n in (30, 5):
+        PlanPractice.objects.exclude(key__in=[f"k{i}" for i in range(n)]).delete()
+        with CaptureQueriesContext(connection) as queries:
+            page = html(client.get(URL))
+        assert page.count('name="people"') >= n // 5  # readers' rows' 承辦人 boxes
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
