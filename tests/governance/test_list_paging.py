@@ -153,3 +153,26 @@ def test_access_log_same_queries_for_30_and_300(org, login_as):
     small = counts()
     add_records(270, [staff1, staff2], first=30)
     assert counts() == small
+
+
+def test_access_log_names_people_by_account_or_name_not_from_a_list_of_everyone(login_as, person):
+    """A select of every person would be thousands of options at a ministry: the filters
+    take an account or a full name, and say so when it names nobody or more than one."""
+    from governance.models import User
+
+    client = login_as("auditor")
+    page = client.get("/access-log/").content.decode()
+    form = page[page.index('role="search"') : page.index('name="action"')]
+    assert "<option" not in form and 'name="subject"' in form  # no list of people before 動作
+    staff = person("readers-staff1")
+    for typed in (staff.username, staff.full_name):
+        response = client.get("/access-log/", {"subject": typed})
+        assert response.status_code == 200 and response.context["form"].cleaned_data["subject"] == staff
+    page = client.get("/access-log/", {"subject": "查無此人"}).content.decode()
+    assert "查無「查無此人」，請輸入帳號或姓名。" in page
+    User.objects.create(username="twin-a", full_name="王同名")
+    User.objects.create(username="twin-b", full_name="王同名")
+    page = client.get("/access-log/", {"actor": "王同名"}).content.decode()
+    assert "同名者不只一位，請輸入帳號。" in page
+    response = client.get("/access-log/", {"actor": "twin-b"})
+    assert response.context["form"].cleaned_data["actor"].username == "twin-b"
