@@ -1,11 +1,11 @@
 """Page sweep (issue step 14): every GET page of the site, as each role that may see it.
 
-    .venv/bin/python bench/sweep.py [--sizes demo,large] [--scale 1] [--requests 10]
+    .venv/bin/python bench/sweep.py [--sizes demo,medium,large] [--scale 1] [--requests 10]
                                     [--pages REGEX] [--roles REGEX] [--reuse demo]
 
-Two sizes, each in its own throw-away PostgreSQL served by gunicorn (2 workers, DEBUG off,
-bench/settings_sweep.py): "demo" (migrate + `seed_demo`, what `make run` shows) and "large"
-(bench/bigdata.py at --scale). The pages are the URL resolver's patterns (the Django admin and
+Three sizes, each in its own throw-away PostgreSQL served by gunicorn (2 workers, DEBUG off,
+bench/settings_sweep.py): "demo" (migrate + `seed_demo`, what `make run` shows), "medium"
+(bench/bigdata.py at a tenth of --scale) and "large" (bench/bigdata.py at --scale). The pages are the URL resolver's patterns (the Django admin and
 static files left out), their kwargs filled with real ids by the queries of FILL below — the
 heaviest object where it matters (the case with the most trail events, the busiest meeting, the
 person with the most evidence, the latest plan). A pattern none of them fills, or a view that
@@ -20,7 +20,7 @@ timed twice after the probe, as the first role that gets them (the others are li
 reported apart, without a budget: a document takes seconds, not milliseconds.
 
 Budget, every other page: p95 <= 200 ms at each size, and no more queries at the large size
-than at the demo size for the same page and role. A page answering 5xx fails too. Prints the
+than at the medium size (the demo size when medium is not run) for the same page and role. A page answering 5xx fails too. Prints the
 tables, writes bench/results/sweep.json, exits 1 over budget.
 """
 
@@ -46,7 +46,7 @@ from harness import percentile  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SETTINGS = "bench.settings_sweep"
-BUDGET = {"p95_ms": 200, "queries": "large <= demo"}
+BUDGET = {"p95_ms": 200, "queries": "large <= medium (or demo)"}
 WARMUPS = 2
 DOWNLOAD_REQUESTS = 2
 DOWNLOAD_TYPES = (
@@ -282,7 +282,7 @@ def load(size, scale):
     else:
         import bigdata
 
-        bigdata.generate(scale)
+        bigdata.generate(scale / 10 if size == "medium" else scale)
     return round(time.perf_counter() - started, 1)
 
 
@@ -444,8 +444,13 @@ def table(results, download):
             for s, row in cells.items():
                 if row["p95_ms"] > BUDGET["p95_ms"]:
                     marks.append(f"p95 {s}")
-            if "demo" in cells and "large" in cells and cells["large"]["queries"] > cells["demo"]["queries"]:
-                marks.append("queries grow")
+            # Growth is read between the generator's two sizes when both ran: the same kinds of
+            # people with the same kinds of duties, ten times the rows. Against the demo, a
+            # persona who owes nothing of a kind there (the demo's committee member) skips that
+            # kind's read of rows, which is not growth.
+            base = "medium" if "medium" in cells else "demo"
+            if base in cells and "large" in cells and cells["large"]["queries"] > cells[base]["queries"]:
+                marks.append(f"queries grow ({base} → large)")
         if marks:
             over.append({"page": page, "role": role, "why": marks, "figures": cells})
         parts = []
@@ -469,7 +474,7 @@ def table(results, download):
 def report(results, args):
     pages, over = table(results, download=False)
     downloads, _ = table(results, download=True)
-    print("\n## Pages (budget: p95 <= 200 ms; queries at large <= at demo)\n")
+    print("\n## Pages (budget: p95 <= 200 ms; queries at large <= at medium, or at demo)\n")
     print("\n".join(pages))
     print("\n## Downloads (no budget)\n")
     print("\n".join(downloads))
@@ -491,7 +496,7 @@ def report(results, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="demo,large")
+    parser.add_argument("--sizes", default="demo,medium,large")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--pages", help="only pages whose URL name or route matches this regex")
