@@ -178,32 +178,14 @@ def pdf_pages(data):
 def seed_trails(actor, head):
     """A proposal case of TRAIL_EVENTS events (progress reports and their approvals, an
     attachment every fifth), and one of a single event for the warm-up."""
+    from pdf import record_progress_trail
+
     from governance import trail
 
     trail.record_event(
         case_kind="proposal", case_ref="115-9501", actor=actor, action="提出提案", comment=TRAIL_TITLE
     )
-    trail.record_event(
-        case_kind="proposal",
-        case_ref=TRAIL_REF,
-        actor=actor,
-        action="提出提案",
-        from_state="draft",
-        to_state="first_review",
-        comment=TRAIL_TITLE,
-    )
-    for n in range(TRAIL_EVENTS - 1):
-        report = n % 2 == 0
-        trail.record_event(
-            case_kind="proposal",
-            case_ref=TRAIL_REF,
-            actor=actor if report else head,
-            action=f"第 {n // 2 + 1} 次進度回報" if report else f"核定第 {n // 2 + 1} 次進度回報",
-            from_state="executing",
-            to_state="executing",
-            comment="依計畫辦理語音導引建置，已完成部分樓層。" if report else "同意備查。",
-            attachments=[{"name": f"佐證{n}.jpg", "sha256": f"{n:064x}"}] if n % 5 == 0 else [],
-        )
+    record_progress_trail(TRAIL_REF, TRAIL_TITLE, actor, head, TRAIL_EVENTS)
 
 
 def prepare():

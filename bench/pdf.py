@@ -96,25 +96,32 @@ def evidence_input():
 
 def seed_trail():
     """200 events of one proposal case, as tests/governance/test_case_trail_pdf.py's 200-event test writes them."""
-    from governance import trail
     from governance.models import User
 
     staff = User.objects.get(username="planning-staff1")
     head = User.objects.get(username="planning-head")
+    record_progress_trail(TRAIL_REF, TRAIL_TITLE, staff, head, TRAIL_EVENTS)
+
+
+def record_progress_trail(case_ref, title, staff, head, events):
+    """A proposal case of `events` events: its submission, then progress reports by `staff`
+    and their approvals by `head`, an attachment every fifth (bench/exports.py's too)."""
+    from governance import trail
+
     trail.record_event(
         case_kind="proposal",
-        case_ref=TRAIL_REF,
+        case_ref=case_ref,
         actor=staff,
         action="提出提案",
         from_state="draft",
         to_state="first_review",
-        comment=TRAIL_TITLE,
+        comment=title,
     )
-    for n in range(TRAIL_EVENTS - 1):
+    for n in range(events - 1):
         report = n % 2 == 0
         trail.record_event(
             case_kind="proposal",
-            case_ref=TRAIL_REF,
+            case_ref=case_ref,
             actor=staff if report else head,
             action=f"第 {n // 2 + 1} 次進度回報" if report else f"核定第 {n // 2 + 1} 次進度回報",
             from_state="executing",
