@@ -131,6 +131,12 @@ FILL = {
     "meetings:pk": "SELECT m.id FROM governance_groupmeeting m "
     "LEFT JOIN governance_meetingdecision d ON d.meeting_id = m.id "
     "GROUP BY m.id ORDER BY count(d.id) DESC, m.id DESC LIMIT 1",
+    # A meeting still to be held: its agenda (what propose_agenda finds over every open case),
+    # record, change and cancel pages answer only then.
+    **dict.fromkeys(
+        ("meetings:agenda", "meetings:record", "meetings:change", "meetings:cancel"),
+        "SELECT id FROM governance_groupmeeting WHERE state = 'scheduled' ORDER BY scheduled_for, id LIMIT 1",
+    ),
     "meetings:action_complete": "SELECT id FROM governance_meetingdecision WHERE action_unit_id IS NOT NULL "
     "ORDER BY id DESC LIMIT 1",
     "meetings:self_assessment_pdf": "SELECT v.id FROM governance_planversion v JOIN governance_plan p "
