@@ -110,15 +110,7 @@ class Server:
 
     def request(self, url, cookie):
         """(milliseconds for the whole request, body)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        try:
-            start = time.perf_counter()
-            conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-            response = conn.getresponse()
-            body = response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-        finally:
-            conn.close()
+        response, body, elapsed = get(self.port, url, cookie)
         if response.status != 200:
             raise RuntimeError(f"{url}: HTTP {response.status}")
         return elapsed, body
@@ -126,3 +118,17 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+def get(port, url, cookie):
+    """(response, body, milliseconds): one GET on loopback, no redirect followed."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        start = time.perf_counter()
+        conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - start) * 1000
+    finally:
+        conn.close()
+    return response, body, elapsed

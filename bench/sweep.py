@@ -25,7 +25,6 @@ tables, writes bench/results/sweep.json, exits 1 over budget.
 """
 
 import argparse
-import http.client
 import io
 import json
 import logging
@@ -294,15 +293,7 @@ def load(size, scale):
 
 def request(port, url, cookie):
     """(status, headers, body, milliseconds): one GET, no redirect followed, body uncompressed."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    try:
-        start = time.perf_counter()
-        conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-        response = conn.getresponse()
-        body = response.read()
-        elapsed = (time.perf_counter() - start) * 1000
-    finally:
-        conn.close()
+    response, body, elapsed = harness.get(port, url, cookie)
     return response.status, response, body, elapsed
 
 
