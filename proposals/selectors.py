@@ -216,21 +216,6 @@ def may_list_all(user: User) -> bool:
     return can(user, Capability.VIEW_UNIT_CASES) or can(user, Capability.MANAGE_TRACKING)
 
 
-def filter_proposals(
-    queryset: QuerySet[Proposal],
-    *,
-    year: int | None = None,
-    unit: Unit | None = None,
-    state: str | None = None,
-    grade: str | None = None,
-    text: str | None = None,
-) -> QuerySet[Proposal]:
-    """A list's proposals after its filters, in its order, with their score counts."""
-    return with_score_counts(
-        narrow_proposals(queryset, year=year, unit=unit, state=state, grade=grade, text=text)
-    )
-
-
 def narrow_proposals(
     queryset: QuerySet[Proposal],
     *,

@@ -36,7 +36,7 @@ def numbered(drive):
 
 
 def found(text):
-    return set(selectors.filter_proposals(Proposal.objects.all(), text=text).values_list("title", flat=True))
+    return set(selectors.narrow_proposals(Proposal.objects.all(), text=text).values_list("title", flat=True))
 
 
 def test_search_finds_a_number_in_every_form_typed(numbered):

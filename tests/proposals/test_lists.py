@@ -111,7 +111,7 @@ def test_statistics_count_each_proposal_once_whatever_its_reviewers(drive, cases
     for member in ("committee1", "committee2", "external1"):
         drive.score(member, a, {"創意性": 95, "可行性": 95, "效益性": 95, "完整性": 95})
     a.refresh_from_db()
-    listed = selectors.filter_proposals(Proposal.objects.all())
+    listed = selectors.with_score_counts(selectors.narrow_proposals(Proposal.objects.all()))
     stats = selectors.statistics(listed)
     assert stats["total"] == 3 and stats["not_accepted"] == 1
     assert sum(row["n"] for row in stats["by_unit"]) == 3
@@ -125,7 +125,7 @@ def test_statistics_are_one_query_whatever_the_list(drive, cases, django_assert_
     from proposals import selectors
     from proposals.models import Proposal
 
-    listed = selectors.filter_proposals(Proposal.objects.all())
+    listed = selectors.with_score_counts(selectors.narrow_proposals(Proposal.objects.all()))
     with django_assert_num_queries(1):
         stats = selectors.statistics(listed)
     assert stats["total"] == 3 and stats["not_accepted"] == 1 and stats["adopted"] == 0
