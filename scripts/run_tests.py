@@ -19,13 +19,28 @@ from pg import temporary_postgres  # noqa: E402
 RESULTS = ROOT / "test-reports"
 
 
-def pytest(name, marker, extra_env):
+# The main suite runs on every core (pytest-xdist): its tests share no port, folder or
+# database (pytest-django gives each worker its own test database). The browser and stack
+# runs stay serial: each starts servers and a browser of its own, and they are short.
+WORKERS = str(min(os.cpu_count() or 1, 4))
+
+
+def pytest(name, marker, extra_env, workers=None):
     RESULTS.mkdir(exist_ok=True)
     report = RESULTS / f"{name}.xml"
     env = {**os.environ, **extra_env}
     print(f"\n===== {name} =====", flush=True)
     code = subprocess.call(
-        [sys.executable, "-m", "pytest", "-m", marker, f"--junitxml={report}", *sys.argv[1:]],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-m",
+            marker,
+            f"--junitxml={report}",
+            *(["-n", workers] if workers else []),
+            *sys.argv[1:],
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -50,9 +65,9 @@ def totals(report):
 def main():
     base_env = {"DATABASE_URL": "", "CELERY_BROKER_URL": ""}
     main_suite = "not browser and not stack"
-    runs = [pytest("sqlite", main_suite, base_env)]
+    runs = [pytest("sqlite", main_suite, base_env, WORKERS)]
     with temporary_postgres() as url:
-        runs.append(pytest("postgresql", main_suite, {**base_env, "DATABASE_URL": url}))
+        runs.append(pytest("postgresql", main_suite, {**base_env, "DATABASE_URL": url}, WORKERS))
     runs.append(pytest("browser", "browser", {**base_env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}))
     runs.append(pytest("stack", "stack", base_env))
     passed = failed = skipped = 0
