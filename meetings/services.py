@@ -42,8 +42,7 @@ from governance.roles import AgencyRole, Capability, UnitRole, group_name
 from governance.selectors import unit_people_ids
 from governance.trail import case_events, record_event
 from plan.models import PlanDeadline, PlanPractice, PlanVersion, PracticeReport
-from proposals.models import Proposal
-from proposals.selectors import open_executions
+from proposals.selectors import executions_due_by
 
 from .models import AgendaItem, GroupMeeting, MeetingDecision
 
@@ -852,10 +851,7 @@ def _proposal_items(day, horizon):
             title=f"{row['title']}（預定完成日 {format_roc_short(row['due_date'])}；主辦單位：{row['unit_name']}）",
         )
         # Only execution has a deadline: a proposal under evaluation has finished its work.
-        for row in open_executions()
-        if row["state"] == Proposal.State.EXECUTING
-        and row["due_date"] is not None
-        and row["due_date"] <= horizon
+        for row in executions_due_by(horizon)
     ]
     return sorted(items, key=_rank)
 

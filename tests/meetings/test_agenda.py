@@ -254,6 +254,21 @@ def test_the_page_proposes_everything_ticked(login_as, plan, cases):
     assert cases["late_finding"].tracking_number in body and "決議追蹤" in body
 
 
+def test_the_rows_escape_what_people_typed_and_label_each_box(login_as, cases):
+    """The rows are written in Python (meetings/templatetags/agenda_rows.py), not by the
+    template engine: what a submitter typed must still come out as text."""
+    typed = proposal("readers", '<script>alert("x")</script> & 「讀者」' + "長" * 40, due=D(2026, 4, 1))
+    page = login_as("tracking").get(url(meeting(DAY)))
+    body = page.content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 「讀者」" in body
+    row = next(r for r in page.context["rows"] if r["item"].ref_id == typed.pk)
+    assert len(row["short_title"]) == 40 and row["short_title"].endswith("…")
+    n = page.context["rows"].index(row) + 1
+    assert f'id="keep-{n}" checked><label for="keep-{n}" class="gov-skip">列入議程：' in body
+    assert '<strong class="gov-overdue">逾期</strong>' in body
+
+
 def test_removing_and_adding_items(login_as, plan, cases):
     target = meeting(DAY)
     client = login_as("tracking")
