@@ -72,9 +72,10 @@ def session_cookie(username):
 
 
 class Server:
-    """gunicorn with two workers on a free port, with the given settings module and database."""
+    """gunicorn with two workers (or `workers`) on a free port, with the given settings module
+    and database."""
 
-    def __init__(self, database_url, settings_module):
+    def __init__(self, database_url, settings_module, workers=2):
         self.port = free_port()
         env = {
             **os.environ,
@@ -90,7 +91,7 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(workers),
                 "--timeout",
                 "300",
                 "--log-level",

@@ -3,7 +3,7 @@
     .venv/bin/python bench/sweep.py [--sizes demo,medium,large] [--scale 1] [--requests 10]
                                     [--pages REGEX] [--roles REGEX] [--reuse demo]
 
-Three sizes, each in its own throw-away PostgreSQL served by gunicorn (2 workers, DEBUG off,
+Three sizes, each in its own throw-away PostgreSQL served by gunicorn (1 worker, DEBUG off,
 bench/settings_sweep.py): "demo" (migrate + `seed_demo`, what `make run` shows), "medium"
 (bench/bigdata.py at a tenth of --scale) and "large" (bench/bigdata.py at --scale). The pages are the URL resolver's patterns (the Django admin and
 static files left out), their kwargs filled with real ids by the queries of FILL below — the
@@ -349,7 +349,10 @@ def run_size(size, args):
             if not args.roles or re.search(args.roles, role)
         }
         django.db.connections.close_all()
-        server = harness.Server(url, SETTINGS)
+        # One worker: the requests are serial, and with two a page's timed requests could
+        # reach the worker its warm-ups missed, cold (its first render of that template): the
+        # single 260–350 ms outliers of the earlier sweeps.
+        server = harness.Server(url, SETTINGS, workers=1)
         try:
             started = time.perf_counter()
             seen_urls = set()
