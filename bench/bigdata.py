@@ -8,7 +8,9 @@ actions, appraisal evidence for every person and year, 200,000 notifications and
 events. Rows go in by COPY (psycopg), with ids chosen here so that related rows can be written
 without reading anything back; sequences are moved past them at the end. Trail hashes are
 computed in Python exactly as governance.trail does (scheme 2), and the chains are verified after
-loading with governance.trail.verify_all. What is not generated yet: bench/README.md.
+loading with governance.trail.verify_all. Then the demo's proposals and audits are run through
+the real flows as the generated people (load_flows), for viewflow's task pages. What is not
+generated yet: bench/README.md.
 """
 
 import argparse
@@ -1082,7 +1084,8 @@ def generate(scale, seed=14):
 
     rng = random.Random(seed)
     size = {k: max(1, round(v * scale)) for k, v in FULL.items()}
-    size["units"] = max(10, min(FULL["units"], size["units"]))
+    # At least 20 units: load_flows casts the demo's eight units as units 13 to 20.
+    size["units"] = max(20, min(FULL["units"], size["units"]))
     size["practices_per_plan"] = max(12, size["practices_per_plan"])
     size["meetings_per_year"] = max(6, size["meetings_per_year"])
     size["people"] = max(size["people"], size["units"] * 3)
@@ -1130,7 +1133,86 @@ def generate(scale, seed=14):
         cursor.execute("ANALYZE")
         timings["analyze"] = round(time.perf_counter() - started, 1)
     cp.counts["of which trail padding (加註說明)"] = padded
+    cp.counts["cases run through the real flows"] = phase("flows", load_flows, org)
     return size, {"proposals": states, "findings": finding_states}, cp.counts, timings
+
+
+# The demo's units, as the generated units that play them in load_flows: units 13 on, clear of
+# the units whose first staff member holds an agency role (2 to 12, load_organisation).
+DEMO_UNITS = (
+    "planning",
+    "acquisitions",
+    "readers",
+    "reference",
+    "secretariat",
+    "accounting",
+    "personnel",
+    "chungshan",
+)
+DEMO_UNIT_ROLES = {"head": 0, "liaison": 1, "staff1": 2, "staff2": 3}
+
+
+def cast_of(org):
+    """The demo's logins (governance/demo.py) as generated people's usernames, and its unit
+    codes as generated units' codes: the agency roles to their holders, `<unit>-head`,
+    `-liaison`, `-staff1`, `-staff2` to the unit's first four members, for the demo's codes
+    and the generated ones."""
+    members = {}
+    for person, unit in sorted(org["unit_of"].items()):
+        members.setdefault(unit, []).append(person)
+    units = {code: f"u{13 + i:02d}" for i, code in enumerate(DEMO_UNITS)}
+    units.update({f"u{u:02d}": f"u{u:02d}" for u in members})
+    people = {
+        "director": org["director"],
+        "tracking": org["tracking"],
+        "committee1": org["committee"][0],
+        "committee2": org["committee"][1],
+        # The generated agency has no external member: an internal one scores in its place.
+        "external1": org["committee"][2],
+    }
+    for code, generated in units.items():
+        for role, n in DEMO_UNIT_ROLES.items():
+            people[f"{code}-{role}"] = members[int(generated[1:])][n]
+    return {login: f"p{pk:05d}" for login, pk in people.items()}, units
+
+
+def load_flows(org):
+    """The demo's proposals and audits (proposals/demo.py, audits/demo.py), run through the real
+    services as the generated agency's people (cast_of): viewflow processes with open and done
+    tasks at every node, so the sweep reaches the task pages at this size too. The COPY phases
+    write no viewflow rows. Returns how many cases of each."""
+    from django.test.utils import override_settings
+
+    from audits import demo as audit_demo
+    from governance.models import Unit, User
+    from proposals import demo as proposal_demo
+
+    logins, codes = cast_of(org)
+    people = User.objects.in_bulk(list(logins.values()), field_name="username")
+    units = Unit.objects.in_bulk(list(set(codes.values())), field_name="code")
+    cast = {login: people[username] for login, username in logins.items()}
+    unit_cast = {code: units[generated] for code, generated in codes.items()}
+
+    class Cast:
+        def person(self, login):
+            return cast[login]
+
+    counts = {}
+    # The flows' notifications would print their mail (the bench settings' console backend).
+    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    quiet.enable()
+    for name, module, cases in (
+        ("proposals", proposal_demo, proposal_demo.CASES),
+        ("audits", audit_demo, audit_demo.AUDITS),
+    ):
+        # Cast first: the seeders look people up by the demo's logins, in __init__ too.
+        seeder = type("CastSeeder", (Cast, module._Seeder), {})()
+        seeder.units = unit_cast
+        for case in cases:
+            seeder.seed(case)
+        counts[name] = len(cases)
+    quiet.disable()
+    return counts
 
 
 def verify():
