@@ -10,7 +10,7 @@ fingerprint and any change to it gives another.
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -175,37 +175,46 @@ def people_in_period(
     named 承辦人 of a practice of the unit (of any unit without `unit`) in the period is listed
     too, even after leaving it.
     """
+    return people_of(people_ids_in_period(start, end, unit))
+
+
+def people_ids_in_period(
+    start: datetime.date, end: datetime.date, unit: Unit | None = None
+) -> list[tuple[int, int | None]]:
+    """people_in_period as (person id, unit id) pairs, in its order: HR's list pages these and
+    loads its page's people only (people_of), 50 of a ministry's 3,000."""
     memberships = Membership.objects.filter(valid_from__lte=end).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=start)
     )
     if unit is not None:
         memberships = memberships.filter(unit=unit)
-    # A ministry's list is thousands of memberships: read as (person, unit) ids in the list's
-    # order, then each person once and the units once, rather than three model objects a
-    # membership (9,000 at 3,000 people, most of the HR list's time).
-    pairs = list(
-        memberships.order_by("unit__sort_order", "unit__code", "user__username", "role").values_list(
-            "user_id", "unit_id"
-        )
+    pairs = memberships.order_by("unit__sort_order", "unit__code", "user__username", "role").values_list(
+        "user_id", "unit_id"
     )
-    units = Unit.objects.filter(pk__in=memberships.values("unit_id")).in_bulk()
-    persons = get_user_model().objects.filter(pk__in=memberships.values("user_id")).in_bulk()
     seen, people = set(), []
     for user_id, unit_id in pairs:
         if user_id not in seen:
             seen.add(user_id)
-            people.append((persons[user_id], units[unit_id]))
+            people.append((user_id, unit_id))
     for person, officer_unit in officers_in_period(start, end, unit):
         if person.pk not in seen:
             seen.add(person.pk)
-            people.append((person, officer_unit))
+            people.append((person.pk, officer_unit.pk))
     if unit is None:
         others = (
             get_user_model()
             .objects.filter(is_active=True)
             .exclude(pk__in=memberships.values("user_id"))
             .order_by("username")
+            .values_list("pk", flat=True)
         )
-        others = (person for person in others if person.pk not in seen)  # officers already listed
-        people.extend((person, None) for person in others)
+        people.extend((pk, None) for pk in others if pk not in seen)  # officers already listed
     return people
+
+
+def people_of(pairs: Sequence[tuple[int, int | None]]) -> list[tuple[User, Unit | None]]:
+    """(person, unit) for (person id, unit id) pairs, in their order: each person and unit read
+    once (not three model objects a membership)."""
+    persons = get_user_model().objects.in_bulk([person_id for person_id, _unit_id in pairs])
+    units = Unit.objects.in_bulk({unit_id for _person_id, unit_id in pairs if unit_id is not None})
+    return [(persons[person_id], units.get(unit_id)) for person_id, unit_id in pairs]

@@ -30,7 +30,13 @@ from governance.submissions import SubmissionTokenField
 from . import batches as evidence_batches
 from . import documents
 from .models import EvidenceBatch, EvidenceDocument
-from .selectors import appraisal_evidence, evidence_summaries, people_in_period
+from .selectors import (
+    appraisal_evidence,
+    evidence_summaries,
+    people_ids_in_period,
+    people_in_period,
+    people_of,
+)
 
 
 class PeopleForm(PeriodForm):
@@ -79,15 +85,20 @@ def _listed(request, form):
     are read for the page's people only, unless the list keeps only those with items, which
     needs everyone's."""
     start, end = form.cleaned_data["period"]
-    people = people_in_period(start, end, form.cleaned_data.get("unit"))
-    summaries = None
+    unit = form.cleaned_data.get("unit")
     if form.cleaned_data.get("with_items"):
+        people = people_in_period(start, end, unit)
         summaries = evidence_summaries([person for person, _unit in people], start, end)
         people = [(person, unit) for person, unit in people if summaries[person.pk].has_items]
-    page = paging.list_page(request, people, key=lambda row: row[0].pk)
-    if summaries is None:
-        summaries = evidence_summaries([person for person, _unit in page.rows], start, end)
-    return page, [(person, unit, summaries[person.pk]) for person, unit in page.rows], len(people)
+        page = paging.list_page(request, people, key=lambda row: row[0].pk)
+        rows = page.rows
+    else:
+        # The list's order from ids; people read for the page only.
+        people = people_ids_in_period(start, end, unit)
+        page = paging.list_page(request, people, key=lambda row: row[0])
+        rows = people_of(page.rows)
+        summaries = evidence_summaries([person for person, _unit in rows], start, end)
+    return page, [(person, unit, summaries[person.pk]) for person, unit in rows], len(people)
 
 
 def _period_detail(start, end):

@@ -178,9 +178,12 @@ def can_see_scores(user: User, proposal: Proposal) -> bool:
 
 
 def _own(user: User) -> Q:
-    """Proposals the person submitted or proposes: subqueries, not joins, so the lists need no
-    DISTINCT over every proposal (a tenth of a second a page at 30,000)."""
-    return Q(submitter=user) | Q(Exists(Proposer.objects.filter(proposal=OuterRef("pk"), person=user)))
+    """Proposals the person submitted or proposes. Their ids by two index look-ups, not joins
+    (the lists would need DISTINCT over every proposal) nor a correlated EXISTS (PostgreSQL then
+    checks it on every row, and misjudges the cost: 86 ms for a person's few at 30,000)."""
+    submitted = Proposal.objects.filter(submitter=user).order_by().values("pk")
+    proposed = Proposer.objects.filter(person=user).order_by().values("proposal_id")
+    return Q(pk__in=submitted.union(proposed))
 
 
 def visible_proposals(user: User | AnonymousUser) -> QuerySet[Proposal]:

@@ -42,6 +42,15 @@ def test_production_mode_refuses_to_start_without_a_secret():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_postgresql_connections_run_without_jit_unless_the_url_says():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert result.stdout.strip() == "{'options': '-c jit=off'}", result.stderr
+    own = {**PRODUCTION, "DATABASE_URL": PRODUCTION["DATABASE_URL"] + "?options=-c%20work_mem%3D64MB"}
+    result = manage("shell", "--no-imports", "-c", code, env=own)
+    assert result.stdout.strip() == "{'options': '-c work_mem=64MB'}", result.stderr
+
+
 def test_settings_read_the_environment():
     code = (
         "from django.conf import settings as s;"
