@@ -1137,18 +1137,7 @@ def generate(scale, seed=14):
     return size, {"proposals": states, "findings": finding_states}, cp.counts, timings
 
 
-# The demo's units, as the generated units that play them in load_flows: units 13 on, clear of
-# the units whose first staff member holds an agency role (2 to 12, load_organisation).
-DEMO_UNITS = (
-    "planning",
-    "acquisitions",
-    "readers",
-    "reference",
-    "secretariat",
-    "accounting",
-    "personnel",
-    "chungshan",
-)
+# The demo's unit roles, as the members of a generated unit that play them (load_flows).
 DEMO_UNIT_ROLES = {"head": 0, "liaison": 1, "staff1": 2, "staff2": 3}
 
 
@@ -1157,10 +1146,13 @@ def cast_of(org):
     codes as generated units' codes: the agency roles to their holders, `<unit>-head`,
     `-liaison`, `-staff1`, `-staff2` to the unit's first four members, for the demo's codes
     and the generated ones."""
+    from governance.demo import UNITS as DEMO_UNITS
+
     members = {}
     for person, unit in sorted(org["unit_of"].items()):
         members.setdefault(unit, []).append(person)
-    units = {code: f"u{13 + i:02d}" for i, code in enumerate(DEMO_UNITS)}
+    # Units 13 on: clear of the units whose first staff member holds an agency role (2 to 12).
+    units = {code: f"u{13 + i:02d}" for i, (code, *_rest) in enumerate(DEMO_UNITS)}
     units.update({f"u{u:02d}": f"u{u:02d}" for u in members})
     people = {
         "director": org["director"],
