@@ -229,6 +229,49 @@ def fill(name, route, cursor):
     return "/" + url, None
 
 
+def complete(people):
+    """Rows that no load writes but pages show, made here at every size: next year's plan draft,
+    started by the 管考 office from the latest plan through the service (a copy of its 60
+    practices at large), and an evidence batch of everyone for the latest year, finished, whose
+    rows are written directly (rendering 3,000 PDFs would take most of an hour; the batch's
+    pages read the rows, and its ZIP gets a small PDF a person); and an issued document, for the
+    verification page: the first person's evidence PDF, made as HR makes it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evidence.documents import appraisal_evidence_pdf
+    from evidence.models import EvidenceBatch, EvidenceBatchItem
+    from evidence.selectors import appraisal_evidence, people_ids_in_period
+    from governance.models import User
+    from plan.models import Plan, PlanDraft
+    from plan.services import start_next_year_draft
+
+    tracking = User.objects.get(username=people["tracking"])
+    plan = Plan.objects.order_by("-roc_year").first()
+    if plan and not PlanDraft.objects.filter(roc_year=plan.roc_year + 1).exists():
+        start_next_year_draft(actor=tracking, plan=plan)
+    year = plan.roc_year + 1911 if plan else timezone.localdate().year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    hr = User.objects.get(username=people["hr"])
+    batch = EvidenceBatch.objects.create(requested_by=hr, start=start, end=end)
+    now = timezone.now()
+    pdf = b"%PDF-1.4\n%sweep\n"
+    EvidenceBatchItem.objects.bulk_create(
+        EvidenceBatchItem(
+            batch=batch,
+            person_id=person_id,
+            position=n,
+            filename=f"sweep-{person_id}.pdf",
+            content=pdf,
+            done_at=now,
+        )
+        for n, (person_id, _unit_id) in enumerate(people_ids_in_period(start, end), start=1)
+    )
+    first = batch.items.order_by("position").first().person
+    appraisal_evidence_pdf(appraisal_evidence(first, start, end), generated_by=hr)
+
+
 def personas(size):
     """role -> username, found in the database."""
     from django.contrib.auth.models import Group
@@ -333,6 +376,7 @@ def run_size(size, args):
         out["load_s"] = load(size, args.scale)
         people = personas(size)
         out["personas"] = people
+        complete(people)
         pages = []
         with django.db.connection.cursor() as cursor:
             for name, route in patterns():
