@@ -1191,19 +1191,17 @@ def load_flows(org):
 
     counts = {}
     # The flows' notifications would print their mail (the bench settings' console backend).
-    quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    quiet.enable()
-    for name, module, cases in (
-        ("proposals", proposal_demo, proposal_demo.CASES),
-        ("audits", audit_demo, audit_demo.AUDITS),
-    ):
-        # Cast first: the seeders look people up by the demo's logins, in __init__ too.
-        seeder = type("CastSeeder", (Cast, module._Seeder), {})()
-        seeder.units = unit_cast
-        for case in cases:
-            seeder.seed(case)
-        counts[name] = len(cases)
-    quiet.disable()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        for name, module, cases in (
+            ("proposals", proposal_demo, proposal_demo.CASES),
+            ("audits", audit_demo, audit_demo.AUDITS),
+        ):
+            # Cast first: the seeders look people up by the demo's logins, in __init__ too.
+            seeder = type("CastSeeder", (Cast, module._Seeder), {})()
+            seeder.units = unit_cast
+            for case in cases:
+                seeder.seed(case)
+            counts[name] = len(cases)
     return counts
 
 

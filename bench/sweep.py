@@ -236,14 +236,14 @@ def complete(people):
     rows are written directly (rendering 3,000 PDFs would take most of an hour; the batch's
     pages read the rows, and its ZIP gets a small PDF a person); and an issued document, for the
     verification page: the first person's evidence PDF, made as HR makes it."""
-    import datetime
-
     from django.utils import timezone
 
     from evidence.documents import appraisal_evidence_pdf
     from evidence.models import EvidenceBatch, EvidenceBatchItem
     from evidence.selectors import appraisal_evidence, people_ids_in_period
     from governance.models import User
+    from governance.periods import period_of_year
+    from governance.rocdate import roc_year
     from plan.models import Plan, PlanDraft
     from plan.services import start_next_year_draft
 
@@ -251,8 +251,7 @@ def complete(people):
     plan = Plan.objects.order_by("-roc_year").first()
     if plan and not PlanDraft.objects.filter(roc_year=plan.roc_year + 1).exists():
         start_next_year_draft(actor=tracking, plan=plan)
-    year = plan.roc_year + 1911 if plan else timezone.localdate().year
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    start, end = period_of_year(plan.roc_year if plan else roc_year(timezone.localdate()))
     hr = User.objects.get(username=people["hr"])
     batch = EvidenceBatch.objects.create(requested_by=hr, start=start, end=end)
     now = timezone.now()
